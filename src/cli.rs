@@ -1,0 +1,116 @@
+//! The command line: every flag ba takes, as the user types it.
+//!
+//! Black Arrow's short flags live in people's shell aliases (`-d`, `-i`, `-f`, `-w`, `-p`, `-m`, `-l`,
+//! `-r`, `-e`, `-D`), so they keep their meaning even where grep uses the same letter for another job.
+
+use std::path::PathBuf;
+
+use clap::{Parser, ValueEnum};
+
+/// ba (Black Arrow): search a tree of files for a regular expression, in parallel.
+///
+/// Every line that matches PATTERN is printed with its path and line number, in the order the
+/// directories are walked. On a terminal each hit is shown as `path:LINE` with the line under it and a
+/// summary at the end; into a pipe (or with -p) each hit is one line, `path:LINE:line`.
+///
+/// Exit status: 0 if a line matched, 1 if none did, 2 if an error occurred and no line matched.
+#[derive(Parser, Debug)]
+#[command(name = "ba", version, max_term_width = 100)]
+pub struct Args {
+    /// The regular expression to search for (Rust regex syntax). Smart case: an all-lowercase pattern
+    /// matches case-insensitively, any uppercase letter makes it case-sensitive.
+    pub pattern: String,
+
+    /// Files or directories to search, as well as those given with -d. Default: `.`
+    pub paths: Vec<PathBuf>,
+
+    /// Directories (or files) to search, several allowed: `-d src tests`. Default: `.`
+    #[arg(short = 'd', long = "directories", value_name = "DIR", num_args = 1.., action = clap::ArgAction::Append)]
+    pub directories: Vec<PathBuf>,
+
+    /// Skip every file or directory whose name matches one of these regexes: `-i test vendor`.
+    /// An ignored directory is not walked.
+    #[arg(short = 'i', long = "ignore", value_name = "REGEX", num_args = 1.., action = clap::ArgAction::Append)]
+    pub ignore: Vec<String>,
+
+    /// Search only files whose name matches one of these regexes: `-f '\.rs$' '\.toml$'`.
+    #[arg(short = 'f', long = "filename", value_name = "REGEX", num_args = 1.., action = clap::ArgAction::Append)]
+    pub filename: Vec<String>,
+
+    /// Search with N searcher threads. Default: the number of available cores.
+    #[arg(short = 'w', long = "workers", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    pub workers: Option<u16>,
+
+    /// Pipe (brief) output: one hit per line, `path:LINE:line`, exactly as in the file, no colour, no
+    /// summary. This is the default when standard output is not a terminal.
+    #[arg(short = 'p', long = "pipe", overrides_with = "pretty")]
+    pub pipe: bool,
+
+    /// Terminal output (`path:LINE`, the line under it, a summary) even when stdout is not a terminal.
+    #[arg(long = "pretty", overrides_with = "pipe")]
+    pub pretty: bool,
+
+    /// Print only the matched text, one match per line, not the whole line.
+    #[arg(short = 'm', long = "match-only")]
+    pub match_only: bool,
+
+    /// Strict case: match case-sensitively even when the pattern is all lowercase.
+    #[arg(
+        short = 'l',
+        long = "lower",
+        visible_alias = "case-sensitive",
+        overrides_with = "ignore_case"
+    )]
+    pub case_sensitive: bool,
+
+    /// Match case-insensitively even when the pattern has uppercase letters.
+    #[arg(long = "ignore-case", overrides_with = "case_sensitive")]
+    pub ignore_case: bool,
+
+    /// Treat PATTERN as a literal string, not a regular expression: `ba -F 'a.b(c)'`.
+    #[arg(short = 'F', long = "fixed-strings")]
+    pub fixed_strings: bool,
+
+    /// Match PATTERN only as a whole word (as `\b(?:PATTERN)\b`).
+    #[arg(long = "word-regexp")]
+    pub word_regexp: bool,
+
+    /// Descend at most N directories below each root: `-D 0` searches only the files directly in each
+    /// root, `-D 1` those and the files one directory down.
+    #[arg(short = 'D', long = "depth", value_name = "N")]
+    pub depth: Option<usize>,
+
+    /// After the search, open the hits in $VISUAL or $EDITOR (else vi): vim and neovim get every hit as
+    /// a quickfix list, other editors the first hit at its line.
+    #[arg(short = 'e', long = "edit")]
+    pub edit: bool,
+
+    /// When to colour the output: auto colours only on a terminal and when NO_COLOR is unset.
+    #[arg(
+        long = "color",
+        alias = "colour",
+        value_name = "WHEN",
+        default_value = "auto"
+    )]
+    pub color: ColorWhen,
+
+    /// Search binary files (files with a NUL byte) as if they were text.
+    #[arg(short = 'a', long = "text")]
+    pub text: bool,
+
+    /// Follow symbolic links while walking (links that loop back are reported, not followed).
+    #[arg(long = "follow")]
+    pub follow: bool,
+
+    /// Do not apply the default ignores: the `.git`, `.hg` and `.svn` directories and `*.min.js` files.
+    #[arg(long = "no-default-ignore")]
+    pub no_default_ignore: bool,
+}
+
+/// When to colour output (`--color`).
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ColorWhen {
+    Auto,
+    Always,
+    Never,
+}

@@ -1,0 +1,295 @@
+//! The resolved configuration: what the command line means, worked out once and shared read-only by
+//! every stage.
+
+use std::io::IsTerminal;
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use regex::bytes::{Regex, RegexSet};
+use regex_syntax::ast::{self, Ast};
+use regex_syntax::hir::{self, Hir, HirKind};
+
+use crate::cli::{Args, ColorWhen};
+
+/// Directory names skipped unless `--no-default-ignore`: version-control data nobody greps.
+const DEFAULT_IGNORED_DIRS: &[&str] = &[".git", ".hg", ".svn"];
+/// File names skipped unless `--no-default-ignore`: minified bundles, one enormous line each.
+const DEFAULT_IGNORED_FILES: &str = r"\.min\.js$";
+
+pub struct Config {
+    /// Where to search, in the order given, without repeats.
+    pub roots: Vec<Root>,
+    pub matcher: Matcher,
+    pub walk: WalkRules,
+    pub workers: usize,
+    pub output: Output,
+    /// Search files with NUL bytes too (`-a`).
+    pub text: bool,
+    /// Open the hits in an editor after the search (`-e`).
+    pub edit: bool,
+}
+
+/// A path to search and how to show the paths found below it.
+pub struct Root {
+    pub path: PathBuf,
+    /// The implicit `.`: paths below it print without the leading `./`, as typed paths would.
+    pub implicit: bool,
+}
+
+/// The compiled pattern.
+pub struct Matcher {
+    /// Multi-line mode (`^`/`$` match at line ends) with `\n` removed from every class, so a match
+    /// never spans two lines and the searcher can run it over a whole buffer at once.
+    pub regex: Regex,
+    /// The pattern has capture groups: the terminal output shows what they captured.
+    pub has_groups: bool,
+}
+
+/// Which entries the indexer sends to the searchers.
+pub struct WalkRules {
+    /// `-i`: skip files and directories whose name matches.
+    pub ignore: Option<RegexSet>,
+    /// `-f`: search only files whose name matches.
+    pub filename: Option<RegexSet>,
+    /// Skip `.git`/`.hg`/`.svn` and `*.min.js`.
+    pub default_ignores: Option<Regex>,
+    /// `-D`: the deepest directory level below a root to search in.
+    pub depth: Option<usize>,
+    pub follow: bool,
+}
+
+pub struct Output {
+    /// `path:LINE:line` (pipe) or `path:LINE` and the line under it (pretty).
+    pub pretty: bool,
+    pub color: bool,
+    pub match_only: bool,
+    /// Pretty output cuts lines longer than this many characters.
+    pub max_line_chars: usize,
+    /// Flush after every file with hits, so a person watching sees them as they come.
+    pub flush_each_file: bool,
+}
+
+impl Config {
+    pub fn from_args(args: Args) -> Result<Config> {
+        let stdout_is_terminal = std::io::stdout().is_terminal();
+        let pretty = args.pretty || (!args.pipe && stdout_is_terminal);
+        let color = pretty
+            && match args.color {
+                ColorWhen::Always => true,
+                ColorWhen::Never => false,
+                ColorWhen::Auto => stdout_is_terminal && std::env::var_os("NO_COLOR").is_none(),
+            };
+        let columns = terminal_size::terminal_size_of(std::io::stdout())
+            .map(|(terminal_size::Width(w), _)| usize::from(w))
+            .unwrap_or(80);
+        let workers = match args.workers {
+            Some(n) => usize::from(n),
+            None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        };
+
+        let matcher = Matcher::new(&args)?;
+        let walk = WalkRules {
+            ignore: regex_set(&args.ignore, "-i/--ignore")?,
+            filename: regex_set(&args.filename, "-f/--filename")?,
+            default_ignores: (!args.no_default_ignore).then(default_ignores),
+            depth: args.depth,
+            follow: args.follow,
+        };
+
+        let mut roots: Vec<Root> = Vec::new();
+        for path in args.paths.into_iter().chain(args.directories) {
+            if !roots.iter().any(|r| r.path == path) {
+                roots.push(Root {
+                    path,
+                    implicit: false,
+                });
+            }
+        }
+        if roots.is_empty() {
+            roots.push(Root {
+                path: PathBuf::from("."),
+                implicit: true,
+            });
+        }
+
+        Ok(Config {
+            roots,
+            matcher,
+            walk,
+            workers,
+            output: Output {
+                pretty,
+                color,
+                match_only: args.match_only,
+                max_line_chars: (columns * 3 / 4).max(1),
+                flush_each_file: stdout_is_terminal,
+            },
+            text: args.text,
+            edit: args.edit,
+        })
+    }
+}
+
+fn default_ignores() -> Regex {
+    let dirs = DEFAULT_IGNORED_DIRS
+        .iter()
+        .map(|d| regex::escape(d))
+        .collect::<Vec<_>>();
+    // Directories and files are told apart by the indexer; one regex holds both kinds of name.
+    Regex::new(&format!(
+        "^(?:{})$|{}",
+        dirs.join("|"),
+        DEFAULT_IGNORED_FILES
+    ))
+    .expect("the default ignore patterns are valid")
+}
+
+fn regex_set(patterns: &[String], flag: &str) -> Result<Option<RegexSet>> {
+    if patterns.is_empty() {
+        return Ok(None);
+    }
+    RegexSet::new(patterns)
+        .map(Some)
+        .with_context(|| format!("invalid regex for {flag}"))
+}
+
+impl Matcher {
+    fn new(args: &Args) -> Result<Matcher> {
+        let mut pattern = if args.fixed_strings {
+            regex::escape(&args.pattern)
+        } else {
+            args.pattern.clone()
+        };
+        if args.word_regexp {
+            pattern = format!(r"\b(?:{pattern})\b");
+        }
+        let case_insensitive =
+            args.ignore_case || (!args.case_sensitive && !has_uppercase_literal(&pattern));
+
+        let hir = regex_syntax::ParserBuilder::new()
+            .multi_line(true)
+            .case_insensitive(case_insensitive)
+            .build()
+            .parse(&pattern)
+            .map_err(|e| anyhow::anyhow!("invalid pattern:\n{e}"))?;
+        let has_groups = hir.properties().explicit_captures_len() > 0;
+        let hir = without_newlines(&hir)?;
+        // `Hir` prints as an equivalent pattern: the regex crate compiles the rewritten expression.
+        let regex = regex::bytes::RegexBuilder::new(&hir.to_string())
+            .size_limit(256 << 20)
+            .dfa_size_limit(64 << 20)
+            .build()
+            .context("invalid pattern")?;
+        Ok(Matcher { regex, has_groups })
+    }
+}
+
+/// Smart case looks at the letters the user typed, not at escapes: `\p{Greek}` or `\W` stay lowercase.
+fn has_uppercase_literal(pattern: &str) -> bool {
+    fn in_ast(ast: &Ast) -> bool {
+        match ast {
+            Ast::Literal(lit) => lit.c.is_uppercase(),
+            Ast::ClassBracketed(class) => in_set(&class.kind),
+            Ast::Repetition(rep) => in_ast(&rep.ast),
+            Ast::Group(group) => in_ast(&group.ast),
+            Ast::Alternation(alt) => alt.asts.iter().any(in_ast),
+            Ast::Concat(concat) => concat.asts.iter().any(in_ast),
+            _ => false,
+        }
+    }
+    fn in_set(set: &ast::ClassSet) -> bool {
+        match set {
+            ast::ClassSet::Item(item) => in_item(item),
+            ast::ClassSet::BinaryOp(op) => in_set(&op.lhs) || in_set(&op.rhs),
+        }
+    }
+    fn in_item(item: &ast::ClassSetItem) -> bool {
+        match item {
+            ast::ClassSetItem::Literal(lit) => lit.c.is_uppercase(),
+            ast::ClassSetItem::Range(range) => {
+                range.start.c.is_uppercase() || range.end.c.is_uppercase()
+            }
+            ast::ClassSetItem::Bracketed(class) => in_set(&class.kind),
+            ast::ClassSetItem::Union(union) => union.items.iter().any(in_item),
+            _ => false,
+        }
+    }
+    // An unparsable pattern is reported by the real parse that follows.
+    ast::parse::Parser::new()
+        .parse(pattern)
+        .is_ok_and(|ast| in_ast(&ast))
+}
+
+/// Removes `\n` from every class (`\s`, `[^a]`, ...) so no match can cross a line end; a literal
+/// newline in the pattern can never match a line and is refused.
+fn without_newlines(hir: &Hir) -> Result<Hir> {
+    Ok(match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => hir.clone(),
+        HirKind::Literal(hir::Literal(bytes)) => {
+            if bytes.contains(&b'\n') {
+                bail!("the pattern contains a literal newline, but matches never span lines");
+            }
+            hir.clone()
+        }
+        HirKind::Class(hir::Class::Unicode(class)) => {
+            let mut class = class.clone();
+            class.difference(&hir::ClassUnicode::new([hir::ClassUnicodeRange::new(
+                '\n', '\n',
+            )]));
+            Hir::class(hir::Class::Unicode(class))
+        }
+        HirKind::Class(hir::Class::Bytes(class)) => {
+            let mut class = class.clone();
+            class.difference(&hir::ClassBytes::new([hir::ClassBytesRange::new(
+                b'\n', b'\n',
+            )]));
+            Hir::class(hir::Class::Bytes(class))
+        }
+        HirKind::Repetition(rep) => Hir::repetition(hir::Repetition {
+            sub: Box::new(without_newlines(&rep.sub)?),
+            ..rep.clone()
+        }),
+        HirKind::Capture(cap) => Hir::capture(hir::Capture {
+            sub: Box::new(without_newlines(&cap.sub)?),
+            ..cap.clone()
+        }),
+        HirKind::Concat(subs) => {
+            Hir::concat(subs.iter().map(without_newlines).collect::<Result<_>>()?)
+        }
+        HirKind::Alternation(subs) => {
+            Hir::alternation(subs.iter().map(without_newlines).collect::<Result<_>>()?)
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn smart_case_looks_only_at_typed_letters() {
+        assert!(!has_uppercase_literal(r"foo\W\p{Greek}\S"));
+        assert!(has_uppercase_literal("fooBar"));
+        assert!(has_uppercase_literal("[A-Z]+_resume"));
+        assert!(!has_uppercase_literal("[a-z]+"));
+    }
+
+    #[test]
+    fn classes_lose_the_newline() {
+        let hir = regex_syntax::ParserBuilder::new()
+            .multi_line(true)
+            .build()
+            .parse(r"a\s+b[^x].")
+            .unwrap();
+        let re = Regex::new(&without_newlines(&hir).unwrap().to_string()).unwrap();
+        assert!(re.is_match(b"a  byz"));
+        assert!(!re.is_match(b"a\nbyz"));
+        assert!(!re.is_match(b"a b\nz"));
+    }
+
+    #[test]
+    fn a_literal_newline_is_refused() {
+        let hir = regex_syntax::Parser::new().parse("a\nb").unwrap();
+        assert!(without_newlines(&hir).is_err());
+    }
+}

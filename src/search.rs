@@ -1,0 +1,450 @@
+//! The searchers: a pool of threads that take files from the indexer, find their matching lines and
+//! send one `FileResult` per file (or per part of a big file) to the printer.
+//!
+//! The regex runs over a whole buffer at once, never once per line: a search from the last hit finds
+//! the next match, memchr finds the line around it, and newlines are counted only between hits.
+
+use std::fs::File;
+use std::io::{self, Read, Seek, SeekFrom};
+use std::ops::Range;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use crossbeam_channel::{select, Receiver, Sender};
+use memchr::{memchr, memrchr};
+use regex::bytes::Regex;
+
+use crate::config::Config;
+
+/// A file bigger than this is cut into parts that several searchers search at once.
+const SPLIT_ABOVE: u64 = 16 << 20;
+/// The size of one part of a big file; each part is searched whole lines at a time.
+const PART_SIZE: u64 = 8 << 20;
+/// How much a searcher reads at a time: small enough to stay in cache, big enough for few syscalls.
+const READ_SIZE: usize = 256 << 10;
+
+/// What the indexer sends: a file to search, or the sentinel that stops one searcher.
+pub enum Task {
+    File { seq: u64, path: PathBuf },
+    Stop,
+}
+
+/// What a searcher sends to the printer: a result, or its end marker with its counters.
+pub enum Report {
+    File(FileResult),
+    Done(Counters),
+}
+
+/// A byte range of a big file that one searcher searches; its lines are the lines that start in it.
+struct Part {
+    seq: u64,
+    path: Arc<PathBuf>,
+    index: u32,
+    count: u32,
+    range: Range<u64>,
+}
+
+/// What a searcher counted, sent with its end marker.
+#[derive(Default, Debug, Clone, Copy)]
+pub struct Counters {
+    pub files_searched: u64,
+    pub lines_searched: u64,
+    pub bytes_searched: u64,
+    pub binary_skipped: u64,
+}
+
+impl std::ops::AddAssign for Counters {
+    fn add_assign(&mut self, other: Counters) {
+        self.files_searched += other.files_searched;
+        self.lines_searched += other.lines_searched;
+        self.bytes_searched += other.bytes_searched;
+        self.binary_skipped += other.binary_skipped;
+    }
+}
+
+pub enum Outcome {
+    Searched,
+    /// A NUL byte was found: the file (from this part on) is not text.
+    Binary,
+    Failed(io::Error),
+}
+
+/// The hits of one file, or of one part of a big file.
+pub struct FileResult {
+    /// The indexer's walk-order number of the file: the printer prints results in this order.
+    pub seq: u64,
+    /// Which part of the file this is, of how many (0 of 1 for a file searched whole).
+    pub part: u32,
+    pub parts: u32,
+    pub path: Arc<PathBuf>,
+    pub outcome: Outcome,
+    /// Lines in this part; hit line numbers count from the part's first line.
+    pub lines: u64,
+    pub hits: Vec<Hit>,
+    /// The hit lines, one after another; each `Hit` names its slice.
+    pub text: Vec<u8>,
+    /// Match and capture-group ranges, relative to their line; each `Hit` names its slice.
+    pub spans: Vec<Range<usize>>,
+}
+
+pub struct Hit {
+    pub line_number: u64,
+    pub line: Range<usize>,
+    /// Where each match is in the line (only when the output shows matches).
+    pub matches: Range<usize>,
+    /// What each capture group of the line's first match captured (only when shown).
+    pub groups: Range<usize>,
+}
+
+impl FileResult {
+    fn new(seq: u64, path: Arc<PathBuf>, part: u32, parts: u32) -> FileResult {
+        FileResult {
+            seq,
+            part,
+            parts,
+            path,
+            outcome: Outcome::Searched,
+            lines: 0,
+            hits: Vec::new(),
+            text: Vec::new(),
+            spans: Vec::new(),
+        }
+    }
+
+    pub fn line(&self, hit: &Hit) -> &[u8] {
+        &self.text[hit.line.clone()]
+    }
+
+    pub fn matches(&self, hit: &Hit) -> &[Range<usize>] {
+        &self.spans[hit.matches.clone()]
+    }
+
+    pub fn groups(&self, hit: &Hit) -> &[Range<usize>] {
+        &self.spans[hit.groups.clone()]
+    }
+}
+
+/// Which details of a hit the output needs, beyond the line itself.
+#[derive(Clone, Copy)]
+pub struct Wanted {
+    pub matches: bool,
+    pub groups: bool,
+}
+
+/// Finds the matching lines of `region` (whole lines, the last maybe without `\n`), appends them to
+/// `result` numbered from `lines_before + 1`, and returns how many lines `region` holds.
+pub fn scan(
+    regex: &Regex,
+    wanted: Wanted,
+    region: &[u8],
+    lines_before: u64,
+    result: &mut FileResult,
+) -> u64 {
+    let mut newlines_before_counted = lines_before;
+    let mut counted_to = 0;
+    let mut at = 0;
+    while at < region.len() {
+        let Some(m) = regex.find_at(region, at) else {
+            break;
+        };
+        // An empty match after the final newline is not on any line.
+        if m.start() == region.len() && region.last() == Some(&b'\n') {
+            break;
+        }
+        let start = memrchr(b'\n', &region[..m.start()]).map_or(0, |i| i + 1);
+        let end = memchr(b'\n', &region[m.start()..]).map_or(region.len(), |i| m.start() + i);
+        newlines_before_counted += count_newlines(&region[counted_to..start]);
+        counted_to = start;
+        record_hit(
+            regex,
+            wanted,
+            &region[start..end],
+            newlines_before_counted + 1,
+            result,
+        );
+        at = end + 1;
+    }
+    let newlines = newlines_before_counted - lines_before + count_newlines(&region[counted_to..]);
+    let unterminated = region.last().is_some_and(|&b| b != b'\n');
+    newlines + u64::from(unterminated)
+}
+
+fn count_newlines(bytes: &[u8]) -> u64 {
+    bytecount::count(bytes, b'\n') as u64
+}
+
+fn record_hit(
+    regex: &Regex,
+    wanted: Wanted,
+    line: &[u8],
+    line_number: u64,
+    result: &mut FileResult,
+) {
+    let text_start = result.text.len();
+    result.text.extend_from_slice(line);
+    let matches_start = result.spans.len();
+    if wanted.matches {
+        result
+            .spans
+            .extend(regex.find_iter(line).map(|m| m.range()));
+    }
+    let groups_start = result.spans.len();
+    if wanted.groups {
+        if let Some(caps) = regex.captures(line) {
+            result
+                .spans
+                .extend(caps.iter().skip(1).map(|g| g.map_or(0..0, |g| g.range())));
+        }
+    }
+    result.hits.push(Hit {
+        line_number,
+        line: text_start..result.text.len(),
+        matches: matches_start..groups_start,
+        groups: groups_start..result.spans.len(),
+    });
+}
+
+/// One searcher thread.
+pub struct Searcher {
+    config: Arc<Config>,
+    wanted: Wanted,
+    tasks: Receiver<Task>,
+    parts_tx: Sender<Part>,
+    parts_rx: Receiver<Part>,
+    reports: Sender<Report>,
+    buf: Vec<u8>,
+    counters: Counters,
+}
+
+impl Searcher {
+    /// Starts `config.workers` searchers. They share one channel of big-file parts, so a searcher that
+    /// opens a big file can hand its parts to the others.
+    pub fn spawn_pool(
+        config: &Arc<Config>,
+        tasks: &Receiver<Task>,
+        reports: &Sender<Report>,
+    ) -> io::Result<Vec<std::thread::JoinHandle<()>>> {
+        let (parts_tx, parts_rx) = crossbeam_channel::unbounded();
+        let wanted = Wanted {
+            matches: config.output.match_only || config.output.color,
+            groups: config.output.pretty && config.matcher.has_groups,
+        };
+        (0..config.workers)
+            .map(|i| {
+                let searcher = Searcher {
+                    config: Arc::clone(config),
+                    wanted,
+                    tasks: tasks.clone(),
+                    parts_tx: parts_tx.clone(),
+                    parts_rx: parts_rx.clone(),
+                    reports: reports.clone(),
+                    buf: vec![0; READ_SIZE],
+                    counters: Counters::default(),
+                };
+                std::thread::Builder::new()
+                    .name(format!("searcher-{i}"))
+                    .spawn(move || searcher.run())
+            })
+            .collect()
+    }
+
+    fn run(mut self) {
+        loop {
+            // Parts of a big file come first: the printer is waiting for them in order.
+            let sent = if let Ok(part) = self.parts_rx.try_recv() {
+                self.search_part(part)
+            } else {
+                select! {
+                    recv(self.parts_rx) -> part => match part {
+                        Ok(part) => self.search_part(part),
+                        Err(_) => false,
+                    },
+                    recv(self.tasks) -> task => match task {
+                        Ok(Task::File { seq, path }) => self.search_file(seq, path),
+                        Ok(Task::Stop) | Err(_) => break,
+                    },
+                }
+            };
+            if !sent {
+                // The printer is gone (the output was closed): stop quietly.
+                return;
+            }
+        }
+        // Parts handed out after the others stopped are still waiting: finish them.
+        while let Ok(part) = self.parts_rx.try_recv() {
+            if !self.search_part(part) {
+                return;
+            }
+        }
+        let _ = self.reports.send(Report::Done(self.counters));
+    }
+
+    /// Searches a whole file, or the first part of a big one after handing out the rest.
+    fn search_file(&mut self, seq: u64, path: PathBuf) -> bool {
+        let path = Arc::new(path);
+        let file = File::open(&*path);
+        let size = file
+            .as_ref()
+            .ok()
+            .and_then(|f| f.metadata().ok())
+            .filter(|m| m.is_file())
+            .map(|m| m.len());
+        let parts = match size {
+            Some(size) if size > SPLIT_ABOVE && self.config.workers > 1 => {
+                size.div_ceil(PART_SIZE) as u32
+            }
+            _ => 1,
+        };
+        for index in 1..parts {
+            let start = u64::from(index) * PART_SIZE;
+            let part = Part {
+                seq,
+                path: Arc::clone(&path),
+                index,
+                count: parts,
+                range: start..start + PART_SIZE,
+            };
+            self.parts_tx
+                .send(part)
+                .expect("the searchers hold both ends of the part channel");
+        }
+        let mut result = FileResult::new(seq, path, 0, parts);
+        match file {
+            Ok(mut file) => {
+                let end = if parts > 1 {
+                    Some(PART_SIZE)
+                } else {
+                    size.filter(|&s| s > 0)
+                };
+                self.search_reader(&mut file, false, end, &mut result);
+            }
+            Err(err) => result.outcome = Outcome::Failed(err),
+        }
+        self.finish(result)
+    }
+
+    fn search_part(&mut self, part: Part) -> bool {
+        let mut result = FileResult::new(part.seq, part.path, part.index, part.count);
+        // Read from the byte before the part: the part's first line starts after the first newline.
+        let origin = part.range.start - 1;
+        let opened =
+            File::open(&*result.path).and_then(|mut f| f.seek(SeekFrom::Start(origin)).map(|_| f));
+        match opened {
+            Ok(mut file) => {
+                let end = part.range.end - origin;
+                self.search_reader(&mut file, true, Some(end), &mut result);
+            }
+            Err(err) => result.outcome = Outcome::Failed(err),
+        }
+        self.finish(result)
+    }
+
+    fn finish(&mut self, result: FileResult) -> bool {
+        if self.buf.len() > 16 * READ_SIZE {
+            // A very long line grew the buffer: give the memory back.
+            self.buf = vec![0; READ_SIZE];
+        }
+        match result.outcome {
+            Outcome::Searched => {
+                self.counters.files_searched += u64::from(result.part == 0);
+                self.counters.lines_searched += result.lines;
+            }
+            Outcome::Binary => self.counters.binary_skipped += u64::from(result.part == 0),
+            Outcome::Failed(_) => {}
+        }
+        self.reports.send(Report::File(result)).is_ok()
+    }
+
+    /// Searches `reader` from its current position, whole lines at a time.
+    ///
+    /// `skip_first_line`: the reader starts inside a line that belongs to the part before.
+    /// `end`: only lines that start before this offset (from the reader's start) are searched: a
+    /// part's end, or a file's size, which spares the read that would only see the end of the file.
+    fn search_reader(
+        &mut self,
+        reader: &mut File,
+        mut skip_first_line: bool,
+        end: Option<u64>,
+        result: &mut FileResult,
+    ) {
+        let regex = &self.config.matcher.regex;
+        let buf = &mut self.buf;
+        // Bytes of `buf` that hold data, and the reader offset of `buf[0]`.
+        let mut filled = 0;
+        let mut buf_offset: u64 = 0;
+        loop {
+            if filled == buf.len() {
+                // One line longer than the buffer: grow it to hold the line.
+                buf.resize(buf.len() * 2, 0);
+            }
+            let n = match reader.read(&mut buf[filled..]) {
+                Ok(n) => n,
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+                Err(err) => {
+                    result.outcome = Outcome::Failed(err);
+                    return;
+                }
+            };
+            filled += n;
+            let mut done = n == 0;
+
+            let mut begin = 0;
+            if skip_first_line {
+                match memchr(b'\n', &buf[..filled]) {
+                    Some(i) => {
+                        begin = i + 1;
+                        skip_first_line = false;
+                    }
+                    None if done => return,
+                    None => {
+                        buf_offset += filled as u64;
+                        filled = 0;
+                        continue;
+                    }
+                }
+            }
+
+            // Search up to the last newline read, or to the end of the file.
+            let mut region_end = if done {
+                filled
+            } else {
+                match memrchr(b'\n', &buf[begin..filled]) {
+                    Some(i) => begin + i + 1,
+                    None => {
+                        shift(buf, begin, &mut filled, &mut buf_offset);
+                        continue;
+                    }
+                }
+            };
+            // Stop after the line that holds the byte before `end`.
+            if let Some(last_byte) = end.and_then(|end| end.checked_sub(1)) {
+                if last_byte < buf_offset + filled as u64 {
+                    let from = (last_byte.saturating_sub(buf_offset) as usize).max(begin);
+                    if let Some(i) = memchr(b'\n', &buf[from..filled]) {
+                        region_end = from + i + 1;
+                        done = true;
+                    }
+                }
+            }
+
+            let region = &buf[begin..region_end];
+            if !self.config.text && memchr(0, region).is_some() {
+                result.outcome = Outcome::Binary;
+                return;
+            }
+            let lines_before = result.lines;
+            result.lines += scan(regex, self.wanted, region, lines_before, result);
+            if done {
+                return;
+            }
+            shift(buf, region_end, &mut filled, &mut buf_offset);
+        }
+    }
+}
+
+/// Moves the unsearched tail `buf[from..filled]` to the front of the buffer.
+fn shift(buf: &mut [u8], from: usize, filled: &mut usize, buf_offset: &mut u64) {
+    buf.copy_within(from..*filled, 0);
+    *filled -= from;
+    *buf_offset += from as u64;
+}
