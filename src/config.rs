@@ -165,12 +165,15 @@ impl Matcher {
         }
         let case_insensitive =
             args.ignore_case || (!args.case_sensitive && !has_uppercase_literal(&pattern));
+        Matcher::compile(&pattern, case_insensitive)
+    }
 
+    pub fn compile(pattern: &str, case_insensitive: bool) -> Result<Matcher> {
         let hir = regex_syntax::ParserBuilder::new()
             .multi_line(true)
             .case_insensitive(case_insensitive)
             .build()
-            .parse(&pattern)
+            .parse(pattern)
             .map_err(|e| anyhow::anyhow!("invalid pattern:\n{e}"))?;
         let has_groups = hir.properties().explicit_captures_len() > 0;
         let hir = without_newlines(&hir)?;

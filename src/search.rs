@@ -124,90 +124,176 @@ impl FileResult {
     }
 }
 
-/// Which details of a hit the output needs, beyond the line itself.
+/// How every searcher searches: the regex and what the output needs of each hit.
 #[derive(Clone, Copy)]
-pub struct Wanted {
+pub struct Engine<'a> {
+    pub regex: &'a Regex,
+    /// Record where each match is in its line (for highlighting and -m).
     pub matches: bool,
+    /// Record what the capture groups of a line's first match captured.
     pub groups: bool,
+    /// Search files with NUL bytes as text.
+    pub text: bool,
 }
 
-/// Finds the matching lines of `region` (whole lines, the last maybe without `\n`), appends them to
-/// `result` numbered from `lines_before + 1`, and returns how many lines `region` holds.
-pub fn scan(
-    regex: &Regex,
-    wanted: Wanted,
-    region: &[u8],
-    lines_before: u64,
-    result: &mut FileResult,
-) -> u64 {
-    let mut newlines_before_counted = lines_before;
-    let mut counted_to = 0;
-    let mut at = 0;
-    while at < region.len() {
-        let Some(m) = regex.find_at(region, at) else {
-            break;
-        };
-        // An empty match after the final newline is not on any line.
-        if m.start() == region.len() && region.last() == Some(&b'\n') {
-            break;
+impl Engine<'_> {
+    /// Finds the matching lines of `region` (whole lines, the last maybe without `\n`), appends them
+    /// to `result` numbered from `lines_before + 1`, and returns how many lines `region` holds.
+    pub fn scan(&self, region: &[u8], lines_before: u64, result: &mut FileResult) -> u64 {
+        let mut newlines_seen = lines_before;
+        let mut counted_to = 0;
+        let mut at = 0;
+        while at < region.len() {
+            let Some(m) = self.regex.find_at(region, at) else {
+                break;
+            };
+            // An empty match after the final newline is not on any line.
+            if m.start() == region.len() && region.last() == Some(&b'\n') {
+                break;
+            }
+            let start = memrchr(b'\n', &region[..m.start()]).map_or(0, |i| i + 1);
+            let end = memchr(b'\n', &region[m.start()..]).map_or(region.len(), |i| m.start() + i);
+            newlines_seen += count_newlines(&region[counted_to..start]);
+            counted_to = start;
+            self.record_hit(&region[start..end], newlines_seen + 1, result);
+            at = end + 1;
         }
-        let start = memrchr(b'\n', &region[..m.start()]).map_or(0, |i| i + 1);
-        let end = memchr(b'\n', &region[m.start()..]).map_or(region.len(), |i| m.start() + i);
-        newlines_before_counted += count_newlines(&region[counted_to..start]);
-        counted_to = start;
-        record_hit(
-            regex,
-            wanted,
-            &region[start..end],
-            newlines_before_counted + 1,
-            result,
-        );
-        at = end + 1;
+        let newlines = newlines_seen - lines_before + count_newlines(&region[counted_to..]);
+        let unterminated = region.last().is_some_and(|&b| b != b'\n');
+        newlines + u64::from(unterminated)
     }
-    let newlines = newlines_before_counted - lines_before + count_newlines(&region[counted_to..]);
-    let unterminated = region.last().is_some_and(|&b| b != b'\n');
-    newlines + u64::from(unterminated)
+
+    fn record_hit(&self, line: &[u8], line_number: u64, result: &mut FileResult) {
+        let text_start = result.text.len();
+        result.text.extend_from_slice(line);
+        let matches_start = result.spans.len();
+        if self.matches {
+            result
+                .spans
+                .extend(self.regex.find_iter(line).map(|m| m.range()));
+        }
+        let groups_start = result.spans.len();
+        if self.groups {
+            if let Some(caps) = self.regex.captures(line) {
+                let groups = caps.iter().skip(1);
+                result
+                    .spans
+                    .extend(groups.map(|g| g.map_or(0..0, |g| g.range())));
+            }
+        }
+        result.hits.push(Hit {
+            line_number,
+            line: text_start..result.text.len(),
+            matches: matches_start..groups_start,
+            groups: groups_start..result.spans.len(),
+        });
+    }
+
+    /// Searches `reader` from its current position, whole lines at a time, reading into `buf`
+    /// (which grows to hold a line longer than itself).
+    ///
+    /// `skip_first_line`: the reader starts inside a line that belongs to the part before.
+    /// `end`: only lines that start before this offset (from the reader's start) are searched: a
+    /// part's end, or a file's size, which spares the read that would only see the end of the file.
+    pub fn search_reader<R: Read>(
+        &self,
+        reader: &mut R,
+        buf: &mut Vec<u8>,
+        mut skip_first_line: bool,
+        end: Option<u64>,
+        result: &mut FileResult,
+    ) {
+        // Bytes of `buf` that hold data, and the reader offset of `buf[0]`.
+        let mut filled = 0;
+        let mut buf_offset: u64 = 0;
+        loop {
+            if filled == buf.len() {
+                buf.resize((buf.len() * 2).max(64), 0);
+            }
+            let n = match reader.read(&mut buf[filled..]) {
+                Ok(n) => n,
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+                Err(err) => {
+                    result.outcome = Outcome::Failed(err);
+                    return;
+                }
+            };
+            filled += n;
+            let mut done = n == 0;
+
+            let mut begin = 0;
+            if skip_first_line {
+                match memchr(b'\n', &buf[..filled]) {
+                    // The part ends inside that line: it owns no line at all.
+                    Some(i) if end.is_some_and(|end| buf_offset + i as u64 + 1 >= end) => return,
+                    Some(i) => {
+                        begin = i + 1;
+                        skip_first_line = false;
+                    }
+                    None if done => return,
+                    None => {
+                        buf_offset += filled as u64;
+                        filled = 0;
+                        continue;
+                    }
+                }
+            }
+
+            // Search up to the last newline read, or to the end of the file.
+            let mut region_end = if done {
+                filled
+            } else {
+                match memrchr(b'\n', &buf[begin..filled]) {
+                    Some(i) => begin + i + 1,
+                    None => {
+                        shift(buf, begin, &mut filled, &mut buf_offset);
+                        continue;
+                    }
+                }
+            };
+            // Stop after the line that holds the byte before `end`.
+            if let Some(last_byte) = end.and_then(|end| end.checked_sub(1)) {
+                if last_byte < buf_offset + filled as u64 {
+                    let from = (last_byte.saturating_sub(buf_offset) as usize).max(begin);
+                    if let Some(i) = memchr(b'\n', &buf[from..filled]) {
+                        region_end = from + i + 1;
+                        done = true;
+                    }
+                }
+            }
+
+            let region = &buf[begin..region_end];
+            if !self.text && memchr(0, region).is_some() {
+                result.outcome = Outcome::Binary;
+                return;
+            }
+            let lines_before = result.lines;
+            result.lines += self.scan(region, lines_before, result);
+            if done {
+                return;
+            }
+            shift(buf, region_end, &mut filled, &mut buf_offset);
+        }
+    }
 }
 
 fn count_newlines(bytes: &[u8]) -> u64 {
     bytecount::count(bytes, b'\n') as u64
 }
 
-fn record_hit(
-    regex: &Regex,
-    wanted: Wanted,
-    line: &[u8],
-    line_number: u64,
-    result: &mut FileResult,
-) {
-    let text_start = result.text.len();
-    result.text.extend_from_slice(line);
-    let matches_start = result.spans.len();
-    if wanted.matches {
-        result
-            .spans
-            .extend(regex.find_iter(line).map(|m| m.range()));
-    }
-    let groups_start = result.spans.len();
-    if wanted.groups {
-        if let Some(caps) = regex.captures(line) {
-            result
-                .spans
-                .extend(caps.iter().skip(1).map(|g| g.map_or(0..0, |g| g.range())));
-        }
-    }
-    result.hits.push(Hit {
-        line_number,
-        line: text_start..result.text.len(),
-        matches: matches_start..groups_start,
-        groups: groups_start..result.spans.len(),
-    });
+/// Moves the unsearched tail `buf[from..filled]` to the front of the buffer.
+fn shift(buf: &mut [u8], from: usize, filled: &mut usize, buf_offset: &mut u64) {
+    buf.copy_within(from..*filled, 0);
+    *filled -= from;
+    *buf_offset += from as u64;
 }
 
 /// One searcher thread.
 pub struct Searcher {
     config: Arc<Config>,
-    wanted: Wanted,
+    /// What the output needs of each hit: see `Engine`.
+    matches: bool,
+    groups: bool,
     tasks: Receiver<Task>,
     parts_tx: Sender<Part>,
     parts_rx: Receiver<Part>,
@@ -225,15 +311,14 @@ impl Searcher {
         reports: &Sender<Report>,
     ) -> io::Result<Vec<std::thread::JoinHandle<()>>> {
         let (parts_tx, parts_rx) = crossbeam_channel::unbounded();
-        let wanted = Wanted {
-            matches: config.output.match_only || config.output.color,
-            groups: config.output.pretty && config.matcher.has_groups,
-        };
+        let matches = config.output.match_only || config.output.color;
+        let groups = config.output.pretty && config.matcher.has_groups;
         (0..config.workers)
             .map(|i| {
                 let searcher = Searcher {
                     config: Arc::clone(config),
-                    wanted,
+                    matches,
+                    groups,
                     tasks: tasks.clone(),
                     parts_tx: parts_tx.clone(),
                     parts_rx: parts_rx.clone(),
@@ -339,6 +424,22 @@ impl Searcher {
         self.finish(result)
     }
 
+    fn search_reader(
+        &mut self,
+        file: &mut File,
+        skip_first_line: bool,
+        end: Option<u64>,
+        result: &mut FileResult,
+    ) {
+        let engine = Engine {
+            regex: &self.config.matcher.regex,
+            matches: self.matches,
+            groups: self.groups,
+            text: self.config.text,
+        };
+        engine.search_reader(file, &mut self.buf, skip_first_line, end, result);
+    }
+
     fn finish(&mut self, result: FileResult) -> bool {
         if self.buf.len() > 16 * READ_SIZE {
             // A very long line grew the buffer: give the memory back.
@@ -354,97 +455,180 @@ impl Searcher {
         }
         self.reports.send(Report::File(result)).is_ok()
     }
-
-    /// Searches `reader` from its current position, whole lines at a time.
-    ///
-    /// `skip_first_line`: the reader starts inside a line that belongs to the part before.
-    /// `end`: only lines that start before this offset (from the reader's start) are searched: a
-    /// part's end, or a file's size, which spares the read that would only see the end of the file.
-    fn search_reader(
-        &mut self,
-        reader: &mut File,
-        mut skip_first_line: bool,
-        end: Option<u64>,
-        result: &mut FileResult,
-    ) {
-        let regex = &self.config.matcher.regex;
-        let buf = &mut self.buf;
-        // Bytes of `buf` that hold data, and the reader offset of `buf[0]`.
-        let mut filled = 0;
-        let mut buf_offset: u64 = 0;
-        loop {
-            if filled == buf.len() {
-                // One line longer than the buffer: grow it to hold the line.
-                buf.resize(buf.len() * 2, 0);
-            }
-            let n = match reader.read(&mut buf[filled..]) {
-                Ok(n) => n,
-                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
-                Err(err) => {
-                    result.outcome = Outcome::Failed(err);
-                    return;
-                }
-            };
-            filled += n;
-            let mut done = n == 0;
-
-            let mut begin = 0;
-            if skip_first_line {
-                match memchr(b'\n', &buf[..filled]) {
-                    Some(i) => {
-                        begin = i + 1;
-                        skip_first_line = false;
-                    }
-                    None if done => return,
-                    None => {
-                        buf_offset += filled as u64;
-                        filled = 0;
-                        continue;
-                    }
-                }
-            }
-
-            // Search up to the last newline read, or to the end of the file.
-            let mut region_end = if done {
-                filled
-            } else {
-                match memrchr(b'\n', &buf[begin..filled]) {
-                    Some(i) => begin + i + 1,
-                    None => {
-                        shift(buf, begin, &mut filled, &mut buf_offset);
-                        continue;
-                    }
-                }
-            };
-            // Stop after the line that holds the byte before `end`.
-            if let Some(last_byte) = end.and_then(|end| end.checked_sub(1)) {
-                if last_byte < buf_offset + filled as u64 {
-                    let from = (last_byte.saturating_sub(buf_offset) as usize).max(begin);
-                    if let Some(i) = memchr(b'\n', &buf[from..filled]) {
-                        region_end = from + i + 1;
-                        done = true;
-                    }
-                }
-            }
-
-            let region = &buf[begin..region_end];
-            if !self.config.text && memchr(0, region).is_some() {
-                result.outcome = Outcome::Binary;
-                return;
-            }
-            let lines_before = result.lines;
-            result.lines += scan(regex, self.wanted, region, lines_before, result);
-            if done {
-                return;
-            }
-            shift(buf, region_end, &mut filled, &mut buf_offset);
-        }
-    }
 }
 
-/// Moves the unsearched tail `buf[from..filled]` to the front of the buffer.
-fn shift(buf: &mut [u8], from: usize, filled: &mut usize, buf_offset: &mut u64) {
-    buf.copy_within(from..*filled, 0);
-    *filled -= from;
-    *buf_offset += from as u64;
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Matcher;
+    use proptest::prelude::*;
+    use std::io::Cursor;
+
+    /// The naive oracle: split into lines, test each line on its own.
+    fn oracle(pattern: &str, text: &[u8]) -> Vec<(u64, Vec<u8>)> {
+        let re = regex::bytes::Regex::new(pattern).unwrap();
+        let body = text.strip_suffix(b"\n").unwrap_or(text);
+        if text.is_empty() {
+            return Vec::new();
+        }
+        body.split(|&b| b == b'\n')
+            .enumerate()
+            .filter(|(_, line)| re.is_match(line))
+            .map(|(i, line)| (i as u64 + 1, line.to_vec()))
+            .collect()
+    }
+
+    fn line_count(text: &[u8]) -> u64 {
+        let newlines = text.iter().filter(|&&b| b == b'\n').count() as u64;
+        newlines + u64::from(text.last().is_some_and(|&b| b != b'\n'))
+    }
+
+    fn hits(result: &FileResult, line_base: u64) -> Vec<(u64, Vec<u8>)> {
+        let lines = result
+            .hits
+            .iter()
+            .map(|h| (line_base + h.line_number, result.line(h).to_vec()));
+        lines.collect()
+    }
+
+    fn new_result() -> FileResult {
+        FileResult::new(0, Arc::new(PathBuf::new()), 0, 1)
+    }
+
+    /// Searches `text` cut at `cuts` into parts, each through a tiny buffer, as the searchers do.
+    fn search_in_parts(
+        matcher: &Matcher,
+        text: &[u8],
+        cuts: &[usize],
+        buf_size: usize,
+    ) -> (Vec<(u64, Vec<u8>)>, u64) {
+        let engine = Engine {
+            regex: &matcher.regex,
+            matches: true,
+            groups: false,
+            text: true,
+        };
+        let mut bounds: Vec<usize> = cuts.iter().map(|&c| c.min(text.len())).collect();
+        bounds.extend([0, text.len()]);
+        bounds.sort();
+        bounds.dedup();
+        let (mut found, mut line_base) = (Vec::new(), 0);
+        for pair in bounds.windows(2) {
+            let (start, end) = (pair[0], pair[1]);
+            let origin = start.saturating_sub(1);
+            let mut reader = Cursor::new(&text[origin..]);
+            let mut buf = vec![0; buf_size];
+            let mut result = new_result();
+            engine.search_reader(
+                &mut reader,
+                &mut buf,
+                start > 0,
+                Some((end - origin) as u64),
+                &mut result,
+            );
+            found.extend(hits(&result, line_base));
+            line_base += result.lines;
+        }
+        (found, line_base)
+    }
+
+    const PATTERNS: &[&str] = &[
+        "a",
+        "ab",
+        "b+",
+        "^a",
+        "a$",
+        "^$",
+        "^",
+        "$",
+        "x*",
+        r"a\s+b",
+        r"\s",
+        "[^a]",
+        ".",
+        "a|bc",
+        r"\bab\b",
+        "é",
+        r"\w{2}\s\w",
+        "(a)(b)?",
+    ];
+
+    proptest! {
+        #[test]
+        fn whole_buffer_search_matches_the_line_by_line_oracle(
+            text in proptest::collection::vec(prop::sample::select(b"ab c\n\r\xc3\xa9".to_vec()), 0..200),
+            pattern in prop::sample::select(PATTERNS),
+        ) {
+            let matcher = Matcher::compile(pattern, false).unwrap();
+            let engine = Engine { regex: &matcher.regex, matches: true, groups: true, text: true };
+            let mut result = new_result();
+            let lines = engine.scan(&text, 0, &mut result);
+            prop_assert_eq!(hits(&result, 0), oracle(pattern, &text));
+            prop_assert_eq!(lines, line_count(&text));
+        }
+
+        #[test]
+        fn parts_and_small_buffers_find_the_same_lines(
+            text in proptest::collection::vec(prop::sample::select(b"aab \n\n".to_vec()), 0..300),
+            pattern in prop::sample::select(PATTERNS),
+            cuts in proptest::collection::vec(0usize..300, 0..5),
+            buf_size in 1usize..16,
+        ) {
+            let matcher = Matcher::compile(pattern, false).unwrap();
+            let (found, lines) = search_in_parts(&matcher, &text, &cuts, buf_size);
+            prop_assert_eq!(found, oracle(pattern, &text));
+            prop_assert_eq!(lines, line_count(&text));
+        }
+    }
+
+    #[test]
+    fn a_nul_byte_makes_the_file_binary_unless_text() {
+        let matcher = Matcher::compile("a", false).unwrap();
+        let mut engine = Engine {
+            regex: &matcher.regex,
+            matches: false,
+            groups: false,
+            text: false,
+        };
+        let mut result = new_result();
+        engine.search_reader(
+            &mut Cursor::new(b"a\n\0a\n"),
+            &mut vec![0; 64],
+            false,
+            None,
+            &mut result,
+        );
+        assert!(matches!(result.outcome, Outcome::Binary));
+        engine.text = true;
+        let mut result = new_result();
+        engine.search_reader(
+            &mut Cursor::new(b"a\n\0a\n"),
+            &mut vec![0; 64],
+            false,
+            None,
+            &mut result,
+        );
+        assert_eq!(
+            hits(&result, 0),
+            vec![(1, b"a".to_vec()), (2, b"\0a".to_vec())]
+        );
+    }
+
+    #[test]
+    fn smart_case_insensitive_matches_any_case() {
+        let matcher = Matcher::compile("resume", true).unwrap();
+        let engine = Engine {
+            regex: &matcher.regex,
+            matches: true,
+            groups: false,
+            text: false,
+        };
+        let mut result = new_result();
+        engine.scan(b"PM_RESUME\nresume\nnothing\n", 0, &mut result);
+        assert_eq!(
+            hits(&result, 0),
+            vec![(1, b"PM_RESUME".to_vec()), (2, b"resume".to_vec())]
+        );
+        assert_eq!(result.matches(&result.hits[0]), &[3..9]);
+    }
 }
