@@ -629,6 +629,6 @@ mod tests {
             hits(&result, 0),
             vec![(1, b"PM_RESUME".to_vec()), (2, b"resume".to_vec())]
         );
-        assert_eq!(result.matches(&result.hits[0]), &[3..9]);
+        assert_eq!(result.matches(&result.hits[0]).to_vec(), vec![3..9]);
     }
 }
