@@ -19,9 +19,11 @@ use clap::{Parser, ValueEnum};
 pub struct Args {
     /// The regular expression to search for (Rust regex syntax). Smart case: an all-lowercase pattern
     /// matches case-insensitively, any uppercase letter makes it case-sensitive.
-    pub pattern: String,
+    #[arg(required_unless_present = "type_list")]
+    pub pattern: Option<String>,
 
-    /// Files or directories to search, as well as those given with -d. Default: `.`
+    /// Files or directories to search, as well as those given with -d. Default: `.`, or standard
+    /// input when it is a pipe or a file. A path named here is searched even if ignored or hidden.
     pub paths: Vec<PathBuf>,
 
     /// Directories (or files) to search, several allowed: `-d src tests`. Default: `.`
@@ -55,12 +57,7 @@ pub struct Args {
     pub match_only: bool,
 
     /// Strict case: match case-sensitively even when the pattern is all lowercase.
-    #[arg(
-        short = 'l',
-        long = "lower",
-        visible_alias = "case-sensitive",
-        overrides_with = "ignore_case"
-    )]
+    #[arg(short = 'l', long = "lower", visible_alias = "case-sensitive", overrides_with = "ignore_case")]
     pub case_sensitive: bool,
 
     /// Match case-insensitively even when the pattern has uppercase letters.
@@ -86,12 +83,7 @@ pub struct Args {
     pub edit: bool,
 
     /// When to colour the output: auto colours only on a terminal and when NO_COLOR is unset.
-    #[arg(
-        long = "color",
-        alias = "colour",
-        value_name = "WHEN",
-        default_value = "auto"
-    )]
+    #[arg(long = "color", alias = "colour", value_name = "WHEN", default_value = "auto")]
     pub color: ColorWhen,
 
     /// Search binary files (files with a NUL byte) as if they were text.
@@ -105,6 +97,58 @@ pub struct Args {
     /// Do not apply the default ignores: the `.git`, `.hg` and `.svn` directories and `*.min.js` files.
     #[arg(long = "no-default-ignore")]
     pub no_default_ignore: bool,
+
+    /// Do not read ignore files: `.gitignore`, `.git/info/exclude`, git's global excludes file and
+    /// `.ignore` files are all respected by default.
+    #[arg(long = "no-ignore")]
+    pub no_ignore: bool,
+
+    /// Search hidden files and directories (names starting with `.`), skipped by default.
+    #[arg(long = "hidden")]
+    pub hidden: bool,
+
+    /// Search more: `-u` is --no-ignore, `-uu` adds --hidden, `-uuu` adds --text and
+    /// --no-default-ignore: every file.
+    #[arg(short = 'u', long = "unrestricted", action = clap::ArgAction::Count)]
+    pub unrestricted: u8,
+
+    /// Search only files of this type (repeatable): `-t rust -t toml`. See --type-list.
+    #[arg(short = 't', long = "type", value_name = "NAME")]
+    pub types: Vec<String>,
+
+    /// Do not search files of this type (repeatable): `-T js`.
+    #[arg(short = 'T', long = "type-not", value_name = "NAME")]
+    pub types_not: Vec<String>,
+
+    /// Print the file types -t and -T know, with their globs, and exit.
+    #[arg(long = "type-list")]
+    pub type_list: bool,
+
+    /// Search only files matching GLOB, or skip them with `!GLOB` (repeatable): `-g '*.rs' -g '!tests/**'`.
+    /// Globs are matched like .gitignore lines, relative to each root, and win over ignore files.
+    #[arg(short = 'g', long = "glob", value_name = "GLOB")]
+    pub globs: Vec<String>,
+
+    /// Skip files larger than SIZE: bytes, or with a K, M or G suffix (`10M`).
+    #[arg(long = "max-filesize", value_name = "SIZE", value_parser = parse_size)]
+    pub max_filesize: Option<u64>,
+
+    /// Add to the summary what was skipped and how many bytes were searched.
+    #[arg(long = "stats")]
+    pub stats: bool,
+}
+
+/// `10M` -> 10485760. K, M and G are powers of 1024.
+fn parse_size(text: &str) -> Result<u64, String> {
+    let (digits, shift) = match text.as_bytes().last() {
+        Some(b'K' | b'k') => (&text[..text.len() - 1], 10),
+        Some(b'M' | b'm') => (&text[..text.len() - 1], 20),
+        Some(b'G' | b'g') => (&text[..text.len() - 1], 30),
+        _ => (text, 0),
+    };
+    let number: u64 =
+        digits.parse().map_err(|_| format!("{text:?} is not a size like 4096, 512K, 10M or 1G"))?;
+    number.checked_mul(1 << shift).ok_or_else(|| format!("{text:?} is too large"))
 }
 
 /// When to colour output (`--color`).
@@ -113,4 +157,18 @@ pub enum ColorWhen {
     Auto,
     Always,
     Never,
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_size;
+
+    #[test]
+    fn sizes_take_binary_suffixes() {
+        assert_eq!(parse_size("4096"), Ok(4096));
+        assert_eq!(parse_size("10M"), Ok(10 << 20));
+        assert_eq!(parse_size("2k"), Ok(2048));
+        assert!(parse_size("ten").is_err());
+        assert!(parse_size("99999999999G").is_err());
+    }
 }

@@ -5,6 +5,8 @@ use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use anyhow::{bail, Context, Result};
+use ignore::overrides::{Override, OverrideBuilder};
+use ignore::types::{Types, TypesBuilder};
 use regex::bytes::{Regex, RegexSet};
 use regex_syntax::ast::{self, Ast};
 use regex_syntax::hir::{self, Hir, HirKind};
@@ -23,6 +25,8 @@ pub struct Config {
     pub walk: WalkRules,
     pub workers: usize,
     pub output: Output,
+    /// No path was given and standard input is a pipe or a file: search it instead of `.`.
+    pub stdin: bool,
     /// Search files with NUL bytes too (`-a`).
     pub text: bool,
     /// Open the hits in an editor after the search (`-e`).
@@ -56,6 +60,15 @@ pub struct WalkRules {
     /// `-D`: the deepest directory level below a root to search in.
     pub depth: Option<usize>,
     pub follow: bool,
+    /// Respect `.gitignore`, `.git/info/exclude`, the global excludes file and `.ignore`.
+    pub ignore_files: bool,
+    /// Search hidden files and directories.
+    pub hidden: bool,
+    /// `-t`/`-T`.
+    pub types: Option<Types>,
+    /// `-g`, matched against paths relative to the root being walked.
+    pub globs: Option<Override>,
+    pub max_filesize: Option<u64>,
 }
 
 pub struct Output {
@@ -63,6 +76,8 @@ pub struct Output {
     pub pretty: bool,
     pub color: bool,
     pub match_only: bool,
+    /// The summary also tells what was skipped (`--stats`).
+    pub stats: bool,
     /// Pretty output cuts lines longer than this many characters.
     pub max_line_chars: usize,
     /// Flush after every file with hits, so a person watching sees them as they come.
@@ -91,25 +106,25 @@ impl Config {
         let walk = WalkRules {
             ignore: regex_set(&args.ignore, "-i/--ignore")?,
             filename: regex_set(&args.filename, "-f/--filename")?,
-            default_ignores: (!args.no_default_ignore).then(default_ignores),
+            default_ignores: (!args.no_default_ignore && args.unrestricted < 3).then(default_ignores),
             depth: args.depth,
             follow: args.follow,
+            ignore_files: !args.no_ignore && args.unrestricted < 1,
+            hidden: args.hidden || args.unrestricted >= 2,
+            types: file_types(&args.types, &args.types_not)?,
+            globs: globs(&args.globs)?,
+            max_filesize: args.max_filesize,
         };
 
         let mut roots: Vec<Root> = Vec::new();
         for path in args.paths.into_iter().chain(args.directories) {
             if !roots.iter().any(|r| r.path == path) {
-                roots.push(Root {
-                    path,
-                    implicit: false,
-                });
+                roots.push(Root { path, implicit: false });
             }
         }
-        if roots.is_empty() {
-            roots.push(Root {
-                path: PathBuf::from("."),
-                implicit: true,
-            });
+        let stdin = roots.is_empty() && stdin_is_readable();
+        if roots.is_empty() && !stdin {
+            roots.push(Root { path: PathBuf::from("."), implicit: true });
         }
 
         Ok(Config {
@@ -121,50 +136,82 @@ impl Config {
                 pretty,
                 color,
                 match_only: args.match_only,
+                stats: args.stats,
                 max_line_chars: (columns * 3 / 4).max(1),
                 flush_each_file: stdout_is_terminal,
             },
-            text: args.text,
+            stdin,
+            text: args.text || args.unrestricted >= 3,
             edit: args.edit,
         })
     }
 }
 
+/// Standard input is searched when it is a pipe, a file or a socket, as ripgrep decides: a terminal,
+/// `/dev/null` or a closed stdin (a cron job, a script) means the user wants the tree searched.
+fn stdin_is_readable() -> bool {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::FileTypeExt;
+    let stdin = std::io::stdin();
+    if stdin.is_terminal() {
+        return false;
+    }
+    let Ok(fd) = stdin.as_fd().try_clone_to_owned() else { return false };
+    std::fs::File::from(fd).metadata().is_ok_and(|m| {
+        let kind = m.file_type();
+        kind.is_file() || kind.is_fifo() || kind.is_socket()
+    })
+}
+
+/// The built-in file type table with the user's `-t` selections and `-T` negations.
+fn file_types(selected: &[String], negated: &[String]) -> Result<Option<Types>> {
+    if selected.is_empty() && negated.is_empty() {
+        return Ok(None);
+    }
+    let mut builder = TypesBuilder::new();
+    builder.add_defaults();
+    for name in selected {
+        builder.select(name);
+    }
+    for name in negated {
+        builder.negate(name);
+    }
+    builder.build().map(Some).context("invalid -t/-T file type (see --type-list)")
+}
+
+fn globs(globs: &[String]) -> Result<Option<Override>> {
+    if globs.is_empty() {
+        return Ok(None);
+    }
+    let mut builder = OverrideBuilder::new(".");
+    for glob in globs {
+        builder.add(glob).with_context(|| format!("invalid -g/--glob {glob:?}"))?;
+    }
+    builder.build().map(Some).context("invalid -g/--glob")
+}
+
 fn default_ignores() -> Regex {
-    let dirs = DEFAULT_IGNORED_DIRS
-        .iter()
-        .map(|d| regex::escape(d))
-        .collect::<Vec<_>>();
+    let dirs = DEFAULT_IGNORED_DIRS.iter().map(|d| regex::escape(d)).collect::<Vec<_>>();
     // Directories and files are told apart by the indexer; one regex holds both kinds of name.
-    Regex::new(&format!(
-        "^(?:{})$|{}",
-        dirs.join("|"),
-        DEFAULT_IGNORED_FILES
-    ))
-    .expect("the default ignore patterns are valid")
+    Regex::new(&format!("^(?:{})$|{}", dirs.join("|"), DEFAULT_IGNORED_FILES))
+        .expect("the default ignore patterns are valid")
 }
 
 fn regex_set(patterns: &[String], flag: &str) -> Result<Option<RegexSet>> {
     if patterns.is_empty() {
         return Ok(None);
     }
-    RegexSet::new(patterns)
-        .map(Some)
-        .with_context(|| format!("invalid regex for {flag}"))
+    RegexSet::new(patterns).map(Some).with_context(|| format!("invalid regex for {flag}"))
 }
 
 impl Matcher {
     fn new(args: &Args) -> Result<Matcher> {
-        let mut pattern = if args.fixed_strings {
-            regex::escape(&args.pattern)
-        } else {
-            args.pattern.clone()
-        };
+        let pattern = args.pattern.as_deref().context("no pattern given")?;
+        let mut pattern = if args.fixed_strings { regex::escape(pattern) } else { pattern.to_string() };
         if args.word_regexp {
             pattern = format!(r"\b(?:{pattern})\b");
         }
-        let case_insensitive =
-            args.ignore_case || (!args.case_sensitive && !has_uppercase_literal(&pattern));
+        let case_insensitive = args.ignore_case || (!args.case_sensitive && !has_uppercase_literal(&pattern));
         Matcher::compile(&pattern, case_insensitive)
     }
 
@@ -209,18 +256,14 @@ fn has_uppercase_literal(pattern: &str) -> bool {
     fn in_item(item: &ast::ClassSetItem) -> bool {
         match item {
             ast::ClassSetItem::Literal(lit) => lit.c.is_uppercase(),
-            ast::ClassSetItem::Range(range) => {
-                range.start.c.is_uppercase() || range.end.c.is_uppercase()
-            }
+            ast::ClassSetItem::Range(range) => range.start.c.is_uppercase() || range.end.c.is_uppercase(),
             ast::ClassSetItem::Bracketed(class) => in_set(&class.kind),
             ast::ClassSetItem::Union(union) => union.items.iter().any(in_item),
             _ => false,
         }
     }
     // An unparsable pattern is reported by the real parse that follows.
-    ast::parse::Parser::new()
-        .parse(pattern)
-        .is_ok_and(|ast| in_ast(&ast))
+    ast::parse::Parser::new().parse(pattern).is_ok_and(|ast| in_ast(&ast))
 }
 
 /// Removes `\n` from every class (`\s`, `[^a]`, ...) so no match can cross a line end; a literal
@@ -236,29 +279,21 @@ fn without_newlines(hir: &Hir) -> Result<Hir> {
         }
         HirKind::Class(hir::Class::Unicode(class)) => {
             let mut class = class.clone();
-            class.difference(&hir::ClassUnicode::new([hir::ClassUnicodeRange::new(
-                '\n', '\n',
-            )]));
+            class.difference(&hir::ClassUnicode::new([hir::ClassUnicodeRange::new('\n', '\n')]));
             Hir::class(hir::Class::Unicode(class))
         }
         HirKind::Class(hir::Class::Bytes(class)) => {
             let mut class = class.clone();
-            class.difference(&hir::ClassBytes::new([hir::ClassBytesRange::new(
-                b'\n', b'\n',
-            )]));
+            class.difference(&hir::ClassBytes::new([hir::ClassBytesRange::new(b'\n', b'\n')]));
             Hir::class(hir::Class::Bytes(class))
         }
-        HirKind::Repetition(rep) => Hir::repetition(hir::Repetition {
-            sub: Box::new(without_newlines(&rep.sub)?),
-            ..rep.clone()
-        }),
-        HirKind::Capture(cap) => Hir::capture(hir::Capture {
-            sub: Box::new(without_newlines(&cap.sub)?),
-            ..cap.clone()
-        }),
-        HirKind::Concat(subs) => {
-            Hir::concat(subs.iter().map(without_newlines).collect::<Result<_>>()?)
+        HirKind::Repetition(rep) => {
+            Hir::repetition(hir::Repetition { sub: Box::new(without_newlines(&rep.sub)?), ..rep.clone() })
         }
+        HirKind::Capture(cap) => {
+            Hir::capture(hir::Capture { sub: Box::new(without_newlines(&cap.sub)?), ..cap.clone() })
+        }
+        HirKind::Concat(subs) => Hir::concat(subs.iter().map(without_newlines).collect::<Result<_>>()?),
         HirKind::Alternation(subs) => {
             Hir::alternation(subs.iter().map(without_newlines).collect::<Result<_>>()?)
         }
@@ -279,11 +314,7 @@ mod tests {
 
     #[test]
     fn classes_lose_the_newline() {
-        let hir = regex_syntax::ParserBuilder::new()
-            .multi_line(true)
-            .build()
-            .parse(r"a\s+b[^x].")
-            .unwrap();
+        let hir = regex_syntax::ParserBuilder::new().multi_line(true).build().parse(r"a\s+b[^x].").unwrap();
         let re = Regex::new(&without_newlines(&hir).unwrap().to_string()).unwrap();
         assert!(re.is_match(b"a  byz"));
         assert!(!re.is_match(b"a\nbyz"));

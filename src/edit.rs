@@ -26,9 +26,7 @@ pub fn open(hits: &[EditHit]) -> Result<()> {
         .unwrap_or_else(|| OsString::from("vi"));
     let editor = editor.to_string_lossy().into_owned();
     let mut words = editor.split_whitespace();
-    let program = words
-        .next()
-        .context("the editor variable holds only spaces")?;
+    let program = words.next().context("the editor variable holds only spaces")?;
     let mut command = Command::new(program);
     command.args(words);
     // The editor needs the terminal even when ba read its input from a pipe.
@@ -36,17 +34,11 @@ pub fn open(hits: &[EditHit]) -> Result<()> {
         command.stdin(tty);
     }
 
-    let name = Path::new(program)
-        .file_name()
-        .and_then(|n| n.to_str())
-        .unwrap_or(program);
+    let name = Path::new(program).file_name().and_then(|n| n.to_str()).unwrap_or(program);
     // Kept until the editor exits; removed when dropped.
     let _quickfix;
     if QUICKFIX_EDITORS.contains(&name) {
-        let file = tempfile::Builder::new()
-            .prefix("ba-quickfix-")
-            .suffix(".txt")
-            .tempfile()?;
+        let file = tempfile::Builder::new().prefix("ba-quickfix-").suffix(".txt").tempfile()?;
         let mut writer = BufWriter::new(file.as_file());
         for hit in hits {
             writeln!(
@@ -62,14 +54,10 @@ pub fn open(hits: &[EditHit]) -> Result<()> {
         command.arg("-q").arg(file.path());
         _quickfix = file;
     } else {
-        command
-            .arg(format!("+{}", first.line_number))
-            .arg(not_an_option(&first.path));
+        command.arg(format!("+{}", first.line_number)).arg(not_an_option(&first.path));
     }
 
-    let status = command
-        .status()
-        .with_context(|| format!("cannot run the editor {program:?}"))?;
+    let status = command.status().with_context(|| format!("cannot run the editor {program:?}"))?;
     if !status.success() {
         bail!("the editor {program:?} exited with {status}");
     }

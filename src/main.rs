@@ -46,36 +46,32 @@ fn main() -> ExitCode {
 
 fn run() -> Result<u8> {
     let started = Instant::now();
-    let config = Arc::new(Config::from_args(Args::parse())?);
+    let args = Args::parse();
+    if args.type_list {
+        walk::print_type_list()?;
+        return Ok(0);
+    }
+    let config = Arc::new(Config::from_args(args)?);
     stop_on_interrupt(config.output.color)?;
 
     // Bounded queues keep memory flat however big the tree is.
     let (task_tx, task_rx) = bounded(config.workers * 64);
     let (report_tx, report_rx) = bounded(config.workers * 16);
     let indexer = Indexer::new(Arc::clone(&config), task_tx);
-    let indexer = thread::Builder::new()
-        .name("indexer".into())
-        .spawn(move || indexer.run())?;
+    let indexer = thread::Builder::new().name("indexer".into()).spawn(move || indexer.run())?;
     let searchers = Searcher::spawn_pool(&config, &task_rx, &report_tx)?;
     drop((task_rx, report_tx));
     let printer = Printer::new(Arc::clone(&config), started);
-    let printer = thread::Builder::new()
-        .name("printer".into())
-        .spawn(move || printer.run(report_rx))?;
+    let printer = thread::Builder::new().name("printer".into()).spawn(move || printer.run(report_rx))?;
 
-    let summary = match printer
-        .join()
-        .map_err(|_| anyhow!("the printer thread panicked"))?
-    {
+    let summary = match printer.join().map_err(|_| anyhow!("the printer thread panicked"))? {
         Ok(summary) => summary,
         // The reader went away (`ba x | head -1`): stop at once, quietly.
         Err(err) if err.kind() == io::ErrorKind::BrokenPipe => return Ok(0),
         Err(err) => return Err(err).context("cannot write to standard output"),
     };
     for stage in searchers.into_iter().chain([indexer]) {
-        stage
-            .join()
-            .map_err(|_| anyhow!("a search thread panicked"))?;
+        stage.join().map_err(|_| anyhow!("a search thread panicked"))?;
     }
 
     if config.edit {
@@ -107,13 +103,17 @@ fn stop_on_interrupt(color: bool) -> Result<()> {
 pub(crate) fn report_error(path: &Path, err: &io::Error) {
     let text = err.to_string();
     // "No such file or directory (os error 2)" -> "No such file or directory", as grep says it.
-    let reason = text
-        .find(" (os error ")
-        .map_or(text.as_str(), |i| &text[..i]);
+    let reason = text.find(" (os error ").map_or(text.as_str(), |i| &text[..i]);
     report_message(path, reason);
 }
 
 pub(crate) fn report_message(path: &Path, reason: &str) {
     HAD_ERROR.store(true, Ordering::Relaxed);
+    report_warning(path, reason);
+}
+
+/// `ba: PATH: reason` for a problem that does not stop the file from being searched (a bad line in an
+/// ignore file): the exit code is not changed.
+pub(crate) fn report_warning(path: &Path, reason: &str) {
     let _ = writeln!(io::stderr(), "ba: {}: {}", path.display(), reason);
 }

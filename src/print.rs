@@ -49,11 +49,8 @@ pub struct Printer {
 impl Printer {
     pub fn new(config: Arc<Config>, started: Instant) -> Printer {
         let stdout = BufWriter::with_capacity(64 << 10, io::stdout());
-        let out: Box<dyn WriteColor + Send> = if config.output.color {
-            Box::new(Ansi::new(stdout))
-        } else {
-            Box::new(NoColor::new(stdout))
-        };
+        let out: Box<dyn WriteColor + Send> =
+            if config.output.color { Box::new(Ansi::new(stdout)) } else { Box::new(NoColor::new(stdout)) };
         Printer {
             config,
             started,
@@ -63,11 +60,7 @@ impl Printer {
             line_base: 0,
             suppressed: false,
             file_matched: false,
-            summary: Summary {
-                counters: Counters::default(),
-                files_matched: 0,
-                edit_hits: Vec::new(),
-            },
+            summary: Summary { counters: Counters::default(), files_matched: 0, edit_hits: Vec::new() },
             segment: String::new(),
         }
     }
@@ -146,13 +139,7 @@ impl Printer {
     }
 
     /// `path:LINE:line`, the line exactly as in the file; with -m one such line per match.
-    fn print_pipe(
-        &mut self,
-        path: &str,
-        line_number: u64,
-        result: &FileResult,
-        hit: &Hit,
-    ) -> io::Result<()> {
+    fn print_pipe(&mut self, path: &str, line_number: u64, result: &FileResult, hit: &Hit) -> io::Result<()> {
         let line = result.line(hit);
         let mut number = itoa::Buffer::new();
         let number = number.format(line_number);
@@ -160,22 +147,12 @@ impl Printer {
             for span in result.matches(hit) {
                 write_all(
                     &mut *self.out,
-                    &[
-                        path.as_bytes(),
-                        b":",
-                        number.as_bytes(),
-                        b":",
-                        &line[span.clone()],
-                        b"\n",
-                    ],
+                    &[path.as_bytes(), b":", number.as_bytes(), b":", &line[span.clone()], b"\n"],
                 )?;
             }
             Ok(())
         } else {
-            write_all(
-                &mut *self.out,
-                &[path.as_bytes(), b":", number.as_bytes(), b":", line, b"\n"],
-            )
+            write_all(&mut *self.out, &[path.as_bytes(), b":", number.as_bytes(), b":", line, b"\n"])
         }
     }
 
@@ -191,10 +168,8 @@ impl Printer {
         let line = result.line(hit);
         self.out.write_all(path.as_bytes())?;
         self.out.write_all(b":")?;
-        self.out
-            .set_color(ColorSpec::new().set_fg(Some(Color::Green)))?;
-        self.out
-            .write_all(itoa::Buffer::new().format(line_number).as_bytes())?;
+        self.out.set_color(ColorSpec::new().set_fg(Some(Color::Green)))?;
+        self.out.write_all(itoa::Buffer::new().format(line_number).as_bytes())?;
         self.out.reset()?;
         self.out.write_all(b"\n")?;
         if self.config.output.match_only {
@@ -226,18 +201,12 @@ impl Printer {
     fn write_shown(&mut self, text: &[u8], spans: &[Range<usize>], trim: bool) -> io::Result<()> {
         let (mut start, mut end) = (0, text.len());
         if trim {
-            start = text
-                .iter()
-                .position(|b| !matches!(b, b' ' | b'\t'))
-                .unwrap_or(end);
+            start = text.iter().position(|b| !matches!(b, b' ' | b'\t')).unwrap_or(end);
             if text.ends_with(b"\r") {
                 end = (end - 1).max(start);
             }
         }
-        let highlight = ColorSpec::new()
-            .set_fg(Some(Color::Yellow))
-            .set_bold(true)
-            .clone();
+        let highlight = ColorSpec::new().set_fg(Some(Color::Yellow)).set_bold(true).clone();
         self.out.write_all(b"\t")?;
         self.segment.clear();
         let mut shown = 0;
@@ -280,26 +249,14 @@ impl Printer {
     fn print_summary(&mut self) -> io::Result<()> {
         let counters = self.summary.counters;
         writeln!(self.out, "---------------")?;
-        writeln!(
-            self.out,
-            "Files Searched: {}",
-            thousands(counters.files_searched)
-        )?;
-        writeln!(
-            self.out,
-            "Files Matched: {}",
-            thousands(self.summary.files_matched)
-        )?;
-        writeln!(
-            self.out,
-            "Lines Searched: {}",
-            thousands(counters.lines_searched)
-        )?;
-        writeln!(
-            self.out,
-            "Duration: {:.3}s",
-            self.started.elapsed().as_secs_f64()
-        )
+        writeln!(self.out, "Files Searched: {}", thousands(counters.files_searched))?;
+        writeln!(self.out, "Files Matched: {}", thousands(self.summary.files_matched))?;
+        writeln!(self.out, "Lines Searched: {}", thousands(counters.lines_searched))?;
+        if self.config.output.stats {
+            writeln!(self.out, "Bytes Searched: {}", thousands(counters.bytes_searched))?;
+            writeln!(self.out, "Binary Files Skipped: {}", thousands(counters.binary_skipped))?;
+        }
+        writeln!(self.out, "Duration: {:.3}s", self.started.elapsed().as_secs_f64())
     }
 }
 
@@ -314,12 +271,8 @@ fn chars_with_offsets(bytes: &[u8], base: usize) -> impl Iterator<Item = (usize,
         let valid_at = offset;
         let invalid_at = offset + chunk.valid().len();
         offset = invalid_at + chunk.invalid().len();
-        let valid = chunk
-            .valid()
-            .char_indices()
-            .map(move |(i, c)| (valid_at + i, c));
-        let invalid =
-            (!chunk.invalid().is_empty()).then_some((invalid_at, char::REPLACEMENT_CHARACTER));
+        let valid = chunk.valid().char_indices().map(move |(i, c)| (valid_at + i, c));
+        let invalid = (!chunk.invalid().is_empty()).then_some((invalid_at, char::REPLACEMENT_CHARACTER));
         valid.chain(invalid)
     })
 }

@@ -25,7 +25,14 @@ const READ_SIZE: usize = 256 << 10;
 
 /// What the indexer sends: a file to search, or the sentinel that stops one searcher.
 pub enum Task {
-    File { seq: u64, path: PathBuf },
+    File {
+        seq: u64,
+        path: PathBuf,
+    },
+    /// Standard input, shown as `<stdin>`.
+    Stdin {
+        seq: u64,
+    },
     Stop,
 }
 
@@ -80,6 +87,7 @@ pub struct FileResult {
     pub outcome: Outcome,
     /// Lines in this part; hit line numbers count from the part's first line.
     pub lines: u64,
+    pub bytes: u64,
     pub hits: Vec<Hit>,
     /// The hit lines, one after another; each `Hit` names its slice.
     pub text: Vec<u8>,
@@ -105,6 +113,7 @@ impl FileResult {
             path,
             outcome: Outcome::Searched,
             lines: 0,
+            bytes: 0,
             hits: Vec::new(),
             text: Vec::new(),
             spans: Vec::new(),
@@ -168,17 +177,13 @@ impl Engine<'_> {
         result.text.extend_from_slice(line);
         let matches_start = result.spans.len();
         if self.matches {
-            result
-                .spans
-                .extend(self.regex.find_iter(line).map(|m| m.range()));
+            result.spans.extend(self.regex.find_iter(line).map(|m| m.range()));
         }
         let groups_start = result.spans.len();
         if self.groups {
             if let Some(caps) = self.regex.captures(line) {
                 let groups = caps.iter().skip(1);
-                result
-                    .spans
-                    .extend(groups.map(|g| g.map_or(0..0, |g| g.range())));
+                result.spans.extend(groups.map(|g| g.map_or(0..0, |g| g.range())));
             }
         }
         result.hits.push(Hit {
@@ -267,6 +272,7 @@ impl Engine<'_> {
                 result.outcome = Outcome::Binary;
                 return;
             }
+            result.bytes += region.len() as u64;
             let lines_before = result.lines;
             result.lines += self.scan(region, lines_before, result);
             if done {
@@ -326,9 +332,7 @@ impl Searcher {
                     buf: vec![0; READ_SIZE],
                     counters: Counters::default(),
                 };
-                std::thread::Builder::new()
-                    .name(format!("searcher-{i}"))
-                    .spawn(move || searcher.run())
+                std::thread::Builder::new().name(format!("searcher-{i}")).spawn(move || searcher.run())
             })
             .collect()
     }
@@ -346,6 +350,7 @@ impl Searcher {
                     },
                     recv(self.tasks) -> task => match task {
                         Ok(Task::File { seq, path }) => self.search_file(seq, path),
+                        Ok(Task::Stdin { seq }) => self.search_stdin(seq),
                         Ok(Task::Stop) | Err(_) => break,
                     },
                 }
@@ -368,39 +373,22 @@ impl Searcher {
     fn search_file(&mut self, seq: u64, path: PathBuf) -> bool {
         let path = Arc::new(path);
         let file = File::open(&*path);
-        let size = file
-            .as_ref()
-            .ok()
-            .and_then(|f| f.metadata().ok())
-            .filter(|m| m.is_file())
-            .map(|m| m.len());
+        let size =
+            file.as_ref().ok().and_then(|f| f.metadata().ok()).filter(|m| m.is_file()).map(|m| m.len());
         let parts = match size {
-            Some(size) if size > SPLIT_ABOVE && self.config.workers > 1 => {
-                size.div_ceil(PART_SIZE) as u32
-            }
+            Some(size) if size > SPLIT_ABOVE && self.config.workers > 1 => size.div_ceil(PART_SIZE) as u32,
             _ => 1,
         };
         for index in 1..parts {
             let start = u64::from(index) * PART_SIZE;
-            let part = Part {
-                seq,
-                path: Arc::clone(&path),
-                index,
-                count: parts,
-                range: start..start + PART_SIZE,
-            };
-            self.parts_tx
-                .send(part)
-                .expect("the searchers hold both ends of the part channel");
+            let part =
+                Part { seq, path: Arc::clone(&path), index, count: parts, range: start..start + PART_SIZE };
+            self.parts_tx.send(part).expect("the searchers hold both ends of the part channel");
         }
         let mut result = FileResult::new(seq, path, 0, parts);
         match file {
             Ok(mut file) => {
-                let end = if parts > 1 {
-                    Some(PART_SIZE)
-                } else {
-                    size.filter(|&s| s > 0)
-                };
+                let end = if parts > 1 { Some(PART_SIZE) } else { size.filter(|&s| s > 0) };
                 self.search_reader(&mut file, false, end, &mut result);
             }
             Err(err) => result.outcome = Outcome::Failed(err),
@@ -408,12 +396,17 @@ impl Searcher {
         self.finish(result)
     }
 
+    fn search_stdin(&mut self, seq: u64) -> bool {
+        let mut result = FileResult::new(seq, Arc::new(PathBuf::from("<stdin>")), 0, 1);
+        self.search_reader(&mut io::stdin().lock(), false, None, &mut result);
+        self.finish(result)
+    }
+
     fn search_part(&mut self, part: Part) -> bool {
         let mut result = FileResult::new(part.seq, part.path, part.index, part.count);
         // Read from the byte before the part: the part's first line starts after the first newline.
         let origin = part.range.start - 1;
-        let opened =
-            File::open(&*result.path).and_then(|mut f| f.seek(SeekFrom::Start(origin)).map(|_| f));
+        let opened = File::open(&*result.path).and_then(|mut f| f.seek(SeekFrom::Start(origin)).map(|_| f));
         match opened {
             Ok(mut file) => {
                 let end = part.range.end - origin;
@@ -424,9 +417,9 @@ impl Searcher {
         self.finish(result)
     }
 
-    fn search_reader(
+    fn search_reader<R: Read>(
         &mut self,
-        file: &mut File,
+        reader: &mut R,
         skip_first_line: bool,
         end: Option<u64>,
         result: &mut FileResult,
@@ -437,7 +430,7 @@ impl Searcher {
             groups: self.groups,
             text: self.config.text,
         };
-        engine.search_reader(file, &mut self.buf, skip_first_line, end, result);
+        engine.search_reader(reader, &mut self.buf, skip_first_line, end, result);
     }
 
     fn finish(&mut self, result: FileResult) -> bool {
@@ -449,6 +442,7 @@ impl Searcher {
             Outcome::Searched => {
                 self.counters.files_searched += u64::from(result.part == 0);
                 self.counters.lines_searched += result.lines;
+                self.counters.bytes_searched += result.bytes;
             }
             Outcome::Binary => self.counters.binary_skipped += u64::from(result.part == 0),
             Outcome::Failed(_) => {}
@@ -484,10 +478,7 @@ mod tests {
     }
 
     fn hits(result: &FileResult, line_base: u64) -> Vec<(u64, Vec<u8>)> {
-        let lines = result
-            .hits
-            .iter()
-            .map(|h| (line_base + h.line_number, result.line(h).to_vec()));
+        let lines = result.hits.iter().map(|h| (line_base + h.line_number, result.line(h).to_vec()));
         lines.collect()
     }
 
@@ -502,12 +493,7 @@ mod tests {
         cuts: &[usize],
         buf_size: usize,
     ) -> (Vec<(u64, Vec<u8>)>, u64) {
-        let engine = Engine {
-            regex: &matcher.regex,
-            matches: true,
-            groups: false,
-            text: true,
-        };
+        let engine = Engine { regex: &matcher.regex, matches: true, groups: false, text: true };
         let mut bounds: Vec<usize> = cuts.iter().map(|&c| c.min(text.len())).collect();
         bounds.extend([0, text.len()]);
         bounds.sort();
@@ -519,13 +505,7 @@ mod tests {
             let mut reader = Cursor::new(&text[origin..]);
             let mut buf = vec![0; buf_size];
             let mut result = new_result();
-            engine.search_reader(
-                &mut reader,
-                &mut buf,
-                start > 0,
-                Some((end - origin) as u64),
-                &mut result,
-            );
+            engine.search_reader(&mut reader, &mut buf, start > 0, Some((end - origin) as u64), &mut result);
             found.extend(hits(&result, line_base));
             line_base += result.lines;
         }
@@ -584,51 +564,23 @@ mod tests {
     #[test]
     fn a_nul_byte_makes_the_file_binary_unless_text() {
         let matcher = Matcher::compile("a", false).unwrap();
-        let mut engine = Engine {
-            regex: &matcher.regex,
-            matches: false,
-            groups: false,
-            text: false,
-        };
+        let mut engine = Engine { regex: &matcher.regex, matches: false, groups: false, text: false };
         let mut result = new_result();
-        engine.search_reader(
-            &mut Cursor::new(b"a\n\0a\n"),
-            &mut vec![0; 64],
-            false,
-            None,
-            &mut result,
-        );
+        engine.search_reader(&mut Cursor::new(b"a\n\0a\n"), &mut vec![0; 64], false, None, &mut result);
         assert!(matches!(result.outcome, Outcome::Binary));
         engine.text = true;
         let mut result = new_result();
-        engine.search_reader(
-            &mut Cursor::new(b"a\n\0a\n"),
-            &mut vec![0; 64],
-            false,
-            None,
-            &mut result,
-        );
-        assert_eq!(
-            hits(&result, 0),
-            vec![(1, b"a".to_vec()), (2, b"\0a".to_vec())]
-        );
+        engine.search_reader(&mut Cursor::new(b"a\n\0a\n"), &mut vec![0; 64], false, None, &mut result);
+        assert_eq!(hits(&result, 0), vec![(1, b"a".to_vec()), (2, b"\0a".to_vec())]);
     }
 
     #[test]
     fn smart_case_insensitive_matches_any_case() {
         let matcher = Matcher::compile("resume", true).unwrap();
-        let engine = Engine {
-            regex: &matcher.regex,
-            matches: true,
-            groups: false,
-            text: false,
-        };
+        let engine = Engine { regex: &matcher.regex, matches: true, groups: false, text: false };
         let mut result = new_result();
         engine.scan(b"PM_RESUME\nresume\nnothing\n", 0, &mut result);
-        assert_eq!(
-            hits(&result, 0),
-            vec![(1, b"PM_RESUME".to_vec()), (2, b"resume".to_vec())]
-        );
+        assert_eq!(hits(&result, 0), vec![(1, b"PM_RESUME".to_vec()), (2, b"resume".to_vec())]);
         assert_eq!(result.matches(&result.hits[0]).to_vec(), vec![3..9]);
     }
 }
