@@ -1,22 +1,8 @@
-//! ba (Black Arrow): a recursive grep built as a pipeline of threads.
-//!
-//! indexer --tasks--> searchers --reports--> printer
-//!
-//! The indexer walks the roots and sends each file to search; a pool of searchers finds the matching
-//! lines; the printer puts results back in walk order and prints them. Each stage stops the next with
-//! sentinels: the indexer sends one `Task::Stop` per searcher, each searcher ends with `Report::Done`.
-
-mod cli;
-mod config;
-mod edit;
-mod print;
-mod search;
-mod walk;
+//! `ba`: parse the command line, plan the search, start the indexer, the searchers and the printer,
+//! wait for them, and exit with grep's code.
 
 use std::io::{self, Write};
-use std::path::Path;
 use std::process::ExitCode;
-use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Arc;
 use std::thread;
 use std::time::Instant;
@@ -25,14 +11,12 @@ use anyhow::{anyhow, Context, Result};
 use clap::Parser;
 use crossbeam_channel::bounded;
 
-use crate::cli::Args;
-use crate::config::Config;
-use crate::print::Printer;
-use crate::search::Searcher;
-use crate::walk::Indexer;
-
-/// Set by any error reported on the way: the exit code is then 2 unless a line matched.
-static HAD_ERROR: AtomicBool = AtomicBool::new(false);
+use black_arrow::cli::Args;
+use black_arrow::config::Config;
+use black_arrow::print::Printer;
+use black_arrow::search::Searcher;
+use black_arrow::walk::{self, Indexer};
+use black_arrow::{edit, had_error};
 
 fn main() -> ExitCode {
     match run() {
@@ -79,7 +63,7 @@ fn run() -> Result<u8> {
     }
     Ok(if summary.files_matched > 0 {
         0
-    } else if HAD_ERROR.load(Ordering::Relaxed) {
+    } else if had_error() {
         2
     } else {
         1
@@ -97,23 +81,4 @@ fn stop_on_interrupt(color: bool) -> Result<()> {
         std::process::exit(130);
     })
     .context("cannot install the Ctrl-C handler")
-}
-
-/// `ba: PATH: reason` on stderr; the search goes on and the exit code will say so.
-pub(crate) fn report_error(path: &Path, err: &io::Error) {
-    let text = err.to_string();
-    // "No such file or directory (os error 2)" -> "No such file or directory", as grep says it.
-    let reason = text.find(" (os error ").map_or(text.as_str(), |i| &text[..i]);
-    report_message(path, reason);
-}
-
-pub(crate) fn report_message(path: &Path, reason: &str) {
-    HAD_ERROR.store(true, Ordering::Relaxed);
-    report_warning(path, reason);
-}
-
-/// `ba: PATH: reason` for a problem that does not stop the file from being searched (a bad line in an
-/// ignore file): the exit code is not changed.
-pub(crate) fn report_warning(path: &Path, reason: &str) {
-    let _ = writeln!(io::stderr(), "ba: {}: {}", path.display(), reason);
 }

@@ -70,14 +70,15 @@ impl Printer {
         let mut searchers_left = self.config.workers;
         while searchers_left > 0 {
             match reports.recv() {
-                Ok(Report::File(result)) => {
-                    self.pending.insert((result.seq, result.part), result);
-                    while let Some(result) = self.pending.remove(&self.next) {
-                        self.next = if result.part + 1 < result.parts {
-                            (result.seq, result.part + 1)
+                Ok(Report::Files(results)) => {
+                    for result in results {
+                        if (result.seq, result.part) == self.next {
+                            self.print_file(result)?;
                         } else {
-                            (result.seq + 1, 0)
-                        };
+                            self.pending.insert((result.seq, result.part), result);
+                        }
+                    }
+                    while let Some(result) = self.pending.remove(&self.next) {
                         self.print_file(result)?;
                     }
                 }
@@ -96,6 +97,8 @@ impl Printer {
     }
 
     fn print_file(&mut self, result: FileResult) -> io::Result<()> {
+        self.next =
+            if result.part + 1 < result.parts { (result.seq, result.part + 1) } else { (result.seq + 1, 0) };
         if result.part == 0 {
             self.line_base = 0;
             self.suppressed = false;

@@ -10,7 +10,7 @@ use std::ops::Range;
 use std::path::PathBuf;
 use std::sync::Arc;
 
-use crossbeam_channel::{select, Receiver, Sender};
+use crossbeam_channel::{Receiver, Sender};
 use memchr::{memchr, memrchr};
 use regex::bytes::Regex;
 
@@ -23,11 +23,12 @@ const PART_SIZE: u64 = 8 << 20;
 /// How much a searcher reads at a time: small enough to stay in cache, big enough for few syscalls.
 const READ_SIZE: usize = 256 << 10;
 
-/// What the indexer sends: a file to search, or the sentinel that stops one searcher.
+/// What the indexer sends: files to search, or the sentinel that stops one searcher.
 pub enum Task {
-    File {
-        seq: u64,
-        path: PathBuf,
+    /// Files to search, numbered in walk order from `first_seq`.
+    Files {
+        first_seq: u64,
+        paths: Vec<PathBuf>,
     },
     /// Standard input, shown as `<stdin>`.
     Stdin {
@@ -36,9 +37,10 @@ pub enum Task {
     Stop,
 }
 
-/// What a searcher sends to the printer: a result, or its end marker with its counters.
+/// What a searcher sends to the printer: results (one per file or part, in walk order), or its end
+/// marker with its counters.
 pub enum Report {
-    File(FileResult),
+    Files(Vec<FileResult>),
     Done(Counters),
 }
 
@@ -340,37 +342,55 @@ impl Searcher {
     fn run(mut self) {
         loop {
             // Parts of a big file come first: the printer is waiting for them in order.
-            let sent = if let Ok(part) = self.parts_rx.try_recv() {
-                self.search_part(part)
-            } else {
-                select! {
-                    recv(self.parts_rx) -> part => match part {
-                        Ok(part) => self.search_part(part),
-                        Err(_) => false,
-                    },
-                    recv(self.tasks) -> task => match task {
-                        Ok(Task::File { seq, path }) => self.search_file(seq, path),
-                        Ok(Task::Stdin { seq }) => self.search_stdin(seq),
-                        Ok(Task::Stop) | Err(_) => break,
-                    },
+            while let Ok(part) = self.parts_rx.try_recv() {
+                let result = self.search_part(part);
+                if !self.send(vec![result]) {
+                    return;
                 }
+            }
+            let results = match self.tasks.recv() {
+                Ok(Task::Files { first_seq, paths }) => {
+                    (first_seq..).zip(paths).map(|(seq, path)| self.search_file(seq, path)).collect()
+                }
+                Ok(Task::Stdin { seq }) => vec![self.search_stdin(seq)],
+                Ok(Task::Stop) | Err(_) => break,
             };
-            if !sent {
-                // The printer is gone (the output was closed): stop quietly.
+            if !self.send(results) {
                 return;
             }
         }
         // Parts handed out after the others stopped are still waiting: finish them.
         while let Ok(part) = self.parts_rx.try_recv() {
-            if !self.search_part(part) {
+            let result = self.search_part(part);
+            if !self.send(vec![result]) {
                 return;
             }
         }
         let _ = self.reports.send(Report::Done(self.counters));
     }
 
+    /// Sends results to the printer; false if it is gone (the output was closed): stop quietly.
+    fn send(&mut self, results: Vec<FileResult>) -> bool {
+        for result in &results {
+            match result.outcome {
+                Outcome::Searched => {
+                    self.counters.files_searched += u64::from(result.part == 0);
+                    self.counters.lines_searched += result.lines;
+                    self.counters.bytes_searched += result.bytes;
+                }
+                Outcome::Binary => self.counters.binary_skipped += u64::from(result.part == 0),
+                Outcome::Failed(_) => {}
+            }
+        }
+        if self.buf.len() > 16 * READ_SIZE {
+            // A very long line grew the buffer: give the memory back.
+            self.buf = vec![0; READ_SIZE];
+        }
+        self.reports.send(Report::Files(results)).is_ok()
+    }
+
     /// Searches a whole file, or the first part of a big one after handing out the rest.
-    fn search_file(&mut self, seq: u64, path: PathBuf) -> bool {
+    fn search_file(&mut self, seq: u64, path: PathBuf) -> FileResult {
         let path = Arc::new(path);
         let file = File::open(&*path);
         let size =
@@ -393,16 +413,16 @@ impl Searcher {
             }
             Err(err) => result.outcome = Outcome::Failed(err),
         }
-        self.finish(result)
+        result
     }
 
-    fn search_stdin(&mut self, seq: u64) -> bool {
+    fn search_stdin(&mut self, seq: u64) -> FileResult {
         let mut result = FileResult::new(seq, Arc::new(PathBuf::from("<stdin>")), 0, 1);
         self.search_reader(&mut io::stdin().lock(), false, None, &mut result);
-        self.finish(result)
+        result
     }
 
-    fn search_part(&mut self, part: Part) -> bool {
+    fn search_part(&mut self, part: Part) -> FileResult {
         let mut result = FileResult::new(part.seq, part.path, part.index, part.count);
         // Read from the byte before the part: the part's first line starts after the first newline.
         let origin = part.range.start - 1;
@@ -414,7 +434,7 @@ impl Searcher {
             }
             Err(err) => result.outcome = Outcome::Failed(err),
         }
-        self.finish(result)
+        result
     }
 
     fn search_reader<R: Read>(
@@ -431,23 +451,6 @@ impl Searcher {
             text: self.config.text,
         };
         engine.search_reader(reader, &mut self.buf, skip_first_line, end, result);
-    }
-
-    fn finish(&mut self, result: FileResult) -> bool {
-        if self.buf.len() > 16 * READ_SIZE {
-            // A very long line grew the buffer: give the memory back.
-            self.buf = vec![0; READ_SIZE];
-        }
-        match result.outcome {
-            Outcome::Searched => {
-                self.counters.files_searched += u64::from(result.part == 0);
-                self.counters.lines_searched += result.lines;
-                self.counters.bytes_searched += result.bytes;
-            }
-            Outcome::Binary => self.counters.binary_skipped += u64::from(result.part == 0),
-            Outcome::Failed(_) => {}
-        }
-        self.reports.send(Report::File(result)).is_ok()
     }
 }
 

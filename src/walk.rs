@@ -17,11 +17,15 @@ use walkdir::{DirEntry, WalkDir};
 use crate::config::{Config, Root};
 use crate::search::Task;
 
+/// The most files sent to the searchers in one message.
+const BATCH_SIZE: usize = 32;
+
 pub struct Indexer {
     config: Arc<Config>,
     tasks: Sender<Task>,
-    /// The walk-order number of the next file.
-    next_seq: u64,
+    /// Files found but not sent yet, numbered from `batch_seq`.
+    batch: Vec<PathBuf>,
+    batch_seq: u64,
     /// The ignore rules of the directory being walked and of every directory above it.
     frames: Vec<Frame>,
 }
@@ -54,7 +58,7 @@ enum Verdict {
 
 impl Indexer {
     pub fn new(config: Arc<Config>, tasks: Sender<Task>) -> Indexer {
-        Indexer { config, tasks, next_seq: 0, frames: Vec::new() }
+        Indexer { config, tasks, batch: Vec::new(), batch_seq: 0, frames: Vec::new() }
     }
 
     pub fn run(mut self) {
@@ -62,7 +66,7 @@ impl Indexer {
         let walked = if config.stdin {
             self.tasks.send(Task::Stdin { seq: 0 }).map_err(|_| Hangup)
         } else {
-            config.roots.iter().try_for_each(|root| self.walk_root(root))
+            config.roots.iter().try_for_each(|root| self.walk_root(root)).and_then(|()| self.flush())
         };
         if walked.is_ok() {
             for _ in 0..config.workers {
@@ -254,10 +258,24 @@ impl Indexer {
         }
     }
 
+    /// Files go to the searchers in batches, to spare a channel hand-over per file, except when the
+    /// searchers are waiting: then the batch goes at once, however small, so none of them idles.
     fn send(&mut self, path: PathBuf) -> Result<(), Hangup> {
-        let seq = self.next_seq;
-        self.next_seq += 1;
-        self.tasks.send(Task::File { seq, path }).map_err(|_| Hangup)
+        self.batch.push(path);
+        if self.batch.len() >= BATCH_SIZE || self.tasks.is_empty() {
+            self.flush()?;
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self) -> Result<(), Hangup> {
+        if self.batch.is_empty() {
+            return Ok(());
+        }
+        let paths = std::mem::take(&mut self.batch);
+        let first_seq = self.batch_seq;
+        self.batch_seq += paths.len() as u64;
+        self.tasks.send(Task::Files { first_seq, paths }).map_err(|_| Hangup)
     }
 }
 
