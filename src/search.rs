@@ -107,7 +107,7 @@ pub struct Hit {
 }
 
 impl FileResult {
-    fn new(seq: u64, path: Arc<PathBuf>, part: u32, parts: u32) -> FileResult {
+    pub fn new(seq: u64, path: Arc<PathBuf>, part: u32, parts: u32) -> FileResult {
         FileResult {
             seq,
             part,
@@ -285,7 +285,8 @@ impl Engine<'_> {
     }
 }
 
-fn count_newlines(bytes: &[u8]) -> u64 {
+/// The number of `\n` bytes in `bytes` (SIMD; the summary counts every line searched).
+pub fn count_newlines(bytes: &[u8]) -> u64 {
     bytecount::count(bytes, b'\n') as u64
 }
 
