@@ -36,7 +36,7 @@ fn corpus() -> Vec<u8> {
             }
             text.extend_from_slice(WORDS[(next() % WORDS.len() as u64) as usize].as_bytes());
         }
-        if line % 10_000 == 0 {
+        if line.is_multiple_of(10_000) {
             text.extend_from_slice(b" PM_RESUME");
         }
         text.push(b'\n');
