@@ -14,9 +14,9 @@ use regex_syntax::hir::{self, Hir, HirKind};
 use crate::cli::{Args, ColorWhen};
 
 /// Directory names skipped unless `--no-default-ignore`: version-control data nobody greps.
-const DEFAULT_IGNORED_DIRS: &[&str] = &[".git", ".hg", ".svn"];
-/// File names skipped unless `--no-default-ignore`: minified bundles, one enormous line each.
-const DEFAULT_IGNORED_FILES: &str = r"\.min\.js$";
+pub const DEFAULT_IGNORED_DIRS: &[&str] = &[".git", ".hg", ".svn"];
+/// File name ending skipped unless `--no-default-ignore`: minified bundles, one enormous line each.
+pub const DEFAULT_IGNORED_FILE_SUFFIX: &str = ".min.js";
 
 pub struct Config {
     /// Where to search, in the order given, without repeats.
@@ -55,8 +55,8 @@ pub struct WalkRules {
     pub ignore: Option<RegexSet>,
     /// `-f`: search only files whose name matches.
     pub filename: Option<RegexSet>,
-    /// Skip `.git`/`.hg`/`.svn` and `*.min.js`.
-    pub default_ignores: Option<Regex>,
+    /// Skip the directories `DEFAULT_IGNORED_DIRS` and files ending in `DEFAULT_IGNORED_FILE_SUFFIX`.
+    pub default_ignores: bool,
     /// `-D`: the deepest directory level below a root to search in.
     pub depth: Option<usize>,
     pub follow: bool,
@@ -106,7 +106,7 @@ impl Config {
         let walk = WalkRules {
             ignore: regex_set(&args.ignore, "-i/--ignore")?,
             filename: regex_set(&args.filename, "-f/--filename")?,
-            default_ignores: (!args.no_default_ignore && args.unrestricted < 3).then(default_ignores),
+            default_ignores: !args.no_default_ignore && args.unrestricted < 3,
             depth: args.depth,
             follow: args.follow,
             ignore_files: !args.no_ignore && args.unrestricted < 1,
@@ -188,13 +188,6 @@ fn globs(globs: &[String]) -> Result<Option<Override>> {
         builder.add(glob).with_context(|| format!("invalid -g/--glob {glob:?}"))?;
     }
     builder.build().map(Some).context("invalid -g/--glob")
-}
-
-fn default_ignores() -> Regex {
-    let dirs = DEFAULT_IGNORED_DIRS.iter().map(|d| regex::escape(d)).collect::<Vec<_>>();
-    // Directories and files are told apart by the indexer; one regex holds both kinds of name.
-    Regex::new(&format!("^(?:{})$|{}", dirs.join("|"), DEFAULT_IGNORED_FILES))
-        .expect("the default ignore patterns are valid")
 }
 
 fn regex_set(patterns: &[String], flag: &str) -> Result<Option<RegexSet>> {

@@ -32,8 +32,10 @@ fn run() -> Result<u8> {
     let started = Instant::now();
     let args = Args::parse();
     if args.type_list {
-        walk::print_type_list()?;
-        return Ok(0);
+        return match walk::print_type_list() {
+            Err(err) if err.kind() != io::ErrorKind::BrokenPipe => Err(err.into()),
+            _ => Ok(0),
+        };
     }
     let config = Arc::new(Config::from_args(args)?);
     stop_on_interrupt(config.output.color)?;
@@ -48,12 +50,13 @@ fn run() -> Result<u8> {
     let printer = Printer::new(Arc::clone(&config), started);
     let printer = thread::Builder::new().name("printer".into()).spawn(move || printer.run(report_rx))?;
 
-    let summary = match printer.join().map_err(|_| anyhow!("the printer thread panicked"))? {
-        Ok(summary) => summary,
+    let summary = printer.join().map_err(|_| anyhow!("the printer thread panicked"))?;
+    match summary.output_error {
         // The reader went away (`ba x | head -1`): stop at once, quietly.
-        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => return Ok(0),
-        Err(err) => return Err(err).context("cannot write to standard output"),
-    };
+        Some(err) if err.kind() == io::ErrorKind::BrokenPipe => return Ok(exit_code(summary.files_matched)),
+        Some(err) => return Err(err).context("cannot write to standard output"),
+        None => {}
+    }
     for stage in searchers.into_iter().chain([indexer]) {
         stage.join().map_err(|_| anyhow!("a search thread panicked"))?;
     }
@@ -61,13 +64,18 @@ fn run() -> Result<u8> {
     if config.edit {
         edit::open(&summary.edit_hits)?;
     }
-    Ok(if summary.files_matched > 0 {
+    Ok(exit_code(summary.files_matched))
+}
+
+/// grep's rule: 0 if a line matched, else 2 if an error was reported, else 1.
+fn exit_code(files_matched: u64) -> u8 {
+    if files_matched > 0 {
         0
     } else if had_error() {
         2
     } else {
         1
-    })
+    }
 }
 
 /// Ctrl-C ends every thread at once; the terminal's colours are reset first.

@@ -20,6 +20,8 @@ pub struct Summary {
     pub files_matched: u64,
     /// Every hit, kept only for `-e`.
     pub edit_hits: Vec<EditHit>,
+    /// Writing the output failed (with `BrokenPipe` when its reader went away).
+    pub output_error: Option<io::Error>,
 }
 
 pub struct EditHit {
@@ -42,6 +44,8 @@ pub struct Printer {
     suppressed: bool,
     file_matched: bool,
     summary: Summary,
+    /// What searchers counted in parts that were not printed (after a NUL byte or an error).
+    not_counted: Counters,
     /// Scratch space for one pretty line.
     segment: String,
 }
@@ -60,13 +64,27 @@ impl Printer {
             line_base: 0,
             suppressed: false,
             file_matched: false,
-            summary: Summary { counters: Counters::default(), files_matched: 0, edit_hits: Vec::new() },
+            summary: Summary {
+                counters: Counters::default(),
+                files_matched: 0,
+                edit_hits: Vec::new(),
+                output_error: None,
+            },
+            not_counted: Counters::default(),
             segment: String::new(),
         }
     }
 
-    /// Prints results until every searcher has sent its end marker.
-    pub fn run(mut self, reports: Receiver<Report>) -> io::Result<Summary> {
+    /// Prints results until every searcher has sent its end marker. A failed write (the reader of a
+    /// pipe went away) ends the printing; the summary says so and what was printed until then.
+    pub fn run(mut self, reports: Receiver<Report>) -> Summary {
+        if let Err(err) = self.print_all(reports) {
+            self.summary.output_error = Some(err);
+        }
+        self.summary
+    }
+
+    fn print_all(&mut self, reports: Receiver<Report>) -> io::Result<()> {
         let mut searchers_left = self.config.workers;
         while searchers_left > 0 {
             match reports.recv() {
@@ -89,11 +107,13 @@ impl Printer {
                 Err(_) => break,
             }
         }
+        // Parts searched after the end of their file's text (a NUL byte, an error) do not count.
+        self.summary.counters.lines_searched -= self.not_counted.lines_searched;
+        self.summary.counters.bytes_searched -= self.not_counted.bytes_searched;
         if self.config.output.pretty {
             self.print_summary()?;
         }
-        self.out.flush()?;
-        Ok(self.summary)
+        self.out.flush()
     }
 
     fn print_file(&mut self, result: FileResult) -> io::Result<()> {
@@ -104,40 +124,53 @@ impl Printer {
             self.suppressed = false;
             self.file_matched = false;
         }
+        if self.suppressed {
+            self.not_counted.lines_searched += result.lines;
+            self.not_counted.bytes_searched += result.bytes;
+            return Ok(());
+        }
         match &result.outcome {
             Outcome::Failed(err) => {
                 crate::report_error(&result.path, err);
                 self.suppressed = true;
             }
             Outcome::Binary => self.suppressed = true,
-            Outcome::Searched if self.suppressed || result.hits.is_empty() => {}
-            Outcome::Searched => {
-                if !self.file_matched {
-                    self.file_matched = true;
-                    self.summary.files_matched += 1;
-                }
-                let path = result.path.to_string_lossy();
-                for hit in &result.hits {
-                    let line_number = self.line_base + hit.line_number;
-                    if self.config.output.pretty {
-                        self.print_pretty(&path, line_number, &result, hit)?;
-                    } else {
-                        self.print_pipe(&path, line_number, &result, hit)?;
-                    }
-                    if self.config.edit {
-                        self.summary.edit_hits.push(EditHit {
-                            path: result.path.to_path_buf(),
-                            line_number,
-                            text: String::from_utf8_lossy(result.line(hit)).into_owned(),
-                        });
-                    }
-                }
-                if self.config.output.flush_each_file {
-                    self.out.flush()?;
-                }
+            Outcome::Searched | Outcome::Truncated => {
+                self.print_hits(&result)?;
+                self.suppressed = matches!(result.outcome, Outcome::Truncated);
             }
         }
         self.line_base += result.lines;
+        Ok(())
+    }
+
+    fn print_hits(&mut self, result: &FileResult) -> io::Result<()> {
+        if result.hits.is_empty() {
+            return Ok(());
+        }
+        if !self.file_matched {
+            self.file_matched = true;
+            self.summary.files_matched += 1;
+        }
+        let path = result.path.to_string_lossy();
+        for hit in &result.hits {
+            let line_number = self.line_base + hit.line_number;
+            if self.config.output.pretty {
+                self.print_pretty(&path, line_number, result, hit)?;
+            } else {
+                self.print_pipe(&path, line_number, result, hit)?;
+            }
+            if self.config.edit {
+                self.summary.edit_hits.push(EditHit {
+                    path: result.path.to_path_buf(),
+                    line_number,
+                    text: String::from_utf8_lossy(result.line(hit)).into_owned(),
+                });
+            }
+        }
+        if self.config.output.flush_each_file {
+            self.out.flush()?;
+        }
         Ok(())
     }
 

@@ -22,6 +22,8 @@ const SPLIT_ABOVE: u64 = 16 << 20;
 const PART_SIZE: u64 = 8 << 20;
 /// How much a searcher reads at a time: small enough to stay in cache, big enough for few syscalls.
 const READ_SIZE: usize = 256 << 10;
+/// A NUL byte this early makes a file binary: nothing of it is printed.
+pub const BINARY_SNIFF: u64 = READ_SIZE as u64;
 
 /// What the indexer sends: files to search, or the sentinel that stops one searcher.
 pub enum Task {
@@ -73,8 +75,11 @@ impl std::ops::AddAssign for Counters {
 
 pub enum Outcome {
     Searched,
-    /// A NUL byte was found: the file (from this part on) is not text.
+    /// A NUL byte in the first `BINARY_SNIFF` bytes: the file is not text and is skipped.
     Binary,
+    /// A NUL byte further on: the lines before it were searched, the rest of the file is not, as
+    /// grep and ripgrep stop at the first NUL they read.
+    Truncated,
     Failed(io::Error),
 }
 
@@ -133,6 +138,18 @@ impl FileResult {
     pub fn groups(&self, hit: &Hit) -> &[Range<usize>] {
         &self.spans[hit.groups.clone()]
     }
+}
+
+/// Which lines of a reader to search.
+#[derive(Clone, Copy)]
+pub struct Window {
+    /// The offset in the file where the reader starts.
+    pub origin: u64,
+    /// The reader starts inside a line that belongs to the part before.
+    pub skip_first_line: bool,
+    /// Only lines that start before this offset (from the reader's start) are searched: a part's end,
+    /// or a file's size, which spares the read that would only see the end of the file.
+    pub end: Option<u64>,
 }
 
 /// How every searcher searches: the regex and what the output needs of each hit.
@@ -196,20 +213,16 @@ impl Engine<'_> {
         });
     }
 
-    /// Searches `reader` from its current position, whole lines at a time, reading into `buf`
-    /// (which grows to hold a line longer than itself).
-    ///
-    /// `skip_first_line`: the reader starts inside a line that belongs to the part before.
-    /// `end`: only lines that start before this offset (from the reader's start) are searched: a
-    /// part's end, or a file's size, which spares the read that would only see the end of the file.
+    /// Searches the lines of `reader` that `window` names, reading into `buf` (which grows to hold a
+    /// line longer than itself).
     pub fn search_reader<R: Read>(
         &self,
         reader: &mut R,
         buf: &mut Vec<u8>,
-        mut skip_first_line: bool,
-        end: Option<u64>,
+        window: Window,
         result: &mut FileResult,
     ) {
+        let Window { origin, mut skip_first_line, end } = window;
         // Bytes of `buf` that hold data, and the reader offset of `buf[0]`.
         let mut filled = 0;
         let mut buf_offset: u64 = 0;
@@ -269,10 +282,18 @@ impl Engine<'_> {
                 }
             }
 
-            let region = &buf[begin..region_end];
-            if !self.text && memchr(0, region).is_some() {
-                result.outcome = Outcome::Binary;
-                return;
+            let mut region = &buf[begin..region_end];
+            let nul = if self.text { None } else { memchr(0, region) };
+            if let Some(at) = nul {
+                if origin + buf_offset + ((begin + at) as u64) < BINARY_SNIFF {
+                    *result =
+                        FileResult::new(result.seq, Arc::clone(&result.path), result.part, result.parts);
+                    result.outcome = Outcome::Binary;
+                    return;
+                }
+                region = &region[..memrchr(b'\n', &region[..at]).map_or(0, |i| i + 1)];
+                result.outcome = Outcome::Truncated;
+                done = true;
             }
             result.bytes += region.len() as u64;
             let lines_before = result.lines;
@@ -374,7 +395,7 @@ impl Searcher {
     fn send(&mut self, results: Vec<FileResult>) -> bool {
         for result in &results {
             match result.outcome {
-                Outcome::Searched => {
+                Outcome::Searched | Outcome::Truncated => {
                     self.counters.files_searched += u64::from(result.part == 0);
                     self.counters.lines_searched += result.lines;
                     self.counters.bytes_searched += result.bytes;
@@ -410,7 +431,7 @@ impl Searcher {
         match file {
             Ok(mut file) => {
                 let end = if parts > 1 { Some(PART_SIZE) } else { size.filter(|&s| s > 0) };
-                self.search_reader(&mut file, false, end, &mut result);
+                self.search_reader(&mut file, Window { origin: 0, skip_first_line: false, end }, &mut result);
             }
             Err(err) => result.outcome = Outcome::Failed(err),
         }
@@ -419,7 +440,8 @@ impl Searcher {
 
     fn search_stdin(&mut self, seq: u64) -> FileResult {
         let mut result = FileResult::new(seq, Arc::new(PathBuf::from("<stdin>")), 0, 1);
-        self.search_reader(&mut io::stdin().lock(), false, None, &mut result);
+        let window = Window { origin: 0, skip_first_line: false, end: None };
+        self.search_reader(&mut io::stdin().lock(), window, &mut result);
         result
     }
 
@@ -430,28 +452,22 @@ impl Searcher {
         let opened = File::open(&*result.path).and_then(|mut f| f.seek(SeekFrom::Start(origin)).map(|_| f));
         match opened {
             Ok(mut file) => {
-                let end = part.range.end - origin;
-                self.search_reader(&mut file, true, Some(end), &mut result);
+                let window = Window { origin, skip_first_line: true, end: Some(part.range.end - origin) };
+                self.search_reader(&mut file, window, &mut result);
             }
             Err(err) => result.outcome = Outcome::Failed(err),
         }
         result
     }
 
-    fn search_reader<R: Read>(
-        &mut self,
-        reader: &mut R,
-        skip_first_line: bool,
-        end: Option<u64>,
-        result: &mut FileResult,
-    ) {
+    fn search_reader<R: Read>(&mut self, reader: &mut R, window: Window, result: &mut FileResult) {
         let engine = Engine {
             regex: &self.config.matcher.regex,
             matches: self.matches,
             groups: self.groups,
             text: self.config.text,
         };
-        engine.search_reader(reader, &mut self.buf, skip_first_line, end, result);
+        engine.search_reader(reader, &mut self.buf, window, result);
     }
 }
 
@@ -509,7 +525,12 @@ mod tests {
             let mut reader = Cursor::new(&text[origin..]);
             let mut buf = vec![0; buf_size];
             let mut result = new_result();
-            engine.search_reader(&mut reader, &mut buf, start > 0, Some((end - origin) as u64), &mut result);
+            let window = Window {
+                origin: origin as u64,
+                skip_first_line: start > 0,
+                end: Some((end - origin) as u64),
+            };
+            engine.search_reader(&mut reader, &mut buf, window, &mut result);
             found.extend(hits(&result, line_base));
             line_base += result.lines;
         }
@@ -570,11 +591,13 @@ mod tests {
         let matcher = Matcher::compile("a", false).unwrap();
         let mut engine = Engine { regex: &matcher.regex, matches: false, groups: false, text: false };
         let mut result = new_result();
-        engine.search_reader(&mut Cursor::new(b"a\n\0a\n"), &mut vec![0; 64], false, None, &mut result);
+        let whole = Window { origin: 0, skip_first_line: false, end: None };
+        engine.search_reader(&mut Cursor::new(b"a\n\0a\n"), &mut vec![0; 64], whole, &mut result);
         assert!(matches!(result.outcome, Outcome::Binary));
+        assert!(result.hits.is_empty());
         engine.text = true;
         let mut result = new_result();
-        engine.search_reader(&mut Cursor::new(b"a\n\0a\n"), &mut vec![0; 64], false, None, &mut result);
+        engine.search_reader(&mut Cursor::new(b"a\n\0a\n"), &mut vec![0; 64], whole, &mut result);
         assert_eq!(hits(&result, 0), vec![(1, b"a".to_vec()), (2, b"\0a".to_vec())]);
     }
 

@@ -14,7 +14,7 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::Match;
 use walkdir::{DirEntry, WalkDir};
 
-use crate::config::{Config, Root};
+use crate::config::{Config, Root, DEFAULT_IGNORED_DIRS, DEFAULT_IGNORED_FILE_SUFFIX};
 use crate::search::Task;
 
 /// The most files sent to the searchers in one message.
@@ -102,7 +102,7 @@ impl Indexer {
             let entry = match entry {
                 Ok(entry) => entry,
                 Err(err) => {
-                    report_walk_error(&err);
+                    report_walk_error(&err, root.implicit);
                     continue;
                 }
             };
@@ -152,13 +152,15 @@ impl Indexer {
         if !self.config.walk.ignore_files {
             return;
         }
-        let repo_root = dir.join(".git").exists();
+        // `.git` is a directory in a repository, a file in a worktree or submodule.
+        let git = dir.join(".git");
+        let repo_root = git.exists();
         let in_repo = repo_root || self.frames.iter().any(|frame| frame.repo_root);
         let frame = Frame {
             depth,
             ignore: read_ignore_file(dir, &dir.join(".ignore")),
             gitignore: in_repo.then(|| read_ignore_file(dir, &dir.join(".gitignore"))).flatten(),
-            exclude: repo_root.then(|| read_ignore_file(dir, &dir.join(".git/info/exclude"))).flatten(),
+            exclude: git.is_dir().then(|| read_ignore_file(dir, &git.join("info/exclude"))).flatten(),
             repo_root,
             above_root,
         };
@@ -172,9 +174,13 @@ impl Indexer {
         let name = entry.file_name();
         let is_dir = entry.file_type().is_dir();
         let name_bytes = name.as_encoded_bytes();
-        if rules.ignore.as_ref().is_some_and(|set| set.is_match(name_bytes))
-            || rules.default_ignores.as_ref().is_some_and(|re| re.is_match(name_bytes))
-        {
+        let default_ignored = rules.default_ignores
+            && if is_dir {
+                DEFAULT_IGNORED_DIRS.iter().any(|dir| name_bytes == dir.as_bytes())
+            } else {
+                name_bytes.ends_with(DEFAULT_IGNORED_FILE_SUFFIX.as_bytes())
+            };
+        if default_ignored || rules.ignore.as_ref().is_some_and(|set| set.is_match(name_bytes)) {
             return Verdict::Skip;
         }
         let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
@@ -295,6 +301,7 @@ fn read_ignore_file(dir: &Path, file: &Path) -> Option<Gitignore> {
             return None
         }
         // A bad line is skipped (as git does) with a warning; the other lines still apply.
+        Some(ignore::Error::WithPath { err, .. }) => crate::report_warning(file, &err.to_string()),
         Some(err) => crate::report_warning(file, &err.to_string()),
     }
     builder.build().ok().filter(|rules| !rules.is_empty())
@@ -308,8 +315,11 @@ fn strip_dot(path: PathBuf) -> PathBuf {
     }
 }
 
-fn report_walk_error(err: &walkdir::Error) {
-    let path = err.path().unwrap_or(Path::new(""));
+fn report_walk_error(err: &walkdir::Error, implicit_root: bool) {
+    let mut path = err.path().unwrap_or(Path::new(""));
+    if implicit_root {
+        path = path.strip_prefix(".").unwrap_or(path);
+    }
     if let Some(ancestor) = err.loop_ancestor() {
         crate::report_message(path, &format!("symbolic link loop back to {}", ancestor.display()));
     } else if let Some(io) = err.io_error() {
