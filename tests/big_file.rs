@@ -1,0 +1,177 @@
+//! Files above 16 MiB are cut into 8 MiB parts that several searchers search at once; the printer
+//! glues the parts back together. These tests check the glued output against a naive line scan.
+
+mod common;
+
+use std::path::Path;
+
+use common::*;
+use regex::bytes::Regex;
+
+const MIB: usize = 1 << 20;
+/// Where ba cuts a big file: every 8 MiB.
+const PART: usize = 8 * MIB;
+
+/// About 20 MiB of numbered lines of varying length (three parts), with:
+/// - `HIT` on every 1009th line, spread over the whole file;
+/// - a `HIT` that itself straddles the first part boundary (its `H` before 8 MiB, `IT` after);
+/// - a line that ends exactly at the second boundary and a hit line starting exactly on it;
+/// - a last line without a newline.
+fn big_content() -> Vec<u8> {
+    let mut out = Vec::with_capacity(21 * MIB);
+    let (mut straddled, mut aligned) = (false, false);
+    let mut n = 0u64;
+    while out.len() < 20 * MIB {
+        n += 1;
+        if !straddled && out.len() + 200 >= PART {
+            let before = PART - out.len();
+            out.extend(std::iter::repeat_n(b'=', before - 1));
+            out.extend_from_slice(b"HIT across the boundary\n");
+            straddled = true;
+            continue;
+        }
+        if !aligned && out.len() + 200 >= 2 * PART {
+            let fill = 2 * PART - out.len() - 1;
+            out.extend_from_slice(b"HIT");
+            out.extend(std::iter::repeat_n(b'.', fill - 3));
+            out.push(b'\n');
+            out.extend_from_slice(b"HIT starts on the boundary\n");
+            aligned = true;
+            continue;
+        }
+        out.extend_from_slice(format!("{n:07} {}", "abcdefghij".repeat((n % 9) as usize)).as_bytes());
+        if n.is_multiple_of(1009) {
+            out.extend_from_slice(b" HIT");
+        }
+        out.push(b'\n');
+    }
+    out.extend_from_slice(b"the last line is a HIT without a newline");
+    assert_eq!(&out[PART - 1..PART + 2], b"HIT", "a match straddles the first boundary");
+    assert_eq!(out[2 * PART - 1], b'\n', "a line ends on the second boundary");
+    assert_eq!(&out[2 * PART..2 * PART + 3], b"HIT");
+    assert!(out.len() > 16 * MIB + MIB && out.len() < 24 * MIB, "three parts");
+    out
+}
+
+/// Runs ba on `file` in `dir` and checks its pipe output against the naive scan.
+fn check_against_oracle(dir: &Path, file: &str, content: &[u8], pattern: &str, workers: &str) {
+    let oracle = Regex::new(pattern).unwrap();
+    let expected = expected_pipe(file, content, &oracle);
+    assert!(!expected.is_empty());
+    let out = ba(dir).args(["-w", workers, "-l", pattern, file]).run();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(stderr_of(&out), "");
+    if out.stdout != expected {
+        let got = String::from_utf8_lossy(&out.stdout);
+        let want = String::from_utf8_lossy(&expected);
+        let first_diff = got.lines().zip(want.lines()).position(|(g, w)| g != w);
+        panic!(
+            "-w {workers} {pattern:?}: {} lines printed, {} expected; first difference at output line {:?}: \
+             got {:?}, want {:?}",
+            got.lines().count(),
+            want.lines().count(),
+            first_diff,
+            first_diff.and_then(|i| got.lines().nth(i)),
+            first_diff.and_then(|i| want.lines().nth(i)),
+        );
+    }
+}
+
+#[test]
+fn a_big_file_in_parts_gives_the_hits_of_a_line_scan() {
+    let dir = tempdir();
+    let content = big_content();
+    write(dir.path(), "big.txt", &content);
+    for workers in ["2", "4"] {
+        check_against_oracle(dir.path(), "big.txt", &content, "HIT", workers);
+    }
+    // Every thousandth numbered line: hits all along the file, in every part.
+    check_against_oracle(dir.path(), "big.txt", &content, r"^\d{4}000 ", "2");
+    // Searched whole by a single worker, the file gives the same output.
+    check_against_oracle(dir.path(), "big.txt", &content, "HIT", "1");
+
+    let out = ba(dir.path()).args(["-w", "2", "--pretty", "HIT", "big.txt"]).run();
+    assert_eq!(out.status.code(), Some(0));
+    let out = stdout_of(&out);
+    assert!(out.starts_with("big.txt:1009\n\t0001009 "), "line numbers count from the first line");
+    assert!(
+        without_duration(&out).ends_with(&summary(1, 1, line_count(&content))),
+        "the summary counts every line once: {}",
+        &out[out.len().saturating_sub(200)..]
+    );
+}
+
+#[test]
+fn a_line_longer_than_a_whole_part() {
+    let dir = tempdir();
+    let mut content = Vec::with_capacity(21 * MIB);
+    while content.len() < 7 * MIB {
+        content.extend_from_slice(b"filler line\n");
+    }
+    // From before the first boundary to after the second: the middle part owns no line at all.
+    content.extend(std::iter::repeat_n(b'L', 10 * MIB));
+    content.extend_from_slice(b" HIT at the end of the long line\n");
+    content.extend_from_slice(b"HIT after the long line\n");
+    while content.len() < 20 * MIB {
+        content.extend_from_slice(b"filler line\n");
+    }
+    content.extend_from_slice(b"HIT at the end\n");
+    write(dir.path(), "long.txt", &content);
+
+    let oracle = Regex::new("HIT").unwrap();
+    let expected = expected_pipe("long.txt", &content, &oracle);
+    assert_eq!(expected.iter().filter(|&&b| b == b'\n').count(), 3);
+    let out = ba(dir.path()).args(["-w", "2", "-m", "HIT", "long.txt"]).run();
+    assert_eq!(out.status.code(), Some(0));
+    let expected_matches = expected_match_only("long.txt", &content, &oracle);
+    assert_eq!(String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&expected_matches));
+
+    let out = ba(dir.path()).args(["-w", "3", "--pretty", "after the long", "long.txt"]).run();
+    let out = stdout_of(&out);
+    assert!(
+        without_duration(&out).ends_with(&summary(1, 1, line_count(&content))),
+        "{}",
+        &out[out.len().saturating_sub(200)..]
+    );
+}
+
+/// A NUL byte past the first 256 KiB ends the file's text, as in grep and ripgrep: the lines before
+/// the NUL's line are searched and printed, nothing after, whatever the number of searchers (so
+/// whether or not the file is cut into parts). An early NUL makes the whole file binary.
+#[test]
+fn a_late_nul_byte_ends_the_text_the_same_way_with_any_number_of_searchers() {
+    let dir = tempdir();
+    let mut content = Vec::with_capacity(21 * MIB);
+    let mut n = 0;
+    while content.len() < 20 * MIB {
+        n += 1;
+        content
+            .extend_from_slice(format!("line {n}{}\n", if n % 50_000 == 0 { " HIT" } else { "" }).as_bytes());
+    }
+    let text_end = content.len();
+    content.extend_from_slice(b"a HIT with a NUL \x00 near the end\n");
+    content.extend_from_slice(b"HIT after the NUL\n");
+    write(dir.path(), "big.bin", &content);
+
+    let expected = expected_pipe("big.bin", &content[..text_end], &Regex::new("HIT").unwrap());
+    assert!(!expected.is_empty());
+    for workers in ["1", "2", "4"] {
+        let out = ba(dir.path()).args(["-w", workers, "HIT", "big.bin"]).run();
+        assert_eq!(stdout_of(&out), String::from_utf8(expected.clone()).unwrap(), "-w {workers}");
+        assert_eq!(out.status.code(), Some(0));
+        let pretty = ba(dir.path()).args(["-w", workers, "--pretty", "HIT", "big.bin"]).run();
+        let lines = line_count(&content[..text_end]);
+        assert!(without_duration(&stdout_of(&pretty)).ends_with(&summary(1, 1, lines)), "-w {workers}");
+    }
+
+    let mut early = content.clone();
+    early[1000] = 0;
+    write(dir.path(), "early.bin", &early);
+    for workers in ["1", "2"] {
+        let out = ba(dir.path()).args(["-w", workers, "HIT", "early.bin"]).run();
+        assert_eq!(stdout_of(&out), "", "-w {workers}");
+        assert_eq!(out.status.code(), Some(1));
+        let pretty = ba(dir.path()).args(["-w", workers, "--pretty", "HIT", "early.bin"]).run();
+        assert_eq!(without_duration(&stdout_of(&pretty)), summary(0, 0, 0));
+    }
+}

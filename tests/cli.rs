@@ -1,0 +1,1427 @@
+//! Integration tests for `ba`: they run the binary on temporary trees and check its exact output,
+//! its error messages and its exit codes.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::process::Output;
+use std::time::{Duration, Instant};
+
+use common::*;
+use regex::bytes::{Regex, RegexBuilder};
+
+/// Runs `ba ARGS` in `dir` and returns everything it did.
+fn run(dir: &Path, args: &[&str]) -> Output {
+    ba(dir).args(args).run()
+}
+
+/// Runs `ba ARGS` in `dir`, checks the exit code and that stderr is empty, returns stdout.
+fn stdout_ok(dir: &Path, args: &[&str], code: i32) -> String {
+    let out = run(dir, args);
+    assert_eq!(out.status.code(), Some(code), "ba {args:?}: stderr: {}", stderr_of(&out));
+    assert_eq!(stderr_of(&out), "", "ba {args:?}: unexpected stderr");
+    stdout_of(&out)
+}
+
+fn re(pattern: &str) -> Regex {
+    Regex::new(pattern).unwrap()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pipe output
+// ---------------------------------------------------------------------------------------------
+
+const PIPE_FIXTURE: &str =
+    "first hello\nnothing here\n  \tindented hello  \nhello hello hello\n\nno newline hello";
+const PIPE_EXPECTED: &str = "a.txt:1:first hello\n\
+                             a.txt:3:  \tindented hello  \n\
+                             a.txt:4:hello hello hello\n\
+                             a.txt:6:no newline hello\n";
+
+#[test]
+fn pipe_output_is_the_default_when_stdout_is_not_a_terminal() {
+    let dir = tempdir();
+    write(dir.path(), "a.txt", PIPE_FIXTURE);
+    assert_eq!(stdout_ok(dir.path(), &["hello"], 0), PIPE_EXPECTED);
+}
+
+#[test]
+fn pipe_output_with_dash_p_and_long_flag() {
+    let dir = tempdir();
+    write(dir.path(), "a.txt", PIPE_FIXTURE);
+    assert_eq!(stdout_ok(dir.path(), &["-p", "hello"], 0), PIPE_EXPECTED);
+    assert_eq!(stdout_ok(dir.path(), &["--pipe", "hello"], 0), PIPE_EXPECTED);
+    // -p and --pretty override each other: the last one wins.
+    assert_eq!(stdout_ok(dir.path(), &["--pretty", "-p", "hello"], 0), PIPE_EXPECTED);
+}
+
+#[test]
+fn pipe_output_matches_a_naive_line_matcher() {
+    let dir = tempdir();
+    write(dir.path(), "a.txt", PIPE_FIXTURE);
+    let expected = expected_pipe("a.txt", PIPE_FIXTURE.as_bytes(), &re("hello"));
+    assert_eq!(stdout_ok(dir.path(), &["hello"], 0).as_bytes(), expected);
+}
+
+#[test]
+fn pipe_output_keeps_crlf_line_ends() {
+    let dir = tempdir();
+    write(dir.path(), "c.txt", "one hit\r\ntwo\r\nthree hit\r\nlast hit");
+    let out = run(dir.path(), &["hit"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.stdout, b"c.txt:1:one hit\r\nc.txt:3:three hit\r\nc.txt:4:last hit\n");
+}
+
+#[test]
+fn line_numbers_start_at_one_and_count_empty_lines() {
+    let dir = tempdir();
+    write(dir.path(), "n.txt", "x\n\n\n\nx\n");
+    assert_eq!(stdout_ok(dir.path(), &["x"], 0), "n.txt:1:x\nn.txt:5:x\n");
+    // `^$` matches the empty lines only; the end of the file is not another line.
+    assert_eq!(stdout_ok(dir.path(), &["^$"], 0), "n.txt:2:\nn.txt:3:\nn.txt:4:\n");
+}
+
+#[test]
+fn a_line_with_several_matches_is_printed_once() {
+    let dir = tempdir();
+    write(dir.path(), "m.txt", "ab ab ab\nzz\nab\n");
+    assert_eq!(stdout_ok(dir.path(), &["ab"], 0), "m.txt:1:ab ab ab\nm.txt:3:ab\n");
+}
+
+#[test]
+fn empty_files_and_files_without_hits_print_nothing() {
+    let dir = tempdir();
+    write(dir.path(), "empty.txt", "");
+    write(dir.path(), "other.txt", "nothing\n");
+    assert_eq!(stdout_ok(dir.path(), &["hello"], 1), "");
+}
+
+/// A tree whose names exercise the sort (digits, case, punctuation, dot files) and whose files are
+/// interleaved with directories, plus a directory of many small files.
+fn build_walk_tree(root: &Path) {
+    let dirs = ["", "A/", "a/", "a/b/", "a/b/c/", "a.d/", "a-d/", "a_d/", "m/", "m/n/", "zz/"];
+    let names = ["1.txt", "10.txt", "2.txt", "B.txt", "a.txt", "a-b.txt", "a_b.txt", ".hidden", "z"];
+    for (i, d) in dirs.iter().enumerate() {
+        for (k, n) in names.iter().enumerate() {
+            let mut content = String::new();
+            for j in 0..(i + k) % 6 + 2 {
+                if (i + j + k) % 3 == 0 {
+                    content.push_str(&format!("hit {d}{n} {j}\n"));
+                } else {
+                    content.push_str(&format!("miss {j}\n"));
+                }
+            }
+            write(root, &format!("{d}{n}"), content);
+        }
+    }
+    for i in 0..240 {
+        let mut content = String::new();
+        for j in 0..(i % 9 + 1) {
+            if (i * 7 + j) % 4 == 0 {
+                content.push_str(&format!("many {i} hit {j}\n"));
+            } else {
+                content.push_str("padding line\n");
+            }
+        }
+        write(root, &format!("many/f{i:03}"), content);
+    }
+}
+
+fn expected_tree_output(root: &Path, prefix: &str, re: &Regex) -> String {
+    let mut expected = Vec::new();
+    for path in walk_order(root, false) {
+        let rel = path.strip_prefix(root).unwrap().to_str().unwrap();
+        let content = fs::read(&path).unwrap();
+        expected.extend(expected_pipe(&format!("{prefix}{rel}"), &content, re));
+    }
+    String::from_utf8(expected).unwrap()
+}
+
+#[test]
+fn output_follows_the_walk_order_with_many_workers() {
+    let dir = tempdir();
+    build_walk_tree(dir.path());
+    let expected = expected_tree_output(dir.path(), "", &re("hit"));
+    assert!(expected.lines().count() > 150, "the fixture has many hits");
+    assert_eq!(stdout_ok(dir.path(), &["-w", "1", "hit"], 0), expected);
+    for _ in 0..3 {
+        assert_eq!(stdout_ok(dir.path(), &["-w", "4", "hit"], 0), expected);
+    }
+    assert_eq!(stdout_ok(dir.path(), &["--workers", "8", "hit"], 0), expected);
+}
+
+#[test]
+fn an_explicit_root_prefixes_the_printed_paths() {
+    let dir = tempdir();
+    let tree = dir.path().join("tree");
+    build_walk_tree(&tree);
+    let expected = expected_tree_output(&tree, "tree/", &re("hit"));
+    assert_eq!(stdout_ok(dir.path(), &["-w", "4", "hit", "tree"], 0), expected);
+    assert_eq!(stdout_ok(dir.path(), &["-w", "4", "hit", "-d", "tree"], 0), expected);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Pretty output
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn pretty_output_and_summary_counts() {
+    let dir = tempdir();
+    let mut a = String::new();
+    for i in 1..=1000 {
+        if i == 1 || i == 500 {
+            a.push_str(&format!("  \tneedle {i} here\n"));
+        } else {
+            a.push_str(&format!("line {i}\n"));
+        }
+    }
+    let mut c = String::new();
+    for i in 1..=200 {
+        c.push_str(&format!("{} {i}\n", if i == 200 { "needle" } else { "c" }));
+    }
+    let mut d = String::new();
+    for i in 1..=34 {
+        d.push_str(&format!("d {i}"));
+        if i < 34 {
+            d.push('\n');
+        }
+    }
+    write(dir.path(), "a.txt", &a);
+    write(dir.path(), "b/c.txt", &c);
+    write(dir.path(), "b/d.txt", &d);
+
+    let total = line_count(a.as_bytes()) + line_count(c.as_bytes()) + line_count(d.as_bytes());
+    assert_eq!(total, 1234);
+    let out = stdout_ok(dir.path(), &["--pretty", "needle"], 0);
+    let expected = "a.txt:1\n\tneedle 1 here\n\
+                    a.txt:500\n\tneedle 500 here\n\
+                    b/c.txt:200\n\tneedle 200\n"
+        .to_string()
+        + &summary(3, 2, total);
+    assert_eq!(without_duration(&out), expected);
+    assert!(out.contains("\nLines Searched: 1,234\n"));
+    assert_duration_line(&out);
+}
+
+#[test]
+fn pretty_summary_with_no_hits() {
+    let dir = tempdir();
+    write(dir.path(), "a.txt", "one\ntwo\nthree");
+    let out = stdout_ok(dir.path(), &["--pretty", "zebra"], 1);
+    assert_eq!(without_duration(&out), summary(1, 0, 3));
+    assert_duration_line(&out);
+}
+
+#[test]
+fn pretty_output_drops_the_carriage_return() {
+    let dir = tempdir();
+    write(dir.path(), "w.txt", "\t hit one\r\nother\r\n");
+    let out = stdout_ok(dir.path(), &["--pretty", "hit"], 0);
+    assert_eq!(without_duration(&out), "w.txt:1\n\thit one\n".to_string() + &summary(1, 1, 2));
+}
+
+#[test]
+fn pretty_output_cuts_long_lines_at_sixty_characters() {
+    let dir = tempdir();
+    let exact = "x".repeat(60);
+    let long = "y".repeat(61);
+    // Leading whitespace is dropped before counting; characters, not bytes, are counted.
+    let accents = format!("    {}", "é".repeat(70));
+    write(dir.path(), "long.txt", format!("{exact}\n{long}\n{accents}\n"));
+    let out = stdout_ok(dir.path(), &["--pretty", "[xyé]"], 0);
+    let expected = format!(
+        "long.txt:1\n\t{exact}\nlong.txt:2\n\t{}...\nlong.txt:3\n\t{}...\n",
+        "y".repeat(60),
+        "é".repeat(60)
+    ) + &summary(1, 1, 3);
+    assert_eq!(without_duration(&out), expected);
+}
+
+#[test]
+fn pretty_output_escapes_control_characters() {
+    let dir = tempdir();
+    write(dir.path(), "ctl.txt", b"red \x1b[31mhit\x1b[0m tab\there del\x7f\n".as_slice());
+    let out = stdout_ok(dir.path(), &["--pretty", "hit"], 0);
+    assert!(!out.contains('\x1b'), "raw ESC reached the terminal: {out:?}");
+    assert_eq!(
+        without_duration(&out),
+        "ctl.txt:1\n\tred \\x1B[31mhit\\x1B[0m tab\there del\\x7F\n".to_string() + &summary(1, 1, 1)
+    );
+}
+
+#[test]
+fn escaped_characters_count_towards_the_cut() {
+    let dir = tempdir();
+    write(dir.path(), "esc.txt", format!("hit{}\n", "\x07".repeat(40)));
+    let out = stdout_ok(dir.path(), &["--pretty", "hit"], 0);
+    // "hit" is 3 characters, each `\x07` shows as 4: 3 + 14 * 4 = 59, the 15th would pass 60.
+    let expected = format!("esc.txt:1\n\thit{}...\n", "\\x07".repeat(15)) + &summary(1, 1, 1);
+    assert_eq!(without_duration(&out), expected);
+}
+
+#[test]
+fn pretty_output_shows_capture_groups() {
+    let dir = tempdir();
+    write(dir.path(), "g.txt", "mail bob@example now\nnone\nb only\n");
+    let out = stdout_ok(dir.path(), &["--pretty", r"(\w+)@(\w+)"], 0);
+    assert_eq!(
+        without_duration(&out),
+        "g.txt:1\n\tmail bob@example now\n[bob,example]\n".to_string() + &summary(1, 1, 3)
+    );
+    // A group that did not take part shows as empty.
+    let out = stdout_ok(dir.path(), &["--pretty", "^(?:(a)|(b)) only"], 0);
+    assert_eq!(without_duration(&out), "g.txt:3\n\tb only\n[,b]\n".to_string() + &summary(1, 1, 3));
+    // Groups are never shown in pipe output.
+    assert_eq!(stdout_ok(dir.path(), &[r"(\w+)@(\w+)"], 0), "g.txt:1:mail bob@example now\n");
+}
+
+#[test]
+fn pretty_match_only_prints_each_match_under_the_line_number() {
+    let dir = tempdir();
+    write(dir.path(), "n.txt", "a 12 b 345\nnone\n  7\n");
+    let out = stdout_ok(dir.path(), &["--pretty", "-m", r"\d+"], 0);
+    assert_eq!(
+        without_duration(&out),
+        "n.txt:1\n\t12\n\t345\nn.txt:3\n\t7\n".to_string() + &summary(1, 1, 3)
+    );
+}
+
+#[test]
+fn color_always_highlights_line_numbers_and_matches() {
+    let dir = tempdir();
+    write(dir.path(), "a.txt", "hello world\nbye\nsay hello\n");
+    let colored = stdout_ok(dir.path(), &["--color", "always", "--pretty", "hello"], 0);
+    // Green line numbers.
+    assert!(colored.contains("\x1b[32m1\x1b[0m"), "{colored:?}");
+    assert!(colored.contains("\x1b[32m3\x1b[0m"), "{colored:?}");
+    // Bold yellow matches; the rest of the line is not highlighted.
+    let highlighted = regex::Regex::new("\x1b\\[[0-9;]*m(?:\x1b\\[[0-9;]*m)*hello\x1b\\[0m").unwrap();
+    assert_eq!(highlighted.find_iter(&colored).count(), 2, "{colored:?}");
+    assert!(colored.contains("\x1b[33m"), "{colored:?}");
+    assert!(colored.contains("hello\x1b[0m world\n"), "{colored:?}");
+    // Without the escapes it is the plain output.
+    let plain = stdout_ok(dir.path(), &["--color", "never", "--pretty", "hello"], 0);
+    assert!(!plain.contains('\x1b'), "{plain:?}");
+    assert_eq!(
+        without_duration(&plain),
+        "a.txt:1\n\thello world\na.txt:3\n\tsay hello\n".to_string() + &summary(1, 1, 3)
+    );
+    assert_eq!(without_duration(&strip_ansi(&colored)), without_duration(&plain));
+    // `--colour` is accepted too.
+    let british = stdout_ok(dir.path(), &["--colour", "always", "--pretty", "hello"], 0);
+    assert!(british.contains("\x1b[32m1\x1b[0m"));
+}
+
+#[test]
+fn pipe_output_is_never_coloured() {
+    let dir = tempdir();
+    write(dir.path(), "a.txt", "hello world\n");
+    assert_eq!(stdout_ok(dir.path(), &["--color", "always", "hello"], 0), "a.txt:1:hello world\n");
+    assert_eq!(stdout_ok(dir.path(), &["--color", "always", "-p", "hello"], 0), "a.txt:1:hello world\n");
+}
+
+#[test]
+fn no_color_with_color_auto_prints_no_escapes() {
+    let dir = tempdir();
+    write(dir.path(), "a.txt", "hello world\n");
+    let out = ba(dir.path()).env("NO_COLOR", "1").args(["--color", "auto", "--pretty", "hello"]).run();
+    assert_eq!(out.status.code(), Some(0));
+    let out = stdout_of(&out);
+    assert!(!out.contains('\x1b'), "{out:?}");
+    assert!(out.starts_with("a.txt:1\n\thello world\n"));
+}
+
+/// Runs `ba ARGS` on a pseudo-terminal through util-linux `script`; returns its output with the
+/// terminal's `\r\n` turned back into `\n`, or None when `script` is not installed.
+fn run_on_terminal(dir: &Path, args: &str, no_color: bool) -> Option<String> {
+    let available =
+        std::process::Command::new("script").arg("--version").output().is_ok_and(|o| o.status.success());
+    if !available {
+        eprintln!("`script` is not installed: skipping the terminal checks");
+        return None;
+    }
+    let mut cmd = assert_cmd::Command::new("script");
+    cmd.current_dir(dir)
+        .args(["-qec", &format!("'{}' {args}", ba_path()), "/dev/null"])
+        .env_remove("NO_COLOR")
+        .timeout(Duration::from_secs(20));
+    if no_color {
+        cmd.env("NO_COLOR", "1");
+    }
+    let out = cmd.output().unwrap();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    Some(String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n"))
+}
+
+#[test]
+fn on_a_terminal_output_is_pretty_and_colour_follows_no_color() {
+    let dir = tempdir();
+    write(dir.path(), "a.txt", "hello world\n");
+    let Some(colored) = run_on_terminal(dir.path(), "hello", false) else {
+        return;
+    };
+    assert!(colored.contains("\x1b[32m1\x1b[0m"), "{colored:?}");
+    assert_eq!(
+        without_duration(&strip_ansi(&colored)),
+        "a.txt:1\n\thello world\n".to_string() + &summary(1, 1, 1)
+    );
+
+    let plain = run_on_terminal(dir.path(), "hello", true).unwrap();
+    assert!(!plain.contains('\x1b'), "NO_COLOR ignored: {plain:?}");
+    assert_eq!(without_duration(&plain), "a.txt:1\n\thello world\n".to_string() + &summary(1, 1, 1));
+
+    let never = run_on_terminal(dir.path(), "--color never hello", false).unwrap();
+    assert!(!never.contains('\x1b'), "{never:?}");
+
+    let pipe = run_on_terminal(dir.path(), "-p hello", false).unwrap();
+    assert_eq!(pipe, "a.txt:1:hello world\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Matching
+// ---------------------------------------------------------------------------------------------
+
+const CASES: &str = "hello\nHello\nHELLO\nhElLo\nother\n";
+
+#[test]
+fn smart_case_lowercase_pattern_matches_any_case() {
+    let dir = tempdir();
+    write(dir.path(), "c.txt", CASES);
+    assert_eq!(
+        stdout_ok(dir.path(), &["hello"], 0),
+        "c.txt:1:hello\nc.txt:2:Hello\nc.txt:3:HELLO\nc.txt:4:hElLo\n"
+    );
+}
+
+#[test]
+fn smart_case_uppercase_letter_makes_it_case_sensitive() {
+    let dir = tempdir();
+    write(dir.path(), "c.txt", CASES);
+    assert_eq!(stdout_ok(dir.path(), &["Hello"], 0), "c.txt:2:Hello\n");
+    assert_eq!(stdout_ok(dir.path(), &["[H]ELLO"], 0), "c.txt:3:HELLO\n");
+    // Escapes like \W or \S are not typed letters: the pattern stays case-insensitive.
+    assert_eq!(
+        stdout_ok(dir.path(), &[r"^\S*lo$"], 0),
+        "c.txt:1:hello\nc.txt:2:Hello\nc.txt:3:HELLO\nc.txt:4:hElLo\n"
+    );
+}
+
+#[test]
+fn strict_case_with_dash_l() {
+    let dir = tempdir();
+    write(dir.path(), "c.txt", CASES);
+    assert_eq!(stdout_ok(dir.path(), &["-l", "hello"], 0), "c.txt:1:hello\n");
+    assert_eq!(stdout_ok(dir.path(), &["--lower", "hello"], 0), "c.txt:1:hello\n");
+    assert_eq!(stdout_ok(dir.path(), &["--case-sensitive", "hello"], 0), "c.txt:1:hello\n");
+    assert_eq!(stdout_ok(dir.path(), &["-l", "hellO"], 1), "");
+}
+
+#[test]
+fn ignore_case_matches_an_uppercase_pattern_in_any_case() {
+    let dir = tempdir();
+    write(dir.path(), "c.txt", CASES);
+    let all = "c.txt:1:hello\nc.txt:2:Hello\nc.txt:3:HELLO\nc.txt:4:hElLo\n";
+    assert_eq!(stdout_ok(dir.path(), &["--ignore-case", "HeLLo"], 0), all);
+    // The last of -l and --ignore-case wins.
+    assert_eq!(stdout_ok(dir.path(), &["-l", "--ignore-case", "hello"], 0), all);
+    assert_eq!(stdout_ok(dir.path(), &["--ignore-case", "-l", "hello"], 0), "c.txt:1:hello\n");
+}
+
+#[test]
+fn fixed_strings_are_literal() {
+    let dir = tempdir();
+    write(dir.path(), "f.txt", "a.b(c)\naxb(c)\nabc\nA.B(C)\n");
+    assert_eq!(stdout_ok(dir.path(), &["-F", "a.b(c)"], 0), "f.txt:1:a.b(c)\nf.txt:4:A.B(C)\n");
+    assert_eq!(stdout_ok(dir.path(), &["--fixed-strings", "A.B(C)"], 0), "f.txt:4:A.B(C)\n");
+    // Without -F the same text is a regex with a group.
+    assert_eq!(stdout_ok(dir.path(), &["-l", r"a.b\(c\)"], 0), "f.txt:1:a.b(c)\nf.txt:2:axb(c)\n");
+    assert_eq!(stdout_ok(dir.path(), &["-l", "a.b(c)"], 1), "");
+}
+
+#[test]
+fn word_regexp_matches_whole_words_only() {
+    let dir = tempdir();
+    write(dir.path(), "w.txt", "foo bar\nfoobar\nbarfoo\na foo.\n_foo\nfoo|x\n");
+    assert_eq!(
+        stdout_ok(dir.path(), &["--word-regexp", "foo"], 0),
+        "w.txt:1:foo bar\nw.txt:4:a foo.\nw.txt:6:foo|x\n"
+    );
+    // The whole alternation is the word.
+    assert_eq!(
+        stdout_ok(dir.path(), &["--word-regexp", "foo|bar"], 0),
+        "w.txt:1:foo bar\nw.txt:4:a foo.\nw.txt:6:foo|x\n"
+    );
+    assert_eq!(stdout_ok(dir.path(), &["--word-regexp", "-F", "foo|x"], 0), "w.txt:6:foo|x\n");
+}
+
+#[test]
+fn match_only_prints_one_match_per_line() {
+    let dir = tempdir();
+    let content = "a 12 b 345\nnone\n7\nx99y1\n";
+    write(dir.path(), "n.txt", content);
+    let out = stdout_ok(dir.path(), &["-m", r"\d+"], 0);
+    assert_eq!(out, "n.txt:1:12\nn.txt:1:345\nn.txt:3:7\nn.txt:4:99\nn.txt:4:1\n");
+    let oracle = expected_match_only("n.txt", content.as_bytes(), &re(r"\d+"));
+    assert_eq!(out.as_bytes(), oracle);
+    assert_eq!(stdout_ok(dir.path(), &["--match-only", "-p", r"\d+"], 0), out);
+}
+
+#[test]
+fn a_pattern_never_matches_across_lines() {
+    let dir = tempdir();
+    write(dir.path(), "s.txt", "a\nb\na b\n");
+    assert_eq!(stdout_ok(dir.path(), &[r"a\sb"], 0), "s.txt:3:a b\n");
+    assert_eq!(stdout_ok(dir.path(), &["a[^x]b"], 0), "s.txt:3:a b\n");
+    assert_eq!(stdout_ok(dir.path(), &["(?s)a.b"], 0), "s.txt:3:a b\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Walking: roots, filters, depth, symbolic links
+// ---------------------------------------------------------------------------------------------
+
+fn three_dirs(root: &Path) {
+    write(root, "a/one.txt", "hit a\n");
+    write(root, "b/two.txt", "hit b\n");
+    write(root, "c/three.txt", "hit c\n");
+    write(root, "top.txt", "hit top\n");
+}
+
+#[test]
+fn several_directories_are_searched_in_the_order_given() {
+    let dir = tempdir();
+    three_dirs(dir.path());
+    assert_eq!(
+        stdout_ok(dir.path(), &["hit", "-d", "c", "a"], 0),
+        "c/three.txt:1:hit c\na/one.txt:1:hit a\n"
+    );
+    assert_eq!(
+        stdout_ok(dir.path(), &["hit", "--directories", "b", "a"], 0),
+        "b/two.txt:1:hit b\na/one.txt:1:hit a\n"
+    );
+}
+
+#[test]
+fn positional_paths_come_before_dash_d_and_repeats_are_dropped() {
+    let dir = tempdir();
+    three_dirs(dir.path());
+    assert_eq!(
+        stdout_ok(dir.path(), &["hit", "c", "b", "-d", "a"], 0),
+        "c/three.txt:1:hit c\nb/two.txt:1:hit b\na/one.txt:1:hit a\n"
+    );
+    assert_eq!(stdout_ok(dir.path(), &["hit", "b", "b", "-d", "b"], 0), "b/two.txt:1:hit b\n");
+}
+
+#[test]
+fn the_default_root_is_the_current_directory_without_dot_slash() {
+    let dir = tempdir();
+    three_dirs(dir.path());
+    let all = "a/one.txt:1:hit a\nb/two.txt:1:hit b\nc/three.txt:1:hit c\ntop.txt:1:hit top\n";
+    assert_eq!(stdout_ok(dir.path(), &["hit"], 0), all);
+    // An explicit `.` keeps its prefix.
+    assert_eq!(
+        stdout_ok(dir.path(), &["hit", "."], 0),
+        "./a/one.txt:1:hit a\n./b/two.txt:1:hit b\n./c/three.txt:1:hit c\n./top.txt:1:hit top\n"
+    );
+}
+
+#[test]
+fn a_file_path_is_searched_as_a_file() {
+    let dir = tempdir();
+    three_dirs(dir.path());
+    assert_eq!(stdout_ok(dir.path(), &["hit", "b/two.txt"], 0), "b/two.txt:1:hit b\n");
+    assert_eq!(
+        stdout_ok(dir.path(), &["hit", "top.txt", "-d", "a/one.txt"], 0),
+        "top.txt:1:hit top\na/one.txt:1:hit a\n"
+    );
+    let abs = dir.path().join("top.txt");
+    let abs = abs.to_str().unwrap();
+    assert_eq!(stdout_ok(dir.path(), &["hit", abs], 0), format!("{abs}:1:hit top\n"));
+}
+
+#[test]
+fn filename_regexes_select_files() {
+    let dir = tempdir();
+    write(dir.path(), "Cargo.toml", "hit toml\n");
+    write(dir.path(), "README.md", "hit md\n");
+    write(dir.path(), "src/main.rs", "hit rs\n");
+    write(dir.path(), "src/main.rs.orig", "hit orig\n");
+    write(dir.path(), "src/x.toml.bak", "hit bak\n");
+    // The directory `src` does not match, but directories are always walked.
+    assert_eq!(
+        stdout_ok(dir.path(), &["hit", "-f", r"\.rs$", r"\.toml$"], 0),
+        "Cargo.toml:1:hit toml\nsrc/main.rs:1:hit rs\n"
+    );
+    assert_eq!(stdout_ok(dir.path(), &["hit", "--filename", "^README"], 0), "README.md:1:hit md\n");
+    assert_eq!(stdout_ok(dir.path(), &["hit", "-f", "nothing"], 1), "");
+}
+
+#[test]
+fn ignore_regexes_skip_files_and_directories() {
+    let dir = tempdir();
+    write(dir.path(), "a.log", "hit log\n");
+    write(dir.path(), "keep.txt", "hit keep\n");
+    write(dir.path(), "skip/inner.txt", "hit inner\n");
+    write(dir.path(), "sub/skip", "hit file named skip\n");
+    write(dir.path(), "sub/ok.txt", "hit ok\n");
+    std::os::unix::fs::symlink("..", dir.path().join("skip/loop")).unwrap();
+
+    // Walking `skip` with --follow would meet the loop: a control run shows it is reported...
+    let out = run(dir.path(), &["hit", "--follow"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stderr_of(&out).contains("skip/loop"), "{}", stderr_of(&out));
+    // ...so no message here means the ignored directory was not walked at all.
+    assert_eq!(
+        stdout_ok(dir.path(), &["hit", "-i", "^skip$", r"\.log$", "--follow"], 0),
+        "keep.txt:1:hit keep\nsub/ok.txt:1:hit ok\n"
+    );
+    assert_eq!(
+        stdout_ok(dir.path(), &["hit", "--ignore", "^sub$"], 0),
+        "a.log:1:hit log\nkeep.txt:1:hit keep\nskip/inner.txt:1:hit inner\n"
+    );
+}
+
+fn default_ignore_tree(root: &Path) {
+    write(root, ".git/config", "hit git\n");
+    write(root, ".hg/store", "hit hg\n");
+    write(root, ".svn/entries", "hit svn\n");
+    write(root, "app.js", "hit app\n");
+    write(root, "app.min.js", "hit minified\n");
+    write(root, "sub/.git/HEAD", "hit sub git\n");
+    write(root, "sub/x.min.js", "hit sub minified\n");
+    write(root, "sub/.hidden.txt", "hit hidden\n");
+}
+
+#[test]
+fn default_ignores_skip_vcs_directories_and_minified_files() {
+    let dir = tempdir();
+    default_ignore_tree(dir.path());
+    assert_eq!(stdout_ok(dir.path(), &["hit"], 0), "app.js:1:hit app\n");
+    // Hidden files are searched with --hidden, but the VCS directories stay skipped.
+    assert_eq!(
+        stdout_ok(dir.path(), &["--hidden", "hit"], 0),
+        "app.js:1:hit app\nsub/.hidden.txt:1:hit hidden\n"
+    );
+}
+
+#[test]
+fn no_default_ignore_searches_vcs_directories_and_minified_files() {
+    let dir = tempdir();
+    default_ignore_tree(dir.path());
+    assert_eq!(
+        stdout_ok(dir.path(), &["--no-default-ignore", "hit"], 0),
+        "app.js:1:hit app\napp.min.js:1:hit minified\nsub/x.min.js:1:hit sub minified\n"
+    );
+    let everything = ".git/config:1:hit git\n\
+                      .hg/store:1:hit hg\n\
+                      .svn/entries:1:hit svn\n\
+                      app.js:1:hit app\n\
+                      app.min.js:1:hit minified\n\
+                      sub/.git/HEAD:1:hit sub git\n\
+                      sub/.hidden.txt:1:hit hidden\n\
+                      sub/x.min.js:1:hit sub minified\n";
+    assert_eq!(stdout_ok(dir.path(), &["--no-default-ignore", "--hidden", "hit"], 0), everything);
+    assert_eq!(stdout_ok(dir.path(), &["-uuu", "hit"], 0), everything);
+}
+
+#[test]
+fn default_ignores_do_not_skip_a_directory_named_like_a_minified_file() {
+    let dir = tempdir();
+    write(dir.path(), "vendor/lib.min.js/index.txt", "hit\n");
+    assert_eq!(stdout_ok(dir.path(), &["hit"], 0), "vendor/lib.min.js/index.txt:1:hit\n");
+}
+
+#[test]
+fn default_ignores_do_not_skip_a_file_named_like_a_vcs_directory() {
+    let dir = tempdir();
+    // A git worktree or submodule has a `.git` file; `.hg` here is a plain file too.
+    write(dir.path(), "sub/.git", "gitdir: hit\n");
+    write(dir.path(), "sub/.hg", "hit\n");
+    assert_eq!(stdout_ok(dir.path(), &["--hidden", "hit"], 0), "sub/.git:1:gitdir: hit\nsub/.hg:1:hit\n");
+}
+
+#[test]
+fn depth_limits_how_far_below_the_root_files_are_searched() {
+    let dir = tempdir();
+    write(dir.path(), "top.txt", "hit 0\n");
+    write(dir.path(), "d1/a.txt", "hit 1\n");
+    write(dir.path(), "d1/d2/b.txt", "hit 2\n");
+    write(dir.path(), "d1/d2/d3/c.txt", "hit 3\n");
+    let lines =
+        ["d1/a.txt:1:hit 1\n", "d1/d2/b.txt:1:hit 2\n", "d1/d2/d3/c.txt:1:hit 3\n", "top.txt:1:hit 0\n"];
+    assert_eq!(stdout_ok(dir.path(), &["-D", "0", "hit"], 0), lines[3]);
+    assert_eq!(stdout_ok(dir.path(), &["-D", "1", "hit"], 0), [lines[0], lines[3]].concat());
+    assert_eq!(stdout_ok(dir.path(), &["--depth", "2", "hit"], 0), [lines[0], lines[1], lines[3]].concat());
+    assert_eq!(stdout_ok(dir.path(), &["hit"], 0), lines.concat());
+    // The depth counts from each root.
+    assert_eq!(stdout_ok(dir.path(), &["-D", "0", "hit", "d1/d2"], 0), "d1/d2/b.txt:1:hit 2\n");
+}
+
+fn symlink_tree(root: &Path) {
+    write(root, "d/e/f.txt", "hit f\n");
+    write(root, "top.txt", "hit top\n");
+    std::os::unix::fs::symlink("d", root.join("link")).unwrap();
+    std::os::unix::fs::symlink("top.txt", root.join("flink")).unwrap();
+    std::os::unix::fs::symlink("../..", root.join("d/e/loop")).unwrap();
+}
+
+#[test]
+fn symbolic_links_are_not_followed_by_default() {
+    let dir = tempdir();
+    symlink_tree(dir.path());
+    assert_eq!(stdout_ok(dir.path(), &["hit"], 0), "d/e/f.txt:1:hit f\ntop.txt:1:hit top\n");
+}
+
+#[test]
+fn follow_walks_links_and_reports_loops() {
+    let dir = tempdir();
+    symlink_tree(dir.path());
+    let out = run(dir.path(), &["--follow", "hit"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(
+        stdout_of(&out),
+        "d/e/f.txt:1:hit f\nflink:1:hit top\nlink/e/f.txt:1:hit f\ntop.txt:1:hit top\n"
+    );
+    let err = stderr_of(&out);
+    assert!(
+        err.lines().any(|l| l.starts_with("ba: ") && l.contains("d/e/loop: symbolic link loop")),
+        "{err}"
+    );
+
+    // The loop is an error: with no match the exit code is 2.
+    let out = run(dir.path(), &["--follow", "nomatch"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stdout_of(&out), "");
+    assert!(stderr_of(&out).contains("symbolic link loop"));
+}
+
+#[test]
+fn a_symlink_named_as_root_is_searched() {
+    let dir = tempdir();
+    symlink_tree(dir.path());
+    assert_eq!(
+        stdout_ok(dir.path(), &["hit", "link", "flink"], 0),
+        "link/e/f.txt:1:hit f\nflink:1:hit top\n"
+    );
+}
+
+// ---------------------------------------------------------------------------------------------
+// File contents and file kinds
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn binary_files_are_skipped_and_not_counted() {
+    let dir = tempdir();
+    write(dir.path(), "bin.dat", b"hit\x00\nhit\n".as_slice());
+    write(dir.path(), "text.txt", "hit\n");
+    assert_eq!(stdout_ok(dir.path(), &["hit"], 0), "text.txt:1:hit\n");
+    let out = stdout_ok(dir.path(), &["--pretty", "hit"], 0);
+    assert_eq!(without_duration(&out), "text.txt:1\n\thit\n".to_string() + &summary(1, 1, 1));
+    // Only a binary file matches: nothing matched.
+    assert_eq!(stdout_ok(dir.path(), &["hit", "bin.dat"], 1), "");
+}
+
+/// Past the first 256 KiB a NUL byte ends the text, as grep and ripgrep stop at it: the lines before
+/// it are printed, the NUL's line and the rest are not. Within the first 256 KiB it makes the file
+/// binary.
+#[test]
+fn a_nul_byte_far_into_the_file_ends_its_text() {
+    let dir = tempdir();
+    let mut content = "hit early\n".repeat(50_000).into_bytes();
+    content.extend_from_slice(b"late hit \x00 nul\nhit after\n");
+    write(dir.path(), "late.bin", &content);
+    let expected: String = (1..=50_000).map(|n| format!("late.bin:{n}:hit early\n")).collect();
+    assert_eq!(stdout_ok(dir.path(), &["hit", "late.bin"], 0), expected);
+
+    let mut early = "hit early\n".repeat(20_000).into_bytes();
+    early.extend_from_slice(b"early \x00 nul\n");
+    early.extend(b"hit late\n".repeat(30_000));
+    write(dir.path(), "early.bin", &early);
+    assert_eq!(stdout_ok(dir.path(), &["hit", "early.bin"], 1), "");
+}
+
+#[test]
+fn text_flag_searches_binary_files() {
+    let dir = tempdir();
+    write(dir.path(), "bin.dat", b"hit\x00\nhit\n".as_slice());
+    for flag in ["-a", "--text"] {
+        let out = run(dir.path(), &[flag, "hit"]);
+        assert_eq!(out.status.code(), Some(0));
+        assert_eq!(out.stdout, b"bin.dat:1:hit\x00\nbin.dat:2:hit\n");
+    }
+}
+
+#[test]
+fn invalid_utf8_is_searched_as_bytes() {
+    let dir = tempdir();
+    let content = b"caf\xff hit\xfe\n\xc3\x28 other\nplain hit\n";
+    write(dir.path(), "inv.txt", content.as_slice());
+    let out = run(dir.path(), &["hit"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.stdout, b"inv.txt:1:caf\xff hit\xfe\ninv.txt:3:plain hit\n");
+    assert_eq!(out.stdout, expected_pipe("inv.txt", content, &re("hit")));
+    // The pretty output shows invalid bytes as U+FFFD.
+    let pretty = stdout_ok(dir.path(), &["--pretty", "caf"], 0);
+    assert_eq!(
+        without_duration(&pretty),
+        "inv.txt:1\n\tcaf\u{FFFD} hit\u{FFFD}\n".to_string() + &summary(1, 1, 3)
+    );
+}
+
+#[test]
+fn a_non_utf8_file_name_does_not_crash() {
+    use std::ffi::OsStr;
+    use std::os::unix::ffi::OsStrExt;
+    let dir = tempdir();
+    let name = OsStr::from_bytes(b"bad\xffname.txt");
+    fs::write(dir.path().join(name), "hit\n").unwrap();
+    write(dir.path(), "good.txt", "hit\n");
+    let out = run(dir.path(), &["hit"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(stderr_of(&out), "");
+    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert_eq!(lines.len(), 2, "{stdout:?}");
+    assert!(lines[0].starts_with("bad"), "{stdout:?}");
+    assert!(lines[0].ends_with("name.txt:1:hit"), "{stdout:?}");
+    assert_eq!(lines[1], "good.txt:1:hit");
+    // -f looks at the raw name.
+    let out = run(dir.path(), &["hit", "-f", "name"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(String::from_utf8_lossy(&out.stdout).lines().count(), 1);
+}
+
+#[test]
+fn a_fifo_in_the_tree_does_not_hang_the_search() {
+    let dir = tempdir();
+    write(dir.path(), "a.txt", "hit a\n");
+    write(dir.path(), "z.txt", "hit z\n");
+    let status =
+        std::process::Command::new("mkfifo").arg(dir.path().join("m.fifo")).status().expect("run mkfifo");
+    assert!(status.success());
+    let started = Instant::now();
+    let out = ba(dir.path()).arg("hit").run_timeout(Duration::from_secs(10));
+    assert!(started.elapsed() < Duration::from_secs(10));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out), "a.txt:1:hit a\nz.txt:1:hit z\n");
+}
+
+#[test]
+fn long_lines_and_lines_across_read_buffers() {
+    let dir = tempdir();
+    // Lines of many lengths (some crossing the searcher's 256 KiB reads) and one line of 600 KiB.
+    let mut content = Vec::new();
+    let mut n = 0;
+    while content.len() < 900_000 {
+        n += 1;
+        let line = format!("{n} {}", "abcdefg".repeat(n % 37));
+        content.extend_from_slice(line.as_bytes());
+        if n % 101 == 0 {
+            content.extend_from_slice(b" Hit");
+        }
+        content.push(b'\n');
+        if n == 3000 {
+            content.extend_from_slice(b"hit at start ");
+            content.extend(std::iter::repeat_n(b'-', 600 << 10));
+            content.extend_from_slice(b" and hit at end\n");
+        }
+    }
+    content.extend_from_slice(b"last hit, no newline");
+    write(dir.path(), "long.txt", &content);
+    let oracle = RegexBuilder::new("hit").case_insensitive(true).build().unwrap();
+    let expected = expected_pipe("long.txt", &content, &oracle);
+    for workers in ["1", "3"] {
+        let out = run(dir.path(), &["-w", workers, "hit"]);
+        assert_eq!(out.status.code(), Some(0));
+        assert!(out.stdout == expected, "-w {workers}: output differs");
+    }
+    let pretty = stdout_ok(dir.path(), &["--pretty", "last hit"], 0);
+    assert!(without_duration(&pretty).ends_with(&summary(1, 1, line_count(&content))), "{pretty}");
+}
+
+// ---------------------------------------------------------------------------------------------
+// Errors and exit codes
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn exit_code_is_zero_on_a_match_and_one_without() {
+    let dir = tempdir();
+    write(dir.path(), "a.txt", "hello\n");
+    assert_eq!(stdout_ok(dir.path(), &["hello"], 0), "a.txt:1:hello\n");
+    assert_eq!(stdout_ok(dir.path(), &["goodbye"], 1), "");
+}
+
+#[test]
+fn a_missing_path_alone_exits_two() {
+    let dir = tempdir();
+    write(dir.path(), "a.txt", "hello\n");
+    let out = run(dir.path(), &["hello", "missing"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stdout_of(&out), "");
+    assert_eq!(stderr_of(&out), "ba: missing: No such file or directory\n");
+}
+
+#[test]
+fn a_missing_path_with_a_match_elsewhere_exits_zero() {
+    let dir = tempdir();
+    write(dir.path(), "a.txt", "hello\n");
+    let out = run(dir.path(), &["hello", "missing", "a.txt"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout_of(&out), "a.txt:1:hello\n");
+    assert_eq!(stderr_of(&out), "ba: missing: No such file or directory\n");
+    // ...but with no match anywhere the error wins.
+    let out = run(dir.path(), &["nothing", "missing", "a.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stdout_of(&out), "");
+}
+
+#[test]
+fn a_bad_regex_exits_two_and_prints_nothing() {
+    let dir = tempdir();
+    write(dir.path(), "a.txt", "a(\n");
+    let out = run(dir.path(), &["a("]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stdout_of(&out), "");
+    let err = stderr_of(&out);
+    assert!(err.starts_with("ba: invalid pattern"), "{err}");
+    assert!(err.contains("unclosed group"), "{err}");
+}
+
+#[test]
+fn bad_filter_regexes_exit_two() {
+    let dir = tempdir();
+    write(dir.path(), "a.txt", "hit\n");
+    let out = run(dir.path(), &["hit", "-i", "("]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stdout_of(&out), "");
+    assert!(stderr_of(&out).contains("invalid regex for -i/--ignore"));
+    let out = run(dir.path(), &["hit", "-f", "[z-a]"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stdout_of(&out), "");
+    assert!(stderr_of(&out).contains("invalid regex for -f/--filename"));
+}
+
+#[test]
+fn a_pattern_with_a_newline_is_refused() {
+    let dir = tempdir();
+    write(dir.path(), "a.txt", "a\nb\n");
+    let out = run(dir.path(), &[r"a\nb"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stdout_of(&out), "");
+    assert!(stderr_of(&out).contains("newline"), "{}", stderr_of(&out));
+}
+
+#[test]
+fn bad_arguments_exit_two() {
+    let dir = tempdir();
+    write(dir.path(), "a.txt", "hit\n");
+    for args in [&["-w", "0", "hit"][..], &["--color", "sometimes", "hit"], &["--no-such-flag", "hit"], &[]] {
+        let out = run(dir.path(), args);
+        assert_eq!(out.status.code(), Some(2), "ba {args:?}");
+        assert_eq!(stdout_of(&out), "", "ba {args:?}");
+    }
+}
+
+#[test]
+fn an_unreadable_file_is_reported() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempdir();
+    write(dir.path(), "a.txt", "hit\n");
+    let secret = write(dir.path(), "secret.txt", "hit secret\n");
+    fs::set_permissions(&secret, fs::Permissions::from_mode(0o000)).unwrap();
+    if running_as_root() || fs::File::open(&secret).is_ok() {
+        eprintln!("running as root: chmod 000 does not stop reading, skipping");
+        return;
+    }
+    let out = run(dir.path(), &["hit"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout_of(&out), "a.txt:1:hit\n");
+    assert_eq!(stderr_of(&out), "ba: secret.txt: Permission denied\n");
+    let out = run(dir.path(), &["hit", "secret.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stderr_of(&out), "ba: secret.txt: Permission denied\n");
+}
+
+#[test]
+fn an_unreadable_directory_is_reported() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempdir();
+    write(dir.path(), "a.txt", "hit\n");
+    write(dir.path(), "locked/inner.txt", "hit\n");
+    let locked = dir.path().join("locked");
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o000)).unwrap();
+    let readable = fs::read_dir(&locked).is_ok();
+    if running_as_root() || readable {
+        fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).unwrap();
+        eprintln!("running as root: chmod 000 does not stop reading, skipping");
+        return;
+    }
+    let out = run(dir.path(), &["hit"]);
+    fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(stdout_of(&out), "a.txt:1:hit\n");
+    assert!(stderr_of(&out).contains("locked: Permission denied"), "{}", stderr_of(&out));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Broken pipe
+// ---------------------------------------------------------------------------------------------
+
+fn many_hits(root: &Path) {
+    let body = "a hit on this line\n".repeat(4000);
+    for i in 0..40 {
+        write(root, &format!("tree/f{i:02}.txt"), &body);
+    }
+}
+
+/// Runs `ba ARGS | head -1` in `dir/tree` and returns (stdout, ba's stderr, ba's exit code).
+fn into_head(dir: &Path, args: &str) -> (String, String, String) {
+    let (err_file, rc_file) = (dir.join("ba.err"), dir.join("ba.rc"));
+    let script = format!(
+        "{{ '{}' {args} </dev/null 2>'{}'; echo $? >'{}'; }} | head -1",
+        ba_path(),
+        err_file.display(),
+        rc_file.display()
+    );
+    let started = Instant::now();
+    let out = assert_cmd::Command::new("sh")
+        .current_dir(dir.join("tree"))
+        .args(["-c", &script])
+        .timeout(Duration::from_secs(20))
+        .output()
+        .expect("the pipeline finished");
+    assert!(started.elapsed() < Duration::from_secs(10), "ba kept running after head exited");
+    assert!(out.status.success());
+    let err = fs::read_to_string(err_file).unwrap();
+    let rc = fs::read_to_string(rc_file).unwrap();
+    (stdout_of(&out), err, rc.trim().to_string())
+}
+
+#[test]
+fn a_closed_pipe_stops_ba_quietly() {
+    let dir = tempdir();
+    many_hits(dir.path());
+    let (stdout, err, rc) = into_head(dir.path(), "-w 4 hit -d .");
+    assert_eq!(stdout, "./f00.txt:1:a hit on this line\n");
+    assert!(!err.contains("Broken pipe"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+    assert_eq!(err, "");
+    assert_eq!(rc, "0");
+}
+
+#[test]
+fn a_closed_pipe_stops_pretty_output_quietly() {
+    let dir = tempdir();
+    many_hits(dir.path());
+    let (stdout, err, rc) = into_head(dir.path(), "--pretty --color always hit");
+    assert_eq!(strip_ansi(&stdout), "f00.txt:1\n");
+    assert_eq!(err, "");
+    assert_eq!(rc, "0");
+}
+
+// ---------------------------------------------------------------------------------------------
+// -e: open the hits in an editor
+// ---------------------------------------------------------------------------------------------
+
+/// An editor script that records its arguments, one per line, in `record`.
+fn recording_editor(path: &Path, record: &Path) {
+    write_script(path, &format!("#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\n", record.display()));
+}
+
+/// A fake `vim`: records its arguments and copies the quickfix file (ba deletes it afterwards).
+fn fake_vim(path: &Path, record: &Path, copy: &Path) {
+    write_script(
+        path,
+        &format!(
+            "#!/bin/sh\nprintf '%s\\n' \"$@\" > '{}'\nif [ \"$1\" = -q ]; then cp \"$2\" '{}'; fi\n",
+            record.display(),
+            copy.display()
+        ),
+    );
+}
+
+fn edit_tree(root: &Path) {
+    write(root, "a.txt", "nothing\n");
+    write(root, "b/c.txt", "one\ntwo\nhit three\nfour\nhit five\r\n");
+    write(root, "d.txt", "hit d\n");
+}
+
+#[test]
+fn edit_opens_editor_at_the_first_hit() {
+    let dir = tempdir();
+    let work = dir.path().join("work");
+    edit_tree(&work);
+    let editor = dir.path().join("editor.sh");
+    let record = dir.path().join("args");
+    recording_editor(&editor, &record);
+    let out = ba(&work).env("EDITOR", &editor).args(["-w", "4", "-e", "hit"]).run();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out), "b/c.txt:3:hit three\nb/c.txt:5:hit five\r\nd.txt:1:hit d\n");
+    assert_eq!(fs::read_to_string(&record).unwrap(), "+3\nb/c.txt\n");
+}
+
+#[test]
+fn edit_prefers_visual_and_skips_empty_variables() {
+    let dir = tempdir();
+    let work = dir.path().join("work");
+    edit_tree(&work);
+    let visual = dir.path().join("visual.sh");
+    let editor = dir.path().join("editor.sh");
+    let visual_record = dir.path().join("visual-args");
+    let editor_record = dir.path().join("editor-args");
+    recording_editor(&visual, &visual_record);
+    recording_editor(&editor, &editor_record);
+
+    let out = ba(&work).env("VISUAL", &visual).env("EDITOR", &editor).args(["--edit", "hit", "d.txt"]).run();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(fs::read_to_string(&visual_record).unwrap(), "+1\nd.txt\n");
+    assert!(!editor_record.exists(), "EDITOR ran although VISUAL is set");
+
+    let out = ba(&work)
+        .env("VISUAL", "")
+        .env("EDITOR", format!("{} --wait", editor.display()))
+        .args(["-e", "hit", "d.txt"])
+        .run();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(fs::read_to_string(&editor_record).unwrap(), "--wait\n+1\nd.txt\n");
+}
+
+#[test]
+fn edit_gives_vim_a_quickfix_list_of_every_hit() {
+    let dir = tempdir();
+    let work = dir.path().join("work");
+    edit_tree(&work);
+    let bin = dir.path().join("bin");
+    fs::create_dir(&bin).unwrap();
+    let vim = bin.join("vim");
+    let record = dir.path().join("args");
+    let copy = dir.path().join("quickfix-copy");
+    fake_vim(&vim, &record, &copy);
+    let tmp = dir.path().join("tmp");
+    fs::create_dir(&tmp).unwrap();
+
+    let out = ba(&work)
+        .env("VISUAL", &vim)
+        .env("EDITOR", "/nonexistent/editor")
+        .env("TMPDIR", &tmp)
+        .args(["-e", "hit"])
+        .run();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let args = fs::read_to_string(&record).unwrap();
+    let args: Vec<&str> = args.lines().collect();
+    assert_eq!(args.len(), 2, "{args:?}");
+    assert_eq!(args[0], "-q");
+    // The quickfix file is a temporary file, gone once the editor exits.
+    let quickfix = Path::new(args[1]);
+    assert!(quickfix.starts_with(&tmp), "{quickfix:?}");
+    assert!(!quickfix.exists(), "the quickfix file was left behind");
+    assert_eq!(
+        fs::read_to_string(&copy).unwrap(),
+        "b/c.txt:3:hit three\nb/c.txt:5:hit five\nd.txt:1:hit d\n"
+    );
+}
+
+#[test]
+fn edit_without_hits_runs_no_editor() {
+    let dir = tempdir();
+    let work = dir.path().join("work");
+    edit_tree(&work);
+    let editor = dir.path().join("editor.sh");
+    let record = dir.path().join("args");
+    recording_editor(&editor, &record);
+    let out = ba(&work).env("EDITOR", &editor).args(["-e", "nomatch"]).run();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(!record.exists(), "the editor ran without hits");
+}
+
+#[test]
+fn edit_passes_a_dash_file_name_as_a_path() {
+    let dir = tempdir();
+    let work = dir.path().join("work");
+    write(&work, "-x.txt", "hit\n");
+    let editor = dir.path().join("editor.sh");
+    let record = dir.path().join("args");
+    recording_editor(&editor, &record);
+    let out = ba(&work).env("EDITOR", &editor).args(["-e", "hit"]).run();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(fs::read_to_string(&record).unwrap(), "+1\n./-x.txt\n");
+}
+
+#[test]
+fn edit_never_runs_file_names_through_a_shell() {
+    let dir = tempdir();
+    let work = dir.path().join("work");
+    write(&work, "a;touch pwned", "hit\n");
+    write(&work, "b$(touch pwned2)", "hit\n");
+    write(&work, "c`touch pwned3`", "hit\n");
+    let editor = dir.path().join("editor.sh");
+    let record = dir.path().join("args");
+    recording_editor(&editor, &record);
+    let out = ba(&work).env("EDITOR", &editor).args(["-e", "hit"]).run();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(fs::read_to_string(&record).unwrap(), "+1\na;touch pwned\n");
+
+    let bin = dir.path().join("bin");
+    fs::create_dir(&bin).unwrap();
+    let vim = bin.join("vim");
+    let vim_record = dir.path().join("vim-args");
+    let copy = dir.path().join("quickfix-copy");
+    fake_vim(&vim, &vim_record, &copy);
+    let out = ba(&work).env("VISUAL", &vim).args(["-e", "hit"]).run();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(
+        fs::read_to_string(&copy).unwrap(),
+        "a;touch pwned:1:hit\nb$(touch pwned2):1:hit\nc`touch pwned3`:1:hit\n"
+    );
+
+    for name in ["pwned", "pwned2", "pwned3"] {
+        assert!(!work.join(name).exists(), "{name} was created");
+        assert!(!dir.path().join(name).exists(), "{name} was created");
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Standard input, hidden files, ignore files, globs, types, sizes, --stats
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn standard_input_is_searched_when_it_is_a_pipe_and_no_path_is_given() {
+    let dir = tempdir();
+    write(dir.path(), "a.txt", "hit in a file\n");
+    let mut cmd = assert_cmd::Command::new(ba_path());
+    cmd.current_dir(dir.path()).env_remove("NO_COLOR").timeout(Duration::from_secs(30));
+    cmd.arg("hit").write_stdin("a hit\nno\nhit\r\nlast hit").assert().success().stdout(predicates::ord::eq(
+        "<stdin>:1:a hit\n<stdin>:3:hit\r\n<stdin>:4:last hit\n".as_bytes().to_vec(),
+    ));
+
+    let mut cmd = assert_cmd::Command::new(ba_path());
+    let out = cmd
+        .current_dir(dir.path())
+        .args(["--pretty", "hit"])
+        .write_stdin("a hit\nno\n")
+        .timeout(Duration::from_secs(30))
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(without_duration(&stdout_of(&out)), "<stdin>:1\n\ta hit\n".to_string() + &summary(1, 1, 2));
+
+    // A path given on the command line wins over standard input.
+    let mut cmd = assert_cmd::Command::new(ba_path());
+    cmd.current_dir(dir.path())
+        .args(["hit", "a.txt"])
+        .write_stdin("a hit\n")
+        .timeout(Duration::from_secs(30))
+        .assert()
+        .success()
+        .stdout("a.txt:1:hit in a file\n");
+    let mut cmd = assert_cmd::Command::new(ba_path());
+    cmd.current_dir(dir.path()).arg("nothing").write_stdin("a hit\n").assert().code(1).stdout("");
+}
+
+fn hidden_tree(root: &Path) {
+    write(root, ".dot", "hit dot\n");
+    write(root, ".hid/x.txt", "hit hidden dir\n");
+    write(root, "sub/.y", "hit sub dot\n");
+    write(root, "visible.txt", "hit visible\n");
+}
+
+#[test]
+fn hidden_files_are_skipped_unless_asked_for() {
+    let dir = tempdir();
+    hidden_tree(dir.path());
+    assert_eq!(stdout_ok(dir.path(), &["hit"], 0), "visible.txt:1:hit visible\n");
+    let all =
+        ".dot:1:hit dot\n.hid/x.txt:1:hit hidden dir\nsub/.y:1:hit sub dot\nvisible.txt:1:hit visible\n";
+    assert_eq!(stdout_ok(dir.path(), &["--hidden", "hit"], 0), all);
+    assert_eq!(stdout_ok(dir.path(), &["-uu", "hit"], 0), all);
+    // -u alone only drops the ignore files.
+    assert_eq!(stdout_ok(dir.path(), &["-u", "hit"], 0), "visible.txt:1:hit visible\n");
+    // A hidden path named on the command line is searched.
+    assert_eq!(
+        stdout_ok(dir.path(), &["hit", ".dot", ".hid"], 0),
+        ".dot:1:hit dot\n.hid/x.txt:1:hit hidden dir\n"
+    );
+}
+
+fn repo_tree(root: &Path) {
+    fs::create_dir_all(root.join("repo/.git")).unwrap();
+    write(root, "repo/.gitignore", "target/\n*.log\n!keep.log\n");
+    write(root, "repo/.ignore", "src/a.rs\n");
+    write(root, "repo/Cargo.toml", "hit\nhit\n");
+    write(root, "repo/src/a.rs", "hit\n");
+    write(root, "repo/src/b.log", "hit\n");
+    write(root, "repo/src/keep.log", "hit\n");
+    write(root, "repo/src/main.rs", "hit\n");
+    write(root, "repo/target/out.txt", "hit\n");
+}
+
+#[test]
+fn ignore_files_are_respected_in_a_repository() {
+    let dir = tempdir();
+    repo_tree(dir.path());
+    let repo = dir.path().join("repo");
+    assert_eq!(
+        stdout_ok(&repo, &["hit"], 0),
+        "Cargo.toml:1:hit\nCargo.toml:2:hit\nsrc/keep.log:1:hit\nsrc/main.rs:1:hit\n"
+    );
+    // The rules of the directories above a root apply to it.
+    assert_eq!(stdout_ok(&repo, &["hit", "-d", "src"], 0), "src/keep.log:1:hit\nsrc/main.rs:1:hit\n");
+    assert_eq!(
+        stdout_ok(dir.path(), &["hit", "repo/src"], 0),
+        "repo/src/keep.log:1:hit\nrepo/src/main.rs:1:hit\n"
+    );
+    let everything = "Cargo.toml:1:hit\nCargo.toml:2:hit\nsrc/a.rs:1:hit\nsrc/b.log:1:hit\n\
+                      src/keep.log:1:hit\nsrc/main.rs:1:hit\ntarget/out.txt:1:hit\n";
+    assert_eq!(stdout_ok(&repo, &["--no-ignore", "hit"], 0), everything);
+    assert_eq!(stdout_ok(&repo, &["-u", "hit"], 0), everything);
+    // An ignored file named on the command line is searched.
+    assert_eq!(stdout_ok(&repo, &["hit", "src/b.log"], 0), "src/b.log:1:hit\n");
+}
+
+#[test]
+fn gitignore_outside_a_repository_is_not_read_but_dot_ignore_is() {
+    let dir = tempdir();
+    write(dir.path(), ".gitignore", "a.txt\n");
+    write(dir.path(), ".ignore", "b.txt\n");
+    write(dir.path(), "a.txt", "hit\n");
+    write(dir.path(), "b.txt", "hit\n");
+    write(dir.path(), "c.txt", "hit\n");
+    assert_eq!(stdout_ok(dir.path(), &["hit"], 0), "a.txt:1:hit\nc.txt:1:hit\n");
+}
+
+#[test]
+fn a_git_file_does_not_cause_a_warning() {
+    let dir = tempdir();
+    write(dir.path(), "sub/.git", "gitdir: /somewhere/else/.git/worktrees/sub\n");
+    write(dir.path(), "sub/a.txt", "hit\n");
+    let out = run(dir.path(), &["hit"]);
+    assert_eq!(stdout_of(&out), "sub/a.txt:1:hit\n");
+    assert_eq!(stderr_of(&out), "");
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn globs_select_and_exclude_paths() {
+    let dir = tempdir();
+    repo_tree(dir.path());
+    let repo = dir.path().join("repo");
+    assert_eq!(
+        stdout_ok(&repo, &["-u", "hit", "-g", "*.rs", "-g", "*.toml"], 0),
+        "Cargo.toml:1:hit\nCargo.toml:2:hit\nsrc/a.rs:1:hit\nsrc/main.rs:1:hit\n"
+    );
+    assert_eq!(stdout_ok(&repo, &["hit", "--glob", "!*.toml"], 0), "src/keep.log:1:hit\nsrc/main.rs:1:hit\n");
+    // Globs are matched relative to the root and win over ignore files.
+    assert_eq!(stdout_ok(&repo, &["hit", "-g", "src/*.log"], 0), "src/b.log:1:hit\nsrc/keep.log:1:hit\n");
+}
+
+#[test]
+fn types_select_and_exclude_files() {
+    let dir = tempdir();
+    repo_tree(dir.path());
+    let repo = dir.path().join("repo");
+    assert_eq!(stdout_ok(&repo, &["-u", "hit", "-t", "rust"], 0), "src/a.rs:1:hit\nsrc/main.rs:1:hit\n");
+    assert_eq!(
+        stdout_ok(&repo, &["-u", "hit", "-t", "rust", "--type", "toml"], 0),
+        "Cargo.toml:1:hit\nCargo.toml:2:hit\nsrc/a.rs:1:hit\nsrc/main.rs:1:hit\n"
+    );
+    assert_eq!(
+        stdout_ok(&repo, &["-u", "hit", "-T", "rust", "--type-not", "toml"], 0),
+        "src/b.log:1:hit\nsrc/keep.log:1:hit\ntarget/out.txt:1:hit\n"
+    );
+    let out = run(&repo, &["hit", "-t", "nosuchtype"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stdout_of(&out), "");
+    assert!(stderr_of(&out).contains("nosuchtype"), "{}", stderr_of(&out));
+}
+
+#[test]
+fn type_list_prints_the_known_types() {
+    let dir = tempdir();
+    let out = stdout_ok(dir.path(), &["--type-list"], 0);
+    assert!(out.lines().any(|l| l.starts_with("rust: ") && l.contains("*.rs")), "{out}");
+    assert!(out.lines().any(|l| l.starts_with("toml: ") && l.contains("*.toml")), "{out}");
+}
+
+#[test]
+fn max_filesize_skips_bigger_files() {
+    let dir = tempdir();
+    write(dir.path(), "small.txt", "hit\n");
+    write(dir.path(), "exact.txt", "hit 6789\n");
+    write(dir.path(), "big.txt", format!("hit {}\n", "x".repeat(2000)));
+    assert_eq!(
+        stdout_ok(dir.path(), &["--max-filesize", "9", "hit"], 0),
+        "exact.txt:1:hit 6789\nsmall.txt:1:hit\n"
+    );
+    assert_eq!(
+        stdout_ok(dir.path(), &["--max-filesize", "1K", "-m", "hit"], 0),
+        "exact.txt:1:hit\nsmall.txt:1:hit\n"
+    );
+    assert_eq!(stdout_ok(dir.path(), &["--max-filesize", "1k", "hit", "-f", "big"], 1), "");
+    let out = run(dir.path(), &["--max-filesize", "ten", "hit"]);
+    assert_eq!(out.status.code(), Some(2));
+}
+
+#[test]
+fn stats_add_bytes_and_binary_files_to_the_summary() {
+    let dir = tempdir();
+    let text = "hit one\nmiss\nhit three\n";
+    write(dir.path(), "a.txt", text);
+    write(dir.path(), "b.bin", b"hit\x00\n".as_slice());
+    let out = stdout_ok(dir.path(), &["--pretty", "--stats", "hit"], 0);
+    assert_eq!(
+        without_duration(&out),
+        "a.txt:1\n\thit one\na.txt:3\n\thit three\n".to_string()
+            + &summary(1, 1, 3)
+            + &format!("Bytes Searched: {}\nBinary Files Skipped: 1\n", text.len())
+    );
+    assert_duration_line(&out);
+    // --stats changes nothing in pipe output.
+    assert_eq!(stdout_ok(dir.path(), &["--stats", "hit"], 0), "a.txt:1:hit one\na.txt:3:hit three\n");
+}
+
+/// Runs `ba ARGS` with its stdout a pipe whose reading end is already closed: every write fails
+/// with EPIPE, deterministically.
+fn run_into_closed_pipe(dir: &Path, args: &[&str]) -> Output {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let mut child = ba(dir).args(args).stdout(writer).stderr(std::process::Stdio::piped()).spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(20);
+    while child.try_wait().unwrap().is_none() {
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("ba {args:?} kept running with its output closed");
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_closed_stdout_is_not_an_error() {
+    let dir = tempdir();
+    many_hits(dir.path());
+    let tree = dir.path().join("tree");
+    for args in [&["hit"][..], &["-w", "1", "hit"], &["--pretty", "hit"], &["-m", "--color", "always", "hit"]]
+    {
+        let out = run_into_closed_pipe(&tree, args);
+        assert_eq!(stderr_of(&out), "", "ba {args:?}");
+        assert_eq!(out.status.code(), Some(0), "ba {args:?}");
+    }
+}
+
+#[test]
+fn type_list_into_a_closed_pipe_is_quiet() {
+    let dir = tempdir();
+    let out = run_into_closed_pipe(dir.path(), &["--type-list"]);
+    assert_eq!(stderr_of(&out), "");
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn a_closed_stdout_keeps_the_no_match_exit_code() {
+    let dir = tempdir();
+    write(dir.path(), "a.txt", "nothing here\n");
+    let out = run_into_closed_pipe(dir.path(), &["--pretty", "hit"]);
+    assert_eq!(stderr_of(&out), "");
+    assert_eq!(out.status.code(), Some(1));
+}

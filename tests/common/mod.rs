@@ -1,0 +1,231 @@
+//! Helpers shared by the integration tests: fixtures, the `ba` command, and naive oracles that say
+//! what `ba` should print.
+
+// Each test binary uses its own subset of these helpers.
+#![allow(dead_code)]
+
+use std::fs;
+use std::io::Read;
+use std::path::{Path, PathBuf};
+use std::process::{Command as StdCommand, Output, Stdio};
+use std::thread;
+use std::time::{Duration, Instant};
+
+use regex::bytes::Regex;
+use tempfile::TempDir;
+
+/// A command running the `ba` binary in `dir`, with a clean environment for the things ba reads.
+///
+/// Standard input is `/dev/null`: ba searches its standard input instead of `.` when that is a pipe
+/// (as assert_cmd's own runner always makes it), so the tests use `std::process::Command` with
+/// [`RunExt::run`], which adds a timeout, and assert_cmd only where stdin is meant to be searched.
+/// HOME points into the fixture so that no global git excludes file of the machine applies.
+pub fn ba(dir: &Path) -> StdCommand {
+    let mut cmd = StdCommand::new(ba_path());
+    cmd.current_dir(dir)
+        .stdin(Stdio::null())
+        .env_remove("NO_COLOR")
+        .env_remove("VISUAL")
+        .env_remove("EDITOR")
+        .env_remove("XDG_CONFIG_HOME")
+        .env_remove("GIT_CONFIG_GLOBAL")
+        .env("HOME", dir.join(".no-home"));
+    cmd
+}
+
+/// The path of the `ba` binary, for running it through a shell.
+pub fn ba_path() -> &'static str {
+    env!("CARGO_BIN_EXE_ba")
+}
+
+pub trait RunExt {
+    /// Runs the command to its end (at most 30 s) and returns what it did.
+    fn run(&mut self) -> Output {
+        self.run_timeout(Duration::from_secs(30))
+    }
+
+    /// Runs the command, killing it and failing the test if it takes longer than `timeout`.
+    fn run_timeout(&mut self, timeout: Duration) -> Output;
+}
+
+impl RunExt for StdCommand {
+    fn run_timeout(&mut self, timeout: Duration) -> Output {
+        let mut child =
+            self.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("start the command");
+        let mut stdout = child.stdout.take().unwrap();
+        let mut stderr = child.stderr.take().unwrap();
+        let out = thread::spawn(move || {
+            let mut buf = Vec::new();
+            stdout.read_to_end(&mut buf).map(|_| buf)
+        });
+        let err = thread::spawn(move || {
+            let mut buf = Vec::new();
+            stderr.read_to_end(&mut buf).map(|_| buf)
+        });
+        let deadline = Instant::now() + timeout;
+        let status = loop {
+            if let Some(status) = child.try_wait().expect("wait for the command") {
+                break status;
+            }
+            if Instant::now() > deadline {
+                let _ = child.kill();
+                let _ = child.wait();
+                panic!("{self:?} did not finish within {timeout:?}");
+            }
+            thread::sleep(Duration::from_millis(2));
+        };
+        Output {
+            status,
+            stdout: out.join().unwrap().expect("read stdout"),
+            stderr: err.join().unwrap().expect("read stderr"),
+        }
+    }
+}
+
+pub fn tempdir() -> TempDir {
+    tempfile::Builder::new().prefix("ba-test-").tempdir().expect("create a temporary directory")
+}
+
+/// Writes `contents` to `dir/rel`, creating the parent directories.
+pub fn write(dir: &Path, rel: &str, contents: impl AsRef<[u8]>) -> PathBuf {
+    let path = dir.join(rel);
+    if let Some(parent) = path.parent() {
+        fs::create_dir_all(parent).expect("create parent directories");
+    }
+    fs::write(&path, contents).expect("write fixture file");
+    path
+}
+
+/// Writes an executable shell script. The file is written by a child process (`cp`), never held
+/// open for writing by this multi-threaded test process, so a concurrent fork in another test cannot
+/// make running it fail with "Text file busy".
+pub fn write_script(path: &Path, body: &str) {
+    let staging = path.with_extension("staging");
+    fs::write(&staging, body).expect("write script");
+    let status = std::process::Command::new("cp").arg(&staging).arg(path).status().expect("run cp");
+    assert!(status.success(), "cp failed");
+    fs::remove_file(&staging).expect("remove staging file");
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(path, fs::Permissions::from_mode(0o755)).expect("chmod script");
+}
+
+/// The lines of `content` as ba numbers them: split on `\n`; a final line without `\n` counts.
+pub fn lines(content: &[u8]) -> Vec<&[u8]> {
+    if content.is_empty() {
+        return Vec::new();
+    }
+    let body = content.strip_suffix(b"\n").unwrap_or(content);
+    body.split(|&b| b == b'\n').collect()
+}
+
+pub fn line_count(content: &[u8]) -> usize {
+    lines(content).len()
+}
+
+/// The pipe output (`path:LINE:line`) a naive line-by-line matcher expects for one file.
+pub fn expected_pipe(display: &str, content: &[u8], re: &Regex) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (i, line) in lines(content).into_iter().enumerate() {
+        if re.is_match(line) {
+            out.extend_from_slice(format!("{display}:{}:", i + 1).as_bytes());
+            out.extend_from_slice(line);
+            out.push(b'\n');
+        }
+    }
+    out
+}
+
+/// The `-m` pipe output a naive matcher expects: one `path:LINE:match` line per match.
+pub fn expected_match_only(display: &str, content: &[u8], re: &Regex) -> Vec<u8> {
+    let mut out = Vec::new();
+    for (i, line) in lines(content).into_iter().enumerate() {
+        for m in re.find_iter(line) {
+            out.extend_from_slice(format!("{display}:{}:", i + 1).as_bytes());
+            out.extend_from_slice(m.as_bytes());
+            out.push(b'\n');
+        }
+    }
+    out
+}
+
+/// Every regular file below `root` in ba's walk order: depth first, each directory's entries sorted
+/// by name, symbolic links not followed, hidden names (`.x`) skipped unless `hidden`.
+pub fn walk_order(root: &Path, hidden: bool) -> Vec<PathBuf> {
+    fn visit(dir: &Path, hidden: bool, out: &mut Vec<PathBuf>) {
+        let mut entries: Vec<_> =
+            fs::read_dir(dir).expect("read_dir").map(|e| e.expect("dir entry")).collect();
+        entries.sort_by_key(|e| e.file_name());
+        for entry in entries {
+            if !hidden && entry.file_name().as_encoded_bytes().starts_with(b".") {
+                continue;
+            }
+            let file_type = entry.file_type().expect("file type");
+            if file_type.is_dir() {
+                visit(&entry.path(), hidden, out);
+            } else if file_type.is_file() {
+                out.push(entry.path());
+            }
+        }
+    }
+    let mut out = Vec::new();
+    visit(root, hidden, &mut out);
+    out
+}
+
+/// 1234567 -> "1,234,567".
+pub fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::new();
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
+/// Removes ANSI SGR escapes (`ESC [ ... m`).
+pub fn strip_ansi(text: &str) -> String {
+    let re = regex::Regex::new("\x1b\\[[0-9;]*m").unwrap();
+    re.replace_all(text, "").into_owned()
+}
+
+/// The output without its `Duration: ...` line, which differs from run to run.
+pub fn without_duration(text: &str) -> String {
+    text.lines().filter(|l| !l.starts_with("Duration: ")).map(|l| format!("{l}\n")).collect()
+}
+
+/// The pretty summary block for these counts, without the Duration line.
+pub fn summary(searched: usize, matched: usize, lines: usize) -> String {
+    format!(
+        "---------------\nFiles Searched: {}\nFiles Matched: {}\nLines Searched: {}\n",
+        thousands(searched),
+        thousands(matched),
+        thousands(lines)
+    )
+}
+
+/// Checks the last line of pretty output is a well-formed Duration line.
+pub fn assert_duration_line(text: &str) {
+    let last = text.lines().last().expect("output has lines");
+    let re = regex::Regex::new(r"^Duration: \d+\.\d{3}s$").unwrap();
+    assert!(re.is_match(last), "bad duration line: {last:?}");
+}
+
+pub fn stdout_of(output: &std::process::Output) -> String {
+    String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
+}
+
+pub fn stderr_of(output: &std::process::Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// True when the tests run as root, where file permissions do not stop reading.
+pub fn running_as_root() -> bool {
+    std::process::Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
