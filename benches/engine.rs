@@ -85,7 +85,7 @@ fn search(c: &mut Criterion) {
     ];
     for &(name, pattern, ignore_case) in cases {
         let matcher = Matcher::compile(pattern, ignore_case).expect("benchmark patterns are valid");
-        let engine = Engine { regex: &matcher.regex, matches: false, groups: false, text: false };
+        let engine = Engine { matcher: &matcher, matches: false, groups: false, text: false };
         group.bench_function(name, |b| {
             b.iter(|| {
                 let mut result = FileResult::new(0, Arc::new(PathBuf::new()), 0, 1);

@@ -45,6 +45,10 @@ pub struct Matcher {
     /// Multi-line mode (`^`/`$` match at line ends) with `\n` removed from every class, so a match
     /// never spans two lines and the searcher can run it over a whole buffer at once.
     pub regex: Regex,
+    /// Literals that every match holds somewhere after its start, when the pattern has some: the
+    /// searcher finds them first and runs `regex` only on the lines that hold one, as ripgrep does.
+    /// (A literal at the start of the pattern the regex engine already looks for itself.)
+    pub candidates: Option<Regex>,
     /// The pattern has capture groups: the terminal output shows what they captured.
     pub has_groups: bool,
 }
@@ -223,8 +227,38 @@ impl Matcher {
             .dfa_size_limit(64 << 20)
             .build()
             .context("invalid pattern")?;
-        Ok(Matcher { regex, has_groups })
+        Ok(Matcher { regex, candidates: inner_literals(&hir), has_groups })
     }
+}
+
+/// See `Matcher::candidates`: the best set of literals that start the rest of the pattern's
+/// top-level sequence after its first element, each at least two bytes long.
+fn inner_literals(hir: &Hir) -> Option<Regex> {
+    let mut hir = hir;
+    while let HirKind::Capture(capture) = hir.kind() {
+        hir = &capture.sub;
+    }
+    let HirKind::Concat(elements) = hir.kind() else { return None };
+    let mut best: Option<(Vec<hir::literal::Literal>, usize)> = None;
+    for start in 1..elements.len() {
+        // Every match of the rest of the sequence starts with one of these (case-insensitive
+        // letters are one element each: `(?i)ah` gives {ah, aH, Ah, AH}).
+        let seq = hir::literal::Extractor::new().extract(&Hir::concat(elements[start..].to_vec()));
+        let (Some(literals), Some(shortest)) = (seq.literals(), seq.min_literal_len()) else { continue };
+        if literals.is_empty() || literals.len() > 16 || shortest < 2 {
+            continue;
+        }
+        if best.as_ref().is_none_or(|&(_, best_shortest)| shortest > best_shortest) {
+            best = Some((literals.to_vec(), shortest));
+        }
+    }
+    let (literals, _) = best?;
+    let alternation = literals
+        .iter()
+        .map(|literal| std::str::from_utf8(literal.as_bytes()).ok().map(regex::escape))
+        .collect::<Option<Vec<_>>>()?
+        .join("|");
+    Regex::new(&alternation).ok()
 }
 
 /// Smart case looks at the letters the user typed, not at escapes: `\p{Greek}` or `\W` stay lowercase.
@@ -312,6 +346,18 @@ mod tests {
         assert!(re.is_match(b"a  byz"));
         assert!(!re.is_match(b"a\nbyz"));
         assert!(!re.is_match(b"a b\nz"));
+    }
+
+    #[test]
+    fn inner_literals_are_found_after_the_start() {
+        let candidates = |pattern: &str, ci| Matcher::compile(pattern, ci).unwrap().candidates;
+        assert_eq!(candidates(r"\wAh", false).unwrap().as_str(), "Ah");
+        assert_eq!(candidates(r"(\w+)\s*=\s*PM_RESUME", false).unwrap().as_str(), "PM_RESUME");
+        assert_eq!(candidates(r"\wah", true).unwrap().as_str().split('|').count(), 4);
+        // A literal start is left to the regex engine; no literal at all gives nothing.
+        assert!(candidates("PM_RESUME", false).is_none());
+        assert!(candidates(r"\w{5}\s+\w{5}", false).is_none());
+        assert!(candidates("foo|bar", false).is_none());
     }
 
     #[test]

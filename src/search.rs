@@ -12,9 +12,8 @@ use std::sync::Arc;
 
 use crossbeam_channel::{Receiver, Sender};
 use memchr::{memchr, memrchr};
-use regex::bytes::Regex;
 
-use crate::config::Config;
+use crate::config::{Config, Matcher};
 
 /// A file bigger than this is cut into parts that several searchers search at once.
 const SPLIT_ABOVE: u64 = 16 << 20;
@@ -155,7 +154,7 @@ pub struct Window {
 /// How every searcher searches: the regex and what the output needs of each hit.
 #[derive(Clone, Copy)]
 pub struct Engine<'a> {
-    pub regex: &'a Regex,
+    pub matcher: &'a Matcher,
     /// Record where each match is in its line (for highlighting and -m).
     pub matches: bool,
     /// Record what the capture groups of a line's first match captured.
@@ -171,24 +170,40 @@ impl Engine<'_> {
         let mut newlines_seen = lines_before;
         let mut counted_to = 0;
         let mut at = 0;
-        while at < region.len() {
-            let Some(m) = self.regex.find_at(region, at) else {
-                break;
-            };
-            // An empty match after the final newline is not on any line.
-            if m.start() == region.len() && region.last() == Some(&b'\n') {
-                break;
-            }
-            let start = memrchr(b'\n', &region[..m.start()]).map_or(0, |i| i + 1);
-            let end = memchr(b'\n', &region[m.start()..]).map_or(region.len(), |i| m.start() + i);
-            newlines_seen += count_newlines(&region[counted_to..start]);
-            counted_to = start;
-            self.record_hit(&region[start..end], newlines_seen + 1, result);
-            at = end + 1;
+        while let Some(line) = self.next_matching_line(region, at) {
+            newlines_seen += count_newlines(&region[counted_to..line.start]);
+            counted_to = line.start;
+            at = line.end + 1;
+            self.record_hit(&region[line], newlines_seen + 1, result);
         }
         let newlines = newlines_seen - lines_before + count_newlines(&region[counted_to..]);
         let unterminated = region.last().is_some_and(|&b| b != b'\n');
         newlines + u64::from(unterminated)
+    }
+
+    /// The first line (without its `\n`) at or after `at` that matches.
+    fn next_matching_line(&self, region: &[u8], mut at: usize) -> Option<Range<usize>> {
+        let line_around = |offset: usize| {
+            let start = memrchr(b'\n', &region[..offset]).map_or(0, |i| i + 1);
+            let end = memchr(b'\n', &region[offset..]).map_or(region.len(), |i| offset + i);
+            start..end
+        };
+        while at < region.len() {
+            let Some(candidates) = &self.matcher.candidates else {
+                let m = self.matcher.regex.find_at(region, at)?;
+                // An empty match after the final newline is not on any line.
+                if m.start() == region.len() && region.last() == Some(&b'\n') {
+                    return None;
+                }
+                return Some(line_around(m.start()));
+            };
+            let line = line_around(candidates.find_at(region, at)?.start());
+            if self.matcher.regex.is_match(&region[line.clone()]) {
+                return Some(line);
+            }
+            at = line.end + 1;
+        }
+        None
     }
 
     fn record_hit(&self, line: &[u8], line_number: u64, result: &mut FileResult) {
@@ -196,11 +211,11 @@ impl Engine<'_> {
         result.text.extend_from_slice(line);
         let matches_start = result.spans.len();
         if self.matches {
-            result.spans.extend(self.regex.find_iter(line).map(|m| m.range()));
+            result.spans.extend(self.matcher.regex.find_iter(line).map(|m| m.range()));
         }
         let groups_start = result.spans.len();
         if self.groups {
-            if let Some(caps) = self.regex.captures(line) {
+            if let Some(caps) = self.matcher.regex.captures(line) {
                 let groups = caps.iter().skip(1);
                 result.spans.extend(groups.map(|g| g.map_or(0..0, |g| g.range())));
             }
@@ -462,7 +477,7 @@ impl Searcher {
 
     fn search_reader<R: Read>(&mut self, reader: &mut R, window: Window, result: &mut FileResult) {
         let engine = Engine {
-            regex: &self.config.matcher.regex,
+            matcher: &self.config.matcher,
             matches: self.matches,
             groups: self.groups,
             text: self.config.text,
@@ -474,7 +489,6 @@ impl Searcher {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::config::Matcher;
     use proptest::prelude::*;
     use std::io::Cursor;
 
@@ -513,7 +527,7 @@ mod tests {
         cuts: &[usize],
         buf_size: usize,
     ) -> (Vec<(u64, Vec<u8>)>, u64) {
-        let engine = Engine { regex: &matcher.regex, matches: true, groups: false, text: true };
+        let engine = Engine { matcher: &matcher, matches: true, groups: false, text: true };
         let mut bounds: Vec<usize> = cuts.iter().map(|&c| c.min(text.len())).collect();
         bounds.extend([0, text.len()]);
         bounds.sort();
@@ -556,6 +570,11 @@ mod tests {
         "é",
         r"\w{2}\s\w",
         "(a)(b)?",
+        r"\wab",
+        r"[^a]\s*ab",
+        r"(?:a|c)+ b",
+        r"\b\wc a",
+        r"(?i)\wAB",
     ];
 
     proptest! {
@@ -565,7 +584,7 @@ mod tests {
             pattern in prop::sample::select(PATTERNS),
         ) {
             let matcher = Matcher::compile(pattern, false).unwrap();
-            let engine = Engine { regex: &matcher.regex, matches: true, groups: true, text: true };
+            let engine = Engine { matcher: &matcher, matches: true, groups: true, text: true };
             let mut result = new_result();
             let lines = engine.scan(&text, 0, &mut result);
             prop_assert_eq!(hits(&result, 0), oracle(pattern, &text));
@@ -589,7 +608,7 @@ mod tests {
     #[test]
     fn a_nul_byte_makes_the_file_binary_unless_text() {
         let matcher = Matcher::compile("a", false).unwrap();
-        let mut engine = Engine { regex: &matcher.regex, matches: false, groups: false, text: false };
+        let mut engine = Engine { matcher: &matcher, matches: false, groups: false, text: false };
         let mut result = new_result();
         let whole = Window { origin: 0, skip_first_line: false, end: None };
         engine.search_reader(&mut Cursor::new(b"a\n\0a\n"), &mut vec![0; 64], whole, &mut result);
@@ -604,7 +623,7 @@ mod tests {
     #[test]
     fn smart_case_insensitive_matches_any_case() {
         let matcher = Matcher::compile("resume", true).unwrap();
-        let engine = Engine { regex: &matcher.regex, matches: true, groups: false, text: false };
+        let engine = Engine { matcher: &matcher, matches: true, groups: false, text: false };
         let mut result = new_result();
         engine.scan(b"PM_RESUME\nresume\nnothing\n", 0, &mut result);
         assert_eq!(hits(&result, 0), vec![(1, b"PM_RESUME".to_vec()), (2, b"resume".to_vec())]);
