@@ -3,7 +3,6 @@
 //! `--baseline before`).
 
 use std::path::PathBuf;
-use std::sync::Arc;
 
 use black_arrow::config::Matcher;
 use black_arrow::search::{count_newlines, Engine, FileResult};
@@ -85,10 +84,11 @@ fn search(c: &mut Criterion) {
     ];
     for &(name, pattern, ignore_case) in cases {
         let matcher = Matcher::compile(pattern, ignore_case).expect("benchmark patterns are valid");
-        let engine = Engine { matcher: &matcher, matches: false, groups: false, text: false };
+        let engine =
+            Engine { matcher: &matcher, matches: false, groups: false, text: false, count_lines: true };
         group.bench_function(name, |b| {
             b.iter(|| {
-                let mut result = FileResult::new(0, Arc::new(PathBuf::new()), 0, 1);
+                let mut result = FileResult::new(0, PathBuf::new(), 0, 1);
                 engine.scan(&text, 0, &mut result);
                 result.hits.len()
             })

@@ -48,7 +48,7 @@ pub enum Report {
 /// A byte range of a big file that one searcher searches; its lines are the lines that start in it.
 struct Part {
     seq: u64,
-    path: Arc<PathBuf>,
+    path: PathBuf,
     index: u32,
     count: u32,
     range: Range<u64>,
@@ -89,7 +89,7 @@ pub struct FileResult {
     /// Which part of the file this is, of how many (0 of 1 for a file searched whole).
     pub part: u32,
     pub parts: u32,
-    pub path: Arc<PathBuf>,
+    pub path: PathBuf,
     pub outcome: Outcome,
     /// Lines in this part; hit line numbers count from the part's first line.
     pub lines: u64,
@@ -111,7 +111,7 @@ pub struct Hit {
 }
 
 impl FileResult {
-    pub fn new(seq: u64, path: Arc<PathBuf>, part: u32, parts: u32) -> FileResult {
+    pub fn new(seq: u64, path: PathBuf, part: u32, parts: u32) -> FileResult {
         FileResult {
             seq,
             part,
@@ -124,6 +124,14 @@ impl FileResult {
             text: Vec::new(),
             spans: Vec::new(),
         }
+    }
+
+    fn forget_hits(&mut self) {
+        self.hits.clear();
+        self.text.clear();
+        self.spans.clear();
+        self.lines = 0;
+        self.bytes = 0;
     }
 
     pub fn line(&self, hit: &Hit) -> &[u8] {
@@ -161,12 +169,20 @@ pub struct Engine<'a> {
     pub groups: bool,
     /// Search files with NUL bytes as text.
     pub text: bool,
+    /// Count every line of a file (for the summary, or to number the lines of the parts after it).
+    pub count_lines: bool,
 }
 
 impl Engine<'_> {
     /// Finds the matching lines of `region` (whole lines, the last maybe without `\n`), appends them
     /// to `result` numbered from `lines_before + 1`, and returns how many lines `region` holds.
     pub fn scan(&self, region: &[u8], lines_before: u64, result: &mut FileResult) -> u64 {
+        self.scan_lines(region, lines_before, result, true)
+    }
+
+    /// `scan`, but without `count_tail` the lines after the last hit are not counted (and the count
+    /// returned is short): the last region of a file needs no count when no summary shows it.
+    fn scan_lines(&self, region: &[u8], lines_before: u64, result: &mut FileResult, count_tail: bool) -> u64 {
         let mut newlines_seen = lines_before;
         let mut counted_to = 0;
         let mut at = 0;
@@ -175,6 +191,9 @@ impl Engine<'_> {
             counted_to = line.start;
             at = line.end + 1;
             self.record_hit(&region[line], newlines_seen + 1, result);
+        }
+        if !count_tail {
+            return newlines_seen - lines_before;
         }
         let newlines = newlines_seen - lines_before + count_newlines(&region[counted_to..]);
         let unterminated = region.last().is_some_and(|&b| b != b'\n');
@@ -301,8 +320,7 @@ impl Engine<'_> {
             let nul = if self.text { None } else { memchr(0, region) };
             if let Some(at) = nul {
                 if origin + buf_offset + ((begin + at) as u64) < BINARY_SNIFF {
-                    *result =
-                        FileResult::new(result.seq, Arc::clone(&result.path), result.part, result.parts);
+                    result.forget_hits();
                     result.outcome = Outcome::Binary;
                     return;
                 }
@@ -312,7 +330,7 @@ impl Engine<'_> {
             }
             result.bytes += region.len() as u64;
             let lines_before = result.lines;
-            result.lines += self.scan(region, lines_before, result);
+            result.lines += self.scan_lines(region, lines_before, result, self.count_lines || !done);
             if done {
                 return;
             }
@@ -428,7 +446,6 @@ impl Searcher {
 
     /// Searches a whole file, or the first part of a big one after handing out the rest.
     fn search_file(&mut self, seq: u64, path: PathBuf) -> FileResult {
-        let path = Arc::new(path);
         let file = File::open(&*path);
         let size =
             file.as_ref().ok().and_then(|f| f.metadata().ok()).filter(|m| m.is_file()).map(|m| m.len());
@@ -438,8 +455,7 @@ impl Searcher {
         };
         for index in 1..parts {
             let start = u64::from(index) * PART_SIZE;
-            let part =
-                Part { seq, path: Arc::clone(&path), index, count: parts, range: start..start + PART_SIZE };
+            let part = Part { seq, path: path.clone(), index, count: parts, range: start..start + PART_SIZE };
             self.parts_tx.send(part).expect("the searchers hold both ends of the part channel");
         }
         let mut result = FileResult::new(seq, path, 0, parts);
@@ -454,7 +470,7 @@ impl Searcher {
     }
 
     fn search_stdin(&mut self, seq: u64) -> FileResult {
-        let mut result = FileResult::new(seq, Arc::new(PathBuf::from("<stdin>")), 0, 1);
+        let mut result = FileResult::new(seq, PathBuf::from("<stdin>"), 0, 1);
         let window = Window { origin: 0, skip_first_line: false, end: None };
         self.search_reader(&mut io::stdin().lock(), window, &mut result);
         result
@@ -481,6 +497,7 @@ impl Searcher {
             matches: self.matches,
             groups: self.groups,
             text: self.config.text,
+            count_lines: self.config.output.pretty || window.end.is_some_and(|_| result.parts > 1),
         };
         engine.search_reader(reader, &mut self.buf, window, result);
     }
@@ -517,7 +534,7 @@ mod tests {
     }
 
     fn new_result() -> FileResult {
-        FileResult::new(0, Arc::new(PathBuf::new()), 0, 1)
+        FileResult::new(0, PathBuf::new(), 0, 1)
     }
 
     /// Searches `text` cut at `cuts` into parts, each through a tiny buffer, as the searchers do.
@@ -527,7 +544,7 @@ mod tests {
         cuts: &[usize],
         buf_size: usize,
     ) -> (Vec<(u64, Vec<u8>)>, u64) {
-        let engine = Engine { matcher: &matcher, matches: true, groups: false, text: true };
+        let engine = Engine { matcher, matches: true, groups: false, text: true, count_lines: true };
         let mut bounds: Vec<usize> = cuts.iter().map(|&c| c.min(text.len())).collect();
         bounds.extend([0, text.len()]);
         bounds.sort();
@@ -584,7 +601,7 @@ mod tests {
             pattern in prop::sample::select(PATTERNS),
         ) {
             let matcher = Matcher::compile(pattern, false).unwrap();
-            let engine = Engine { matcher: &matcher, matches: true, groups: true, text: true };
+            let engine = Engine { matcher: &matcher, matches: true, groups: true, text: true, count_lines: true };
             let mut result = new_result();
             let lines = engine.scan(&text, 0, &mut result);
             prop_assert_eq!(hits(&result, 0), oracle(pattern, &text));
@@ -608,7 +625,8 @@ mod tests {
     #[test]
     fn a_nul_byte_makes_the_file_binary_unless_text() {
         let matcher = Matcher::compile("a", false).unwrap();
-        let mut engine = Engine { matcher: &matcher, matches: false, groups: false, text: false };
+        let mut engine =
+            Engine { matcher: &matcher, matches: false, groups: false, text: false, count_lines: true };
         let mut result = new_result();
         let whole = Window { origin: 0, skip_first_line: false, end: None };
         engine.search_reader(&mut Cursor::new(b"a\n\0a\n"), &mut vec![0; 64], whole, &mut result);
@@ -623,7 +641,8 @@ mod tests {
     #[test]
     fn smart_case_insensitive_matches_any_case() {
         let matcher = Matcher::compile("resume", true).unwrap();
-        let engine = Engine { matcher: &matcher, matches: true, groups: false, text: false };
+        let engine =
+            Engine { matcher: &matcher, matches: true, groups: false, text: false, count_lines: true };
         let mut result = new_result();
         engine.scan(b"PM_RESUME\nresume\nnothing\n", 0, &mut result);
         assert_eq!(hits(&result, 0), vec![(1, b"PM_RESUME".to_vec()), (2, b"resume".to_vec())]);

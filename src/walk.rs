@@ -90,7 +90,11 @@ impl Indexer {
             return self.send(root.path.clone());
         }
         let rules = &self.config.walk;
-        let mut walker = WalkDir::new(&root.path).follow_links(rules.follow).sort_by_file_name();
+        // Sorted by name for a walk order that is the same on every machine. Siblings share their
+        // parent's path, so comparing whole paths compares names, without parsing them out.
+        let mut walker = WalkDir::new(&root.path)
+            .follow_links(rules.follow)
+            .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()));
         if let Some(depth) = rules.depth {
             // Files directly in the root are at walkdir depth 1.
             walker = walker.max_depth(depth.saturating_add(1));
