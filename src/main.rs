@@ -18,6 +18,11 @@ use black_arrow::search::Searcher;
 use black_arrow::walk::{self, Indexer};
 use black_arrow::{edit, had_error};
 
+/// Paths are allocated by the indexer and freed by the printer: glibc's allocator serialises such
+/// cross-thread frees on an arena lock; mimalloc does not (measured: about 10% off a kernel-tree search).
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 fn main() -> ExitCode {
     match run() {
         Ok(code) => ExitCode::from(code),
