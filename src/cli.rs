@@ -77,6 +77,25 @@ pub struct Args {
     #[arg(short = 'D', long = "depth", value_name = "N")]
     pub depth: Option<usize>,
 
+    /// Replace every match with REPL in the files searched, safely (see the README): `$1`, `${name}`,
+    /// `$0` and `$$` (a dollar), or `\1`, `\g<name>`. Each file is written whole to a temporary file
+    /// and renamed over the original.
+    #[arg(short = 'r', long = "replace", value_name = "REPL")]
+    pub replace: Option<String>,
+
+    /// With -r: show the changes as a unified diff and write nothing.
+    #[arg(long = "dry-run", requires = "replace")]
+    pub dry_run: bool,
+
+    /// With -r: show each file's changes and ask before writing it (y/n/a/q).
+    #[arg(long = "interactive", requires = "replace")]
+    pub interactive: bool,
+
+    /// With -r: also rewrite files with other hard links. The rewrite renames a new file into place,
+    /// so this name gets the new content and the other links keep the old one.
+    #[arg(long = "force-hardlinks", requires = "replace")]
+    pub force_hardlinks: bool,
+
     /// After the search, open the hits in $VISUAL or $EDITOR (else vi): vim and neovim get every hit as
     /// a quickfix list, other editors the first hit at its line.
     #[arg(short = 'e', long = "edit")]

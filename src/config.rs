@@ -31,6 +31,16 @@ pub struct Config {
     pub text: bool,
     /// Open the hits in an editor after the search (`-e`).
     pub edit: bool,
+    /// `-r`: replace the matches in the files.
+    pub replace: Option<Replace>,
+}
+
+pub struct Replace {
+    /// The replacement text as typed, parsed by `replace::Template`.
+    pub template: String,
+    pub dry_run: bool,
+    pub interactive: bool,
+    pub force_hardlinks: bool,
 }
 
 /// A path to search and how to show the paths found below it.
@@ -126,7 +136,7 @@ impl Config {
                 roots.push(Root { path, implicit: false });
             }
         }
-        let stdin = roots.is_empty() && stdin_is_readable();
+        let stdin = roots.is_empty() && args.replace.is_none() && stdin_is_readable();
         if roots.is_empty() && !stdin {
             roots.push(Root { path: PathBuf::from("."), implicit: true });
         }
@@ -147,6 +157,12 @@ impl Config {
             stdin,
             text: args.text || args.unrestricted >= 3,
             edit: args.edit,
+            replace: args.replace.map(|template| Replace {
+                template,
+                dry_run: args.dry_run,
+                interactive: args.interactive,
+                force_hardlinks: args.force_hardlinks,
+            }),
         })
     }
 }

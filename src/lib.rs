@@ -11,6 +11,7 @@ pub mod cli;
 pub mod config;
 pub mod edit;
 pub mod print;
+pub mod replace;
 pub mod search;
 pub mod walk;
 

@@ -13,7 +13,8 @@ use crossbeam_channel::bounded;
 
 use black_arrow::cli::Args;
 use black_arrow::config::Config;
-use black_arrow::print::Printer;
+use black_arrow::print::{Printer, Summary};
+use black_arrow::replace::{self, Replacer};
 use black_arrow::search::Searcher;
 use black_arrow::walk::{self, Indexer};
 use black_arrow::{edit, had_error};
@@ -43,6 +44,8 @@ fn run() -> Result<u8> {
         };
     }
     let config = Arc::new(Config::from_args(args)?);
+    // A bad replacement is refused before anything is searched or written.
+    let replacer = Replacer::new(&config)?;
     stop_on_interrupt(config.output.color)?;
 
     // Bounded queues keep memory flat however big the tree is.
@@ -52,13 +55,13 @@ fn run() -> Result<u8> {
     let indexer = thread::Builder::new().name("indexer".into()).spawn(move || indexer.run())?;
     let searchers = Searcher::spawn_pool(&config, &task_rx, &report_tx)?;
     drop((task_rx, report_tx));
-    let printer = Printer::new(Arc::clone(&config), started);
+    let printer = Printer::new(Arc::clone(&config), started, replacer);
     let printer = thread::Builder::new().name("printer".into()).spawn(move || printer.run(report_rx))?;
 
-    let summary = printer.join().map_err(|_| anyhow!("the printer thread panicked"))?;
-    match summary.output_error {
+    let mut summary = printer.join().map_err(|_| anyhow!("the printer thread panicked"))?;
+    match summary.output_error.take() {
         // The reader went away (`ba x | head -1`): stop at once, quietly.
-        Some(err) if err.kind() == io::ErrorKind::BrokenPipe => return Ok(exit_code(summary.files_matched)),
+        Some(err) if err.kind() == io::ErrorKind::BrokenPipe => return Ok(exit_code(&summary)),
         Some(err) => return Err(err).context("cannot write to standard output"),
         None => {}
     }
@@ -69,12 +72,15 @@ fn run() -> Result<u8> {
     if config.edit {
         edit::open(&summary.edit_hits)?;
     }
-    Ok(exit_code(summary.files_matched))
+    Ok(exit_code(&summary))
 }
 
-/// grep's rule: 0 if a line matched, else 2 if an error was reported, else 1.
-fn exit_code(files_matched: u64) -> u8 {
-    if files_matched > 0 {
+/// grep's rule: 0 if a line matched, else 2 if an error was reported, else 1; with -r, 2 whenever a
+/// file with matches could not be written.
+fn exit_code(summary: &Summary) -> u8 {
+    if summary.write_failed {
+        2
+    } else if summary.files_matched > 0 {
         0
     } else if had_error() {
         2
@@ -83,9 +89,11 @@ fn exit_code(files_matched: u64) -> u8 {
     }
 }
 
-/// Ctrl-C ends every thread at once; the terminal's colours are reset first.
+/// Ctrl-C ends every thread at once; the terminal's colours are reset first. A file being rewritten
+/// is finished first, so no temporary file is left behind.
 fn stop_on_interrupt(color: bool) -> Result<()> {
     ctrlc::set_handler(move || {
+        let _no_more_writes = replace::WRITING.lock();
         if color {
             let mut out = io::stdout().lock();
             let _ = out.write_all(b"\x1b[0m");

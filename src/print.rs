@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::io::{self, BufWriter, Write};
 use std::ops::Range;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Instant;
 
@@ -12,7 +12,8 @@ use crossbeam_channel::Receiver;
 use termcolor::{Ansi, Color, ColorSpec, NoColor, WriteColor};
 
 use crate::config::Config;
-use crate::search::{Counters, FileResult, Hit, Outcome, Report};
+use crate::replace::{Applied, ChangedLine, Replacer, Rewrite};
+use crate::search::{count_newlines, Counters, FileResult, Hit, Outcome, Report};
 
 /// What the search found, for the exit code and the editor.
 pub struct Summary {
@@ -22,6 +23,11 @@ pub struct Summary {
     pub edit_hits: Vec<EditHit>,
     /// Writing the output failed (with `BrokenPipe` when its reader went away).
     pub output_error: Option<io::Error>,
+    /// `-r`: files rewritten (or, with --dry-run, to rewrite) and matches replaced.
+    pub files_changed: u64,
+    pub replacements: u64,
+    /// `-r`: a file with matches could not be written.
+    pub write_failed: bool,
 }
 
 pub struct EditHit {
@@ -48,10 +54,45 @@ pub struct Printer {
     not_counted: Counters,
     /// Scratch space for one pretty line.
     segment: String,
+    palette: Palette,
+    /// `-r`: rewrites the files with hits instead of printing their hits.
+    replacer: Option<Replacer>,
+}
+
+struct Palette {
+    line_number: ColorSpec,
+    matched: ColorSpec,
+    removed: ColorSpec,
+    added: ColorSpec,
+    hunk: ColorSpec,
+    header: ColorSpec,
+}
+
+impl Palette {
+    fn new() -> Palette {
+        let fg = |color| ColorSpec::new().set_fg(Some(color)).clone();
+        Palette {
+            line_number: fg(Color::Green),
+            matched: fg(Color::Yellow).set_bold(true).clone(),
+            removed: fg(Color::Red).set_bold(true).clone(),
+            added: fg(Color::Green).set_bold(true).clone(),
+            hunk: fg(Color::Cyan),
+            header: ColorSpec::new().set_bold(true).clone(),
+        }
+    }
+}
+
+/// How `write_shown` colours its spans.
+#[derive(Clone, Copy)]
+enum SpanKind {
+    /// Every span is a match.
+    Matches,
+    /// Spans alternate: a replaced text, then what replaced it.
+    Swaps,
 }
 
 impl Printer {
-    pub fn new(config: Arc<Config>, started: Instant) -> Printer {
+    pub fn new(config: Arc<Config>, started: Instant, replacer: Option<Replacer>) -> Printer {
         let stdout = BufWriter::with_capacity(64 << 10, io::stdout());
         let out: Box<dyn WriteColor + Send> =
             if config.output.color { Box::new(Ansi::new(stdout)) } else { Box::new(NoColor::new(stdout)) };
@@ -69,9 +110,14 @@ impl Printer {
                 files_matched: 0,
                 edit_hits: Vec::new(),
                 output_error: None,
+                files_changed: 0,
+                replacements: 0,
+                write_failed: false,
             },
             not_counted: Counters::default(),
             segment: String::new(),
+            palette: Palette::new(),
+            replacer,
         }
     }
 
@@ -152,6 +198,9 @@ impl Printer {
             self.file_matched = true;
             self.summary.files_matched += 1;
         }
+        if self.replacer.is_some() {
+            return self.replace(result);
+        }
         let path = result.path.to_string_lossy();
         for hit in &result.hits {
             let line_number = self.line_base + hit.line_number;
@@ -204,17 +253,17 @@ impl Printer {
         let line = result.line(hit);
         self.out.write_all(path.as_bytes())?;
         self.out.write_all(b":")?;
-        self.out.set_color(ColorSpec::new().set_fg(Some(Color::Green)))?;
+        self.out.set_color(&self.palette.line_number)?;
         self.out.write_all(itoa::Buffer::new().format(line_number).as_bytes())?;
         self.out.reset()?;
         self.out.write_all(b"\n")?;
         if self.config.output.match_only {
             for span in result.matches(hit) {
                 let text = &line[span.clone()];
-                self.write_shown(text, std::slice::from_ref(&(0..text.len())), false)?;
+                self.write_shown(text, std::slice::from_ref(&(0..text.len())), SpanKind::Matches, false)?;
             }
         } else {
-            self.write_shown(line, result.matches(hit), true)?;
+            self.write_shown(line, result.matches(hit), SpanKind::Matches, true)?;
         }
         let groups = result.groups(hit);
         if !groups.is_empty() {
@@ -234,7 +283,13 @@ impl Printer {
 
     /// Writes `\t` and `text` for a person to read: control characters escaped, leading whitespace
     /// and a CR line end dropped (when `trim`), cut with `...` past the width, `spans` highlighted.
-    fn write_shown(&mut self, text: &[u8], spans: &[Range<usize>], trim: bool) -> io::Result<()> {
+    fn write_shown(
+        &mut self,
+        text: &[u8],
+        spans: &[Range<usize>],
+        kind: SpanKind,
+        trim: bool,
+    ) -> io::Result<()> {
         let (mut start, mut end) = (0, text.len());
         if trim {
             start = text.iter().position(|b| !matches!(b, b' ' | b'\t')).unwrap_or(end);
@@ -242,44 +297,179 @@ impl Printer {
                 end = (end - 1).max(start);
             }
         }
-        let highlight = ColorSpec::new().set_fg(Some(Color::Yellow)).set_bold(true).clone();
         self.out.write_all(b"\t")?;
         self.segment.clear();
         let mut shown = 0;
-        let mut in_match = false;
+        let mut in_span = None;
         let mut cut = false;
         for (offset, ch) in chars_with_offsets(&text[start..end], start) {
             if shown >= self.config.output.max_line_chars {
                 cut = true;
                 break;
             }
-            let matched = spans.iter().any(|s| s.start <= offset && offset < s.end);
-            if matched != in_match {
-                self.flush_segment(in_match.then_some(&highlight))?;
-                in_match = matched;
+            let span = spans.iter().position(|s| s.start <= offset && offset < s.end);
+            if span != in_span {
+                self.flush_segment(in_span, kind)?;
+                in_span = span;
             }
             shown += push_char(&mut self.segment, ch);
         }
-        self.flush_segment(in_match.then_some(&highlight))?;
+        self.flush_segment(in_span, kind)?;
         if cut {
             self.out.write_all(b"...")?;
         }
         self.out.write_all(b"\n")
     }
 
-    fn flush_segment(&mut self, color: Option<&ColorSpec>) -> io::Result<()> {
+    /// Writes the pending segment, coloured as span `span` (if any) of its `kind`.
+    fn flush_segment(&mut self, span: Option<usize>, kind: SpanKind) -> io::Result<()> {
         if self.segment.is_empty() {
             return Ok(());
         }
-        if let Some(color) = color {
-            self.out.set_color(color)?;
-            self.out.write_all(self.segment.as_bytes())?;
-            self.out.reset()?;
-        } else {
-            self.out.write_all(self.segment.as_bytes())?;
-        }
+        let color = span.map(|i| match kind {
+            SpanKind::Matches => &self.palette.matched,
+            SpanKind::Swaps if i % 2 == 0 => &self.palette.removed,
+            SpanKind::Swaps => &self.palette.added,
+        });
+        write_colored(&mut *self.out, color, self.segment.as_bytes())?;
         self.segment.clear();
         Ok(())
+    }
+
+    /// `-r`: rewrites the file, then shows each changed line: `path:LINE:new line` in pipe output,
+    /// the line with each match as `(old -> new)` in the terminal format. With --dry-run (and
+    /// --interactive, before asking) the change is shown as a unified diff instead.
+    fn replace(&mut self, result: &FileResult) -> io::Result<()> {
+        let mut replacer = self.replacer.take().expect("replace() is called only with a replacer");
+        let config = Arc::clone(&self.config);
+        let applied =
+            replacer.apply(&config, result, &mut |path, old, rewrite| self.print_diff(path, old, rewrite));
+        self.replacer = Some(replacer);
+        match applied? {
+            Applied::Refused => self.summary.write_failed = true,
+            Applied::Unchanged => {}
+            Applied::Changed { rewrite, old, written } => {
+                let dry_run = self.config.replace.as_ref().is_some_and(|r| r.dry_run);
+                if written || dry_run {
+                    self.summary.files_changed += 1;
+                    self.summary.replacements += rewrite.replacements;
+                }
+                if written && self.replacer.as_ref().is_some_and(|r| !r.shows_diffs()) {
+                    let path = result.path.to_string_lossy();
+                    for line in &rewrite.lines {
+                        self.print_changed_line(&path, line, &old, &rewrite.content)?;
+                    }
+                }
+            }
+        }
+        if self.config.output.flush_each_file {
+            self.out.flush()?;
+        }
+        Ok(())
+    }
+
+    fn print_changed_line(
+        &mut self,
+        path: &str,
+        line: &ChangedLine,
+        old: &[u8],
+        new: &[u8],
+    ) -> io::Result<()> {
+        let number = itoa::Buffer::new().format(line.line_number).to_string();
+        if !self.config.output.pretty {
+            return write_all(
+                &mut *self.out,
+                &[path.as_bytes(), b":", number.as_bytes(), b":", &new[line.new.clone()], b"\n"],
+            );
+        }
+        self.out.write_all(path.as_bytes())?;
+        self.out.write_all(b":")?;
+        write_colored(&mut *self.out, Some(&self.palette.line_number), number.as_bytes())?;
+        self.out.write_all(b"\n")?;
+        // The old line with each match shown as `(old -> new)`.
+        let (old_line, new_line) = (&old[line.old.clone()], &new[line.new.clone()]);
+        let mut shown = Vec::with_capacity(old_line.len() + 16 * line.swaps.len());
+        let mut spans = Vec::with_capacity(2 * line.swaps.len());
+        let mut copied = 0;
+        for (was, now) in &line.swaps {
+            shown.extend_from_slice(&old_line[copied..was.start]);
+            shown.push(b'(');
+            spans.push(shown.len()..shown.len() + was.len());
+            shown.extend_from_slice(&old_line[was.clone()]);
+            shown.extend_from_slice(b" -> ");
+            spans.push(shown.len()..shown.len() + now.len());
+            shown.extend_from_slice(&new_line[now.clone()]);
+            shown.push(b')');
+            copied = was.end;
+        }
+        shown.extend_from_slice(&old_line[copied..]);
+        self.write_shown(&shown, &spans, SpanKind::Swaps, true)
+    }
+
+    /// A unified diff of the change, with three lines of context.
+    fn print_diff(&mut self, path: &Path, old: &[u8], rewrite: &Rewrite) -> io::Result<()> {
+        const CONTEXT: u64 = 3;
+        let old_lines: Vec<&[u8]> = split_lines(old);
+        let name = path.to_string_lossy();
+        let header = format!("--- {name}\n+++ {name}\n");
+        write_colored(&mut *self.out, Some(&self.palette.header), header.as_bytes())?;
+        let changes = &rewrite.lines;
+        let mut first = 0;
+        while first < changes.len() {
+            // A hunk takes every change within 2 * CONTEXT lines of the one before.
+            let mut last = first;
+            while last + 1 < changes.len()
+                && changes[last + 1].line_number - changes[last].line_number <= 2 * CONTEXT
+            {
+                last += 1;
+            }
+            let start = changes[first].line_number.saturating_sub(CONTEXT).max(1);
+            let end = (changes[last].line_number + CONTEXT).min(old_lines.len() as u64);
+            let added: u64 =
+                changes[first..=last].iter().map(|c| count_newlines(&rewrite.content[c.new.clone()])).sum();
+            let count = end - start + 1;
+            let hunk = format!("@@ -{start},{count} +{start},{} @@\n", count + added);
+            write_colored(&mut *self.out, Some(&self.palette.hunk), hunk.as_bytes())?;
+            let mut change = first;
+            for number in start..=end {
+                let line = old_lines[number as usize - 1];
+                if change <= last && changes[change].line_number == number {
+                    let new_body = &rewrite.content[changes[change].new.clone()];
+                    // The line end is not part of the change: a CR stays on the new line too.
+                    let cr: &[u8] = if line.ends_with(b"\r") { b"\r" } else { b"" };
+                    self.write_diff_line(b'-', line, None)?;
+                    for (i, piece) in new_body.split(|&b| b == b'\n').enumerate() {
+                        let last_piece = i == count_newlines(new_body) as usize;
+                        self.write_diff_line(b'+', piece, last_piece.then_some(cr))?;
+                    }
+                    change += 1;
+                } else {
+                    self.write_diff_line(b' ', line, None)?;
+                }
+            }
+            first = last + 1;
+        }
+        self.out.flush()
+    }
+
+    /// One diff line. Raw bytes into a pipe (a patch to apply); on a terminal, controls escaped.
+    fn write_diff_line(&mut self, sign: u8, text: &[u8], suffix: Option<&[u8]>) -> io::Result<()> {
+        let mut line = vec![sign];
+        line.extend_from_slice(text);
+        line.extend_from_slice(suffix.unwrap_or_default());
+        let color = match sign {
+            b'-' => Some(&self.palette.removed),
+            b'+' => Some(&self.palette.added),
+            _ => None,
+        };
+        if self.config.output.pretty {
+            let mut escaped = String::new();
+            push_escaped(&mut escaped, &line);
+            write_colored(&mut *self.out, color, escaped.as_bytes())?;
+        } else {
+            self.out.write_all(&line)?;
+        }
+        self.out.write_all(b"\n")
     }
 
     fn print_summary(&mut self) -> io::Result<()> {
@@ -288,12 +478,37 @@ impl Printer {
         writeln!(self.out, "Files Searched: {}", thousands(counters.files_searched))?;
         writeln!(self.out, "Files Matched: {}", thousands(self.summary.files_matched))?;
         writeln!(self.out, "Lines Searched: {}", thousands(counters.lines_searched))?;
+        if let Some(replace) = &self.config.replace {
+            let note = if replace.dry_run { " (dry run: nothing was written)" } else { "" };
+            writeln!(self.out, "Files Changed: {}{note}", thousands(self.summary.files_changed))?;
+            writeln!(self.out, "Replacements: {}", thousands(self.summary.replacements))?;
+        }
         if self.config.output.stats {
             writeln!(self.out, "Bytes Searched: {}", thousands(counters.bytes_searched))?;
             writeln!(self.out, "Binary Files Skipped: {}", thousands(counters.binary_skipped))?;
         }
         writeln!(self.out, "Duration: {:.3}s", self.started.elapsed().as_secs_f64())
     }
+}
+
+fn write_colored(out: &mut dyn WriteColor, color: Option<&ColorSpec>, text: &[u8]) -> io::Result<()> {
+    match color {
+        Some(color) => {
+            out.set_color(color)?;
+            out.write_all(text)?;
+            out.reset()
+        }
+        None => out.write_all(text),
+    }
+}
+
+/// The lines of `text` without their `\n` (a last line without one included).
+fn split_lines(text: &[u8]) -> Vec<&[u8]> {
+    let body = text.strip_suffix(b"\n").unwrap_or(text);
+    if text.is_empty() {
+        return Vec::new();
+    }
+    body.split(|&b| b == b'\n').collect()
 }
 
 fn write_all(out: &mut dyn WriteColor, pieces: &[&[u8]]) -> io::Result<()> {

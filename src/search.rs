@@ -94,6 +94,8 @@ pub struct FileResult {
     /// Lines in this part; hit line numbers count from the part's first line.
     pub lines: u64,
     pub bytes: u64,
+    /// The file's size and modification time when it was opened (see `replace::stamp`).
+    pub stamp: Option<(u64, i64, i64)>,
     pub hits: Vec<Hit>,
     /// The hit lines, one after another; each `Hit` names its slice.
     pub text: Vec<u8>,
@@ -120,6 +122,7 @@ impl FileResult {
             outcome: Outcome::Searched,
             lines: 0,
             bytes: 0,
+            stamp: None,
             hits: Vec::new(),
             text: Vec::new(),
             spans: Vec::new(),
@@ -201,7 +204,7 @@ impl Engine<'_> {
     }
 
     /// The first line (without its `\n`) at or after `at` that matches.
-    fn next_matching_line(&self, region: &[u8], mut at: usize) -> Option<Range<usize>> {
+    pub fn next_matching_line(&self, region: &[u8], mut at: usize) -> Option<Range<usize>> {
         let line_around = |offset: usize| {
             let start = memrchr(b'\n', &region[..offset]).map_or(0, |i| i + 1);
             let end = memchr(b'\n', &region[offset..]).map_or(region.len(), |i| offset + i);
@@ -446,11 +449,13 @@ impl Searcher {
 
     /// Searches a whole file, or the first part of a big one after handing out the rest.
     fn search_file(&mut self, seq: u64, path: PathBuf) -> FileResult {
-        let file = File::open(&*path);
-        let size =
-            file.as_ref().ok().and_then(|f| f.metadata().ok()).filter(|m| m.is_file()).map(|m| m.len());
+        let file = File::open(&path);
+        let metadata = file.as_ref().ok().and_then(|f| f.metadata().ok()).filter(|m| m.is_file());
+        let size = metadata.as_ref().map(|m| m.len());
+        // A file to rewrite is searched whole: the replacer takes it in one piece.
+        let splits = self.config.workers > 1 && self.config.replace.is_none();
         let parts = match size {
-            Some(size) if size > SPLIT_ABOVE && self.config.workers > 1 => size.div_ceil(PART_SIZE) as u32,
+            Some(size) if size > SPLIT_ABOVE && splits => size.div_ceil(PART_SIZE) as u32,
             _ => 1,
         };
         for index in 1..parts {
@@ -459,6 +464,7 @@ impl Searcher {
             self.parts_tx.send(part).expect("the searchers hold both ends of the part channel");
         }
         let mut result = FileResult::new(seq, path, 0, parts);
+        result.stamp = metadata.as_ref().map(crate::replace::stamp);
         match file {
             Ok(mut file) => {
                 let end = if parts > 1 { Some(PART_SIZE) } else { size.filter(|&s| s > 0) };
