@@ -13,7 +13,8 @@ use clap::{Parser, ValueEnum};
 /// directories are walked. On a terminal each hit is shown as `path:LINE` with the line under it and a
 /// summary at the end; into a pipe (or with -p) each hit is one line, `path:LINE:line`.
 ///
-/// Exit status: 0 if a line matched, 1 if none did, 2 if an error occurred and no line matched.
+/// Exit status: 0 if a line matched, 1 if none did, 2 if an error occurred and no line matched (with
+/// -r, also 2 if a file with matches could not be written).
 #[derive(Parser, Debug)]
 #[command(name = "ba", version, max_term_width = 100)]
 pub struct Args {

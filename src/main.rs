@@ -93,6 +93,7 @@ fn exit_code(summary: &Summary) -> u8 {
 /// is finished first, so no temporary file is left behind.
 fn stop_on_interrupt(color: bool) -> Result<()> {
     ctrlc::set_handler(move || {
+        replace::INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
         let _no_more_writes = replace::WRITING.lock();
         if color {
             let mut out = io::stdout().lock();

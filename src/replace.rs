@@ -11,6 +11,7 @@ use std::io::{self, BufRead, Read, Write};
 use std::ops::Range;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::Mutex;
 
 use anyhow::{bail, Result};
@@ -23,6 +24,8 @@ use crate::search::{count_newlines, Engine, FileResult};
 /// Held while a file is being written: Ctrl-C waits for it, so a file is finished (or its temporary
 /// file removed) before the process ends.
 pub static WRITING: Mutex<()> = Mutex::new(());
+/// Set by Ctrl-C before it waits for `WRITING`: no new file is started after it.
+pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 
 /// The parsed replacement text: pieces of literal bytes and capture groups.
 #[derive(Debug, PartialEq)]
@@ -355,6 +358,9 @@ pub fn stamp(metadata: &Metadata) -> (u64, i64, i64) {
 /// original's permissions and owner. Ctrl-C waits until this is over.
 fn write_over(path: &Path, before: &Metadata, content: &[u8]) -> io::Result<()> {
     let _writing = WRITING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        return Err(io::Error::new(io::ErrorKind::Interrupted, "interrupted"));
+    }
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
