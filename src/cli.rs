@@ -20,7 +20,7 @@ use clap::{Parser, ValueEnum};
 pub struct Args {
     /// The regular expression to search for (Rust regex syntax). Smart case: an all-lowercase pattern
     /// matches case-insensitively, any uppercase letter makes it case-sensitive.
-    #[arg(required_unless_present = "type_list")]
+    #[arg(required_unless_present_any = ["type_list", "files"])]
     pub pattern: Option<String>,
 
     /// Files or directories to search, as well as those given with -d. Default: `.`, or standard
@@ -139,6 +139,11 @@ pub struct Args {
     /// Do not search files of this type (repeatable): `-T js`.
     #[arg(short = 'T', long = "type-not", value_name = "NAME")]
     pub types_not: Vec<String>,
+
+    /// Print each file that would be searched, in walk order, without searching it; every positional
+    /// argument is then a path. (Binary files are listed too: that is known only by reading them.)
+    #[arg(long = "files")]
+    pub files: bool,
 
     /// Print the file types -t and -T know, with their globs, and exit.
     #[arg(long = "type-list")]

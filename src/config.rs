@@ -31,6 +31,8 @@ pub struct Config {
     pub text: bool,
     /// Open the hits in an editor after the search (`-e`).
     pub edit: bool,
+    /// `--files`: list the files to search instead of searching them.
+    pub list_files: bool,
     /// `-r`: replace the matches in the files.
     pub replace: Option<Replace>,
 }
@@ -99,7 +101,13 @@ pub struct Output {
 }
 
 impl Config {
-    pub fn from_args(args: Args) -> Result<Config> {
+    pub fn from_args(mut args: Args) -> Result<Config> {
+        if args.files {
+            // No pattern: what looked like one is the first path.
+            if let Some(path) = args.pattern.take() {
+                args.paths.insert(0, PathBuf::from(path));
+            }
+        }
         let stdout_is_terminal = std::io::stdout().is_terminal();
         let pretty = args.pretty || (!args.pipe && stdout_is_terminal);
         let color = pretty
@@ -157,6 +165,7 @@ impl Config {
             stdin,
             text: args.text || args.unrestricted >= 3,
             edit: args.edit,
+            list_files: args.files,
             replace: args.replace.map(|template| Replace {
                 template,
                 dry_run: args.dry_run,
@@ -219,7 +228,12 @@ fn regex_set(patterns: &[String], flag: &str) -> Result<Option<RegexSet>> {
 
 impl Matcher {
     fn new(args: &Args) -> Result<Matcher> {
-        let pattern = args.pattern.as_deref().context("no pattern given")?;
+        // `--files` searches nothing: the empty pattern stands in.
+        let pattern = match args.pattern.as_deref() {
+            Some(pattern) => pattern,
+            None if args.files => "",
+            None => bail!("no pattern given"),
+        };
         let mut pattern = if args.fixed_strings { regex::escape(pattern) } else { pattern.to_string() };
         if args.word_regexp {
             pattern = format!(r"\b(?:{pattern})\b");

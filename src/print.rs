@@ -156,7 +156,7 @@ impl Printer {
         // Parts searched after the end of their file's text (a NUL byte, an error) do not count.
         self.summary.counters.lines_searched -= self.not_counted.lines_searched;
         self.summary.counters.bytes_searched -= self.not_counted.bytes_searched;
-        if self.config.output.pretty {
+        if self.config.output.pretty && !self.config.list_files {
             self.print_summary()?;
         }
         self.out.flush()
@@ -181,6 +181,10 @@ impl Printer {
                 self.suppressed = true;
             }
             Outcome::Binary => self.suppressed = true,
+            Outcome::Searched if self.config.list_files => {
+                let path = result.path.as_os_str().as_encoded_bytes();
+                write_all(&mut *self.out, &[path, b"\n"])?;
+            }
             Outcome::Searched | Outcome::Truncated => {
                 self.print_hits(&result)?;
                 self.suppressed = matches!(result.outcome, Outcome::Truncated);

@@ -449,6 +449,9 @@ impl Searcher {
 
     /// Searches a whole file, or the first part of a big one after handing out the rest.
     fn search_file(&mut self, seq: u64, path: PathBuf) -> FileResult {
+        if self.config.list_files {
+            return FileResult::new(seq, path, 0, 1);
+        }
         let file = File::open(&path);
         let metadata = file.as_ref().ok().and_then(|f| f.metadata().ok()).filter(|m| m.is_file());
         let size = metadata.as_ref().map(|m| m.len());

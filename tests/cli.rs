@@ -1425,3 +1425,61 @@ fn a_closed_stdout_keeps_the_no_match_exit_code() {
     assert_eq!(stderr_of(&out), "");
     assert_eq!(out.status.code(), Some(1));
 }
+
+/// `--files` lists what a search would read, in walk order: in a git repository it is what git
+/// itself lists (`git ls-files --cached --others --exclude-standard`) without hidden files.
+#[test]
+fn files_lists_what_git_lists_without_hidden_files() {
+    let dir = tempdir();
+    let root = dir.path();
+    let status =
+        std::process::Command::new("git").args(["init", "-q"]).current_dir(root).env("HOME", root).status();
+    if !status.is_ok_and(|s| s.success()) {
+        eprintln!("git is not available: skipped");
+        return;
+    }
+    write(root, ".gitignore", "*.log\n!keep.log\n/build/\nnode_modules/\ndocs/*.tmp\n");
+    write(root, "src/.gitignore", "generated*\n!generated_keep.rs\n/local.rs\n");
+    write(root, ".git/info/exclude", "secret.txt\n");
+    for file in [
+        "a.txt",
+        "x.log",
+        "keep.log",
+        "build/out.txt",
+        "src/build/in.rs",
+        "node_modules/m/i.js",
+        "src/node_modules/n.js",
+        "docs/a.tmp",
+        "docs/deep/b.tmp",
+        "src/generated1.rs",
+        "src/generated_keep.rs",
+        "src/local.rs",
+        "src/sub/local.rs",
+        "secret.txt",
+        ".hidden",
+        "src/.env",
+        "src/main.rs",
+    ] {
+        write(root, file, "text\n");
+    }
+    let git = std::process::Command::new("git")
+        .args(["ls-files", "--cached", "--others", "--exclude-standard"])
+        .current_dir(root)
+        .env("HOME", root)
+        .output()
+        .unwrap();
+    let mut expected: Vec<String> = String::from_utf8(git.stdout)
+        .unwrap()
+        .lines()
+        .filter(|path| !path.split('/').any(|part| part.starts_with('.')))
+        .map(String::from)
+        .collect();
+    expected.sort();
+    let out = ba(root).args(["--files"]).run();
+    let listed: Vec<String> = stdout_of(&out).lines().map(String::from).collect();
+    let mut sorted = listed.clone();
+    sorted.sort();
+    assert_eq!(listed, sorted, "walk order is sorted by name");
+    assert_eq!(listed, expected);
+    assert!(listed.contains(&"src/build/in.rs".to_string()) && !listed.contains(&"x.log".to_string()));
+}
