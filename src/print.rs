@@ -351,7 +351,7 @@ impl Printer {
         self.replacer = Some(replacer);
         match applied? {
             Applied::Refused => self.summary.write_failed = true,
-            Applied::Unchanged => {}
+            Applied::Untouched => {}
             Applied::Changed { rewrite, old, written } => {
                 let dry_run = self.config.replace.as_ref().is_some_and(|r| r.dry_run);
                 if written || dry_run {
@@ -381,9 +381,14 @@ impl Printer {
     ) -> io::Result<()> {
         let number = itoa::Buffer::new().format(line.line_number).to_string();
         if !self.config.output.pretty {
+            // The line as written, with the `\r` of a CRLF line end, as a search prints it.
+            let cr = usize::from(
+                new.get(line.new.end) == Some(&b'\r') && new.get(line.new.end + 1) == Some(&b'\n'),
+            );
+            let written = &new[line.new.start..line.new.end + cr];
             return write_all(
                 &mut *self.out,
-                &[path.as_bytes(), b":", number.as_bytes(), b":", &new[line.new.clone()], b"\n"],
+                &[path.as_bytes(), b":", number.as_bytes(), b":", written, b"\n"],
             );
         }
         self.out.write_all(path.as_bytes())?;
@@ -413,11 +418,16 @@ impl Printer {
     /// A unified diff of the change, with three lines of context.
     fn print_diff(&mut self, path: &Path, old: &[u8], rewrite: &Rewrite) -> io::Result<()> {
         const CONTEXT: u64 = 3;
+        const NO_NEWLINE: &[u8] = b"\\ No newline at end of file";
         let old_lines: Vec<&[u8]> = split_lines(old);
+        let last_line = old_lines.len() as u64;
+        let unterminated = old.last().is_some_and(|&b| b != b'\n');
         let name = path.to_string_lossy();
         let header = format!("--- {name}\n+++ {name}\n");
         write_colored(&mut *self.out, Some(&self.palette.header), header.as_bytes())?;
         let changes = &rewrite.lines;
+        // Lines the hunks so far added (a replacement may hold newlines): later hunks start lower.
+        let mut shift = 0;
         let mut first = 0;
         while first < changes.len() {
             // A hunk takes every change within 2 * CONTEXT lines of the one before.
@@ -428,20 +438,24 @@ impl Printer {
                 last += 1;
             }
             let start = changes[first].line_number.saturating_sub(CONTEXT).max(1);
-            let end = (changes[last].line_number + CONTEXT).min(old_lines.len() as u64);
+            let end = (changes[last].line_number + CONTEXT).min(last_line);
             let added: u64 =
                 changes[first..=last].iter().map(|c| count_newlines(&rewrite.content[c.new.clone()])).sum();
             let count = end - start + 1;
-            let hunk = format!("@@ -{start},{count} +{start},{} @@\n", count + added);
+            let hunk = format!("@@ -{start},{count} +{},{} @@\n", start + shift, count + added);
             write_colored(&mut *self.out, Some(&self.palette.hunk), hunk.as_bytes())?;
             let mut change = first;
             for number in start..=end {
                 let line = old_lines[number as usize - 1];
+                let at_eof = unterminated && number == last_line;
                 if change <= last && changes[change].line_number == number {
                     let new_body = &rewrite.content[changes[change].new.clone()];
                     // The line end is not part of the change: a CR stays on the new line too.
                     let cr: &[u8] = if line.ends_with(b"\r") { b"\r" } else { b"" };
                     self.write_diff_line(b'-', line, None)?;
+                    if at_eof {
+                        self.write_diff_line(b'\\', &NO_NEWLINE[1..], None)?;
+                    }
                     for (i, piece) in new_body.split(|&b| b == b'\n').enumerate() {
                         let last_piece = i == count_newlines(new_body) as usize;
                         self.write_diff_line(b'+', piece, last_piece.then_some(cr))?;
@@ -450,7 +464,11 @@ impl Printer {
                 } else {
                     self.write_diff_line(b' ', line, None)?;
                 }
+                if at_eof {
+                    self.write_diff_line(b'\\', &NO_NEWLINE[1..], None)?;
+                }
             }
+            shift += added;
             first = last + 1;
         }
         self.out.flush()

@@ -6,6 +6,7 @@
 //! that are binary, read-only, symbolic links (without `--follow`), hard-linked (without
 //! `--force-hardlinks`), outside the roots, or changed since they were searched are not written.
 
+use std::collections::HashSet;
 use std::fs::{self, File, Metadata};
 use std::io::{self, BufRead, Read, Write};
 use std::ops::Range;
@@ -139,8 +140,9 @@ pub struct ChangedLine {
     pub swaps: Vec<(Range<usize>, Range<usize>)>,
 }
 
-/// Replaces every match on every matching line of `content`. A line's end (`\n`, or `\r\n`) is
-/// never part of what is replaced, so line endings stay as they were.
+/// Replaces every match on every matching line of `content`. The regex sees each line as the search
+/// does (a CRLF line's `\r` included), but a line's end (`\n`, or `\r\n`) is never part of what is
+/// replaced: a match reaching into the `\r` stops before it, so line endings stay as they were.
 pub fn rewrite(matcher: &Matcher, template: &Template, content: &[u8]) -> Rewrite {
     let engine = Engine { matcher, matches: false, groups: false, text: true, count_lines: false };
     let mut out = Vec::with_capacity(content.len());
@@ -154,27 +156,33 @@ pub fn rewrite(matcher: &Matcher, template: &Template, content: &[u8]) -> Rewrit
         let line_number = newlines + 1;
         matched.push((line_number, line.clone()));
         let crlf = content[line.clone()].ends_with(b"\r") && line.end < content.len();
-        let body = line.start..line.end - usize::from(crlf);
+        let body_end = line.end - usize::from(crlf);
 
-        out.extend_from_slice(&content[copied..body.start]);
+        out.extend_from_slice(&content[copied..line.start]);
         let new_start = out.len();
         let mut swaps = Vec::new();
-        let mut last = body.start;
-        for caps in matcher.regex.captures_iter(&content[body.clone()]) {
+        let mut last = line.start;
+        for caps in matcher.regex.captures_iter(&content[line.clone()]) {
             let m = caps.get(0).expect("group 0 is the whole match");
-            let (start, end) = (body.start + m.start(), body.start + m.end());
+            let start = (line.start + m.start()).min(body_end);
+            let end = (line.start + m.end()).min(body_end);
             out.extend_from_slice(&content[last..start]);
             let replaced_at = out.len();
             template.expand(&caps, &mut out);
             swaps
-                .push((start - body.start..end - body.start, replaced_at - new_start..out.len() - new_start));
+                .push((start - line.start..end - line.start, replaced_at - new_start..out.len() - new_start));
             last = end;
         }
-        out.extend_from_slice(&content[last..body.end]);
-        copied = body.end;
+        out.extend_from_slice(&content[last..body_end]);
+        copied = body_end;
         replacements += swaps.len() as u64;
-        if out[new_start..] != content[body.clone()] {
-            lines.push(ChangedLine { line_number, old: body, new: new_start..out.len(), swaps });
+        if out[new_start..] != content[line.start..body_end] {
+            lines.push(ChangedLine {
+                line_number,
+                old: line.start..body_end,
+                new: new_start..out.len(),
+                swaps,
+            });
         }
     }
     out.extend_from_slice(&content[copied..]);
@@ -185,8 +193,9 @@ pub fn rewrite(matcher: &Matcher, template: &Template, content: &[u8]) -> Rewrit
 pub enum Applied {
     /// Written (or, with --dry-run or a "no" answer, left as it is on purpose).
     Changed { rewrite: Rewrite, old: Vec<u8>, written: bool },
-    /// The matches are replaced by themselves: nothing to write.
-    Unchanged,
+    /// Nothing to write: the matches are replaced by themselves, the file was already rewritten
+    /// through another path, or --interactive was told to quit.
+    Untouched,
     /// Not written, for the reason given (already reported on stderr).
     Refused,
 }
@@ -209,6 +218,8 @@ pub struct Replacer {
     /// The roots, resolved: a file is written only below one of them.
     roots: Vec<PathBuf>,
     answer: Answer,
+    /// Files already rewritten: with --follow one file can be reached by several paths.
+    written: HashSet<PathBuf>,
     /// The terminal, for --interactive.
     tty: Option<(io::BufReader<File>, File)>,
 }
@@ -235,6 +246,7 @@ impl Replacer {
             force_hardlinks: replace.force_hardlinks,
             roots,
             answer: Answer::Ask,
+            written: HashSet::new(),
             tty,
         }))
     }
@@ -248,6 +260,9 @@ impl Replacer {
         show: &mut ShowChange,
     ) -> io::Result<Applied> {
         let path = result.path.as_path();
+        if matches!(self.answer, Answer::Quit) {
+            return Ok(Applied::Untouched);
+        }
         let refuse = |reason: &str| {
             crate::report_message(path, reason);
             Ok(Applied::Refused)
@@ -256,6 +271,9 @@ impl Replacer {
             Ok(target) => target,
             Err(reason) => return refuse(&reason),
         };
+        if fs::canonicalize(&target).is_ok_and(|resolved| self.written.contains(&resolved)) {
+            return Ok(Applied::Untouched);
+        }
         let before = match fs::metadata(&target) {
             Ok(metadata) => metadata,
             Err(err) => return refuse(&describe(&err)),
@@ -286,7 +304,7 @@ impl Replacer {
             return refuse("changed since it was searched; not written");
         }
         if rewrite.lines.is_empty() {
-            return Ok(Applied::Unchanged);
+            return Ok(Applied::Untouched);
         }
         if self.shows_diffs() {
             show(path, &old, &rewrite)?;
@@ -296,6 +314,9 @@ impl Replacer {
         }
         if let Err(err) = write_over(&target, &before, &rewrite.content) {
             return refuse(&format!("not written: {}", describe(&err)));
+        }
+        if let Ok(resolved) = fs::canonicalize(&target) {
+            self.written.insert(resolved);
         }
         Ok(Applied::Changed { rewrite, old, written: true })
     }
@@ -369,13 +390,14 @@ fn write_over(path: &Path, before: &Metadata, content: &[u8]) -> io::Result<()> 
     temp.write_all(content)?;
     temp.flush()?;
     let file = temp.as_file();
-    file.set_permissions(before.permissions())?;
+    // The owner first: changing it clears the setuid and setgid bits that the mode then restores.
     if let Err(err) = std::os::unix::fs::fchown(file, Some(before.uid()), Some(before.gid())) {
         let ours = fs::metadata(temp.path())?;
         if ours.uid() != before.uid() || ours.gid() != before.gid() {
             return Err(io::Error::new(err.kind(), format!("cannot keep its owner ({err})")));
         }
     }
+    file.set_permissions(before.permissions())?;
     file.sync_all()?;
     // The last moment to notice a change made while we worked.
     if fs::metadata(path).map(|now| stamp(&now))? != stamp(before) {
