@@ -1,0 +1,1411 @@
+//! Integration tests for `-r/--replace`: ba rewrites the matches of the files it finds hits in. They
+//! run the binary on temporary trees and compare whole files, byte for byte, with what a naive
+//! line-by-line replacement built here says they should hold; they check the output formats, the
+//! files ba must never write, the exit codes, and what is left after a failed write or a Ctrl-C.
+//! The SIGKILL fault test lives in `replace_faults.rs`.
+
+mod common;
+
+use std::collections::{BTreeMap, BTreeSet};
+use std::fs;
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::thread;
+use std::time::{Duration, Instant, SystemTime};
+
+use common::*;
+use regex::bytes::{Regex, RegexBuilder};
+
+// ---------------------------------------------------------------------------------------------
+// Helpers
+// ---------------------------------------------------------------------------------------------
+
+/// Runs `ba ARGS` in `dir` and returns everything it did.
+fn run(dir: &Path, args: &[&str]) -> Output {
+    ba(dir).args(args).run()
+}
+
+/// Runs `ba ARGS` in `dir`, checks it exits 0 with nothing on stderr, returns stdout.
+fn run_ok(dir: &Path, args: &[&str]) -> Vec<u8> {
+    let out = run(dir, args);
+    assert_eq!(out.status.code(), Some(0), "ba {args:?}: stderr: {}", stderr_of(&out));
+    assert_eq!(stderr_of(&out), "", "ba {args:?}: unexpected stderr");
+    out.stdout
+}
+
+/// The oracle's regex, case-insensitive when `ci` (as ba's smart case makes a lowercase pattern).
+fn rx(pattern: &str, ci: bool) -> Regex {
+    RegexBuilder::new(pattern).case_insensitive(ci).build().unwrap()
+}
+
+/// What a file should hold after replacing every match of `re` with `repl` (regex-crate syntax:
+/// `$1`, `${name}`, `$$`), line by line: a line's `\n` and the `\r` before it are never part of what
+/// is replaced, and a last line without `\n` stays without one.
+fn replaced(content: &[u8], re: &Regex, repl: &str) -> Vec<u8> {
+    let mut out = Vec::with_capacity(content.len());
+    let mut rest = content;
+    while !rest.is_empty() {
+        let (line, ending, next): (&[u8], &[u8], &[u8]) = match rest.iter().position(|&b| b == b'\n') {
+            Some(i) => (&rest[..i], b"\n", &rest[i + 1..]),
+            None => (rest, b"", b""),
+        };
+        let (body, cr): (&[u8], &[u8]) = match line.strip_suffix(b"\r") {
+            Some(body) if !ending.is_empty() => (body, b"\r"),
+            _ => (line, b""),
+        };
+        out.extend_from_slice(&re.replace_all(body, repl.as_bytes()));
+        out.extend_from_slice(cr);
+        out.extend_from_slice(ending);
+        rest = next;
+    }
+    out
+}
+
+/// What ba must not touch: every entry below `root`, with a file's content, mode, mtime and inode
+/// (a rewrite renames a new inode into place) and a symbolic link's target.
+#[derive(Debug, PartialEq, Clone)]
+enum Entry {
+    Dir,
+    File { content: Vec<u8>, mode: u32, mtime: SystemTime, ino: u64 },
+    Link(PathBuf),
+}
+
+fn snapshot(root: &Path) -> BTreeMap<PathBuf, Entry> {
+    fn visit(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Entry>) {
+        for entry in fs::read_dir(dir).unwrap() {
+            let path = entry.unwrap().path();
+            let meta = fs::symlink_metadata(&path).unwrap();
+            let rel = path.strip_prefix(root).unwrap().to_path_buf();
+            if meta.file_type().is_symlink() {
+                out.insert(rel, Entry::Link(fs::read_link(&path).unwrap()));
+            } else if meta.is_dir() {
+                out.insert(rel, Entry::Dir);
+                visit(root, &path, out);
+            } else {
+                let content = fs::read(&path).unwrap();
+                let mode = meta.permissions().mode();
+                out.insert(
+                    rel,
+                    Entry::File { content, mode, mtime: meta.modified().unwrap(), ino: meta.ino() },
+                );
+            }
+        }
+    }
+    let mut out = BTreeMap::new();
+    visit(root, root, &mut out);
+    out
+}
+
+/// The `.ba-replace-*` temporary files left anywhere below `root`.
+fn leftovers(root: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut dirs = vec![root.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in fs::read_dir(&dir).unwrap() {
+            let entry = entry.unwrap();
+            let file_type = entry.file_type().unwrap();
+            if file_type.is_dir() {
+                dirs.push(entry.path());
+            } else if entry.file_name().as_encoded_bytes().starts_with(b".ba-replace-") {
+                found.push(entry.path());
+            }
+        }
+    }
+    found
+}
+
+fn read(dir: &Path, rel: &str) -> Vec<u8> {
+    fs::read(dir.join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
+}
+
+fn mode(path: &Path) -> u32 {
+    fs::symlink_metadata(path).unwrap().permissions().mode() & 0o7777
+}
+
+fn set_mode(path: &Path, mode: u32) {
+    fs::set_permissions(path, fs::Permissions::from_mode(mode)).unwrap();
+}
+
+/// Shows bytes readably in assertion messages.
+fn show(bytes: &[u8]) -> String {
+    format!("{:?}", String::from_utf8_lossy(bytes))
+}
+
+fn assert_content(dir: &Path, rel: &str, expected: &[u8]) {
+    let got = read(dir, rel);
+    assert!(got == expected, "{rel}:\n  got      {}\n  expected {}", show(&got), show(expected));
+}
+
+/// The paths of the files a search prints hits for (pipe output, `path:LINE:line`).
+fn hit_paths(stdout: &[u8]) -> BTreeSet<String> {
+    String::from_utf8_lossy(stdout).lines().map(|line| line.split(':').next().unwrap().to_string()).collect()
+}
+
+/// Whether `program --version` runs.
+fn have(program: &str) -> bool {
+    Command::new(program)
+        .arg("--version")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// A command running `sh -c SCRIPT ba ARGS...` (the script ends with `exec "$0" "$@"`) with the same
+/// environment as [`ba`].
+fn sh_ba(dir: &Path, script: &str, args: &[&str]) -> Command {
+    let mut cmd = Command::new("sh");
+    cmd.arg("-c")
+        .arg(script)
+        .arg(ba_path())
+        .args(args)
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .env_remove("NO_COLOR")
+        .env_remove("VISUAL")
+        .env_remove("EDITOR")
+        .env_remove("XDG_CONFIG_HOME")
+        .env_remove("GIT_CONFIG_GLOBAL")
+        .env("HOME", dir.join(".no-home"));
+    cmd
+}
+
+/// A tmpfs mounted on a directory for the length of a test (ba tests run as root here; where
+/// mounting is not allowed the caller skips its check).
+struct Tmpfs(PathBuf);
+
+impl Tmpfs {
+    fn mount(dir: &Path, size: &str) -> Option<Tmpfs> {
+        fs::create_dir_all(dir).unwrap();
+        let out = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir)
+            .stdin(Stdio::null())
+            .output();
+        match out {
+            Ok(out) if out.status.success() => Some(Tmpfs(dir.to_path_buf())),
+            Ok(out) => {
+                eprintln!(
+                    "note: cannot mount a tmpfs ({}): skipping",
+                    String::from_utf8_lossy(&out.stderr).trim()
+                );
+                None
+            }
+            Err(err) => {
+                eprintln!("note: cannot run mount ({err}): skipping");
+                None
+            }
+        }
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+    }
+}
+
+/// Waits for `child` at most `timeout`, killing it (and failing) past that.
+fn wait_for(child: &mut std::process::Child, timeout: Duration) -> std::process::ExitStatus {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            return status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("ba did not finish within {timeout:?}");
+        }
+        thread::sleep(Duration::from_millis(2));
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// What is replaced, and how it is shown
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn pipe_output_prints_each_changed_line_with_its_new_text() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "a.txt", "foo one\nnothing here\nfoo foo two\n\nlast foo");
+    write(d, "b/c.txt", "xfoox\n");
+    write(d, "z.txt", "no match\n");
+    let out = run_ok(d, &["foo", "-r", "bar"]);
+    assert_eq!(
+        show(&out),
+        show(b"a.txt:1:bar one\na.txt:3:bar bar two\na.txt:5:last bar\nb/c.txt:1:xbarx\n")
+    );
+    assert_content(d, "a.txt", b"bar one\nnothing here\nbar bar two\n\nlast bar");
+    assert_content(d, "b/c.txt", b"xbarx\n");
+    assert_content(d, "z.txt", b"no match\n");
+    // -p gives the same, whatever came before it.
+    write(d, "a.txt", "foo\n");
+    assert_eq!(show(&run_ok(d, &["--pretty", "-p", "foo", "-r", "baz"])), show(b"a.txt:1:baz\n"));
+    // --replace is the long form.
+    write(d, "a.txt", "foo\n");
+    assert_eq!(show(&run_ok(d, &["foo", "--replace", "qux"])), show(b"a.txt:1:qux\n"));
+    assert_content(d, "a.txt", b"qux\n");
+}
+
+#[test]
+fn a_line_whose_matches_are_replaced_by_themselves_is_not_printed_or_written() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "same.txt", "foo\nbar\n");
+    write(d, "mixed.txt", "foo x\nfoo y\n");
+    let before = snapshot(d);
+    // Every match replaced by itself: a match, but nothing to write.
+    assert_eq!(show(&run_ok(d, &["foo", "-r", "$0"])), show(b""));
+    assert_eq!(snapshot(d), before);
+    // Only the line that changes is printed.
+    assert_eq!(show(&run_ok(d, &["(foo) x", "-r", "$1 z"])), show(b"mixed.txt:1:foo z\n"));
+    assert_content(d, "mixed.txt", b"foo z\nfoo y\n");
+    assert_content(d, "same.txt", b"foo\nbar\n");
+}
+
+#[test]
+fn pretty_output_shows_each_swap_and_the_summary() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "a.txt", "foo one\nnothing\nFoo foo two\n");
+    write(d, "b.txt", "unrelated\n");
+    write(d, "c.txt", "say foo\n");
+    let out = run_ok(d, &["--pretty", "foo", "-r", "bar"]);
+    let out = String::from_utf8(out).unwrap();
+    assert!(!out.contains('\x1b'), "no colour into a pipe: {out:?}");
+    assert_duration_line(&out);
+    let expected = "a.txt:1\n\t(foo -> bar) one\n\
+                    a.txt:3\n\t(Foo -> bar) (foo -> bar) two\n\
+                    c.txt:1\n\tsay (foo -> bar)\n"
+        .to_string()
+        + &summary(3, 2, 5)
+        + "Files Changed: 2\nReplacements: 4\n";
+    assert_eq!(without_duration(&out), expected);
+    assert_content(d, "a.txt", b"bar one\nnothing\nbar bar two\n");
+    assert_content(d, "c.txt", b"say bar\n");
+
+    // Nothing left to replace: exit 1 and a summary of zero.
+    let out = run(d, &["--pretty", "foo", "-r", "bar"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    assert_eq!(without_duration(&stdout_of(&out)), summary(3, 0, 5) + "Files Changed: 0\nReplacements: 0\n");
+}
+
+#[test]
+fn every_replacement_syntax() {
+    let pattern = r"(?P<key>[a-z]+)=(?P<val>\d+)";
+    let content = "a=1 bb=22\nnone\nccc=333;\n";
+    // (template, what it means in the regex crate's syntax, the expected file)
+    let cases: &[(&str, &str, &str)] = &[
+        ("$2=$1", "$2=$1", "1=a 22=bb\nnone\n333=ccc;\n"),
+        ("${val}:${key}", "${val}:${key}", "1:a 22:bb\nnone\n333:ccc;\n"),
+        ("${2}x${1}", "${2}x${1}", "1xa 22xbb\nnone\n333xccc;\n"),
+        ("[$0]", "[$0]", "[a=1] [bb=22]\nnone\n[ccc=333];\n"),
+        ("$$1", "$$1", "$1 $1\nnone\n$1;\n"),
+        ("$$$1", "$$$1", "$a $bb\nnone\n$ccc;\n"),
+        ("cost $$", "cost $$", "cost $ cost $\nnone\ncost $;\n"),
+        (r"\2=\1", "$2=$1", "1=a 22=bb\nnone\n333=ccc;\n"),
+        (r"\g<2>0\g<1>", "${2}0${1}", "10a 220bb\nnone\n3330ccc;\n"),
+        (r"\g<val>-\g<key>", "$val-$key", "1-a 22-bb\nnone\n333-ccc;\n"),
+        (r"<\g<0>>", "<$0>", "<a=1> <bb=22>\nnone\n<ccc=333>;\n"),
+        ("", "", " \nnone\n;\n"),
+        ("é€$1", "é€$1", "é€a é€bb\nnone\né€ccc;\n"),
+    ];
+    let oracle = rx(pattern, true);
+    for &(template, regex_form, expected) in cases {
+        let dir = tempdir();
+        let d = dir.path();
+        write(d, "k.txt", content);
+        assert_eq!(
+            replaced(content.as_bytes(), &oracle, regex_form),
+            expected.as_bytes(),
+            "the oracle disagrees with the case {template:?}"
+        );
+        let out = run(d, &[pattern, "-r", template]);
+        assert_eq!(out.status.code(), Some(0), "-r {template:?}: {}", stderr_of(&out));
+        assert_eq!(stderr_of(&out), "", "-r {template:?}");
+        assert_content(d, "k.txt", expected.as_bytes());
+    }
+}
+
+#[test]
+fn an_unknown_group_is_an_error_before_any_file_is_touched() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "a.txt", "key=1\n");
+    write(d, "sub/b.txt", "x=2 y=3\n");
+    let before = snapshot(d);
+    for template in ["$3", "${nope}", "$nope", r"\3", r"\g<3>", r"\g<nope>", "$1$9", "${unclosed"] {
+        for extra in [&[][..], &["--dry-run"][..], &["--pretty"][..]] {
+            let mut args = vec![r"(?P<k>\w+)=(\d+)", "-r", template];
+            args.extend_from_slice(extra);
+            let out = run(d, &args);
+            assert_eq!(out.status.code(), Some(2), "ba {args:?}: {}", stderr_of(&out));
+            assert_eq!(stdout_of(&out), "", "ba {args:?} printed something");
+            let err = stderr_of(&out);
+            assert!(err.starts_with("ba: ") && err.lines().count() == 1, "ba {args:?}: {err:?}");
+            assert_eq!(snapshot(d), before, "ba {args:?} touched a file");
+            assert_eq!(leftovers(d), Vec::<PathBuf>::new());
+        }
+    }
+}
+
+#[test]
+fn matches_are_replaced_within_lines_and_every_match_on_a_line() {
+    let dir = tempdir();
+    let d = dir.path();
+    let content = "foo\nbar foo\nfoo bar foo bar\nfoo\n\nbar\n";
+    write(d, "m.txt", content);
+    // `\s` and `[^x]` never take a line end: `foo\nbar` is not a match of `foo\s+bar`.
+    run_ok(d, &[r"foo\s+bar", "-r", "<$0>"]);
+    assert_content(d, "m.txt", b"foo\nbar foo\n<foo bar> <foo bar>\nfoo\n\nbar\n");
+    run_ok(d, &["o[^x]*", "-r", "0"]);
+    assert_content(d, "m.txt", b"f0\nbar f0\n<f0\nf0\n\nbar\n");
+    // Empty matches: at the start of every line, and at the end of every line (before its end).
+    write(d, "e.txt", "a\n\nb\r\nc");
+    run_ok(d, &["^", "-r", "> ", "e.txt"]);
+    assert_content(d, "e.txt", b"> a\n> \n> b\r\n> c");
+    run_ok(d, &["$", "-r", ";", "e.txt"]);
+    assert_content(d, "e.txt", b"> a;\n> ;\n> b;\r\n> c;");
+    // A replacement may hold a line end: the line becomes two, nothing else moves.
+    write(d, "n.txt", "a,b\nc\n");
+    run_ok(d, &[",", "-r", r"\n", "n.txt"]);
+    assert_content(d, "n.txt", b"a\nb\nc\n");
+}
+
+#[test]
+fn smart_case_and_strict_case() {
+    let content = "foo Foo FOO fOo\nnone\n";
+    let cases: &[(&[&str], &str)] = &[
+        (&["foo", "-r", "x"], "x x x x\nnone\n"),
+        (&["foo", "-l", "-r", "x"], "x Foo FOO fOo\nnone\n"),
+        (&["foo", "--case-sensitive", "-r", "x"], "x Foo FOO fOo\nnone\n"),
+        (&["Foo", "-r", "x"], "foo x FOO fOo\nnone\n"),
+        (&["Foo", "--ignore-case", "-r", "x"], "x x x x\nnone\n"),
+        (&["FOO", "-r", "x"], "foo Foo x fOo\nnone\n"),
+    ];
+    for &(args, expected) in cases {
+        let dir = tempdir();
+        write(dir.path(), "c.txt", content);
+        run_ok(dir.path(), args);
+        assert_content(dir.path(), "c.txt", expected.as_bytes());
+    }
+    // Nothing matches strictly: exit 1, nothing written.
+    let dir = tempdir();
+    write(dir.path(), "c.txt", "FOO\n");
+    let before = snapshot(dir.path());
+    let out = run(dir.path(), &["foo", "-l", "-r", "x"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    assert_eq!(snapshot(dir.path()), before);
+}
+
+#[test]
+fn fixed_strings_and_whole_words() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "f.txt", "a.b axb a.b.c\nfoo foobar barfoo foo\n");
+    run_ok(d, &["-F", "a.b", "-r", "$0!", "f.txt"]);
+    assert_content(d, "f.txt", b"a.b! axb a.b!.c\nfoo foobar barfoo foo\n");
+    run_ok(d, &["--word-regexp", "foo", "-r", "X", "f.txt"]);
+    assert_content(d, "f.txt", b"a.b! axb a.b!.c\nX foobar barfoo X\n");
+}
+
+/// Files with CRLF and mixed line ends, a missing final newline, invalid UTF-8 and Latin-1 bytes,
+/// control characters, long lines: replaced with several patterns, each compared whole with the
+/// oracle.
+#[test]
+fn every_byte_outside_the_matches_is_kept() {
+    let mut long_line = "x".repeat(300_000);
+    long_line.push_str(" key=7 ");
+    long_line.push_str(&"y".repeat(300_000));
+    let fixtures: Vec<(&str, Vec<u8>)> = vec![
+        ("lf.txt", b"key=1\nplain\n  key=2 key=3  \n\nend key=4\n".to_vec()),
+        ("crlf.txt", b"key=1\r\nplain\r\n\r\nkey=2 \t\r\nlast key=3\r\n".to_vec()),
+        ("mixed.txt", b"key=1\r\nkey=2\nkey=3\r\n\rkey=4\r\r\n".to_vec()),
+        ("nofinal.txt", b"a\nkey=1\nb key=2".to_vec()),
+        ("nofinal-crlf.txt", b"key=1\r\nkey=2".to_vec()),
+        ("latin1.txt", b"caf\xe9 key=1 na\xefve\n\xff\xfe key=2 \xc3\x28\n\xe9t\xe9\n".to_vec()),
+        ("utf8.txt", "ключ key=1 — ✓\nkey=2 日本\n".as_bytes().to_vec()),
+        ("controls.txt", b"\x1b[31mkey=1\x1b[0m\x07\n\x0bkey=2\x0c\n".to_vec()),
+        ("long.txt", format!("{long_line}\nkey=9\n").into_bytes()),
+        ("only-newlines.txt", b"\n\n\n".to_vec()),
+        ("empty.txt", Vec::new()),
+        ("one-line.txt", b"key=5".to_vec()),
+    ];
+    // (pattern, ba's template, the regex crate's template)
+    let cases: &[(&str, &str, &str)] = &[
+        (r"(\w+)=(\d+)", r"\2<-\1", "$2<-$1"),
+        (r"key=(\d)", "K${1}K$1", "K${1}K$1"),
+        (r"\s+$", "", ""),
+        (r"^", "# ", "# "),
+        (r"$", "|", "|"),
+        (r"\d", "$0$0", "$0$0"),
+        (r"e", "", ""),
+    ];
+    for &(pattern, template, regex_form) in cases {
+        let dir = tempdir();
+        let d = dir.path();
+        for (name, content) in &fixtures {
+            write(d, name, content);
+        }
+        let out = run(d, &[pattern, "-r", template]);
+        assert!(matches!(out.status.code(), Some(0)), "{pattern:?}: {}", stderr_of(&out));
+        assert_eq!(stderr_of(&out), "", "{pattern:?}");
+        let oracle = rx(pattern, true);
+        let mut changed = BTreeSet::new();
+        for (name, content) in &fixtures {
+            let expected = replaced(content, &oracle, regex_form);
+            if &expected != content {
+                changed.insert(name.to_string());
+            }
+            let got = read(d, name);
+            assert!(
+                got == expected,
+                "{pattern:?} -> {template:?} in {name}:\n  got      {}\n  expected {}",
+                show(&got[..got.len().min(400)]),
+                show(&expected[..expected.len().min(400)])
+            );
+        }
+        // The pipe output names exactly the files that changed.
+        assert_eq!(hit_paths(&out.stdout), changed, "{pattern:?}");
+        assert_eq!(leftovers(d), Vec::<PathBuf>::new());
+    }
+}
+
+/// A CRLF line's `\r` belongs to its line end when it is rewritten, but not when it is searched:
+/// `[ ]+$` does not find `a \r\n` (the `\r` stands between the space and the end), yet removes the
+/// space of `x \r\n` once `x` makes that line a hit. Both lines must be treated alike: either both
+/// lose their trailing space or neither does.
+#[test]
+fn crlf_lines_are_treated_alike_whatever_else_matches_on_them() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "c.txt", "a \r\nx \r\n");
+    run_ok(d, &["[ ]+$|x", "-r", ""]);
+    let got = read(d, "c.txt");
+    assert!(got == b"a\r\n\r\n" || got == b"a \r\n \r\n", "{}", show(&got));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Which files: the same as the search
+// ---------------------------------------------------------------------------------------------
+
+fn selection_tree(root: &Path) {
+    fs::create_dir_all(root.join(".git/info")).unwrap();
+    write(root, ".git/config", "hit in git\n");
+    write(root, ".gitignore", "ignored.txt\nbuild/\n");
+    write(root, ".ignore", "*.skip\n");
+    write(root, "ignored.txt", "hit ignored\n");
+    write(root, "build/out.txt", "hit build\n");
+    write(root, "x.skip", "hit skip\n");
+    write(root, ".hidden.txt", "hit hidden\n");
+    write(root, ".hdir/h.txt", "hit in hidden dir\n");
+    write(root, "a.txt", "hit a\nmiss\nhit again\n");
+    write(root, "b.rs", "// hit b\n");
+    write(root, "notes.md", "no match\n");
+    write(root, "app.min.js", "hit min\n");
+    write(root, "sub/c.txt", "hit c\n");
+    write(root, "sub/deep/d.rs", "fn hit() {}\n");
+    write(root, "vendor/e.txt", "hit e\n");
+    write(root, "vendor/sub/f.py", "hit = 1\n");
+}
+
+/// For many selections, `-r` rewrites exactly the files the same search prints hits for, and
+/// leaves every other file alone.
+#[test]
+fn the_files_replaced_are_the_files_the_search_finds() {
+    let selections: &[&[&str]] = &[
+        &[],
+        &["--hidden"],
+        &["--no-ignore"],
+        &["-u"],
+        &["-uu"],
+        &["--no-default-ignore"],
+        &["-g", "*.rs"],
+        &["-g", "!sub/**"],
+        &["-f", r"\.txt$"],
+        &["-f", r"\.rs$", r"\.py$"],
+        &["-i", "sub", "vendor"],
+        &["-D", "0"],
+        &["-D", "1"],
+        &["-t", "rust"],
+        &["-T", "rust"],
+        &["--max-filesize", "6"],
+        &["sub", "ignored.txt", ".hidden.txt"],
+        &["-d", "vendor", "build"],
+    ];
+    let oracle = rx("hit", true);
+    for &selection in selections {
+        let dir = tempdir();
+        let d = dir.path();
+        selection_tree(d);
+        let before = snapshot(d);
+        let mut search = vec!["hit"];
+        search.extend_from_slice(selection);
+        let expected_paths = hit_paths(&run_ok(d, &search));
+        assert!(!expected_paths.is_empty(), "{selection:?} finds something");
+        let mut replace = search.clone();
+        replace.extend_from_slice(&["-r", "HIT"]);
+        let out = run_ok(d, &replace);
+        assert_eq!(hit_paths(&out), expected_paths, "{selection:?}: the files -r reports");
+        let after = snapshot(d);
+        for (rel, entry) in &before {
+            let now = &after[rel];
+            let shown = rel.to_string_lossy().into_owned();
+            // The paths printed are relative to the current directory (the fixture).
+            if expected_paths.contains(&shown) {
+                let Entry::File { content, .. } = entry else { panic!("{shown} is a file") };
+                let Entry::File { content: new, .. } = now else { panic!("{shown} is still a file") };
+                let expected = replaced(content, &oracle, "HIT");
+                assert!(*new == expected, "{selection:?}: {shown}: {}", show(new));
+                assert!(new != content);
+            } else if matches!(entry, Entry::File { .. }) {
+                assert_eq!(now, entry, "{selection:?}: {shown} must not be written");
+            }
+        }
+        assert_eq!(after.len(), before.len(), "{selection:?}: no file added or removed");
+    }
+}
+
+#[test]
+fn replace_never_reads_standard_input() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "tree/a.txt", "hit\n");
+    let input = write(d, "input.txt", "hit from stdin\n");
+    let tree = d.join("tree");
+    let out = ba(&tree).args(["hit", "-r", "HIT"]).stdin(fs::File::open(&input).unwrap()).run();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out), "a.txt:1:HIT\n");
+    assert_content(d, "tree/a.txt", b"HIT\n");
+    assert_content(d, "input.txt", b"hit from stdin\n");
+}
+
+// ---------------------------------------------------------------------------------------------
+// --dry-run
+// ---------------------------------------------------------------------------------------------
+
+/// Lines "line 1".."line N" with `foo N` on the given lines.
+fn numbered(n: usize, foo_at: &[usize], end: &str) -> String {
+    (1..=n)
+        .map(|i| if foo_at.contains(&i) { format!("foo {i}{end}") } else { format!("line {i}{end}") })
+        .collect()
+}
+
+#[test]
+fn dry_run_prints_a_unified_diff_and_writes_nothing() {
+    let dir = tempdir();
+    let d = dir.path();
+    // Changes 6 lines apart share a hunk; 10 apart they do not; the last hunk is cut at the end.
+    write(d, "d.txt", numbered(20, &[2, 8, 18], "\n"));
+    write(d, "e/one.txt", "foo\n");
+    write(d, "z.txt", "nothing\n");
+    let before = snapshot(d);
+    let out = run_ok(d, &["foo", "-r", "bar", "--dry-run"]);
+    let mut expected = String::from("--- d.txt\n+++ d.txt\n@@ -1,11 +1,11 @@\n line 1\n-foo 2\n+bar 2\n");
+    for i in 3..=7 {
+        expected += &format!(" line {i}\n");
+    }
+    expected += "-foo 8\n+bar 8\n line 9\n line 10\n line 11\n";
+    expected += "@@ -15,6 +15,6 @@\n line 15\n line 16\n line 17\n-foo 18\n+bar 18\n line 19\n line 20\n";
+    expected += "--- e/one.txt\n+++ e/one.txt\n@@ -1,1 +1,1 @@\n-foo\n+bar\n";
+    assert_eq!(String::from_utf8(out).unwrap(), expected);
+    assert_eq!(snapshot(d), before, "--dry-run wrote something");
+    assert_eq!(leftovers(d), Vec::<PathBuf>::new());
+
+    // The pretty summary counts what would change and says nothing was written.
+    let out = String::from_utf8(run_ok(d, &["--pretty", "foo", "-r", "bar", "--dry-run"])).unwrap();
+    assert!(out.contains("-foo 2\n+bar 2\n"), "{out}");
+    assert!(
+        without_duration(&out).ends_with(
+            &(summary(3, 2, 22) + "Files Changed: 2 (dry run: nothing was written)\nReplacements: 4\n")
+        ),
+        "{out}"
+    );
+    assert_eq!(snapshot(d), before, "--dry-run --pretty wrote something");
+
+    // Nothing to replace: exit 1, no diff.
+    let out = run(d, &["nomatch", "-r", "bar", "--dry-run"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(stdout_of(&out), "");
+}
+
+#[test]
+fn dry_run_pretty_escapes_control_characters_but_pipe_mode_keeps_raw_bytes() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "c.txt", b"foo \x1b[31m\xe9\r\n".as_slice());
+    let before = snapshot(d);
+    let raw = run_ok(d, &["foo", "-r", "bar", "--dry-run"]);
+    assert_eq!(
+        show(&raw),
+        show(b"--- c.txt\n+++ c.txt\n@@ -1,1 +1,1 @@\n-foo \x1b[31m\xe9\r\n+bar \x1b[31m\xe9\r\n")
+    );
+    let pretty = String::from_utf8(run_ok(d, &["--pretty", "foo", "-r", "bar", "--dry-run"])).unwrap();
+    assert!(!pretty.contains('\x1b'), "{pretty:?}");
+    assert!(pretty.contains("-foo \\x1B[31m\u{FFFD}\\x0D\n"), "{pretty:?}");
+    assert_eq!(snapshot(d), before);
+}
+
+/// Builds the tree the patch tests use: CRLF, Latin-1, changes on the first and the last line,
+/// hunks that merge and hunks that do not, a subdirectory, a file without changes.
+fn patch_tree(root: &Path) {
+    write(root, "crlf.txt", numbered(12, &[1, 5, 12], "\r\n"));
+    write(root, "latin1.txt", b"caf\xe9 foo1 \xff\nfoo22 \xc3\x28\nplain\n".as_slice());
+    write(root, "multi.txt", numbered(40, &[1, 7, 14, 15, 27, 40], "\n"));
+    write(root, "sub/deep.txt", "x foo3 y foo4 z\n");
+    write(root, "none.txt", "nothing here\n");
+    write(root, "tabs.txt", "\tfoo\t \n  \n");
+}
+
+fn copy_tree(from: &Path, to: &Path) {
+    let status = Command::new("cp").arg("-a").arg(format!("{}/.", from.display())).arg(to).status().unwrap();
+    assert!(status.success());
+}
+
+fn file_contents(root: &Path) -> BTreeMap<PathBuf, Vec<u8>> {
+    snapshot(root)
+        .into_iter()
+        .filter_map(|(path, entry)| match entry {
+            Entry::File { content, .. } => Some((path, content)),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Applies `patch` to `dir` with `patch -p0` and with `git apply -p0` (where installed) and checks
+/// both give `expected`.
+fn check_patch_applies(orig: &Path, work: &Path, patch: &[u8], expected: &BTreeMap<PathBuf, Vec<u8>>) {
+    let patch_file = work.join("change.patch");
+    fs::write(&patch_file, patch).unwrap();
+    let mut tools = 0;
+    if have("patch") {
+        tools += 1;
+        let copy = work.join("by-patch");
+        fs::create_dir(&copy).unwrap();
+        copy_tree(orig, &copy);
+        let out = Command::new("patch")
+            .args(["-p0", "--batch", "--forward"])
+            .current_dir(&copy)
+            .stdin(fs::File::open(&patch_file).unwrap())
+            .output()
+            .unwrap();
+        assert!(
+            out.status.success(),
+            "patch -p0 failed:\n{}{}",
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        );
+        assert_trees_equal(&file_contents(&copy), expected, "patch -p0");
+    } else {
+        eprintln!("note: `patch` is not installed (apt-get install patch): skipping patch -p0");
+    }
+    if have("git") {
+        tools += 1;
+        let copy = work.join("by-git");
+        fs::create_dir(&copy).unwrap();
+        copy_tree(orig, &copy);
+        let out = Command::new("git")
+            .args(["apply", "-p0", "--whitespace=nowarn"])
+            .arg(&patch_file)
+            .current_dir(&copy)
+            .env("HOME", &copy)
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env_remove("GIT_CONFIG_GLOBAL")
+            .stdin(Stdio::null())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git apply -p0 failed:\n{}", String::from_utf8_lossy(&out.stderr));
+        assert_trees_equal(&file_contents(&copy), expected, "git apply");
+    } else {
+        eprintln!("note: `git` is not installed: skipping git apply");
+    }
+    assert!(tools > 0, "neither patch nor git is installed: the diff cannot be checked");
+}
+
+fn assert_trees_equal(got: &BTreeMap<PathBuf, Vec<u8>>, expected: &BTreeMap<PathBuf, Vec<u8>>, how: &str) {
+    let names: BTreeSet<_> = got.keys().chain(expected.keys()).collect();
+    for name in names {
+        let (g, e) = (got.get(name), expected.get(name));
+        assert!(
+            g == e,
+            "{how}: {}:\n  got      {}\n  expected {}",
+            name.display(),
+            g.map_or("(missing)".into(), |g| show(g)),
+            e.map_or("(missing)".into(), |e| show(e))
+        );
+    }
+}
+
+/// The dry run's diff, applied with `patch -p0` (and `git apply`) to a copy of the tree, gives
+/// exactly what a real run writes.
+#[test]
+fn dry_run_diff_applied_with_patch_gives_what_a_real_run_writes() {
+    let work = tempdir();
+    let w = work.path();
+    let orig = w.join("orig");
+    patch_tree(&orig);
+    let before = snapshot(&orig);
+    let args = [r"foo(\d*)", "-r", "bar$1-x"];
+    let patch = run_ok(&orig, &[args[0], args[1], args[2], "--dry-run"]);
+    assert_eq!(snapshot(&orig), before, "--dry-run wrote something");
+    check_dry_run_against_real_run(w, &orig, &args, &patch);
+    // The real run writes what the oracle says.
+    let oracle = rx(args[0], true);
+    for (path, content) in file_contents(&orig) {
+        assert_eq!(read(&w.join("real"), path.to_str().unwrap()), replaced(&content, &oracle, "bar${1}-x"));
+    }
+}
+
+/// Runs the real replacement on a copy of `orig` and checks `patch` gives the same files.
+fn check_dry_run_against_real_run(work: &Path, orig: &Path, args: &[&str], patch: &[u8]) {
+    let real = work.join("real");
+    fs::create_dir(&real).unwrap();
+    copy_tree(orig, &real);
+    let out = run(&real, args);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    let expected = file_contents(&real);
+    assert_ne!(expected, file_contents(orig), "the real run changes something");
+    check_patch_applies(orig, work, patch, &expected);
+}
+
+#[test]
+fn dry_run_diff_of_a_file_without_a_final_newline_applies() {
+    let work = tempdir();
+    let w = work.path();
+    let orig = w.join("orig");
+    write(&orig, "nofinal.txt", numbered(12, &[12], "\n").trim_end());
+    write(&orig, "ok.txt", "foo\n");
+    let args = ["foo", "-r", "bar"];
+    let patch = run_ok(&orig, &[args[0], args[1], args[2], "--dry-run"]);
+    let text = String::from_utf8_lossy(&patch);
+    assert!(text.contains("+bar 12\n\\ No newline at end of file\n"), "{text}");
+    check_dry_run_against_real_run(w, &orig, &args, &patch);
+}
+
+#[test]
+fn dry_run_hunk_headers_count_the_lines_added_before_them() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "m.txt", numbered(30, &[2, 20], "\n"));
+    let out = String::from_utf8(run_ok(d, &["foo", "-r", r"a\nb", "--dry-run"])).unwrap();
+    let headers: Vec<&str> = out.lines().filter(|l| l.starts_with("@@")).collect();
+    assert_eq!(headers, ["@@ -1,5 +1,6 @@", "@@ -17,7 +18,8 @@"], "{out}");
+}
+
+/// A replacement that adds lines still gives a diff that patch applies (hunks found by context).
+#[test]
+fn dry_run_diff_with_added_lines_applies() {
+    let work = tempdir();
+    let w = work.path();
+    let orig = w.join("orig");
+    write(&orig, "m.txt", numbered(30, &[2, 20, 21], "\n"));
+    let args = ["foo", "-r", r"a\nb"];
+    let patch = run_ok(&orig, &[args[0], args[1], args[2], "--dry-run"]);
+    check_dry_run_against_real_run(w, &orig, &args, &patch);
+}
+
+// ---------------------------------------------------------------------------------------------
+// --interactive
+// ---------------------------------------------------------------------------------------------
+
+/// Runs a command on a new pseudo-terminal (its controlling terminal, and its stdin and stdout),
+/// answering each `Replace in` question with the next answer (then `q`). Prints what the terminal
+/// showed, then `EXIT code`.
+const PTY_DRIVER: &str = r#"
+import os, pty, re, select, sys, termios, time
+answers = [a for a in sys.argv[1].split(',') if a]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[2], sys.argv[2:])
+# No echo: the answers do not mix into what ba prints.
+attrs = termios.tcgetattr(fd)
+attrs[3] &= ~termios.ECHO
+termios.tcsetattr(fd, termios.TCSANOW, attrs)
+out = b''
+asked = 0
+deadline = time.time() + 20
+while True:
+    if time.time() > deadline:
+        os.kill(pid, 9)
+        sys.stdout.write('TIMEOUT\n')
+        break
+    ready, _, _ = select.select([fd], [], [], 0.2)
+    if not ready:
+        continue
+    try:
+        data = os.read(fd, 65536)
+    except OSError:
+        break
+    if not data:
+        break
+    out += data
+    while len(re.findall(rb'Replace in [^\n]*?\?[^\n]*?: ', out)) > asked:
+        asked += 1
+        os.write(fd, (answers.pop(0) if answers else 'q').encode() + b'\n')
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(out.decode('utf-8', 'replace'))
+sys.stdout.write('\nEXIT %d\n' % os.waitstatus_to_exitcode(status))
+"#;
+
+/// Runs `ba ARGS --interactive` in `dir` on a terminal with these answers; returns the paths asked
+/// about, in order, and the exit code. None when python3 is not installed.
+fn interactive(dir: &Path, args: &[&str], answers: &[&str]) -> Option<(Vec<String>, i32, String)> {
+    if !have("python3") {
+        eprintln!("note: python3 is not installed: skipping the --interactive checks");
+        return None;
+    }
+    let out = Command::new("python3")
+        .args(["-c", PTY_DRIVER, &answers.join(",")])
+        .arg(ba_path())
+        .args(args)
+        .arg("--interactive")
+        .current_dir(dir)
+        .stdin(Stdio::null())
+        .env_remove("NO_COLOR")
+        .env("HOME", dir.join(".no-home"))
+        .run();
+    assert!(out.status.success(), "the driver failed: {}", stderr_of(&out));
+    let text = strip_ansi(&String::from_utf8_lossy(&out.stdout)).replace("\r\n", "\n");
+    assert!(!text.contains("TIMEOUT"), "ba hung: {text}");
+    let asked = regex::Regex::new(r"Replace in (\S+)\?").unwrap();
+    let asked: Vec<String> = asked.captures_iter(&text).map(|c| c[1].to_string()).collect();
+    let code = text.rsplit("EXIT ").next().unwrap().trim().parse().unwrap();
+    Some((asked, code, text))
+}
+
+fn five_files(d: &Path) {
+    for name in ["a", "b", "c", "d", "e"] {
+        write(d, &format!("{name}.txt"), format!("hit {name}\nkeep\n"));
+    }
+}
+
+#[test]
+fn interactive_yes_no_all() {
+    let dir = tempdir();
+    let d = dir.path();
+    five_files(d);
+    write(d, "same.txt", "nothing\n");
+    let Some((asked, code, text)) = interactive(d, &["hit", "-r", "HIT"], &["y", "n", "a"]) else { return };
+    assert_eq!(asked, ["a.txt", "b.txt", "c.txt"], "{text}");
+    assert_eq!(code, 0, "{text}");
+    // Each change is shown before its question.
+    let diff = text.find("+HIT a").expect("a.txt's change is shown");
+    assert!(diff < text.find("Replace in a.txt?").unwrap(), "{text}");
+    assert_content(d, "a.txt", b"HIT a\nkeep\n");
+    assert_content(d, "b.txt", b"hit b\nkeep\n");
+    for name in ["c", "d", "e"] {
+        assert_content(d, &format!("{name}.txt"), format!("HIT {name}\nkeep\n").as_bytes());
+    }
+    assert!(text.contains("Files Changed: 4\n"), "{text}");
+    assert_eq!(leftovers(d), Vec::<PathBuf>::new());
+}
+
+#[test]
+fn interactive_quit_stops_writing() {
+    let dir = tempdir();
+    let d = dir.path();
+    five_files(d);
+    let Some((asked, code, text)) = interactive(d, &["hit", "-r", "HIT"], &["n", "y", "q"]) else { return };
+    assert_eq!(asked, ["a.txt", "b.txt", "c.txt"], "{text}");
+    assert_eq!(code, 0, "{text}");
+    assert_content(d, "a.txt", b"hit a\nkeep\n");
+    assert_content(d, "b.txt", b"HIT b\nkeep\n");
+    for name in ["c", "d", "e"] {
+        assert_content(d, &format!("{name}.txt"), format!("hit {name}\nkeep\n").as_bytes());
+    }
+    assert!(text.contains("Files Changed: 1\n"), "{text}");
+}
+
+#[test]
+fn interactive_without_a_terminal_is_an_error() {
+    if !have("setsid") {
+        eprintln!("note: setsid is not installed: skipping");
+        return;
+    }
+    let dir = tempdir();
+    let d = dir.path();
+    five_files(d);
+    let before = snapshot(d);
+    // A new session has no controlling terminal: /dev/tty cannot be opened.
+    let out = sh_ba(d, r#"exec setsid -w "$0" "$@""#, &["hit", "-r", "HIT", "--interactive"]).run();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert!(err.starts_with("ba: ") && err.contains("terminal"), "{err}");
+    assert_eq!(stdout_of(&out), "");
+    assert_eq!(snapshot(d), before);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Files that must not be written
+// ---------------------------------------------------------------------------------------------
+
+/// The stderr line `ba: PATH: ...` for `path`, if any.
+fn complaint<'a>(stderr: &'a str, path: &str) -> Option<&'a str> {
+    let prefix = format!("ba: {path}: ");
+    stderr.lines().find(|line| line.starts_with(&prefix))
+}
+
+#[test]
+fn binary_files_are_never_written() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "bin.dat", b"hit\x00\nhit\n".as_slice());
+    let mut late = "hit early\n".repeat(40_000).into_bytes();
+    late.extend_from_slice(b"late \x00 hit\nhit\n");
+    write(d, "late.bin", &late);
+    write(d, "text.txt", "hit\n");
+    let before = snapshot(d);
+
+    // A NUL in the first bytes: not even searched.
+    let out = run(d, &["hit", "-r", "HIT", "bin.dat"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    assert_eq!(snapshot(d), before);
+
+    // With -a it is searched, but never written.
+    for flag in ["-a", "--text"] {
+        let out = run(d, &["hit", flag, "-r", "HIT", "bin.dat"]);
+        assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+        assert!(complaint(&stderr_of(&out), "bin.dat").is_some(), "{}", stderr_of(&out));
+        assert_eq!(snapshot(d), before);
+    }
+
+    // A NUL past the first 256 KiB: the lines before it are hits, but the file is not written.
+    let out = run(d, &["hit", "-r", "HIT", "late.bin"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    assert!(complaint(&stderr_of(&out), "late.bin").is_some(), "{}", stderr_of(&out));
+    assert_eq!(snapshot(d), before);
+
+    // In a tree: the text file is written, the binary ones are not.
+    let out = run(d, &["hit", "-a", "-r", "HIT"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    assert_content(d, "text.txt", b"HIT\n");
+    assert_eq!(read(d, "bin.dat"), b"hit\x00\nhit\n");
+    assert_eq!(read(d, "late.bin"), late);
+    assert_eq!(leftovers(d), Vec::<PathBuf>::new());
+}
+
+#[test]
+fn read_only_files_are_named_and_not_written_and_the_others_are() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "a.txt", "hit a\n");
+    let ro = write(d, "ro.txt", "hit ro\n");
+    write(d, "sub/z.txt", "hit z\n");
+    let ro2 = write(d, "sub/ro2.txt", "hit ro2\n");
+    set_mode(&ro, 0o444);
+    set_mode(&ro2, 0o400);
+    let ro_before = (fs::metadata(&ro).unwrap().ino(), fs::metadata(&ro).unwrap().modified().unwrap());
+    let out = run(d, &["hit", "-r", "HIT"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    assert!(complaint(&err, "ro.txt").is_some(), "{err}");
+    assert!(complaint(&err, "sub/ro2.txt").is_some(), "{err}");
+    assert_eq!(err.lines().count(), 2, "{err}");
+    assert_eq!(stdout_of(&out), "a.txt:1:HIT a\nsub/z.txt:1:HIT z\n");
+    assert_content(d, "a.txt", b"HIT a\n");
+    assert_content(d, "sub/z.txt", b"HIT z\n");
+    assert_content(d, "ro.txt", b"hit ro\n");
+    assert_content(d, "sub/ro2.txt", b"hit ro2\n");
+    assert_eq!(mode(&ro), 0o444);
+    assert_eq!(mode(&ro2), 0o400);
+    assert_eq!((fs::metadata(&ro).unwrap().ino(), fs::metadata(&ro).unwrap().modified().unwrap()), ro_before);
+    assert_eq!(leftovers(d), Vec::<PathBuf>::new());
+    // The pretty summary counts only the files written.
+    let out = run(d, &["--pretty", "hit", "-r", "HIT"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stdout_of(&out).contains("Files Changed: 0\n"), "{}", stdout_of(&out));
+}
+
+#[test]
+fn permissions_and_owner_are_kept() {
+    let dir = tempdir();
+    let d = dir.path();
+    let modes =
+        [("p640.txt", 0o640), ("p755.sh", 0o755), ("p600.txt", 0o600), ("p604", 0o604), ("p1777", 0o1777)];
+    for (name, m) in modes {
+        let path = write(d, name, "hit\n");
+        set_mode(&path, m);
+    }
+    let owned = write(d, "owned.txt", "hit\n");
+    let root = running_as_root();
+    if root {
+        std::os::unix::fs::chown(&owned, Some(1234), Some(5678)).unwrap();
+        set_mode(&owned, 0o664);
+    }
+    let inodes: Vec<u64> = modes.iter().map(|(name, _)| fs::metadata(d.join(name)).unwrap().ino()).collect();
+    run_ok(d, &["hit", "-r", "HIT"]);
+    for ((name, m), ino) in modes.iter().zip(inodes) {
+        assert_content(d, name, b"HIT\n");
+        assert_eq!(mode(&d.join(name)), *m, "{name}");
+        assert_ne!(fs::metadata(d.join(name)).unwrap().ino(), ino, "{name} was replaced by a new file");
+    }
+    assert_content(d, "owned.txt", b"HIT\n");
+    if root {
+        let meta = fs::metadata(&owned).unwrap();
+        assert_eq!((meta.uid(), meta.gid()), (1234, 5678), "the owner is kept");
+        assert_eq!(mode(&owned), 0o664);
+    } else {
+        eprintln!("note: not root: the owner check is skipped");
+    }
+}
+
+#[test]
+fn setuid_and_setgid_bits_are_kept() {
+    let dir = tempdir();
+    let d = dir.path();
+    for (name, m) in [("suid", 0o4755), ("sgid", 0o2750), ("both", 0o6711)] {
+        let path = write(d, name, "hit\n");
+        set_mode(&path, m);
+        run_ok(d, &["hit", "-r", "HIT", name]);
+        assert_content(d, name, b"HIT\n");
+        assert_eq!(format!("{:o}", mode(&path)), format!("{m:o}"), "{name}");
+    }
+}
+
+#[test]
+fn symbolic_links_are_not_written_through_without_follow() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "outside/target.txt", "hit outside\n");
+    write(d, "tree/real.txt", "hit real\n");
+    std::os::unix::fs::symlink("real.txt", d.join("tree/link.txt")).unwrap();
+    std::os::unix::fs::symlink("../outside/target.txt", d.join("tree/out.txt")).unwrap();
+    std::os::unix::fs::symlink("../outside", d.join("tree/outdir")).unwrap();
+
+    // In a tree the links are not followed at all.
+    let out = run_ok(d, &["hit", "tree", "-r", "HIT"]);
+    assert_eq!(String::from_utf8(out).unwrap(), "tree/real.txt:1:HIT real\n");
+    assert_content(d, "tree/real.txt", b"HIT real\n");
+    assert_content(d, "outside/target.txt", b"hit outside\n");
+    assert_eq!(fs::read_link(d.join("tree/link.txt")).unwrap(), Path::new("real.txt"));
+    assert_eq!(fs::read_link(d.join("tree/out.txt")).unwrap(), Path::new("../outside/target.txt"));
+
+    // Named on the command line, a link is searched but not written through.
+    let before = snapshot(d);
+    let out = run(d, &["hit", "tree/out.txt", "-r", "HIT"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    assert!(complaint(&stderr_of(&out), "tree/out.txt").is_some(), "{}", stderr_of(&out));
+    assert_eq!(snapshot(d), before);
+}
+
+#[test]
+fn follow_rewrites_the_target_and_keeps_the_link() {
+    let dir = tempdir();
+    let d = dir.path();
+    // The target is below the root, in a hidden directory the walk does not enter by itself.
+    let target = write(d, "tree/.store/real.txt", "hit real\nkeep\n");
+    set_mode(&target, 0o640);
+    std::os::unix::fs::symlink(".store/real.txt", d.join("tree/link.txt")).unwrap();
+    write(d, "tree/plain.txt", "hit plain\n");
+    let out = run_ok(d, &["hit", "tree", "--follow", "-r", "HIT"]);
+    assert_eq!(String::from_utf8(out).unwrap(), "tree/link.txt:1:HIT real\ntree/plain.txt:1:HIT plain\n");
+    assert_content(d, "tree/.store/real.txt", b"HIT real\nkeep\n");
+    assert_eq!(mode(&target), 0o640);
+    let link = fs::symlink_metadata(d.join("tree/link.txt")).unwrap();
+    assert!(link.file_type().is_symlink(), "the link stays a link");
+    assert_eq!(fs::read_link(d.join("tree/link.txt")).unwrap(), Path::new(".store/real.txt"));
+    assert_eq!(leftovers(d), Vec::<PathBuf>::new());
+
+    // From inside the tree, with the implicit root `.`.
+    write(d, "tree/.store/real.txt", "hit again\n");
+    let out = run_ok(&d.join("tree"), &["hit", "--follow", "-r", "HIT"]);
+    assert_eq!(String::from_utf8(out).unwrap(), "link.txt:1:HIT again\n");
+    assert_content(d, "tree/.store/real.txt", b"HIT again\n");
+    assert!(fs::symlink_metadata(d.join("tree/link.txt")).unwrap().file_type().is_symlink());
+}
+
+#[test]
+fn follow_never_writes_outside_the_roots() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "outside/target.txt", "hit outside\n");
+    write(d, "outside/other.txt", "hit other\n");
+    write(d, "tree/real.txt", "hit real\n");
+    std::os::unix::fs::symlink("../outside/target.txt", d.join("tree/out.txt")).unwrap();
+    std::os::unix::fs::symlink("../outside", d.join("tree/outdir")).unwrap();
+    std::os::unix::fs::symlink(d.join("outside/target.txt"), d.join("tree/abs.txt")).unwrap();
+    let outside_before = snapshot(&d.join("outside"));
+    for (cwd, args) in [(d.to_path_buf(), vec!["hit", "tree"]), (d.join("tree"), vec!["hit"])] {
+        write(d, "tree/real.txt", "hit real\n");
+        let mut args = args.clone();
+        args.extend_from_slice(&["--follow", "-r", "HIT"]);
+        let out = run(&cwd, &args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {}", stderr_of(&out));
+        let err = stderr_of(&out);
+        let prefix = if cwd == d { "tree/" } else { "" };
+        for link in ["abs.txt", "out.txt", "outdir/other.txt", "outdir/target.txt"] {
+            assert!(complaint(&err, &format!("{prefix}{link}")).is_some(), "{args:?}: {link}: {err}");
+        }
+        assert_eq!(stdout_of(&out), format!("{prefix}real.txt:1:HIT real\n"));
+        assert_content(d, "tree/real.txt", b"HIT real\n");
+        assert_eq!(snapshot(&d.join("outside")), outside_before, "{args:?} wrote outside the root");
+        assert_eq!(leftovers(d), Vec::<PathBuf>::new());
+    }
+}
+
+/// With --follow a file reached by its name and through a link is replaced once, not twice.
+#[test]
+fn follow_replaces_a_file_reached_twice_only_once() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "sub/real.txt", "x\n");
+    std::os::unix::fs::symlink("sub/real.txt", d.join("link.txt")).unwrap();
+    let out = run(d, &["x", "--follow", "-r", "xx"]);
+    assert_content(d, "sub/real.txt", b"xx\n");
+    assert!(fs::symlink_metadata(d.join("link.txt")).unwrap().file_type().is_symlink());
+    assert_eq!(stdout_of(&out), "link.txt:1:xx\n");
+    assert_eq!(leftovers(d), Vec::<PathBuf>::new());
+}
+
+#[test]
+fn follow_a_file_reached_twice_is_not_an_error() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "sub/real.txt", "x\n");
+    std::os::unix::fs::symlink("sub/real.txt", d.join("link.txt")).unwrap();
+    let out = run(d, &["x", "--follow", "-r", "xx"]);
+    assert_eq!(stderr_of(&out), "");
+    assert_eq!(out.status.code(), Some(0));
+}
+
+#[test]
+fn hard_links_are_skipped_unless_forced() {
+    let dir = tempdir();
+    let d = dir.path();
+    let a = write(d, "tree/a.txt", "hit a\n");
+    fs::create_dir(d.join("other")).unwrap();
+    fs::hard_link(&a, d.join("other/b.txt")).unwrap();
+    write(d, "tree/c.txt", "hit c\n");
+
+    let out = run(d, &["hit", "tree", "-r", "HIT"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    assert!(complaint(&stderr_of(&out), "tree/a.txt").is_some(), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out), "tree/c.txt:1:HIT c\n");
+    assert_content(d, "tree/a.txt", b"hit a\n");
+    assert_content(d, "tree/c.txt", b"HIT c\n");
+    let (ma, mb) = (fs::metadata(&a).unwrap(), fs::metadata(d.join("other/b.txt")).unwrap());
+    assert_eq!((ma.ino(), ma.nlink()), (mb.ino(), 2), "still one file with two names");
+
+    let out = run(d, &["hit", "tree", "-r", "HIT", "--force-hardlinks"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out), "tree/a.txt:1:HIT a\n");
+    assert_content(d, "tree/a.txt", b"HIT a\n");
+    assert_content(d, "other/b.txt", b"hit a\n");
+    let (ma, mb) = (fs::metadata(&a).unwrap(), fs::metadata(d.join("other/b.txt")).unwrap());
+    assert_ne!(ma.ino(), mb.ino());
+    assert_eq!((ma.nlink(), mb.nlink()), (1, 1));
+}
+
+#[test]
+fn nothing_matched_exits_one_and_writes_nothing() {
+    let dir = tempdir();
+    let d = dir.path();
+    selection_tree(d);
+    let before = snapshot(d);
+    for extra in [&[][..], &["--dry-run"][..], &["--pretty"][..]] {
+        let mut args = vec!["nomatch", "-r", "x"];
+        args.extend_from_slice(extra);
+        let out = run(d, &args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stderr_of(&out));
+        assert_eq!(stderr_of(&out), "");
+        assert_eq!(snapshot(d), before);
+    }
+}
+
+// ---------------------------------------------------------------------------------------------
+// A file that changes under ba
+// ---------------------------------------------------------------------------------------------
+
+/// Waits until a `.ba-replace-*` file appears in `dir` (ba is writing), or ba ends.
+fn wait_for_temp_file(dir: &Path, child: &mut std::process::Child) -> bool {
+    let deadline = Instant::now() + Duration::from_secs(30);
+    while Instant::now() < deadline {
+        if !leftovers(dir).is_empty() {
+            return true;
+        }
+        if child.try_wait().unwrap().is_some() {
+            return false;
+        }
+        thread::sleep(Duration::from_micros(200));
+    }
+    false
+}
+
+/// A big first file keeps the replacer busy while the small files after it, already searched, are
+/// changed: each is skipped with a warning and keeps the change made to it.
+#[test]
+fn a_file_changed_after_it_was_searched_is_skipped() {
+    let dir = tempdir();
+    let d = dir.path();
+    let mut big = b"hit first\n".to_vec();
+    big.extend(b"padding line of text\n".repeat(1_500_000));
+    write(d, "a.txt", &big);
+    let small: Vec<String> = (0..8).map(|i| format!("b{i}.txt")).collect();
+    for name in &small {
+        write(d, name, "hit b\n");
+    }
+    let mut child = ba(d)
+        .args(["hit", "-r", "HIT", "-w", "4"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let seen = wait_for_temp_file(d, &mut child);
+    if seen {
+        for name in &small {
+            write(d, name, "hit b\nchanged meanwhile\n");
+        }
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(seen, "ba ended before its first write could be seen: {}", stderr_of(&out));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    for name in &small {
+        let line = complaint(&err, name).unwrap_or_else(|| panic!("{name} is not named: {err}"));
+        assert!(line.contains("changed"), "{line}");
+        assert_content(d, name, b"hit b\nchanged meanwhile\n");
+    }
+    assert_eq!(stdout_of(&out), "a.txt:1:HIT first\n");
+    assert!(read(d, "a.txt").starts_with(b"HIT first\npadding"));
+    assert_eq!(leftovers(d), Vec::<PathBuf>::new());
+}
+
+/// The file being written is changed before ba renames its new content over it: the change wins,
+/// the temporary file is removed. The change must land between two moments ba does not show, so
+/// when it lands too late (after the rename) the test says so and checks what it can.
+#[test]
+fn a_file_changed_while_it_is_written_is_kept() {
+    let dir = tempdir();
+    let d = dir.path();
+    let mut big = b"hit first\n".to_vec();
+    big.extend(b"padding line of text\n".repeat(1_500_000));
+    write(d, "a.txt", &big);
+    let mut child =
+        ba(d).args(["hit", "-r", "HIT"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let seen = wait_for_temp_file(d, &mut child);
+    if seen {
+        use std::io::Write;
+        let mut f = fs::OpenOptions::new().append(true).open(d.join("a.txt")).unwrap();
+        f.write_all(b"appended meanwhile\n").unwrap();
+    }
+    let out = child.wait_with_output().unwrap();
+    assert!(seen, "ba ended before its write could be seen: {}", stderr_of(&out));
+    let now = read(d, "a.txt");
+    assert_eq!(leftovers(d), Vec::<PathBuf>::new());
+    if now.starts_with(b"HIT first\n") {
+        // The rename came first: the append went to the new file.
+        eprintln!("note: the change landed after ba's rename; the check of a change during the write was not exercised");
+        assert!(now.ends_with(b"appended meanwhile\n"), "the append is lost");
+        assert_eq!(out.status.code(), Some(0));
+        return;
+    }
+    let mut expected = big.clone();
+    expected.extend_from_slice(b"appended meanwhile\n");
+    assert!(now == expected, "a.txt is neither the changed old file nor the new one");
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    assert!(complaint(&stderr_of(&out), "a.txt").is_some(), "{}", stderr_of(&out));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Write failures
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn a_full_disk_keeps_the_original() {
+    let dir = tempdir();
+    let mnt = dir.path().join("mnt");
+    let Some(_mounted) = Tmpfs::mount(&mnt, "256k") else { return };
+    let big = b"x\n".repeat(70_000); // 140,000 bytes of 256 KiB; the new content is 210,000
+    write(&mnt, "big.txt", &big);
+    write(&mnt, "small.txt", "x\n");
+    let out = run(&mnt, &["x", "-r", "yy"]);
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    let line = complaint(&err, "big.txt").unwrap_or_else(|| panic!("big.txt is not named: {err}"));
+    assert!(line.contains("space"), "{line}");
+    assert_eq!(read(&mnt, "big.txt"), big, "the original is intact");
+    assert_content(&mnt, "small.txt", b"yy\n");
+    assert_eq!(leftovers(&mnt), Vec::<PathBuf>::new());
+    assert_eq!(stdout_of(&out), "small.txt:1:yy\n");
+}
+
+#[test]
+fn a_file_size_limit_keeps_the_original() {
+    let dir = tempdir();
+    let d = dir.path();
+    let big = b"x\n".repeat(30_000); // 60,000 bytes; the new content, 90,000, passes the 64 KiB limit
+    write(d, "big.txt", &big);
+    write(d, "small.txt", "x\n");
+    let out = sh_ba(d, r#"ulimit -f 64 && trap "" XFSZ && exec "$0" "$@""#, &["x", "-r", "yy"]).run();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    let line = complaint(&err, "big.txt").unwrap_or_else(|| panic!("big.txt is not named: {err}"));
+    assert!(line.contains("too large"), "{line}");
+    assert_eq!(read(d, "big.txt"), big, "the original is intact");
+    assert_content(d, "small.txt", b"yy\n");
+    assert_eq!(leftovers(d), Vec::<PathBuf>::new());
+}
+
+// ---------------------------------------------------------------------------------------------
+// Ctrl-C
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn ctrl_c_leaves_every_file_whole_and_no_temporary_file() {
+    // Each file written is synced: on a disk that takes long enough to interrupt the run.
+    for files in [1500, 6000] {
+        let dir = tempdir();
+        let d = dir.path();
+        let mut tree = Vec::new();
+        for i in 0..files {
+            let rel = format!("d{:02}/f{i:05}.txt", i % 20);
+            let old = format!("hit {i}\nmiss\nhit hit\n");
+            let new = format!("HIT-X {i}\nmiss\nHIT-X HIT-X\n");
+            write(d, &rel, &old);
+            tree.push((rel, old, new));
+        }
+        tree.sort();
+        let mut child =
+            ba(d).args(["hit", "-r", "HIT-X"]).stdout(Stdio::null()).stderr(Stdio::piped()).spawn().unwrap();
+        // Wait until the first file is written, then interrupt.
+        let (first, _, first_new) = &tree[0];
+        let deadline = Instant::now() + Duration::from_secs(20);
+        while Instant::now() < deadline
+            && child.try_wait().unwrap().is_none()
+            && fs::read(d.join(first)).unwrap() != first_new.as_bytes()
+        {
+            thread::sleep(Duration::from_micros(100));
+        }
+        let kill = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+        assert!(kill.success());
+        let status = wait_for(&mut child, Duration::from_secs(20));
+        let mut err = String::new();
+        std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut err).unwrap();
+        let (mut old_count, mut new_count) = (0, 0);
+        for (rel, old, new) in &tree {
+            let now = read(d, rel);
+            if now == old.as_bytes() {
+                old_count += 1;
+            } else if now == new.as_bytes() {
+                new_count += 1;
+            } else {
+                panic!("{rel} is neither old nor new: {}", show(&now));
+            }
+        }
+        assert_eq!(leftovers(d), Vec::<PathBuf>::new(), "temporary files left behind");
+        if status.code() == Some(0) {
+            eprintln!("note: ba finished {files} files before Ctrl-C arrived; trying more files");
+            assert_eq!(new_count, files);
+            continue;
+        }
+        assert_eq!(status.code(), Some(130), "stderr: {err}");
+        assert!(new_count > 0, "the first file was written before the interrupt");
+        eprintln!("interrupted: {new_count} files new, {old_count} old");
+        return;
+    }
+    panic!("ba always finished before Ctrl-C arrived: the interrupt was not tested");
+}

@@ -1,0 +1,281 @@
+//! The fault test of `-r`: ba is killed with SIGKILL at a random moment of a replacement over 5,000
+//! small files, again and again. After each kill every file must be byte for byte its old or its new
+//! content, and at most one `.ba-replace-*` temporary file may be left (ba writes one file at a time).
+//!
+//! ba syncs each file it writes; on a disk that costs milliseconds a file, so the tree lives on a
+//! tmpfs when one can be mounted (the tests run as root here): a kill ends the process, not the
+//! kernel, so what is on the file system afterwards does not depend on the syncs. Where mounting is
+//! not allowed, the test runs on the disk with 20 rounds, and with fewer files when a full run takes
+//! too long there (it says so).
+//!
+//! `BA_FAULT_SEED=N` replays the random delays of a run (the seed is printed); `BA_FAULT_NO_TMPFS=1`
+//! runs on the disk.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+use std::thread;
+use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+
+use common::*;
+use regex::bytes::Regex;
+
+/// Rounds of kill and check: on a tmpfs a full run takes a tenth of a second; on a disk, seconds.
+const ROUNDS_TMPFS: usize = 100;
+const ROUNDS_DISK: usize = 20;
+/// Files in the tree (fewer when a full run takes too long on a disk).
+const FILES: usize = 5_000;
+
+struct Tmpfs(PathBuf);
+
+impl Tmpfs {
+    fn mount(dir: &Path) -> Option<Tmpfs> {
+        fs::create_dir_all(dir).unwrap();
+        let out = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", "size=256m", "tmpfs"])
+            .arg(dir)
+            .stdin(Stdio::null())
+            .output()
+            .ok()?;
+        if out.status.success() {
+            Some(Tmpfs(dir.to_path_buf()))
+        } else {
+            eprintln!("note: cannot mount a tmpfs: {}", String::from_utf8_lossy(&out.stderr).trim());
+            None
+        }
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
+    }
+}
+
+/// xorshift64*: random enough for delays, and replayable from its seed.
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 >> 12;
+        self.0 ^= self.0 << 25;
+        self.0 ^= self.0 >> 27;
+        self.0.wrapping_mul(0x2545_F491_4F6C_DD1D)
+    }
+
+    /// Uniform in [0, max].
+    fn below(&mut self, max: Duration) -> Duration {
+        let nanos = max.as_nanos() as u64;
+        Duration::from_nanos(if nanos == 0 { 0 } else { self.next() % (nanos + 1) })
+    }
+}
+
+struct TreeFile {
+    rel: String,
+    old: Vec<u8>,
+    new: Vec<u8>,
+}
+
+/// The replacement ba is run with, and the same in the regex crate's syntax for the oracle.
+const PATTERN: &str = r"hit(\d+)";
+const TEMPLATE: &str = r"HIT<\1>";
+const ORACLE_TEMPLATE: &str = "HIT<$1>";
+
+/// `files` small files of 2 to 6 lines in 50 directories; about a third hold matches. Some have CRLF
+/// line ends or no final newline. The new content is computed line by line, a `\r` before `\n` kept
+/// out of the replacement.
+fn build_tree(files: usize) -> Vec<TreeFile> {
+    let re = Regex::new(PATTERN).unwrap();
+    (0..files)
+        .map(|i| {
+            let end = if i % 7 == 0 { "\r\n" } else { "\n" };
+            let mut old = String::new();
+            for j in 0..2 + i % 5 {
+                if i % 3 == 0 && j % 2 == 0 {
+                    old.push_str(&format!("line {j} hit{i} and hit{j}{end}"));
+                } else {
+                    old.push_str(&format!("line {j} of file {i}{end}"));
+                }
+            }
+            if i % 11 == 0 {
+                old.truncate(old.len() - end.len());
+            }
+            let old = old.into_bytes();
+            let mut new = Vec::new();
+            for (k, line) in old.split(|&b| b == b'\n').enumerate() {
+                if k > 0 {
+                    new.push(b'\n');
+                }
+                let (body, cr): (&[u8], &[u8]) = match line.strip_suffix(b"\r") {
+                    Some(body) => (body, b"\r"),
+                    None => (line, b""),
+                };
+                new.extend_from_slice(&re.replace_all(body, ORACLE_TEMPLATE.as_bytes()));
+                new.extend_from_slice(cr);
+            }
+            TreeFile { rel: format!("d{:02}/f{i:05}.txt", i % 50), old, new }
+        })
+        .collect()
+}
+
+/// Puts every file back to its old content and removes any leftover.
+fn restore(root: &Path, tree: &[TreeFile]) {
+    for path in leftovers(root) {
+        fs::remove_file(path).unwrap();
+    }
+    for file in tree {
+        let path = root.join(&file.rel);
+        if fs::read(&path).ok().as_deref() != Some(&file.old[..]) {
+            if let Some(parent) = path.parent() {
+                fs::create_dir_all(parent).unwrap();
+            }
+            fs::write(&path, &file.old).unwrap();
+        }
+    }
+}
+
+fn leftovers(root: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut dirs = vec![root.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in fs::read_dir(&dir).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_dir() {
+                dirs.push(entry.path());
+            } else if entry.file_name().as_encoded_bytes().starts_with(b".ba-replace-") {
+                found.push(entry.path());
+            }
+        }
+    }
+    found
+}
+
+/// Every regular file below `root`.
+fn count_files(root: &Path) -> usize {
+    let mut count = 0;
+    let mut dirs = vec![root.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in fs::read_dir(&dir).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_dir() {
+                dirs.push(entry.path());
+            } else {
+                count += 1;
+            }
+        }
+    }
+    count
+}
+
+/// Checks every file is wholly old or wholly new; returns how many are new.
+fn check_whole(root: &Path, tree: &[TreeFile], round: &str) -> usize {
+    let mut new = 0;
+    for file in tree {
+        let now = fs::read(root.join(&file.rel)).unwrap_or_else(|e| panic!("{round}: {}: {e}", file.rel));
+        if now == file.new && file.new != file.old {
+            new += 1;
+        } else if now != file.old {
+            panic!(
+                "{round}: {} is neither old nor new:\n  now {:?}\n  old {:?}\n  new {:?}",
+                file.rel,
+                String::from_utf8_lossy(&now),
+                String::from_utf8_lossy(&file.old),
+                String::from_utf8_lossy(&file.new)
+            );
+        }
+    }
+    new
+}
+
+fn spawn_ba(root: &Path) -> std::process::Child {
+    ba(root)
+        .args([PATTERN, "-r", TEMPLATE])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("start ba")
+}
+
+#[test]
+fn sigkill_at_any_moment_leaves_every_file_old_or_new() {
+    let started = Instant::now();
+    let dir = tempdir();
+    let mnt = dir.path().join("mnt");
+    let mounted = if std::env::var_os("BA_FAULT_NO_TMPFS").is_some() { None } else { Tmpfs::mount(&mnt) };
+    let (root, rounds) = match mounted {
+        Some(_) => (mnt.clone(), ROUNDS_TMPFS),
+        None => (dir.path().join("tree"), ROUNDS_DISK),
+    };
+    fs::create_dir_all(&root).unwrap();
+    let mut files = FILES;
+    let (tree, changing, full) = loop {
+        let tree = build_tree(files);
+        let changing = tree.iter().filter(|f| f.new != f.old).count();
+        assert!(changing > files / 4, "the tree has matches");
+        restore(&root, &tree);
+
+        // A full run: how long it takes, and that it writes exactly the new contents.
+        let t0 = Instant::now();
+        let status = spawn_ba(&root).wait().unwrap();
+        let full = t0.elapsed();
+        assert_eq!(status.code(), Some(0));
+        assert_eq!(check_whole(&root, &tree, "full run"), changing, "a full run writes every changing file");
+        assert!(leftovers(&root).is_empty());
+        assert_eq!(count_files(&root), files);
+        // On average a round waits half a run: keep the rounds within about 20 s.
+        let budget = Duration::from_secs(40) / rounds as u32;
+        if full <= budget || files <= 200 {
+            break (tree, changing, full);
+        }
+        let fewer = ((files as f64 * budget.as_secs_f64() / full.as_secs_f64()) as usize).max(200);
+        eprintln!(
+            "note: a full run over {files} files takes {full:?} here (syncing each file): scaling the tree \
+             down to {fewer} files to stay within the time budget"
+        );
+        fs::remove_dir_all(&root).unwrap();
+        fs::create_dir_all(&root).unwrap();
+        files = fewer;
+    };
+
+    let seed = std::env::var("BA_FAULT_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos() as u64 | 1);
+    eprintln!("{files} files, {changing} with matches; a full run takes {full:?}; BA_FAULT_SEED={seed}");
+    let mut rng = Rng(seed);
+
+    let (mut untouched, mut partial, mut complete, mut with_leftover) = (0, 0, 0, 0);
+    for round in 0..rounds {
+        restore(&root, &tree);
+        let delay = rng.below(full);
+        let mut child = spawn_ba(&root);
+        thread::sleep(delay);
+        let _ = child.kill(); // SIGKILL; fails only if ba already ended
+        let status = child.wait().unwrap();
+        let name = format!("round {round} (killed after {delay:?}, {status})");
+        let new = check_whole(&root, &tree, &name);
+        let left = leftovers(&root);
+        assert!(left.len() <= 1, "{name}: more than one temporary file left: {left:?}");
+        assert_eq!(count_files(&root), files + left.len(), "{name}: files appeared or vanished");
+        if let Some(temp) = left.first() {
+            with_leftover += 1;
+            // The temporary file sits beside a file of the tree.
+            let dir = temp.parent().unwrap();
+            assert!(tree.iter().any(|f| root.join(&f.rel).parent() == Some(dir)), "{name}: {temp:?}");
+        }
+        match new {
+            0 => untouched += 1,
+            n if n == changing => complete += 1,
+            _ => partial += 1,
+        }
+    }
+    restore(&root, &tree);
+    eprintln!(
+        "{rounds} rounds: {partial} killed mid-run, {untouched} before any write, {complete} after the last; \
+         {with_leftover} left a temporary file; {:?} in all",
+        started.elapsed()
+    );
+    assert!(partial > 0, "no kill landed in the middle of the run: the test tested nothing");
+}
