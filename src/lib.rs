@@ -29,10 +29,16 @@ pub fn had_error() -> bool {
 
 /// `ba: PATH: reason` on stderr; the search goes on and the exit code will say so.
 pub fn report_error(path: &Path, err: &io::Error) {
-    let text = err.to_string();
-    // "No such file or directory (os error 2)" -> "No such file or directory", as grep says it.
-    let reason = text.find(" (os error ").map_or(text.as_str(), |i| &text[..i]);
-    report_message(path, reason);
+    report_message(path, &describe(err));
+}
+
+/// "No such file or directory (os error 2)" -> "No such file or directory", as grep says it.
+pub fn describe(err: &io::Error) -> String {
+    let mut text = err.to_string();
+    if let Some(i) = text.find(" (os error ") {
+        text.truncate(i);
+    }
+    text
 }
 
 pub fn report_message(path: &Path, reason: &str) {

@@ -20,6 +20,7 @@ use memchr::memchr;
 use regex::bytes::{Captures, Regex};
 
 use crate::config::{Config, Matcher};
+use crate::describe;
 use crate::search::{count_newlines, Engine, FileResult};
 
 /// Held while a file is being written: Ctrl-C waits for it, so a file is finished (or its temporary
@@ -267,11 +268,11 @@ impl Replacer {
             crate::report_message(path, reason);
             Ok(Applied::Refused)
         };
-        let target = match self.target(path) {
+        let (target, resolved) = match self.target(path) {
             Ok(target) => target,
             Err(reason) => return refuse(&reason),
         };
-        if fs::canonicalize(&target).is_ok_and(|resolved| self.written.contains(&resolved)) {
+        if self.written.contains(&resolved) {
             return Ok(Applied::Untouched);
         }
         let before = match fs::metadata(&target) {
@@ -315,9 +316,7 @@ impl Replacer {
         if let Err(err) = write_over(&target, &before, &rewrite.content) {
             return refuse(&format!("not written: {}", describe(&err)));
         }
-        if let Ok(resolved) = fs::canonicalize(&target) {
-            self.written.insert(resolved);
-        }
+        self.written.insert(resolved);
         Ok(Applied::Changed { rewrite, old, written: true })
     }
 
@@ -326,9 +325,9 @@ impl Replacer {
         self.dry_run || self.tty.is_some()
     }
 
-    /// The file to write: `path` itself, or with --follow the file a symbolic link points to. It must
-    /// lie below a root.
-    fn target(&self, path: &Path) -> Result<PathBuf, String> {
+    /// The file to write: `path` itself, or with --follow the file a symbolic link points to; and
+    /// its resolved path, which must lie below a root.
+    fn target(&self, path: &Path) -> Result<(PathBuf, PathBuf), String> {
         let link = fs::symlink_metadata(path).map_err(|e| describe(&e))?;
         if link.file_type().is_symlink() && !self.follow {
             return Err("a symbolic link, not written through (see --follow)".into());
@@ -340,7 +339,8 @@ impl Replacer {
                 resolved.display()
             ));
         }
-        Ok(if link.file_type().is_symlink() { resolved } else { path.to_path_buf() })
+        let target = if link.file_type().is_symlink() { resolved.clone() } else { path.to_path_buf() };
+        Ok((target, resolved))
     }
 
     /// --interactive: asks whether to write `path`; true without --interactive.
@@ -406,11 +406,6 @@ fn write_over(path: &Path, before: &Metadata, content: &[u8]) -> io::Result<()> 
     temp.persist(path).map_err(|e| e.error)?;
     // Make the rename itself durable.
     File::open(dir).and_then(|d| d.sync_all())
-}
-
-fn describe(err: &io::Error) -> String {
-    let text = err.to_string();
-    text.find(" (os error ").map_or(text.clone(), |i| text[..i].to_string())
 }
 
 #[cfg(test)]
