@@ -212,12 +212,14 @@ impl Engine<'_> {
         };
         while at < region.len() {
             let Some(candidates) = &self.matcher.candidates else {
-                let m = self.matcher.regex.find_at(region, at)?;
-                // An empty match after the final newline is not on any line.
-                if m.start() == region.len() && region.last() == Some(&b'\n') {
+                // Where the first match ends is enough to know its line (a match never spans two):
+                // the regex engine can stop there instead of finding the match's bounds.
+                let end = self.matcher.regex.shortest_match_at(region, at)?;
+                // Only an empty match ends after the final newline: it is not on any line.
+                if end == region.len() && region.last() == Some(&b'\n') {
                     return None;
                 }
-                return Some(line_around(m.start()));
+                return Some(line_around(end));
             };
             let line = line_around(candidates.find_at(region, at)?.start());
             if self.matcher.regex.is_match(&region[line.clone()]) {
