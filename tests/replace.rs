@@ -97,24 +97,6 @@ fn snapshot(root: &Path) -> BTreeMap<PathBuf, Entry> {
     out
 }
 
-/// The `.ba-replace-*` temporary files left anywhere below `root`.
-fn leftovers(root: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let mut dirs = vec![root.to_path_buf()];
-    while let Some(dir) = dirs.pop() {
-        for entry in fs::read_dir(&dir).unwrap() {
-            let entry = entry.unwrap();
-            let file_type = entry.file_type().unwrap();
-            if file_type.is_dir() {
-                dirs.push(entry.path());
-            } else if entry.file_name().as_encoded_bytes().starts_with(b".ba-replace-") {
-                found.push(entry.path());
-            }
-        }
-    }
-    found
-}
-
 fn read(dir: &Path, rel: &str) -> Vec<u8> {
     fs::read(dir.join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
 }
@@ -157,19 +139,8 @@ fn have(program: &str) -> bool {
 /// environment as [`ba`].
 fn sh_ba(dir: &Path, script: &str, args: &[&str]) -> Command {
     let mut cmd = Command::new("sh");
-    cmd.arg("-c")
-        .arg(script)
-        .arg(ba_path())
-        .args(args)
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .env_remove("NO_COLOR")
-        .env_remove("VISUAL")
-        .env_remove("EDITOR")
-        .env_remove("XDG_CONFIG_HOME")
-        .env_remove("GIT_CONFIG_GLOBAL")
-        .env("HOME", dir.join(".no-home"));
-    cmd
+    cmd.arg("-c").arg(script).arg(ba_path()).args(args);
+    isolated(cmd, dir)
 }
 
 /// A tmpfs mounted on a directory for the length of a test (ba tests run as root here; where

@@ -136,22 +136,6 @@ fn restore(root: &Path, tree: &[TreeFile]) {
     }
 }
 
-fn leftovers(root: &Path) -> Vec<PathBuf> {
-    let mut found = Vec::new();
-    let mut dirs = vec![root.to_path_buf()];
-    while let Some(dir) = dirs.pop() {
-        for entry in fs::read_dir(&dir).unwrap() {
-            let entry = entry.unwrap();
-            if entry.file_type().unwrap().is_dir() {
-                dirs.push(entry.path());
-            } else if entry.file_name().as_encoded_bytes().starts_with(b".ba-replace-") {
-                found.push(entry.path());
-            }
-        }
-    }
-    found
-}
-
 /// Every regular file below `root`.
 fn count_files(root: &Path) -> usize {
     let mut count = 0;

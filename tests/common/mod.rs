@@ -21,7 +21,11 @@ use tempfile::TempDir;
 /// [`RunExt::run`], which adds a timeout, and assert_cmd only where stdin is meant to be searched.
 /// HOME points into the fixture so that no global git excludes file of the machine applies.
 pub fn ba(dir: &Path) -> StdCommand {
-    let mut cmd = StdCommand::new(ba_path());
+    isolated(StdCommand::new(ba_path()), dir)
+}
+
+/// `cmd` run in `dir` with stdin from /dev/null and none of the user's colour, editor or git settings.
+pub fn isolated(mut cmd: StdCommand, dir: &Path) -> StdCommand {
     cmd.current_dir(dir)
         .stdin(Stdio::null())
         .env_remove("NO_COLOR")
@@ -31,6 +35,23 @@ pub fn ba(dir: &Path) -> StdCommand {
         .env_remove("GIT_CONFIG_GLOBAL")
         .env("HOME", dir.join(".no-home"));
     cmd
+}
+
+/// The `.ba-replace-*` temporary files left anywhere below `root`.
+pub fn leftovers(root: &Path) -> Vec<PathBuf> {
+    let mut found = Vec::new();
+    let mut dirs = vec![root.to_path_buf()];
+    while let Some(dir) = dirs.pop() {
+        for entry in fs::read_dir(&dir).unwrap() {
+            let entry = entry.unwrap();
+            if entry.file_type().unwrap().is_dir() {
+                dirs.push(entry.path());
+            } else if entry.file_name().as_encoded_bytes().starts_with(b".ba-replace-") {
+                found.push(entry.path());
+            }
+        }
+    }
+    found
 }
 
 /// The path of the `ba` binary, for running it through a shell.
