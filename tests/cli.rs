@@ -5,7 +5,7 @@ mod common;
 
 use std::fs;
 use std::path::Path;
-use std::process::Output;
+use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
 use common::*;
@@ -1482,4 +1482,38 @@ fn files_lists_what_git_lists_without_hidden_files() {
     assert_eq!(listed, sorted, "walk order is sorted by name");
     assert_eq!(listed, expected);
     assert!(listed.contains(&"src/build/in.rs".to_string()) && !listed.contains(&"x.log".to_string()));
+}
+
+/// Ctrl-C ends a search at once, whatever its threads are doing (here a searcher blocked reading a
+/// FIFO nobody writes to), and leaves the terminal's colours reset.
+#[test]
+fn ctrl_c_stops_at_once_and_resets_the_colours() {
+    let dir = tempdir();
+    let fifo = dir.path().join("never-written");
+    let made = std::process::Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("mkfifo is not available: skipped");
+        return;
+    }
+    write(dir.path(), "a.txt", "hit\n");
+    let mut child = ba(dir.path())
+        .args(["--pretty", "--color", "always", "-w", "1", "hit", "a.txt", "never-written"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    std::thread::sleep(Duration::from_millis(300));
+    let sent = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(sent.success());
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > Duration::from_secs(5) {
+            child.kill().unwrap();
+            panic!("ba was still running 5 s after Ctrl-C");
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(out.status.code(), Some(130));
+    assert!(out.stdout.ends_with(b"\x1b[0m"), "{:?}", String::from_utf8_lossy(&out.stdout));
 }
