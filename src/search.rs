@@ -279,6 +279,15 @@ impl Engine<'_> {
             };
             filled += n;
             let mut done = n == 0;
+            // No region is searched until a newline comes: a file of NUL bytes without one must
+            // still be found binary in its first bytes, not after being read whole.
+            let sniffing = !self.text && origin + buf_offset < BINARY_SNIFF;
+            let early_nul = |bytes: &[u8]| {
+                sniffing && {
+                    let sniffed = (BINARY_SNIFF - (origin + buf_offset)).min(bytes.len() as u64) as usize;
+                    memchr(0, &bytes[..sniffed]).is_some()
+                }
+            };
 
             let mut begin = 0;
             if skip_first_line {
@@ -289,7 +298,7 @@ impl Engine<'_> {
                         begin = i + 1;
                         skip_first_line = false;
                     }
-                    None if done => return,
+                    None if done || end.is_some_and(|end| buf_offset + filled as u64 >= end) => return,
                     None => {
                         buf_offset += filled as u64;
                         filled = 0;
@@ -304,6 +313,11 @@ impl Engine<'_> {
             } else {
                 match memrchr(b'\n', &buf[begin..filled]) {
                     Some(i) => begin + i + 1,
+                    None if early_nul(&buf[..filled]) => {
+                        result.forget_hits();
+                        result.outcome = Outcome::Binary;
+                        return;
+                    }
                     None => {
                         shift(buf, begin, &mut filled, &mut buf_offset);
                         continue;
@@ -363,7 +377,8 @@ pub struct Searcher {
     matches: bool,
     groups: bool,
     tasks: Receiver<Task>,
-    parts_tx: Sender<Part>,
+    /// `None` once this searcher has no more files, so it will hand out no more parts.
+    parts_tx: Option<Sender<Part>>,
     parts_rx: Receiver<Part>,
     reports: Sender<Report>,
     buf: Vec<u8>,
@@ -388,7 +403,7 @@ impl Searcher {
                     matches,
                     groups,
                     tasks: tasks.clone(),
-                    parts_tx: parts_tx.clone(),
+                    parts_tx: Some(parts_tx.clone()),
                     parts_rx: parts_rx.clone(),
                     reports: reports.clone(),
                     buf: vec![0; READ_SIZE],
@@ -419,8 +434,10 @@ impl Searcher {
                 return;
             }
         }
-        // Parts handed out after the others stopped are still waiting: finish them.
-        while let Ok(part) = self.parts_rx.try_recv() {
+        // No more files: help with the parts of big files until every searcher is out of files too
+        // (each drops its sender of parts here, which ends the channel once it is empty).
+        self.parts_tx = None;
+        while let Ok(part) = self.parts_rx.recv() {
             let result = self.search_part(part);
             if !self.send(vec![result]) {
                 return;
@@ -466,7 +483,8 @@ impl Searcher {
         for index in 1..parts {
             let start = u64::from(index) * PART_SIZE;
             let part = Part { seq, path: path.clone(), index, count: parts, range: start..start + PART_SIZE };
-            self.parts_tx.send(part).expect("the searchers hold both ends of the part channel");
+            let parts_tx = self.parts_tx.as_ref().expect("a searcher with files holds its sender of parts");
+            parts_tx.send(part).expect("the searchers hold both ends of the part channel");
         }
         let mut result = FileResult::new(seq, path, 0, parts);
         result.stamp = metadata.as_ref().map(crate::replace::stamp);
@@ -508,7 +526,7 @@ impl Searcher {
             matches: self.matches,
             groups: self.groups,
             text: self.config.text,
-            count_lines: self.config.output.pretty || window.end.is_some_and(|_| result.parts > 1),
+            count_lines: self.config.output.pretty || result.parts > 1,
         };
         engine.search_reader(reader, &mut self.buf, window, result);
     }
