@@ -139,8 +139,8 @@ impl Indexer {
     /// of the file system), so that `ba x -d src` inside a repository obeys the repository's rules.
     /// Returns the root's absolute path, which entries are matched by against those rules.
     fn enter_parents(&mut self, root: &Path) -> Option<PathBuf> {
-        let absolute = std::path::absolute(root).ok()?;
-        let absolute: PathBuf = absolute.components().collect();
+        // Resolved (no `.`, `..` or links), so that its ancestors are the directories really above it.
+        let absolute = std::fs::canonicalize(root).ok()?;
         let mut parents: Vec<&Path> = absolute.ancestors().skip(1).collect();
         // Stop at the nearest repository top: git reads nothing above it.
         if let Some(top) = absolute.ancestors().position(|dir| dir.join(".git").exists()) {
