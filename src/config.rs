@@ -144,7 +144,7 @@ impl Config {
                 roots.push(Root { path, implicit: false });
             }
         }
-        let stdin = roots.is_empty() && args.replace.is_none() && stdin_is_readable();
+        let stdin = roots.is_empty() && args.replace.is_none() && !args.files && stdin_is_readable();
         if roots.is_empty() && !stdin {
             roots.push(Root { path: PathBuf::from("."), implicit: true });
         }

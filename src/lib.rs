@@ -49,5 +49,5 @@ pub fn report_message(path: &Path, reason: &str) {
 /// `ba: PATH: reason` for a problem that does not stop the file from being searched (a bad line in an
 /// ignore file): the exit code is not changed.
 pub fn report_warning(path: &Path, reason: &str) {
-    let _ = writeln!(io::stderr(), "ba: {}: {}", path.display(), reason);
+    let _ = writeln!(io::stderr(), "ba: {}: {}", print::printable_path(path), reason);
 }

@@ -1,6 +1,7 @@
 //! The printer: one thread owns stdout. It puts the searchers' results back in walk order, formats
 //! and colours them, and prints the summary.
 
+use std::borrow::Cow;
 use std::collections::BTreeMap;
 use std::io::{self, BufWriter, Write};
 use std::ops::Range;
@@ -154,8 +155,9 @@ impl Printer {
             }
         }
         // Parts searched after the end of their file's text (a NUL byte, an error) do not count.
-        self.summary.counters.lines_searched -= self.not_counted.lines_searched;
-        self.summary.counters.bytes_searched -= self.not_counted.bytes_searched;
+        let counters = &mut self.summary.counters;
+        counters.lines_searched = counters.lines_searched.saturating_sub(self.not_counted.lines_searched);
+        counters.bytes_searched = counters.bytes_searched.saturating_sub(self.not_counted.bytes_searched);
         if self.config.output.pretty && !self.config.list_files {
             self.print_summary()?;
         }
@@ -182,6 +184,8 @@ impl Printer {
             }
             Outcome::Binary => self.suppressed = true,
             Outcome::Searched if self.config.list_files => {
+                // A listed file counts as found, for the exit code.
+                self.summary.files_matched += 1;
                 let path = result.path.as_os_str().as_encoded_bytes();
                 write_all(&mut *self.out, &[path, b"\n"])?;
             }
@@ -205,7 +209,7 @@ impl Printer {
         if self.replacer.is_some() {
             return self.replace(result);
         }
-        let path = result.path.to_string_lossy();
+        let path = self.shown_path(&result.path);
         for hit in &result.hits {
             let line_number = self.line_base + hit.line_number;
             if self.config.output.pretty {
@@ -213,7 +217,8 @@ impl Printer {
             } else {
                 self.print_pipe(&path, line_number, result, hit)?;
             }
-            if self.config.edit {
+            // Hits from standard input have no file to open.
+            if self.config.edit && !self.config.stdin {
                 self.summary.edit_hits.push(EditHit {
                     path: result.path.to_path_buf(),
                     line_number,
@@ -233,7 +238,8 @@ impl Printer {
         let mut number = itoa::Buffer::new();
         let number = number.format(line_number);
         if self.config.output.match_only {
-            for span in result.matches(hit) {
+            // An empty match has no text to print (`x*` matches everywhere).
+            for span in result.matches(hit).iter().filter(|span| !span.is_empty()) {
                 write_all(
                     &mut *self.out,
                     &[path.as_bytes(), b":", number.as_bytes(), b":", &line[span.clone()], b"\n"],
@@ -262,7 +268,7 @@ impl Printer {
         self.out.reset()?;
         self.out.write_all(b"\n")?;
         if self.config.output.match_only {
-            for span in result.matches(hit) {
+            for span in result.matches(hit).iter().filter(|span| !span.is_empty()) {
                 let text = &line[span.clone()];
                 self.write_shown(text, std::slice::from_ref(&(0..text.len())), SpanKind::Matches, false)?;
             }
@@ -359,7 +365,7 @@ impl Printer {
                     self.summary.replacements += rewrite.replacements;
                 }
                 if written && self.replacer.as_ref().is_some_and(|r| !r.shows_diffs()) {
-                    let path = result.path.to_string_lossy();
+                    let path = self.shown_path(&result.path);
                     for line in &rewrite.lines {
                         self.print_changed_line(&path, line, &old, &rewrite.content)?;
                     }
@@ -370,6 +376,15 @@ impl Printer {
             self.out.flush()?;
         }
         Ok(())
+    }
+
+    /// A path as printed: lossy UTF-8 into a pipe, escaped for the terminal as well.
+    fn shown_path<'p>(&self, path: &'p Path) -> Cow<'p, str> {
+        if self.config.output.pretty {
+            printable_path(path)
+        } else {
+            path.to_string_lossy()
+        }
     }
 
     fn print_changed_line(
@@ -422,7 +437,7 @@ impl Printer {
         let old_lines: Vec<&[u8]> = split_lines(old);
         let last_line = old_lines.len() as u64;
         let unterminated = old.last().is_some_and(|&b| b != b'\n');
-        let name = path.to_string_lossy();
+        let name = self.shown_path(path);
         let header = format!("--- {name}\n+++ {name}\n");
         write_colored(&mut *self.out, Some(&self.palette.header), header.as_bytes())?;
         let changes = &rewrite.lines;
@@ -450,8 +465,8 @@ impl Printer {
                 let at_eof = unterminated && number == last_line;
                 if change <= last && changes[change].line_number == number {
                     let new_body = &rewrite.content[changes[change].new.clone()];
-                    // The line end is not part of the change: a CR stays on the new line too.
-                    let cr: &[u8] = if line.ends_with(b"\r") { b"\r" } else { b"" };
+                    // The line end is not part of the change: the CR of a CRLF stays on the new line.
+                    let cr: &[u8] = if line.ends_with(b"\r") && !at_eof { b"\r" } else { b"" };
                     self.write_diff_line(b'-', line, None)?;
                     if at_eof {
                         self.write_diff_line(b'\\', &NO_NEWLINE[1..], None)?;
@@ -561,6 +576,18 @@ fn push_char(out: &mut String, ch: char) -> usize {
         out.push(ch);
         1
     }
+}
+
+/// A path for a person to read: lossy UTF-8 with control characters escaped, so that a file name
+/// cannot drive the terminal either.
+pub fn printable_path(path: &Path) -> Cow<'_, str> {
+    let lossy = path.to_string_lossy();
+    if !lossy.chars().any(char::is_control) {
+        return lossy;
+    }
+    let mut escaped = String::with_capacity(lossy.len() + 8);
+    push_escaped(&mut escaped, lossy.as_bytes());
+    Cow::Owned(escaped)
 }
 
 fn push_escaped(out: &mut String, bytes: &[u8]) {

@@ -219,7 +219,7 @@ pub struct Replacer {
     /// The roots, resolved: a file is written only below one of them.
     roots: Vec<PathBuf>,
     answer: Answer,
-    /// Files already rewritten: with --follow one file can be reached by several paths.
+    /// Files already rewritten (or shown, or declined): one file can be reached by several paths.
     written: HashSet<PathBuf>,
     /// The terminal, for --interactive.
     tty: Option<(io::BufReader<File>, File)>,
@@ -307,6 +307,8 @@ impl Replacer {
         if rewrite.lines.is_empty() {
             return Ok(Applied::Untouched);
         }
+        // Shown or written once, however many paths lead to the file.
+        self.written.insert(resolved);
         if self.shows_diffs() {
             show(path, &old, &rewrite)?;
         }
@@ -316,7 +318,6 @@ impl Replacer {
         if let Err(err) = write_over(&target, &before, &rewrite.content) {
             return refuse(&format!("not written: {}", describe(&err)));
         }
-        self.written.insert(resolved);
         Ok(Applied::Changed { rewrite, old, written: true })
     }
 
@@ -352,7 +353,7 @@ impl Replacer {
                 Answer::Quit => return Ok(false),
                 Answer::Ask => {}
             }
-            write!(output, "Replace in {}? [y]es [n]o [a]ll [q]uit: ", path.display())?;
+            write!(output, "Replace in {}? [y]es [n]o [a]ll [q]uit: ", crate::print::printable_path(path))?;
             output.flush()?;
             let mut line = String::new();
             if input.read_line(&mut line)? == 0 {
