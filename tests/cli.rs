@@ -1517,3 +1517,62 @@ fn ctrl_c_stops_at_once_and_resets_the_colours() {
     assert_eq!(out.status.code(), Some(130));
     assert!(out.stdout.ends_with(b"\x1b[0m"), "{:?}", String::from_utf8_lossy(&out.stdout));
 }
+
+/// A file of NUL bytes with no newline (a disk image, a sparse file) is found binary from its first
+/// bytes, not read whole first: here 64 MiB, which a whole read would show in memory and time.
+#[test]
+fn a_nul_file_without_newlines_is_skipped_from_its_first_bytes() {
+    let dir = tempdir();
+    let file = std::fs::File::create(dir.path().join("disk.img")).unwrap();
+    file.set_len(64 << 20).unwrap();
+    write(dir.path(), "a.txt", "x\n");
+    let out = ba(dir.path()).args(["--pretty", "--stats", "x"]).run_timeout(Duration::from_secs(10));
+    let text = stdout_of(&out);
+    assert!(text.contains("Binary Files Skipped: 1\n"), "{text}");
+    assert!(text.contains("Bytes Searched: 2\n"), "{text}");
+}
+
+/// A root given with `..` obeys the ignore files of the directories really above it, not those of
+/// the directory the path was typed in.
+#[test]
+fn a_root_with_dot_dot_reads_the_ignore_files_above_it() {
+    let dir = tempdir();
+    write(dir.path(), "a/.ignore", "*.txt\n");
+    write(dir.path(), "b/x.txt", "hello\n");
+    assert_eq!(stdout_ok(&dir.path().join("a"), &["hello", "../b"], 0), "../b/x.txt:1:hello\n");
+}
+
+/// File names cannot drive the terminal either: their control characters are escaped in the
+/// terminal format and on stderr.
+#[test]
+fn control_characters_in_file_names_are_escaped_for_the_terminal() {
+    let dir = tempdir();
+    write(dir.path(), "evil\x1b[31mRED", "hit\n");
+    let out = run(dir.path(), &["--pretty", "hit"]);
+    let text = stdout_of(&out);
+    assert!(text.starts_with("evil\\x1B[31mRED:1\n"), "{text:?}");
+    let out = run(dir.path(), &["hit", "gone\x1b]0;title\x07"]);
+    assert!(
+        stderr_of(&out).contains("gone\\x1B]0;title\\x07: No such file or directory"),
+        "{:?}",
+        stderr_of(&out)
+    );
+}
+
+/// `--files` exits 0 when it listed a file and 1 when there was none, and never reads stdin.
+#[test]
+fn files_exit_code_says_whether_anything_was_listed() {
+    let dir = tempdir();
+    write(dir.path(), "d/a.txt", "x\n");
+    std::fs::create_dir(dir.path().join("empty")).unwrap();
+    assert_eq!(stdout_ok(dir.path(), &["--files", "d"], 0), "d/a.txt\n");
+    assert_eq!(stdout_ok(dir.path(), &["--files", "empty"], 1), "");
+}
+
+/// `-m` prints no empty line for an empty match.
+#[test]
+fn match_only_skips_empty_matches() {
+    let dir = tempdir();
+    write(dir.path(), "a.txt", "ab\nxx\n");
+    assert_eq!(stdout_ok(dir.path(), &["-m", "x*"], 0), "a.txt:2:xx\n");
+}

@@ -1380,3 +1380,28 @@ fn ctrl_c_leaves_every_file_whole_and_no_temporary_file() {
     }
     panic!("ba always finished before Ctrl-C arrived: the interrupt was not tested");
 }
+
+/// A file reached by two paths (`.` and its own name) is rewritten, or diffed, once.
+#[test]
+fn a_file_named_twice_is_changed_and_diffed_once() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "a.txt", "foo\n");
+    let diff = run_ok(d, &["foo", "-r", "bar", "--dry-run", ".", "a.txt"]);
+    assert_eq!(String::from_utf8(diff).unwrap(), "--- ./a.txt\n+++ ./a.txt\n@@ -1,1 +1,1 @@\n-foo\n+bar\n");
+    run_ok(d, &["foo", "-r", "bar", ".", "a.txt"]);
+    assert_eq!(read(d, "a.txt"), b"bar\n");
+}
+
+/// A last line that ends in `\r` without `\n` keeps its `\r` as content: the diff says what `-r`
+/// writes.
+#[test]
+fn a_final_cr_without_newline_is_content_in_the_diff_too() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "f", "x\na\r");
+    let diff = run_ok(d, &["a", "-r", "b", "--dry-run", "f"]);
+    assert_eq!(diff, b"--- f\n+++ f\n@@ -1,2 +1,2 @@\n x\n-a\r\n\\ No newline at end of file\n+b\r\n\\ No newline at end of file\n");
+    run_ok(d, &["a", "-r", "b", "f"]);
+    assert_eq!(read(d, "f"), b"x\nb\r");
+}

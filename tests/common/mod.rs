@@ -160,7 +160,8 @@ pub fn expected_pipe(display: &str, content: &[u8], re: &Regex) -> Vec<u8> {
 pub fn expected_match_only(display: &str, content: &[u8], re: &Regex) -> Vec<u8> {
     let mut out = Vec::new();
     for (i, line) in lines(content).into_iter().enumerate() {
-        for m in re.find_iter(line) {
+        // An empty match has no text to print.
+        for m in re.find_iter(line).filter(|m| !m.is_empty()) {
             out.extend_from_slice(format!("{display}:{}:", i + 1).as_bytes());
             out.extend_from_slice(m.as_bytes());
             out.push(b'\n');
