@@ -136,23 +136,6 @@ fn restore(root: &Path, tree: &[TreeFile]) {
     }
 }
 
-/// Every regular file below `root`.
-fn count_files(root: &Path) -> usize {
-    let mut count = 0;
-    let mut dirs = vec![root.to_path_buf()];
-    while let Some(dir) = dirs.pop() {
-        for entry in fs::read_dir(&dir).unwrap() {
-            let entry = entry.unwrap();
-            if entry.file_type().unwrap().is_dir() {
-                dirs.push(entry.path());
-            } else {
-                count += 1;
-            }
-        }
-    }
-    count
-}
-
 /// Checks every file is wholly old or wholly new; returns how many are new.
 fn check_whole(root: &Path, tree: &[TreeFile], round: &str) -> usize {
     let mut new = 0;
@@ -207,7 +190,7 @@ fn sigkill_at_any_moment_leaves_every_file_old_or_new() {
         assert_eq!(status.code(), Some(0));
         assert_eq!(check_whole(&root, &tree, "full run"), changing, "a full run writes every changing file");
         assert!(leftovers(&root).is_empty());
-        assert_eq!(count_files(&root), files);
+        assert_eq!(files_below(&root).len(), files);
         // On average a round waits half a run: keep the rounds within about 20 s.
         let budget = Duration::from_secs(40) / rounds as u32;
         if full <= budget || files <= 200 {
@@ -242,7 +225,7 @@ fn sigkill_at_any_moment_leaves_every_file_old_or_new() {
         let new = check_whole(&root, &tree, &name);
         let left = leftovers(&root);
         assert!(left.len() <= 1, "{name}: more than one temporary file left: {left:?}");
-        assert_eq!(count_files(&root), files + left.len(), "{name}: files appeared or vanished");
+        assert_eq!(files_below(&root).len(), files + left.len(), "{name}: files appeared or vanished");
         if let Some(temp) = left.first() {
             with_leftover += 1;
             // The temporary file sits beside a file of the tree.

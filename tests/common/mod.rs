@@ -37,8 +37,8 @@ pub fn isolated(mut cmd: StdCommand, dir: &Path) -> StdCommand {
     cmd
 }
 
-/// The `.ba-replace-*` temporary files left anywhere below `root`.
-pub fn leftovers(root: &Path) -> Vec<PathBuf> {
+/// Every file below `root` (anything but a directory), in no particular order.
+pub fn files_below(root: &Path) -> Vec<PathBuf> {
     let mut found = Vec::new();
     let mut dirs = vec![root.to_path_buf()];
     while let Some(dir) = dirs.pop() {
@@ -46,12 +46,20 @@ pub fn leftovers(root: &Path) -> Vec<PathBuf> {
             let entry = entry.unwrap();
             if entry.file_type().unwrap().is_dir() {
                 dirs.push(entry.path());
-            } else if entry.file_name().as_encoded_bytes().starts_with(b".ba-replace-") {
+            } else {
                 found.push(entry.path());
             }
         }
     }
     found
+}
+
+/// The `.ba-replace-*` temporary files left anywhere below `root`.
+pub fn leftovers(root: &Path) -> Vec<PathBuf> {
+    let is_temporary = |path: &PathBuf| {
+        path.file_name().is_some_and(|name| name.as_encoded_bytes().starts_with(b".ba-replace-"))
+    };
+    files_below(root).into_iter().filter(is_temporary).collect()
 }
 
 /// The path of the `ba` binary, for running it through a shell.
