@@ -21,7 +21,7 @@ use regex::bytes::{Captures, Regex};
 
 use crate::config::{Config, Matcher};
 use crate::describe;
-use crate::search::{count_newlines, Engine, FileResult};
+use crate::search::{Engine, FileResult};
 
 /// Held while a file is being written: Ctrl-C waits for it, so a file is finished (or its temporary
 /// file removed) before the process ends.
@@ -149,12 +149,8 @@ pub fn rewrite(matcher: &Matcher, template: &Template, content: &[u8]) -> Rewrit
     let mut out = Vec::with_capacity(content.len());
     let mut lines = Vec::new();
     let mut matched = Vec::new();
-    let (mut copied, mut newlines, mut counted, mut at, mut replacements) = (0, 0, 0, 0, 0);
-    while let Some(line) = engine.next_matching_line(content, at) {
-        at = line.end + 1;
-        newlines += count_newlines(&content[counted..line.start]);
-        counted = line.start;
-        let line_number = newlines + 1;
+    let (mut copied, mut replacements) = (0, 0);
+    for (line_number, line) in engine.matching_lines(content) {
         matched.push((line_number, line.clone()));
         let crlf = content[line.clone()].ends_with(b"\r") && line.end < content.len();
         let body_end = line.end - usize::from(crlf);

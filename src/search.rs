@@ -186,25 +186,25 @@ impl Engine<'_> {
     /// `scan`, but without `count_tail` the lines after the last hit are not counted (and the count
     /// returned is short): the last region of a file needs no count when no summary shows it.
     fn scan_lines(&self, region: &[u8], lines_before: u64, result: &mut FileResult, count_tail: bool) -> u64 {
-        let mut newlines_seen = lines_before;
-        let mut counted_to = 0;
-        let mut at = 0;
-        while let Some(line) = self.next_matching_line(region, at) {
-            newlines_seen += count_newlines(&region[counted_to..line.start]);
-            counted_to = line.start;
-            at = line.end + 1;
-            self.record_hit(&region[line], newlines_seen + 1, result);
+        let mut lines = self.matching_lines(region);
+        for (number, line) in lines.by_ref() {
+            self.record_hit(&region[line], lines_before + number, result);
         }
         if !count_tail {
-            return newlines_seen - lines_before;
+            return lines.newlines;
         }
-        let newlines = newlines_seen - lines_before + count_newlines(&region[counted_to..]);
+        let newlines = lines.newlines + count_newlines(&region[lines.counted_to..]);
         let unterminated = region.last().is_some_and(|&b| b != b'\n');
         newlines + u64::from(unterminated)
     }
 
+    /// The matching lines of `region`, each numbered from 1 at the region's start.
+    pub fn matching_lines<'r>(&'r self, region: &'r [u8]) -> MatchingLines<'r> {
+        MatchingLines { engine: self, region, at: 0, counted_to: 0, newlines: 0 }
+    }
+
     /// The first line (without its `\n`) at or after `at` that matches.
-    pub fn next_matching_line(&self, region: &[u8], mut at: usize) -> Option<Range<usize>> {
+    fn next_matching_line(&self, region: &[u8], mut at: usize) -> Option<Range<usize>> {
         let line_around = |offset: usize| {
             let start = memrchr(b'\n', &region[..offset]).map_or(0, |i| i + 1);
             let end = memchr(b'\n', &region[offset..]).map_or(region.len(), |i| offset + i);
@@ -355,6 +355,31 @@ impl Engine<'_> {
             }
             shift(buf, region_end, &mut filled, &mut buf_offset);
         }
+    }
+}
+
+/// See `Engine::matching_lines`: yields (line number, line without its `\n`), counting newlines
+/// only between hits.
+pub struct MatchingLines<'r> {
+    engine: &'r Engine<'r>,
+    region: &'r [u8],
+    /// Where the search for the next matching line starts.
+    at: usize,
+    /// Newlines are counted up to here: the start of the last line yielded.
+    counted_to: usize,
+    /// Newlines before `counted_to`.
+    newlines: u64,
+}
+
+impl Iterator for MatchingLines<'_> {
+    type Item = (u64, Range<usize>);
+
+    fn next(&mut self) -> Option<(u64, Range<usize>)> {
+        let line = self.engine.next_matching_line(self.region, self.at)?;
+        self.newlines += count_newlines(&self.region[self.counted_to..line.start]);
+        self.counted_to = line.start;
+        self.at = line.end + 1;
+        Some((self.newlines + 1, line))
     }
 }
 
