@@ -127,7 +127,8 @@ impl Indexer {
                 && self.judge(&root.path, absolute_root.as_deref(), &entry) == Verdict::Take
             {
                 // Symlinks (when not followed), FIFOs, sockets and devices are never opened.
-                let path = if root.implicit { strip_dot(entry.into_path()) } else { entry.into_path() };
+                let path =
+                    if root.implicit { without_dot(entry.path()).to_path_buf() } else { entry.into_path() };
                 self.send(path)?;
             }
         }
@@ -311,18 +312,15 @@ fn read_ignore_file(dir: &Path, file: &Path) -> Option<Gitignore> {
     builder.build().ok().filter(|rules| !rules.is_empty())
 }
 
-/// `./src/main.rs` -> `src/main.rs`, for the implicit root.
-fn strip_dot(path: PathBuf) -> PathBuf {
-    match path.strip_prefix(".") {
-        Ok(rest) => rest.to_path_buf(),
-        Err(_) => path,
-    }
+/// `./src/main.rs` -> `src/main.rs`: how paths below the implicit root are shown.
+fn without_dot(path: &Path) -> &Path {
+    path.strip_prefix(".").unwrap_or(path)
 }
 
 fn report_walk_error(err: &walkdir::Error, implicit_root: bool) {
     let mut path = err.path().unwrap_or(Path::new(""));
     if implicit_root {
-        path = path.strip_prefix(".").unwrap_or(path);
+        path = without_dot(path);
     }
     if let Some(ancestor) = err.loop_ancestor() {
         crate::report_message(path, &format!("symbolic link loop back to {}", ancestor.display()));
