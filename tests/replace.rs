@@ -178,22 +178,6 @@ impl Drop for Tmpfs {
     }
 }
 
-/// Waits for `child` at most `timeout`, killing it (and failing) past that.
-fn wait_for(child: &mut std::process::Child, timeout: Duration) -> std::process::ExitStatus {
-    let deadline = Instant::now() + timeout;
-    loop {
-        if let Some(status) = child.try_wait().unwrap() {
-            return status;
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            let _ = child.wait();
-            panic!("ba did not finish within {timeout:?}");
-        }
-        thread::sleep(Duration::from_millis(2));
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // What is replaced, and how it is shown
 // ---------------------------------------------------------------------------------------------

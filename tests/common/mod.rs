@@ -37,6 +37,22 @@ pub fn isolated(mut cmd: StdCommand, dir: &Path) -> StdCommand {
     cmd
 }
 
+/// Waits for `child` at most `timeout`, killing it (and failing the test) past that.
+pub fn wait_for(child: &mut std::process::Child, timeout: Duration) -> std::process::ExitStatus {
+    let deadline = Instant::now() + timeout;
+    loop {
+        if let Some(status) = child.try_wait().expect("wait for the command") {
+            return status;
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            let _ = child.wait();
+            panic!("the command did not finish within {timeout:?}");
+        }
+        thread::sleep(Duration::from_millis(2));
+    }
+}
+
 /// Every file below `root` (anything but a directory), in no particular order.
 pub fn files_below(root: &Path) -> Vec<PathBuf> {
     let mut found = Vec::new();
@@ -91,18 +107,7 @@ impl RunExt for StdCommand {
             let mut buf = Vec::new();
             stderr.read_to_end(&mut buf).map(|_| buf)
         });
-        let deadline = Instant::now() + timeout;
-        let status = loop {
-            if let Some(status) = child.try_wait().expect("wait for the command") {
-                break status;
-            }
-            if Instant::now() > deadline {
-                let _ = child.kill();
-                let _ = child.wait();
-                panic!("{self:?} did not finish within {timeout:?}");
-            }
-            thread::sleep(Duration::from_millis(2));
-        };
+        let status = wait_for(&mut child, timeout);
         Output {
             status,
             stdout: out.join().unwrap().expect("read stdout"),
