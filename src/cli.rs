@@ -21,129 +21,129 @@ pub struct Args {
     /// The regular expression to search for (Rust regex syntax). Smart case: an all-lowercase pattern
     /// matches case-insensitively, any uppercase letter makes it case-sensitive.
     #[arg(required_unless_present_any = ["type_list", "files"])]
-    pub pattern: Option<String>,
+    pub(crate) pattern: Option<String>,
 
     /// Files or directories to search, as well as those given with -d. Default: `.`, or standard
     /// input when it is a pipe or a file. A path named here is searched even if ignored or hidden.
-    pub paths: Vec<PathBuf>,
+    pub(crate) paths: Vec<PathBuf>,
 
     /// Directories (or files) to search, several allowed: `-d src tests`. Default: `.`
     #[arg(short = 'd', long = "directories", value_name = "DIR", num_args = 1.., action = clap::ArgAction::Append)]
-    pub directories: Vec<PathBuf>,
+    pub(crate) directories: Vec<PathBuf>,
 
     /// Skip every file or directory whose name matches one of these regexes: `-i test vendor`.
     /// An ignored directory is not walked.
     #[arg(short = 'i', long = "ignore", value_name = "REGEX", num_args = 1.., action = clap::ArgAction::Append)]
-    pub ignore: Vec<String>,
+    pub(crate) ignore: Vec<String>,
 
     /// Search only files whose name matches one of these regexes: `-f '\.rs$' '\.toml$'`.
     #[arg(short = 'f', long = "filename", value_name = "REGEX", num_args = 1.., action = clap::ArgAction::Append)]
-    pub filename: Vec<String>,
+    pub(crate) filename: Vec<String>,
 
     /// Search with N searcher threads. Default: the number of available cores.
     #[arg(short = 'w', long = "workers", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
-    pub workers: Option<u16>,
+    pub(crate) workers: Option<u16>,
 
     /// Pipe (brief) output: one hit per line, `path:LINE:line`, exactly as in the file, no colour, no
     /// summary. This is the default when standard output is not a terminal.
     #[arg(short = 'p', long = "pipe", overrides_with = "pretty")]
-    pub pipe: bool,
+    pub(crate) pipe: bool,
 
     /// Terminal output (`path:LINE`, the line under it, a summary) even when stdout is not a terminal.
     #[arg(long = "pretty", overrides_with = "pipe")]
-    pub pretty: bool,
+    pub(crate) pretty: bool,
 
     /// Print only the matched text, one match per line, not the whole line.
     #[arg(short = 'm', long = "match-only")]
-    pub match_only: bool,
+    pub(crate) match_only: bool,
 
     /// Strict case: match case-sensitively even when the pattern is all lowercase.
     #[arg(short = 'l', long = "lower", visible_alias = "case-sensitive", overrides_with = "ignore_case")]
-    pub case_sensitive: bool,
+    pub(crate) case_sensitive: bool,
 
     /// Match case-insensitively even when the pattern has uppercase letters.
     #[arg(long = "ignore-case", overrides_with = "case_sensitive")]
-    pub ignore_case: bool,
+    pub(crate) ignore_case: bool,
 
     /// Treat PATTERN as a literal string, not a regular expression: `ba -F 'a.b(c)'`.
     #[arg(short = 'F', long = "fixed-strings")]
-    pub fixed_strings: bool,
+    pub(crate) fixed_strings: bool,
 
     /// Match PATTERN only as a whole word (as `\b(?:PATTERN)\b`).
     #[arg(long = "word-regexp")]
-    pub word_regexp: bool,
+    pub(crate) word_regexp: bool,
 
     /// Descend at most N directories below each root: `-D 0` searches only the files directly in each
     /// root, `-D 1` those and the files one directory down.
     #[arg(short = 'D', long = "depth", value_name = "N")]
-    pub depth: Option<usize>,
+    pub(crate) depth: Option<usize>,
 
     /// Replace every match with REPL in the files searched, safely (see the README): `$1`, `${name}`,
     /// `$0` and `$$` (a dollar), or `\1`, `\g<name>`. Each file is written whole to a temporary file
     /// and renamed over the original.
     #[arg(short = 'r', long = "replace", value_name = "REPL")]
-    pub replace: Option<String>,
+    pub(crate) replace: Option<String>,
 
     /// With -r: show the changes as a unified diff and write nothing.
     #[arg(long = "dry-run", requires = "replace")]
-    pub dry_run: bool,
+    pub(crate) dry_run: bool,
 
     /// With -r: show each file's changes and ask before writing it (y/n/a/q).
     #[arg(long = "interactive", requires = "replace")]
-    pub interactive: bool,
+    pub(crate) interactive: bool,
 
     /// With -r: also rewrite files with other hard links. The rewrite renames a new file into place,
     /// so this name gets the new content and the other links keep the old one.
     #[arg(long = "force-hardlinks", requires = "replace")]
-    pub force_hardlinks: bool,
+    pub(crate) force_hardlinks: bool,
 
     /// After the search, open the hits in $VISUAL or $EDITOR (else vi): vim and neovim get every hit as
     /// a quickfix list, other editors the first hit at its line.
     #[arg(short = 'e', long = "edit")]
-    pub edit: bool,
+    pub(crate) edit: bool,
 
     /// When to colour the output: auto colours only on a terminal and when NO_COLOR is unset.
     #[arg(long = "color", alias = "colour", value_name = "WHEN", default_value = "auto")]
-    pub color: ColorWhen,
+    pub(crate) color: ColorWhen,
 
     /// Search binary files (files with a NUL byte) as if they were text.
     #[arg(short = 'a', long = "text")]
-    pub text: bool,
+    pub(crate) text: bool,
 
     /// Follow symbolic links while walking (links that loop back are reported, not followed).
     #[arg(long = "follow")]
-    pub follow: bool,
+    pub(crate) follow: bool,
 
     /// Do not apply the default ignores: the `.git`, `.hg` and `.svn` directories and `*.min.js` files.
     #[arg(long = "no-default-ignore")]
-    pub no_default_ignore: bool,
+    pub(crate) no_default_ignore: bool,
 
     /// Do not read ignore files: `.gitignore`, `.git/info/exclude`, git's global excludes file and
     /// `.ignore` files are all respected by default.
     #[arg(long = "no-ignore")]
-    pub no_ignore: bool,
+    pub(crate) no_ignore: bool,
 
     /// Search hidden files and directories (names starting with `.`), skipped by default.
     #[arg(long = "hidden")]
-    pub hidden: bool,
+    pub(crate) hidden: bool,
 
     /// Search more: `-u` is --no-ignore, `-uu` adds --hidden, `-uuu` adds --text and
     /// --no-default-ignore: every file.
     #[arg(short = 'u', long = "unrestricted", action = clap::ArgAction::Count)]
-    pub unrestricted: u8,
+    pub(crate) unrestricted: u8,
 
     /// Search only files of this type (repeatable): `-t rust -t toml`. See --type-list.
     #[arg(short = 't', long = "type", value_name = "NAME")]
-    pub types: Vec<String>,
+    pub(crate) types: Vec<String>,
 
     /// Do not search files of this type (repeatable): `-T js`.
     #[arg(short = 'T', long = "type-not", value_name = "NAME")]
-    pub types_not: Vec<String>,
+    pub(crate) types_not: Vec<String>,
 
     /// Print each file that would be searched, in walk order, without searching it; every positional
     /// argument is then a path. (Binary files are listed too: that is known only by reading them.)
     #[arg(long = "files")]
-    pub files: bool,
+    pub(crate) files: bool,
 
     /// Print the file types -t and -T know, with their globs, and exit.
     #[arg(long = "type-list")]
@@ -152,15 +152,15 @@ pub struct Args {
     /// Search only files matching GLOB, or skip them with `!GLOB` (repeatable): `-g '*.rs' -g '!tests/**'`.
     /// Globs are matched like .gitignore lines, relative to each root, and win over ignore files.
     #[arg(short = 'g', long = "glob", value_name = "GLOB")]
-    pub globs: Vec<String>,
+    pub(crate) globs: Vec<String>,
 
     /// Skip files larger than SIZE: bytes, or with a K, M or G suffix (`10M`).
     #[arg(long = "max-filesize", value_name = "SIZE", value_parser = parse_size)]
-    pub max_filesize: Option<u64>,
+    pub(crate) max_filesize: Option<u64>,
 
     /// Add to the summary what was skipped and how many bytes were searched.
     #[arg(long = "stats")]
-    pub stats: bool,
+    pub(crate) stats: bool,
 }
 
 /// `10M` -> 10485760. K, M and G are powers of 1024.
@@ -178,7 +178,7 @@ fn parse_size(text: &str) -> Result<u64, String> {
 
 /// When to colour output (`--color`).
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
-pub enum ColorWhen {
+pub(crate) enum ColorWhen {
     Auto,
     Always,
     Never,

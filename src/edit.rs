@@ -8,7 +8,12 @@ use std::process::Command;
 
 use anyhow::{bail, Context, Result};
 
-use crate::print::EditHit;
+/// A hit to open: where it is, and its line for the quickfix list.
+pub struct EditHit {
+    pub(crate) path: PathBuf,
+    pub(crate) line_number: u64,
+    pub(crate) text: String,
+}
 
 /// Editors that read a quickfix list with `-q FILE`.
 const QUICKFIX_EDITORS: &[&str] = &["vim", "nvim", "gvim", "mvim", "vimx"];

@@ -1,23 +1,24 @@
 //! `ba`: parse the command line, plan the search, start the indexer, the searchers and the printer,
-//! wait for them, and exit with grep's code.
+//! wait for them, and exit with the code the search came to.
 
 use std::io::{self, Write};
-use std::process::ExitCode;
 use std::sync::Arc;
-use std::thread;
+use std::thread::{self, JoinHandle};
 use std::time::Instant;
 
 use anyhow::{anyhow, Context, Result};
 use clap::Parser;
-use crossbeam_channel::bounded;
+use crossbeam_channel::{bounded, unbounded};
 
 use black_arrow::cli::Args;
 use black_arrow::config::Config;
-use black_arrow::print::{Printer, Summary};
-use black_arrow::replace::{self, Replacer};
+use black_arrow::exit_code::ExitCode;
+use black_arrow::pipeline::{Budget, RESULTS_BUDGET};
+use black_arrow::print::{self, Printer};
+use black_arrow::replace::Replacer;
 use black_arrow::search::Searcher;
 use black_arrow::walk::{self, Indexer};
-use black_arrow::{edit, had_error};
+use black_arrow::{edit, errored, interrupt};
 
 /// Paths are allocated by the indexer and freed by the printer: glibc's allocator serialises such
 /// cross-thread frees on an arena lock; mimalloc does not (measured: about 10% off a kernel-tree search).
@@ -25,44 +26,66 @@ use black_arrow::{edit, had_error};
 #[global_allocator]
 static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
 
-fn main() -> ExitCode {
+fn main() -> std::process::ExitCode {
     match run() {
-        Ok(code) => ExitCode::from(code),
+        Ok(code) => code.into(),
         Err(err) => {
             let _ = writeln!(io::stderr(), "ba: {err:#}");
-            ExitCode::from(2)
+            ExitCode::Error.into()
         }
     }
 }
 
-fn run() -> Result<u8> {
+fn run() -> Result<ExitCode> {
     let started = Instant::now();
     let args = Args::parse();
     if args.type_list {
         return match walk::print_type_list() {
             Err(err) if err.kind() != io::ErrorKind::BrokenPipe => Err(err.into()),
-            _ => Ok(0),
+            _ => Ok(ExitCode::Matched),
         };
     }
     let config = Arc::new(Config::from_args(args)?);
+    if config.list_files {
+        return list_files(config);
+    }
+    search(config, started)
+}
+
+/// `--files`: the indexer alone, its files printed as it finds them.
+fn list_files(config: Arc<Config>) -> Result<ExitCode> {
+    let (task_tx, task_rx) = bounded(64);
+    let indexer = Indexer::new(config, task_tx, 1);
+    let indexer = spawn("indexer", move || indexer.run())?;
+    let listed = match print::print_file_list(&task_rx) {
+        Ok(listed) => listed,
+        Err(err) if err.kind() == io::ErrorKind::BrokenPipe => return Ok(ExitCode::Matched),
+        Err(err) => return Err(err).context("cannot write to standard output"),
+    };
+    indexer.join().map_err(|_| anyhow!("the indexer thread panicked"))?;
+    Ok(ExitCode::of_search(listed, errored(), false))
+}
+
+fn search(config: Arc<Config>, started: Instant) -> Result<ExitCode> {
     // A bad replacement is refused before anything is searched or written.
     let replacer = Replacer::new(&config)?;
-    stop_on_interrupt(config.output.color)?;
+    interrupt::install(config.colored())?;
 
-    // Bounded queues keep memory flat however big the tree is.
+    // Tasks are a few paths each: bounded by count. Results are bounded by the bytes they hold.
     let (task_tx, task_rx) = bounded(config.workers * 64);
-    let (report_tx, report_rx) = bounded(config.workers * 16);
-    let indexer = Indexer::new(Arc::clone(&config), task_tx);
-    let indexer = thread::Builder::new().name("indexer".into()).spawn(move || indexer.run())?;
-    let searchers = Searcher::spawn_pool(&config, &task_rx, &report_tx)?;
+    let (report_tx, report_rx) = unbounded();
+    let budget = Arc::new(Budget::new(RESULTS_BUDGET));
+    let indexer = Indexer::new(Arc::clone(&config), task_tx, config.workers);
+    let indexer = spawn("indexer", move || indexer.run())?;
+    let searchers = Searcher::spawn_pool(&config, &task_rx, &report_tx, &budget)?;
     drop((task_rx, report_tx));
-    let printer = Printer::new(Arc::clone(&config), started, replacer);
-    let printer = thread::Builder::new().name("printer".into()).spawn(move || printer.run(report_rx))?;
+    let printer = Printer::new(Arc::clone(&config), budget, replacer, started);
+    let printer = spawn("printer", move || printer.run(report_rx))?;
 
-    let mut summary = printer.join().map_err(|_| anyhow!("the printer thread panicked"))?;
-    match summary.output_error.take() {
+    let printed = printer.join().map_err(|_| anyhow!("the printer thread panicked"))?;
+    match printed.output_error {
         // The reader went away (`ba x | head -1`): stop at once, quietly.
-        Some(err) if err.kind() == io::ErrorKind::BrokenPipe => return Ok(exit_code(&summary)),
+        Some(err) if err.kind() == io::ErrorKind::BrokenPipe => return Ok(printed.summary.exit_code()),
         Some(err) => return Err(err).context("cannot write to standard output"),
         None => {}
     }
@@ -71,37 +94,14 @@ fn run() -> Result<u8> {
     }
 
     if config.edit {
-        edit::open(&summary.edit_hits)?;
+        edit::open(&printed.edit_hits)?;
     }
-    Ok(exit_code(&summary))
+    Ok(printed.summary.exit_code())
 }
 
-/// grep's rule: 0 if a line matched, else 2 if an error was reported, else 1; with -r, 2 whenever a
-/// file with matches could not be written.
-fn exit_code(summary: &Summary) -> u8 {
-    if summary.write_failed {
-        2
-    } else if summary.files_matched > 0 {
-        0
-    } else if had_error() {
-        2
-    } else {
-        1
-    }
-}
-
-/// Ctrl-C ends every thread at once; the terminal's colours are reset first. A file being rewritten
-/// is finished first, so no temporary file is left behind.
-fn stop_on_interrupt(color: bool) -> Result<()> {
-    ctrlc::set_handler(move || {
-        replace::INTERRUPTED.store(true, std::sync::atomic::Ordering::SeqCst);
-        let _no_more_writes = replace::WRITING.lock();
-        if color {
-            let mut out = io::stdout().lock();
-            let _ = out.write_all(b"\x1b[0m");
-            let _ = out.flush();
-        }
-        std::process::exit(130);
-    })
-    .context("cannot install the Ctrl-C handler")
+fn spawn<T: Send + 'static>(
+    name: &str,
+    stage: impl FnOnce() -> T + Send + 'static,
+) -> io::Result<JoinHandle<T>> {
+    thread::Builder::new().name(name.into()).spawn(stage)
 }

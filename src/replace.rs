@@ -6,32 +6,31 @@
 //! that are binary, read-only, symbolic links (without `--follow`), hard-linked (without
 //! `--force-hardlinks`), outside the roots, or changed since they were searched are not written.
 
+mod diff;
+
 use std::collections::HashSet;
 use std::fs::{self, File, Metadata};
 use std::io::{self, BufRead, Read, Write};
 use std::ops::Range;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::Mutex;
 
 use anyhow::{bail, Result};
 use memchr::memchr;
 use regex::bytes::{Captures, Regex};
 
-use crate::config::{Config, Matcher};
-use crate::describe;
-use crate::search::{Engine, FileResult};
-
-/// Held while a file is being written: Ctrl-C waits for it, so a file is finished (or its temporary
-/// file removed) before the process ends.
-pub static WRITING: Mutex<()> = Mutex::new(());
-/// Set by Ctrl-C before it waits for `WRITING`: no new file is started after it.
-pub static INTERRUPTED: AtomicBool = AtomicBool::new(false);
+use crate::config::Config;
+use crate::engine::Engine;
+use crate::format::{Formatter, Spans};
+use crate::interrupt;
+use crate::matcher::Matcher;
+use crate::messages::{self, describe};
+use crate::pipeline::{LineDigest, PartEnd, Stamp};
+use crate::sanitize::printable_path;
 
 /// The parsed replacement text: pieces of literal bytes and capture groups.
 #[derive(Debug, PartialEq)]
-pub struct Template {
+pub(crate) struct Template {
     pieces: Vec<Piece>,
 }
 
@@ -44,7 +43,7 @@ enum Piece {
 impl Template {
     /// Reads `$1`, `${name}`, `$0` and `$$` (a dollar), and Black Arrow's Python forms `\1`,
     /// `\g<1>`, `\g<name>`, `\\`, `\n` and `\t`. A group the pattern does not have is an error.
-    pub fn parse(text: &str, regex: &Regex) -> Result<Template> {
+    pub(crate) fn parse(text: &str, regex: &Regex) -> Result<Template> {
         let names: Vec<Option<&str>> = regex.capture_names().collect();
         let group = |name: &str| -> Result<usize> {
             let index = match name.parse::<usize>() {
@@ -122,36 +121,36 @@ impl Template {
 }
 
 /// A file's content with every match replaced.
-pub struct Rewrite {
-    pub content: Vec<u8>,
-    pub lines: Vec<ChangedLine>,
-    pub replacements: u64,
-    /// The lines that match (number, text), to compare with what the searcher found.
-    matched: Vec<(u64, Range<usize>)>,
+pub(crate) struct Rewrite {
+    pub(crate) content: Vec<u8>,
+    pub(crate) lines: Vec<ChangedLine>,
+    pub(crate) replacements: u64,
+    /// The digest of the matching lines and their numbers, to compare with what the searcher found.
+    matched: u64,
 }
 
 /// One line the replacement changes.
-pub struct ChangedLine {
-    pub line_number: u64,
+pub(crate) struct ChangedLine {
+    pub(crate) line_number: u64,
     /// The line in the old content, without its line end.
-    pub old: Range<usize>,
+    pub(crate) old: Range<usize>,
     /// The line in the new content.
-    pub new: Range<usize>,
+    pub(crate) new: Range<usize>,
     /// Each match: where it was in the old line and what replaced it, in the new line.
-    pub swaps: Vec<(Range<usize>, Range<usize>)>,
+    pub(crate) swaps: Vec<(Range<usize>, Range<usize>)>,
 }
 
 /// Replaces every match on every matching line of `content`. The regex sees each line as the search
 /// does (a CRLF line's `\r` included), but a line's end (`\n`, or `\r\n`) is never part of what is
 /// replaced: a match reaching into the `\r` stops before it, so line endings stay as they were.
-pub fn rewrite(matcher: &Matcher, template: &Template, content: &[u8]) -> Rewrite {
-    let engine = Engine { matcher, matches: false, groups: false, text: true, count_lines: false };
+pub(crate) fn rewrite(matcher: &Matcher, template: &Template, content: &[u8]) -> Rewrite {
+    let engine = Engine { matcher, text: true, count_lines: false };
     let mut out = Vec::with_capacity(content.len());
     let mut lines = Vec::new();
-    let mut matched = Vec::new();
+    let mut matched = LineDigest::default();
     let (mut copied, mut replacements) = (0, 0);
     for (line_number, line) in engine.matching_lines(content) {
-        matched.push((line_number, line.clone()));
+        matched.add(line_number, &content[line.clone()]);
         let crlf = content[line.clone()].ends_with(b"\r") && line.end < content.len();
         let body_end = line.end - usize::from(crlf);
 
@@ -183,22 +182,19 @@ pub fn rewrite(matcher: &Matcher, template: &Template, content: &[u8]) -> Rewrit
         }
     }
     out.extend_from_slice(&content[copied..]);
-    Rewrite { content: out, lines, replacements, matched }
+    Rewrite { content: out, lines, replacements, matched: matched.finish() }
 }
 
 /// What became of one file.
-pub enum Applied {
-    /// Written (or, with --dry-run or a "no" answer, left as it is on purpose).
-    Changed { rewrite: Rewrite, old: Vec<u8>, written: bool },
+pub(crate) enum Applied {
+    /// Rewritten (or, with --dry-run, shown as it would be), with this many matches replaced.
+    Changed { replacements: u64 },
     /// Nothing to write: the matches are replaced by themselves, the file was already rewritten
-    /// through another path, or --interactive was told to quit.
+    /// through another path, or --interactive was told no or to quit.
     Untouched,
     /// Not written, for the reason given (already reported on stderr).
     Refused,
 }
-
-/// Shows a file's change (path, old content, rewrite) before it is written or skipped.
-pub type ShowChange<'a> = dyn FnMut(&Path, &[u8], &Rewrite) -> io::Result<()> + 'a;
 
 /// `--interactive`'s answers so far.
 enum Answer {
@@ -219,6 +215,10 @@ pub struct Replacer {
     written: HashSet<PathBuf>,
     /// The terminal, for --interactive.
     tty: Option<(io::BufReader<File>, File)>,
+    /// Shows the changed lines and the diffs.
+    formatter: Formatter,
+    /// What is shown of one file, before it goes to the output.
+    shown: Vec<u8>,
 }
 
 impl Replacer {
@@ -245,81 +245,101 @@ impl Replacer {
             answer: Answer::Ask,
             written: HashSet::new(),
             tty,
+            formatter: Formatter::new(&config.output),
+            shown: Vec::new(),
         }))
     }
 
-    /// Replaces the matches of the file behind `result`. `show` displays the change (for
-    /// --interactive, before the question is asked).
-    pub fn apply(
+    /// Replaces the matches of the file at `path`, which the searcher found as `searched` says, and
+    /// shows the change on `out`: each changed line (`path:LINE:new line` in the pipe format, the line
+    /// with each match as `(old -> new)` on a terminal), or with --dry-run and --interactive a
+    /// unified diff (for --interactive, before the question is asked).
+    pub(crate) fn apply<W: Write>(
         &mut self,
-        config: &Config,
-        result: &FileResult,
-        show: &mut ShowChange,
+        matcher: &Matcher,
+        path: &Path,
+        searched: &PartEnd,
+        out: &mut W,
     ) -> io::Result<Applied> {
-        let path = result.path.as_path();
         if matches!(self.answer, Answer::Quit) {
             return Ok(Applied::Untouched);
         }
-        let refuse = |reason: &str| {
-            crate::report_message(path, reason);
+        let refuse = |out: &mut W, reason: &str| {
+            out.flush()?;
+            messages::error(path, reason);
             Ok(Applied::Refused)
         };
         let (target, resolved) = match self.target(path) {
             Ok(target) => target,
-            Err(reason) => return refuse(&reason),
+            Err(reason) => return refuse(out, &reason),
         };
         if self.written.contains(&resolved) {
             return Ok(Applied::Untouched);
         }
         let before = match fs::metadata(&target) {
             Ok(metadata) => metadata,
-            Err(err) => return refuse(&describe(&err)),
+            Err(err) => return refuse(out, &describe(&err)),
         };
         if before.permissions().mode() & 0o222 == 0 {
-            return refuse("read-only, not written");
+            return refuse(out, "read-only, not written");
         }
         if before.nlink() > 1 && !self.force_hardlinks {
             return refuse(
+                out,
                 "has other hard links that a rewrite would split; not written (see --force-hardlinks)",
             );
         }
-        if result.stamp != Some(stamp(&before)) {
-            return refuse("changed since it was searched; not written");
+        if searched.stamp != Some(Stamp::of(&before)) {
+            return refuse(out, "changed since it was searched; not written");
         }
         let mut old = Vec::with_capacity(before.len() as usize);
         if let Err(err) = File::open(&target).and_then(|mut f| f.read_to_end(&mut old)) {
-            return refuse(&describe(&err));
+            return refuse(out, &describe(&err));
         }
         if memchr(0, &old).is_some() {
-            return refuse("binary (holds a NUL byte), not written");
+            return refuse(out, "binary (holds a NUL byte), not written");
         }
-        let rewrite = rewrite(&config.matcher, &self.template, &old);
-        let searched: Vec<(u64, &[u8])> =
-            result.hits.iter().map(|h| (h.line_number, result.line(h))).collect();
-        let found: Vec<(u64, &[u8])> = rewrite.matched.iter().map(|(n, r)| (*n, &old[r.clone()])).collect();
-        if searched != found {
-            return refuse("changed since it was searched; not written");
+        let rewrite = rewrite(matcher, &self.template, &old);
+        if rewrite.matched != searched.digest {
+            return refuse(out, "changed since it was searched; not written");
         }
         if rewrite.lines.is_empty() {
             return Ok(Applied::Untouched);
         }
         // Shown or written once, however many paths lead to the file.
         self.written.insert(resolved);
-        if self.shows_diffs() {
-            show(path, &old, &rewrite)?;
+        let shows_diffs = self.dry_run || self.tty.is_some();
+        if shows_diffs {
+            self.shown.clear();
+            diff::write(&mut self.shown, &self.formatter, path, &old, &rewrite);
+            out.write_all(&self.shown)?;
+            out.flush()?;
         }
-        if self.dry_run || !self.confirm(path)? {
-            return Ok(Applied::Changed { rewrite, old, written: false });
+        if self.dry_run {
+            return Ok(Applied::Changed { replacements: rewrite.replacements });
+        }
+        if !self.confirm(path)? {
+            return Ok(Applied::Untouched);
         }
         if let Err(err) = write_over(&target, &before, &rewrite.content) {
-            return refuse(&format!("not written: {}", describe(&err)));
+            return refuse(out, &format!("not written: {}", describe(&err)));
         }
-        Ok(Applied::Changed { rewrite, old, written: true })
-    }
-
-    /// Whether each change is shown as a diff (--dry-run, --interactive) rather than line by line.
-    pub fn shows_diffs(&self) -> bool {
-        self.dry_run || self.tty.is_some()
+        if !shows_diffs {
+            self.shown.clear();
+            let shown_path = self.formatter.path(path);
+            for line in &rewrite.lines {
+                show_changed_line(
+                    &mut self.shown,
+                    &mut self.formatter,
+                    &shown_path,
+                    line,
+                    &old,
+                    &rewrite.content,
+                );
+            }
+            out.write_all(&self.shown)?;
+        }
+        Ok(Applied::Changed { replacements: rewrite.replacements })
     }
 
     /// The file to write: `path` itself, or with --follow the file a symbolic link points to; and
@@ -349,7 +369,7 @@ impl Replacer {
                 Answer::Quit => return Ok(false),
                 Answer::Ask => {}
             }
-            write!(output, "Replace in {}? [y]es [n]o [a]ll [q]uit: ", crate::print::printable_path(path))?;
+            write!(output, "Replace in {}? [y]es [n]o [a]ll [q]uit: ", printable_path(path))?;
             output.flush()?;
             let mut line = String::new();
             if input.read_line(&mut line)? == 0 {
@@ -367,18 +387,54 @@ impl Replacer {
     }
 }
 
-/// What identifies a file's version cheaply: its size and modification time.
-pub fn stamp(metadata: &Metadata) -> (u64, i64, i64) {
-    (metadata.len(), metadata.mtime(), metadata.mtime_nsec())
+/// One rewritten line: `path:LINE:new line` in the pipe format (with the `\r` of a CRLF line end,
+/// as a search prints it); on a terminal, the old line with each match shown as `(old -> new)`.
+fn show_changed_line(
+    out: &mut Vec<u8>,
+    formatter: &mut Formatter,
+    path: &str,
+    line: &ChangedLine,
+    old: &[u8],
+    new: &[u8],
+) {
+    let mut number = itoa::Buffer::new();
+    let number = number.format(line.line_number);
+    if !formatter.is_terminal() {
+        let cr =
+            usize::from(new.get(line.new.end) == Some(&b'\r') && new.get(line.new.end + 1) == Some(&b'\n'));
+        for piece in
+            [path.as_bytes(), b":", number.as_bytes(), b":", &new[line.new.start..line.new.end + cr], b"\n"]
+        {
+            out.extend_from_slice(piece);
+        }
+        return;
+    }
+    formatter.location(out, path, number);
+    let (old_line, new_line) = (&old[line.old.clone()], &new[line.new.clone()]);
+    let mut shown = Vec::with_capacity(old_line.len() + 16 * line.swaps.len());
+    let mut spans = Vec::with_capacity(2 * line.swaps.len());
+    let mut copied = 0;
+    for (was, now) in &line.swaps {
+        shown.extend_from_slice(&old_line[copied..was.start]);
+        shown.push(b'(');
+        spans.push(shown.len()..shown.len() + was.len());
+        shown.extend_from_slice(&old_line[was.clone()]);
+        shown.extend_from_slice(b" -> ");
+        spans.push(shown.len()..shown.len() + now.len());
+        shown.extend_from_slice(&new_line[now.clone()]);
+        shown.push(b')');
+        copied = was.end;
+    }
+    shown.extend_from_slice(&old_line[copied..]);
+    formatter.shown(out, &shown, &spans, Spans::Swaps, true);
 }
 
 /// Writes `content` to a temporary file beside `path` and renames it over `path`, keeping the
 /// original's permissions and owner. Ctrl-C waits until this is over.
 fn write_over(path: &Path, before: &Metadata, content: &[u8]) -> io::Result<()> {
-    let _writing = WRITING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    if INTERRUPTED.load(Ordering::SeqCst) {
+    let Some(_writing) = interrupt::start_writing() else {
         return Err(io::Error::new(io::ErrorKind::Interrupted, "interrupted"));
-    }
+    };
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),
@@ -397,7 +453,7 @@ fn write_over(path: &Path, before: &Metadata, content: &[u8]) -> io::Result<()> 
     file.set_permissions(before.permissions())?;
     file.sync_all()?;
     // The last moment to notice a change made while we worked.
-    if fs::metadata(path).map(|now| stamp(&now))? != stamp(before) {
+    if fs::metadata(path).map(|now| Stamp::of(&now))? != Stamp::of(before) {
         return Err(io::Error::other("it changed while being replaced"));
     }
     temp.persist(path).map_err(|e| e.error)?;

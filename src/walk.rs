@@ -15,16 +15,19 @@ use ignore::Match;
 use walkdir::{DirEntry, WalkDir};
 
 use crate::config::{Config, Root, DEFAULT_IGNORED_DIRS, DEFAULT_IGNORED_FILE_SUFFIX};
-use crate::search::Task;
+use crate::messages::{describe, Message};
+use crate::pipeline::{Entry, Task};
 
-/// The most files sent to the searchers in one message.
+/// The most entries sent to the searchers in one message.
 const BATCH_SIZE: usize = 32;
 
 pub struct Indexer {
     config: Arc<Config>,
     tasks: Sender<Task>,
-    /// Files found but not sent yet, numbered from `batch_seq`.
-    batch: Vec<PathBuf>,
+    /// Who takes the tasks: each gets one `Task::Stop` at the end.
+    consumers: usize,
+    /// Entries found but not sent yet, numbered from `batch_seq`.
+    batch: Vec<Entry>,
     batch_seq: u64,
     /// The ignore rules of the directory being walked and of every directory above it.
     frames: Vec<Frame>,
@@ -57,10 +60,13 @@ enum Verdict {
 }
 
 impl Indexer {
-    pub fn new(config: Arc<Config>, tasks: Sender<Task>) -> Indexer {
-        Indexer { config, tasks, batch: Vec::new(), batch_seq: 0, frames: Vec::new() }
+    /// An indexer whose tasks are taken by `consumers` threads.
+    pub fn new(config: Arc<Config>, tasks: Sender<Task>, consumers: usize) -> Indexer {
+        Indexer { config, tasks, consumers, batch: Vec::new(), batch_seq: 0, frames: Vec::new() }
     }
 
+    /// Walks every root, then sends each consumer its `Stop`. Returns early only when the consumers
+    /// are gone (the output was closed).
     pub fn run(mut self) {
         let config = Arc::clone(&self.config);
         let walked = if config.stdin {
@@ -69,7 +75,7 @@ impl Indexer {
             config.roots.iter().try_for_each(|root| self.walk_root(root)).and_then(|()| self.flush())
         };
         if walked.is_ok() {
-            for _ in 0..config.workers {
+            for _ in 0..self.consumers {
                 if self.tasks.send(Task::Stop).is_err() {
                     return;
                 }
@@ -80,14 +86,11 @@ impl Indexer {
     fn walk_root(&mut self, root: &Root) -> Result<(), Hangup> {
         let metadata = match std::fs::metadata(&root.path) {
             Ok(metadata) => metadata,
-            Err(err) => {
-                crate::report_error(&root.path, &err);
-                return Ok(());
-            }
+            Err(err) => return self.send(Entry::Message(Message::error(&root.path, describe(&err)))),
         };
         if !metadata.is_dir() {
             // A path the user named is searched whatever it is (ignored, hidden, a pipe from `<(cmd)`).
-            return self.send(root.path.clone());
+            return self.send(Entry::File(root.path.clone()));
         }
         let rules = &self.config.walk;
         // Sorted by name for a walk order that is the same on every machine. Siblings share their
@@ -99,14 +102,14 @@ impl Indexer {
             // Files directly in the root are at walkdir depth 1.
             walker = walker.max_depth(depth.saturating_add(1));
         }
-        let absolute_root = if rules.ignore_files { self.enter_parents(&root.path) } else { None };
+        let absolute_root = if rules.ignore_files { self.enter_parents(&root.path)? } else { None };
 
         let mut entries = walker.into_iter();
         while let Some(entry) = entries.next() {
             let entry = match entry {
                 Ok(entry) => entry,
                 Err(err) => {
-                    report_walk_error(&err, root.implicit);
+                    self.send(Entry::Message(walk_error(&err, root.implicit)))?;
                     continue;
                 }
             };
@@ -116,12 +119,12 @@ impl Indexer {
             }
             let file_type = entry.file_type();
             if depth == 0 {
-                self.enter_dir(entry.path(), 0, false);
+                self.enter_dir(entry.path(), 0, false)?;
             } else if file_type.is_dir() {
                 if self.judge(&root.path, absolute_root.as_deref(), &entry) == Verdict::Skip {
                     entries.skip_current_dir();
                 } else {
-                    self.enter_dir(entry.path(), depth, false);
+                    self.enter_dir(entry.path(), depth, false)?;
                 }
             } else if file_type.is_file()
                 && self.judge(&root.path, absolute_root.as_deref(), &entry) == Verdict::Take
@@ -129,7 +132,7 @@ impl Indexer {
                 // Symlinks (when not followed), FIFOs, sockets and devices are never opened.
                 let path =
                     if root.implicit { without_dot(entry.path()).to_path_buf() } else { entry.into_path() };
-                self.send(path)?;
+                self.send(Entry::File(path))?;
             }
         }
         self.frames.clear();
@@ -139,37 +142,40 @@ impl Indexer {
     /// Reads the ignore files of the directories above a root, up to the top of its repository (or
     /// of the file system), so that `ba x -d src` inside a repository obeys the repository's rules.
     /// Returns the root's absolute path, which entries are matched by against those rules.
-    fn enter_parents(&mut self, root: &Path) -> Option<PathBuf> {
+    fn enter_parents(&mut self, root: &Path) -> Result<Option<PathBuf>, Hangup> {
         // Resolved (no `.`, `..` or links), so that its ancestors are the directories really above it.
-        let absolute = std::fs::canonicalize(root).ok()?;
+        let Ok(absolute) = std::fs::canonicalize(root) else { return Ok(None) };
         let mut parents: Vec<&Path> = absolute.ancestors().skip(1).collect();
         // Stop at the nearest repository top: git reads nothing above it.
         if let Some(top) = absolute.ancestors().position(|dir| dir.join(".git").exists()) {
             parents.truncate(top);
         }
         for dir in parents.into_iter().rev() {
-            self.enter_dir(dir, 0, true);
+            self.enter_dir(dir, 0, true)?;
         }
-        Some(absolute)
+        Ok(Some(absolute))
     }
 
-    fn enter_dir(&mut self, dir: &Path, depth: usize, above_root: bool) {
+    fn enter_dir(&mut self, dir: &Path, depth: usize, above_root: bool) -> Result<(), Hangup> {
         if !self.config.walk.ignore_files {
-            return;
+            return Ok(());
         }
         // `.git` is a directory in a repository, a file in a worktree or submodule.
         let git = dir.join(".git");
         let repo_root = git.exists();
         let in_repo = repo_root || self.frames.iter().any(|frame| frame.repo_root);
+        let mut warnings = Vec::new();
+        let mut read = |file: &Path| read_ignore_file(dir, file, &mut warnings);
         let frame = Frame {
             depth,
-            ignore: read_ignore_file(dir, &dir.join(".ignore")),
-            gitignore: in_repo.then(|| read_ignore_file(dir, &dir.join(".gitignore"))).flatten(),
-            exclude: git.is_dir().then(|| read_ignore_file(dir, &git.join("info/exclude"))).flatten(),
+            ignore: read(&dir.join(".ignore")),
+            gitignore: in_repo.then(|| read(&dir.join(".gitignore"))).flatten(),
+            exclude: git.is_dir().then(|| read(&git.join("info/exclude"))).flatten(),
             repo_root,
             above_root,
         };
         self.frames.push(frame);
+        warnings.into_iter().try_for_each(|warning| self.send(Entry::Message(warning)))
     }
 
     /// Decides an entry below a root, most specific rule first: `-i` and the default ignores, then
@@ -269,10 +275,10 @@ impl Indexer {
         }
     }
 
-    /// Files go to the searchers in batches, to spare a channel hand-over per file, except when the
+    /// Entries go to the searchers in batches, to spare a channel hand-over per file, except when the
     /// searchers are waiting: then the batch goes at once, however small, so none of them idles.
-    fn send(&mut self, path: PathBuf) -> Result<(), Hangup> {
-        self.batch.push(path);
+    fn send(&mut self, entry: Entry) -> Result<(), Hangup> {
+        self.batch.push(entry);
         if self.batch.len() >= BATCH_SIZE || self.tasks.is_empty() {
             self.flush()?;
         }
@@ -283,10 +289,10 @@ impl Indexer {
         if self.batch.is_empty() {
             return Ok(());
         }
-        let paths = std::mem::take(&mut self.batch);
+        let entries = std::mem::take(&mut self.batch);
         let first_seq = self.batch_seq;
-        self.batch_seq += paths.len() as u64;
-        self.tasks.send(Task::Files { first_seq, paths }).map_err(|_| Hangup)
+        self.batch_seq += entries.len() as u64;
+        self.tasks.send(Task::Entries { first_seq, entries }).map_err(|_| Hangup)
     }
 }
 
@@ -296,8 +302,9 @@ fn global_excludes() -> &'static Gitignore {
     GLOBAL.get_or_init(|| Gitignore::global().0)
 }
 
-/// One ignore file, matched relative to `dir`; `None` if it does not exist or holds no rule.
-fn read_ignore_file(dir: &Path, file: &Path) -> Option<Gitignore> {
+/// One ignore file, matched relative to `dir`; `None` if it does not exist or holds no rule. A bad
+/// line is skipped (as git does) with a warning; the other lines still apply.
+fn read_ignore_file(dir: &Path, file: &Path, warnings: &mut Vec<Message>) -> Option<Gitignore> {
     let mut builder = GitignoreBuilder::new(dir);
     match builder.add(file) {
         None => {}
@@ -305,9 +312,8 @@ fn read_ignore_file(dir: &Path, file: &Path) -> Option<Gitignore> {
         Some(ignore::Error::WithPath { err, .. }) if matches!(&*err, ignore::Error::Io(io) if io.kind() == io::ErrorKind::NotFound) => {
             return None
         }
-        // A bad line is skipped (as git does) with a warning; the other lines still apply.
-        Some(ignore::Error::WithPath { err, .. }) => crate::report_warning(file, &err.to_string()),
-        Some(err) => crate::report_warning(file, &err.to_string()),
+        Some(ignore::Error::WithPath { err, .. }) => warnings.push(Message::warning(file, err.to_string())),
+        Some(err) => warnings.push(Message::warning(file, err.to_string())),
     }
     builder.build().ok().filter(|rules| !rules.is_empty())
 }
@@ -317,17 +323,17 @@ fn without_dot(path: &Path) -> &Path {
     path.strip_prefix(".").unwrap_or(path)
 }
 
-fn report_walk_error(err: &walkdir::Error, implicit_root: bool) {
+fn walk_error(err: &walkdir::Error, implicit_root: bool) -> Message {
     let mut path = err.path().unwrap_or(Path::new(""));
     if implicit_root {
         path = without_dot(path);
     }
     if let Some(ancestor) = err.loop_ancestor() {
-        crate::report_message(path, &format!("symbolic link loop back to {}", ancestor.display()));
+        Message::error(path, format!("symbolic link loop back to {}", ancestor.display()))
     } else if let Some(io) = err.io_error() {
-        crate::report_error(path, io);
+        Message::error(path, describe(io))
     } else {
-        crate::report_message(path, &err.to_string());
+        Message::error(path, err.to_string())
     }
 }
 

@@ -1,0 +1,210 @@
+//! The matcher: the pattern as the user typed it, compiled into the regex the searchers run.
+//!
+//! Smart case looks at the letters typed; `-F` and `--word-regexp` wrap the pattern; every class
+//! loses the line terminator, so that a match never spans two lines and the regex can run over a
+//! whole buffer at once; and the literals inside the pattern are found, so that the searchers can
+//! look for them first.
+
+use anyhow::{bail, Context, Result};
+use regex::bytes::Regex;
+use regex_syntax::ast::{self, Ast};
+use regex_syntax::hir::{self, Hir, HirKind};
+
+/// The compiled pattern.
+pub struct Matcher {
+    /// Multi-line mode (`^`/`$` match at line ends) with `\n` removed from every class, so a match
+    /// never spans two lines and the searcher can run it over a whole buffer at once.
+    pub(crate) regex: Regex,
+    /// Literals that every match holds somewhere after its start, when the pattern has some: the
+    /// searcher finds them first and runs `regex` only on the lines that hold one, as ripgrep does.
+    /// (A literal at the start of the pattern the regex engine already looks for itself.)
+    pub(crate) candidates: Option<Regex>,
+    /// The pattern has capture groups: the terminal output shows what they captured.
+    pub(crate) has_groups: bool,
+}
+
+/// How the pattern as typed is to be read.
+pub(crate) struct PatternOptions {
+    /// `-F`: a literal string.
+    pub(crate) fixed_strings: bool,
+    /// `--word-regexp`: whole words only.
+    pub(crate) word: bool,
+    pub(crate) case: Case,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+pub(crate) enum Case {
+    /// Case-insensitive unless the pattern has an uppercase letter.
+    Smart,
+    Sensitive,
+    Insensitive,
+}
+
+impl Matcher {
+    pub(crate) fn new(pattern: &str, options: &PatternOptions) -> Result<Matcher> {
+        let mut pattern = if options.fixed_strings { regex::escape(pattern) } else { pattern.to_string() };
+        if options.word {
+            pattern = format!(r"\b(?:{pattern})\b");
+        }
+        let case_insensitive = match options.case {
+            Case::Smart => !has_uppercase_literal(&pattern),
+            Case::Sensitive => false,
+            Case::Insensitive => true,
+        };
+        Matcher::compile(&pattern, case_insensitive)
+    }
+
+    pub fn compile(pattern: &str, case_insensitive: bool) -> Result<Matcher> {
+        let hir = regex_syntax::ParserBuilder::new()
+            .multi_line(true)
+            .case_insensitive(case_insensitive)
+            .build()
+            .parse(pattern)
+            .map_err(|e| anyhow::anyhow!("invalid pattern:\n{e}"))?;
+        let has_groups = hir.properties().explicit_captures_len() > 0;
+        let hir = without_newlines(&hir)?;
+        // `Hir` prints as an equivalent pattern: the regex crate compiles the rewritten expression.
+        let regex = regex::bytes::RegexBuilder::new(&hir.to_string())
+            .size_limit(256 << 20)
+            .dfa_size_limit(64 << 20)
+            .build()
+            .context("invalid pattern")?;
+        Ok(Matcher { regex, candidates: inner_literals(&hir), has_groups })
+    }
+}
+
+/// See `Matcher::candidates`: the best set of literals that start the rest of the pattern's
+/// top-level sequence after its first element, each at least two bytes long.
+fn inner_literals(hir: &Hir) -> Option<Regex> {
+    let mut hir = hir;
+    while let HirKind::Capture(capture) = hir.kind() {
+        hir = &capture.sub;
+    }
+    let HirKind::Concat(elements) = hir.kind() else { return None };
+    let mut best: Option<(Vec<hir::literal::Literal>, usize)> = None;
+    for start in 1..elements.len() {
+        // Every match of the rest of the sequence starts with one of these (case-insensitive
+        // letters are one element each: `(?i)ah` gives {ah, aH, Ah, AH}).
+        let seq = hir::literal::Extractor::new().extract(&Hir::concat(elements[start..].to_vec()));
+        let (Some(literals), Some(shortest)) = (seq.literals(), seq.min_literal_len()) else { continue };
+        if literals.is_empty() || literals.len() > 16 || shortest < 2 {
+            continue;
+        }
+        if best.as_ref().is_none_or(|&(_, best_shortest)| shortest > best_shortest) {
+            best = Some((literals.to_vec(), shortest));
+        }
+    }
+    let (literals, _) = best?;
+    let alternation = literals
+        .iter()
+        .map(|literal| std::str::from_utf8(literal.as_bytes()).ok().map(regex::escape))
+        .collect::<Option<Vec<_>>>()?
+        .join("|");
+    Regex::new(&alternation).ok()
+}
+
+/// Smart case looks at the letters the user typed, not at escapes: `\p{Greek}` or `\W` stay lowercase.
+fn has_uppercase_literal(pattern: &str) -> bool {
+    fn in_ast(ast: &Ast) -> bool {
+        match ast {
+            Ast::Literal(lit) => lit.c.is_uppercase(),
+            Ast::ClassBracketed(class) => in_set(&class.kind),
+            Ast::Repetition(rep) => in_ast(&rep.ast),
+            Ast::Group(group) => in_ast(&group.ast),
+            Ast::Alternation(alt) => alt.asts.iter().any(in_ast),
+            Ast::Concat(concat) => concat.asts.iter().any(in_ast),
+            _ => false,
+        }
+    }
+    fn in_set(set: &ast::ClassSet) -> bool {
+        match set {
+            ast::ClassSet::Item(item) => in_item(item),
+            ast::ClassSet::BinaryOp(op) => in_set(&op.lhs) || in_set(&op.rhs),
+        }
+    }
+    fn in_item(item: &ast::ClassSetItem) -> bool {
+        match item {
+            ast::ClassSetItem::Literal(lit) => lit.c.is_uppercase(),
+            ast::ClassSetItem::Range(range) => range.start.c.is_uppercase() || range.end.c.is_uppercase(),
+            ast::ClassSetItem::Bracketed(class) => in_set(&class.kind),
+            ast::ClassSetItem::Union(union) => union.items.iter().any(in_item),
+            _ => false,
+        }
+    }
+    // An unparsable pattern is reported by the real parse that follows.
+    ast::parse::Parser::new().parse(pattern).is_ok_and(|ast| in_ast(&ast))
+}
+
+/// Removes `\n` from every class (`\s`, `[^a]`, ...) so no match can cross a line end; a literal
+/// newline in the pattern can never match a line and is refused.
+fn without_newlines(hir: &Hir) -> Result<Hir> {
+    Ok(match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => hir.clone(),
+        HirKind::Literal(hir::Literal(bytes)) => {
+            if bytes.contains(&b'\n') {
+                bail!("the pattern contains a literal newline, but matches never span lines");
+            }
+            hir.clone()
+        }
+        HirKind::Class(hir::Class::Unicode(class)) => {
+            let mut class = class.clone();
+            class.difference(&hir::ClassUnicode::new([hir::ClassUnicodeRange::new('\n', '\n')]));
+            Hir::class(hir::Class::Unicode(class))
+        }
+        HirKind::Class(hir::Class::Bytes(class)) => {
+            let mut class = class.clone();
+            class.difference(&hir::ClassBytes::new([hir::ClassBytesRange::new(b'\n', b'\n')]));
+            Hir::class(hir::Class::Bytes(class))
+        }
+        HirKind::Repetition(rep) => {
+            Hir::repetition(hir::Repetition { sub: Box::new(without_newlines(&rep.sub)?), ..rep.clone() })
+        }
+        HirKind::Capture(cap) => {
+            Hir::capture(hir::Capture { sub: Box::new(without_newlines(&cap.sub)?), ..cap.clone() })
+        }
+        HirKind::Concat(subs) => Hir::concat(subs.iter().map(without_newlines).collect::<Result<_>>()?),
+        HirKind::Alternation(subs) => {
+            Hir::alternation(subs.iter().map(without_newlines).collect::<Result<_>>()?)
+        }
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn smart_case_looks_only_at_typed_letters() {
+        assert!(!has_uppercase_literal(r"foo\W\p{Greek}\S"));
+        assert!(has_uppercase_literal("fooBar"));
+        assert!(has_uppercase_literal("[A-Z]+_resume"));
+        assert!(!has_uppercase_literal("[a-z]+"));
+    }
+
+    #[test]
+    fn classes_lose_the_newline() {
+        let hir = regex_syntax::ParserBuilder::new().multi_line(true).build().parse(r"a\s+b[^x].").unwrap();
+        let re = Regex::new(&without_newlines(&hir).unwrap().to_string()).unwrap();
+        assert!(re.is_match(b"a  byz"));
+        assert!(!re.is_match(b"a\nbyz"));
+        assert!(!re.is_match(b"a b\nz"));
+    }
+
+    #[test]
+    fn inner_literals_are_found_after_the_start() {
+        let candidates = |pattern: &str, ci| Matcher::compile(pattern, ci).unwrap().candidates;
+        assert_eq!(candidates(r"\wAh", false).unwrap().as_str(), "Ah");
+        assert_eq!(candidates(r"(\w+)\s*=\s*PM_RESUME", false).unwrap().as_str(), "PM_RESUME");
+        assert_eq!(candidates(r"\wah", true).unwrap().as_str().split('|').count(), 4);
+        // A literal start is left to the regex engine; no literal at all gives nothing.
+        assert!(candidates("PM_RESUME", false).is_none());
+        assert!(candidates(r"\w{5}\s+\w{5}", false).is_none());
+        assert!(candidates("foo|bar", false).is_none());
+    }
+
+    #[test]
+    fn a_literal_newline_is_refused() {
+        let hir = regex_syntax::Parser::new().parse("a\nb").unwrap();
+        assert!(without_newlines(&hir).is_err());
+    }
+}

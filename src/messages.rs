@@ -1,0 +1,68 @@
+//! Errors and warnings, one line each on stderr in one style (`ba: PATH: reason`), and the flag that
+//! remembers an error happened: the search goes on, and the exit code says so at the end.
+
+use std::io::{self, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+
+use crate::sanitize::printable_path;
+
+/// Set by every error reported; warnings leave it alone.
+static ERRORED: AtomicBool = AtomicBool::new(false);
+
+/// Whether an error was reported since the start.
+pub fn errored() -> bool {
+    ERRORED.load(Ordering::Relaxed)
+}
+
+/// A problem with one path, made where it is found and reported where the output is in walk order.
+#[derive(Debug)]
+pub struct Message {
+    pub(crate) path: PathBuf,
+    pub(crate) reason: String,
+    /// An error sets the error flag; a warning (a bad line in an ignore file) does not.
+    pub(crate) is_error: bool,
+}
+
+impl Message {
+    pub(crate) fn error(path: impl Into<PathBuf>, reason: impl Into<String>) -> Message {
+        Message { path: path.into(), reason: reason.into(), is_error: true }
+    }
+
+    pub(crate) fn warning(path: impl Into<PathBuf>, reason: impl Into<String>) -> Message {
+        Message { path: path.into(), reason: reason.into(), is_error: false }
+    }
+
+    pub(crate) fn report(&self) {
+        if self.is_error {
+            error(&self.path, &self.reason);
+        } else {
+            warning(&self.path, &self.reason);
+        }
+    }
+}
+
+/// `ba: PATH: reason` and the error flag.
+pub(crate) fn error(path: &Path, reason: &str) {
+    ERRORED.store(true, Ordering::Relaxed);
+    warning(path, reason);
+}
+
+/// `ba: PATH: reason` from an io error, worded as grep words it.
+pub(crate) fn io_error(path: &Path, err: &io::Error) {
+    error(path, &describe(err));
+}
+
+/// `ba: PATH: reason`, leaving the exit code alone.
+pub(crate) fn warning(path: &Path, reason: &str) {
+    let _ = writeln!(io::stderr(), "ba: {}: {}", printable_path(path), reason);
+}
+
+/// "No such file or directory (os error 2)" -> "No such file or directory", as grep says it.
+pub(crate) fn describe(err: &io::Error) -> String {
+    let mut text = err.to_string();
+    if let Some(i) = text.find(" (os error ") {
+        text.truncate(i);
+    }
+    text
+}

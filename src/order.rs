@@ -1,0 +1,93 @@
+//! The ordering stage: results arrive from the searchers as they finish, and leave in walk order
+//! (file by file, a big file part by part, a part piece by piece), whatever the number of searchers.
+
+use std::collections::{BTreeMap, VecDeque};
+
+use crate::pipeline::{FileResult, Key};
+
+#[derive(Default)]
+pub(crate) struct ReorderBuffer {
+    /// The result to hand out next.
+    next: Key,
+    /// Results that arrived before the ones ahead of them in walk order; the pieces of one part come
+    /// from one searcher, in order.
+    pending: BTreeMap<Key, VecDeque<FileResult>>,
+}
+
+impl ReorderBuffer {
+    /// The key of the result that is handed out next.
+    pub(crate) fn next(&self) -> Key {
+        self.next
+    }
+
+    pub(crate) fn push(&mut self, result: FileResult) {
+        self.pending.entry(result.key()).or_default().push_back(result);
+    }
+
+    /// The next result in walk order, if it has arrived. Handing out a part's last piece moves on to
+    /// the next part, or the next file.
+    pub(crate) fn pop(&mut self) -> Option<FileResult> {
+        let mut pieces = self.pending.first_entry().filter(|entry| *entry.key() == self.next)?;
+        let result = pieces.get_mut().pop_front().expect("an entry holds a piece");
+        if pieces.get().is_empty() {
+            pieces.remove();
+        }
+        if result.end.is_some() {
+            self.next = if result.part + 1 < result.parts {
+                (result.seq, result.part + 1)
+            } else {
+                (result.seq + 1, 0)
+            };
+        }
+        Some(result)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::pipeline::{Body, Charge, Outcome, PartEnd};
+
+    fn result(seq: u64, part: u32, parts: u32, last: bool, text: &str) -> FileResult {
+        let end = last.then_some(PartEnd {
+            outcome: Outcome::Searched,
+            lines: 0,
+            bytes: 0,
+            stamp: None,
+            digest: 0,
+        });
+        FileResult {
+            seq,
+            part,
+            parts,
+            path: Default::default(),
+            body: Body::Formatted(text.as_bytes().to_vec()),
+            hit_lines: 0,
+            end,
+            charge: Charge::default(),
+        }
+    }
+
+    fn drain(order: &mut ReorderBuffer) -> String {
+        let mut out = String::new();
+        while let Some(result) = order.pop() {
+            let Body::Formatted(bytes) = result.body else { unreachable!() };
+            out.push_str(std::str::from_utf8(&bytes).unwrap());
+        }
+        out
+    }
+
+    #[test]
+    fn results_leave_in_walk_order_part_by_part_and_piece_by_piece() {
+        let mut order = ReorderBuffer::default();
+        order.push(result(1, 1, 2, true, "d"));
+        order.push(result(2, 0, 1, true, "e"));
+        order.push(result(1, 0, 2, false, "b"));
+        assert_eq!(drain(&mut order), "", "file 0 has not come");
+        order.push(result(0, 0, 1, true, "a"));
+        assert_eq!(drain(&mut order), "ab", "file 1's first part is not whole yet");
+        order.push(result(1, 0, 2, true, "c"));
+        assert_eq!(drain(&mut order), "cde");
+        assert_eq!(order.next(), (3, 0));
+    }
+}

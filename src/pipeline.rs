@@ -1,0 +1,421 @@
+//! What the stages pass each other: tasks from the indexer to the searchers, results from the
+//! searchers to the printer, the sentinels that end each stage, and the budget that bounds the
+//! bytes between the searchers and the printer.
+//!
+//! Every stage ends the same way, by its sentinel: the indexer sends one `Task::Stop` per searcher,
+//! each searcher answers with one `Report::Done`, and the printer stops after the last of them. A
+//! stage that finds its next stage gone (the printer stops at a closed pipe) stops at once instead:
+//! that is an abort, not an end.
+
+use std::fs::Metadata;
+use std::io;
+use std::ops::Range;
+use std::os::unix::fs::MetadataExt;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::{Condvar, Mutex, MutexGuard};
+
+use crate::messages::Message;
+
+/// What the indexer sends a searcher.
+pub enum Task {
+    /// Entries in walk order, numbered from `first_seq`.
+    Entries { first_seq: u64, entries: Vec<Entry> },
+    /// Standard input, shown as `<stdin>`.
+    Stdin { seq: u64 },
+    /// The sentinel: this searcher gets no more tasks.
+    Stop,
+}
+
+/// One numbered place in the walk order.
+pub enum Entry {
+    File(PathBuf),
+    /// A problem the walk met (a missing root, an unreadable directory, a bad line in an ignore
+    /// file): it is reported in its place among the results, the same for any number of searchers.
+    Message(Message),
+}
+
+/// What a searcher sends the printer.
+pub enum Report {
+    /// Results in walk order for this searcher (not overall: the printer puts them in order).
+    Results(Vec<FileResult>),
+    /// The sentinel: this searcher has sent everything.
+    Done,
+}
+
+/// The position of a result in walk order: the file's number, and the part of a big file.
+pub(crate) type Key = (u64, u32);
+
+/// The results of one file, or of one part of a big file, or a piece of them: a file with many hits
+/// is sent in pieces of about `PIECE_SIZE` bytes, so that no message holds a whole file's hits.
+pub struct FileResult {
+    /// The indexer's walk-order number of the file: results are printed in this order.
+    pub(crate) seq: u64,
+    /// Which part of the file this is, of how many (0 of 1 for a file searched whole).
+    pub(crate) part: u32,
+    pub(crate) parts: u32,
+    pub(crate) path: PathBuf,
+    pub(crate) body: Body,
+    /// Matching lines in this piece.
+    pub(crate) hit_lines: u64,
+    /// `None` while more pieces of this part follow; on the last piece, what the part came to.
+    pub(crate) end: Option<PartEnd>,
+    /// What this result holds of the budget, given back when it is printed.
+    pub(crate) charge: Charge,
+}
+
+/// The hits a result carries.
+pub(crate) enum Body {
+    /// Formatted by the searcher, ready to print: a whole file's line numbers are known there.
+    Formatted(Vec<u8>),
+    /// Left to the printer to format: the lines of a big file's part are numbered from the part's
+    /// start, and only the printer knows how many lines the parts before it had; and `-e` keeps them.
+    Hits(Hits),
+}
+
+/// How a file (or part) ended.
+pub(crate) struct PartEnd {
+    pub(crate) outcome: Outcome,
+    /// Lines in this part: hit line numbers in `Body::Hits` count from the part's first line.
+    pub(crate) lines: u64,
+    pub(crate) bytes: u64,
+    /// The file's size and modification time when it was opened, for `-r`.
+    pub(crate) stamp: Option<Stamp>,
+    /// A digest of the matching lines and their numbers, for `-r` to check that the file it rewrites
+    /// still has the lines that were searched.
+    pub(crate) digest: u64,
+}
+
+pub(crate) enum Outcome {
+    Searched,
+    /// A NUL byte early on: the file is not text and is skipped.
+    Binary,
+    /// A NUL byte further on: the lines before it were searched, the rest of the file is not, as
+    /// grep and ripgrep stop at the first NUL they read.
+    Truncated,
+    Failed(io::Error),
+    /// A problem the walk met, in its place in walk order.
+    Reported(Message),
+}
+
+/// Matching lines for the printer to format: the lines one after another, their match and capture
+/// group spans, and a `Hit` naming each one's slices.
+#[derive(Default)]
+pub(crate) struct Hits {
+    pub(crate) hits: Vec<Hit>,
+    pub(crate) text: Vec<u8>,
+    /// Match and capture-group ranges, relative to their line.
+    pub(crate) spans: Vec<Range<usize>>,
+}
+
+pub(crate) struct Hit {
+    pub(crate) line_number: u64,
+    pub(crate) line: Range<usize>,
+    /// Where each match is in the line (only when the output shows matches).
+    pub(crate) matches: Range<usize>,
+    /// What each capture group of the line's first match captured (only when shown).
+    pub(crate) groups: Range<usize>,
+}
+
+impl Hits {
+    /// Appends a line with its match and group spans.
+    pub(crate) fn push(
+        &mut self,
+        line_number: u64,
+        line: &[u8],
+        matches: impl IntoIterator<Item = Range<usize>>,
+        groups: impl IntoIterator<Item = Range<usize>>,
+    ) {
+        let text_start = self.text.len();
+        self.text.extend_from_slice(line);
+        let matches_start = self.spans.len();
+        self.spans.extend(matches);
+        let groups_start = self.spans.len();
+        self.spans.extend(groups);
+        self.hits.push(Hit {
+            line_number,
+            line: text_start..self.text.len(),
+            matches: matches_start..groups_start,
+            groups: groups_start..self.spans.len(),
+        });
+    }
+
+    pub(crate) fn line(&self, hit: &Hit) -> &[u8] {
+        &self.text[hit.line.clone()]
+    }
+
+    pub(crate) fn matches(&self, hit: &Hit) -> &[Range<usize>] {
+        &self.spans[hit.matches.clone()]
+    }
+
+    pub(crate) fn groups(&self, hit: &Hit) -> &[Range<usize>] {
+        &self.spans[hit.groups.clone()]
+    }
+
+    /// Bytes held, roughly: what the budget counts.
+    pub(crate) fn size(&self) -> usize {
+        self.text.len()
+            + self.spans.len() * std::mem::size_of::<Range<usize>>()
+            + self.hits.len() * std::mem::size_of::<Hit>()
+    }
+
+    /// Bytes allocated: what the budget charges.
+    fn capacity(&self) -> usize {
+        self.text.capacity()
+            + self.spans.capacity() * std::mem::size_of::<Range<usize>>()
+            + self.hits.capacity() * std::mem::size_of::<Hit>()
+    }
+
+    pub(crate) fn clear(&mut self) {
+        self.hits.clear();
+        self.text.clear();
+        self.spans.clear();
+    }
+}
+
+impl Body {
+    pub(crate) fn size(&self) -> usize {
+        match self {
+            Body::Formatted(bytes) => bytes.len(),
+            Body::Hits(hits) => hits.size(),
+        }
+    }
+
+    fn capacity(&self) -> usize {
+        match self {
+            Body::Formatted(bytes) => bytes.capacity(),
+            Body::Hits(hits) => hits.capacity(),
+        }
+    }
+}
+
+impl FileResult {
+    pub(crate) fn key(&self) -> Key {
+        (self.seq, self.part)
+    }
+
+    /// Bytes this result holds (its own size and the path's included): what it is charged.
+    pub(crate) fn size(&self) -> usize {
+        std::mem::size_of::<FileResult>() + self.path.as_os_str().len() + self.body.capacity()
+    }
+}
+
+/// What identifies a version of a file cheaply: its size and modification time.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Stamp {
+    pub(crate) size: u64,
+    pub(crate) mtime: i64,
+    pub(crate) mtime_nsec: i64,
+}
+
+impl Stamp {
+    pub(crate) fn of(metadata: &Metadata) -> Stamp {
+        Stamp { size: metadata.len(), mtime: metadata.mtime(), mtime_nsec: metadata.mtime_nsec() }
+    }
+}
+
+/// A digest of matching lines and their numbers: the searcher takes one of what it found, and `-r`
+/// compares it with one of what it finds in the file it is about to rewrite.
+#[derive(Default)]
+pub(crate) struct LineDigest(std::collections::hash_map::DefaultHasher);
+
+impl LineDigest {
+    pub(crate) fn add(&mut self, line_number: u64, line: &[u8]) {
+        use std::hash::Hash;
+        line_number.hash(&mut self.0);
+        line.hash(&mut self.0);
+    }
+
+    pub(crate) fn finish(&self) -> u64 {
+        std::hash::Hasher::finish(&self.0)
+    }
+}
+
+/// The bytes of results on their way to the printer or waiting there for their turn: the memory a
+/// search needs beyond its read buffers, whatever the tree and however many lines match.
+pub const RESULTS_BUDGET: usize = 8 << 20;
+
+/// A piece is sent once its body holds this many bytes.
+pub(crate) const PIECE_SIZE: usize = 64 << 10;
+
+/// The bytes of results sent by the searchers and not printed yet (in the channel or waiting for
+/// their turn in the printer's reorder buffer) are bounded: a searcher waits before sending more.
+///
+/// Without deadlock: the printer only ever waits for the result next in walk order (the head), so
+/// the head is never made to wait for the budget; it may go over it by one result at a time. Every
+/// other searcher waits until the printer frees bytes or until its own result becomes the head,
+/// which the printer announces (`advance`). The head is always held by a searcher that can send it,
+/// or is a part of a big file that the searcher which finished the part before takes next (see
+/// `search::BigFiles`), so the printer always gets it.
+pub struct Budget {
+    limit: usize,
+    /// Bytes charged and not released; changed without the lock while under the limit.
+    in_use: AtomicUsize,
+    /// The file the printer waits for, readable without the lock.
+    head_seq: AtomicU64,
+    /// Searchers waiting on `changed`: only then does a release take the lock to wake them.
+    waiters: AtomicUsize,
+    state: Mutex<BudgetState>,
+    changed: Condvar,
+}
+
+struct BudgetState {
+    head: Key,
+    /// A result charged as the head beyond the limit is not printed yet.
+    head_over: bool,
+    /// The printer is gone: nobody waits any more.
+    closed: bool,
+}
+
+/// A result's share of the budget.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Charge {
+    bytes: usize,
+    /// Charged beyond the limit, as the head.
+    over: bool,
+}
+
+impl Budget {
+    pub fn new(limit: usize) -> Budget {
+        Budget {
+            limit,
+            in_use: AtomicUsize::new(0),
+            head_seq: AtomicU64::new(0),
+            waiters: AtomicUsize::new(0),
+            state: Mutex::new(BudgetState { head: (0, 0), head_over: false, closed: false }),
+            changed: Condvar::new(),
+        }
+    }
+
+    /// Charges `bytes` for the result at `key` if that can be done without waiting.
+    pub(crate) fn try_charge(&self, key: Key, bytes: usize) -> Option<Charge> {
+        self.within_limit(bytes).or_else(|| self.beyond_limit(&mut self.lock(), key, bytes))
+    }
+
+    /// Charges `bytes` for the result at `key`, waiting as long as the budget is spent.
+    pub(crate) fn wait_charge(&self, key: Key, bytes: usize) -> Charge {
+        if let Some(charge) = self.within_limit(bytes) {
+            return charge;
+        }
+        let mut state = self.lock();
+        // Counted before the check, so that a release after the check knows to wake us.
+        self.waiters.fetch_add(1, Ordering::SeqCst);
+        let charge = loop {
+            if let Some(charge) = self.beyond_limit(&mut state, key, bytes) {
+                break charge;
+            }
+            state = self.changed.wait(state).unwrap_or_else(|poisoned| poisoned.into_inner());
+        };
+        self.waiters.fetch_sub(1, Ordering::SeqCst);
+        charge
+    }
+
+    /// Charges `bytes` if they fit under the limit (or if nothing is held: one result bigger than
+    /// the limit must go too).
+    fn within_limit(&self, bytes: usize) -> Option<Charge> {
+        let mut in_use = self.in_use.load(Ordering::SeqCst);
+        loop {
+            if in_use != 0 && in_use + bytes > self.limit {
+                return None;
+            }
+            match self.in_use.compare_exchange_weak(
+                in_use,
+                in_use + bytes,
+                Ordering::SeqCst,
+                Ordering::SeqCst,
+            ) {
+                Ok(_) => return Some(Charge { bytes, over: false }),
+                Err(now) => in_use = now,
+            }
+        }
+    }
+
+    /// With the lock held: charges the head beyond the limit, or anything once the printer is gone.
+    fn beyond_limit(&self, state: &mut BudgetState, key: Key, bytes: usize) -> Option<Charge> {
+        if state.closed {
+            return Some(Charge::default());
+        }
+        if let Some(charge) = self.within_limit(bytes) {
+            return Some(charge);
+        }
+        if key == state.head && !state.head_over {
+            state.head_over = true;
+            self.in_use.fetch_add(bytes, Ordering::SeqCst);
+            return Some(Charge { bytes, over: true });
+        }
+        None
+    }
+
+    /// The printer is done with a result.
+    pub(crate) fn release(&self, charge: Charge) {
+        self.in_use.fetch_sub(charge.bytes, Ordering::SeqCst);
+        if charge.over {
+            self.lock().head_over = false;
+            self.changed.notify_all();
+        } else if self.waiters.load(Ordering::SeqCst) > 0 {
+            let _state = self.lock();
+            self.changed.notify_all();
+        }
+    }
+
+    /// The printer now waits for the result at `head`.
+    pub(crate) fn advance(&self, head: Key) {
+        let mut state = self.lock();
+        state.head = head;
+        self.head_seq.store(head.0, Ordering::SeqCst);
+        self.changed.notify_all();
+    }
+
+    /// Whether the printer waits for file `seq`: then its result is worth sending at once.
+    pub(crate) fn is_head(&self, seq: u64) -> bool {
+        self.head_seq.load(Ordering::Relaxed) == seq
+    }
+
+    /// The printer stopped (the output was closed): no searcher waits any more.
+    pub(crate) fn close(&self) {
+        self.lock().closed = true;
+        self.changed.notify_all();
+    }
+
+    fn lock(&self) -> MutexGuard<'_, BudgetState> {
+        self.state.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_head_may_go_over_the_limit_once_at_a_time() {
+        let budget = Budget::new(100);
+        let first = budget.try_charge((5, 0), 80).unwrap();
+        assert!(budget.try_charge((6, 0), 80).is_none(), "over the limit and not the head");
+        budget.advance((6, 0));
+        let over = budget.try_charge((6, 0), 80).unwrap();
+        assert!(budget.try_charge((6, 0), 10).is_none(), "one result over the limit at a time");
+        budget.release(over);
+        budget.release(first);
+        assert!(budget.try_charge((7, 0), 100).is_some(), "everything given back");
+    }
+
+    #[test]
+    fn a_result_bigger_than_the_limit_goes_when_nothing_else_is_held() {
+        let budget = Budget::new(10);
+        assert!(budget.try_charge((3, 0), 1000).is_some());
+    }
+
+    #[test]
+    fn a_waiting_searcher_goes_when_it_becomes_the_head() {
+        let budget = std::sync::Arc::new(Budget::new(10));
+        let held = budget.try_charge((0, 0), 10).unwrap();
+        let waiter = {
+            let budget = std::sync::Arc::clone(&budget);
+            std::thread::spawn(move || budget.wait_charge((1, 0), 10))
+        };
+        std::thread::sleep(std::time::Duration::from_millis(20));
+        budget.advance((1, 0));
+        waiter.join().unwrap();
+        budget.release(held);
+    }
+}

@@ -1,0 +1,73 @@
+//! What a search came to: the counts the printer keeps, the exit code they make, and the summary
+//! block the terminal format ends with.
+
+use std::io::{self, Write};
+use std::time::Duration;
+
+use crate::config::Config;
+use crate::exit_code::ExitCode;
+
+#[derive(Default, Debug)]
+pub struct Summary {
+    pub(crate) files_searched: u64,
+    pub(crate) files_matched: u64,
+    pub(crate) lines_searched: u64,
+    pub(crate) bytes_searched: u64,
+    pub(crate) binary_skipped: u64,
+    /// `-r`: files rewritten (or, with --dry-run, to rewrite) and matches replaced.
+    pub(crate) files_changed: u64,
+    pub(crate) replacements: u64,
+    /// `-r`: a file with matches could not be written.
+    pub(crate) write_failed: bool,
+}
+
+impl Summary {
+    pub fn exit_code(&self) -> ExitCode {
+        ExitCode::of_search(self.files_matched > 0, crate::messages::errored(), self.write_failed)
+    }
+
+    /// The block under the hits: Files Searched, Files Matched, Lines Searched, what `-r` changed,
+    /// what `--stats` adds, and the Duration.
+    pub(crate) fn write(&self, out: &mut impl Write, config: &Config, elapsed: Duration) -> io::Result<()> {
+        writeln!(out, "---------------")?;
+        writeln!(out, "Files Searched: {}", thousands(self.files_searched))?;
+        writeln!(out, "Files Matched: {}", thousands(self.files_matched))?;
+        writeln!(out, "Lines Searched: {}", thousands(self.lines_searched))?;
+        if let Some(replace) = &config.replace {
+            let note = if replace.dry_run { " (dry run: nothing was written)" } else { "" };
+            writeln!(out, "Files Changed: {}{note}", thousands(self.files_changed))?;
+            writeln!(out, "Replacements: {}", thousands(self.replacements))?;
+        }
+        if config.output.stats {
+            writeln!(out, "Bytes Searched: {}", thousands(self.bytes_searched))?;
+            writeln!(out, "Binary Files Skipped: {}", thousands(self.binary_skipped))?;
+        }
+        writeln!(out, "Duration: {:.3}s", elapsed.as_secs_f64())
+    }
+}
+
+/// 78114 -> "78,114".
+fn thousands(n: u64) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, d) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(d);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn thousands_groups_digits() {
+        assert_eq!(thousands(0), "0");
+        assert_eq!(thousands(999), "999");
+        assert_eq!(thousands(1000), "1,000");
+        assert_eq!(thousands(35738977), "35,738,977");
+    }
+}
