@@ -1,11 +1,9 @@
 //! Property tests: ba's output on random files and trees against naive oracles (a line-by-line
 //! matcher with the `regex` crate, and a sorted depth-first walk).
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::util::*;
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 use regex::bytes::{Regex, RegexBuilder};

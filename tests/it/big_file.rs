@@ -1,11 +1,9 @@
 //! Files above 16 MiB are cut into 8 MiB parts that several searchers search at once; the printer
 //! glues the parts back together. These tests check the glued output against a naive line scan.
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::util::*;
 use regex::bytes::Regex;
 
 const MIB: usize = 1 << 20;

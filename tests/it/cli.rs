@@ -1,14 +1,12 @@
 //! Integration tests for `ba`: they run the binary on temporary trees and check its exact output,
 //! its error messages and its exit codes.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::util::*;
 use regex::bytes::{Regex, RegexBuilder};
 
 /// Runs `ba ARGS` in `dir` and returns everything it did.

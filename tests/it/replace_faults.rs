@@ -11,15 +11,13 @@
 //! `BA_FAULT_SEED=N` replays the random delays of a run (the seed is printed); `BA_FAULT_NO_TMPFS=1`
 //! runs on the disk.
 
-mod common;
-
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use common::*;
+use crate::util::*;
 use regex::bytes::Regex;
 
 /// Rounds of kill and check: on a tmpfs a full run takes a tenth of a second; on a disk, seconds.

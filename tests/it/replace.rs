@@ -4,8 +4,6 @@
 //! files ba must never write, the exit codes, and what is left after a failed write or a Ctrl-C.
 //! The SIGKILL fault test lives in `replace_faults.rs`.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
@@ -14,7 +12,7 @@ use std::process::{Command, Output, Stdio};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
-use common::*;
+use crate::util::*;
 use regex::bytes::{Regex, RegexBuilder};
 
 // ---------------------------------------------------------------------------------------------
