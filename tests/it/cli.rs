@@ -9,19 +9,6 @@ use std::time::{Duration, Instant};
 use crate::util::*;
 use regex::bytes::{Regex, RegexBuilder};
 
-/// Runs `ba ARGS` in `dir` and returns everything it did.
-fn run(dir: &Path, args: &[&str]) -> Output {
-    ba(dir).args(args).run()
-}
-
-/// Runs `ba ARGS` in `dir`, checks the exit code and that stderr is empty, returns stdout.
-fn stdout_ok(dir: &Path, args: &[&str], code: i32) -> String {
-    let out = run(dir, args);
-    assert_eq!(out.status.code(), Some(code), "ba {args:?}: stderr: {}", stderr_of(&out));
-    assert_eq!(stderr_of(&out), "", "ba {args:?}: unexpected stderr");
-    stdout_of(&out)
-}
-
 fn re(pattern: &str) -> Regex {
     Regex::new(pattern).unwrap()
 }
@@ -339,15 +326,12 @@ fn run_on_terminal(dir: &Path, args: &str, no_color: bool) -> Option<String> {
         eprintln!("`script` is not installed: skipping the terminal checks");
         return None;
     }
-    let mut cmd = assert_cmd::Command::new("script");
-    cmd.current_dir(dir)
-        .args(["-qec", &format!("'{}' {args}", ba_path()), "/dev/null"])
-        .env_remove("NO_COLOR")
-        .timeout(Duration::from_secs(20));
+    let mut cmd = isolated(std::process::Command::new("script"), dir);
+    cmd.args(["-qec", &format!("'{}' {args}", ba_path()), "/dev/null"]);
     if no_color {
         cmd.env("NO_COLOR", "1");
     }
-    let out = cmd.output().unwrap();
+    let out = cmd.run_timeout(Duration::from_secs(20));
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     Some(String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n"))
 }
@@ -982,12 +966,9 @@ fn into_head(dir: &Path, args: &str) -> (String, String, String) {
         rc_file.display()
     );
     let started = Instant::now();
-    let out = assert_cmd::Command::new("sh")
-        .current_dir(dir.join("tree"))
+    let out = isolated(std::process::Command::new("sh"), &dir.join("tree"))
         .args(["-c", &script])
-        .timeout(Duration::from_secs(20))
-        .output()
-        .expect("the pipeline finished");
+        .run_timeout(Duration::from_secs(20));
     assert!(started.elapsed() < Duration::from_secs(10), "ba kept running after head exited");
     assert!(out.status.success());
     let err = fs::read_to_string(err_file).unwrap();
@@ -1186,34 +1167,21 @@ fn edit_never_runs_file_names_through_a_shell() {
 fn standard_input_is_searched_when_it_is_a_pipe_and_no_path_is_given() {
     let dir = tempdir();
     write(dir.path(), "a.txt", "hit in a file\n");
-    let mut cmd = assert_cmd::Command::new(ba_path());
-    cmd.current_dir(dir.path()).env_remove("NO_COLOR").timeout(Duration::from_secs(30));
-    cmd.arg("hit").write_stdin("a hit\nno\nhit\r\nlast hit").assert().success().stdout(predicates::ord::eq(
-        "<stdin>:1:a hit\n<stdin>:3:hit\r\n<stdin>:4:last hit\n".as_bytes().to_vec(),
-    ));
+    let out = ba(dir.path()).arg("hit").run_stdin(b"a hit\nno\nhit\r\nlast hit");
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(out.stdout, b"<stdin>:1:a hit\n<stdin>:3:hit\r\n<stdin>:4:last hit\n");
 
-    let mut cmd = assert_cmd::Command::new(ba_path());
-    let out = cmd
-        .current_dir(dir.path())
-        .args(["--pretty", "hit"])
-        .write_stdin("a hit\nno\n")
-        .timeout(Duration::from_secs(30))
-        .output()
-        .unwrap();
+    let out = ba(dir.path()).args(["--pretty", "hit"]).run_stdin(b"a hit\nno\n");
     assert_eq!(out.status.code(), Some(0));
     assert_eq!(without_duration(&stdout_of(&out)), "<stdin>:1\n\ta hit\n".to_string() + &summary(1, 1, 2));
 
     // A path given on the command line wins over standard input.
-    let mut cmd = assert_cmd::Command::new(ba_path());
-    cmd.current_dir(dir.path())
-        .args(["hit", "a.txt"])
-        .write_stdin("a hit\n")
-        .timeout(Duration::from_secs(30))
-        .assert()
-        .success()
-        .stdout("a.txt:1:hit in a file\n");
-    let mut cmd = assert_cmd::Command::new(ba_path());
-    cmd.current_dir(dir.path()).arg("nothing").write_stdin("a hit\n").assert().code(1).stdout("");
+    let out = ba(dir.path()).args(["hit", "a.txt"]).run_stdin(b"a hit\n");
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out), "a.txt:1:hit in a file\n");
+    let out = ba(dir.path()).arg("nothing").run_stdin(b"a hit\n");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out), "");
 }
 
 fn hidden_tree(root: &Path) {
@@ -1382,16 +1350,8 @@ fn stats_add_bytes_and_binary_files_to_the_summary() {
 fn run_into_closed_pipe(dir: &Path, args: &[&str]) -> Output {
     let (reader, writer) = std::io::pipe().unwrap();
     drop(reader);
-    let mut child = ba(dir).args(args).stdout(writer).stderr(std::process::Stdio::piped()).spawn().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while child.try_wait().unwrap().is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("ba {args:?} kept running with its output closed");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    child.wait_with_output().unwrap()
+    let child = ba(dir).args(args).stdout(writer).stderr(Stdio::piped()).spawn().unwrap();
+    output_within(child, Duration::from_secs(20))
 }
 
 #[test]
@@ -1473,7 +1433,7 @@ fn files_lists_what_git_lists_without_hidden_files() {
         .map(String::from)
         .collect();
     expected.sort();
-    let out = ba(root).args(["--files"]).run();
+    let out = run(root, &["--files"]);
     let listed: Vec<String> = stdout_of(&out).lines().map(String::from).collect();
     let mut sorted = listed.clone();
     sorted.sort();

@@ -101,7 +101,7 @@ proptest! {
         args.extend(["--", pattern, "f.txt"]);
 
         let expected = expected_pipe("f.txt", &text, &re);
-        let out = ba(dir.path()).args(&args).run();
+        let out = run(dir.path(), &args);
         prop_assert_eq!(out.status.code(), Some(if expected.is_empty() { 1 } else { 0 }));
         prop_assert_eq!(String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&expected));
 
@@ -163,7 +163,7 @@ proptest! {
             let rel = path.strip_prefix(&root).unwrap().to_str().unwrap().to_string();
             expected.extend(expected_pipe(&rel, &std::fs::read(&path).unwrap(), &re));
         }
-        let out = ba(&root).args(["-w", &workers.to_string(), "hit"]).run();
+        let out = run(&root, &["-w", &workers.to_string(), "hit"]);
         prop_assert_eq!(out.status.code(), Some(if expected.is_empty() { 1 } else { 0 }));
         prop_assert_eq!(String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&expected));
     }

@@ -8,7 +8,7 @@ use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
@@ -18,19 +18,6 @@ use regex::bytes::{Regex, RegexBuilder};
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
-
-/// Runs `ba ARGS` in `dir` and returns everything it did.
-fn run(dir: &Path, args: &[&str]) -> Output {
-    ba(dir).args(args).run()
-}
-
-/// Runs `ba ARGS` in `dir`, checks it exits 0 with nothing on stderr, returns stdout.
-fn run_ok(dir: &Path, args: &[&str]) -> Vec<u8> {
-    let out = run(dir, args);
-    assert_eq!(out.status.code(), Some(0), "ba {args:?}: stderr: {}", stderr_of(&out));
-    assert_eq!(stderr_of(&out), "", "ba {args:?}: unexpected stderr");
-    out.stdout
-}
 
 /// The oracle's regex, case-insensitive when `ci` (as ba's smart case makes a lowercase pattern).
 fn rx(pattern: &str, ci: bool) -> Regex {
@@ -811,15 +798,11 @@ fn interactive(dir: &Path, args: &[&str], answers: &[&str]) -> Option<(Vec<Strin
         eprintln!("note: python3 is not installed: skipping the --interactive checks");
         return None;
     }
-    let out = Command::new("python3")
+    let out = isolated(Command::new("python3"), dir)
         .args(["-c", PTY_DRIVER, &answers.join(",")])
         .arg(ba_path())
         .args(args)
         .arg("--interactive")
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .env_remove("NO_COLOR")
-        .env("HOME", dir.join(".no-home"))
         .run();
     assert!(out.status.success(), "the driver failed: {}", stderr_of(&out));
     let text = strip_ansi(&String::from_utf8_lossy(&out.stdout)).replace("\r\n", "\n");
@@ -1213,7 +1196,7 @@ fn a_file_changed_after_it_was_searched_is_skipped() {
             write(d, name, "hit b\nchanged meanwhile\n");
         }
     }
-    let out = child.wait_with_output().unwrap();
+    let out = output_within(child, Duration::from_secs(30));
     assert!(seen, "ba ended before its first write could be seen: {}", stderr_of(&out));
     assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
     let err = stderr_of(&out);
@@ -1245,7 +1228,7 @@ fn a_file_changed_while_it_is_written_is_kept() {
         let mut f = fs::OpenOptions::new().append(true).open(d.join("a.txt")).unwrap();
         f.write_all(b"appended meanwhile\n").unwrap();
     }
-    let out = child.wait_with_output().unwrap();
+    let out = output_within(child, Duration::from_secs(30));
     assert!(seen, "ba ended before its write could be seen: {}", stderr_of(&out));
     let now = read(d, "a.txt");
     assert_eq!(leftovers(d), Vec::<PathBuf>::new());

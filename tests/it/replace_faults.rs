@@ -183,7 +183,7 @@ fn sigkill_at_any_moment_leaves_every_file_old_or_new() {
 
         // A full run: how long it takes, and that it writes exactly the new contents.
         let t0 = Instant::now();
-        let status = spawn_ba(&root).wait().unwrap();
+        let status = wait_for(&mut spawn_ba(&root), Duration::from_secs(300));
         let full = t0.elapsed();
         assert_eq!(status.code(), Some(0));
         assert_eq!(check_whole(&root, &tree, "full run"), changing, "a full run writes every changing file");
