@@ -1,9 +1,6 @@
 //! Helpers shared by the integration tests: fixtures, the `ba` command, and naive oracles that say
 //! what `ba` should print.
 
-// Each test binary uses its own subset of these helpers.
-#![allow(dead_code)]
-
 use std::fs;
 use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
