@@ -12,8 +12,8 @@
 //! runs on the disk.
 
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::Stdio;
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
@@ -25,32 +25,6 @@ const ROUNDS_TMPFS: usize = 100;
 const ROUNDS_DISK: usize = 20;
 /// Files in the tree (fewer when a full run takes too long on a disk).
 const FILES: usize = 5_000;
-
-struct Tmpfs(PathBuf);
-
-impl Tmpfs {
-    fn mount(dir: &Path) -> Option<Tmpfs> {
-        fs::create_dir_all(dir).unwrap();
-        let out = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", "size=256m", "tmpfs"])
-            .arg(dir)
-            .stdin(Stdio::null())
-            .output()
-            .ok()?;
-        if out.status.success() {
-            Some(Tmpfs(dir.to_path_buf()))
-        } else {
-            eprintln!("note: cannot mount a tmpfs: {}", String::from_utf8_lossy(&out.stderr).trim());
-            None
-        }
-    }
-}
-
-impl Drop for Tmpfs {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
-    }
-}
 
 /// xorshift64*: random enough for delays, and replayable from its seed.
 struct Rng(u64);
@@ -168,7 +142,8 @@ fn sigkill_at_any_moment_leaves_every_file_old_or_new() {
     let started = Instant::now();
     let dir = tempdir();
     let mnt = dir.path().join("mnt");
-    let mounted = if std::env::var_os("BA_FAULT_NO_TMPFS").is_some() { None } else { Tmpfs::mount(&mnt) };
+    let mounted =
+        if std::env::var_os("BA_FAULT_NO_TMPFS").is_some() { None } else { Tmpfs::mount(&mnt, "256m") };
     let (root, rounds) = match mounted {
         Some(_) => (mnt.clone(), ROUNDS_TMPFS),
         None => (dir.path().join("tree"), ROUNDS_DISK),
