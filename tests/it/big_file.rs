@@ -59,20 +59,7 @@ fn check_against_oracle(dir: &Path, file: &str, content: &[u8], pattern: &str, w
     let out = run(dir, &["-w", workers, "-l", pattern, file]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert_eq!(stderr_of(&out), "");
-    if out.stdout != expected {
-        let got = String::from_utf8_lossy(&out.stdout);
-        let want = String::from_utf8_lossy(&expected);
-        let first_diff = got.lines().zip(want.lines()).position(|(g, w)| g != w);
-        panic!(
-            "-w {workers} {pattern:?}: {} lines printed, {} expected; first difference at output line {:?}: \
-             got {:?}, want {:?}",
-            got.lines().count(),
-            want.lines().count(),
-            first_diff,
-            first_diff.and_then(|i| got.lines().nth(i)),
-            first_diff.and_then(|i| want.lines().nth(i)),
-        );
-    }
+    assert_output_eq!(out.stdout, expected, "-w {workers} {pattern:?}");
 }
 
 #[test]
@@ -122,7 +109,7 @@ fn a_line_longer_than_a_whole_part() {
     let out = run(dir.path(), &["-w", "2", "-m", "HIT", "long.txt"]);
     assert_eq!(out.status.code(), Some(0));
     let expected_matches = expected_match_only("long.txt", &content, &oracle);
-    assert_eq!(String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&expected_matches));
+    assert_output_eq!(String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&expected_matches));
 
     let out = run(dir.path(), &["-w", "3", "--pretty", "after the long", "long.txt"]);
     let out = stdout_of(&out);
@@ -155,7 +142,7 @@ fn a_late_nul_byte_ends_the_text_the_same_way_with_any_number_of_searchers() {
     assert!(!expected.is_empty());
     for workers in ["1", "2", "4"] {
         let out = run(dir.path(), &["-w", workers, "HIT", "big.bin"]);
-        assert_eq!(stdout_of(&out), String::from_utf8(expected.clone()).unwrap(), "-w {workers}");
+        assert_output_eq!(stdout_of(&out), String::from_utf8(expected.clone()).unwrap(), "-w {workers}");
         assert_eq!(out.status.code(), Some(0));
         let pretty = run(dir.path(), &["-w", workers, "--pretty", "HIT", "big.bin"]);
         let lines = line_count(&content[..text_end]);
@@ -167,9 +154,9 @@ fn a_late_nul_byte_ends_the_text_the_same_way_with_any_number_of_searchers() {
     write(dir.path(), "early.bin", &early);
     for workers in ["1", "2"] {
         let out = run(dir.path(), &["-w", workers, "HIT", "early.bin"]);
-        assert_eq!(stdout_of(&out), "", "-w {workers}");
+        assert_output_eq!(stdout_of(&out), "", "-w {workers}");
         assert_eq!(out.status.code(), Some(1));
         let pretty = run(dir.path(), &["-w", workers, "--pretty", "HIT", "early.bin"]);
-        assert_eq!(without_duration(&stdout_of(&pretty)), summary(0, 0, 0));
+        assert_output_eq!(without_duration(&stdout_of(&pretty)), summary(0, 0, 0));
     }
 }

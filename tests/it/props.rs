@@ -103,11 +103,11 @@ proptest! {
         let expected = expected_pipe("f.txt", &text, &re);
         let out = run(dir.path(), &args);
         prop_assert_eq!(out.status.code(), Some(if expected.is_empty() { 1 } else { 0 }));
-        prop_assert_eq!(String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&expected));
+        prop_assert_output_eq!(String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&expected));
 
         let out = ba(dir.path()).arg("-m").args(&args).run();
         let expected = expected_match_only("f.txt", &text, &re);
-        prop_assert_eq!(String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&expected));
+        prop_assert_output_eq!(String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&expected));
 
         let out = ba(dir.path()).arg("--pretty").args(&args).run();
         let out = stdout_of(&out);
@@ -165,6 +165,6 @@ proptest! {
         }
         let out = run(&root, &["-w", &workers.to_string(), "hit"]);
         prop_assert_eq!(out.status.code(), Some(if expected.is_empty() { 1 } else { 0 }));
-        prop_assert_eq!(String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&expected));
+        prop_assert_output_eq!(String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&expected));
     }
 }
