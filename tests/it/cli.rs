@@ -1,28 +1,13 @@
 //! Integration tests for `ba`: they run the binary on temporary trees and check its exact output,
 //! its error messages and its exit codes.
 
-mod common;
-
 use std::fs;
 use std::path::Path;
 use std::process::{Output, Stdio};
 use std::time::{Duration, Instant};
 
-use common::*;
+use crate::util::*;
 use regex::bytes::{Regex, RegexBuilder};
-
-/// Runs `ba ARGS` in `dir` and returns everything it did.
-fn run(dir: &Path, args: &[&str]) -> Output {
-    ba(dir).args(args).run()
-}
-
-/// Runs `ba ARGS` in `dir`, checks the exit code and that stderr is empty, returns stdout.
-fn stdout_ok(dir: &Path, args: &[&str], code: i32) -> String {
-    let out = run(dir, args);
-    assert_eq!(out.status.code(), Some(code), "ba {args:?}: stderr: {}", stderr_of(&out));
-    assert_eq!(stderr_of(&out), "", "ba {args:?}: unexpected stderr");
-    stdout_of(&out)
-}
 
 fn re(pattern: &str) -> Regex {
     Regex::new(pattern).unwrap()
@@ -43,17 +28,17 @@ const PIPE_EXPECTED: &str = "a.txt:1:first hello\n\
 fn pipe_output_is_the_default_when_stdout_is_not_a_terminal() {
     let dir = tempdir();
     write(dir.path(), "a.txt", PIPE_FIXTURE);
-    assert_eq!(stdout_ok(dir.path(), &["hello"], 0), PIPE_EXPECTED);
+    assert_output_eq!(stdout_ok(dir.path(), &["hello"], 0), PIPE_EXPECTED);
 }
 
 #[test]
 fn pipe_output_with_dash_p_and_long_flag() {
     let dir = tempdir();
     write(dir.path(), "a.txt", PIPE_FIXTURE);
-    assert_eq!(stdout_ok(dir.path(), &["-p", "hello"], 0), PIPE_EXPECTED);
-    assert_eq!(stdout_ok(dir.path(), &["--pipe", "hello"], 0), PIPE_EXPECTED);
+    assert_output_eq!(stdout_ok(dir.path(), &["-p", "hello"], 0), PIPE_EXPECTED);
+    assert_output_eq!(stdout_ok(dir.path(), &["--pipe", "hello"], 0), PIPE_EXPECTED);
     // -p and --pretty override each other: the last one wins.
-    assert_eq!(stdout_ok(dir.path(), &["--pretty", "-p", "hello"], 0), PIPE_EXPECTED);
+    assert_output_eq!(stdout_ok(dir.path(), &["--pretty", "-p", "hello"], 0), PIPE_EXPECTED);
 }
 
 #[test]
@@ -61,7 +46,7 @@ fn pipe_output_matches_a_naive_line_matcher() {
     let dir = tempdir();
     write(dir.path(), "a.txt", PIPE_FIXTURE);
     let expected = expected_pipe("a.txt", PIPE_FIXTURE.as_bytes(), &re("hello"));
-    assert_eq!(stdout_ok(dir.path(), &["hello"], 0).as_bytes(), expected);
+    assert_output_eq!(stdout_ok(dir.path(), &["hello"], 0).as_bytes(), expected);
 }
 
 #[test]
@@ -70,23 +55,23 @@ fn pipe_output_keeps_crlf_line_ends() {
     write(dir.path(), "c.txt", "one hit\r\ntwo\r\nthree hit\r\nlast hit");
     let out = run(dir.path(), &["hit"]);
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(out.stdout, b"c.txt:1:one hit\r\nc.txt:3:three hit\r\nc.txt:4:last hit\n");
+    assert_output_eq!(out.stdout, b"c.txt:1:one hit\r\nc.txt:3:three hit\r\nc.txt:4:last hit\n");
 }
 
 #[test]
 fn line_numbers_start_at_one_and_count_empty_lines() {
     let dir = tempdir();
     write(dir.path(), "n.txt", "x\n\n\n\nx\n");
-    assert_eq!(stdout_ok(dir.path(), &["x"], 0), "n.txt:1:x\nn.txt:5:x\n");
+    assert_output_eq!(stdout_ok(dir.path(), &["x"], 0), "n.txt:1:x\nn.txt:5:x\n");
     // `^$` matches the empty lines only; the end of the file is not another line.
-    assert_eq!(stdout_ok(dir.path(), &["^$"], 0), "n.txt:2:\nn.txt:3:\nn.txt:4:\n");
+    assert_output_eq!(stdout_ok(dir.path(), &["^$"], 0), "n.txt:2:\nn.txt:3:\nn.txt:4:\n");
 }
 
 #[test]
 fn a_line_with_several_matches_is_printed_once() {
     let dir = tempdir();
     write(dir.path(), "m.txt", "ab ab ab\nzz\nab\n");
-    assert_eq!(stdout_ok(dir.path(), &["ab"], 0), "m.txt:1:ab ab ab\nm.txt:3:ab\n");
+    assert_output_eq!(stdout_ok(dir.path(), &["ab"], 0), "m.txt:1:ab ab ab\nm.txt:3:ab\n");
 }
 
 #[test]
@@ -94,7 +79,7 @@ fn empty_files_and_files_without_hits_print_nothing() {
     let dir = tempdir();
     write(dir.path(), "empty.txt", "");
     write(dir.path(), "other.txt", "nothing\n");
-    assert_eq!(stdout_ok(dir.path(), &["hello"], 1), "");
+    assert_output_eq!(stdout_ok(dir.path(), &["hello"], 1), "");
 }
 
 /// A tree whose names exercise the sort (digits, case, punctuation, dot files) and whose files are
@@ -144,11 +129,11 @@ fn output_follows_the_walk_order_with_many_workers() {
     build_walk_tree(dir.path());
     let expected = expected_tree_output(dir.path(), "", &re("hit"));
     assert!(expected.lines().count() > 150, "the fixture has many hits");
-    assert_eq!(stdout_ok(dir.path(), &["-w", "1", "hit"], 0), expected);
+    assert_output_eq!(stdout_ok(dir.path(), &["-w", "1", "hit"], 0), expected);
     for _ in 0..3 {
-        assert_eq!(stdout_ok(dir.path(), &["-w", "4", "hit"], 0), expected);
+        assert_output_eq!(stdout_ok(dir.path(), &["-w", "4", "hit"], 0), expected);
     }
-    assert_eq!(stdout_ok(dir.path(), &["--workers", "8", "hit"], 0), expected);
+    assert_output_eq!(stdout_ok(dir.path(), &["--workers", "8", "hit"], 0), expected);
 }
 
 #[test]
@@ -157,8 +142,8 @@ fn an_explicit_root_prefixes_the_printed_paths() {
     let tree = dir.path().join("tree");
     build_walk_tree(&tree);
     let expected = expected_tree_output(&tree, "tree/", &re("hit"));
-    assert_eq!(stdout_ok(dir.path(), &["-w", "4", "hit", "tree"], 0), expected);
-    assert_eq!(stdout_ok(dir.path(), &["-w", "4", "hit", "-d", "tree"], 0), expected);
+    assert_output_eq!(stdout_ok(dir.path(), &["-w", "4", "hit", "tree"], 0), expected);
+    assert_output_eq!(stdout_ok(dir.path(), &["-w", "4", "hit", "-d", "tree"], 0), expected);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -199,7 +184,7 @@ fn pretty_output_and_summary_counts() {
                     b/c.txt:200\n\tneedle 200\n"
         .to_string()
         + &summary(3, 2, total);
-    assert_eq!(without_duration(&out), expected);
+    assert_output_eq!(without_duration(&out), expected);
     assert!(out.contains("\nLines Searched: 1,234\n"));
     assert_duration_line(&out);
 }
@@ -209,7 +194,7 @@ fn pretty_summary_with_no_hits() {
     let dir = tempdir();
     write(dir.path(), "a.txt", "one\ntwo\nthree");
     let out = stdout_ok(dir.path(), &["--pretty", "zebra"], 1);
-    assert_eq!(without_duration(&out), summary(1, 0, 3));
+    assert_output_eq!(without_duration(&out), summary(1, 0, 3));
     assert_duration_line(&out);
 }
 
@@ -218,7 +203,7 @@ fn pretty_output_drops_the_carriage_return() {
     let dir = tempdir();
     write(dir.path(), "w.txt", "\t hit one\r\nother\r\n");
     let out = stdout_ok(dir.path(), &["--pretty", "hit"], 0);
-    assert_eq!(without_duration(&out), "w.txt:1\n\thit one\n".to_string() + &summary(1, 1, 2));
+    assert_output_eq!(without_duration(&out), "w.txt:1\n\thit one\n".to_string() + &summary(1, 1, 2));
 }
 
 #[test]
@@ -235,7 +220,7 @@ fn pretty_output_cuts_long_lines_at_sixty_characters() {
         "y".repeat(60),
         "é".repeat(60)
     ) + &summary(1, 1, 3);
-    assert_eq!(without_duration(&out), expected);
+    assert_output_eq!(without_duration(&out), expected);
 }
 
 #[test]
@@ -244,7 +229,7 @@ fn pretty_output_escapes_control_characters() {
     write(dir.path(), "ctl.txt", b"red \x1b[31mhit\x1b[0m tab\there del\x7f\n".as_slice());
     let out = stdout_ok(dir.path(), &["--pretty", "hit"], 0);
     assert!(!out.contains('\x1b'), "raw ESC reached the terminal: {out:?}");
-    assert_eq!(
+    assert_output_eq!(
         without_duration(&out),
         "ctl.txt:1\n\tred \\x1B[31mhit\\x1B[0m tab\there del\\x7F\n".to_string() + &summary(1, 1, 1)
     );
@@ -257,7 +242,7 @@ fn escaped_characters_count_towards_the_cut() {
     let out = stdout_ok(dir.path(), &["--pretty", "hit"], 0);
     // "hit" is 3 characters, each `\x07` shows as 4: 3 + 14 * 4 = 59, the 15th would pass 60.
     let expected = format!("esc.txt:1\n\thit{}...\n", "\\x07".repeat(15)) + &summary(1, 1, 1);
-    assert_eq!(without_duration(&out), expected);
+    assert_output_eq!(without_duration(&out), expected);
 }
 
 #[test]
@@ -265,15 +250,15 @@ fn pretty_output_shows_capture_groups() {
     let dir = tempdir();
     write(dir.path(), "g.txt", "mail bob@example now\nnone\nb only\n");
     let out = stdout_ok(dir.path(), &["--pretty", r"(\w+)@(\w+)"], 0);
-    assert_eq!(
+    assert_output_eq!(
         without_duration(&out),
         "g.txt:1\n\tmail bob@example now\n[bob,example]\n".to_string() + &summary(1, 1, 3)
     );
     // A group that did not take part shows as empty.
     let out = stdout_ok(dir.path(), &["--pretty", "^(?:(a)|(b)) only"], 0);
-    assert_eq!(without_duration(&out), "g.txt:3\n\tb only\n[,b]\n".to_string() + &summary(1, 1, 3));
+    assert_output_eq!(without_duration(&out), "g.txt:3\n\tb only\n[,b]\n".to_string() + &summary(1, 1, 3));
     // Groups are never shown in pipe output.
-    assert_eq!(stdout_ok(dir.path(), &[r"(\w+)@(\w+)"], 0), "g.txt:1:mail bob@example now\n");
+    assert_output_eq!(stdout_ok(dir.path(), &[r"(\w+)@(\w+)"], 0), "g.txt:1:mail bob@example now\n");
 }
 
 #[test]
@@ -281,7 +266,7 @@ fn pretty_match_only_prints_each_match_under_the_line_number() {
     let dir = tempdir();
     write(dir.path(), "n.txt", "a 12 b 345\nnone\n  7\n");
     let out = stdout_ok(dir.path(), &["--pretty", "-m", r"\d+"], 0);
-    assert_eq!(
+    assert_output_eq!(
         without_duration(&out),
         "n.txt:1\n\t12\n\t345\nn.txt:3\n\t7\n".to_string() + &summary(1, 1, 3)
     );
@@ -303,11 +288,11 @@ fn color_always_highlights_line_numbers_and_matches() {
     // Without the escapes it is the plain output.
     let plain = stdout_ok(dir.path(), &["--color", "never", "--pretty", "hello"], 0);
     assert!(!plain.contains('\x1b'), "{plain:?}");
-    assert_eq!(
+    assert_output_eq!(
         without_duration(&plain),
         "a.txt:1\n\thello world\na.txt:3\n\tsay hello\n".to_string() + &summary(1, 1, 3)
     );
-    assert_eq!(without_duration(&strip_ansi(&colored)), without_duration(&plain));
+    assert_output_eq!(without_duration(&strip_ansi(&colored)), without_duration(&plain));
     // `--colour` is accepted too.
     let british = stdout_ok(dir.path(), &["--colour", "always", "--pretty", "hello"], 0);
     assert!(british.contains("\x1b[32m1\x1b[0m"));
@@ -317,8 +302,11 @@ fn color_always_highlights_line_numbers_and_matches() {
 fn pipe_output_is_never_coloured() {
     let dir = tempdir();
     write(dir.path(), "a.txt", "hello world\n");
-    assert_eq!(stdout_ok(dir.path(), &["--color", "always", "hello"], 0), "a.txt:1:hello world\n");
-    assert_eq!(stdout_ok(dir.path(), &["--color", "always", "-p", "hello"], 0), "a.txt:1:hello world\n");
+    assert_output_eq!(stdout_ok(dir.path(), &["--color", "always", "hello"], 0), "a.txt:1:hello world\n");
+    assert_output_eq!(
+        stdout_ok(dir.path(), &["--color", "always", "-p", "hello"], 0),
+        "a.txt:1:hello world\n"
+    );
 }
 
 #[test]
@@ -341,15 +329,12 @@ fn run_on_terminal(dir: &Path, args: &str, no_color: bool) -> Option<String> {
         eprintln!("`script` is not installed: skipping the terminal checks");
         return None;
     }
-    let mut cmd = assert_cmd::Command::new("script");
-    cmd.current_dir(dir)
-        .args(["-qec", &format!("'{}' {args}", ba_path()), "/dev/null"])
-        .env_remove("NO_COLOR")
-        .timeout(Duration::from_secs(20));
+    let mut cmd = isolated(std::process::Command::new("script"), dir);
+    cmd.args(["-qec", &format!("'{}' {args}", ba_path()), "/dev/null"]);
     if no_color {
         cmd.env("NO_COLOR", "1");
     }
-    let out = cmd.output().unwrap();
+    let out = cmd.run_timeout(Duration::from_secs(20));
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     Some(String::from_utf8_lossy(&out.stdout).replace("\r\n", "\n"))
 }
@@ -362,20 +347,20 @@ fn on_a_terminal_output_is_pretty_and_colour_follows_no_color() {
         return;
     };
     assert!(colored.contains("\x1b[32m1\x1b[0m"), "{colored:?}");
-    assert_eq!(
+    assert_output_eq!(
         without_duration(&strip_ansi(&colored)),
         "a.txt:1\n\thello world\n".to_string() + &summary(1, 1, 1)
     );
 
     let plain = run_on_terminal(dir.path(), "hello", true).unwrap();
     assert!(!plain.contains('\x1b'), "NO_COLOR ignored: {plain:?}");
-    assert_eq!(without_duration(&plain), "a.txt:1\n\thello world\n".to_string() + &summary(1, 1, 1));
+    assert_output_eq!(without_duration(&plain), "a.txt:1\n\thello world\n".to_string() + &summary(1, 1, 1));
 
     let never = run_on_terminal(dir.path(), "--color never hello", false).unwrap();
     assert!(!never.contains('\x1b'), "{never:?}");
 
     let pipe = run_on_terminal(dir.path(), "-p hello", false).unwrap();
-    assert_eq!(pipe, "a.txt:1:hello world\n");
+    assert_output_eq!(pipe, "a.txt:1:hello world\n");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -388,7 +373,7 @@ const CASES: &str = "hello\nHello\nHELLO\nhElLo\nother\n";
 fn smart_case_lowercase_pattern_matches_any_case() {
     let dir = tempdir();
     write(dir.path(), "c.txt", CASES);
-    assert_eq!(
+    assert_output_eq!(
         stdout_ok(dir.path(), &["hello"], 0),
         "c.txt:1:hello\nc.txt:2:Hello\nc.txt:3:HELLO\nc.txt:4:hElLo\n"
     );
@@ -398,10 +383,10 @@ fn smart_case_lowercase_pattern_matches_any_case() {
 fn smart_case_uppercase_letter_makes_it_case_sensitive() {
     let dir = tempdir();
     write(dir.path(), "c.txt", CASES);
-    assert_eq!(stdout_ok(dir.path(), &["Hello"], 0), "c.txt:2:Hello\n");
-    assert_eq!(stdout_ok(dir.path(), &["[H]ELLO"], 0), "c.txt:3:HELLO\n");
+    assert_output_eq!(stdout_ok(dir.path(), &["Hello"], 0), "c.txt:2:Hello\n");
+    assert_output_eq!(stdout_ok(dir.path(), &["[H]ELLO"], 0), "c.txt:3:HELLO\n");
     // Escapes like \W or \S are not typed letters: the pattern stays case-insensitive.
-    assert_eq!(
+    assert_output_eq!(
         stdout_ok(dir.path(), &[r"^\S*lo$"], 0),
         "c.txt:1:hello\nc.txt:2:Hello\nc.txt:3:HELLO\nc.txt:4:hElLo\n"
     );
@@ -411,10 +396,10 @@ fn smart_case_uppercase_letter_makes_it_case_sensitive() {
 fn strict_case_with_dash_l() {
     let dir = tempdir();
     write(dir.path(), "c.txt", CASES);
-    assert_eq!(stdout_ok(dir.path(), &["-l", "hello"], 0), "c.txt:1:hello\n");
-    assert_eq!(stdout_ok(dir.path(), &["--lower", "hello"], 0), "c.txt:1:hello\n");
-    assert_eq!(stdout_ok(dir.path(), &["--case-sensitive", "hello"], 0), "c.txt:1:hello\n");
-    assert_eq!(stdout_ok(dir.path(), &["-l", "hellO"], 1), "");
+    assert_output_eq!(stdout_ok(dir.path(), &["-l", "hello"], 0), "c.txt:1:hello\n");
+    assert_output_eq!(stdout_ok(dir.path(), &["--lower", "hello"], 0), "c.txt:1:hello\n");
+    assert_output_eq!(stdout_ok(dir.path(), &["--case-sensitive", "hello"], 0), "c.txt:1:hello\n");
+    assert_output_eq!(stdout_ok(dir.path(), &["-l", "hellO"], 1), "");
 }
 
 #[test]
@@ -422,37 +407,37 @@ fn ignore_case_matches_an_uppercase_pattern_in_any_case() {
     let dir = tempdir();
     write(dir.path(), "c.txt", CASES);
     let all = "c.txt:1:hello\nc.txt:2:Hello\nc.txt:3:HELLO\nc.txt:4:hElLo\n";
-    assert_eq!(stdout_ok(dir.path(), &["--ignore-case", "HeLLo"], 0), all);
+    assert_output_eq!(stdout_ok(dir.path(), &["--ignore-case", "HeLLo"], 0), all);
     // The last of -l and --ignore-case wins.
-    assert_eq!(stdout_ok(dir.path(), &["-l", "--ignore-case", "hello"], 0), all);
-    assert_eq!(stdout_ok(dir.path(), &["--ignore-case", "-l", "hello"], 0), "c.txt:1:hello\n");
+    assert_output_eq!(stdout_ok(dir.path(), &["-l", "--ignore-case", "hello"], 0), all);
+    assert_output_eq!(stdout_ok(dir.path(), &["--ignore-case", "-l", "hello"], 0), "c.txt:1:hello\n");
 }
 
 #[test]
 fn fixed_strings_are_literal() {
     let dir = tempdir();
     write(dir.path(), "f.txt", "a.b(c)\naxb(c)\nabc\nA.B(C)\n");
-    assert_eq!(stdout_ok(dir.path(), &["-F", "a.b(c)"], 0), "f.txt:1:a.b(c)\nf.txt:4:A.B(C)\n");
-    assert_eq!(stdout_ok(dir.path(), &["--fixed-strings", "A.B(C)"], 0), "f.txt:4:A.B(C)\n");
+    assert_output_eq!(stdout_ok(dir.path(), &["-F", "a.b(c)"], 0), "f.txt:1:a.b(c)\nf.txt:4:A.B(C)\n");
+    assert_output_eq!(stdout_ok(dir.path(), &["--fixed-strings", "A.B(C)"], 0), "f.txt:4:A.B(C)\n");
     // Without -F the same text is a regex with a group.
-    assert_eq!(stdout_ok(dir.path(), &["-l", r"a.b\(c\)"], 0), "f.txt:1:a.b(c)\nf.txt:2:axb(c)\n");
-    assert_eq!(stdout_ok(dir.path(), &["-l", "a.b(c)"], 1), "");
+    assert_output_eq!(stdout_ok(dir.path(), &["-l", r"a.b\(c\)"], 0), "f.txt:1:a.b(c)\nf.txt:2:axb(c)\n");
+    assert_output_eq!(stdout_ok(dir.path(), &["-l", "a.b(c)"], 1), "");
 }
 
 #[test]
 fn word_regexp_matches_whole_words_only() {
     let dir = tempdir();
     write(dir.path(), "w.txt", "foo bar\nfoobar\nbarfoo\na foo.\n_foo\nfoo|x\n");
-    assert_eq!(
+    assert_output_eq!(
         stdout_ok(dir.path(), &["--word-regexp", "foo"], 0),
         "w.txt:1:foo bar\nw.txt:4:a foo.\nw.txt:6:foo|x\n"
     );
     // The whole alternation is the word.
-    assert_eq!(
+    assert_output_eq!(
         stdout_ok(dir.path(), &["--word-regexp", "foo|bar"], 0),
         "w.txt:1:foo bar\nw.txt:4:a foo.\nw.txt:6:foo|x\n"
     );
-    assert_eq!(stdout_ok(dir.path(), &["--word-regexp", "-F", "foo|x"], 0), "w.txt:6:foo|x\n");
+    assert_output_eq!(stdout_ok(dir.path(), &["--word-regexp", "-F", "foo|x"], 0), "w.txt:6:foo|x\n");
 }
 
 #[test]
@@ -461,19 +446,19 @@ fn match_only_prints_one_match_per_line() {
     let content = "a 12 b 345\nnone\n7\nx99y1\n";
     write(dir.path(), "n.txt", content);
     let out = stdout_ok(dir.path(), &["-m", r"\d+"], 0);
-    assert_eq!(out, "n.txt:1:12\nn.txt:1:345\nn.txt:3:7\nn.txt:4:99\nn.txt:4:1\n");
+    assert_output_eq!(out, "n.txt:1:12\nn.txt:1:345\nn.txt:3:7\nn.txt:4:99\nn.txt:4:1\n");
     let oracle = expected_match_only("n.txt", content.as_bytes(), &re(r"\d+"));
-    assert_eq!(out.as_bytes(), oracle);
-    assert_eq!(stdout_ok(dir.path(), &["--match-only", "-p", r"\d+"], 0), out);
+    assert_output_eq!(out.as_bytes(), oracle);
+    assert_output_eq!(stdout_ok(dir.path(), &["--match-only", "-p", r"\d+"], 0), out);
 }
 
 #[test]
 fn a_pattern_never_matches_across_lines() {
     let dir = tempdir();
     write(dir.path(), "s.txt", "a\nb\na b\n");
-    assert_eq!(stdout_ok(dir.path(), &[r"a\sb"], 0), "s.txt:3:a b\n");
-    assert_eq!(stdout_ok(dir.path(), &["a[^x]b"], 0), "s.txt:3:a b\n");
-    assert_eq!(stdout_ok(dir.path(), &["(?s)a.b"], 0), "s.txt:3:a b\n");
+    assert_output_eq!(stdout_ok(dir.path(), &[r"a\sb"], 0), "s.txt:3:a b\n");
+    assert_output_eq!(stdout_ok(dir.path(), &["a[^x]b"], 0), "s.txt:3:a b\n");
+    assert_output_eq!(stdout_ok(dir.path(), &["(?s)a.b"], 0), "s.txt:3:a b\n");
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -491,11 +476,11 @@ fn three_dirs(root: &Path) {
 fn several_directories_are_searched_in_the_order_given() {
     let dir = tempdir();
     three_dirs(dir.path());
-    assert_eq!(
+    assert_output_eq!(
         stdout_ok(dir.path(), &["hit", "-d", "c", "a"], 0),
         "c/three.txt:1:hit c\na/one.txt:1:hit a\n"
     );
-    assert_eq!(
+    assert_output_eq!(
         stdout_ok(dir.path(), &["hit", "--directories", "b", "a"], 0),
         "b/two.txt:1:hit b\na/one.txt:1:hit a\n"
     );
@@ -505,11 +490,11 @@ fn several_directories_are_searched_in_the_order_given() {
 fn positional_paths_come_before_dash_d_and_repeats_are_dropped() {
     let dir = tempdir();
     three_dirs(dir.path());
-    assert_eq!(
+    assert_output_eq!(
         stdout_ok(dir.path(), &["hit", "c", "b", "-d", "a"], 0),
         "c/three.txt:1:hit c\nb/two.txt:1:hit b\na/one.txt:1:hit a\n"
     );
-    assert_eq!(stdout_ok(dir.path(), &["hit", "b", "b", "-d", "b"], 0), "b/two.txt:1:hit b\n");
+    assert_output_eq!(stdout_ok(dir.path(), &["hit", "b", "b", "-d", "b"], 0), "b/two.txt:1:hit b\n");
 }
 
 #[test]
@@ -517,9 +502,9 @@ fn the_default_root_is_the_current_directory_without_dot_slash() {
     let dir = tempdir();
     three_dirs(dir.path());
     let all = "a/one.txt:1:hit a\nb/two.txt:1:hit b\nc/three.txt:1:hit c\ntop.txt:1:hit top\n";
-    assert_eq!(stdout_ok(dir.path(), &["hit"], 0), all);
+    assert_output_eq!(stdout_ok(dir.path(), &["hit"], 0), all);
     // An explicit `.` keeps its prefix.
-    assert_eq!(
+    assert_output_eq!(
         stdout_ok(dir.path(), &["hit", "."], 0),
         "./a/one.txt:1:hit a\n./b/two.txt:1:hit b\n./c/three.txt:1:hit c\n./top.txt:1:hit top\n"
     );
@@ -529,14 +514,14 @@ fn the_default_root_is_the_current_directory_without_dot_slash() {
 fn a_file_path_is_searched_as_a_file() {
     let dir = tempdir();
     three_dirs(dir.path());
-    assert_eq!(stdout_ok(dir.path(), &["hit", "b/two.txt"], 0), "b/two.txt:1:hit b\n");
-    assert_eq!(
+    assert_output_eq!(stdout_ok(dir.path(), &["hit", "b/two.txt"], 0), "b/two.txt:1:hit b\n");
+    assert_output_eq!(
         stdout_ok(dir.path(), &["hit", "top.txt", "-d", "a/one.txt"], 0),
         "top.txt:1:hit top\na/one.txt:1:hit a\n"
     );
     let abs = dir.path().join("top.txt");
     let abs = abs.to_str().unwrap();
-    assert_eq!(stdout_ok(dir.path(), &["hit", abs], 0), format!("{abs}:1:hit top\n"));
+    assert_output_eq!(stdout_ok(dir.path(), &["hit", abs], 0), format!("{abs}:1:hit top\n"));
 }
 
 #[test]
@@ -548,12 +533,12 @@ fn filename_regexes_select_files() {
     write(dir.path(), "src/main.rs.orig", "hit orig\n");
     write(dir.path(), "src/x.toml.bak", "hit bak\n");
     // The directory `src` does not match, but directories are always walked.
-    assert_eq!(
+    assert_output_eq!(
         stdout_ok(dir.path(), &["hit", "-f", r"\.rs$", r"\.toml$"], 0),
         "Cargo.toml:1:hit toml\nsrc/main.rs:1:hit rs\n"
     );
-    assert_eq!(stdout_ok(dir.path(), &["hit", "--filename", "^README"], 0), "README.md:1:hit md\n");
-    assert_eq!(stdout_ok(dir.path(), &["hit", "-f", "nothing"], 1), "");
+    assert_output_eq!(stdout_ok(dir.path(), &["hit", "--filename", "^README"], 0), "README.md:1:hit md\n");
+    assert_output_eq!(stdout_ok(dir.path(), &["hit", "-f", "nothing"], 1), "");
 }
 
 #[test]
@@ -571,11 +556,11 @@ fn ignore_regexes_skip_files_and_directories() {
     assert_eq!(out.status.code(), Some(0));
     assert!(stderr_of(&out).contains("skip/loop"), "{}", stderr_of(&out));
     // ...so no message here means the ignored directory was not walked at all.
-    assert_eq!(
+    assert_output_eq!(
         stdout_ok(dir.path(), &["hit", "-i", "^skip$", r"\.log$", "--follow"], 0),
         "keep.txt:1:hit keep\nsub/ok.txt:1:hit ok\n"
     );
-    assert_eq!(
+    assert_output_eq!(
         stdout_ok(dir.path(), &["hit", "--ignore", "^sub$"], 0),
         "a.log:1:hit log\nkeep.txt:1:hit keep\nskip/inner.txt:1:hit inner\n"
     );
@@ -596,9 +581,9 @@ fn default_ignore_tree(root: &Path) {
 fn default_ignores_skip_vcs_directories_and_minified_files() {
     let dir = tempdir();
     default_ignore_tree(dir.path());
-    assert_eq!(stdout_ok(dir.path(), &["hit"], 0), "app.js:1:hit app\n");
+    assert_output_eq!(stdout_ok(dir.path(), &["hit"], 0), "app.js:1:hit app\n");
     // Hidden files are searched with --hidden, but the VCS directories stay skipped.
-    assert_eq!(
+    assert_output_eq!(
         stdout_ok(dir.path(), &["--hidden", "hit"], 0),
         "app.js:1:hit app\nsub/.hidden.txt:1:hit hidden\n"
     );
@@ -608,7 +593,7 @@ fn default_ignores_skip_vcs_directories_and_minified_files() {
 fn no_default_ignore_searches_vcs_directories_and_minified_files() {
     let dir = tempdir();
     default_ignore_tree(dir.path());
-    assert_eq!(
+    assert_output_eq!(
         stdout_ok(dir.path(), &["--no-default-ignore", "hit"], 0),
         "app.js:1:hit app\napp.min.js:1:hit minified\nsub/x.min.js:1:hit sub minified\n"
     );
@@ -620,15 +605,15 @@ fn no_default_ignore_searches_vcs_directories_and_minified_files() {
                       sub/.git/HEAD:1:hit sub git\n\
                       sub/.hidden.txt:1:hit hidden\n\
                       sub/x.min.js:1:hit sub minified\n";
-    assert_eq!(stdout_ok(dir.path(), &["--no-default-ignore", "--hidden", "hit"], 0), everything);
-    assert_eq!(stdout_ok(dir.path(), &["-uuu", "hit"], 0), everything);
+    assert_output_eq!(stdout_ok(dir.path(), &["--no-default-ignore", "--hidden", "hit"], 0), everything);
+    assert_output_eq!(stdout_ok(dir.path(), &["-uuu", "hit"], 0), everything);
 }
 
 #[test]
 fn default_ignores_do_not_skip_a_directory_named_like_a_minified_file() {
     let dir = tempdir();
     write(dir.path(), "vendor/lib.min.js/index.txt", "hit\n");
-    assert_eq!(stdout_ok(dir.path(), &["hit"], 0), "vendor/lib.min.js/index.txt:1:hit\n");
+    assert_output_eq!(stdout_ok(dir.path(), &["hit"], 0), "vendor/lib.min.js/index.txt:1:hit\n");
 }
 
 #[test]
@@ -637,7 +622,10 @@ fn default_ignores_do_not_skip_a_file_named_like_a_vcs_directory() {
     // A git worktree or submodule has a `.git` file; `.hg` here is a plain file too.
     write(dir.path(), "sub/.git", "gitdir: hit\n");
     write(dir.path(), "sub/.hg", "hit\n");
-    assert_eq!(stdout_ok(dir.path(), &["--hidden", "hit"], 0), "sub/.git:1:gitdir: hit\nsub/.hg:1:hit\n");
+    assert_output_eq!(
+        stdout_ok(dir.path(), &["--hidden", "hit"], 0),
+        "sub/.git:1:gitdir: hit\nsub/.hg:1:hit\n"
+    );
 }
 
 #[test]
@@ -649,12 +637,15 @@ fn depth_limits_how_far_below_the_root_files_are_searched() {
     write(dir.path(), "d1/d2/d3/c.txt", "hit 3\n");
     let lines =
         ["d1/a.txt:1:hit 1\n", "d1/d2/b.txt:1:hit 2\n", "d1/d2/d3/c.txt:1:hit 3\n", "top.txt:1:hit 0\n"];
-    assert_eq!(stdout_ok(dir.path(), &["-D", "0", "hit"], 0), lines[3]);
-    assert_eq!(stdout_ok(dir.path(), &["-D", "1", "hit"], 0), [lines[0], lines[3]].concat());
-    assert_eq!(stdout_ok(dir.path(), &["--depth", "2", "hit"], 0), [lines[0], lines[1], lines[3]].concat());
-    assert_eq!(stdout_ok(dir.path(), &["hit"], 0), lines.concat());
+    assert_output_eq!(stdout_ok(dir.path(), &["-D", "0", "hit"], 0), lines[3]);
+    assert_output_eq!(stdout_ok(dir.path(), &["-D", "1", "hit"], 0), [lines[0], lines[3]].concat());
+    assert_output_eq!(
+        stdout_ok(dir.path(), &["--depth", "2", "hit"], 0),
+        [lines[0], lines[1], lines[3]].concat()
+    );
+    assert_output_eq!(stdout_ok(dir.path(), &["hit"], 0), lines.concat());
     // The depth counts from each root.
-    assert_eq!(stdout_ok(dir.path(), &["-D", "0", "hit", "d1/d2"], 0), "d1/d2/b.txt:1:hit 2\n");
+    assert_output_eq!(stdout_ok(dir.path(), &["-D", "0", "hit", "d1/d2"], 0), "d1/d2/b.txt:1:hit 2\n");
 }
 
 fn symlink_tree(root: &Path) {
@@ -669,7 +660,7 @@ fn symlink_tree(root: &Path) {
 fn symbolic_links_are_not_followed_by_default() {
     let dir = tempdir();
     symlink_tree(dir.path());
-    assert_eq!(stdout_ok(dir.path(), &["hit"], 0), "d/e/f.txt:1:hit f\ntop.txt:1:hit top\n");
+    assert_output_eq!(stdout_ok(dir.path(), &["hit"], 0), "d/e/f.txt:1:hit f\ntop.txt:1:hit top\n");
 }
 
 #[test]
@@ -678,7 +669,7 @@ fn follow_walks_links_and_reports_loops() {
     symlink_tree(dir.path());
     let out = run(dir.path(), &["--follow", "hit"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
-    assert_eq!(
+    assert_output_eq!(
         stdout_of(&out),
         "d/e/f.txt:1:hit f\nflink:1:hit top\nlink/e/f.txt:1:hit f\ntop.txt:1:hit top\n"
     );
@@ -691,7 +682,7 @@ fn follow_walks_links_and_reports_loops() {
     // The loop is an error: with no match the exit code is 2.
     let out = run(dir.path(), &["--follow", "nomatch"]);
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(stdout_of(&out), "");
+    assert_output_eq!(stdout_of(&out), "");
     assert!(stderr_of(&out).contains("symbolic link loop"));
 }
 
@@ -699,7 +690,7 @@ fn follow_walks_links_and_reports_loops() {
 fn a_symlink_named_as_root_is_searched() {
     let dir = tempdir();
     symlink_tree(dir.path());
-    assert_eq!(
+    assert_output_eq!(
         stdout_ok(dir.path(), &["hit", "link", "flink"], 0),
         "link/e/f.txt:1:hit f\nflink:1:hit top\n"
     );
@@ -714,11 +705,11 @@ fn binary_files_are_skipped_and_not_counted() {
     let dir = tempdir();
     write(dir.path(), "bin.dat", b"hit\x00\nhit\n".as_slice());
     write(dir.path(), "text.txt", "hit\n");
-    assert_eq!(stdout_ok(dir.path(), &["hit"], 0), "text.txt:1:hit\n");
+    assert_output_eq!(stdout_ok(dir.path(), &["hit"], 0), "text.txt:1:hit\n");
     let out = stdout_ok(dir.path(), &["--pretty", "hit"], 0);
-    assert_eq!(without_duration(&out), "text.txt:1\n\thit\n".to_string() + &summary(1, 1, 1));
+    assert_output_eq!(without_duration(&out), "text.txt:1\n\thit\n".to_string() + &summary(1, 1, 1));
     // Only a binary file matches: nothing matched.
-    assert_eq!(stdout_ok(dir.path(), &["hit", "bin.dat"], 1), "");
+    assert_output_eq!(stdout_ok(dir.path(), &["hit", "bin.dat"], 1), "");
 }
 
 /// Past the first 256 KiB a NUL byte ends the text, as grep and ripgrep stop at it: the lines before
@@ -731,13 +722,13 @@ fn a_nul_byte_far_into_the_file_ends_its_text() {
     content.extend_from_slice(b"late hit \x00 nul\nhit after\n");
     write(dir.path(), "late.bin", &content);
     let expected: String = (1..=50_000).map(|n| format!("late.bin:{n}:hit early\n")).collect();
-    assert_eq!(stdout_ok(dir.path(), &["hit", "late.bin"], 0), expected);
+    assert_output_eq!(stdout_ok(dir.path(), &["hit", "late.bin"], 0), expected);
 
     let mut early = "hit early\n".repeat(20_000).into_bytes();
     early.extend_from_slice(b"early \x00 nul\n");
     early.extend(b"hit late\n".repeat(30_000));
     write(dir.path(), "early.bin", &early);
-    assert_eq!(stdout_ok(dir.path(), &["hit", "early.bin"], 1), "");
+    assert_output_eq!(stdout_ok(dir.path(), &["hit", "early.bin"], 1), "");
 }
 
 #[test]
@@ -747,7 +738,7 @@ fn text_flag_searches_binary_files() {
     for flag in ["-a", "--text"] {
         let out = run(dir.path(), &[flag, "hit"]);
         assert_eq!(out.status.code(), Some(0));
-        assert_eq!(out.stdout, b"bin.dat:1:hit\x00\nbin.dat:2:hit\n");
+        assert_output_eq!(out.stdout, b"bin.dat:1:hit\x00\nbin.dat:2:hit\n");
     }
 }
 
@@ -758,11 +749,11 @@ fn invalid_utf8_is_searched_as_bytes() {
     write(dir.path(), "inv.txt", content.as_slice());
     let out = run(dir.path(), &["hit"]);
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(out.stdout, b"inv.txt:1:caf\xff hit\xfe\ninv.txt:3:plain hit\n");
-    assert_eq!(out.stdout, expected_pipe("inv.txt", content, &re("hit")));
+    assert_output_eq!(out.stdout, b"inv.txt:1:caf\xff hit\xfe\ninv.txt:3:plain hit\n");
+    assert_output_eq!(out.stdout, expected_pipe("inv.txt", content, &re("hit")));
     // The pretty output shows invalid bytes as U+FFFD.
     let pretty = stdout_ok(dir.path(), &["--pretty", "caf"], 0);
-    assert_eq!(
+    assert_output_eq!(
         without_duration(&pretty),
         "inv.txt:1\n\tcaf\u{FFFD} hit\u{FFFD}\n".to_string() + &summary(1, 1, 3)
     );
@@ -803,7 +794,7 @@ fn a_fifo_in_the_tree_does_not_hang_the_search() {
     let out = ba(dir.path()).arg("hit").run_timeout(Duration::from_secs(10));
     assert!(started.elapsed() < Duration::from_secs(10));
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
-    assert_eq!(stdout_of(&out), "a.txt:1:hit a\nz.txt:1:hit z\n");
+    assert_output_eq!(stdout_of(&out), "a.txt:1:hit a\nz.txt:1:hit z\n");
 }
 
 #[test]
@@ -833,7 +824,7 @@ fn long_lines_and_lines_across_read_buffers() {
     for workers in ["1", "3"] {
         let out = run(dir.path(), &["-w", workers, "hit"]);
         assert_eq!(out.status.code(), Some(0));
-        assert!(out.stdout == expected, "-w {workers}: output differs");
+        assert_output_eq!(out.stdout, expected, "-w {workers}");
     }
     let pretty = stdout_ok(dir.path(), &["--pretty", "last hit"], 0);
     assert!(without_duration(&pretty).ends_with(&summary(1, 1, line_count(&content))), "{pretty}");
@@ -847,8 +838,8 @@ fn long_lines_and_lines_across_read_buffers() {
 fn exit_code_is_zero_on_a_match_and_one_without() {
     let dir = tempdir();
     write(dir.path(), "a.txt", "hello\n");
-    assert_eq!(stdout_ok(dir.path(), &["hello"], 0), "a.txt:1:hello\n");
-    assert_eq!(stdout_ok(dir.path(), &["goodbye"], 1), "");
+    assert_output_eq!(stdout_ok(dir.path(), &["hello"], 0), "a.txt:1:hello\n");
+    assert_output_eq!(stdout_ok(dir.path(), &["goodbye"], 1), "");
 }
 
 #[test]
@@ -857,7 +848,7 @@ fn a_missing_path_alone_exits_two() {
     write(dir.path(), "a.txt", "hello\n");
     let out = run(dir.path(), &["hello", "missing"]);
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(stdout_of(&out), "");
+    assert_output_eq!(stdout_of(&out), "");
     assert_eq!(stderr_of(&out), "ba: missing: No such file or directory\n");
 }
 
@@ -867,12 +858,12 @@ fn a_missing_path_with_a_match_elsewhere_exits_zero() {
     write(dir.path(), "a.txt", "hello\n");
     let out = run(dir.path(), &["hello", "missing", "a.txt"]);
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(stdout_of(&out), "a.txt:1:hello\n");
+    assert_output_eq!(stdout_of(&out), "a.txt:1:hello\n");
     assert_eq!(stderr_of(&out), "ba: missing: No such file or directory\n");
     // ...but with no match anywhere the error wins.
     let out = run(dir.path(), &["nothing", "missing", "a.txt"]);
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(stdout_of(&out), "");
+    assert_output_eq!(stdout_of(&out), "");
 }
 
 #[test]
@@ -881,7 +872,7 @@ fn a_bad_regex_exits_two_and_prints_nothing() {
     write(dir.path(), "a.txt", "a(\n");
     let out = run(dir.path(), &["a("]);
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(stdout_of(&out), "");
+    assert_output_eq!(stdout_of(&out), "");
     let err = stderr_of(&out);
     assert!(err.starts_with("ba: invalid pattern"), "{err}");
     assert!(err.contains("unclosed group"), "{err}");
@@ -893,11 +884,11 @@ fn bad_filter_regexes_exit_two() {
     write(dir.path(), "a.txt", "hit\n");
     let out = run(dir.path(), &["hit", "-i", "("]);
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(stdout_of(&out), "");
+    assert_output_eq!(stdout_of(&out), "");
     assert!(stderr_of(&out).contains("invalid regex for -i/--ignore"));
     let out = run(dir.path(), &["hit", "-f", "[z-a]"]);
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(stdout_of(&out), "");
+    assert_output_eq!(stdout_of(&out), "");
     assert!(stderr_of(&out).contains("invalid regex for -f/--filename"));
 }
 
@@ -907,7 +898,7 @@ fn a_pattern_with_a_newline_is_refused() {
     write(dir.path(), "a.txt", "a\nb\n");
     let out = run(dir.path(), &[r"a\nb"]);
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(stdout_of(&out), "");
+    assert_output_eq!(stdout_of(&out), "");
     assert!(stderr_of(&out).contains("newline"), "{}", stderr_of(&out));
 }
 
@@ -918,7 +909,7 @@ fn bad_arguments_exit_two() {
     for args in [&["-w", "0", "hit"][..], &["--color", "sometimes", "hit"], &["--no-such-flag", "hit"], &[]] {
         let out = run(dir.path(), args);
         assert_eq!(out.status.code(), Some(2), "ba {args:?}");
-        assert_eq!(stdout_of(&out), "", "ba {args:?}");
+        assert_output_eq!(stdout_of(&out), "", "ba {args:?}");
     }
 }
 
@@ -935,7 +926,7 @@ fn an_unreadable_file_is_reported() {
     }
     let out = run(dir.path(), &["hit"]);
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(stdout_of(&out), "a.txt:1:hit\n");
+    assert_output_eq!(stdout_of(&out), "a.txt:1:hit\n");
     assert_eq!(stderr_of(&out), "ba: secret.txt: Permission denied\n");
     let out = run(dir.path(), &["hit", "secret.txt"]);
     assert_eq!(out.status.code(), Some(2));
@@ -959,7 +950,7 @@ fn an_unreadable_directory_is_reported() {
     let out = run(dir.path(), &["hit"]);
     fs::set_permissions(&locked, fs::Permissions::from_mode(0o755)).unwrap();
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(stdout_of(&out), "a.txt:1:hit\n");
+    assert_output_eq!(stdout_of(&out), "a.txt:1:hit\n");
     assert!(stderr_of(&out).contains("locked: Permission denied"), "{}", stderr_of(&out));
 }
 
@@ -984,12 +975,9 @@ fn into_head(dir: &Path, args: &str) -> (String, String, String) {
         rc_file.display()
     );
     let started = Instant::now();
-    let out = assert_cmd::Command::new("sh")
-        .current_dir(dir.join("tree"))
+    let out = isolated(std::process::Command::new("sh"), &dir.join("tree"))
         .args(["-c", &script])
-        .timeout(Duration::from_secs(20))
-        .output()
-        .expect("the pipeline finished");
+        .run_timeout(Duration::from_secs(20));
     assert!(started.elapsed() < Duration::from_secs(10), "ba kept running after head exited");
     assert!(out.status.success());
     let err = fs::read_to_string(err_file).unwrap();
@@ -1002,7 +990,7 @@ fn a_closed_pipe_stops_ba_quietly() {
     let dir = tempdir();
     many_hits(dir.path());
     let (stdout, err, rc) = into_head(dir.path(), "-w 4 hit -d .");
-    assert_eq!(stdout, "./f00.txt:1:a hit on this line\n");
+    assert_output_eq!(stdout, "./f00.txt:1:a hit on this line\n");
     assert!(!err.contains("Broken pipe"), "{err}");
     assert!(!err.contains("panicked"), "{err}");
     assert_eq!(err, "");
@@ -1014,7 +1002,7 @@ fn a_closed_pipe_stops_pretty_output_quietly() {
     let dir = tempdir();
     many_hits(dir.path());
     let (stdout, err, rc) = into_head(dir.path(), "--pretty --color always hit");
-    assert_eq!(strip_ansi(&stdout), "f00.txt:1\n");
+    assert_output_eq!(strip_ansi(&stdout), "f00.txt:1\n");
     assert_eq!(err, "");
     assert_eq!(rc, "0");
 }
@@ -1056,8 +1044,8 @@ fn edit_opens_editor_at_the_first_hit() {
     recording_editor(&editor, &record);
     let out = ba(&work).env("EDITOR", &editor).args(["-w", "4", "-e", "hit"]).run();
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
-    assert_eq!(stdout_of(&out), "b/c.txt:3:hit three\nb/c.txt:5:hit five\r\nd.txt:1:hit d\n");
-    assert_eq!(fs::read_to_string(&record).unwrap(), "+3\nb/c.txt\n");
+    assert_output_eq!(stdout_of(&out), "b/c.txt:3:hit three\nb/c.txt:5:hit five\r\nd.txt:1:hit d\n");
+    assert_output_eq!(fs::read_to_string(&record).unwrap(), "+3\nb/c.txt\n");
 }
 
 #[test]
@@ -1074,7 +1062,7 @@ fn edit_prefers_visual_and_skips_empty_variables() {
 
     let out = ba(&work).env("VISUAL", &visual).env("EDITOR", &editor).args(["--edit", "hit", "d.txt"]).run();
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
-    assert_eq!(fs::read_to_string(&visual_record).unwrap(), "+1\nd.txt\n");
+    assert_output_eq!(fs::read_to_string(&visual_record).unwrap(), "+1\nd.txt\n");
     assert!(!editor_record.exists(), "EDITOR ran although VISUAL is set");
 
     let out = ba(&work)
@@ -1083,7 +1071,7 @@ fn edit_prefers_visual_and_skips_empty_variables() {
         .args(["-e", "hit", "d.txt"])
         .run();
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
-    assert_eq!(fs::read_to_string(&editor_record).unwrap(), "--wait\n+1\nd.txt\n");
+    assert_output_eq!(fs::read_to_string(&editor_record).unwrap(), "--wait\n+1\nd.txt\n");
 }
 
 #[test]
@@ -1115,7 +1103,7 @@ fn edit_gives_vim_a_quickfix_list_of_every_hit() {
     let quickfix = Path::new(args[1]);
     assert!(quickfix.starts_with(&tmp), "{quickfix:?}");
     assert!(!quickfix.exists(), "the quickfix file was left behind");
-    assert_eq!(
+    assert_output_eq!(
         fs::read_to_string(&copy).unwrap(),
         "b/c.txt:3:hit three\nb/c.txt:5:hit five\nd.txt:1:hit d\n"
     );
@@ -1144,7 +1132,7 @@ fn edit_passes_a_dash_file_name_as_a_path() {
     recording_editor(&editor, &record);
     let out = ba(&work).env("EDITOR", &editor).args(["-e", "hit"]).run();
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
-    assert_eq!(fs::read_to_string(&record).unwrap(), "+1\n./-x.txt\n");
+    assert_output_eq!(fs::read_to_string(&record).unwrap(), "+1\n./-x.txt\n");
 }
 
 #[test]
@@ -1159,7 +1147,7 @@ fn edit_never_runs_file_names_through_a_shell() {
     recording_editor(&editor, &record);
     let out = ba(&work).env("EDITOR", &editor).args(["-e", "hit"]).run();
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
-    assert_eq!(fs::read_to_string(&record).unwrap(), "+1\na;touch pwned\n");
+    assert_output_eq!(fs::read_to_string(&record).unwrap(), "+1\na;touch pwned\n");
 
     let bin = dir.path().join("bin");
     fs::create_dir(&bin).unwrap();
@@ -1169,7 +1157,7 @@ fn edit_never_runs_file_names_through_a_shell() {
     fake_vim(&vim, &vim_record, &copy);
     let out = ba(&work).env("VISUAL", &vim).args(["-e", "hit"]).run();
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
-    assert_eq!(
+    assert_output_eq!(
         fs::read_to_string(&copy).unwrap(),
         "a;touch pwned:1:hit\nb$(touch pwned2):1:hit\nc`touch pwned3`:1:hit\n"
     );
@@ -1188,34 +1176,24 @@ fn edit_never_runs_file_names_through_a_shell() {
 fn standard_input_is_searched_when_it_is_a_pipe_and_no_path_is_given() {
     let dir = tempdir();
     write(dir.path(), "a.txt", "hit in a file\n");
-    let mut cmd = assert_cmd::Command::new(ba_path());
-    cmd.current_dir(dir.path()).env_remove("NO_COLOR").timeout(Duration::from_secs(30));
-    cmd.arg("hit").write_stdin("a hit\nno\nhit\r\nlast hit").assert().success().stdout(predicates::ord::eq(
-        "<stdin>:1:a hit\n<stdin>:3:hit\r\n<stdin>:4:last hit\n".as_bytes().to_vec(),
-    ));
+    let out = ba(dir.path()).arg("hit").run_stdin(b"a hit\nno\nhit\r\nlast hit");
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_output_eq!(out.stdout, b"<stdin>:1:a hit\n<stdin>:3:hit\r\n<stdin>:4:last hit\n");
 
-    let mut cmd = assert_cmd::Command::new(ba_path());
-    let out = cmd
-        .current_dir(dir.path())
-        .args(["--pretty", "hit"])
-        .write_stdin("a hit\nno\n")
-        .timeout(Duration::from_secs(30))
-        .output()
-        .unwrap();
+    let out = ba(dir.path()).args(["--pretty", "hit"]).run_stdin(b"a hit\nno\n");
     assert_eq!(out.status.code(), Some(0));
-    assert_eq!(without_duration(&stdout_of(&out)), "<stdin>:1\n\ta hit\n".to_string() + &summary(1, 1, 2));
+    assert_output_eq!(
+        without_duration(&stdout_of(&out)),
+        "<stdin>:1\n\ta hit\n".to_string() + &summary(1, 1, 2)
+    );
 
     // A path given on the command line wins over standard input.
-    let mut cmd = assert_cmd::Command::new(ba_path());
-    cmd.current_dir(dir.path())
-        .args(["hit", "a.txt"])
-        .write_stdin("a hit\n")
-        .timeout(Duration::from_secs(30))
-        .assert()
-        .success()
-        .stdout("a.txt:1:hit in a file\n");
-    let mut cmd = assert_cmd::Command::new(ba_path());
-    cmd.current_dir(dir.path()).arg("nothing").write_stdin("a hit\n").assert().code(1).stdout("");
+    let out = ba(dir.path()).args(["hit", "a.txt"]).run_stdin(b"a hit\n");
+    assert!(out.status.success(), "{}", stderr_of(&out));
+    assert_output_eq!(stdout_of(&out), "a.txt:1:hit in a file\n");
+    let out = ba(dir.path()).arg("nothing").run_stdin(b"a hit\n");
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    assert_output_eq!(stdout_of(&out), "");
 }
 
 fn hidden_tree(root: &Path) {
@@ -1229,15 +1207,15 @@ fn hidden_tree(root: &Path) {
 fn hidden_files_are_skipped_unless_asked_for() {
     let dir = tempdir();
     hidden_tree(dir.path());
-    assert_eq!(stdout_ok(dir.path(), &["hit"], 0), "visible.txt:1:hit visible\n");
+    assert_output_eq!(stdout_ok(dir.path(), &["hit"], 0), "visible.txt:1:hit visible\n");
     let all =
         ".dot:1:hit dot\n.hid/x.txt:1:hit hidden dir\nsub/.y:1:hit sub dot\nvisible.txt:1:hit visible\n";
-    assert_eq!(stdout_ok(dir.path(), &["--hidden", "hit"], 0), all);
-    assert_eq!(stdout_ok(dir.path(), &["-uu", "hit"], 0), all);
+    assert_output_eq!(stdout_ok(dir.path(), &["--hidden", "hit"], 0), all);
+    assert_output_eq!(stdout_ok(dir.path(), &["-uu", "hit"], 0), all);
     // -u alone only drops the ignore files.
-    assert_eq!(stdout_ok(dir.path(), &["-u", "hit"], 0), "visible.txt:1:hit visible\n");
+    assert_output_eq!(stdout_ok(dir.path(), &["-u", "hit"], 0), "visible.txt:1:hit visible\n");
     // A hidden path named on the command line is searched.
-    assert_eq!(
+    assert_output_eq!(
         stdout_ok(dir.path(), &["hit", ".dot", ".hid"], 0),
         ".dot:1:hit dot\n.hid/x.txt:1:hit hidden dir\n"
     );
@@ -1260,22 +1238,22 @@ fn ignore_files_are_respected_in_a_repository() {
     let dir = tempdir();
     repo_tree(dir.path());
     let repo = dir.path().join("repo");
-    assert_eq!(
+    assert_output_eq!(
         stdout_ok(&repo, &["hit"], 0),
         "Cargo.toml:1:hit\nCargo.toml:2:hit\nsrc/keep.log:1:hit\nsrc/main.rs:1:hit\n"
     );
     // The rules of the directories above a root apply to it.
-    assert_eq!(stdout_ok(&repo, &["hit", "-d", "src"], 0), "src/keep.log:1:hit\nsrc/main.rs:1:hit\n");
-    assert_eq!(
+    assert_output_eq!(stdout_ok(&repo, &["hit", "-d", "src"], 0), "src/keep.log:1:hit\nsrc/main.rs:1:hit\n");
+    assert_output_eq!(
         stdout_ok(dir.path(), &["hit", "repo/src"], 0),
         "repo/src/keep.log:1:hit\nrepo/src/main.rs:1:hit\n"
     );
     let everything = "Cargo.toml:1:hit\nCargo.toml:2:hit\nsrc/a.rs:1:hit\nsrc/b.log:1:hit\n\
                       src/keep.log:1:hit\nsrc/main.rs:1:hit\ntarget/out.txt:1:hit\n";
-    assert_eq!(stdout_ok(&repo, &["--no-ignore", "hit"], 0), everything);
-    assert_eq!(stdout_ok(&repo, &["-u", "hit"], 0), everything);
+    assert_output_eq!(stdout_ok(&repo, &["--no-ignore", "hit"], 0), everything);
+    assert_output_eq!(stdout_ok(&repo, &["-u", "hit"], 0), everything);
     // An ignored file named on the command line is searched.
-    assert_eq!(stdout_ok(&repo, &["hit", "src/b.log"], 0), "src/b.log:1:hit\n");
+    assert_output_eq!(stdout_ok(&repo, &["hit", "src/b.log"], 0), "src/b.log:1:hit\n");
 }
 
 #[test]
@@ -1286,7 +1264,7 @@ fn gitignore_outside_a_repository_is_not_read_but_dot_ignore_is() {
     write(dir.path(), "a.txt", "hit\n");
     write(dir.path(), "b.txt", "hit\n");
     write(dir.path(), "c.txt", "hit\n");
-    assert_eq!(stdout_ok(dir.path(), &["hit"], 0), "a.txt:1:hit\nc.txt:1:hit\n");
+    assert_output_eq!(stdout_ok(dir.path(), &["hit"], 0), "a.txt:1:hit\nc.txt:1:hit\n");
 }
 
 #[test]
@@ -1295,7 +1273,7 @@ fn a_git_file_does_not_cause_a_warning() {
     write(dir.path(), "sub/.git", "gitdir: /somewhere/else/.git/worktrees/sub\n");
     write(dir.path(), "sub/a.txt", "hit\n");
     let out = run(dir.path(), &["hit"]);
-    assert_eq!(stdout_of(&out), "sub/a.txt:1:hit\n");
+    assert_output_eq!(stdout_of(&out), "sub/a.txt:1:hit\n");
     assert_eq!(stderr_of(&out), "");
     assert_eq!(out.status.code(), Some(0));
 }
@@ -1305,13 +1283,19 @@ fn globs_select_and_exclude_paths() {
     let dir = tempdir();
     repo_tree(dir.path());
     let repo = dir.path().join("repo");
-    assert_eq!(
+    assert_output_eq!(
         stdout_ok(&repo, &["-u", "hit", "-g", "*.rs", "-g", "*.toml"], 0),
         "Cargo.toml:1:hit\nCargo.toml:2:hit\nsrc/a.rs:1:hit\nsrc/main.rs:1:hit\n"
     );
-    assert_eq!(stdout_ok(&repo, &["hit", "--glob", "!*.toml"], 0), "src/keep.log:1:hit\nsrc/main.rs:1:hit\n");
+    assert_output_eq!(
+        stdout_ok(&repo, &["hit", "--glob", "!*.toml"], 0),
+        "src/keep.log:1:hit\nsrc/main.rs:1:hit\n"
+    );
     // Globs are matched relative to the root and win over ignore files.
-    assert_eq!(stdout_ok(&repo, &["hit", "-g", "src/*.log"], 0), "src/b.log:1:hit\nsrc/keep.log:1:hit\n");
+    assert_output_eq!(
+        stdout_ok(&repo, &["hit", "-g", "src/*.log"], 0),
+        "src/b.log:1:hit\nsrc/keep.log:1:hit\n"
+    );
 }
 
 #[test]
@@ -1319,18 +1303,21 @@ fn types_select_and_exclude_files() {
     let dir = tempdir();
     repo_tree(dir.path());
     let repo = dir.path().join("repo");
-    assert_eq!(stdout_ok(&repo, &["-u", "hit", "-t", "rust"], 0), "src/a.rs:1:hit\nsrc/main.rs:1:hit\n");
-    assert_eq!(
+    assert_output_eq!(
+        stdout_ok(&repo, &["-u", "hit", "-t", "rust"], 0),
+        "src/a.rs:1:hit\nsrc/main.rs:1:hit\n"
+    );
+    assert_output_eq!(
         stdout_ok(&repo, &["-u", "hit", "-t", "rust", "--type", "toml"], 0),
         "Cargo.toml:1:hit\nCargo.toml:2:hit\nsrc/a.rs:1:hit\nsrc/main.rs:1:hit\n"
     );
-    assert_eq!(
+    assert_output_eq!(
         stdout_ok(&repo, &["-u", "hit", "-T", "rust", "--type-not", "toml"], 0),
         "src/b.log:1:hit\nsrc/keep.log:1:hit\ntarget/out.txt:1:hit\n"
     );
     let out = run(&repo, &["hit", "-t", "nosuchtype"]);
     assert_eq!(out.status.code(), Some(2));
-    assert_eq!(stdout_of(&out), "");
+    assert_output_eq!(stdout_of(&out), "");
     assert!(stderr_of(&out).contains("nosuchtype"), "{}", stderr_of(&out));
 }
 
@@ -1348,15 +1335,15 @@ fn max_filesize_skips_bigger_files() {
     write(dir.path(), "small.txt", "hit\n");
     write(dir.path(), "exact.txt", "hit 6789\n");
     write(dir.path(), "big.txt", format!("hit {}\n", "x".repeat(2000)));
-    assert_eq!(
+    assert_output_eq!(
         stdout_ok(dir.path(), &["--max-filesize", "9", "hit"], 0),
         "exact.txt:1:hit 6789\nsmall.txt:1:hit\n"
     );
-    assert_eq!(
+    assert_output_eq!(
         stdout_ok(dir.path(), &["--max-filesize", "1K", "-m", "hit"], 0),
         "exact.txt:1:hit\nsmall.txt:1:hit\n"
     );
-    assert_eq!(stdout_ok(dir.path(), &["--max-filesize", "1k", "hit", "-f", "big"], 1), "");
+    assert_output_eq!(stdout_ok(dir.path(), &["--max-filesize", "1k", "hit", "-f", "big"], 1), "");
     let out = run(dir.path(), &["--max-filesize", "ten", "hit"]);
     assert_eq!(out.status.code(), Some(2));
 }
@@ -1368,7 +1355,7 @@ fn stats_add_bytes_and_binary_files_to_the_summary() {
     write(dir.path(), "a.txt", text);
     write(dir.path(), "b.bin", b"hit\x00\n".as_slice());
     let out = stdout_ok(dir.path(), &["--pretty", "--stats", "hit"], 0);
-    assert_eq!(
+    assert_output_eq!(
         without_duration(&out),
         "a.txt:1\n\thit one\na.txt:3\n\thit three\n".to_string()
             + &summary(1, 1, 3)
@@ -1376,7 +1363,7 @@ fn stats_add_bytes_and_binary_files_to_the_summary() {
     );
     assert_duration_line(&out);
     // --stats changes nothing in pipe output.
-    assert_eq!(stdout_ok(dir.path(), &["--stats", "hit"], 0), "a.txt:1:hit one\na.txt:3:hit three\n");
+    assert_output_eq!(stdout_ok(dir.path(), &["--stats", "hit"], 0), "a.txt:1:hit one\na.txt:3:hit three\n");
 }
 
 /// Runs `ba ARGS` with its stdout a pipe whose reading end is already closed: every write fails
@@ -1384,16 +1371,8 @@ fn stats_add_bytes_and_binary_files_to_the_summary() {
 fn run_into_closed_pipe(dir: &Path, args: &[&str]) -> Output {
     let (reader, writer) = std::io::pipe().unwrap();
     drop(reader);
-    let mut child = ba(dir).args(args).stdout(writer).stderr(std::process::Stdio::piped()).spawn().unwrap();
-    let deadline = Instant::now() + Duration::from_secs(20);
-    while child.try_wait().unwrap().is_none() {
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("ba {args:?} kept running with its output closed");
-        }
-        std::thread::sleep(Duration::from_millis(5));
-    }
-    child.wait_with_output().unwrap()
+    let child = ba(dir).args(args).stdout(writer).stderr(Stdio::piped()).spawn().unwrap();
+    output_within(child, Duration::from_secs(20))
 }
 
 #[test]
@@ -1475,7 +1454,7 @@ fn files_lists_what_git_lists_without_hidden_files() {
         .map(String::from)
         .collect();
     expected.sort();
-    let out = ba(root).args(["--files"]).run();
+    let out = run(root, &["--files"]);
     let listed: Vec<String> = stdout_of(&out).lines().map(String::from).collect();
     let mut sorted = listed.clone();
     sorted.sort();
@@ -1534,7 +1513,7 @@ fn a_root_with_dot_dot_reads_the_ignore_files_above_it() {
     let dir = tempdir();
     write(dir.path(), "a/.ignore", "*.txt\n");
     write(dir.path(), "b/x.txt", "hello\n");
-    assert_eq!(stdout_ok(&dir.path().join("a"), &["hello", "../b"], 0), "../b/x.txt:1:hello\n");
+    assert_output_eq!(stdout_ok(&dir.path().join("a"), &["hello", "../b"], 0), "../b/x.txt:1:hello\n");
 }
 
 /// File names cannot drive the terminal either: their control characters are escaped in the
@@ -1560,8 +1539,8 @@ fn files_exit_code_says_whether_anything_was_listed() {
     let dir = tempdir();
     write(dir.path(), "d/a.txt", "x\n");
     std::fs::create_dir(dir.path().join("empty")).unwrap();
-    assert_eq!(stdout_ok(dir.path(), &["--files", "d"], 0), "d/a.txt\n");
-    assert_eq!(stdout_ok(dir.path(), &["--files", "empty"], 1), "");
+    assert_output_eq!(stdout_ok(dir.path(), &["--files", "d"], 0), "d/a.txt\n");
+    assert_output_eq!(stdout_ok(dir.path(), &["--files", "empty"], 1), "");
 }
 
 /// `-m` prints no empty line for an empty match.
@@ -1569,5 +1548,5 @@ fn files_exit_code_says_whether_anything_was_listed() {
 fn match_only_skips_empty_matches() {
     let dir = tempdir();
     write(dir.path(), "a.txt", "ab\nxx\n");
-    assert_eq!(stdout_ok(dir.path(), &["-m", "x*"], 0), "a.txt:2:xx\n");
+    assert_output_eq!(stdout_ok(dir.path(), &["-m", "x*"], 0), "a.txt:2:xx\n");
 }

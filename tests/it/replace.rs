@@ -4,35 +4,20 @@
 //! files ba must never write, the exit codes, and what is left after a failed write or a Ctrl-C.
 //! The SIGKILL fault test lives in `replace_faults.rs`.
 
-mod common;
-
 use std::collections::{BTreeMap, BTreeSet};
 use std::fs;
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Stdio};
 use std::thread;
 use std::time::{Duration, Instant, SystemTime};
 
-use common::*;
+use crate::util::*;
 use regex::bytes::{Regex, RegexBuilder};
 
 // ---------------------------------------------------------------------------------------------
 // Helpers
 // ---------------------------------------------------------------------------------------------
-
-/// Runs `ba ARGS` in `dir` and returns everything it did.
-fn run(dir: &Path, args: &[&str]) -> Output {
-    ba(dir).args(args).run()
-}
-
-/// Runs `ba ARGS` in `dir`, checks it exits 0 with nothing on stderr, returns stdout.
-fn run_ok(dir: &Path, args: &[&str]) -> Vec<u8> {
-    let out = run(dir, args);
-    assert_eq!(out.status.code(), Some(0), "ba {args:?}: stderr: {}", stderr_of(&out));
-    assert_eq!(stderr_of(&out), "", "ba {args:?}: unexpected stderr");
-    out.stdout
-}
 
 /// The oracle's regex, case-insensitive when `ci` (as ba's smart case makes a lowercase pattern).
 fn rx(pattern: &str, ci: bool) -> Regex {
@@ -116,7 +101,7 @@ fn show(bytes: &[u8]) -> String {
 
 fn assert_content(dir: &Path, rel: &str, expected: &[u8]) {
     let got = read(dir, rel);
-    assert!(got == expected, "{rel}:\n  got      {}\n  expected {}", show(&got), show(expected));
+    assert_output_eq!(got, expected, "{rel}");
 }
 
 /// The paths of the files a search prints hits for (pipe output, `path:LINE:line`).
@@ -143,41 +128,6 @@ fn sh_ba(dir: &Path, script: &str, args: &[&str]) -> Command {
     isolated(cmd, dir)
 }
 
-/// A tmpfs mounted on a directory for the length of a test (ba tests run as root here; where
-/// mounting is not allowed the caller skips its check).
-struct Tmpfs(PathBuf);
-
-impl Tmpfs {
-    fn mount(dir: &Path, size: &str) -> Option<Tmpfs> {
-        fs::create_dir_all(dir).unwrap();
-        let out = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
-            .arg(dir)
-            .stdin(Stdio::null())
-            .output();
-        match out {
-            Ok(out) if out.status.success() => Some(Tmpfs(dir.to_path_buf())),
-            Ok(out) => {
-                eprintln!(
-                    "note: cannot mount a tmpfs ({}): skipping",
-                    String::from_utf8_lossy(&out.stderr).trim()
-                );
-                None
-            }
-            Err(err) => {
-                eprintln!("note: cannot run mount ({err}): skipping");
-                None
-            }
-        }
-    }
-}
-
-impl Drop for Tmpfs {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
-    }
-}
-
 // ---------------------------------------------------------------------------------------------
 // What is replaced, and how it is shown
 // ---------------------------------------------------------------------------------------------
@@ -190,19 +140,25 @@ fn pipe_output_prints_each_changed_line_with_its_new_text() {
     write(d, "b/c.txt", "xfoox\n");
     write(d, "z.txt", "no match\n");
     let out = run_ok(d, &["foo", "-r", "bar"]);
-    assert_eq!(
-        show(&out),
-        show(b"a.txt:1:bar one\na.txt:3:bar bar two\na.txt:5:last bar\nb/c.txt:1:xbarx\n")
+    assert_output_eq!(
+        String::from_utf8_lossy(&out),
+        String::from_utf8_lossy(b"a.txt:1:bar one\na.txt:3:bar bar two\na.txt:5:last bar\nb/c.txt:1:xbarx\n")
     );
     assert_content(d, "a.txt", b"bar one\nnothing here\nbar bar two\n\nlast bar");
     assert_content(d, "b/c.txt", b"xbarx\n");
     assert_content(d, "z.txt", b"no match\n");
     // -p gives the same, whatever came before it.
     write(d, "a.txt", "foo\n");
-    assert_eq!(show(&run_ok(d, &["--pretty", "-p", "foo", "-r", "baz"])), show(b"a.txt:1:baz\n"));
+    assert_output_eq!(
+        String::from_utf8_lossy(&run_ok(d, &["--pretty", "-p", "foo", "-r", "baz"])),
+        String::from_utf8_lossy(b"a.txt:1:baz\n")
+    );
     // --replace is the long form.
     write(d, "a.txt", "foo\n");
-    assert_eq!(show(&run_ok(d, &["foo", "--replace", "qux"])), show(b"a.txt:1:qux\n"));
+    assert_output_eq!(
+        String::from_utf8_lossy(&run_ok(d, &["foo", "--replace", "qux"])),
+        String::from_utf8_lossy(b"a.txt:1:qux\n")
+    );
     assert_content(d, "a.txt", b"qux\n");
 }
 
@@ -214,10 +170,16 @@ fn a_line_whose_matches_are_replaced_by_themselves_is_not_printed_or_written() {
     write(d, "mixed.txt", "foo x\nfoo y\n");
     let before = snapshot(d);
     // Every match replaced by itself: a match, but nothing to write.
-    assert_eq!(show(&run_ok(d, &["foo", "-r", "$0"])), show(b""));
+    assert_output_eq!(
+        String::from_utf8_lossy(&run_ok(d, &["foo", "-r", "$0"])),
+        String::from_utf8_lossy(b"")
+    );
     assert_eq!(snapshot(d), before);
     // Only the line that changes is printed.
-    assert_eq!(show(&run_ok(d, &["(foo) x", "-r", "$1 z"])), show(b"mixed.txt:1:foo z\n"));
+    assert_output_eq!(
+        String::from_utf8_lossy(&run_ok(d, &["(foo) x", "-r", "$1 z"])),
+        String::from_utf8_lossy(b"mixed.txt:1:foo z\n")
+    );
     assert_content(d, "mixed.txt", b"foo z\nfoo y\n");
     assert_content(d, "same.txt", b"foo\nbar\n");
 }
@@ -239,14 +201,17 @@ fn pretty_output_shows_each_swap_and_the_summary() {
         .to_string()
         + &summary(3, 2, 5)
         + "Files Changed: 2\nReplacements: 4\n";
-    assert_eq!(without_duration(&out), expected);
+    assert_output_eq!(without_duration(&out), expected);
     assert_content(d, "a.txt", b"bar one\nnothing\nbar bar two\n");
     assert_content(d, "c.txt", b"say bar\n");
 
     // Nothing left to replace: exit 1 and a summary of zero.
     let out = run(d, &["--pretty", "foo", "-r", "bar"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
-    assert_eq!(without_duration(&stdout_of(&out)), summary(3, 0, 5) + "Files Changed: 0\nReplacements: 0\n");
+    assert_output_eq!(
+        without_duration(&stdout_of(&out)),
+        summary(3, 0, 5) + "Files Changed: 0\nReplacements: 0\n"
+    );
 }
 
 #[test]
@@ -274,7 +239,7 @@ fn every_replacement_syntax() {
         let dir = tempdir();
         let d = dir.path();
         write(d, "k.txt", content);
-        assert_eq!(
+        assert_output_eq!(
             replaced(content.as_bytes(), &oracle, regex_form),
             expected.as_bytes(),
             "the oracle disagrees with the case {template:?}"
@@ -299,7 +264,7 @@ fn an_unknown_group_is_an_error_before_any_file_is_touched() {
             args.extend_from_slice(extra);
             let out = run(d, &args);
             assert_eq!(out.status.code(), Some(2), "ba {args:?}: {}", stderr_of(&out));
-            assert_eq!(stdout_of(&out), "", "ba {args:?} printed something");
+            assert_output_eq!(stdout_of(&out), "", "ba {args:?} printed something");
             let err = stderr_of(&out);
             assert!(err.starts_with("ba: ") && err.lines().count() == 1, "ba {args:?}: {err:?}");
             assert_eq!(snapshot(d), before, "ba {args:?} touched a file");
@@ -417,12 +382,7 @@ fn every_byte_outside_the_matches_is_kept() {
                 changed.insert(name.to_string());
             }
             let got = read(d, name);
-            assert!(
-                got == expected,
-                "{pattern:?} -> {template:?} in {name}:\n  got      {}\n  expected {}",
-                show(&got[..got.len().min(400)]),
-                show(&expected[..expected.len().min(400)])
-            );
+            assert_output_eq!(got, expected, "{pattern:?} -> {template:?} in {name}");
         }
         // The pipe output names exactly the files that changed.
         assert_eq!(hit_paths(&out.stdout), changed, "{pattern:?}");
@@ -515,7 +475,7 @@ fn the_files_replaced_are_the_files_the_search_finds() {
                 let Entry::File { content, .. } = entry else { panic!("{shown} is a file") };
                 let Entry::File { content: new, .. } = now else { panic!("{shown} is still a file") };
                 let expected = replaced(content, &oracle, "HIT");
-                assert!(*new == expected, "{selection:?}: {shown}: {}", show(new));
+                assert_output_eq!(new, expected, "{selection:?}: {shown}");
                 assert!(new != content);
             } else if matches!(entry, Entry::File { .. }) {
                 assert_eq!(now, entry, "{selection:?}: {shown} must not be written");
@@ -534,7 +494,7 @@ fn replace_never_reads_standard_input() {
     let tree = d.join("tree");
     let out = ba(&tree).args(["hit", "-r", "HIT"]).stdin(fs::File::open(&input).unwrap()).run();
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
-    assert_eq!(stdout_of(&out), "a.txt:1:HIT\n");
+    assert_output_eq!(stdout_of(&out), "a.txt:1:HIT\n");
     assert_content(d, "tree/a.txt", b"HIT\n");
     assert_content(d, "input.txt", b"hit from stdin\n");
 }
@@ -567,7 +527,7 @@ fn dry_run_prints_a_unified_diff_and_writes_nothing() {
     expected += "-foo 8\n+bar 8\n line 9\n line 10\n line 11\n";
     expected += "@@ -15,6 +15,6 @@\n line 15\n line 16\n line 17\n-foo 18\n+bar 18\n line 19\n line 20\n";
     expected += "--- e/one.txt\n+++ e/one.txt\n@@ -1,1 +1,1 @@\n-foo\n+bar\n";
-    assert_eq!(String::from_utf8(out).unwrap(), expected);
+    assert_output_eq!(String::from_utf8(out).unwrap(), expected);
     assert_eq!(snapshot(d), before, "--dry-run wrote something");
     assert_eq!(leftovers(d), Vec::<PathBuf>::new());
 
@@ -585,7 +545,7 @@ fn dry_run_prints_a_unified_diff_and_writes_nothing() {
     // Nothing to replace: exit 1, no diff.
     let out = run(d, &["nomatch", "-r", "bar", "--dry-run"]);
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(stdout_of(&out), "");
+    assert_output_eq!(stdout_of(&out), "");
 }
 
 #[test]
@@ -595,9 +555,11 @@ fn dry_run_pretty_escapes_control_characters_but_pipe_mode_keeps_raw_bytes() {
     write(d, "c.txt", b"foo \x1b[31m\xe9\r\n".as_slice());
     let before = snapshot(d);
     let raw = run_ok(d, &["foo", "-r", "bar", "--dry-run"]);
-    assert_eq!(
-        show(&raw),
-        show(b"--- c.txt\n+++ c.txt\n@@ -1,1 +1,1 @@\n-foo \x1b[31m\xe9\r\n+bar \x1b[31m\xe9\r\n")
+    assert_output_eq!(
+        String::from_utf8_lossy(&raw),
+        String::from_utf8_lossy(
+            b"--- c.txt\n+++ c.txt\n@@ -1,1 +1,1 @@\n-foo \x1b[31m\xe9\r\n+bar \x1b[31m\xe9\r\n"
+        )
     );
     let pretty = String::from_utf8(run_ok(d, &["--pretty", "foo", "-r", "bar", "--dry-run"])).unwrap();
     assert!(!pretty.contains('\x1b'), "{pretty:?}");
@@ -711,7 +673,10 @@ fn dry_run_diff_applied_with_patch_gives_what_a_real_run_writes() {
     // The real run writes what the oracle says.
     let oracle = rx(args[0], true);
     for (path, content) in file_contents(&orig) {
-        assert_eq!(read(&w.join("real"), path.to_str().unwrap()), replaced(&content, &oracle, "bar${1}-x"));
+        assert_output_eq!(
+            read(&w.join("real"), path.to_str().unwrap()),
+            replaced(&content, &oracle, "bar${1}-x")
+        );
     }
 }
 
@@ -813,15 +778,11 @@ fn interactive(dir: &Path, args: &[&str], answers: &[&str]) -> Option<(Vec<Strin
         eprintln!("note: python3 is not installed: skipping the --interactive checks");
         return None;
     }
-    let out = Command::new("python3")
+    let out = isolated(Command::new("python3"), dir)
         .args(["-c", PTY_DRIVER, &answers.join(",")])
         .arg(ba_path())
         .args(args)
         .arg("--interactive")
-        .current_dir(dir)
-        .stdin(Stdio::null())
-        .env_remove("NO_COLOR")
-        .env("HOME", dir.join(".no-home"))
         .run();
     assert!(out.status.success(), "the driver failed: {}", stderr_of(&out));
     let text = strip_ansi(&String::from_utf8_lossy(&out.stdout)).replace("\r\n", "\n");
@@ -890,7 +851,7 @@ fn interactive_without_a_terminal_is_an_error() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
     let err = stderr_of(&out);
     assert!(err.starts_with("ba: ") && err.contains("terminal"), "{err}");
-    assert_eq!(stdout_of(&out), "");
+    assert_output_eq!(stdout_of(&out), "");
     assert_eq!(snapshot(d), before);
 }
 
@@ -938,8 +899,8 @@ fn binary_files_are_never_written() {
     let out = run(d, &["hit", "-a", "-r", "HIT"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
     assert_content(d, "text.txt", b"HIT\n");
-    assert_eq!(read(d, "bin.dat"), b"hit\x00\nhit\n");
-    assert_eq!(read(d, "late.bin"), late);
+    assert_output_eq!(read(d, "bin.dat"), b"hit\x00\nhit\n");
+    assert_output_eq!(read(d, "late.bin"), late);
     assert_eq!(leftovers(d), Vec::<PathBuf>::new());
 }
 
@@ -960,7 +921,7 @@ fn read_only_files_are_named_and_not_written_and_the_others_are() {
     assert!(complaint(&err, "ro.txt").is_some(), "{err}");
     assert!(complaint(&err, "sub/ro2.txt").is_some(), "{err}");
     assert_eq!(err.lines().count(), 2, "{err}");
-    assert_eq!(stdout_of(&out), "a.txt:1:HIT a\nsub/z.txt:1:HIT z\n");
+    assert_output_eq!(stdout_of(&out), "a.txt:1:HIT a\nsub/z.txt:1:HIT z\n");
     assert_content(d, "a.txt", b"HIT a\n");
     assert_content(d, "sub/z.txt", b"HIT z\n");
     assert_content(d, "ro.txt", b"hit ro\n");
@@ -1033,7 +994,7 @@ fn symbolic_links_are_not_written_through_without_follow() {
 
     // In a tree the links are not followed at all.
     let out = run_ok(d, &["hit", "tree", "-r", "HIT"]);
-    assert_eq!(String::from_utf8(out).unwrap(), "tree/real.txt:1:HIT real\n");
+    assert_output_eq!(String::from_utf8(out).unwrap(), "tree/real.txt:1:HIT real\n");
     assert_content(d, "tree/real.txt", b"HIT real\n");
     assert_content(d, "outside/target.txt", b"hit outside\n");
     assert_eq!(fs::read_link(d.join("tree/link.txt")).unwrap(), Path::new("real.txt"));
@@ -1057,7 +1018,10 @@ fn follow_rewrites_the_target_and_keeps_the_link() {
     std::os::unix::fs::symlink(".store/real.txt", d.join("tree/link.txt")).unwrap();
     write(d, "tree/plain.txt", "hit plain\n");
     let out = run_ok(d, &["hit", "tree", "--follow", "-r", "HIT"]);
-    assert_eq!(String::from_utf8(out).unwrap(), "tree/link.txt:1:HIT real\ntree/plain.txt:1:HIT plain\n");
+    assert_output_eq!(
+        String::from_utf8(out).unwrap(),
+        "tree/link.txt:1:HIT real\ntree/plain.txt:1:HIT plain\n"
+    );
     assert_content(d, "tree/.store/real.txt", b"HIT real\nkeep\n");
     assert_eq!(mode(&target), 0o640);
     let link = fs::symlink_metadata(d.join("tree/link.txt")).unwrap();
@@ -1068,7 +1032,7 @@ fn follow_rewrites_the_target_and_keeps_the_link() {
     // From inside the tree, with the implicit root `.`.
     write(d, "tree/.store/real.txt", "hit again\n");
     let out = run_ok(&d.join("tree"), &["hit", "--follow", "-r", "HIT"]);
-    assert_eq!(String::from_utf8(out).unwrap(), "link.txt:1:HIT again\n");
+    assert_output_eq!(String::from_utf8(out).unwrap(), "link.txt:1:HIT again\n");
     assert_content(d, "tree/.store/real.txt", b"HIT again\n");
     assert!(fs::symlink_metadata(d.join("tree/link.txt")).unwrap().file_type().is_symlink());
 }
@@ -1095,7 +1059,7 @@ fn follow_never_writes_outside_the_roots() {
         for link in ["abs.txt", "out.txt", "outdir/other.txt", "outdir/target.txt"] {
             assert!(complaint(&err, &format!("{prefix}{link}")).is_some(), "{args:?}: {link}: {err}");
         }
-        assert_eq!(stdout_of(&out), format!("{prefix}real.txt:1:HIT real\n"));
+        assert_output_eq!(stdout_of(&out), format!("{prefix}real.txt:1:HIT real\n"));
         assert_content(d, "tree/real.txt", b"HIT real\n");
         assert_eq!(snapshot(&d.join("outside")), outside_before, "{args:?} wrote outside the root");
         assert_eq!(leftovers(d), Vec::<PathBuf>::new());
@@ -1112,7 +1076,7 @@ fn follow_replaces_a_file_reached_twice_only_once() {
     let out = run(d, &["x", "--follow", "-r", "xx"]);
     assert_content(d, "sub/real.txt", b"xx\n");
     assert!(fs::symlink_metadata(d.join("link.txt")).unwrap().file_type().is_symlink());
-    assert_eq!(stdout_of(&out), "link.txt:1:xx\n");
+    assert_output_eq!(stdout_of(&out), "link.txt:1:xx\n");
     assert_eq!(leftovers(d), Vec::<PathBuf>::new());
 }
 
@@ -1139,7 +1103,7 @@ fn hard_links_are_skipped_unless_forced() {
     let out = run(d, &["hit", "tree", "-r", "HIT"]);
     assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
     assert!(complaint(&stderr_of(&out), "tree/a.txt").is_some(), "{}", stderr_of(&out));
-    assert_eq!(stdout_of(&out), "tree/c.txt:1:HIT c\n");
+    assert_output_eq!(stdout_of(&out), "tree/c.txt:1:HIT c\n");
     assert_content(d, "tree/a.txt", b"hit a\n");
     assert_content(d, "tree/c.txt", b"HIT c\n");
     let (ma, mb) = (fs::metadata(&a).unwrap(), fs::metadata(d.join("other/b.txt")).unwrap());
@@ -1147,7 +1111,7 @@ fn hard_links_are_skipped_unless_forced() {
 
     let out = run(d, &["hit", "tree", "-r", "HIT", "--force-hardlinks"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
-    assert_eq!(stdout_of(&out), "tree/a.txt:1:HIT a\n");
+    assert_output_eq!(stdout_of(&out), "tree/a.txt:1:HIT a\n");
     assert_content(d, "tree/a.txt", b"HIT a\n");
     assert_content(d, "other/b.txt", b"hit a\n");
     let (ma, mb) = (fs::metadata(&a).unwrap(), fs::metadata(d.join("other/b.txt")).unwrap());
@@ -1215,7 +1179,7 @@ fn a_file_changed_after_it_was_searched_is_skipped() {
             write(d, name, "hit b\nchanged meanwhile\n");
         }
     }
-    let out = child.wait_with_output().unwrap();
+    let out = output_within(child, Duration::from_secs(30));
     assert!(seen, "ba ended before its first write could be seen: {}", stderr_of(&out));
     assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
     let err = stderr_of(&out);
@@ -1224,7 +1188,7 @@ fn a_file_changed_after_it_was_searched_is_skipped() {
         assert!(line.contains("changed"), "{line}");
         assert_content(d, name, b"hit b\nchanged meanwhile\n");
     }
-    assert_eq!(stdout_of(&out), "a.txt:1:HIT first\n");
+    assert_output_eq!(stdout_of(&out), "a.txt:1:HIT first\n");
     assert!(read(d, "a.txt").starts_with(b"HIT first\npadding"));
     assert_eq!(leftovers(d), Vec::<PathBuf>::new());
 }
@@ -1247,7 +1211,7 @@ fn a_file_changed_while_it_is_written_is_kept() {
         let mut f = fs::OpenOptions::new().append(true).open(d.join("a.txt")).unwrap();
         f.write_all(b"appended meanwhile\n").unwrap();
     }
-    let out = child.wait_with_output().unwrap();
+    let out = output_within(child, Duration::from_secs(30));
     assert!(seen, "ba ended before its write could be seen: {}", stderr_of(&out));
     let now = read(d, "a.txt");
     assert_eq!(leftovers(d), Vec::<PathBuf>::new());
@@ -1260,7 +1224,7 @@ fn a_file_changed_while_it_is_written_is_kept() {
     }
     let mut expected = big.clone();
     expected.extend_from_slice(b"appended meanwhile\n");
-    assert!(now == expected, "a.txt is neither the changed old file nor the new one");
+    assert_output_eq!(now, expected, "a.txt is neither the changed old file nor the new one");
     assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
     assert!(complaint(&stderr_of(&out), "a.txt").is_some(), "{}", stderr_of(&out));
 }
@@ -1273,7 +1237,10 @@ fn a_file_changed_while_it_is_written_is_kept() {
 fn a_full_disk_keeps_the_original() {
     let dir = tempdir();
     let mnt = dir.path().join("mnt");
-    let Some(_mounted) = Tmpfs::mount(&mnt, "256k") else { return };
+    let Some(_mounted) = Tmpfs::mount(&mnt, "256k") else {
+        eprintln!("note: no tmpfs: skipping");
+        return;
+    };
     let big = b"x\n".repeat(70_000); // 140,000 bytes of 256 KiB; the new content is 210,000
     write(&mnt, "big.txt", &big);
     write(&mnt, "small.txt", "x\n");
@@ -1282,10 +1249,10 @@ fn a_full_disk_keeps_the_original() {
     let err = stderr_of(&out);
     let line = complaint(&err, "big.txt").unwrap_or_else(|| panic!("big.txt is not named: {err}"));
     assert!(line.contains("space"), "{line}");
-    assert_eq!(read(&mnt, "big.txt"), big, "the original is intact");
+    assert_output_eq!(read(&mnt, "big.txt"), big, "the original is intact");
     assert_content(&mnt, "small.txt", b"yy\n");
     assert_eq!(leftovers(&mnt), Vec::<PathBuf>::new());
-    assert_eq!(stdout_of(&out), "small.txt:1:yy\n");
+    assert_output_eq!(stdout_of(&out), "small.txt:1:yy\n");
 }
 
 #[test]
@@ -1300,7 +1267,7 @@ fn a_file_size_limit_keeps_the_original() {
     let err = stderr_of(&out);
     let line = complaint(&err, "big.txt").unwrap_or_else(|| panic!("big.txt is not named: {err}"));
     assert!(line.contains("too large"), "{line}");
-    assert_eq!(read(d, "big.txt"), big, "the original is intact");
+    assert_output_eq!(read(d, "big.txt"), big, "the original is intact");
     assert_content(d, "small.txt", b"yy\n");
     assert_eq!(leftovers(d), Vec::<PathBuf>::new());
 }
@@ -1373,9 +1340,12 @@ fn a_file_named_twice_is_changed_and_diffed_once() {
     let d = dir.path();
     write(d, "a.txt", "foo\n");
     let diff = run_ok(d, &["foo", "-r", "bar", "--dry-run", ".", "a.txt"]);
-    assert_eq!(String::from_utf8(diff).unwrap(), "--- ./a.txt\n+++ ./a.txt\n@@ -1,1 +1,1 @@\n-foo\n+bar\n");
+    assert_output_eq!(
+        String::from_utf8(diff).unwrap(),
+        "--- ./a.txt\n+++ ./a.txt\n@@ -1,1 +1,1 @@\n-foo\n+bar\n"
+    );
     run_ok(d, &["foo", "-r", "bar", ".", "a.txt"]);
-    assert_eq!(read(d, "a.txt"), b"bar\n");
+    assert_output_eq!(read(d, "a.txt"), b"bar\n");
 }
 
 /// A last line that ends in `\r` without `\n` keeps its `\r` as content: the diff says what `-r`
@@ -1386,7 +1356,7 @@ fn a_final_cr_without_newline_is_content_in_the_diff_too() {
     let d = dir.path();
     write(d, "f", "x\na\r");
     let diff = run_ok(d, &["a", "-r", "b", "--dry-run", "f"]);
-    assert_eq!(diff, b"--- f\n+++ f\n@@ -1,2 +1,2 @@\n x\n-a\r\n\\ No newline at end of file\n+b\r\n\\ No newline at end of file\n");
+    assert_output_eq!(diff, b"--- f\n+++ f\n@@ -1,2 +1,2 @@\n x\n-a\r\n\\ No newline at end of file\n+b\r\n\\ No newline at end of file\n");
     run_ok(d, &["a", "-r", "b", "f"]);
-    assert_eq!(read(d, "f"), b"x\nb\r");
+    assert_output_eq!(read(d, "f"), b"x\nb\r");
 }

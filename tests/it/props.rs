@@ -1,11 +1,9 @@
 //! Property tests: ba's output on random files and trees against naive oracles (a line-by-line
 //! matcher with the `regex` crate, and a sorted depth-first walk).
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::util::*;
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 use regex::bytes::{Regex, RegexBuilder};
@@ -103,13 +101,13 @@ proptest! {
         args.extend(["--", pattern, "f.txt"]);
 
         let expected = expected_pipe("f.txt", &text, &re);
-        let out = ba(dir.path()).args(&args).run();
+        let out = run(dir.path(), &args);
         prop_assert_eq!(out.status.code(), Some(if expected.is_empty() { 1 } else { 0 }));
-        prop_assert_eq!(String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&expected));
+        prop_assert_output_eq!(String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&expected));
 
         let out = ba(dir.path()).arg("-m").args(&args).run();
         let expected = expected_match_only("f.txt", &text, &re);
-        prop_assert_eq!(String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&expected));
+        prop_assert_output_eq!(String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&expected));
 
         let out = ba(dir.path()).arg("--pretty").args(&args).run();
         let out = stdout_of(&out);
@@ -165,8 +163,8 @@ proptest! {
             let rel = path.strip_prefix(&root).unwrap().to_str().unwrap().to_string();
             expected.extend(expected_pipe(&rel, &std::fs::read(&path).unwrap(), &re));
         }
-        let out = ba(&root).args(["-w", &workers.to_string(), "hit"]).run();
+        let out = run(&root, &["-w", &workers.to_string(), "hit"]);
         prop_assert_eq!(out.status.code(), Some(if expected.is_empty() { 1 } else { 0 }));
-        prop_assert_eq!(String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&expected));
+        prop_assert_output_eq!(String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&expected));
     }
 }

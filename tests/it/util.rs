@@ -1,13 +1,10 @@
 //! Helpers shared by the integration tests: fixtures, the `ba` command, and naive oracles that say
 //! what `ba` should print.
 
-// Each test binary uses its own subset of these helpers.
-#![allow(dead_code)]
-
 use std::fs;
-use std::io::Read;
+use std::io::{Read, Write};
 use std::path::{Path, PathBuf};
-use std::process::{Command as StdCommand, Output, Stdio};
+use std::process::{Child, Command as StdCommand, ExitStatus, Output, Stdio};
 use std::thread;
 use std::time::{Duration, Instant};
 
@@ -16,10 +13,9 @@ use tempfile::TempDir;
 
 /// A command running the `ba` binary in `dir`, with a clean environment for the things ba reads.
 ///
-/// Standard input is `/dev/null`: ba searches its standard input instead of `.` when that is a pipe
-/// (as assert_cmd's own runner always makes it), so the tests use `std::process::Command` with
-/// [`RunExt::run`], which adds a timeout, and assert_cmd only where stdin is meant to be searched.
-/// HOME points into the fixture so that no global git excludes file of the machine applies.
+/// Standard input is `/dev/null`: ba searches its standard input instead of `.` when that is a pipe,
+/// so only [`RunExt::run_stdin`] gives it one, for the tests that mean it to be searched. HOME points
+/// into the fixture so that no global git excludes file of the machine applies.
 pub fn ba(dir: &Path) -> StdCommand {
     isolated(StdCommand::new(ba_path()), dir)
 }
@@ -38,7 +34,7 @@ pub fn isolated(mut cmd: StdCommand, dir: &Path) -> StdCommand {
 }
 
 /// Waits for `child` at most `timeout`, killing it (and failing the test) past that.
-pub fn wait_for(child: &mut std::process::Child, timeout: Duration) -> std::process::ExitStatus {
+pub fn wait_for(child: &mut Child, timeout: Duration) -> ExitStatus {
     let deadline = Instant::now() + timeout;
     loop {
         if let Some(status) = child.try_wait().expect("wait for the command") {
@@ -83,6 +79,29 @@ pub fn ba_path() -> &'static str {
     env!("CARGO_BIN_EXE_ba")
 }
 
+/// Runs `ba ARGS` in `dir` (at most 30 s) and returns everything it did.
+pub fn run(dir: &Path, args: &[&str]) -> Output {
+    ba(dir).args(args).run()
+}
+
+/// Runs `ba ARGS` in `dir`, checks the exit code and that stderr is empty, returns stdout as text.
+pub fn stdout_ok(dir: &Path, args: &[&str], code: i32) -> String {
+    stdout_of(&run_checked(dir, args, code))
+}
+
+/// Runs `ba ARGS` in `dir`, checks it exits 0 with nothing on stderr, returns stdout.
+pub fn run_ok(dir: &Path, args: &[&str]) -> Vec<u8> {
+    run_checked(dir, args, 0).stdout
+}
+
+/// Runs `ba ARGS` in `dir` and checks the exit code and that stderr is empty.
+fn run_checked(dir: &Path, args: &[&str], code: i32) -> Output {
+    let out = run(dir, args);
+    assert_eq!(out.status.code(), Some(code), "ba {args:?}: stderr: {}", stderr_of(&out));
+    assert_eq!(stderr_of(&out), "", "ba {args:?}: unexpected stderr");
+    out
+}
+
 pub trait RunExt {
     /// Runs the command to its end (at most 30 s) and returns what it did.
     fn run(&mut self) -> Output {
@@ -91,28 +110,85 @@ pub trait RunExt {
 
     /// Runs the command, killing it and failing the test if it takes longer than `timeout`.
     fn run_timeout(&mut self, timeout: Duration) -> Output;
+
+    /// Runs the command (at most 30 s) with `input` on its standard input, a pipe.
+    fn run_stdin(&mut self, input: &[u8]) -> Output;
 }
 
 impl RunExt for StdCommand {
     fn run_timeout(&mut self, timeout: Duration) -> Output {
-        let mut child =
-            self.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("start the command");
-        let mut stdout = child.stdout.take().unwrap();
-        let mut stderr = child.stderr.take().unwrap();
-        let out = thread::spawn(move || {
-            let mut buf = Vec::new();
-            stdout.read_to_end(&mut buf).map(|_| buf)
+        let child = self.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("start the command");
+        output_within(child, timeout)
+    }
+
+    fn run_stdin(&mut self, input: &[u8]) -> Output {
+        let mut child = self
+            .stdin(Stdio::piped())
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped())
+            .spawn()
+            .expect("start the command");
+        let mut stdin = child.stdin.take().unwrap();
+        let input = input.to_vec();
+        // The command may end without reading it all: a failed write is not an error. Dropping the
+        // pipe at the end of the thread closes it.
+        let writer = thread::spawn(move || {
+            let _ = stdin.write_all(&input);
         });
-        let err = thread::spawn(move || {
+        let out = output_within(child, Duration::from_secs(30));
+        writer.join().unwrap();
+        out
+    }
+}
+
+/// Waits for `child` at most `timeout` (killing it and failing the test past that), reading its
+/// stdout and stderr meanwhile where they are pipes; returns what it did.
+pub fn output_within(mut child: Child, timeout: Duration) -> Output {
+    fn read_all(pipe: Option<impl Read + Send + 'static>) -> thread::JoinHandle<Vec<u8>> {
+        thread::spawn(move || {
             let mut buf = Vec::new();
-            stderr.read_to_end(&mut buf).map(|_| buf)
-        });
-        let status = wait_for(&mut child, timeout);
-        Output {
-            status,
-            stdout: out.join().unwrap().expect("read stdout"),
-            stderr: err.join().unwrap().expect("read stderr"),
+            if let Some(mut pipe) = pipe {
+                pipe.read_to_end(&mut buf).expect("read the command's output");
+            }
+            buf
+        })
+    }
+    let out = read_all(child.stdout.take());
+    let err = read_all(child.stderr.take());
+    let status = wait_for(&mut child, timeout);
+    Output { status, stdout: out.join().unwrap(), stderr: err.join().unwrap() }
+}
+
+/// A tmpfs mounted on a directory for the length of a test (the tests run as root here); None, with a
+/// note on stderr, where mounting is not allowed.
+pub struct Tmpfs(PathBuf);
+
+impl Tmpfs {
+    /// Mounts a tmpfs of `size` (`mount -o size=...`) on `dir`, creating it.
+    pub fn mount(dir: &Path, size: &str) -> Option<Tmpfs> {
+        fs::create_dir_all(dir).unwrap();
+        let out = StdCommand::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={size}"), "tmpfs"])
+            .arg(dir)
+            .stdin(Stdio::null())
+            .output();
+        match out {
+            Ok(out) if out.status.success() => Some(Tmpfs(dir.to_path_buf())),
+            Ok(out) => {
+                eprintln!("note: cannot mount a tmpfs: {}", String::from_utf8_lossy(&out.stderr).trim());
+                None
+            }
+            Err(err) => {
+                eprintln!("note: cannot run mount: {err}");
+                None
+            }
         }
+    }
+}
+
+impl Drop for Tmpfs {
+    fn drop(&mut self) {
+        let _ = StdCommand::new("umount").arg("-l").arg(&self.0).status();
     }
 }
 

@@ -1,11 +1,9 @@
 //! Files above 16 MiB are cut into 8 MiB parts that several searchers search at once; the printer
 //! glues the parts back together. These tests check the glued output against a naive line scan.
 
-mod common;
-
 use std::path::Path;
 
-use common::*;
+use crate::util::*;
 use regex::bytes::Regex;
 
 const MIB: usize = 1 << 20;
@@ -58,23 +56,10 @@ fn check_against_oracle(dir: &Path, file: &str, content: &[u8], pattern: &str, w
     let oracle = Regex::new(pattern).unwrap();
     let expected = expected_pipe(file, content, &oracle);
     assert!(!expected.is_empty());
-    let out = ba(dir).args(["-w", workers, "-l", pattern, file]).run();
+    let out = run(dir, &["-w", workers, "-l", pattern, file]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert_eq!(stderr_of(&out), "");
-    if out.stdout != expected {
-        let got = String::from_utf8_lossy(&out.stdout);
-        let want = String::from_utf8_lossy(&expected);
-        let first_diff = got.lines().zip(want.lines()).position(|(g, w)| g != w);
-        panic!(
-            "-w {workers} {pattern:?}: {} lines printed, {} expected; first difference at output line {:?}: \
-             got {:?}, want {:?}",
-            got.lines().count(),
-            want.lines().count(),
-            first_diff,
-            first_diff.and_then(|i| got.lines().nth(i)),
-            first_diff.and_then(|i| want.lines().nth(i)),
-        );
-    }
+    assert_output_eq!(out.stdout, expected, "-w {workers} {pattern:?}");
 }
 
 #[test]
@@ -90,7 +75,7 @@ fn a_big_file_in_parts_gives_the_hits_of_a_line_scan() {
     // Searched whole by a single worker, the file gives the same output.
     check_against_oracle(dir.path(), "big.txt", &content, "HIT", "1");
 
-    let out = ba(dir.path()).args(["-w", "2", "--pretty", "HIT", "big.txt"]).run();
+    let out = run(dir.path(), &["-w", "2", "--pretty", "HIT", "big.txt"]);
     assert_eq!(out.status.code(), Some(0));
     let out = stdout_of(&out);
     assert!(out.starts_with("big.txt:1009\n\t0001009 "), "line numbers count from the first line");
@@ -121,12 +106,12 @@ fn a_line_longer_than_a_whole_part() {
     let oracle = Regex::new("HIT").unwrap();
     let expected = expected_pipe("long.txt", &content, &oracle);
     assert_eq!(expected.iter().filter(|&&b| b == b'\n').count(), 3);
-    let out = ba(dir.path()).args(["-w", "2", "-m", "HIT", "long.txt"]).run();
+    let out = run(dir.path(), &["-w", "2", "-m", "HIT", "long.txt"]);
     assert_eq!(out.status.code(), Some(0));
     let expected_matches = expected_match_only("long.txt", &content, &oracle);
-    assert_eq!(String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&expected_matches));
+    assert_output_eq!(String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&expected_matches));
 
-    let out = ba(dir.path()).args(["-w", "3", "--pretty", "after the long", "long.txt"]).run();
+    let out = run(dir.path(), &["-w", "3", "--pretty", "after the long", "long.txt"]);
     let out = stdout_of(&out);
     assert!(
         without_duration(&out).ends_with(&summary(1, 1, line_count(&content))),
@@ -156,10 +141,10 @@ fn a_late_nul_byte_ends_the_text_the_same_way_with_any_number_of_searchers() {
     let expected = expected_pipe("big.bin", &content[..text_end], &Regex::new("HIT").unwrap());
     assert!(!expected.is_empty());
     for workers in ["1", "2", "4"] {
-        let out = ba(dir.path()).args(["-w", workers, "HIT", "big.bin"]).run();
-        assert_eq!(stdout_of(&out), String::from_utf8(expected.clone()).unwrap(), "-w {workers}");
+        let out = run(dir.path(), &["-w", workers, "HIT", "big.bin"]);
+        assert_output_eq!(stdout_of(&out), String::from_utf8(expected.clone()).unwrap(), "-w {workers}");
         assert_eq!(out.status.code(), Some(0));
-        let pretty = ba(dir.path()).args(["-w", workers, "--pretty", "HIT", "big.bin"]).run();
+        let pretty = run(dir.path(), &["-w", workers, "--pretty", "HIT", "big.bin"]);
         let lines = line_count(&content[..text_end]);
         assert!(without_duration(&stdout_of(&pretty)).ends_with(&summary(1, 1, lines)), "-w {workers}");
     }
@@ -168,10 +153,10 @@ fn a_late_nul_byte_ends_the_text_the_same_way_with_any_number_of_searchers() {
     early[1000] = 0;
     write(dir.path(), "early.bin", &early);
     for workers in ["1", "2"] {
-        let out = ba(dir.path()).args(["-w", workers, "HIT", "early.bin"]).run();
-        assert_eq!(stdout_of(&out), "", "-w {workers}");
+        let out = run(dir.path(), &["-w", workers, "HIT", "early.bin"]);
+        assert_output_eq!(stdout_of(&out), "", "-w {workers}");
         assert_eq!(out.status.code(), Some(1));
-        let pretty = ba(dir.path()).args(["-w", workers, "--pretty", "HIT", "early.bin"]).run();
-        assert_eq!(without_duration(&stdout_of(&pretty)), summary(0, 0, 0));
+        let pretty = run(dir.path(), &["-w", workers, "--pretty", "HIT", "early.bin"]);
+        assert_output_eq!(without_duration(&stdout_of(&pretty)), summary(0, 0, 0));
     }
 }

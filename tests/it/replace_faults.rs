@@ -11,15 +11,13 @@
 //! `BA_FAULT_SEED=N` replays the random delays of a run (the seed is printed); `BA_FAULT_NO_TMPFS=1`
 //! runs on the disk.
 
-mod common;
-
 use std::fs;
-use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::Stdio;
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
-use common::*;
+use crate::util::*;
 use regex::bytes::Regex;
 
 /// Rounds of kill and check: on a tmpfs a full run takes a tenth of a second; on a disk, seconds.
@@ -27,32 +25,6 @@ const ROUNDS_TMPFS: usize = 100;
 const ROUNDS_DISK: usize = 20;
 /// Files in the tree (fewer when a full run takes too long on a disk).
 const FILES: usize = 5_000;
-
-struct Tmpfs(PathBuf);
-
-impl Tmpfs {
-    fn mount(dir: &Path) -> Option<Tmpfs> {
-        fs::create_dir_all(dir).unwrap();
-        let out = Command::new("mount")
-            .args(["-t", "tmpfs", "-o", "size=256m", "tmpfs"])
-            .arg(dir)
-            .stdin(Stdio::null())
-            .output()
-            .ok()?;
-        if out.status.success() {
-            Some(Tmpfs(dir.to_path_buf()))
-        } else {
-            eprintln!("note: cannot mount a tmpfs: {}", String::from_utf8_lossy(&out.stderr).trim());
-            None
-        }
-    }
-}
-
-impl Drop for Tmpfs {
-    fn drop(&mut self) {
-        let _ = Command::new("umount").arg("-l").arg(&self.0).status();
-    }
-}
 
 /// xorshift64*: random enough for delays, and replayable from its seed.
 struct Rng(u64);
@@ -170,7 +142,8 @@ fn sigkill_at_any_moment_leaves_every_file_old_or_new() {
     let started = Instant::now();
     let dir = tempdir();
     let mnt = dir.path().join("mnt");
-    let mounted = if std::env::var_os("BA_FAULT_NO_TMPFS").is_some() { None } else { Tmpfs::mount(&mnt) };
+    let mounted =
+        if std::env::var_os("BA_FAULT_NO_TMPFS").is_some() { None } else { Tmpfs::mount(&mnt, "256m") };
     let (root, rounds) = match mounted {
         Some(_) => (mnt.clone(), ROUNDS_TMPFS),
         None => (dir.path().join("tree"), ROUNDS_DISK),
@@ -185,7 +158,7 @@ fn sigkill_at_any_moment_leaves_every_file_old_or_new() {
 
         // A full run: how long it takes, and that it writes exactly the new contents.
         let t0 = Instant::now();
-        let status = spawn_ba(&root).wait().unwrap();
+        let status = wait_for(&mut spawn_ba(&root), Duration::from_secs(300));
         let full = t0.elapsed();
         assert_eq!(status.code(), Some(0));
         assert_eq!(check_whole(&root, &tree, "full run"), changing, "a full run writes every changing file");
