@@ -20,6 +20,7 @@ pub mod edit;
 pub mod engine;
 pub mod exit_code;
 pub mod interrupt;
+pub mod listing;
 pub mod matcher;
 pub mod pipeline;
 pub mod print;
@@ -32,5 +33,6 @@ mod messages;
 mod order;
 mod sanitize;
 mod summary;
+pub mod trace;
 
 pub use messages::errored;

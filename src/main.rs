@@ -18,7 +18,7 @@ use black_arrow::print::{self, Printer};
 use black_arrow::replace::Replacer;
 use black_arrow::search::Searcher;
 use black_arrow::walk::{self, Indexer};
-use black_arrow::{edit, errored, interrupt};
+use black_arrow::{edit, errored, interrupt, trace};
 
 /// Paths are allocated by the indexer and freed by the printer: glibc's allocator serialises such
 /// cross-thread frees on an arena lock; mimalloc does not (measured: about 10% off a kernel-tree search).
@@ -47,22 +47,30 @@ fn run() -> Result<ExitCode> {
     }
     let config = Arc::new(Config::from_args(args)?);
     if config.list_files {
-        return list_files(config);
+        return list_files(config, started);
     }
     search(config, started)
 }
 
-/// `--files`: the indexer alone, its files printed as it finds them.
-fn list_files(config: Arc<Config>) -> Result<ExitCode> {
+/// `--files`: the indexer and a pool that lists directories for it; the files are printed as they
+/// are numbered.
+fn list_files(config: Arc<Config>, started: Instant) -> Result<ExitCode> {
     let (task_tx, task_rx) = bounded(64);
-    let indexer = Indexer::new(config, task_tx, 1);
+    let (pool_tx, pool_rx) = bounded(config.workers * 4);
+    let (pool, listings) = walk::pool(pool_tx, config.workers, true);
+    let listers = walk::spawn_listers(&config, &pool_rx, &listings)?;
+    drop((pool_rx, listings));
+    let indexer = Indexer::new(config, task_tx, 1, pool);
     let indexer = spawn("indexer", move || indexer.run())?;
     let listed = match print::print_file_list(&task_rx) {
         Ok(listed) => listed,
         Err(err) if err.kind() == io::ErrorKind::BrokenPipe => return Ok(ExitCode::Matched),
         Err(err) => return Err(err).context("cannot write to standard output"),
     };
-    indexer.join().map_err(|_| anyhow!("the indexer thread panicked"))?;
+    for stage in listers.into_iter().chain([indexer]) {
+        stage.join().map_err(|_| anyhow!("a walking thread panicked"))?;
+    }
+    trace::report(started.elapsed());
     Ok(ExitCode::of_search(listed, errored(), false))
 }
 
@@ -75,10 +83,11 @@ fn search(config: Arc<Config>, started: Instant) -> Result<ExitCode> {
     let (task_tx, task_rx) = bounded(config.workers * 64);
     let (report_tx, report_rx) = unbounded();
     let budget = Arc::new(Budget::new(RESULTS_BUDGET));
-    let indexer = Indexer::new(Arc::clone(&config), task_tx, config.workers);
+    let (pool, listings) = walk::pool(task_tx.clone(), config.workers, false);
+    let indexer = Indexer::new(Arc::clone(&config), task_tx, config.workers, pool);
     let indexer = spawn("indexer", move || indexer.run())?;
-    let searchers = Searcher::spawn_pool(&config, &task_rx, &report_tx, &budget)?;
-    drop((task_rx, report_tx));
+    let searchers = Searcher::spawn_pool(&config, &task_rx, &listings, &report_tx, &budget)?;
+    drop((task_rx, listings, report_tx));
     let printer = Printer::new(Arc::clone(&config), budget, replacer, started);
     let printer = spawn("printer", move || printer.run(report_rx))?;
 
@@ -93,6 +102,7 @@ fn search(config: Arc<Config>, started: Instant) -> Result<ExitCode> {
         stage.join().map_err(|_| anyhow!("a search thread panicked"))?;
     }
 
+    trace::report(started.elapsed());
     if config.edit {
         edit::open(&printed.edit_hits)?;
     }

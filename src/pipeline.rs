@@ -15,6 +15,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard};
 
+use crate::listing::ListTask;
 use crate::messages::Message;
 
 /// What the indexer sends a searcher.
@@ -23,6 +24,8 @@ pub enum Task {
     Entries { first_seq: u64, entries: Vec<Entry> },
     /// Standard input, shown as `<stdin>`.
     Stdin { seq: u64 },
+    /// A directory to list for the indexer, when the searchers have little else to do.
+    List(ListTask),
     /// The sentinel: this searcher gets no more tasks.
     Stop,
 }
@@ -363,7 +366,11 @@ impl Budget {
         let mut state = self.lock();
         state.head = head;
         self.head_seq.store(head.0, Ordering::SeqCst);
-        self.changed.notify_all();
+        // Waiters count themselves under the lock: none can be missed. (A notification is a
+        // system call, which every file would pay for otherwise.)
+        if self.waiters.load(Ordering::SeqCst) > 0 {
+            self.changed.notify_all();
+        }
     }
 
     /// Whether the printer waits for file `seq`: then its result is worth sending at once.

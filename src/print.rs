@@ -18,6 +18,7 @@ use crate::order::ReorderBuffer;
 use crate::pipeline::{Body, Budget, Entry, FileResult, Outcome, PartEnd, Report, Task};
 use crate::replace::{Applied, Replacer};
 use crate::summary::Summary;
+use crate::trace;
 
 /// What the printer leaves when it is done.
 pub struct Printed {
@@ -90,7 +91,7 @@ impl Printer {
     fn print_all(&mut self, reports: &Receiver<Report>) -> io::Result<()> {
         let mut searchers_left = self.config.workers;
         while searchers_left > 0 {
-            match reports.recv() {
+            match trace::waiting("results", || reports.recv()) {
                 Ok(Report::Results(results)) => {
                     for result in results {
                         self.order.push(result);
@@ -205,7 +206,7 @@ impl Printer {
 pub fn print_file_list(tasks: &Receiver<Task>) -> io::Result<bool> {
     let mut out = BufWriter::with_capacity(64 << 10, io::stdout());
     let mut listed = false;
-    while let Ok(Task::Entries { entries, .. }) = tasks.recv() {
+    while let Ok(Task::Entries { entries, .. }) = trace::waiting("entries", || tasks.recv()) {
         for entry in entries {
             match entry {
                 Entry::File(path) => {

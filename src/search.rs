@@ -18,12 +18,14 @@ use crossbeam_channel::{Receiver, Sender};
 use crate::config::Config;
 use crate::engine::{Engine, Searched, Sink, Window};
 use crate::format::Formatter;
+use crate::listing::{self, Listing};
 use crate::matcher::Matcher;
 use crate::messages::Message;
 use crate::pipeline::{
     Body, Budget, Charge, Entry, FileResult, Hits, LineDigest, Outcome, PartEnd, Report, Stamp, Task,
     PIECE_SIZE,
 };
+use crate::trace;
 
 /// A file bigger than this is cut into parts that several searchers search at once.
 const SPLIT_ABOVE: u64 = 16 << 20;
@@ -38,6 +40,8 @@ const BATCH_SIZE: usize = 32;
 pub struct Searcher {
     config: Arc<Config>,
     tasks: Receiver<Task>,
+    /// Where listings go back to the indexer.
+    listings: Sender<Listing>,
     big_files: Arc<BigFiles>,
     outbox: Outbox,
     formatter: Formatter,
@@ -61,6 +65,7 @@ impl Searcher {
     pub fn spawn_pool(
         config: &Arc<Config>,
         tasks: &Receiver<Task>,
+        listings: &Sender<Listing>,
         reports: &Sender<Report>,
         budget: &Arc<Budget>,
     ) -> io::Result<Vec<std::thread::JoinHandle<()>>> {
@@ -70,11 +75,13 @@ impl Searcher {
                 let searcher = Searcher {
                     config: Arc::clone(config),
                     tasks: tasks.clone(),
+                    listings: listings.clone(),
                     big_files: Arc::clone(&big_files),
                     outbox: Outbox {
                         reports: reports.clone(),
                         budget: Arc::clone(budget),
                         batch: Vec::new(),
+                        prompt: config.output.flush_each_file,
                     },
                     formatter: Formatter::new(&config.output),
                     buf: vec![0; READ_SIZE],
@@ -92,7 +99,15 @@ impl Searcher {
 
     fn search_tasks(&mut self) -> Result<(), Hangup> {
         loop {
-            let task = self.tasks.recv();
+            self.search_parts()?;
+            let task = match self.tasks.try_recv() {
+                Ok(task) => Ok(task),
+                Err(_) => {
+                    // About to wait: the printer may be waiting for what is batched.
+                    self.outbox.flush()?;
+                    trace::waiting("tasks", || self.tasks.recv())
+                }
+            };
             match task {
                 Ok(Task::Entries { first_seq, entries }) => {
                     for (seq, entry) in (first_seq..).zip(entries) {
@@ -103,13 +118,15 @@ impl Searcher {
                             Entry::Message(message) => self.outbox.send(reported(seq, message))?,
                         }
                     }
-                    self.outbox.flush()?;
+                }
+                Ok(Task::List(task)) => {
+                    let listing = listing::list(task, &self.config.walk);
+                    self.listings.send(listing).map_err(|_| Hangup)?;
                 }
                 Ok(Task::Stdin { seq }) => {
                     let stdin = io::stdin();
                     let path = PathBuf::from("<stdin>");
                     self.search_reader(&mut stdin.lock(), seq, (0, 1), path, Window::WHOLE, None)?;
-                    self.outbox.flush()?;
                 }
                 Ok(Task::Stop) => break,
                 // The indexer died without its sentinel (a panic, which its thread reports).
@@ -117,7 +134,7 @@ impl Searcher {
             }
         }
         self.big_files.done_with_files();
-        while let Some(part) = self.big_files.wait_for_part() {
+        while let Some(part) = trace::waiting("parts", || self.big_files.wait_for_part()) {
             self.search_part(part)?;
         }
         self.outbox.flush()?;
@@ -235,10 +252,13 @@ struct Outbox {
     reports: Sender<Report>,
     budget: Arc<Budget>,
     batch: Vec<FileResult>,
+    /// A person watches the output: the result the printer waits for goes at once.
+    prompt: bool,
 }
 
 impl Outbox {
-    /// Adds a result to the batch, which goes when full, or at once when the printer waits for it.
+    /// Adds a result to the batch, which goes when full, when the searcher is about to wait, or at once
+    /// when it is a piece or (on a terminal) the one the printer waits for.
     fn send(&mut self, mut result: FileResult) -> Result<(), Hangup> {
         let (key, size) = (result.key(), result.size());
         result.charge = match self.budget.try_charge(key, size) {
@@ -246,10 +266,11 @@ impl Outbox {
             None => {
                 // What is held must go before waiting: the printer may be waiting for it.
                 self.flush()?;
-                self.budget.wait_charge(key, size)
+                trace::waiting("the budget", || self.budget.wait_charge(key, size))
             }
         };
-        let urgent = result.end.is_none() || self.budget.is_head(result.seq);
+        // A piece is big; the head, on a terminal, is what the person waits to see.
+        let urgent = result.end.is_none() || (self.prompt && self.budget.is_head(result.seq));
         self.batch.push(result);
         if urgent || self.batch.len() >= BATCH_SIZE {
             self.flush()?;

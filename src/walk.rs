@@ -1,68 +1,139 @@
-//! The indexer: one thread walks every root in a fixed order, decides which files are searched and
-//! sends them, numbered, to the searchers over a bounded channel.
+//! The indexer: the one stage that decides what is searched and gives every file its place in the
+//! walk order (the roots in the order given; in each directory its entries sorted by name, depth
+//! first).
 //!
-//! It is the one place that decides what gets searched: Black Arrow's `-i`/`-f` regexes and default
-//! ignores, ignore files (`.gitignore`, `.git/info/exclude`, git's global excludes, `.ignore`), hidden
-//! files, `-t`/`-T` types, `-g` globs, `--max-filesize` and `-D` depth.
+//! It reads the directories itself while the searchers have enough to do. When they run short, it
+//! hands them directories to list, ahead of the walk, and puts the listings they send back
+//! together: so on many cores the walk's system calls spread over every core, and on few cores
+//! nothing is handed over that the indexer could do as cheaply itself. Directories are listed
+//! lowest key first (keys compare in walk order), and only a bounded number ahead of the walk.
 
+use std::cmp::Reverse;
+use std::collections::{BinaryHeap, HashMap};
 use std::io;
+use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
-use crossbeam_channel::Sender;
-use ignore::gitignore::{Gitignore, GitignoreBuilder};
-use ignore::Match;
-use walkdir::{DirEntry, WalkDir};
+use crossbeam_channel::{unbounded, Receiver, Sender, TrySendError};
 
-use crate::config::{Config, Root, DEFAULT_IGNORED_DIRS, DEFAULT_IGNORED_FILE_SUFFIX};
+use crate::config::{Config, Root};
+use crate::listing::{self, Ancestor, DirKey, DotNames, Item, ListTask, Listing, RootWalk, Rules};
 use crate::messages::{describe, Message};
 use crate::pipeline::{Entry, Task};
+use crate::trace;
 
 /// The most entries sent to the searchers in one message.
 const BATCH_SIZE: usize = 32;
+/// Listings handed out to the pool and not walked yet, per pool thread: enough to keep it busy
+/// ahead of the walk.
+const LISTINGS_AHEAD: usize = 16;
+/// No directory is listed ahead of the walk while the listings waiting for it hold this many
+/// entries: memory stays flat on any tree.
+const ENTRIES_AHEAD: usize = 1 << 14;
 
 pub struct Indexer {
     config: Arc<Config>,
-    tasks: Sender<Task>,
-    /// Who takes the tasks: each gets one `Task::Stop` at the end.
-    consumers: usize,
+    /// Where the numbered entries go (the searchers, or the `--files` lister), and how many take
+    /// them: each gets one `Task::Stop` at the end.
+    entries: Sender<Task>,
+    takers: usize,
+    /// How many of them can run at once (no more than the cores): a directory's files are shared
+    /// among them.
+    sharers: usize,
+    /// The threads that list directories when they have nothing else to do.
+    pool: Pool,
     /// Entries found but not sent yet, numbered from `batch_seq`.
     batch: Vec<Entry>,
     batch_seq: u64,
-    /// The ignore rules of the directory being walked and of every directory above it.
-    frames: Vec<Frame>,
+    batch_limit: usize,
+    /// Directories known and not listed or handed out yet, lowest key (first in walk order) first.
+    unasked: BinaryHeap<Reverse<Queued>>,
+    /// Listings made and not walked yet.
+    arrived: HashMap<DirKey, Listing>,
+    /// Listings handed out or made and not walked yet, and the entries of those made.
+    ahead: usize,
+    entries_ahead: usize,
 }
 
-/// The ignore files of one directory.
-struct Frame {
-    /// Walk depth of the directory; the frames of a root's parent directories sit at depth 0 too.
-    depth: usize,
-    /// `.ignore`, which ba reads in any directory.
-    ignore: Option<Gitignore>,
-    /// `.gitignore`, read only inside a git repository, as git does.
-    gitignore: Option<Gitignore>,
-    /// `.git/info/exclude`, in a repository's top directory.
-    exclude: Option<Gitignore>,
-    /// The directory holds `.git`: git rules from above do not reach into this repository.
-    repo_root: bool,
-    /// Built for a directory above the root: match entries by their absolute path.
-    above_root: bool,
+/// The indexer's side of the threads that list directories for it.
+pub struct Pool {
+    /// Their task channel, where `Task::List` goes: the searchers' own, or with `--files` the
+    /// listers'.
+    tasks: Sender<Task>,
+    listings: Receiver<Listing>,
+    threads: usize,
+    /// They do not take the entries (`--files`): they get their own `Stop`s.
+    own_stops: bool,
 }
 
-/// The searchers hung up: nothing more to do.
+/// The pool of `threads` threads that take `tasks`, and the channel their listings come back on.
+pub fn pool(tasks: Sender<Task>, threads: usize, own_stops: bool) -> (Pool, Sender<Listing>) {
+    // Unbounded: the indexer keeps few listings ahead (`LISTINGS_AHEAD` per thread).
+    let (listings_tx, listings) = unbounded();
+    (Pool { tasks, listings, threads, own_stops }, listings_tx)
+}
+
+/// `--files`: threads that only list directories for the indexer, until their `Stop`.
+pub fn spawn_listers(
+    config: &Arc<Config>,
+    tasks: &Receiver<Task>,
+    listings: &Sender<Listing>,
+) -> io::Result<Vec<std::thread::JoinHandle<()>>> {
+    (0..config.workers)
+        .map(|i| {
+            let (config, tasks, listings) = (Arc::clone(config), tasks.clone(), listings.clone());
+            std::thread::Builder::new().name(format!("lister-{i}")).spawn(move || {
+                while let Ok(Task::List(task)) = trace::waiting("directories", || tasks.recv()) {
+                    if listings.send(listing::list(task, &config.walk)).is_err() {
+                        return;
+                    }
+                }
+            })
+        })
+        .collect()
+}
+
+/// A directory waiting to be listed, ordered by its key.
+struct Queued(ListTask);
+
+impl PartialEq for Queued {
+    fn eq(&self, other: &Queued) -> bool {
+        self.0.key == other.0.key
+    }
+}
+impl Eq for Queued {}
+impl PartialOrd for Queued {
+    fn partial_cmp(&self, other: &Queued) -> Option<std::cmp::Ordering> {
+        Some(self.cmp(other))
+    }
+}
+impl Ord for Queued {
+    fn cmp(&self, other: &Queued) -> std::cmp::Ordering {
+        self.0.key.cmp(&other.0.key)
+    }
+}
+
+/// The consumers hung up: nothing more to do.
 struct Hangup;
 
-/// Whether a walked entry is searched (a file) or walked into (a directory).
-#[derive(PartialEq)]
-enum Verdict {
-    Take,
-    Skip,
-}
-
 impl Indexer {
-    /// An indexer whose tasks are taken by `consumers` threads.
-    pub fn new(config: Arc<Config>, tasks: Sender<Task>, consumers: usize) -> Indexer {
-        Indexer { config, tasks, consumers, batch: Vec::new(), batch_seq: 0, frames: Vec::new() }
+    /// An indexer whose entries are taken by `takers` threads on `entries`.
+    pub fn new(config: Arc<Config>, entries: Sender<Task>, takers: usize, pool: Pool) -> Indexer {
+        Indexer {
+            config,
+            entries,
+            takers,
+            sharers: takers.min(std::thread::available_parallelism().map_or(1, |n| n.get())),
+            pool,
+            batch: Vec::new(),
+            batch_seq: 0,
+            batch_limit: 1,
+            unasked: BinaryHeap::new(),
+            arrived: HashMap::new(),
+            ahead: 0,
+            entries_ahead: 0,
+        }
     }
 
     /// Walks every root, then sends each consumer its `Stop`. Returns early only when the consumers
@@ -70,20 +141,30 @@ impl Indexer {
     pub fn run(mut self) {
         let config = Arc::clone(&self.config);
         let walked = if config.stdin {
-            self.tasks.send(Task::Stdin { seq: 0 }).map_err(|_| Hangup)
+            self.entries.send(Task::Stdin { seq: 0 }).map_err(|_| Hangup)
         } else {
-            config.roots.iter().try_for_each(|root| self.walk_root(root)).and_then(|()| self.flush())
+            (0..)
+                .zip(&config.roots)
+                .try_for_each(|(index, root)| self.walk_root(index, root))
+                .and_then(|()| self.flush())
         };
-        if walked.is_ok() {
-            for _ in 0..self.consumers {
-                if self.tasks.send(Task::Stop).is_err() {
+        if walked.is_err() {
+            return;
+        }
+        let mut stops = vec![(&self.entries, self.takers)];
+        if self.pool.own_stops {
+            stops.push((&self.pool.tasks, self.pool.threads));
+        }
+        for (channel, count) in stops {
+            for _ in 0..count {
+                if channel.send(Task::Stop).is_err() {
                     return;
                 }
             }
         }
     }
 
-    fn walk_root(&mut self, root: &Root) -> Result<(), Hangup> {
+    fn walk_root(&mut self, index: u32, root: &Root) -> Result<(), Hangup> {
         let metadata = match std::fs::metadata(&root.path) {
             Ok(metadata) => metadata,
             Err(err) => return self.send(Entry::Message(Message::error(&root.path, describe(&err)))),
@@ -92,199 +173,145 @@ impl Indexer {
             // A path the user named is searched whatever it is (ignored, hidden, a pipe from `<(cmd)`).
             return self.send(Entry::File(root.path.clone()));
         }
-        let rules = &self.config.walk;
-        // Sorted by name for a walk order that is the same on every machine. Siblings share their
-        // parent's path, so comparing whole paths compares names, without parsing them out.
-        let mut walker = WalkDir::new(&root.path)
-            .follow_links(rules.follow)
-            .sort_by(|a, b| a.path().as_os_str().cmp(b.path().as_os_str()));
-        if let Some(depth) = rules.depth {
-            // Files directly in the root are at walkdir depth 1.
-            walker = walker.max_depth(depth.saturating_add(1));
-        }
-        let absolute_root = if rules.ignore_files { self.enter_parents(&root.path)? } else { None };
-
-        let mut entries = walker.into_iter();
-        while let Some(entry) = entries.next() {
-            let entry = match entry {
-                Ok(entry) => entry,
-                Err(err) => {
-                    self.send(Entry::Message(walk_error(&err, root.implicit)))?;
-                    continue;
-                }
-            };
-            let depth = entry.depth();
-            while self.frames.last().is_some_and(|frame| frame.depth >= depth.max(1)) {
-                self.frames.pop();
-            }
-            let file_type = entry.file_type();
-            if depth == 0 {
-                self.enter_dir(entry.path(), 0, false)?;
-            } else if file_type.is_dir() {
-                if self.judge(&root.path, absolute_root.as_deref(), &entry) == Verdict::Skip {
-                    entries.skip_current_dir();
-                } else {
-                    self.enter_dir(entry.path(), depth, false)?;
-                }
-            } else if file_type.is_file()
-                && self.judge(&root.path, absolute_root.as_deref(), &entry) == Verdict::Take
-            {
-                // Symlinks (when not followed), FIFOs, sockets and devices are never opened.
-                let path =
-                    if root.implicit { without_dot(entry.path()).to_path_buf() } else { entry.into_path() };
-                self.send(Entry::File(path))?;
-            }
-        }
-        self.frames.clear();
-        Ok(())
+        let (ignore_files, follow) = (self.config.walk.ignore_files, self.config.walk.follow);
+        let (rules, absolute) = if ignore_files { self.rules_above(&root.path)? } else { (None, None) };
+        let ancestors = follow.then(|| {
+            Arc::new(Ancestor { id: (metadata.dev(), metadata.ino()), path: root.path.clone(), parent: None })
+        });
+        let task = ListTask {
+            key: vec![index],
+            path: root.path.clone(),
+            depth: 0,
+            rules,
+            root: Arc::new(RootWalk { path: root.path.clone(), implicit: root.implicit, absolute }),
+            ancestors,
+        };
+        let key = task.key.clone();
+        self.unasked.push(Reverse(Queued(task)));
+        self.walk_dir(key)
     }
 
-    /// Reads the ignore files of the directories above a root, up to the top of its repository (or
-    /// of the file system), so that `ba x -d src` inside a repository obeys the repository's rules.
-    /// Returns the root's absolute path, which entries are matched by against those rules.
-    fn enter_parents(&mut self, root: &Path) -> Result<Option<PathBuf>, Hangup> {
+    /// The ignore rules of the directories above a root, up to the top of its repository (or of the
+    /// file system), so that `ba x -d src` inside a repository obeys the repository's rules; and
+    /// the root's absolute path, which entries are matched by against those rules.
+    fn rules_above(&mut self, root: &Path) -> Result<(Option<Arc<Rules>>, Option<PathBuf>), Hangup> {
         // Resolved (no `.`, `..` or links), so that its ancestors are the directories really above it.
-        let Ok(absolute) = std::fs::canonicalize(root) else { return Ok(None) };
+        let Ok(absolute) = std::fs::canonicalize(root) else { return Ok((None, None)) };
         let mut parents: Vec<&Path> = absolute.ancestors().skip(1).collect();
         // Stop at the nearest repository top: git reads nothing above it.
         if let Some(top) = absolute.ancestors().position(|dir| dir.join(".git").exists()) {
             parents.truncate(top);
         }
-        for dir in parents.into_iter().rev() {
-            self.enter_dir(dir, 0, true)?;
-        }
-        Ok(Some(absolute))
-    }
-
-    fn enter_dir(&mut self, dir: &Path, depth: usize, above_root: bool) -> Result<(), Hangup> {
-        if !self.config.walk.ignore_files {
-            return Ok(());
-        }
-        // `.git` is a directory in a repository, a file in a worktree or submodule.
-        let git = dir.join(".git");
-        let repo_root = git.exists();
-        let in_repo = repo_root || self.frames.iter().any(|frame| frame.repo_root);
+        let mut rules = None;
         let mut warnings = Vec::new();
-        let mut read = |file: &Path| read_ignore_file(dir, file, &mut warnings);
-        let frame = Frame {
-            depth,
-            ignore: read(&dir.join(".ignore")),
-            gitignore: in_repo.then(|| read(&dir.join(".gitignore"))).flatten(),
-            exclude: git.is_dir().then(|| read(&git.join("info/exclude"))).flatten(),
-            repo_root,
-            above_root,
-        };
-        self.frames.push(frame);
-        warnings.into_iter().try_for_each(|warning| self.send(Entry::Message(warning)))
+        for dir in parents.into_iter().rev() {
+            rules = Rules::of_dir(dir, DotNames::in_dir(dir), rules, true, &mut warnings);
+        }
+        for warning in warnings {
+            self.send(Entry::Message(warning))?;
+        }
+        Ok((rules, Some(absolute)))
     }
 
-    /// Decides an entry below a root, most specific rule first: `-i` and the default ignores, then
-    /// `-g` globs, then ignore files, then hidden names; for files also `-t`/`-T`, `-f` and the size.
-    fn judge(&self, root: &Path, absolute_root: Option<&Path>, entry: &DirEntry) -> Verdict {
-        let rules = &self.config.walk;
-        let name = entry.file_name();
-        let is_dir = entry.file_type().is_dir();
-        let name_bytes = name.as_encoded_bytes();
-        let default_ignored = rules.default_ignores
-            && if is_dir {
-                DEFAULT_IGNORED_DIRS.iter().any(|dir| name_bytes == dir.as_bytes())
-            } else {
-                name_bytes.ends_with(DEFAULT_IGNORED_FILE_SUFFIX.as_bytes())
-            };
-        if default_ignored || rules.ignore.as_ref().is_some_and(|set| set.is_match(name_bytes)) {
-            return Verdict::Skip;
-        }
-        let relative = entry.path().strip_prefix(root).unwrap_or(entry.path());
-        let by_glob = rules.globs.as_ref().map_or(Match::None, |globs| globs.matched(relative, is_dir));
-        if by_glob.is_ignore() {
-            return Verdict::Skip;
-        }
-        let mut whitelisted = by_glob.is_whitelist();
-        if !whitelisted {
-            match self.by_ignore_files(entry.path(), || absolute_root.map(|abs| abs.join(relative)), is_dir) {
-                Match::Ignore(()) => return Verdict::Skip,
-                Match::Whitelist(()) => whitelisted = true,
-                Match::None => {}
+    /// Walks the directory `key` and everything below it, depth first.
+    fn walk_dir(&mut self, key: DirKey) -> Result<(), Hangup> {
+        let mut stack = vec![self.enter(&key)?];
+        while let Some(items) = stack.last_mut() {
+            match items.next() {
+                None => {
+                    stack.pop();
+                }
+                Some(Item::File(path)) => self.send(Entry::File(path))?,
+                Some(Item::Message(message)) => self.send(Entry::Message(message))?,
+                Some(Item::Dir(key)) => {
+                    let items = self.enter(&key)?;
+                    stack.push(items);
+                }
             }
         }
-        if !whitelisted && !rules.hidden && name_bytes.starts_with(b".") {
-            return Verdict::Skip;
-        }
-        if is_dir {
-            return Verdict::Take;
-        }
-        let wanted = rules.types.as_ref().is_none_or(|types| !types.matched(relative, false).is_ignore())
-            && rules.filename.as_ref().is_none_or(|set| set.is_match(name_bytes))
-            && rules.max_filesize.is_none_or(|max| entry.metadata().is_ok_and(|m| m.len() <= max));
-        if wanted {
-            Verdict::Take
-        } else {
-            Verdict::Skip
-        }
+        Ok(())
     }
 
-    /// What the ignore files say of `path`, as ripgrep reads them: for each kind of file the deepest
-    /// directory with a matching line decides, and `.ignore` beats `.gitignore`, which beats
-    /// `.git/info/exclude`, which beats the global excludes file.
-    fn by_ignore_files(
-        &self,
-        path: &Path,
-        absolute: impl Fn() -> Option<PathBuf>,
-        is_dir: bool,
-    ) -> Match<()> {
-        let mut absolute_path = None;
-        let (mut by_ignore, mut by_gitignore, mut by_exclude) = (Match::None, Match::None, Match::None);
-        let mut in_repo = false;
-        for frame in self.frames.iter().rev() {
-            let path = if frame.above_root {
-                match absolute_path.get_or_insert_with(&absolute) {
-                    Some(absolute) => absolute.as_path(),
-                    None => continue,
+    /// The items of directory `key`, and the batch size for its files.
+    fn enter(&mut self, key: &DirKey) -> Result<std::vec::IntoIter<Item>, Hangup> {
+        let listing = self.take_listing(key)?;
+        let files = listing.items.len() - listing.children.len();
+        self.batch_limit = (files / self.sharers).clamp(1, BATCH_SIZE);
+        Ok(listing.items.into_iter())
+    }
+
+    /// The listing of `key`: made by the pool, or here. While it is being made elsewhere, the
+    /// indexer lists the next directories itself rather than wait.
+    fn take_listing(&mut self, key: &DirKey) -> Result<Listing, Hangup> {
+        loop {
+            if let Some(listing) = self.arrived.remove(key) {
+                self.ahead -= 1;
+                self.entries_ahead -= listing.items.len();
+                self.hand_out()?;
+                return Ok(listing);
+            }
+            // Every directory before it in walk order is walked: if it is not listed or handed out
+            // yet, it is the lowest, and is listed whatever the limits.
+            let needed = self.unasked.peek().is_some_and(|Reverse(Queued(next))| next.key == *key);
+            let listing = match self.list_next(needed) {
+                Some(listing) => listing,
+                None => {
+                    // What is batched goes before waiting: the searchers may be idle.
+                    self.flush()?;
+                    trace::waiting("a listing", || self.pool.listings.recv()).map_err(|_| Hangup)?
                 }
-            } else {
-                path
             };
-            let matched = |file: &Option<Gitignore>| {
-                file.as_ref().map_or(Match::None, |file| file.matched(path, is_dir).map(|_| ()))
-            };
-            if by_ignore.is_none() {
-                by_ignore = matched(&frame.ignore);
-            }
-            if !in_repo {
-                if by_gitignore.is_none() {
-                    by_gitignore = matched(&frame.gitignore);
-                }
-                if by_exclude.is_none() {
-                    by_exclude = matched(&frame.exclude);
-                }
-            }
-            in_repo |= frame.repo_root;
-        }
-        let by_global = || {
-            if in_repo {
-                global_excludes().matched(path, is_dir).map(|_| ())
-            } else {
-                Match::None
-            }
-        };
-        let decided = by_ignore.or(by_gitignore).or(by_exclude);
-        if decided.is_none() {
-            by_global()
-        } else {
-            decided
+            self.receive(listing)?;
         }
     }
 
-    /// Entries go to the searchers in batches, to spare a channel hand-over per file, except when the
-    /// searchers are waiting: then the batch goes at once, however small, so none of them idles.
+    /// Lists the lowest directory not listed or handed out yet, if any and if memory allows (or
+    /// the walk needs it).
+    fn list_next(&mut self, needed: bool) -> Option<Listing> {
+        if !needed && self.entries_ahead >= ENTRIES_AHEAD {
+            return None;
+        }
+        let Reverse(Queued(task)) = self.unasked.pop()?;
+        self.ahead += 1;
+        Some(listing::list(task, &self.config.walk))
+    }
+
+    /// Keeps a listing until the walk reaches it; its directories are to be listed in turn.
+    fn receive(&mut self, mut listing: Listing) -> Result<(), Hangup> {
+        let children = std::mem::take(&mut listing.children);
+        self.unasked.extend(children.into_iter().map(|task| Reverse(Queued(task))));
+        self.entries_ahead += listing.items.len();
+        self.arrived.insert(listing.key.clone(), listing);
+        self.hand_out()
+    }
+
+    /// Hands the next directories in walk order to the pool while it has little else to do, up to
+    /// the limits.
+    fn hand_out(&mut self) -> Result<(), Hangup> {
+        while self.ahead < LISTINGS_AHEAD * self.pool.threads
+            && self.entries_ahead < ENTRIES_AHEAD
+            && self.pool.tasks.len() < self.pool.threads
+        {
+            let Some(Reverse(Queued(task))) = self.unasked.pop() else { break };
+            self.ahead += 1;
+            self.pool.tasks.send(Task::List(task)).map_err(|_| Hangup)?;
+        }
+        Ok(())
+    }
+
+    /// Entries go to the searchers in batches, to spare a channel hand-over (and the wake-up of a
+    /// waiting searcher) per file. A batch is at most `batch_limit`: a directory's files are shared
+    /// among the searchers, however few they are. What is batched goes when the walk waits.
     fn send(&mut self, entry: Entry) -> Result<(), Hangup> {
         self.batch.push(entry);
-        if self.batch.len() >= BATCH_SIZE || self.tasks.is_empty() {
+        if self.batch.len() >= self.batch_limit {
             self.flush()?;
         }
         Ok(())
     }
 
+    /// Sends the batch. While the searchers have enough to do, the indexer lists the next
+    /// directories rather than wait for room.
     fn flush(&mut self) -> Result<(), Hangup> {
         if self.batch.is_empty() {
             return Ok(());
@@ -292,48 +319,20 @@ impl Indexer {
         let entries = std::mem::take(&mut self.batch);
         let first_seq = self.batch_seq;
         self.batch_seq += entries.len() as u64;
-        self.tasks.send(Task::Entries { first_seq, entries }).map_err(|_| Hangup)
-    }
-}
-
-/// Git's global excludes file (`core.excludesFile`, else `~/.config/git/ignore`), read once.
-fn global_excludes() -> &'static Gitignore {
-    static GLOBAL: OnceLock<Gitignore> = OnceLock::new();
-    GLOBAL.get_or_init(|| Gitignore::global().0)
-}
-
-/// One ignore file, matched relative to `dir`; `None` if it does not exist or holds no rule. A bad
-/// line is skipped (as git does) with a warning; the other lines still apply.
-fn read_ignore_file(dir: &Path, file: &Path, warnings: &mut Vec<Message>) -> Option<Gitignore> {
-    let mut builder = GitignoreBuilder::new(dir);
-    match builder.add(file) {
-        None => {}
-        Some(ignore::Error::Io(err)) if err.kind() == io::ErrorKind::NotFound => return None,
-        Some(ignore::Error::WithPath { err, .. }) if matches!(&*err, ignore::Error::Io(io) if io.kind() == io::ErrorKind::NotFound) => {
-            return None
+        let mut task = Task::Entries { first_seq, entries };
+        loop {
+            match self.entries.try_send(task) {
+                Ok(()) => return Ok(()),
+                Err(TrySendError::Disconnected(_)) => return Err(Hangup),
+                Err(TrySendError::Full(full)) => task = full,
+            }
+            match self.list_next(false) {
+                Some(listing) => self.receive(listing)?,
+                None => {
+                    return trace::waiting("room for tasks", || self.entries.send(task)).map_err(|_| Hangup);
+                }
+            }
         }
-        Some(ignore::Error::WithPath { err, .. }) => warnings.push(Message::warning(file, err.to_string())),
-        Some(err) => warnings.push(Message::warning(file, err.to_string())),
-    }
-    builder.build().ok().filter(|rules| !rules.is_empty())
-}
-
-/// `./src/main.rs` -> `src/main.rs`: how paths below the implicit root are shown.
-fn without_dot(path: &Path) -> &Path {
-    path.strip_prefix(".").unwrap_or(path)
-}
-
-fn walk_error(err: &walkdir::Error, implicit_root: bool) -> Message {
-    let mut path = err.path().unwrap_or(Path::new(""));
-    if implicit_root {
-        path = without_dot(path);
-    }
-    if let Some(ancestor) = err.loop_ancestor() {
-        Message::error(path, format!("symbolic link loop back to {}", ancestor.display()))
-    } else if let Some(io) = err.io_error() {
-        Message::error(path, describe(io))
-    } else {
-        Message::error(path, err.to_string())
     }
 }
 

@@ -1,0 +1,409 @@
+//! Listing one directory: its entries sorted by name, each judged by the file-selection rules (Black
+//! Arrow's `-i`/`-f` regexes and default ignores, `-g` globs, ignore files, hidden names, `-t`/`-T`
+//! types, `--max-filesize`, `-D` depth, `--follow`). Any thread may list a directory; the indexer
+//! puts the listings together in walk order.
+//!
+//! Ignore files are read as git and ripgrep read them: `.gitignore` inside a repository, `.ignore`
+//! anywhere, `.git/info/exclude` at a repository's top and git's global excludes file; for each kind
+//! the deepest directory with a matching line decides, `.ignore` beats `.gitignore`, which beats
+//! `exclude`, which beats the global file, and a nested repository stops the rules from above.
+
+use std::fs;
+use std::io;
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, OnceLock};
+
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
+use ignore::Match;
+
+use crate::config::{WalkRules, DEFAULT_IGNORED_DIRS, DEFAULT_IGNORED_FILE_SUFFIX};
+use crate::messages::{describe, Message};
+
+/// A directory's place in walk order: the index of each directory on its path in its parent's
+/// listing (the root's index among the roots first). Keys compare in walk order.
+pub(crate) type DirKey = Vec<u32>;
+
+/// A directory to list, with what its listing needs to know of the directories above it.
+pub struct ListTask {
+    pub(crate) key: DirKey,
+    pub(crate) path: PathBuf,
+    /// 0 for a root.
+    pub(crate) depth: usize,
+    /// The ignore rules of the directories above (`None` when there are none).
+    pub(crate) rules: Option<Arc<Rules>>,
+    pub(crate) root: Arc<RootWalk>,
+    /// With `--follow`: this directory and those above it, to notice a link that loops back.
+    pub(crate) ancestors: Option<Arc<Ancestor>>,
+}
+
+/// What every directory below a root shares.
+pub(crate) struct RootWalk {
+    pub(crate) path: PathBuf,
+    /// The implicit `.`: paths below it are shown without the leading `./`.
+    pub(crate) implicit: bool,
+    /// The root's absolute path, for the rules of the directories above it.
+    pub(crate) absolute: Option<PathBuf>,
+}
+
+/// A directory on the way down, identified by device and inode.
+pub(crate) struct Ancestor {
+    pub(crate) id: (u64, u64),
+    pub(crate) path: PathBuf,
+    pub(crate) parent: Option<Arc<Ancestor>>,
+}
+
+/// A directory listed: what to number, and the directories to walk into.
+pub struct Listing {
+    pub(crate) key: DirKey,
+    pub(crate) items: Vec<Item>,
+    /// The directories among `items`, to be listed in turn.
+    pub(crate) children: Vec<ListTask>,
+}
+
+pub(crate) enum Item {
+    File(PathBuf),
+    /// A problem met here (an unreadable directory, a bad line in an ignore file, a link that loops
+    /// back): it is reported in its place in walk order.
+    Message(Message),
+    /// A directory to walk into here: the listing of this key.
+    Dir(DirKey),
+}
+
+/// The ignore files of one directory, chained to those of the directories above.
+pub(crate) struct Rules {
+    /// `.ignore`, which ba reads in any directory.
+    ignore: Option<Gitignore>,
+    /// `.gitignore`, read only inside a git repository, as git does.
+    gitignore: Option<Gitignore>,
+    /// `.git/info/exclude`, in a repository's top directory.
+    exclude: Option<Gitignore>,
+    /// The directory holds `.git`: git rules from above do not reach into this repository.
+    repo_root: bool,
+    /// This directory or one above it holds `.git`.
+    in_repo: bool,
+    /// A directory above the root: entries are matched by their absolute path.
+    above_root: bool,
+    parent: Option<Arc<Rules>>,
+}
+
+impl Rules {
+    /// The rules of `dir` chained to `parent`, or `parent` itself when `dir` adds nothing. `names`
+    /// says which of `.git`, `.ignore` and `.gitignore` the directory holds; problems reading them
+    /// are added to `warnings`.
+    pub(crate) fn of_dir(
+        dir: &Path,
+        names: DotNames,
+        parent: Option<Arc<Rules>>,
+        above_root: bool,
+        warnings: &mut Vec<Message>,
+    ) -> Option<Arc<Rules>> {
+        let in_repo = names.git || parent.as_ref().is_some_and(|p| p.in_repo);
+        let mut read = |name: &str| read_ignore_file(dir, &dir.join(name), warnings);
+        let ignore = names.ignore.then(|| read(".ignore")).flatten();
+        let gitignore = (names.gitignore && in_repo).then(|| read(".gitignore")).flatten();
+        // `.git` is a directory in a repository, a file in a worktree or submodule.
+        let exclude = (names.git && dir.join(".git").is_dir()).then(|| read(".git/info/exclude")).flatten();
+        if !names.git && ignore.is_none() && gitignore.is_none() {
+            return parent;
+        }
+        Some(Arc::new(Rules {
+            ignore,
+            gitignore,
+            exclude,
+            repo_root: names.git,
+            in_repo,
+            above_root,
+            parent,
+        }))
+    }
+
+    /// What the ignore files say of `path` (below the root; `absolute` gives its absolute path for the
+    /// rules of directories above the root).
+    fn matched(&self, path: &Path, absolute: impl Fn() -> Option<PathBuf>, is_dir: bool) -> Match<()> {
+        let mut absolute_path = None;
+        let (mut by_ignore, mut by_gitignore, mut by_exclude) = (Match::None, Match::None, Match::None);
+        let mut in_repo = false;
+        let mut node = Some(self);
+        while let Some(rules) = node {
+            let path = if rules.above_root {
+                match absolute_path.get_or_insert_with(&absolute) {
+                    Some(absolute) => absolute.as_path(),
+                    None => break,
+                }
+            } else {
+                path
+            };
+            let matched = |file: &Option<Gitignore>| {
+                file.as_ref().map_or(Match::None, |file| file.matched(path, is_dir).map(|_| ()))
+            };
+            if by_ignore.is_none() {
+                by_ignore = matched(&rules.ignore);
+            }
+            if !in_repo {
+                if by_gitignore.is_none() {
+                    by_gitignore = matched(&rules.gitignore);
+                }
+                if by_exclude.is_none() {
+                    by_exclude = matched(&rules.exclude);
+                }
+            }
+            in_repo |= rules.repo_root;
+            node = rules.parent.as_deref();
+        }
+        let decided = by_ignore.or(by_gitignore).or(by_exclude);
+        if decided.is_none() && in_repo {
+            global_excludes().matched(path, is_dir).map(|_| ())
+        } else {
+            decided
+        }
+    }
+}
+
+/// Which of the names that hold rules a directory has.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct DotNames {
+    pub(crate) git: bool,
+    pub(crate) ignore: bool,
+    pub(crate) gitignore: bool,
+}
+
+impl DotNames {
+    /// Looks for them in the directory itself (for the directories above a root).
+    pub(crate) fn in_dir(dir: &Path) -> DotNames {
+        DotNames {
+            git: dir.join(".git").exists(),
+            ignore: dir.join(".ignore").exists(),
+            gitignore: dir.join(".gitignore").exists(),
+        }
+    }
+
+    fn note(&mut self, name: &[u8]) {
+        match name {
+            b".git" => self.git = true,
+            b".ignore" => self.ignore = true,
+            b".gitignore" => self.gitignore = true,
+            _ => {}
+        }
+    }
+}
+
+/// What an entry is, once judged.
+enum Verdict {
+    Skip,
+    File,
+    Dir,
+}
+
+/// Lists `task`'s directory by `rules`.
+pub(crate) fn list(task: ListTask, rules: &WalkRules) -> Listing {
+    let mut listing = Listing { key: task.key.clone(), items: Vec::new(), children: Vec::new() };
+    let lister = Lister { task: &task, rules };
+    let mut entries: Vec<(PathBuf, fs::DirEntry)> = Vec::new();
+    let read: io::Result<()> = fs::read_dir(&task.path).and_then(|mut dir| {
+        dir.try_for_each(|entry| entry.map(|e| entries.push((lister.child_path(&e), e))))
+    });
+    if let Err(err) = read {
+        listing.items.push(Item::Message(Message::error(&task.path, describe(&err))));
+        return listing;
+    }
+    // Sorted by name for a walk order that is the same on every machine. Siblings share their
+    // parent's path, so comparing whole paths compares names, without parsing them out.
+    entries.sort_unstable_by(|(a, _), (b, _)| a.as_os_str().cmp(b.as_os_str()));
+
+    let mut dir_rules = task.rules.clone();
+    if rules.ignore_files {
+        let mut names = DotNames::default();
+        for (path, _) in &entries {
+            names.note(file_name(path));
+        }
+        let mut warnings = Vec::new();
+        dir_rules = Rules::of_dir(&task.path, names, task.rules.clone(), false, &mut warnings);
+        listing.items.extend(warnings.into_iter().map(Item::Message));
+    }
+
+    for (path, entry) in entries {
+        let verdict = lister
+            .kind(&entry, &path)
+            .map(|kind| (lister.judge(&path, &kind, &entry, dir_rules.as_deref()), kind));
+        let kind = match verdict {
+            Ok((Verdict::Skip, _)) => continue,
+            Ok((Verdict::File, _)) => {
+                listing.items.push(Item::File(path));
+                continue;
+            }
+            Ok((Verdict::Dir, kind)) => kind,
+            Err(message) => {
+                listing.items.push(Item::Message(message));
+                continue;
+            }
+        };
+        if rules.depth.is_some_and(|max| task.depth + 1 > max) {
+            continue;
+        }
+        let ancestors = match lister.ancestors(&kind, &path) {
+            Ok(ancestors) => ancestors,
+            Err(message) => {
+                listing.items.push(Item::Message(message));
+                continue;
+            }
+        };
+        let mut key = task.key.clone();
+        key.push(listing.items.len() as u32);
+        listing.items.push(Item::Dir(key.clone()));
+        listing.children.push(ListTask {
+            key,
+            path,
+            depth: task.depth + 1,
+            rules: dir_rules.clone(),
+            root: Arc::clone(&task.root),
+            ancestors,
+        });
+    }
+    listing
+}
+
+/// The last component of a path built by `Lister::child_path` (which never ends in `/` or `..`):
+/// found with one search for the last `/`, as paths are not parsed on the hot path.
+fn file_name(path: &Path) -> &[u8] {
+    let bytes = path.as_os_str().as_encoded_bytes();
+    memchr::memrchr(b'/', bytes).map_or(bytes, |slash| &bytes[slash + 1..])
+}
+
+/// What an entry is: a link is neither a directory nor a file unless followed.
+struct Kind {
+    dir: bool,
+    file: bool,
+    /// With `--follow`: a link, which may loop back.
+    link: bool,
+    /// With `--follow`: the device and inode of a directory.
+    id: Option<(u64, u64)>,
+}
+
+/// The judge of one directory's entries.
+struct Lister<'a> {
+    task: &'a ListTask,
+    rules: &'a WalkRules,
+}
+
+impl Lister<'_> {
+    /// `dir/name`; below the implicit root, without the leading `./`.
+    fn child_path(&self, entry: &fs::DirEntry) -> PathBuf {
+        if self.task.root.implicit && self.task.depth == 0 {
+            PathBuf::from(entry.file_name())
+        } else {
+            entry.path()
+        }
+    }
+
+    /// What an entry is; a followed link that is broken is an error.
+    fn kind(&self, entry: &fs::DirEntry, path: &Path) -> Result<Kind, Message> {
+        let file_type = entry.file_type().map_err(|err| Message::error(path, describe(&err)))?;
+        if !self.rules.follow {
+            return Ok(Kind { dir: file_type.is_dir(), file: file_type.is_file(), link: false, id: None });
+        }
+        let link = file_type.is_symlink();
+        let metadata = if link { fs::metadata(path) } else { entry.metadata() };
+        let metadata = metadata.map_err(|err| Message::error(path, describe(&err)))?;
+        let id = metadata.is_dir().then(|| (metadata.dev(), metadata.ino()));
+        Ok(Kind { dir: metadata.is_dir(), file: metadata.is_file(), link, id })
+    }
+
+    /// With --follow, the ancestors of a directory, itself included; an error if it is a link back
+    /// to one of them.
+    fn ancestors(&self, kind: &Kind, path: &Path) -> Result<Option<Arc<Ancestor>>, Message> {
+        let (Some(parent), Some(id)) = (&self.task.ancestors, kind.id) else { return Ok(None) };
+        if kind.link {
+            let mut node = Some(parent);
+            while let Some(ancestor) = node {
+                if ancestor.id == id {
+                    let loop_back = format!("symbolic link loop back to {}", ancestor.path.display());
+                    return Err(Message::error(path, loop_back));
+                }
+                node = ancestor.parent.as_ref();
+            }
+        }
+        Ok(Some(Arc::new(Ancestor { id, path: path.to_path_buf(), parent: Some(Arc::clone(parent)) })))
+    }
+
+    /// Decides an entry, most specific rule first: `-i` and the default ignores, then `-g` globs,
+    /// then ignore files, then hidden names; for files also `-t`/`-T`, `-f` and the size.
+    fn judge(&self, path: &Path, kind: &Kind, entry: &fs::DirEntry, dir_rules: Option<&Rules>) -> Verdict {
+        let is_dir = kind.dir;
+        // Symlinks (when not followed), FIFOs, sockets and devices are never opened.
+        if !is_dir && !kind.file {
+            return Verdict::Skip;
+        }
+        let rules = self.rules;
+        let name = file_name(path);
+        let default_ignored = rules.default_ignores
+            && if is_dir {
+                DEFAULT_IGNORED_DIRS.iter().any(|dir| name == dir.as_bytes())
+            } else {
+                name.ends_with(DEFAULT_IGNORED_FILE_SUFFIX.as_bytes())
+            };
+        if default_ignored || rules.ignore.as_ref().is_some_and(|set| set.is_match(name)) {
+            return Verdict::Skip;
+        }
+        let root = &self.task.root;
+        // Globs, types and the rules above the root match the path below the root.
+        let relative = || path.strip_prefix(&root.path).unwrap_or(path);
+        let by_glob = rules.globs.as_ref().map_or(Match::None, |globs| globs.matched(relative(), is_dir));
+        if by_glob.is_ignore() {
+            return Verdict::Skip;
+        }
+        let mut whitelisted = by_glob.is_whitelist();
+        if !whitelisted {
+            if let Some(dir_rules) = dir_rules {
+                let absolute = || root.absolute.as_ref().map(|abs| abs.join(relative()));
+                match dir_rules.matched(path, absolute, is_dir) {
+                    Match::Ignore(()) => return Verdict::Skip,
+                    Match::Whitelist(()) => whitelisted = true,
+                    Match::None => {}
+                }
+            }
+        }
+        if !whitelisted && !rules.hidden && name.starts_with(b".") {
+            return Verdict::Skip;
+        }
+        if is_dir {
+            return Verdict::Dir;
+        }
+        let size_ok = || {
+            rules.max_filesize.is_none_or(|max| {
+                let metadata = if rules.follow { fs::metadata(path) } else { entry.metadata() };
+                metadata.is_ok_and(|m| m.len() <= max)
+            })
+        };
+        let wanted = rules.types.as_ref().is_none_or(|types| !types.matched(relative(), false).is_ignore())
+            && rules.filename.as_ref().is_none_or(|set| set.is_match(name))
+            && size_ok();
+        if wanted {
+            Verdict::File
+        } else {
+            Verdict::Skip
+        }
+    }
+}
+
+/// Git's global excludes file (`core.excludesFile`, else `~/.config/git/ignore`), read once.
+fn global_excludes() -> &'static Gitignore {
+    static GLOBAL: OnceLock<Gitignore> = OnceLock::new();
+    GLOBAL.get_or_init(|| Gitignore::global().0)
+}
+
+/// One ignore file, matched relative to `dir`; `None` if it does not exist or holds no rule. A bad
+/// line is skipped (as git does) with a warning; the other lines still apply.
+fn read_ignore_file(dir: &Path, file: &Path, warnings: &mut Vec<Message>) -> Option<Gitignore> {
+    let mut builder = GitignoreBuilder::new(dir);
+    match builder.add(file) {
+        None => {}
+        Some(ignore::Error::Io(err)) if err.kind() == io::ErrorKind::NotFound => return None,
+        Some(ignore::Error::WithPath { err, .. }) if matches!(&*err, ignore::Error::Io(io) if io.kind() == io::ErrorKind::NotFound) => {
+            return None
+        }
+        Some(ignore::Error::WithPath { err, .. }) => warnings.push(Message::warning(file, err.to_string())),
+        Some(err) => warnings.push(Message::warning(file, err.to_string())),
+    }
+    builder.build().ok().filter(|rules| !rules.is_empty())
+}
