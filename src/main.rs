@@ -13,7 +13,7 @@ use crossbeam_channel::{bounded, unbounded};
 use black_arrow::cli::Args;
 use black_arrow::config::Config;
 use black_arrow::exit_code::ExitCode;
-use black_arrow::pipeline::{Budget, RESULTS_BUDGET};
+use black_arrow::pipeline::{Backlog, Budget, RESULTS_BUDGET};
 use black_arrow::print::{self, Printer};
 use black_arrow::replace::Replacer;
 use black_arrow::search::Searcher;
@@ -57,7 +57,7 @@ fn run() -> Result<ExitCode> {
 fn list_files(config: Arc<Config>, started: Instant) -> Result<ExitCode> {
     let (task_tx, task_rx) = bounded(64);
     let (pool_tx, pool_rx) = bounded(config.workers * 4);
-    let (pool, listings) = walk::pool(pool_tx, config.workers, true);
+    let (pool, listings) = walk::pool(pool_tx, config.workers, None);
     let listers = walk::spawn_listers(&config, &pool_rx, &listings)?;
     drop((pool_rx, listings));
     let indexer = Indexer::new(config, task_tx, 1, pool);
@@ -80,13 +80,14 @@ fn search(config: Arc<Config>, started: Instant) -> Result<ExitCode> {
     interrupt::install(config.colored())?;
 
     // Tasks are a few paths each: bounded by count. Results are bounded by the bytes they hold.
-    let (task_tx, task_rx) = bounded(config.workers * 64);
+    let (task_tx, task_rx) = bounded(config.workers * 256);
     let (report_tx, report_rx) = unbounded();
     let budget = Arc::new(Budget::new(RESULTS_BUDGET));
-    let (pool, listings) = walk::pool(task_tx.clone(), config.workers, false);
+    let backlog = Arc::new(Backlog::default());
+    let (pool, listings) = walk::pool(task_tx.clone(), config.workers, Some(Arc::clone(&backlog)));
     let indexer = Indexer::new(Arc::clone(&config), task_tx, config.workers, pool);
     let indexer = spawn("indexer", move || indexer.run())?;
-    let searchers = Searcher::spawn_pool(&config, &task_rx, &listings, &report_tx, &budget)?;
+    let searchers = Searcher::spawn_pool(&config, &task_rx, &listings, &backlog, &report_tx, &budget)?;
     drop((task_rx, listings, report_tx));
     let printer = Printer::new(Arc::clone(&config), budget, replacer, started);
     let printer = spawn("printer", move || printer.run(report_rx))?;

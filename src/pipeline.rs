@@ -48,6 +48,8 @@ pub enum Report {
 
 /// The position of a result in walk order: the file's number, and the part of a big file.
 pub(crate) type Key = (u64, u32);
+/// The position of a piece of a result: its key and the piece's number.
+pub(crate) type PieceKey = (u64, u32, u32);
 
 /// The results of one file, or of one part of a big file, or a piece of them: a file with many hits
 /// is sent in pieces of about `PIECE_SIZE` bytes, so that no message holds a whole file's hits.
@@ -57,6 +59,8 @@ pub struct FileResult {
     /// Which part of the file this is, of how many (0 of 1 for a file searched whole).
     pub(crate) part: u32,
     pub(crate) parts: u32,
+    /// The piece's number within its part.
+    pub(crate) piece: u32,
     pub(crate) path: PathBuf,
     pub(crate) body: Body,
     /// Matching lines in this piece.
@@ -197,9 +201,32 @@ impl FileResult {
         (self.seq, self.part)
     }
 
+    pub(crate) fn piece_key(&self) -> PieceKey {
+        (self.seq, self.part, self.piece)
+    }
+
     /// Bytes this result holds (its own size and the path's included): what it is charged.
     pub(crate) fn size(&self) -> usize {
         std::mem::size_of::<FileResult>() + self.path.as_os_str().len() + self.body.capacity()
+    }
+}
+
+/// Files sent to the searchers and not taken yet: when few are left, the searchers are about to run
+/// dry, and the indexer hands them directories to list.
+#[derive(Default)]
+pub struct Backlog(AtomicUsize);
+
+impl Backlog {
+    pub(crate) fn add(&self, files: usize) {
+        self.0.fetch_add(files, Ordering::Relaxed);
+    }
+
+    pub(crate) fn take(&self, files: usize) {
+        self.0.fetch_sub(files, Ordering::Relaxed);
+    }
+
+    pub(crate) fn files(&self) -> usize {
+        self.0.load(Ordering::Relaxed)
     }
 }
 

@@ -22,8 +22,8 @@ use crate::listing::{self, Listing};
 use crate::matcher::Matcher;
 use crate::messages::Message;
 use crate::pipeline::{
-    Body, Budget, Charge, Entry, FileResult, Hits, LineDigest, Outcome, PartEnd, Report, Stamp, Task,
-    PIECE_SIZE,
+    Backlog, Body, Budget, Charge, Entry, FileResult, Hits, LineDigest, Outcome, PartEnd, Report, Stamp,
+    Task, PIECE_SIZE,
 };
 use crate::trace;
 
@@ -42,6 +42,8 @@ pub struct Searcher {
     tasks: Receiver<Task>,
     /// Where listings go back to the indexer.
     listings: Sender<Listing>,
+    /// Files sent to the searchers and not taken yet.
+    backlog: Arc<Backlog>,
     big_files: Arc<BigFiles>,
     outbox: Outbox,
     formatter: Formatter,
@@ -66,6 +68,7 @@ impl Searcher {
         config: &Arc<Config>,
         tasks: &Receiver<Task>,
         listings: &Sender<Listing>,
+        backlog: &Arc<Backlog>,
         reports: &Sender<Report>,
         budget: &Arc<Budget>,
     ) -> io::Result<Vec<std::thread::JoinHandle<()>>> {
@@ -76,6 +79,7 @@ impl Searcher {
                     config: Arc::clone(config),
                     tasks: tasks.clone(),
                     listings: listings.clone(),
+                    backlog: Arc::clone(backlog),
                     big_files: Arc::clone(&big_files),
                     outbox: Outbox {
                         reports: reports.clone(),
@@ -110,6 +114,7 @@ impl Searcher {
             };
             match task {
                 Ok(Task::Entries { first_seq, entries }) => {
+                    self.backlog.take(entries.len());
                     for (seq, entry) in (first_seq..).zip(entries) {
                         // Parts come first: the printer may be waiting for one of them.
                         self.search_parts()?;
@@ -231,6 +236,7 @@ impl Searcher {
             hit_lines: 0,
             digest: LineDigest::default(),
             spans: Vec::new(),
+            pieces: 0,
             hung_up: false,
         };
         let searched = engine.search_reader(reader, &mut self.buf, window, &mut collector);
@@ -307,6 +313,8 @@ struct Collector<'s> {
     digest: LineDigest,
     /// Scratch space for a line's match and group spans.
     spans: Vec<Range<usize>>,
+    /// Pieces sent so far.
+    pieces: u32,
     hung_up: bool,
 }
 
@@ -314,10 +322,13 @@ impl Collector<'_> {
     fn result(&mut self, body: Body, end: Option<PartEnd>) -> FileResult {
         // The last piece takes the path; the pieces before it share it.
         let path = if end.is_some() { mem::take(&mut self.path) } else { self.path.clone() };
+        let piece = self.pieces;
+        self.pieces += 1;
         FileResult {
             seq: self.seq,
             part: self.part,
             parts: self.parts,
+            piece,
             path,
             body,
             hit_lines: mem::take(&mut self.hit_lines),
@@ -405,6 +416,7 @@ fn ended(seq: u64, (part, parts): (u32, u32), path: PathBuf, outcome: Outcome) -
         seq,
         part,
         parts,
+        piece: 0,
         path,
         body: Body::Formatted(Vec::new()),
         hit_lines: 0,

@@ -20,7 +20,7 @@ use crossbeam_channel::{unbounded, Receiver, Sender, TrySendError};
 use crate::config::{Config, Root};
 use crate::listing::{self, Ancestor, DirKey, DotNames, Item, ListTask, Listing, RootWalk, Rules};
 use crate::messages::{describe, Message};
-use crate::pipeline::{Entry, Task};
+use crate::pipeline::{Backlog, Entry, Task};
 use crate::trace;
 
 /// The most entries sent to the searchers in one message.
@@ -38,9 +38,6 @@ pub struct Indexer {
     /// them: each gets one `Task::Stop` at the end.
     entries: Sender<Task>,
     takers: usize,
-    /// How many of them can run at once (no more than the cores): a directory's files are shared
-    /// among them.
-    sharers: usize,
     /// The threads that list directories when they have nothing else to do.
     pool: Pool,
     /// Entries found but not sent yet, numbered from `batch_seq`.
@@ -51,8 +48,9 @@ pub struct Indexer {
     unasked: BinaryHeap<Reverse<Queued>>,
     /// Listings made and not walked yet.
     arrived: HashMap<DirKey, Listing>,
-    /// Listings handed out or made and not walked yet, and the entries of those made.
-    ahead: usize,
+    /// Listings handed out to the pool and not back yet.
+    handed_out: usize,
+    /// Entries of the listings waiting for the walk.
     entries_ahead: usize,
 }
 
@@ -63,15 +61,32 @@ pub struct Pool {
     tasks: Sender<Task>,
     listings: Receiver<Listing>,
     threads: usize,
-    /// They do not take the entries (`--files`): they get their own `Stop`s.
-    own_stops: bool,
+    /// How many of them can run at once: no more than the cores.
+    running: usize,
+    /// The searchers' backlog when they list (they take the entries); `None` for the `--files`
+    /// listers, which only list, and get their own `Stop`s.
+    backlog: Option<Arc<Backlog>>,
+}
+
+/// Files left per searcher under which the searchers are about to run dry.
+const HUNGRY: usize = 8;
+
+impl Pool {
+    /// The threads have little else to do than list.
+    fn hungry(&self) -> bool {
+        match &self.backlog {
+            Some(backlog) => backlog.files() < HUNGRY * self.running,
+            None => self.tasks.len() < self.running,
+        }
+    }
 }
 
 /// The pool of `threads` threads that take `tasks`, and the channel their listings come back on.
-pub fn pool(tasks: Sender<Task>, threads: usize, own_stops: bool) -> (Pool, Sender<Listing>) {
+pub fn pool(tasks: Sender<Task>, threads: usize, backlog: Option<Arc<Backlog>>) -> (Pool, Sender<Listing>) {
     // Unbounded: the indexer keeps few listings ahead (`LISTINGS_AHEAD` per thread).
     let (listings_tx, listings) = unbounded();
-    (Pool { tasks, listings, threads, own_stops }, listings_tx)
+    let running = threads.min(std::thread::available_parallelism().map_or(1, |n| n.get()));
+    (Pool { tasks, listings, threads, running, backlog }, listings_tx)
 }
 
 /// `--files`: threads that only list directories for the indexer, until their `Stop`.
@@ -124,14 +139,13 @@ impl Indexer {
             config,
             entries,
             takers,
-            sharers: takers.min(std::thread::available_parallelism().map_or(1, |n| n.get())),
             pool,
             batch: Vec::new(),
             batch_seq: 0,
             batch_limit: 1,
             unasked: BinaryHeap::new(),
             arrived: HashMap::new(),
-            ahead: 0,
+            handed_out: 0,
             entries_ahead: 0,
         }
     }
@@ -152,7 +166,7 @@ impl Indexer {
             return;
         }
         let mut stops = vec![(&self.entries, self.takers)];
-        if self.pool.own_stops {
+        if self.pool.backlog.is_none() {
             stops.push((&self.pool.tasks, self.pool.threads));
         }
         for (channel, count) in stops {
@@ -236,7 +250,8 @@ impl Indexer {
     fn enter(&mut self, key: &DirKey) -> Result<std::vec::IntoIter<Item>, Hangup> {
         let listing = self.take_listing(key)?;
         let files = listing.items.len() - listing.children.len();
-        self.batch_limit = (files / self.sharers).clamp(1, BATCH_SIZE);
+        // Shared among the searchers that can run at once.
+        self.batch_limit = (files / self.pool.running.min(self.takers)).clamp(1, BATCH_SIZE);
         Ok(listing.items.into_iter())
     }
 
@@ -245,10 +260,14 @@ impl Indexer {
     fn take_listing(&mut self, key: &DirKey) -> Result<Listing, Hangup> {
         loop {
             if let Some(listing) = self.arrived.remove(key) {
-                self.ahead -= 1;
                 self.entries_ahead -= listing.items.len();
                 self.hand_out()?;
                 return Ok(listing);
+            }
+            if let Ok(listing) = self.pool.listings.try_recv() {
+                self.handed_out -= 1;
+                self.receive(listing)?;
+                continue;
             }
             // Every directory before it in walk order is walked: if it is not listed or handed out
             // yet, it is the lowest, and is listed whatever the limits.
@@ -258,7 +277,9 @@ impl Indexer {
                 None => {
                     // What is batched goes before waiting: the searchers may be idle.
                     self.flush()?;
-                    trace::waiting("a listing", || self.pool.listings.recv()).map_err(|_| Hangup)?
+                    let listing = trace::waiting("a listing", || self.pool.listings.recv());
+                    self.handed_out -= 1;
+                    listing.map_err(|_| Hangup)?
                 }
             };
             self.receive(listing)?;
@@ -272,7 +293,6 @@ impl Indexer {
             return None;
         }
         let Reverse(Queued(task)) = self.unasked.pop()?;
-        self.ahead += 1;
         Some(listing::list(task, &self.config.walk))
     }
 
@@ -288,12 +308,12 @@ impl Indexer {
     /// Hands the next directories in walk order to the pool while it has little else to do, up to
     /// the limits.
     fn hand_out(&mut self) -> Result<(), Hangup> {
-        while self.ahead < LISTINGS_AHEAD * self.pool.threads
+        while self.handed_out < LISTINGS_AHEAD * self.pool.running
             && self.entries_ahead < ENTRIES_AHEAD
-            && self.pool.tasks.len() < self.pool.threads
+            && self.pool.hungry()
         {
             let Some(Reverse(Queued(task))) = self.unasked.pop() else { break };
-            self.ahead += 1;
+            self.handed_out += 1;
             self.pool.tasks.send(Task::List(task)).map_err(|_| Hangup)?;
         }
         Ok(())
@@ -319,6 +339,10 @@ impl Indexer {
         let entries = std::mem::take(&mut self.batch);
         let first_seq = self.batch_seq;
         self.batch_seq += entries.len() as u64;
+        let files = entries.len();
+        if let Some(backlog) = &self.pool.backlog {
+            backlog.add(files);
+        }
         let mut task = Task::Entries { first_seq, entries };
         loop {
             match self.entries.try_send(task) {
