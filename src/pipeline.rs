@@ -272,7 +272,9 @@ pub(crate) const PIECE_SIZE: usize = 64 << 10;
 /// their turn in the printer's reorder buffer) are bounded: a searcher waits before sending more.
 ///
 /// Without deadlock: the printer only ever waits for the result next in walk order (the head), so
-/// the head is never made to wait for the budget; it may go over it by one result at a time. Every
+/// the head is never made to wait for the budget once it holds nothing beyond it; it may go over it
+/// by a quarter of the limit (at least one result at a time), so that it streams while the budget is
+/// full of the results after it. Every
 /// other searcher waits until the printer frees bytes or until its own result becomes the head,
 /// which the printer announces (`advance`). The head is always held by a searcher that can send it,
 /// or is a part of a big file that the searcher which finished the part before takes next (see
@@ -291,8 +293,8 @@ pub struct Budget {
 
 struct BudgetState {
     head: Key,
-    /// A result charged as the head beyond the limit is not printed yet.
-    head_over: bool,
+    /// Bytes charged to the head beyond the limit and not printed yet.
+    head_over: usize,
     /// The printer is gone: nobody waits any more.
     closed: bool,
 }
@@ -312,7 +314,7 @@ impl Budget {
             in_use: AtomicUsize::new(0),
             head_seq: AtomicU64::new(0),
             waiters: AtomicUsize::new(0),
-            state: Mutex::new(BudgetState { head: (0, 0), head_over: false, closed: false }),
+            state: Mutex::new(BudgetState { head: (0, 0), head_over: 0, closed: false }),
             changed: Condvar::new(),
         }
     }
@@ -368,8 +370,8 @@ impl Budget {
         if let Some(charge) = self.within_limit(bytes) {
             return Some(charge);
         }
-        if key == state.head && !state.head_over {
-            state.head_over = true;
+        if key == state.head && (state.head_over == 0 || state.head_over + bytes <= self.limit / 4) {
+            state.head_over += bytes;
             self.in_use.fetch_add(bytes, Ordering::SeqCst);
             return Some(Charge { bytes, over: true });
         }
@@ -380,7 +382,7 @@ impl Budget {
     pub(crate) fn release(&self, charge: Charge) {
         self.in_use.fetch_sub(charge.bytes, Ordering::SeqCst);
         if charge.over {
-            self.lock().head_over = false;
+            self.lock().head_over -= charge.bytes;
             self.changed.notify_all();
         } else if self.waiters.load(Ordering::SeqCst) > 0 {
             let _state = self.lock();
@@ -421,13 +423,13 @@ mod tests {
     use super::*;
 
     #[test]
-    fn the_head_may_go_over_the_limit_once_at_a_time() {
+    fn the_head_may_go_over_the_limit_by_a_quarter_of_it() {
         let budget = Budget::new(100);
         let first = budget.try_charge((5, 0), 80).unwrap();
         assert!(budget.try_charge((6, 0), 80).is_none(), "over the limit and not the head");
         budget.advance((6, 0));
         let over = budget.try_charge((6, 0), 80).unwrap();
-        assert!(budget.try_charge((6, 0), 10).is_none(), "one result over the limit at a time");
+        assert!(budget.try_charge((6, 0), 10).is_none(), "over by no more than a quarter of the limit");
         budget.release(over);
         budget.release(first);
         assert!(budget.try_charge((7, 0), 100).is_some(), "everything given back");

@@ -133,7 +133,11 @@ impl Searcher {
                     let path = PathBuf::from("<stdin>");
                     self.search_reader(&mut stdin.lock(), seq, (0, 1), path, Window::WHOLE, None)?;
                 }
-                Ok(Task::Stop) => break,
+                Ok(Task::Stop) => {
+                    // About to wait for parts: the printer may be waiting for what is batched.
+                    self.outbox.flush()?;
+                    break;
+                }
                 // The indexer died without its sentinel (a panic, which its thread reports).
                 Err(_) => return Err(Hangup),
             }
@@ -237,6 +241,7 @@ impl Searcher {
             digest: LineDigest::default(),
             spans: Vec::new(),
             pieces: 0,
+            settled: false,
             hung_up: false,
         };
         let searched = engine.search_reader(reader, &mut self.buf, window, &mut collector);
@@ -315,6 +320,8 @@ struct Collector<'s> {
     spans: Vec<Range<usize>>,
     /// Pieces sent so far.
     pieces: u32,
+    /// The engine will take back none of the hits: pieces may go as soon as they are big enough.
+    settled: bool,
     hung_up: bool,
 }
 
@@ -335,6 +342,21 @@ impl Collector<'_> {
             end,
             charge: Charge::default(),
         }
+    }
+
+    /// Sends what the body holds as a piece once it is big enough.
+    fn send_piece(&mut self) {
+        if self.body.size() < PIECE_SIZE || self.hung_up {
+            return;
+        }
+        let empty = match &self.body {
+            // Room for a piece and the line that goes past it.
+            Body::Formatted(_) => Body::Formatted(Vec::with_capacity(2 * PIECE_SIZE)),
+            Body::Hits(_) => Body::Hits(Hits::default()),
+        };
+        let body = mem::replace(&mut self.body, empty);
+        let piece = self.result(body, None);
+        self.hung_up = self.outbox.send(piece).is_err();
     }
 
     /// The last piece, with what the search came to.
@@ -376,22 +398,19 @@ impl Sink for Collector<'_> {
             }
             Body::Hits(hits) => hits.push(line_number, line, matches.iter().cloned(), groups.iter().cloned()),
         }
+        if self.settled {
+            self.send_piece();
+        }
     }
 
     fn settled(&mut self) -> bool {
-        if self.body.size() >= PIECE_SIZE {
-            let empty = match &self.body {
-                Body::Formatted(_) => Body::Formatted(Vec::with_capacity(PIECE_SIZE)),
-                Body::Hits(_) => Body::Hits(Hits::default()),
-            };
-            let body = mem::replace(&mut self.body, empty);
-            let piece = self.result(body, None);
-            self.hung_up = self.outbox.send(piece).is_err();
-        }
+        self.settled = true;
+        self.send_piece();
         !self.hung_up
     }
 
     fn forget(&mut self) {
+        debug_assert!(!self.settled, "settled hits are never taken back");
         match &mut self.body {
             Body::Formatted(bytes) => bytes.clear(),
             Body::Hits(hits) => hits.clear(),

@@ -340,3 +340,41 @@ pub fn running_as_root() -> bool {
         .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
         .unwrap_or(false)
 }
+
+/// Runs the command to its end (at most `timeout`, else it is killed and the test fails), counting
+/// and dropping what it writes on stdout; returns its exit status, the bytes it wrote, its stderr,
+/// and its peak memory (resident set, KiB). The peak is read with wait4 for that one child: the tests
+/// run in parallel in one process, so the accounting of all children would mix them.
+// The child is reaped by wait4, which std's `wait` cannot do while reading the child's usage.
+#[allow(clippy::zombie_processes)]
+pub fn run_measured(cmd: &mut StdCommand, timeout: Duration) -> (ExitStatus, u64, String, u64) {
+    use std::os::unix::process::ExitStatusExt;
+    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("start the command");
+    let mut stdout = child.stdout.take().unwrap();
+    let counter = thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()).unwrap_or(0));
+    let mut stderr = child.stderr.take().unwrap();
+    let errors = thread::spawn(move || {
+        let mut text = String::new();
+        let _ = stderr.read_to_string(&mut text);
+        text
+    });
+    let pid = child.id() as libc::pid_t;
+    let deadline = Instant::now() + timeout;
+    let (status, usage) = loop {
+        let mut status = 0;
+        // SAFETY: wait4 on our own child, with pointers to locals.
+        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+        let reaped = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
+        assert!(reaped >= 0, "wait4 failed");
+        if reaped == pid {
+            break (status, usage);
+        }
+        if Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("the command did not finish within {timeout:?}");
+        }
+        thread::sleep(Duration::from_millis(5));
+    };
+    let written = counter.join().unwrap();
+    (ExitStatus::from_raw(status), written, errors.join().unwrap(), usage.ru_maxrss as u64)
+}

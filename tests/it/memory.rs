@@ -1,0 +1,76 @@
+//! Memory stays flat however many lines match: the hits on their way to the printer, and those
+//! waiting there for their turn in walk order, are bounded in bytes. Each case is measured against
+//! a bound of 64 MiB, or twice ripgrep's peak on the same command where ripgrep is installed and
+//! needs more.
+
+use std::fs;
+use std::path::Path;
+use std::process::Command;
+use std::thread;
+use std::time::Duration;
+
+use crate::util::*;
+
+/// 40 files of 1 MB where every line matches: 1.2 M hits, 60 MB of output.
+fn matching_tree(root: &Path) -> u64 {
+    let body = "    return value_of_the_thing(x);\n".repeat(1 << 15);
+    for i in 0..40 {
+        write(root, &format!("tree/f{i:02}.txt"), &body);
+    }
+    // What the pipe format prints: `tree/fNN.txt:LINE:` before each line.
+    let lines = 1u64 << 15;
+    let numbers: u64 = (1..=lines).map(|n| n.to_string().len() as u64).sum();
+    40 * (lines * ("tree/f00.txt::".len() as u64) + numbers + body.len() as u64)
+}
+
+/// 64 MiB, or twice ripgrep's peak on `args` (in KiB).
+fn bound(dir: &Path, args: &[&str]) -> u64 {
+    let floor = 64 << 10;
+    if Command::new("rg").arg("--version").output().is_err() {
+        return floor;
+    }
+    let mut rg = isolated(Command::new("rg"), dir);
+    let (status, _, _, peak) = run_measured(rg.arg("-n").args(args), Duration::from_secs(60));
+    assert!(status.success(), "rg {args:?} failed");
+    floor.max(2 * peak)
+}
+
+#[test]
+fn memory_stays_flat_however_many_lines_match() {
+    let dir = tempdir();
+    let expected = matching_tree(dir.path());
+    let limit = bound(dir.path(), &["return", "tree"]);
+    for workers in ["1", "2", "8"] {
+        let (status, written, err, peak) = run_measured(
+            ba(dir.path()).args(["-p", "-l", "-w", workers, "return", "tree"]),
+            Duration::from_secs(60),
+        );
+        assert!(status.success(), "ba -w {workers}: {err}");
+        assert_eq!(written, expected, "ba -w {workers} printed every hit");
+        assert!(peak <= limit, "ba -w {workers} peaked at {peak} KiB, over {limit} KiB");
+    }
+}
+
+/// A FIFO named first holds up the walk order: everything found behind it waits for its turn.
+#[test]
+fn memory_stays_flat_behind_a_slow_file() {
+    let dir = tempdir();
+    let expected = matching_tree(dir.path());
+    let fifo = dir.path().join("slow");
+    let made = Command::new("mkfifo").arg(&fifo).status();
+    if !made.is_ok_and(|s| s.success()) {
+        eprintln!("mkfifo is not available: skipped");
+        return;
+    }
+    let limit = bound(dir.path(), &["return", "tree"]);
+    let writer = thread::spawn(move || {
+        thread::sleep(Duration::from_secs(2));
+        fs::write(fifo, "return early\n").unwrap();
+    });
+    let (status, written, err, peak) =
+        run_measured(ba(dir.path()).args(["-p", "-l", "return", "slow", "tree"]), Duration::from_secs(60));
+    writer.join().unwrap();
+    assert!(status.success(), "{err}");
+    assert_eq!(written, expected + "slow:1:return early\n".len() as u64);
+    assert!(peak <= limit, "ba peaked at {peak} KiB, over {limit} KiB");
+}
