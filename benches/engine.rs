@@ -2,7 +2,7 @@
 //! path is compared against (`cargo bench --bench engine -- --save-baseline before`, then
 //! `--baseline before`).
 
-use black_arrow::engine::{count_newlines, Engine, Sink};
+use black_arrow::engine::{count_newlines, Engine, Line, Sink};
 use black_arrow::matcher::Matcher;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
@@ -76,9 +76,9 @@ struct Kept {
 }
 
 impl Sink for Kept {
-    fn hit(&mut self, line_number: u64, line: &[u8]) {
-        self.lines.push((line_number, line.len()));
-        self.text.extend_from_slice(line);
+    fn hit(&mut self, line: &Line) {
+        self.lines.push((line.number, line.text.len()));
+        self.text.extend_from_slice(line.text);
     }
 
     fn forget(&mut self) {
@@ -101,7 +101,7 @@ fn search(c: &mut Criterion) {
     ];
     for &(name, pattern, ignore_case) in cases {
         let matcher = Matcher::compile(pattern, ignore_case).expect("benchmark patterns are valid");
-        let engine = Engine { matcher: &matcher, text: false, count_lines: true };
+        let engine = Engine::new(&matcher);
         group.bench_function(name, |b| {
             b.iter(|| {
                 let mut kept = Kept::default();

@@ -20,7 +20,7 @@ use clap::{Parser, ValueEnum};
 pub struct Args {
     /// The regular expression to search for (Rust regex syntax). Smart case: an all-lowercase pattern
     /// matches case-insensitively, any uppercase letter makes it case-sensitive.
-    #[arg(required_unless_present_any = ["type_list", "files"])]
+    #[arg(required_unless_present_any = ["type_list", "files", "regexp", "patterns_file"])]
     pub(crate) pattern: Option<String>,
 
     /// Files or directories to search, as well as those given with -d. Default: `.`, or standard
@@ -161,6 +161,136 @@ pub struct Args {
     /// Add to the summary what was skipped and how many bytes were searched.
     #[arg(long = "stats")]
     pub(crate) stats: bool,
+
+    // ----- grep and ripgrep's flags (long-only where Black Arrow's letters take theirs) -----
+    /// A pattern to search for (repeatable: a line matches if any pattern does). With --regexp or
+    /// --patterns-file, every positional argument is a path; a pattern may start with `-`:
+    /// `--regexp -x`.
+    #[arg(long = "regexp", value_name = "PATTERN", allow_hyphen_values = true)]
+    pub(crate) regexp: Vec<String>,
+
+    /// Read patterns from FILE, one per line (`-` for standard input); as --regexp.
+    #[arg(long = "patterns-file", value_name = "FILE")]
+    pub(crate) patterns_file: Vec<PathBuf>,
+
+    /// Match PATTERN only as a whole line (as `^(?:PATTERN)$`).
+    #[arg(short = 'x', long = "line-regexp")]
+    pub(crate) line_regexp: bool,
+
+    /// Select the lines that do NOT match.
+    #[arg(short = 'v', long = "invert-match")]
+    pub(crate) invert_match: bool,
+
+    /// Show N lines of context after each hit (`path-LINE-text` in the pipe format, dimmed on a
+    /// terminal; groups separated by `--`).
+    #[arg(short = 'A', long = "after-context", value_name = "N")]
+    pub(crate) after_context: Option<u64>,
+
+    /// Show N lines of context before each hit.
+    #[arg(short = 'B', long = "before-context", value_name = "N")]
+    pub(crate) before_context: Option<u64>,
+
+    /// Show N lines of context before and after each hit (-A and -B win where given).
+    #[arg(short = 'C', long = "context", value_name = "N")]
+    pub(crate) context: Option<u64>,
+
+    /// The line between groups of context (default `--`).
+    #[arg(long = "context-separator", value_name = "SEP", allow_hyphen_values = true)]
+    pub(crate) context_separator: Option<String>,
+
+    /// No line between groups of context.
+    #[arg(long = "no-context-separator", conflicts_with = "context_separator")]
+    pub(crate) no_context_separator: bool,
+
+    /// Print every line, the hits highlighted (the others as context lines).
+    #[arg(long = "passthru", alias = "passthrough")]
+    pub(crate) passthru: bool,
+
+    /// Print only how many lines matched in each file, `path:N` (files with none are left out
+    /// unless --include-zero).
+    #[arg(short = 'c', long = "count")]
+    pub(crate) count: bool,
+
+    /// Print only how many matches each file holds, `path:N` (several on a line count apart).
+    #[arg(long = "count-matches")]
+    pub(crate) count_matches: bool,
+
+    /// With --count or --count-matches: also print the files with no match (`path:0`).
+    #[arg(long = "include-zero")]
+    pub(crate) include_zero: bool,
+
+    /// Print only the paths of the files with a match (each file is read only up to its first).
+    /// (grep's -l; here -l is strict case.)
+    #[arg(long = "files-with-matches")]
+    pub(crate) files_with_matches: bool,
+
+    /// Print only the paths of the files without a match.
+    #[arg(long = "files-without-match", conflicts_with = "files_with_matches")]
+    pub(crate) files_without_match: bool,
+
+    /// Print nothing; exit 0 at the first match, at once. (Errors are still reported.)
+    #[arg(short = 'q', long = "quiet")]
+    pub(crate) quiet: bool,
+
+    /// Stop reading a file after N matching lines (the context after the last one is shown).
+    /// (grep's -m; here -m is --match-only.)
+    #[arg(long = "max-count", value_name = "N")]
+    pub(crate) max_count: Option<u64>,
+
+    /// After each path, a NUL byte instead of `:` or a newline, for `xargs -0`.
+    #[arg(short = '0', long = "null")]
+    pub(crate) null: bool,
+
+    /// Show the 1-based column of the first match (of each match with -m): `path:LINE:COL:text`.
+    #[arg(long = "column")]
+    pub(crate) column: bool,
+
+    /// Show the 0-based byte offset of each line in its file (of each match with -m).
+    #[arg(short = 'b', long = "byte-offset")]
+    pub(crate) byte_offset: bool,
+
+    /// One line per match, `path:LINE:COL:text`, as vim's quickfix list reads it.
+    #[arg(long = "vimgrep")]
+    pub(crate) vimgrep: bool,
+
+    /// JSON Lines in ripgrep's schema (`begin`, `match`, `context`, `end`, `summary` messages).
+    #[arg(long = "json")]
+    pub(crate) json: bool,
+
+    /// Print each path once, above its hits (`LINE:text`), files apart by a blank line.
+    #[arg(long = "heading", overrides_with = "no_heading")]
+    pub(crate) heading: bool,
+
+    /// Print the path on every hit (the default).
+    #[arg(long = "no-heading", overrides_with = "heading")]
+    pub(crate) no_heading: bool,
+
+    /// In the pipe format, leave out lines longer than N bytes (`[Omitted long line with K
+    /// matches]`).
+    #[arg(long = "max-columns", value_name = "N")]
+    pub(crate) max_columns: Option<usize>,
+
+    /// With --max-columns: print the first N bytes of a long line instead of leaving it out.
+    #[arg(long = "max-columns-preview", requires = "max_columns")]
+    pub(crate) max_columns_preview: bool,
+
+    /// In the pipe format, remove the white space at the start of each line.
+    #[arg(long = "trim")]
+    pub(crate) trim: bool,
+
+    /// Print each hit with its matches replaced by REPL (`$1`, `${name}`, as -r), touching no
+    /// file (ripgrep's -r). With -m, only the replacements: `ba 'v(\d+)' -m --output-replace '$1'`.
+    #[arg(long = "output-replace", value_name = "REPL", allow_hyphen_values = true)]
+    pub(crate) output_replace: Option<String>,
+
+    /// A match may span lines: `\n` in the pattern matches a line end. Each file is read whole
+    /// (big files are not cut into parts: a match may reach any part).
+    #[arg(short = 'U', long = "multiline")]
+    pub(crate) multiline: bool,
+
+    /// With -U: `.` matches line ends too.
+    #[arg(long = "multiline-dotall", requires = "multiline")]
+    pub(crate) multiline_dotall: bool,
 }
 
 /// `10M` -> 10485760. K, M and G are powers of 1024.

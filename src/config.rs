@@ -10,7 +10,9 @@ use ignore::types::{Types, TypesBuilder};
 use regex::bytes::RegexSet;
 
 use crate::cli::{Args, ColorWhen};
+use crate::engine::Selection;
 use crate::matcher::{Case, Matcher, PatternOptions};
+use crate::template::Template;
 
 /// Directory names skipped unless `--no-default-ignore`: version-control data nobody greps.
 pub(crate) const DEFAULT_IGNORED_DIRS: &[&str] = &[".git", ".hg", ".svn"];
@@ -20,6 +22,11 @@ pub(crate) const DEFAULT_IGNORED_FILE_SUFFIX: &str = ".min.js";
 pub struct Config {
     /// Where to search, in the order given, without repeats.
     pub(crate) roots: Vec<Root>,
+    /// Which lines the engine reports.
+    pub(crate) selection: Selection,
+    /// A file over two parts of this size is cut into parts that several searchers search at once
+    /// (8 MiB; `BA_PART_SIZE` sets it, for tests of what happens at the parts' edges).
+    pub(crate) part_size: u64,
     /// The pattern (with `--files`, the empty one, never run).
     pub(crate) matcher: Matcher,
     pub(crate) walk: WalkRules,
@@ -75,8 +82,11 @@ pub(crate) struct WalkRules {
 }
 
 pub(crate) struct Output {
-    /// `path:LINE:line` (pipe) or `path:LINE` and the line under it (pretty).
+    /// The terminal format: `path:LINE` and the line under it, and a summary at the end.
     pub(crate) pretty: bool,
+    pub(crate) style: Style,
+    /// What is printed of each file.
+    pub(crate) mode: Mode,
     pub(crate) color: bool,
     pub(crate) match_only: bool,
     /// The summary also tells what was skipped (`--stats`).
@@ -85,18 +95,66 @@ pub(crate) struct Output {
     pub(crate) max_line_chars: usize,
     /// Flush after every file with hits, so a person watching sees them as they come.
     pub(crate) flush_each_file: bool,
+    /// Context lines are shown (`-A`, `-B`, `-C`, `--passthru`): groups apart are separated.
+    pub(crate) context: bool,
+    /// The line between groups of context; `None` with `--no-context-separator`.
+    pub(crate) context_separator: Option<Vec<u8>>,
+    /// `--column`, `-b`, `-0`, `--heading`, `--trim`.
+    pub(crate) column: bool,
+    pub(crate) byte_offset: bool,
+    pub(crate) null: bool,
+    pub(crate) heading: bool,
+    pub(crate) trim: bool,
+    /// `--max-columns` and `--max-columns-preview`.
+    pub(crate) max_columns: Option<usize>,
+    pub(crate) max_columns_preview: bool,
+    /// `--output-replace`: each match is shown replaced.
+    pub(crate) replacement: Option<Template>,
+}
+
+/// How each line is written.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Style {
+    /// `path:LINE:line`.
+    Pipe,
+    /// `path:LINE`, the line under it.
+    Terminal,
+    /// `path:LINE:COL:line`, one line per match.
+    Vimgrep,
+    /// JSON Lines, as ripgrep writes them.
+    Json,
+}
+
+/// What is printed of each file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum Mode {
+    /// Its hits (and context lines).
+    Lines,
+    /// How many lines (or, with `matches`, matches) it holds: `-c`, `--count-matches`.
+    Count {
+        matches: bool,
+        include_zero: bool,
+    },
+    /// Its path if it has a hit, or if it has none.
+    FilesWithMatches,
+    FilesWithoutMatch,
+    /// Nothing: `-q`.
+    Quiet,
 }
 
 impl Config {
     pub fn from_args(mut args: Args) -> Result<Config> {
-        if args.files {
-            // No pattern: what looked like one is the first path.
-            if let Some(path) = args.pattern.take() {
-                args.paths.insert(0, PathBuf::from(path));
-            }
-        }
         let stdout_is_terminal = std::io::stdout().is_terminal();
-        let pretty = args.pretty || (!args.pipe && stdout_is_terminal);
+        let style = if args.json {
+            Style::Json
+        } else if args.vimgrep {
+            Style::Vimgrep
+        } else if args.pretty || (!args.pipe && stdout_is_terminal) {
+            Style::Terminal
+        } else {
+            Style::Pipe
+        };
+        let pretty = style == Style::Terminal;
         let color = pretty
             && match args.color {
                 ColorWhen::Always => true,
@@ -111,12 +169,7 @@ impl Config {
             None => std::thread::available_parallelism().map_or(1, |n| n.get()),
         };
 
-        // `--files` searches nothing: the empty pattern stands in.
-        let pattern = match args.pattern.as_deref() {
-            Some(pattern) => pattern,
-            None if args.files => "",
-            None => bail!("no pattern given"),
-        };
+        let patterns = patterns(&mut args)?;
         let case = if args.ignore_case {
             Case::Insensitive
         } else if args.case_sensitive {
@@ -124,8 +177,15 @@ impl Config {
         } else {
             Case::Smart
         };
-        let options = PatternOptions { fixed_strings: args.fixed_strings, word: args.word_regexp, case };
-        let matcher = Matcher::new(pattern, &options)?;
+        let options = PatternOptions {
+            fixed_strings: args.fixed_strings,
+            word: args.word_regexp,
+            line: args.line_regexp,
+            case,
+            multiline: args.multiline,
+            dotall: args.multiline_dotall,
+        };
+        let matcher = Matcher::new(&patterns, &options)?;
         let walk = WalkRules {
             ignore: regex_set(&args.ignore, "-i/--ignore")?,
             filename: regex_set(&args.filename, "-f/--filename")?,
@@ -137,6 +197,32 @@ impl Config {
             types: file_types(&args.types, &args.types_not)?,
             globs: globs(&args.globs)?,
             max_filesize: args.max_filesize,
+        };
+
+        let mode = if args.quiet {
+            Mode::Quiet
+        } else if args.files_with_matches {
+            Mode::FilesWithMatches
+        } else if args.files_without_match {
+            Mode::FilesWithoutMatch
+        } else if args.count || args.count_matches {
+            Mode::Count { matches: args.count_matches, include_zero: args.include_zero }
+        } else {
+            Mode::Lines
+        };
+        let lines = mode == Mode::Lines;
+        let selection = Selection {
+            invert: args.invert_match,
+            before: if lines { args.before_context.or(args.context).unwrap_or(0) } else { 0 },
+            after: if lines { args.after_context.or(args.context).unwrap_or(0) } else { 0 },
+            passthru: lines && args.passthru,
+            // One hit is enough to know a file matches.
+            max_count: if lines || matches!(mode, Mode::Count { .. }) { args.max_count } else { Some(1) },
+            multiline: args.multiline,
+        };
+        let replacement = match &args.output_replace {
+            Some(text) => Some(Template::parse(text, &matcher.regex)?),
+            None => None,
         };
 
         let mut roots: Vec<Root> = Vec::new();
@@ -157,12 +243,39 @@ impl Config {
             workers,
             output: Output {
                 pretty,
+                style,
+                mode,
                 color,
                 match_only: args.match_only,
                 stats: args.stats,
                 max_line_chars: (columns * 3 / 4).max(1),
                 flush_each_file: stdout_is_terminal,
+                // As GNU grep, any context flag (even `-C 0`) separates the groups; --passthru has none.
+                context: lines
+                    && !selection.passthru
+                    && (args.before_context.is_some()
+                        || args.after_context.is_some()
+                        || args.context.is_some()),
+                context_separator: if args.no_context_separator {
+                    None
+                } else {
+                    Some(args.context_separator.unwrap_or_else(|| "--".into()).into_bytes())
+                },
+                column: args.column,
+                byte_offset: args.byte_offset,
+                null: args.null,
+                heading: args.heading,
+                trim: args.trim,
+                max_columns: args.max_columns,
+                max_columns_preview: args.max_columns_preview,
+                replacement,
             },
+            selection,
+            part_size: std::env::var("BA_PART_SIZE")
+                .ok()
+                .and_then(|size| size.parse().ok())
+                .filter(|&size| size > 0)
+                .unwrap_or(8 << 20),
             stdin,
             text: args.text || args.unrestricted >= 3,
             edit: args.edit,
@@ -182,6 +295,36 @@ impl Config {
     pub fn colored(&self) -> bool {
         self.output.color
     }
+}
+
+/// The patterns: those of `--regexp` and `--patterns-file`, or the first positional argument (a
+/// path when those are given, and with `--files`, which searches nothing).
+fn patterns(args: &mut Args) -> Result<Vec<String>> {
+    let given = !args.regexp.is_empty() || !args.patterns_file.is_empty();
+    if args.files || given {
+        if let Some(path) = args.pattern.take() {
+            args.paths.insert(0, PathBuf::from(path));
+        }
+    }
+    let mut patterns = std::mem::take(&mut args.regexp);
+    for file in &args.patterns_file {
+        let shown = crate::sanitize::printable_path(file);
+        let text = if file.as_os_str() == "-" {
+            let mut text = Vec::new();
+            std::io::Read::read_to_end(&mut std::io::stdin(), &mut text).map(|_| text)
+        } else {
+            std::fs::read(file)
+        };
+        let text = text.map_err(|err| anyhow::anyhow!("{shown}: {}", crate::messages::describe(&err)))?;
+        let text = String::from_utf8(text).map_err(|_| anyhow::anyhow!("{shown}: patterns are not UTF-8"))?;
+        patterns.extend(text.lines().map(String::from));
+    }
+    match args.pattern.take() {
+        Some(pattern) => patterns.push(pattern),
+        None if args.files || given => {}
+        None => bail!("no pattern given"),
+    }
+    Ok(patterns)
 }
 
 /// Standard input is searched when it is a pipe, a file or a socket, as ripgrep decides: a terminal,

@@ -1,7 +1,11 @@
-//! The search engine: finds the matching lines of a reader or a buffer and hands them to a `Sink`.
+//! The search engine: finds the lines of a reader or a buffer to report, and hands them to a
+//! `Sink`: the matching lines (or with `-v` the others), the context lines around them, up to
+//! `--max-count`.
 //!
 //! The regex runs over a whole buffer at once, never once per line: a search from the last hit finds
 //! the next match, memchr finds the line around it, and newlines are counted only between hits.
+//! Context lines are found the same way, backwards and forwards from each hit; the last lines of
+//! each buffer are kept for the hits at the start of the next.
 
 use std::io::{self, Read};
 use std::ops::Range;
@@ -9,24 +13,71 @@ use std::ops::Range;
 use memchr::{memchr, memrchr};
 
 use crate::matcher::Matcher;
+pub use crate::pipeline::Context;
 use crate::pipeline::Outcome;
 
 /// A NUL byte this early makes a file binary: nothing of it is printed.
 pub(crate) const BINARY_SNIFF: u64 = 256 << 10;
 
-/// Where the engine puts the matching lines it finds.
-pub trait Sink {
-    /// A matching line (without its `\n`), numbered from 1 at the start of what is searched.
-    fn hit(&mut self, line_number: u64, line: &[u8]);
+/// A line the engine reports.
+pub struct Line<'a> {
+    /// Numbered from 1 at the start of what is searched (a part's lead lines included).
+    pub number: u64,
+    /// Where the line starts in the file.
+    pub offset: u64,
+    /// The line, without its `\n`.
+    pub text: &'a [u8],
+    /// A `\n` ends the line (the last line of a file may have none).
+    pub terminated: bool,
+    /// Where the matches are in the line, when the line alone cannot tell (a match spanning lines,
+    /// with `--multiline`); else the sink finds them itself if it needs them.
+    pub matches: Option<&'a [Range<usize>]>,
+}
 
-    /// The hits so far are final: whether the file is binary is decided, so none of them will be
+/// Where the engine puts the lines it reports.
+pub trait Sink {
+    /// A line selected by the pattern (a matching line, or with `-v` one that does not match).
+    fn hit(&mut self, line: &Line);
+
+    /// A line shown around the hits (`-A`, `-B`, `-C`, `--passthru`).
+    fn context(&mut self, _line: &Line, _why: Context) {}
+
+    /// The lines so far are final: whether the file is binary is decided, so none of them will be
     /// taken back. A chance to pass them on; false stops the search (nobody wants more).
     fn settled(&mut self) -> bool {
         true
     }
 
-    /// The file turned out binary: forget every hit.
+    /// The file turned out binary: forget every line.
     fn forget(&mut self);
+}
+
+/// Which lines are reported, beyond the matching ones.
+#[derive(Clone, Copy, Debug, Default)]
+pub(crate) struct Selection {
+    /// `-v`: the lines that do not match are the hits.
+    pub(crate) invert: bool,
+    /// Context lines before and after each hit.
+    pub(crate) before: u64,
+    pub(crate) after: u64,
+    /// `--passthru`: every line, the others as context.
+    pub(crate) passthru: bool,
+    /// `--max-count`: hits per file; then only the context after the last one.
+    pub(crate) max_count: Option<u64>,
+    /// `-U`: a match may span lines; the whole reader is read first.
+    pub(crate) multiline: bool,
+}
+
+impl Selection {
+    /// Only the matching lines: the fast path.
+    fn is_plain(&self) -> bool {
+        !self.invert
+            && self.before == 0
+            && self.after == 0
+            && !self.passthru
+            && self.max_count.is_none()
+            && !self.multiline
+    }
 }
 
 /// Which lines of a reader to search.
@@ -36,22 +87,42 @@ pub(crate) struct Window {
     pub(crate) origin: u64,
     /// The reader starts inside a line that belongs to the part before.
     pub(crate) skip_first_line: bool,
+    /// Lines at the start (after the skipped one) that belong to the part before: only context for
+    /// the hits at the start of this one. They are numbered, but not searched or counted.
+    pub(crate) lead: u64,
     /// Only lines that start before this offset (from the reader's start) are searched: a part's end,
-    /// or a file's size, which spares the read that would only see the end of the file.
+    /// or a file's size, which spares the read that would only see the end of the file. Lines
+    /// after it are read only for the context after a hit.
     pub(crate) end: Option<u64>,
 }
 
 impl Window {
     /// A whole reader, from its start to its end.
-    pub(crate) const WHOLE: Window = Window { origin: 0, skip_first_line: false, end: None };
+    pub(crate) const WHOLE: Window = Window { origin: 0, skip_first_line: false, lead: 0, end: None };
 }
 
 /// What a search of a reader came to.
 pub(crate) struct Searched {
     pub(crate) outcome: Outcome,
-    /// Lines searched; short of the whole count when `count_lines` is off.
+    /// Lines searched (lead lines not included); short of the whole count when `count_lines` is off.
     pub(crate) lines: u64,
     pub(crate) bytes: u64,
+}
+
+/// The state of a search across the regions of a reader.
+#[derive(Default)]
+struct Progress {
+    /// Lines numbered before the current region (lead lines included).
+    lines: u64,
+    /// Context lines still to show after the last hit.
+    after_left: u64,
+    /// The last line shown (hit or context), so that none is shown twice; 0 before any.
+    last_shown: u64,
+    hits: u64,
+    /// `--max-count` is reached: only the context after the last hit is left to show.
+    capped: bool,
+    /// Nothing more to report.
+    done: bool,
 }
 
 /// How every searcher searches.
@@ -62,21 +133,45 @@ pub struct Engine<'a> {
     pub text: bool,
     /// Count every line of a file (for the summary, or to number the lines of the parts after it).
     pub count_lines: bool,
+    pub(crate) selection: Selection,
+}
+
+impl<'a> Engine<'a> {
+    /// An engine that reports the matching lines of text files and counts every line.
+    pub fn new(matcher: &'a Matcher) -> Engine<'a> {
+        Engine { matcher, text: false, count_lines: true, selection: Selection::default() }
+    }
 }
 
 impl Engine<'_> {
     /// Finds the matching lines of `region` (whole lines, the last maybe without `\n`), hands them to
     /// `sink` numbered from `lines_before + 1`, and returns how many lines `region` holds.
     pub fn scan(&self, region: &[u8], lines_before: u64, sink: &mut impl Sink) -> u64 {
-        self.scan_lines(region, lines_before, sink, true)
+        self.scan_lines(region, 0, lines_before, sink, true)
     }
 
     /// `scan`, but without `count_tail` the lines after the last hit are not counted (and the count
     /// returned is short): the last region of a file needs no count when no summary shows it.
-    fn scan_lines(&self, region: &[u8], lines_before: u64, sink: &mut impl Sink, count_tail: bool) -> u64 {
+    fn scan_lines(
+        &self,
+        region: &[u8],
+        offset: u64,
+        lines_before: u64,
+        sink: &mut impl Sink,
+        count_tail: bool,
+    ) -> u64 {
         let mut lines = self.matching_lines(region);
         for (number, line) in lines.by_ref() {
-            sink.hit(lines_before + number, &region[line]);
+            let terminated = line.end < region.len();
+            let text = &region[line.clone()];
+            let line = Line {
+                number: lines_before + number,
+                offset: offset + line.start as u64,
+                text,
+                terminated,
+                matches: None,
+            };
+            sink.hit(&line);
         }
         if !count_tail {
             return lines.newlines;
@@ -93,11 +188,6 @@ impl Engine<'_> {
 
     /// The first line (without its `\n`) at or after `at` that matches.
     fn next_matching_line(&self, region: &[u8], mut at: usize) -> Option<Range<usize>> {
-        let line_around = |offset: usize| {
-            let start = memrchr(b'\n', &region[..offset]).map_or(0, |i| i + 1);
-            let end = memchr(b'\n', &region[offset..]).map_or(region.len(), |i| offset + i);
-            start..end
-        };
         while at < region.len() {
             let Some(candidates) = &self.matcher.candidates else {
                 // Where the first match ends is enough to know its line (a match never spans two):
@@ -107,15 +197,169 @@ impl Engine<'_> {
                 if end == region.len() && region.last() == Some(&b'\n') {
                     return None;
                 }
-                return Some(line_around(end));
+                return Some(line_around(region, end));
             };
-            let line = line_around(candidates.find_at(region, at)?.start());
+            let line = line_around(region, candidates.find_at(region, at)?.start());
             if self.matcher.regex.is_match(&region[line.clone()]) {
                 return Some(line);
             }
             at = line.end + 1;
         }
         None
+    }
+
+    /// The first line at or after `at` to report as a hit: a matching line, or with `-v` one that
+    /// does not match (`ahead` keeps the next matching line found, so the regex runs once per hit).
+    fn next_selected(
+        &self,
+        region: &[u8],
+        mut at: usize,
+        ahead: &mut Option<Range<usize>>,
+    ) -> Option<Range<usize>> {
+        if !self.selection.invert {
+            return self.next_matching_line(region, at);
+        }
+        while at < region.len() {
+            if ahead.as_ref().is_none_or(|m| m.start < at) {
+                *ahead = self.next_matching_line(region, at);
+            }
+            match ahead {
+                Some(m) if m.start == at => at = m.end + 1,
+                _ => return Some(at..memchr(b'\n', &region[at..]).map_or(region.len(), |i| at + i)),
+            }
+        }
+        None
+    }
+
+    /// Reports the lines of `buf[start..]` (whole lines, the last maybe without `\n`) beyond the
+    /// plain matching lines: `-v`, context, `--passthru`, `--max-count`. `buf[..start]` holds the
+    /// lines before them kept for context; `buf[0]` is at `offset` in the file. Returns how many
+    /// lines `buf[start..]` holds (short of it without `count_tail`).
+    #[allow(clippy::too_many_arguments)]
+    fn scan_selected(
+        &self,
+        buf: &[u8],
+        start: usize,
+        offset: u64,
+        progress: &mut Progress,
+        sink: &mut impl Sink,
+        count_tail: bool,
+        spans: &mut MultilineSpans,
+    ) -> u64 {
+        let selection = &self.selection;
+        let region = &buf[start..];
+        let region_offset = offset + start as u64;
+        let first = progress.lines + 1;
+        let (mut at, mut number) = (0, first);
+        let mut ahead = None;
+        while !progress.done {
+            let next = if progress.capped {
+                None
+            } else if selection.multiline {
+                spans.next_line(region, at)
+            } else {
+                self.next_selected(region, at, &mut ahead)
+            };
+            let gap_end = next.as_ref().map_or(region.len(), |line| line.start);
+            while progress.after_left > 0 && at < gap_end {
+                let end = memchr(b'\n', &region[at..gap_end]).map_or(gap_end, |i| at + i);
+                let line = Line {
+                    number,
+                    offset: region_offset + at as u64,
+                    text: &region[at..end],
+                    terminated: end < region.len(),
+                    matches: None,
+                };
+                sink.context(&line, Context::After);
+                progress.last_shown = number;
+                progress.after_left -= 1;
+                number += 1;
+                at = end + 1;
+            }
+            if progress.capped && progress.after_left == 0 {
+                progress.done = true;
+            }
+            let Some(line) = next else { break };
+            number += count_newlines(&region[at..line.start]);
+            if selection.before > 0 {
+                self.before_context(buf, start + line.start, number, offset, progress, sink);
+            }
+            let matches = if selection.multiline { Some(spans.in_line(region_offset, &line)) } else { None };
+            let text = &region[line.clone()];
+            let offset = region_offset + line.start as u64;
+            sink.hit(&Line { number, offset, text, terminated: line.end < region.len(), matches });
+            progress.hits += 1;
+            progress.last_shown = number;
+            progress.after_left = if selection.passthru { u64::MAX } else { selection.after };
+            if selection.max_count == Some(progress.hits) {
+                progress.capped = true;
+                progress.done = progress.after_left == 0;
+            }
+            number += 1;
+            at = line.end + 1;
+        }
+        let counted = number - first;
+        if at > region.len() || (!count_tail && !progress.done) {
+            return counted;
+        }
+        let unterminated = at < region.len() && region.last() != Some(&b'\n');
+        counted + count_newlines(&region[at..]) + u64::from(unterminated)
+    }
+
+    /// Reports the lines before the hit numbered `number` that starts at `buf[hit_start]`, back to
+    /// `-B` lines or the last line shown.
+    fn before_context(
+        &self,
+        buf: &[u8],
+        hit_start: usize,
+        number: u64,
+        offset: u64,
+        progress: &Progress,
+        sink: &mut impl Sink,
+    ) {
+        let wanted = self.selection.before.min(number - 1 - progress.last_shown) as usize;
+        let mut lines: Vec<Range<usize>> = Vec::with_capacity(wanted);
+        let mut end = hit_start;
+        while lines.len() < wanted && end > 0 {
+            let start = memrchr(b'\n', &buf[..end - 1]).map_or(0, |i| i + 1);
+            lines.push(start..end - 1);
+            end = start;
+        }
+        for (back, line) in lines.into_iter().enumerate().rev() {
+            let line = Line {
+                number: number - 1 - back as u64,
+                offset: offset + line.start as u64,
+                text: &buf[line.clone()],
+                terminated: true,
+                matches: None,
+            };
+            sink.context(&line, Context::Before { hit: number });
+        }
+    }
+
+    /// Reports the lines after the window's end that are context after its last hit: up to the
+    /// lines left, stopping at the first line that would be a hit (the next part reports it).
+    /// Returns whether that is over.
+    fn scan_tail(&self, region: &[u8], offset: u64, progress: &mut Progress, sink: &mut impl Sink) -> bool {
+        let mut at = 0;
+        while at < region.len() {
+            let end = memchr(b'\n', &region[at..]).map_or(region.len(), |i| at + i);
+            let text = &region[at..end];
+            if self.matcher.regex.is_match(text) != self.selection.invert {
+                return true;
+            }
+            progress.lines += 1;
+            let terminated = end < region.len();
+            let line =
+                Line { number: progress.lines, offset: offset + at as u64, text, terminated, matches: None };
+            sink.context(&line, Context::After);
+            progress.after_left -= 1;
+            if progress.after_left == 0 {
+                return true;
+            }
+            at = end + 1;
+        }
+        false
     }
 
     /// Searches the lines of `reader` that `window` names, reading into `buf` (which grows to hold a
@@ -127,11 +371,24 @@ impl Engine<'_> {
         window: Window,
         sink: &mut impl Sink,
     ) -> Searched {
+        if self.selection.multiline {
+            return self.search_whole(reader, buf, sink);
+        }
+        let selection = &self.selection;
         let mut searched = Searched { outcome: Outcome::Searched, lines: 0, bytes: 0 };
-        let Window { origin, mut skip_first_line, end } = window;
+        let Window { origin, mut skip_first_line, lead, end } = window;
+        let mut progress = Progress::default();
+        if selection.passthru {
+            progress.after_left = u64::MAX;
+        }
         // Bytes of `buf` that hold data, and the reader offset of `buf[0]`.
         let mut filled = 0;
         let mut buf_offset: u64 = 0;
+        // Lines at the front of `buf` already searched, kept as context for the next region.
+        let mut kept = 0;
+        let mut lead_left = lead;
+        // Past the window's end: only the context after its last hit is read.
+        let mut tail = false;
         loop {
             if filled == buf.len() {
                 buf.resize((buf.len() * 2).max(64), 0);
@@ -139,6 +396,10 @@ impl Engine<'_> {
             let n = match reader.read(&mut buf[filled..]) {
                 Ok(n) => n,
                 Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+                Err(err) if tail => {
+                    drop(err);
+                    return searched;
+                }
                 Err(err) => {
                     searched.outcome = Outcome::Failed(err);
                     return searched;
@@ -156,13 +417,15 @@ impl Engine<'_> {
                 }
             };
 
-            let mut begin = 0;
+            let mut begin = kept;
             if skip_first_line {
-                match memchr(b'\n', &buf[..filled]) {
+                match memchr(b'\n', &buf[begin..filled]) {
                     // The part ends inside that line: it owns no line at all.
-                    Some(i) if end.is_some_and(|end| buf_offset + i as u64 + 1 >= end) => return searched,
+                    Some(i) if end.is_some_and(|end| buf_offset + (begin + i) as u64 + 1 >= end) => {
+                        return searched
+                    }
                     Some(i) => {
-                        begin = i + 1;
+                        begin += i + 1;
                         skip_first_line = false;
                     }
                     None if done || end.is_some_and(|end| buf_offset + filled as u64 >= end) => {
@@ -174,6 +437,26 @@ impl Engine<'_> {
                         continue;
                     }
                 }
+            }
+            while lead_left > 0 {
+                match memchr(b'\n', &buf[begin..filled]) {
+                    Some(i) => {
+                        begin += i + 1;
+                        lead_left -= 1;
+                        progress.lines += 1;
+                        // The lead reaches the end: the part owns no line at all.
+                        if lead_left == 0 && end.is_some_and(|end| buf_offset + begin as u64 >= end) {
+                            return searched;
+                        }
+                    }
+                    None if done => return searched,
+                    None => break,
+                }
+            }
+            if lead_left > 0 {
+                // The lead lines read so far are kept: they are the context of the first hits.
+                kept = begin;
+                continue;
             }
 
             // Search up to the last newline read, or to the end of the file.
@@ -187,44 +470,193 @@ impl Engine<'_> {
                         return Searched { outcome: Outcome::Binary, lines: 0, bytes: 0 };
                     }
                     None => {
-                        shift(buf, begin, &mut filled, &mut buf_offset);
+                        kept = begin - retained_from(buf, begin, selection.before);
+                        shift(buf, begin - kept, &mut filled, &mut buf_offset);
                         continue;
                     }
                 }
             };
             // Stop after the line that holds the byte before `end`.
-            if let Some(last_byte) = end.and_then(|end| end.checked_sub(1)) {
+            let mut window_over = false;
+            if let Some(last_byte) = end.filter(|_| !tail).and_then(|end| end.checked_sub(1)) {
                 if last_byte < buf_offset + filled as u64 {
                     let from = (last_byte.saturating_sub(buf_offset) as usize).max(begin);
                     if let Some(i) = memchr(b'\n', &buf[from..filled]) {
                         region_end = from + i + 1;
-                        done = true;
+                        window_over = true;
+                    } else if done {
+                        window_over = true;
                     }
                 }
             }
 
-            let mut region = &buf[begin..region_end];
-            let nul = if self.text { None } else { memchr(0, region) };
+            let mut region_len = region_end - begin;
+            let nul = if self.text { None } else { memchr(0, &buf[begin..region_end]) };
             if let Some(at) = nul {
-                if origin + buf_offset + ((begin + at) as u64) < BINARY_SNIFF {
+                if !tail && origin + buf_offset + ((begin + at) as u64) < BINARY_SNIFF {
                     sink.forget();
                     return Searched { outcome: Outcome::Binary, lines: 0, bytes: 0 };
                 }
-                region = &region[..memrchr(b'\n', &region[..at]).map_or(0, |i| i + 1)];
-                searched.outcome = Outcome::Truncated;
+                region_len = memrchr(b'\n', &buf[begin..begin + at]).map_or(0, |i| i + 1);
+                if !tail {
+                    searched.outcome = Outcome::Truncated;
+                }
                 done = true;
             }
-            searched.bytes += region.len() as u64;
-            let lines_before = searched.lines;
-            searched.lines += self.scan_lines(region, lines_before, sink, self.count_lines || !done);
-            // Past the sniffed bytes nothing found can be taken back.
-            let settled = self.text || origin + buf_offset + region_end as u64 >= BINARY_SNIFF;
-            if done || (settled && !sink.settled()) {
-                return searched;
+            let region_offset = origin + buf_offset + begin as u64;
+            if tail {
+                let over =
+                    self.scan_tail(&buf[begin..begin + region_len], region_offset, &mut progress, sink);
+                if over || done {
+                    return searched;
+                }
+            } else {
+                let window_done = done || window_over;
+                let count_tail = self.count_lines || !window_done;
+                let lines = if selection.is_plain() {
+                    let region = &buf[begin..begin + region_len];
+                    self.scan_lines(region, region_offset, progress.lines, sink, count_tail)
+                } else {
+                    let scanned = &buf[..begin + region_len];
+                    let mut no_spans = MultilineSpans::default();
+                    let origin = origin + buf_offset;
+                    self.scan_selected(scanned, begin, origin, &mut progress, sink, count_tail, &mut no_spans)
+                };
+                searched.bytes += region_len as u64;
+                searched.lines += lines;
+                progress.lines += lines;
+                // Past the sniffed bytes nothing found can be taken back.
+                let settled = self.text || origin + buf_offset + region_end as u64 >= BINARY_SNIFF;
+                if settled && !sink.settled() || progress.done {
+                    return searched;
+                }
+                if window_done {
+                    // After the window: only the context after its last hit, if any is left.
+                    let after = if selection.passthru { 0 } else { progress.after_left.min(selection.after) };
+                    if done || after == 0 {
+                        return searched;
+                    }
+                    progress.after_left = after;
+                    tail = true;
+                }
             }
-            shift(buf, region_end, &mut filled, &mut buf_offset);
+            let keep_from = retained_from(buf, region_end, selection.before);
+            kept = region_end - keep_from;
+            shift(buf, keep_from, &mut filled, &mut buf_offset);
         }
     }
+
+    /// `--multiline`: reads the whole reader (a match may span any number of lines), then reports
+    /// the lines each match touches.
+    fn search_whole<R: Read>(&self, reader: &mut R, buf: &mut Vec<u8>, sink: &mut impl Sink) -> Searched {
+        buf.clear();
+        let mut searched = Searched { outcome: Outcome::Searched, lines: 0, bytes: 0 };
+        if let Err(err) = reader.read_to_end(buf) {
+            searched.outcome = Outcome::Failed(err);
+            return searched;
+        }
+        let mut len = buf.len();
+        if let Some(at) = memchr(0, buf).filter(|_| !self.text) {
+            if (at as u64) < BINARY_SNIFF {
+                return Searched { outcome: Outcome::Binary, lines: 0, bytes: 0 };
+            }
+            len = memrchr(b'\n', &buf[..at]).map_or(0, |i| i + 1);
+            searched.outcome = Outcome::Truncated;
+        }
+        let text = &buf[..len];
+        let mut spans = MultilineSpans {
+            matches: self.matcher.regex.find_iter(text).map(|m| m.range()).collect(),
+            in_line: Vec::new(),
+        };
+        let mut progress = Progress::default();
+        if self.selection.passthru {
+            progress.after_left = u64::MAX;
+        }
+        searched.lines = self.scan_selected(text, 0, 0, &mut progress, sink, true, &mut spans);
+        searched.bytes = len as u64;
+        searched
+    }
+}
+
+/// Where reading a big file's part starts so as to see the `lines` lines before its first line,
+/// for the context of its first hits, and how many lines that is (fewer at the file's start): the
+/// lines that end with the one holding the byte before the part. Read backwards with `read_at`
+/// (a block, at an offset), a block at a time.
+pub(crate) fn lead_start(
+    read_at: &mut dyn FnMut(&mut [u8], u64) -> io::Result<()>,
+    part_start: u64,
+    lines: u64,
+) -> io::Result<(u64, u64)> {
+    let mut block = vec![0; 64 << 10];
+    let (mut end, mut newlines) = (part_start - 1, 0);
+    while end > 0 {
+        let start = end.saturating_sub(block.len() as u64);
+        let block = &mut block[..(end - start) as usize];
+        read_at(block, start)?;
+        for (i, _) in block.iter().enumerate().rev().filter(|&(_, &b)| b == b'\n') {
+            newlines += 1;
+            if newlines == lines {
+                return Ok((start + i as u64 + 1, lines));
+            }
+        }
+        end = start;
+    }
+    Ok((0, newlines + 1))
+}
+
+/// `--multiline`: the matches of the whole text, to find the lines they touch.
+#[derive(Default)]
+struct MultilineSpans {
+    /// In order, not overlapping.
+    matches: Vec<Range<usize>>,
+    /// Scratch space for the matches within one line.
+    in_line: Vec<Range<usize>>,
+}
+
+impl MultilineSpans {
+    /// The first line at or after `at` that a match touches.
+    fn next_line(&self, text: &[u8], at: usize) -> Option<Range<usize>> {
+        // A match reaches `at` if it ends after it, or is empty at or after it.
+        let first = self.matches.partition_point(|m| m.end < at || (m.end == at && !m.is_empty()));
+        let m = self.matches.get(first)?;
+        let line = line_around(text, m.start.max(at));
+        (line.start < text.len() || m.is_empty()).then_some(line).filter(|line| line.start <= text.len())
+    }
+
+    /// The parts of the matches within `line`, relative to its start.
+    fn in_line(&mut self, _offset: u64, line: &Range<usize>) -> &[Range<usize>] {
+        self.in_line.clear();
+        let first =
+            self.matches.partition_point(|m| m.end < line.start || (m.end == line.start && !m.is_empty()));
+        for m in &self.matches[first..] {
+            if m.start > line.end {
+                break;
+            }
+            let (start, end) = (m.start.max(line.start), m.end.min(line.end));
+            self.in_line.push(start - line.start..end.max(start) - line.start);
+        }
+        &self.in_line
+    }
+}
+
+/// The line (without its `\n`) that holds `offset`.
+fn line_around(region: &[u8], offset: usize) -> Range<usize> {
+    let start = memrchr(b'\n', &region[..offset]).map_or(0, |i| i + 1);
+    let end = memchr(b'\n', &region[offset..]).map_or(region.len(), |i| offset + i);
+    start..end
+}
+
+/// Where the last `lines` lines before `end` (a line start) begin in `buf`: kept as context for the
+/// hits at the start of the next region.
+fn retained_from(buf: &[u8], end: usize, lines: u64) -> usize {
+    let mut start = end;
+    for _ in 0..lines {
+        if start == 0 {
+            break;
+        }
+        start = memrchr(b'\n', &buf[..start - 1]).map_or(0, |i| i + 1);
+    }
+    start
 }
 
 /// See `Engine::matching_lines`: yields (line number, line without its `\n`), counting newlines
@@ -270,35 +702,65 @@ mod tests {
     use proptest::prelude::*;
     use std::io::Cursor;
 
-    /// The naive oracle: split into lines, test each line on its own.
-    fn oracle(pattern: &str, text: &[u8]) -> Vec<(u64, Vec<u8>)> {
-        let re = regex::bytes::Regex::new(pattern).unwrap();
-        let body = text.strip_suffix(b"\n").unwrap_or(text);
+    /// The lines of `text` as ba numbers them (a final line without `\n` counts).
+    fn split(text: &[u8]) -> Vec<&[u8]> {
         if text.is_empty() {
             return Vec::new();
         }
-        body.split(|&b| b == b'\n')
-            .enumerate()
-            .filter(|(_, line)| re.is_match(line))
-            .map(|(i, line)| (i as u64 + 1, line.to_vec()))
-            .collect()
+        text.strip_suffix(b"\n").unwrap_or(text).split(|&b| b == b'\n').collect()
+    }
+
+    /// The naive oracle: the lines to report, as grep reports them, found line by line: (number,
+    /// line, whether it is a hit).
+    fn oracle(pattern: &str, text: &[u8], selection: Selection) -> Vec<(u64, Vec<u8>, bool)> {
+        let re = regex::bytes::Regex::new(pattern).unwrap();
+        let lines = split(text);
+        let mut shown = Vec::new();
+        let (mut last, mut hits, mut capped) = (0, 0, false);
+        let mut after_left = if selection.passthru { u64::MAX } else { 0 };
+        for (i, line) in lines.iter().enumerate() {
+            let number = i as u64 + 1;
+            let selected = re.is_match(line) != selection.invert;
+            if capped || !selected {
+                if after_left > 0 {
+                    shown.push((number, line.to_vec(), false));
+                    last = number;
+                    after_left -= 1;
+                } else if capped {
+                    break;
+                }
+                continue;
+            }
+            for before in number.saturating_sub(selection.before).max(last + 1)..number {
+                shown.push((before, lines[before as usize - 1].to_vec(), false));
+            }
+            shown.push((number, line.to_vec(), true));
+            last = number;
+            hits += 1;
+            after_left = if selection.passthru { u64::MAX } else { selection.after };
+            capped = selection.max_count == Some(hits);
+        }
+        shown
     }
 
     fn line_count(text: &[u8]) -> u64 {
-        let newlines = text.iter().filter(|&&b| b == b'\n').count() as u64;
-        newlines + u64::from(text.last().is_some_and(|&b| b != b'\n'))
+        split(text).len() as u64
     }
 
-    /// Collects the hits, numbered from `line_base`.
+    /// Records the lines reported, numbered from `line_base`, and whether each is a hit.
     #[derive(Default)]
     struct Lines {
         line_base: u64,
-        found: Vec<(u64, Vec<u8>)>,
+        found: Vec<(u64, Vec<u8>, bool)>,
     }
 
     impl Sink for Lines {
-        fn hit(&mut self, line_number: u64, line: &[u8]) {
-            self.found.push((self.line_base + line_number, line.to_vec()));
+        fn hit(&mut self, line: &Line) {
+            self.found.push((self.line_base + line.number, line.text.to_vec(), true));
+        }
+
+        fn context(&mut self, line: &Line, _why: Context) {
+            self.found.push((self.line_base + line.number, line.text.to_vec(), false));
         }
 
         fn forget(&mut self) {
@@ -306,32 +768,45 @@ mod tests {
         }
     }
 
-    /// Searches `text` cut at `cuts` into parts, each through a tiny buffer, as the searchers do.
+    /// Searches `text` cut at `cuts` into parts, each through a tiny buffer, and puts the parts'
+    /// lines together as the printer does (a line already shown is not shown again).
     fn search_in_parts(
-        matcher: &Matcher,
+        engine: &Engine,
         text: &[u8],
         cuts: &[usize],
         buf_size: usize,
-    ) -> (Vec<(u64, Vec<u8>)>, u64) {
-        let engine = Engine { matcher, text: true, count_lines: true };
+    ) -> (Vec<(u64, Vec<u8>, bool)>, u64) {
         let mut bounds: Vec<usize> = cuts.iter().map(|&c| c.min(text.len())).collect();
         bounds.extend([0, text.len()]);
         bounds.sort();
         bounds.dedup();
-        let mut lines = Lines::default();
+        let (mut found, mut line_base) = (Vec::<(u64, Vec<u8>, bool)>::new(), 0);
+        let single = bounds.len() == 2;
         for pair in bounds.windows(2) {
-            let (start, end) = (pair[0], pair[1]);
-            let origin = start.saturating_sub(1);
-            let mut reader = Cursor::new(&text[origin..]);
-            let mut buf = vec![0; buf_size];
-            let window = Window {
-                origin: origin as u64,
-                skip_first_line: start > 0,
-                end: Some((end - origin) as u64),
+            let (start, end) = (pair[0] as u64, pair[1] as u64);
+            let window = if start == 0 {
+                Window { origin: 0, skip_first_line: false, lead: 0, end: (!single).then_some(end) }
+            } else if engine.selection.before > 0 {
+                let mut read_at = |block: &mut [u8], at: u64| {
+                    block.copy_from_slice(&text[at as usize..at as usize + block.len()]);
+                    Ok(())
+                };
+                let (origin, lead) = lead_start(&mut read_at, start, engine.selection.before).unwrap();
+                Window { origin, skip_first_line: false, lead, end: Some(end - origin) }
+            } else {
+                Window { origin: start - 1, skip_first_line: true, lead: 0, end: Some(end - start + 1) }
             };
-            lines.line_base += engine.search_reader(&mut reader, &mut buf, window, &mut lines).lines;
+            let mut reader = Cursor::new(&text[window.origin as usize..]);
+            let mut lines = Lines { line_base: line_base - window.lead, found: Vec::new() };
+            let searched = engine.search_reader(&mut reader, &mut vec![0; buf_size], window, &mut lines);
+            for line in lines.found {
+                if found.last().is_none_or(|last| line.0 > last.0) {
+                    found.push(line);
+                }
+            }
+            line_base += searched.lines;
         }
-        (lines.found, lines.line_base)
+        (found, line_base)
     }
 
     const PATTERNS: &[&str] = &[
@@ -360,6 +835,19 @@ mod tests {
         r"(?i)\wAB",
     ];
 
+    fn selections() -> impl Strategy<Value = Selection> {
+        (any::<bool>(), 0u64..4, 0u64..4, any::<bool>(), proptest::option::of(1u64..4)).prop_map(
+            |(invert, before, after, passthru, max_count)| Selection {
+                invert,
+                before: if passthru { 0 } else { before },
+                after: if passthru { 0 } else { after },
+                passthru,
+                max_count,
+                multiline: false,
+            },
+        )
+    }
+
     proptest! {
         #[test]
         fn whole_buffer_search_matches_the_line_by_line_oracle(
@@ -367,10 +855,10 @@ mod tests {
             pattern in prop::sample::select(PATTERNS),
         ) {
             let matcher = Matcher::compile(pattern, false).unwrap();
-            let engine = Engine { matcher: &matcher, text: true, count_lines: true };
+            let engine = Engine { text: true, ..Engine::new(&matcher) };
             let mut lines = Lines::default();
             let count = engine.scan(&text, 0, &mut lines);
-            prop_assert_eq!(lines.found, oracle(pattern, &text));
+            prop_assert_eq!(lines.found, oracle(pattern, &text, Selection::default()));
             prop_assert_eq!(count, line_count(&text));
         }
 
@@ -382,8 +870,39 @@ mod tests {
             buf_size in 1usize..16,
         ) {
             let matcher = Matcher::compile(pattern, false).unwrap();
-            let (found, lines) = search_in_parts(&matcher, &text, &cuts, buf_size);
-            prop_assert_eq!(found, oracle(pattern, &text));
+            let engine = Engine { text: true, ..Engine::new(&matcher) };
+            let (found, lines) = search_in_parts(&engine, &text, &cuts, buf_size);
+            prop_assert_eq!(found, oracle(pattern, &text, Selection::default()));
+            prop_assert_eq!(lines, line_count(&text));
+        }
+
+        /// -v, context, --passthru and --max-count, through small buffers: as grep reports them.
+        #[test]
+        fn selections_through_small_buffers_match_the_oracle(
+            text in proptest::collection::vec(prop::sample::select(b"aab \n\n".to_vec()), 0..300),
+            pattern in prop::sample::select(PATTERNS),
+            selection in selections(),
+            buf_size in 1usize..16,
+        ) {
+            let matcher = Matcher::compile(pattern, false).unwrap();
+            let engine = Engine { text: true, selection, ..Engine::new(&matcher) };
+            let (found, _) = search_in_parts(&engine, &text, &[], buf_size);
+            prop_assert_eq!(found, oracle(pattern, &text, selection));
+        }
+
+        /// Context lines and -v across the edges of a big file's parts come out as from one piece.
+        #[test]
+        fn context_across_parts_matches_the_oracle(
+            text in proptest::collection::vec(prop::sample::select(b"aab \n\n".to_vec()), 0..300),
+            pattern in prop::sample::select(PATTERNS),
+            selection in selections().prop_map(|s| Selection { max_count: None, ..s }),
+            cuts in proptest::collection::vec(0usize..300, 0..5),
+            buf_size in 1usize..16,
+        ) {
+            let matcher = Matcher::compile(pattern, false).unwrap();
+            let engine = Engine { text: true, selection, ..Engine::new(&matcher) };
+            let (found, lines) = search_in_parts(&engine, &text, &cuts, buf_size);
+            prop_assert_eq!(found, oracle(pattern, &text, selection));
             prop_assert_eq!(lines, line_count(&text));
         }
     }
@@ -391,7 +910,7 @@ mod tests {
     #[test]
     fn a_nul_byte_makes_the_file_binary_unless_text() {
         let matcher = Matcher::compile("a", false).unwrap();
-        let mut engine = Engine { matcher: &matcher, text: false, count_lines: true };
+        let mut engine = Engine::new(&matcher);
         let mut lines = Lines::default();
         let searched =
             engine.search_reader(&mut Cursor::new(b"a\n\0a\n"), &mut vec![0; 64], Window::WHOLE, &mut lines);
@@ -400,15 +919,41 @@ mod tests {
         engine.text = true;
         let mut lines = Lines::default();
         engine.search_reader(&mut Cursor::new(b"a\n\0a\n"), &mut vec![0; 64], Window::WHOLE, &mut lines);
-        assert_eq!(lines.found, vec![(1, b"a".to_vec()), (2, b"\0a".to_vec())]);
+        assert_eq!(lines.found, vec![(1, b"a".to_vec(), true), (2, b"\0a".to_vec(), true)]);
     }
 
     #[test]
     fn smart_case_insensitive_matches_any_case() {
         let matcher = Matcher::compile("resume", true).unwrap();
-        let engine = Engine { matcher: &matcher, text: false, count_lines: true };
+        let engine = Engine::new(&matcher);
         let mut lines = Lines::default();
         engine.scan(b"PM_RESUME\nresume\nnothing\n", 0, &mut lines);
-        assert_eq!(lines.found, vec![(1, b"PM_RESUME".to_vec()), (2, b"resume".to_vec())]);
+        assert_eq!(lines.found, vec![(1, b"PM_RESUME".to_vec(), true), (2, b"resume".to_vec(), true)]);
+    }
+
+    /// -U: every line a match touches is a hit, once.
+    #[test]
+    fn multiline_matches_report_every_line_they_touch() {
+        let options = crate::matcher::PatternOptions {
+            fixed_strings: false,
+            word: false,
+            line: false,
+            case: crate::matcher::Case::Sensitive,
+            multiline: true,
+            dotall: false,
+        };
+        let matcher = Matcher::new(&[r"b\nc\nd|f".to_string()], &options).unwrap();
+        let selection = Selection { multiline: true, before: 1, ..Selection::default() };
+        let engine = Engine { selection, ..Engine::new(&matcher) };
+        let mut lines = Lines::default();
+        let searched = engine.search_reader(
+            &mut Cursor::new(b"a\nb\nc\nd\ne\nf"),
+            &mut vec![0; 4],
+            Window::WHOLE,
+            &mut lines,
+        );
+        let found: Vec<(u64, bool)> = lines.found.iter().map(|(n, _, hit)| (*n, *hit)).collect();
+        assert_eq!(found, vec![(1, false), (2, true), (3, true), (4, true), (5, false), (6, true)]);
+        assert_eq!(searched.lines, 6);
     }
 }

@@ -1,35 +1,104 @@
-//! The output formats: how a hit is written, into a byte buffer, by whichever thread knows its line
-//! number (a searcher for a whole file, the printer for a big file's parts).
+//! The output formats: how each file's lines are written, into a byte buffer, by whichever thread
+//! knows their line numbers (a searcher for a whole file, the printer for a big file's parts).
 //!
-//! - pipe: `path:LINE:line`, the line exactly as in the file; with `-m`, `path:LINE:match` per match;
+//! - pipe: `path:LINE:line`, the line exactly as in the file, context lines `path-LINE-line`,
+//!   groups apart separated by `--`; with `-m`, `path:LINE:match` per match;
 //! - terminal: `path:LINE`, then the line under it after a tab, trimmed, escaped, cut to the width,
-//!   its matches highlighted, then `[g1,g2]` if the pattern has capture groups.
+//!   its matches highlighted, context lines dimmed; then `[g1,g2]` if the pattern has groups;
+//! - vimgrep: `path:LINE:COL:line`, one line per match;
+//! - JSON Lines, as ripgrep writes them (`json.rs`);
+//! - and, per file rather than per line, counts (`-c`) and paths (`--files-with-matches`).
+
+mod json;
 
 use std::borrow::Cow;
 use std::ops::Range;
 use std::path::Path;
+use std::time::{Duration, Instant};
 
+use regex::bytes::Regex;
 use termcolor::{Ansi, Color, ColorSpec, WriteColor};
 
-use crate::config::Output;
-use crate::pipeline::Hits;
+use crate::config::{Mode, Output, Style};
+use crate::engine::Context;
+use crate::matcher::Matcher;
 use crate::sanitize::{chars_with_offsets, printable_path, push_char, push_escaped};
+use crate::template::Template;
+
+pub(crate) use json::summary as json_summary;
 
 pub(crate) struct Formatter {
-    terminal: bool,
+    style: Style,
+    mode: Mode,
     match_only: bool,
     /// Terminal lines longer than this many characters are cut.
     max_line_chars: usize,
     /// `None` without colour.
     palette: Option<Palette>,
+    /// Context lines are shown: groups apart are separated.
+    context: bool,
+    separator: Option<Vec<u8>>,
+    column: bool,
+    byte_offset: bool,
+    null: bool,
+    heading: bool,
+    trim: bool,
+    max_columns: Option<usize>,
+    max_columns_preview: bool,
+    /// `--output-replace`, with the regex whose captures it expands.
+    replacement: Option<(Template, Regex)>,
+    /// What the current file has shown so far.
+    file: FileState,
     /// Scratch space for one terminal line.
     segment: String,
+}
+
+#[derive(Default)]
+struct FileState {
+    /// The path as shown, made at the first line.
+    path: String,
+    /// The last line shown (0 before any): a line at or before it is not shown again (a big file's
+    /// parts overlap by their context lines), and a gap after it starts a new group.
+    last_shown: u64,
+    /// The hit whose `path:LINE` header the terminal format has written.
+    header: u64,
+    /// The file's first line is written (its JSON `begin`, its heading).
+    began: bool,
+    /// JSON: bytes written for this file, and when its search began.
+    bytes_printed: u64,
+    started: Option<Instant>,
+}
+
+/// One line to write.
+pub(crate) struct Shown<'a> {
+    pub(crate) number: u64,
+    /// Where the line starts in its file.
+    pub(crate) offset: u64,
+    /// Without its `\n`.
+    pub(crate) text: &'a [u8],
+    /// The line ended with a `\n` (the last line of a file may not).
+    pub(crate) terminated: bool,
+    /// A hit, or a context line (why).
+    pub(crate) context: Option<Context>,
+    /// Where the matches are in the line (only when the output shows them).
+    pub(crate) matches: &'a [Range<usize>],
+    /// What the capture groups of the line's first match captured (only when shown).
+    pub(crate) groups: &'a [Range<usize>],
+}
+
+/// What a file came to, for what is written once per file.
+#[derive(Clone, Copy, Default)]
+pub(crate) struct FileTotals {
+    pub(crate) hit_lines: u64,
+    pub(crate) matches: u64,
+    pub(crate) bytes_searched: u64,
 }
 
 /// The colours, as the escape sequences that turn each on, and the one that turns them off.
 struct Palette {
     line_number: Vec<u8>,
     matched: Vec<u8>,
+    context: Vec<u8>,
     removed: Vec<u8>,
     added: Vec<u8>,
     hunk: Vec<u8>,
@@ -42,6 +111,8 @@ struct Palette {
 pub(crate) enum Paint {
     LineNumber,
     Matched,
+    /// A context line.
+    Context,
     /// Replaced text, and a removed diff line.
     Removed,
     /// What replaced it, and an added diff line.
@@ -72,6 +143,7 @@ impl Palette {
         Palette {
             line_number: escape(&fg(Color::Green)),
             matched: escape(fg(Color::Yellow).set_bold(true)),
+            context: escape(ColorSpec::new().set_dimmed(true)),
             removed: escape(fg(Color::Red).set_bold(true)),
             added: escape(fg(Color::Green).set_bold(true)),
             hunk: escape(&fg(Color::Cyan)),
@@ -84,6 +156,7 @@ impl Palette {
         match paint {
             Paint::LineNumber => &self.line_number,
             Paint::Matched => &self.matched,
+            Paint::Context => &self.context,
             Paint::Removed => &self.removed,
             Paint::Added => &self.added,
             Paint::Hunk => &self.hunk,
@@ -93,95 +166,314 @@ impl Palette {
 }
 
 impl Formatter {
-    pub(crate) fn new(output: &Output) -> Formatter {
+    pub(crate) fn new(output: &Output, matcher: &Matcher) -> Formatter {
         Formatter {
-            terminal: output.pretty,
+            style: output.style,
+            mode: output.mode,
             match_only: output.match_only,
             max_line_chars: output.max_line_chars,
             palette: output.color.then(Palette::new),
+            context: output.context,
+            separator: output.context_separator.clone(),
+            column: output.column,
+            byte_offset: output.byte_offset,
+            null: output.null,
+            heading: output.heading,
+            trim: output.trim,
+            max_columns: output.max_columns,
+            max_columns_preview: output.max_columns_preview,
+            replacement: output.replacement.clone().map(|template| (template, matcher.regex.clone())),
+            file: FileState::default(),
             segment: String::new(),
         }
     }
 
-    /// Whether the terminal format is on (else the pipe format).
+    /// Whether the terminal format is on (else a format for programs).
     pub(crate) fn is_terminal(&self) -> bool {
-        self.terminal
+        self.style == Style::Terminal
     }
 
-    /// Whether the output shows where each match is (to highlight it, or for `-m`).
+    /// Whether the output shows where each match is.
     pub(crate) fn shows_matches(&self) -> bool {
-        self.match_only || self.palette.is_some()
+        self.match_only
+            || self.palette.is_some()
+            || self.column
+            || self.replacement.is_some()
+            || matches!(self.style, Style::Vimgrep | Style::Json)
+            || self.max_columns.is_some()
+            || self.mode == Mode::Count { matches: true, include_zero: false }
+            || self.mode == Mode::Count { matches: true, include_zero: true }
     }
 
     /// Whether the output shows what capture groups captured (when the pattern has some).
     pub(crate) fn shows_groups(&self) -> bool {
-        self.terminal
+        self.style == Style::Terminal && self.replacement.is_none()
+    }
+
+    /// Whether lines are written one by one (else only something per file).
+    pub(crate) fn shows_lines(&self) -> bool {
+        self.mode == Mode::Lines
     }
 
     /// A path as printed: lossy UTF-8 into a pipe, escaped for the terminal as well.
     pub(crate) fn path<'p>(&self, path: &'p Path) -> Cow<'p, str> {
-        if self.terminal {
+        if self.is_terminal() {
             printable_path(path)
         } else {
             path.to_string_lossy()
         }
     }
 
-    /// Writes one hit: `line` is numbered `line_number`, `matches` and `groups` are spans in it.
-    pub(crate) fn hit(
-        &mut self,
-        out: &mut Vec<u8>,
-        path: &str,
-        line_number: u64,
-        line: &[u8],
-        matches: &[Range<usize>],
-        groups: &[Range<usize>],
-    ) {
-        let mut number = itoa::Buffer::new();
-        let number = number.format(line_number);
-        if !self.terminal {
-            if self.match_only {
-                // An empty match has no text to print (`x*` matches everywhere).
-                for span in matches.iter().filter(|span| !span.is_empty()) {
-                    extend(
-                        out,
-                        &[path.as_bytes(), b":", number.as_bytes(), b":", &line[span.clone()], b"\n"],
-                    );
+    /// A new file begins.
+    pub(crate) fn begin(&mut self) {
+        self.file = FileState::default();
+        if self.style == Style::Json {
+            self.file.started = Some(Instant::now());
+        }
+    }
+
+    /// Writes one line of the current file, at `path`.
+    pub(crate) fn line(&mut self, out: &mut Vec<u8>, path: &Path, line: &Shown) {
+        if line.number <= self.file.last_shown {
+            return;
+        }
+        if self.file.path.is_empty() {
+            self.file.path = self.path(path).into_owned();
+        }
+        let gap = self.file.last_shown != 0 && line.number > self.file.last_shown + 1;
+        self.file.last_shown = line.number;
+        let start = out.len();
+        match self.style {
+            Style::Pipe => self.pipe_line(out, line, gap),
+            Style::Terminal => self.terminal_line(out, line),
+            Style::Vimgrep => self.vimgrep_line(out, line),
+            Style::Json => {
+                if !self.file.began {
+                    json::begin(out, path);
                 }
-            } else {
-                extend(out, &[path.as_bytes(), b":", number.as_bytes(), b":", line, b"\n"]);
+                json::line(out, path, line);
+            }
+        }
+        self.file.began = true;
+        self.file.bytes_printed += (out.len() - start) as u64;
+    }
+
+    /// Writes what is written once per file, at its end: its count, its path, its JSON `end`.
+    pub(crate) fn end(&mut self, out: &mut Vec<u8>, path: &Path, totals: &FileTotals) {
+        let listed = match self.mode {
+            Mode::Lines => {
+                if self.style == Style::Json && self.file.began {
+                    let elapsed = self.file.started.map_or(Duration::ZERO, |started| started.elapsed());
+                    json::end(out, path, totals, self.file.bytes_printed, elapsed);
+                }
+                return;
+            }
+            Mode::Quiet => return,
+            Mode::Count { matches, include_zero } => {
+                let count = if matches { totals.matches } else { totals.hit_lines };
+                if count == 0 && !include_zero {
+                    return;
+                }
+                Some(count)
+            }
+            Mode::FilesWithMatches if totals.hit_lines > 0 => None,
+            Mode::FilesWithoutMatch if totals.hit_lines == 0 => None,
+            Mode::FilesWithMatches | Mode::FilesWithoutMatch => return,
+        };
+        out.extend_from_slice(self.path(path).as_bytes());
+        match listed {
+            Some(count) => {
+                out.push(if self.null { 0 } else { b':' });
+                out.extend_from_slice(itoa::Buffer::new().format(count).as_bytes());
+                out.push(b'\n');
+            }
+            None => out.push(if self.null { 0 } else { b'\n' }),
+        }
+    }
+
+    /// The separator between two files' outputs, if any: `--` between context groups, a blank line
+    /// between headings.
+    pub(crate) fn between_files(&self) -> Option<&[u8]> {
+        match self.style {
+            Style::Pipe | Style::Vimgrep if self.heading && self.mode == Mode::Lines => Some(b""),
+            Style::Pipe if self.context => self.separator.as_deref(),
+            _ => None,
+        }
+    }
+
+    /// `path:LINE:line` (`path-LINE-line` for context), with what `--column`, `-b`, `-0`,
+    /// `--heading`, `--trim`, `--max-columns` and `--output-replace` add; with -m a line per match.
+    fn pipe_line(&mut self, out: &mut Vec<u8>, line: &Shown, gap: bool) {
+        if gap && self.context {
+            if let Some(separator) = &self.separator {
+                out.extend_from_slice(separator);
+                out.push(b'\n');
+            }
+        }
+        if self.heading && !self.file.began {
+            out.extend_from_slice(self.file.path.as_bytes());
+            out.push(if self.null { 0 } else { b'\n' });
+        }
+        let sep = if line.context.is_some() { b'-' } else { b':' };
+        if self.match_only {
+            if line.context.is_some() {
+                return;
+            }
+            for span in line.matches.iter().filter(|span| !span.is_empty()) {
+                self.pipe_prefix(out, line, sep, Some(span.start));
+                match &self.replacement {
+                    Some((template, regex)) => expand_at(template, regex, line.text, span.start, out),
+                    None => out.extend_from_slice(&line.text[span.clone()]),
+                }
+                out.push(b'\n');
             }
             return;
         }
-        self.location(out, path, number);
+        self.pipe_prefix(out, line, sep, line.matches.first().map(|m| m.start));
+        let (text, _) = self.replaced_line(line);
+        let mut text: &[u8] = &text;
+        if self.trim {
+            text = &text[text.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(text.len())..];
+        }
+        match self.max_columns {
+            Some(max) if text.len() > max => {
+                if self.max_columns_preview {
+                    out.extend_from_slice(&text[..char_boundary(text, max)]);
+                    out.extend_from_slice(b" [... omitted end of long line]");
+                } else if line.context.is_some() {
+                    out.extend_from_slice(b"[Omitted long context line]");
+                } else {
+                    out.extend_from_slice(b"[Omitted long matching line]");
+                }
+            }
+            _ => out.extend_from_slice(text),
+        }
+        out.push(b'\n');
+    }
+
+    /// `path:LINE:[COL:][OFFSET:]` (with `-` for context), the path left out under `--heading`.
+    fn pipe_prefix(&self, out: &mut Vec<u8>, line: &Shown, sep: u8, first_match: Option<usize>) {
+        if !self.heading {
+            out.extend_from_slice(self.file.path.as_bytes());
+            out.push(if self.null { 0 } else { sep });
+        }
+        out.extend_from_slice(itoa::Buffer::new().format(line.number).as_bytes());
+        out.push(sep);
+        if self.column {
+            let column = first_match.map_or(0, |start| start + 1);
+            out.extend_from_slice(itoa::Buffer::new().format(column).as_bytes());
+            out.push(sep);
+        }
+        if self.byte_offset {
+            let offset = line.offset + if self.match_only { first_match.unwrap_or(0) as u64 } else { 0 };
+            out.extend_from_slice(itoa::Buffer::new().format(offset).as_bytes());
+            out.push(sep);
+        }
+    }
+
+    /// `path:LINE:COL:line` for each match (the line whole), or once for a line without one.
+    fn vimgrep_line(&mut self, out: &mut Vec<u8>, line: &Shown) {
+        if line.context.is_some() {
+            return;
+        }
+        let columns: Vec<usize> = if line.matches.is_empty() {
+            vec![1]
+        } else {
+            line.matches.iter().map(|m| m.start + 1).collect()
+        };
+        for column in columns {
+            out.extend_from_slice(self.file.path.as_bytes());
+            out.push(if self.null { 0 } else { b':' });
+            out.extend_from_slice(itoa::Buffer::new().format(line.number).as_bytes());
+            out.push(b':');
+            out.extend_from_slice(itoa::Buffer::new().format(column).as_bytes());
+            out.push(b':');
+            let (text, _) = self.replaced_line(line);
+            out.extend_from_slice(&text);
+            out.push(b'\n');
+        }
+    }
+
+    /// The terminal format. A hit is `path:LINE` then its line under it; a context line is dimmed
+    /// under the header of the hit it belongs to (the header of the next hit comes first when the
+    /// line is before it). Under `--heading`, the path comes once and each line after its number.
+    fn terminal_line(&mut self, out: &mut Vec<u8>, line: &Shown) {
+        if self.heading {
+            if !self.file.began {
+                let path = std::mem::take(&mut self.file.path);
+                self.paint(out, Paint::Header, path.as_bytes());
+                out.push(b'\n');
+                self.file.path = path;
+            }
+            self.paint(out, Paint::LineNumber, itoa::Buffer::new().format(line.number).as_bytes());
+            out.push(if line.context.is_some() { b'-' } else { b':' });
+        } else {
+            let header_for = match line.context {
+                None => Some(line.number),
+                Some(Context::Before { hit }) => Some(hit),
+                Some(Context::After) => None,
+            };
+            if let Some(hit) = header_for.filter(|&hit| hit != self.file.header) {
+                self.file.header = hit;
+                let path = std::mem::take(&mut self.file.path);
+                self.location(out, &path, itoa::Buffer::new().format(hit));
+                self.file.path = path;
+            }
+        }
+        if line.context.is_some() {
+            if !self.match_only {
+                self.shown(out, line.text, &[], Spans::Matches, true, Some(Paint::Context));
+            }
+            return;
+        }
         if self.match_only {
-            for span in matches.iter().filter(|span| !span.is_empty()) {
-                let text = &line[span.clone()];
-                self.shown(out, text, std::slice::from_ref(&(0..text.len())), Spans::Matches, false);
+            for span in line.matches.iter().filter(|span| !span.is_empty()) {
+                let text = match &self.replacement {
+                    Some((template, regex)) => {
+                        let mut text = Vec::new();
+                        expand_at(template, regex, line.text, span.start, &mut text);
+                        Cow::Owned(text)
+                    }
+                    None => Cow::Borrowed(&line.text[span.clone()]),
+                };
+                self.shown(out, &text, std::slice::from_ref(&(0..text.len())), Spans::Matches, false, None);
             }
         } else {
-            self.shown(out, line, matches, Spans::Matches, true);
+            let (text, matches) = self.replaced_line(line);
+            self.shown(out, &text, &matches, Spans::Matches, true, None);
         }
-        if !groups.is_empty() {
+        if !line.groups.is_empty() {
             self.segment.clear();
             self.segment.push('[');
-            for (i, group) in groups.iter().enumerate() {
+            for (i, group) in line.groups.iter().enumerate() {
                 if i > 0 {
                     self.segment.push(',');
                 }
-                push_escaped(&mut self.segment, &line[group.clone()]);
+                push_escaped(&mut self.segment, &line.text[group.clone()]);
             }
             self.segment.push_str("]\n");
             out.extend_from_slice(self.segment.as_bytes());
         }
     }
 
-    /// Writes every hit of `hits`, their line numbers counted from `line_base`.
-    pub(crate) fn hits(&mut self, out: &mut Vec<u8>, path: &str, line_base: u64, hits: &Hits) {
-        for hit in &hits.hits {
-            let line = hits.line(hit);
-            self.hit(out, path, line_base + hit.line_number, line, hits.matches(hit), hits.groups(hit));
+    /// The line with its matches replaced (`--output-replace`), and where the replacements are; or
+    /// the line and its matches as they are.
+    fn replaced_line<'l>(&self, line: &'l Shown) -> (Cow<'l, [u8]>, Cow<'l, [Range<usize>]>) {
+        let Some((template, regex)) = &self.replacement else {
+            return (Cow::Borrowed(line.text), Cow::Borrowed(line.matches));
+        };
+        let mut text = Vec::with_capacity(line.text.len());
+        let mut spans = Vec::with_capacity(line.matches.len());
+        let mut copied = 0;
+        for span in line.matches {
+            text.extend_from_slice(&line.text[copied..span.start]);
+            let start = text.len();
+            expand_at(template, regex, line.text, span.start, &mut text);
+            spans.push(start..text.len());
+            copied = span.end;
         }
+        text.extend_from_slice(&line.text[copied..]);
+        (Cow::Owned(text), Cow::Owned(spans))
     }
 
     /// The terminal format's `path:LINE` line.
@@ -193,7 +485,8 @@ impl Formatter {
     }
 
     /// Writes `\t` and `text` for a person to read: control characters escaped, leading whitespace
-    /// and a CR line end dropped (when `trim`), cut with `...` past the width, `spans` highlighted.
+    /// and a CR line end dropped (when `trim`), cut with `...` past the width, `spans` highlighted,
+    /// all of it in `base`'s colour if any.
     pub(crate) fn shown(
         &mut self,
         out: &mut Vec<u8>,
@@ -201,6 +494,7 @@ impl Formatter {
         spans: &[Range<usize>],
         kind: Spans,
         trim: bool,
+        base: Option<Paint>,
     ) {
         let (mut start, mut end) = (0, text.len());
         if trim {
@@ -221,28 +515,31 @@ impl Formatter {
             }
             let span = spans.iter().position(|s| s.start <= offset && offset < s.end);
             if span != in_span {
-                self.flush_segment(out, in_span, kind);
+                self.flush_segment(out, in_span, kind, base);
                 in_span = span;
             }
             shown += push_char(&mut self.segment, ch);
         }
-        self.flush_segment(out, in_span, kind);
+        self.flush_segment(out, in_span, kind, base);
         if cut {
             out.extend_from_slice(b"...");
         }
         out.push(b'\n');
     }
 
-    /// Writes the pending segment, coloured as span `span` (if any) of its `kind`.
-    fn flush_segment(&mut self, out: &mut Vec<u8>, span: Option<usize>, kind: Spans) {
+    /// Writes the pending segment, coloured as span `span` (if any) of its `kind`, else as `base`.
+    fn flush_segment(&mut self, out: &mut Vec<u8>, span: Option<usize>, kind: Spans, base: Option<Paint>) {
         if self.segment.is_empty() {
             return;
         }
-        match span.map(|i| match kind {
-            Spans::Matches => Paint::Matched,
-            Spans::Swaps if i % 2 == 0 => Paint::Removed,
-            Spans::Swaps => Paint::Added,
-        }) {
+        let paint = span
+            .map(|i| match kind {
+                Spans::Matches => Paint::Matched,
+                Spans::Swaps if i % 2 == 0 => Paint::Removed,
+                Spans::Swaps => Paint::Added,
+            })
+            .or(base);
+        match paint {
             Some(paint) => self.paint(out, paint, self.segment.as_bytes()),
             None => out.extend_from_slice(self.segment.as_bytes()),
         }
@@ -252,14 +549,28 @@ impl Formatter {
     /// Writes `text` in the colour of `paint`, if colours are on.
     pub(crate) fn paint(&self, out: &mut Vec<u8>, paint: Paint, text: &[u8]) {
         match &self.palette {
-            Some(palette) => extend(out, &[palette.escape(paint), text, &palette.reset]),
+            Some(palette) => {
+                for piece in [palette.escape(paint), text, &palette.reset] {
+                    out.extend_from_slice(piece);
+                }
+            }
             None => out.extend_from_slice(text),
         }
     }
 }
 
-fn extend(out: &mut Vec<u8>, pieces: &[&[u8]]) {
-    for piece in pieces {
-        out.extend_from_slice(piece);
+/// Appends what replaces the match that starts at `start` in `text`.
+fn expand_at(template: &Template, regex: &Regex, text: &[u8], start: usize, out: &mut Vec<u8>) {
+    if let Some(caps) = regex.captures_at(text, start) {
+        template.expand(&caps, out);
     }
+}
+
+/// The largest char boundary at or before `at` in `text` (invalid UTF-8 counts as bytes).
+fn char_boundary(text: &[u8], at: usize) -> usize {
+    let mut at = at.min(text.len());
+    while at > 0 && at < text.len() && (text[at] & 0xC0) == 0x80 {
+        at -= 1;
+    }
+    at
 }

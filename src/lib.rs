@@ -33,6 +33,7 @@ mod messages;
 mod order;
 mod sanitize;
 mod summary;
+mod template;
 pub mod trace;
 
 pub use messages::errored;

@@ -95,8 +95,10 @@ fn search(config: Arc<Config>, started: Instant) -> Result<ExitCode> {
     let printed = printer.join().map_err(|_| anyhow!("the printer thread panicked"))?;
     match printed.output_error {
         // The reader went away (`ba x | head -1`): stop at once, quietly.
-        Some(err) if err.kind() == io::ErrorKind::BrokenPipe => return Ok(printed.summary.exit_code()),
+        Some(err) if err.kind() == io::ErrorKind::BrokenPipe => return Ok(printed.exit_code),
         Some(err) => return Err(err).context("cannot write to standard output"),
+        // -q found its match: the searchers still at work (maybe on a FIFO) are not waited for.
+        None if printed.stopped_early => return Ok(printed.exit_code),
         None => {}
     }
     for stage in searchers.into_iter().chain([indexer]) {
@@ -107,7 +109,7 @@ fn search(config: Arc<Config>, started: Instant) -> Result<ExitCode> {
     if config.edit {
         edit::open(&printed.edit_hits)?;
     }
-    Ok(printed.summary.exit_code())
+    Ok(printed.exit_code)
 }
 
 fn spawn<T: Send + 'static>(

@@ -29,7 +29,12 @@ pub(crate) struct PatternOptions {
     pub(crate) fixed_strings: bool,
     /// `--word-regexp`: whole words only.
     pub(crate) word: bool,
+    /// `-x`: whole lines only.
+    pub(crate) line: bool,
     pub(crate) case: Case,
+    /// `-U`: a match may span lines; `--multiline-dotall`: `.` matches a line end too.
+    pub(crate) multiline: bool,
+    pub(crate) dotall: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -41,35 +46,57 @@ pub(crate) enum Case {
 }
 
 impl Matcher {
-    pub(crate) fn new(pattern: &str, options: &PatternOptions) -> Result<Matcher> {
-        let mut pattern = if options.fixed_strings { regex::escape(pattern) } else { pattern.to_string() };
+    /// The matcher of `patterns` (a line matches if any does; none matches nothing).
+    pub(crate) fn new(patterns: &[String], options: &PatternOptions) -> Result<Matcher> {
+        let patterns: Vec<String> = patterns
+            .iter()
+            .map(|p| if options.fixed_strings { regex::escape(p) } else { p.clone() })
+            .collect();
+        let mut pattern = match patterns.as_slice() {
+            // An empty class: no match anywhere, as grep with an empty patterns file.
+            [] => "[a&&b]".to_string(),
+            [one] => one.clone(),
+            many => many.iter().map(|p| format!("(?:{p})")).collect::<Vec<_>>().join("|"),
+        };
         if options.word {
             pattern = format!(r"\b(?:{pattern})\b");
         }
+        if options.line {
+            pattern = format!("^(?:{pattern})$");
+        }
         let case_insensitive = match options.case {
-            Case::Smart => !has_uppercase_literal(&pattern),
+            Case::Smart => !patterns.iter().any(|p| has_uppercase_literal(p)),
             Case::Sensitive => false,
             Case::Insensitive => true,
         };
-        Matcher::compile(&pattern, case_insensitive)
+        Matcher::build(&pattern, case_insensitive, options.multiline, options.dotall)
     }
 
+    /// The matcher of one regex, matches never spanning lines.
     pub fn compile(pattern: &str, case_insensitive: bool) -> Result<Matcher> {
+        Matcher::build(pattern, case_insensitive, false, false)
+    }
+
+    fn build(pattern: &str, case_insensitive: bool, multiline: bool, dotall: bool) -> Result<Matcher> {
         let hir = regex_syntax::ParserBuilder::new()
             .multi_line(true)
             .case_insensitive(case_insensitive)
+            .dot_matches_new_line(dotall)
             .build()
             .parse(pattern)
             .map_err(|e| anyhow::anyhow!("invalid pattern:\n{e}"))?;
         let has_groups = hir.properties().explicit_captures_len() > 0;
-        let hir = without_newlines(&hir)?;
+        // With -U the whole file is searched at once: no line end to take out, no literal to look
+        // for first.
+        let hir = if multiline { hir } else { without_newlines(&hir)? };
         // `Hir` prints as an equivalent pattern: the regex crate compiles the rewritten expression.
         let regex = regex::bytes::RegexBuilder::new(&hir.to_string())
             .size_limit(256 << 20)
             .dfa_size_limit(64 << 20)
             .build()
             .context("invalid pattern")?;
-        Ok(Matcher { regex, candidates: inner_literals(&hir), has_groups })
+        let candidates = if multiline { None } else { inner_literals(&hir) };
+        Ok(Matcher { regex, candidates, has_groups })
     }
 }
 

@@ -62,6 +62,8 @@ mod tests {
             parts,
             piece,
             path: Default::default(),
+            matches: 0,
+            lead: 0,
             body: Body::Formatted(text.as_bytes().to_vec()),
             hit_lines: 0,
             end,

@@ -15,6 +15,7 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard};
 
+use crate::engine::Line;
 use crate::listing::ListTask;
 use crate::messages::Message;
 
@@ -46,6 +47,15 @@ pub enum Report {
     Done,
 }
 
+/// Why a context line is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Context {
+    /// Before the hit numbered `hit`.
+    Before { hit: u64 },
+    /// After the last hit.
+    After,
+}
+
 /// The position of a result in walk order: the file's number, and the part of a big file.
 pub(crate) type Key = (u64, u32);
 /// The position of a piece of a result: its key and the piece's number.
@@ -63,8 +73,12 @@ pub struct FileResult {
     pub(crate) piece: u32,
     pub(crate) path: PathBuf,
     pub(crate) body: Body,
-    /// Matching lines in this piece.
+    /// Hit lines in this piece, and matches (counted only when the output needs the number).
     pub(crate) hit_lines: u64,
+    pub(crate) matches: u64,
+    /// Lines at the start of a big file's part that belong to the part before, shown only as the
+    /// context of its first hits: hit line numbers count from the first of them.
+    pub(crate) lead: u64,
     /// `None` while more pieces of this part follow; on the last piece, what the part came to.
     pub(crate) end: Option<PartEnd>,
     /// What this result holds of the budget, given back when it is printed.
@@ -117,6 +131,11 @@ pub(crate) struct Hits {
 
 pub(crate) struct Hit {
     pub(crate) line_number: u64,
+    /// Where the line starts in its file, and whether a `\n` ends it.
+    pub(crate) offset: u64,
+    pub(crate) terminated: bool,
+    /// A hit, or a context line (why).
+    pub(crate) context: Option<Context>,
     pub(crate) line: Range<usize>,
     /// Where each match is in the line (only when the output shows matches).
     pub(crate) matches: Range<usize>,
@@ -128,19 +147,22 @@ impl Hits {
     /// Appends a line with its match and group spans.
     pub(crate) fn push(
         &mut self,
-        line_number: u64,
-        line: &[u8],
+        line: &Line,
+        context: Option<Context>,
         matches: impl IntoIterator<Item = Range<usize>>,
         groups: impl IntoIterator<Item = Range<usize>>,
     ) {
         let text_start = self.text.len();
-        self.text.extend_from_slice(line);
+        self.text.extend_from_slice(line.text);
         let matches_start = self.spans.len();
         self.spans.extend(matches);
         let groups_start = self.spans.len();
         self.spans.extend(groups);
         self.hits.push(Hit {
-            line_number,
+            line_number: line.number,
+            offset: line.offset,
+            terminated: line.terminated,
+            context,
             line: text_start..self.text.len(),
             matches: matches_start..groups_start,
             groups: groups_start..self.spans.len(),

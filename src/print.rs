@@ -10,23 +10,27 @@ use std::time::Instant;
 
 use crossbeam_channel::Receiver;
 
-use crate::config::Config;
+use crate::config::{Config, Mode, Style};
 use crate::edit::EditHit;
-use crate::format::Formatter;
+use crate::exit_code::ExitCode;
+use crate::format::{self, FileTotals, Formatter, Shown};
 use crate::messages;
 use crate::order::ReorderBuffer;
-use crate::pipeline::{Body, Budget, Entry, FileResult, Outcome, PartEnd, Report, Task};
+use crate::pipeline::{Body, Budget, Context, Entry, FileResult, Outcome, PartEnd, Report, Task};
 use crate::replace::{Applied, Replacer};
 use crate::summary::Summary;
 use crate::trace;
 
 /// What the printer leaves when it is done.
 pub struct Printed {
-    pub summary: Summary,
+    /// What the search came to.
+    pub exit_code: ExitCode,
     /// Every hit, kept only for `-e`.
     pub edit_hits: Vec<EditHit>,
     /// Writing the output failed (with `BrokenPipe` when its reader went away).
     pub output_error: Option<io::Error>,
+    /// The search ended before the searchers did (`-q` found a match): nothing is left to wait for.
+    pub stopped_early: bool,
 }
 
 pub struct Printer {
@@ -38,23 +42,34 @@ pub struct Printer {
     /// The file being printed.
     file: FileState,
     summary: Summary,
-    /// Formats the hits of big files' parts and those kept for `-e`.
+    /// Totals over every file, for the JSON summary, and the bytes written.
+    totals: FileTotals,
+    bytes_printed: u64,
+    /// A file before this one wrote lines: the next file's are set apart (`--`, or a blank line
+    /// under `--heading`).
+    lines_written: bool,
+    /// Formats the lines of big files' parts and those kept for `-e`.
     formatter: Formatter,
     /// Scratch space for what `formatter` writes.
     formatted: Vec<u8>,
     replacer: Option<Replacer>,
     edit_hits: Vec<EditHit>,
+    stopped_early: bool,
 }
 
 #[derive(Default)]
 struct FileState {
     seq: u64,
-    /// Lines in the parts of the file already printed: a part's hits count from its own start.
+    /// Lines in the parts of the file already printed: a part's lines count from its own start.
     line_base: u64,
     /// The file turned out binary, unreadable or cut short part-way: nothing more of it is printed
     /// or counted.
     suppressed: bool,
     matched: bool,
+    /// Lines of this file are written: it is set apart from the file before.
+    set_apart: bool,
+    /// Over the parts of a big file, for what is written once at its end.
+    totals: FileTotals,
 }
 
 impl Printer {
@@ -70,10 +85,14 @@ impl Printer {
             budget,
             file: FileState::default(),
             summary: Summary::default(),
-            formatter: Formatter::new(&config.output),
+            totals: FileTotals::default(),
+            bytes_printed: 0,
+            lines_written: false,
+            formatter: Formatter::new(&config.output, &config.matcher),
             formatted: Vec::new(),
             replacer,
             edit_hits: Vec::new(),
+            stopped_early: false,
             config,
             started,
         }
@@ -85,14 +104,27 @@ impl Printer {
         let printed = self.print_all(&reports);
         // Searchers waiting for the budget must not wait for a printer that is gone.
         self.budget.close();
-        Printed { summary: self.summary, edit_hits: self.edit_hits, output_error: printed.err() }
+        let exit_code = self.summary.exit_code(self.config.output.mode == Mode::FilesWithoutMatch);
+        Printed {
+            exit_code,
+            edit_hits: self.edit_hits,
+            output_error: printed.err(),
+            stopped_early: self.stopped_early,
+        }
     }
 
     fn print_all(&mut self, reports: &Receiver<Report>) -> io::Result<()> {
+        let quiet = self.config.output.mode == Mode::Quiet;
         let mut searchers_left = self.config.workers;
         while searchers_left > 0 {
             match trace::waiting("results", || reports.recv()) {
                 Ok(Report::Results(results)) => {
+                    // -q: the first match anywhere ends the search, whatever comes before it.
+                    if quiet && results.iter().any(|result| result.hit_lines > 0) {
+                        self.summary.files_matched += 1;
+                        self.stopped_early = true;
+                        return Ok(());
+                    }
                     for result in results {
                         self.order.push(result);
                         while let Some(result) = self.order.pop() {
@@ -110,44 +142,69 @@ impl Printer {
                 Err(_) => break,
             }
         }
-        if self.config.output.pretty {
-            self.summary.write(&mut self.out, &self.config, self.started.elapsed())?;
+        let elapsed = self.started.elapsed();
+        if self.config.output.style == Style::Json {
+            self.formatted.clear();
+            let (searched, matched) = (self.summary.files_searched, self.summary.files_matched);
+            let printed = self.bytes_printed;
+            format::json_summary(&mut self.formatted, elapsed, searched, matched, &self.totals, printed);
+            self.out.write_all(&self.formatted)?;
+        } else if self.config.output.pretty && !quiet {
+            self.summary.write(&mut self.out, &self.config, elapsed)?;
         }
         self.out.flush()
     }
 
     fn print(&mut self, result: FileResult) -> io::Result<()> {
-        if result.seq != self.file.seq {
+        if result.seq != self.file.seq || (result.part == 0 && result.piece == 0) {
             self.file = FileState { seq: result.seq, ..FileState::default() };
+            self.formatter.begin();
         }
         if self.file.suppressed {
             return Ok(());
         }
-        let FileResult { part, path, body, hit_lines, end, .. } = result;
+        let FileResult { part, parts, path, body, hit_lines, matches, lead, end, .. } = result;
         // Counted first: a write that fails (a closed pipe) still leaves the match counted.
         if hit_lines > 0 && !self.file.matched {
             self.file.matched = true;
             self.summary.files_matched += 1;
         }
+        self.file.totals.hit_lines += hit_lines;
+        self.file.totals.matches += matches;
         match body {
-            Body::Formatted(bytes) => self.out.write_all(&bytes)?,
+            Body::Formatted(bytes) => self.write_lines(&bytes)?,
             Body::Hits(hits) => {
                 self.formatted.clear();
-                let shown = self.formatter.path(&path);
-                self.formatter.hits(&mut self.formatted, &shown, self.file.line_base, &hits);
-                self.out.write_all(&self.formatted)?;
-                // Hits from standard input have no file to open.
-                if self.config.edit && !self.config.stdin {
-                    self.edit_hits.extend(hits.hits.iter().map(|hit| EditHit {
-                        path: path.clone(),
-                        line_number: self.file.line_base + hit.line_number,
-                        text: String::from_utf8_lossy(hits.line(hit)).into_owned(),
-                    }));
+                // A part's lines count from its lead, which belongs to the parts before.
+                let base = self.file.line_base - lead;
+                for hit in &hits.hits {
+                    let line = hits.line(hit);
+                    let shown = Shown {
+                        number: base + hit.line_number,
+                        offset: hit.offset,
+                        text: line,
+                        terminated: hit.terminated,
+                        context: hit.context.map(|context| match context {
+                            Context::Before { hit } => Context::Before { hit: base + hit },
+                            Context::After => Context::After,
+                        }),
+                        matches: hits.matches(hit),
+                        groups: hits.groups(hit),
+                    };
+                    self.formatter.line(&mut self.formatted, &path, &shown);
+                    // Hits from standard input have no file to open.
+                    if self.config.edit && !self.config.stdin && hit.context.is_none() {
+                        let text = String::from_utf8_lossy(line).into_owned();
+                        self.edit_hits.push(EditHit { path: path.clone(), line_number: shown.number, text });
+                    }
                 }
+                let formatted = std::mem::take(&mut self.formatted);
+                self.write_lines(&formatted)?;
+                self.formatted = formatted;
             }
         }
         if let Some(end) = end {
-            self.end_part(part, &path, end)?;
+            self.end_part(part, parts, &path, end)?;
         }
         if hit_lines > 0 && self.config.output.flush_each_file {
             self.out.flush()?;
@@ -155,13 +212,34 @@ impl Printer {
         Ok(())
     }
 
-    /// Counts a part that ended, reports what went wrong with it, and with `-r` rewrites its file.
-    fn end_part(&mut self, part: u32, path: &Path, end: PartEnd) -> io::Result<()> {
+    /// Writes a file's lines, set apart from the lines of the files before.
+    fn write_lines(&mut self, bytes: &[u8]) -> io::Result<()> {
+        if bytes.is_empty() {
+            return Ok(());
+        }
+        if !self.file.set_apart {
+            self.file.set_apart = true;
+            if self.lines_written && self.formatter.shows_lines() {
+                if let Some(separator) = self.formatter.between_files() {
+                    self.out.write_all(separator)?;
+                    self.out.write_all(b"\n")?;
+                }
+            }
+            self.lines_written = true;
+        }
+        self.bytes_printed += bytes.len() as u64;
+        self.out.write_all(bytes)
+    }
+
+    /// Counts a part that ended, reports what went wrong with it, ends a big file's output at its
+    /// last part, and with `-r` rewrites the file.
+    fn end_part(&mut self, part: u32, parts: u32, path: &Path, end: PartEnd) -> io::Result<()> {
         match &end.outcome {
             Outcome::Searched | Outcome::Truncated => {
                 self.summary.files_searched += u64::from(part == 0);
                 self.summary.lines_searched += end.lines;
                 self.summary.bytes_searched += end.bytes;
+                self.file.totals.bytes_searched += end.bytes;
                 self.file.suppressed = matches!(end.outcome, Outcome::Truncated);
             }
             Outcome::Binary => {
@@ -180,7 +258,21 @@ impl Printer {
             }
         }
         self.file.line_base += end.lines;
-        if self.file.matched {
+        let last = part + 1 == parts || self.file.suppressed;
+        if last && matches!(end.outcome, Outcome::Searched | Outcome::Truncated) {
+            self.totals.hit_lines += self.file.totals.hit_lines;
+            self.totals.matches += self.file.totals.matches;
+            self.totals.bytes_searched += self.file.totals.bytes_searched;
+            if parts > 1 {
+                self.formatted.clear();
+                self.formatter.end(&mut self.formatted, path, &self.file.totals);
+                let formatted = std::mem::take(&mut self.formatted);
+                self.bytes_printed += formatted.len() as u64;
+                self.out.write_all(&formatted)?;
+                self.formatted = formatted;
+            }
+        }
+        if self.file.matched && last {
             if let Some(replacer) = &mut self.replacer {
                 // The replacer shows its changes on the output it borrows beside it.
                 let (replacer, out) = (replacer, &mut self.out);

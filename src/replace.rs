@@ -17,7 +17,6 @@ use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
 use memchr::memchr;
-use regex::bytes::{Captures, Regex};
 
 use crate::config::Config;
 use crate::engine::Engine;
@@ -27,98 +26,7 @@ use crate::matcher::Matcher;
 use crate::messages::{self, describe};
 use crate::pipeline::{LineDigest, PartEnd, Stamp};
 use crate::sanitize::printable_path;
-
-/// The parsed replacement text: pieces of literal bytes and capture groups.
-#[derive(Debug, PartialEq)]
-pub(crate) struct Template {
-    pieces: Vec<Piece>,
-}
-
-#[derive(Debug, PartialEq)]
-enum Piece {
-    Literal(Vec<u8>),
-    Group(usize),
-}
-
-impl Template {
-    /// Reads `$1`, `${name}`, `$0` and `$$` (a dollar), and Black Arrow's Python forms `\1`,
-    /// `\g<1>`, `\g<name>`, `\\`, `\n` and `\t`. A group the pattern does not have is an error.
-    pub(crate) fn parse(text: &str, regex: &Regex) -> Result<Template> {
-        let names: Vec<Option<&str>> = regex.capture_names().collect();
-        let group = |name: &str| -> Result<usize> {
-            let index = match name.parse::<usize>() {
-                Ok(index) => Some(index).filter(|&i| i < names.len()),
-                Err(_) => names.iter().position(|n| *n == Some(name)),
-            };
-            match index {
-                Some(index) => Ok(index),
-                None => bail!("the replacement refers to group {name:?}, which the pattern does not have"),
-            }
-        };
-        let mut pieces = Vec::new();
-        let mut literal = Vec::new();
-        let mut rest = text;
-        while let Some(c) = rest.chars().next() {
-            let after = &rest[c.len_utf8()..];
-            let (reference, next) = match (c, after.chars().next()) {
-                ('$', Some('$')) => {
-                    literal.push(b'$');
-                    rest = &after[1..];
-                    continue;
-                }
-                ('$', Some('{')) => match after.find('}') {
-                    Some(end) => (&after[1..end], &after[end + 1..]),
-                    None => bail!("unclosed ${{ in the replacement"),
-                },
-                ('$', Some(n)) if n.is_ascii_alphanumeric() || n == '_' => {
-                    let end =
-                        after.find(|c: char| !(c.is_ascii_alphanumeric() || c == '_')).unwrap_or(after.len());
-                    (&after[..end], &after[end..])
-                }
-                ('\\', Some(d)) if d.is_ascii_digit() => {
-                    let end = after.find(|c: char| !c.is_ascii_digit()).unwrap_or(after.len());
-                    (&after[..end], &after[end..])
-                }
-                ('\\', Some('g')) if after[1..].starts_with('<') => match after.find('>') {
-                    Some(end) => (&after[2..end], &after[end + 1..]),
-                    None => bail!("unclosed \\g< in the replacement"),
-                },
-                ('\\', Some(escaped @ ('\\' | 'n' | 't'))) => {
-                    literal.push(match escaped {
-                        'n' => b'\n',
-                        't' => b'\t',
-                        _ => b'\\',
-                    });
-                    rest = &after[1..];
-                    continue;
-                }
-                _ => {
-                    literal.extend_from_slice(&rest.as_bytes()[..c.len_utf8()]);
-                    rest = after;
-                    continue;
-                }
-            };
-            if !literal.is_empty() {
-                pieces.push(Piece::Literal(std::mem::take(&mut literal)));
-            }
-            pieces.push(Piece::Group(group(reference)?));
-            rest = next;
-        }
-        if !literal.is_empty() {
-            pieces.push(Piece::Literal(literal));
-        }
-        Ok(Template { pieces })
-    }
-
-    fn expand(&self, caps: &Captures, out: &mut Vec<u8>) {
-        for piece in &self.pieces {
-            match piece {
-                Piece::Literal(bytes) => out.extend_from_slice(bytes),
-                Piece::Group(i) => out.extend_from_slice(caps.get(*i).map_or(&b""[..], |m| m.as_bytes())),
-            }
-        }
-    }
-}
+use crate::template::Template;
 
 /// A file's content with every match replaced.
 pub(crate) struct Rewrite {
@@ -144,7 +52,7 @@ pub(crate) struct ChangedLine {
 /// does (a CRLF line's `\r` included), but a line's end (`\n`, or `\r\n`) is never part of what is
 /// replaced: a match reaching into the `\r` stops before it, so line endings stay as they were.
 pub(crate) fn rewrite(matcher: &Matcher, template: &Template, content: &[u8]) -> Rewrite {
-    let engine = Engine { matcher, text: true, count_lines: false };
+    let engine = Engine { text: true, count_lines: false, ..Engine::new(matcher) };
     let mut out = Vec::with_capacity(content.len());
     let mut lines = Vec::new();
     let mut matched = LineDigest::default();
@@ -245,7 +153,7 @@ impl Replacer {
             answer: Answer::Ask,
             written: HashSet::new(),
             tty,
-            formatter: Formatter::new(&config.output),
+            formatter: Formatter::new(&config.output, &config.matcher),
             shown: Vec::new(),
         }))
     }
@@ -426,7 +334,7 @@ fn show_changed_line(
         copied = was.end;
     }
     shown.extend_from_slice(&old_line[copied..]);
-    formatter.shown(out, &shown, &spans, Spans::Swaps, true);
+    formatter.shown(out, &shown, &spans, Spans::Swaps, true, None);
 }
 
 /// Writes `content` to a temporary file beside `path` and renames it over `path`, keeping the

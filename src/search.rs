@@ -1,7 +1,7 @@
 //! The searchers: a pool of threads that take files from the indexer, search them with the engine
 //! and send their results to the printer, already formatted when they know the lines' numbers.
 //!
-//! A file over `SPLIT_ABOVE` bytes is cut into parts of `PART_SIZE` that every searcher helps with;
+//! A file over two parts (`Config::part_size`, 8 MiB) is cut into parts that every searcher helps with;
 //! a file with many hits is sent in pieces, each paid for from the budget before it is sent.
 
 use std::collections::VecDeque;
@@ -15,9 +15,9 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use crossbeam_channel::{Receiver, Sender};
 
-use crate::config::Config;
-use crate::engine::{Engine, Searched, Sink, Window};
-use crate::format::Formatter;
+use crate::config::{Config, Mode};
+use crate::engine::{lead_start, Context, Engine, Line, Searched, Sink, Window};
+use crate::format::{FileTotals, Formatter, Shown};
 use crate::listing::{self, Listing};
 use crate::matcher::Matcher;
 use crate::messages::Message;
@@ -27,10 +27,6 @@ use crate::pipeline::{
 };
 use crate::trace;
 
-/// A file bigger than this is cut into parts that several searchers search at once.
-const SPLIT_ABOVE: u64 = 16 << 20;
-/// The size of one part of a big file; each part is searched whole lines at a time.
-const PART_SIZE: u64 = 8 << 20;
 /// How much a searcher reads at a time: small enough to stay in cache, big enough for few syscalls.
 const READ_SIZE: usize = 256 << 10;
 /// The most results sent to the printer in one message.
@@ -50,13 +46,15 @@ pub struct Searcher {
     buf: Vec<u8>,
 }
 
-/// What the printer wants of a file's hits.
+/// What the printer wants of a file's lines.
 #[derive(Clone, Copy, PartialEq, Eq)]
 enum Keep {
     /// The formatted output.
     Formatted,
-    /// The hits themselves, for the printer to number and format (a big file's parts, `-e`).
-    Hits,
+    /// The lines themselves, for the printer to number and format (a big file's parts, `-e`).
+    Lines,
+    /// Only how many there are (`-c`, the path lists, `-q`): what is printed comes at the end.
+    Count,
     /// Only a digest of them: `-r` rewrites the file itself.
     Digest,
 }
@@ -86,8 +84,9 @@ impl Searcher {
                         budget: Arc::clone(budget),
                         batch: Vec::new(),
                         prompt: config.output.flush_each_file,
+                        quiet: config.output.mode == Mode::Quiet,
                     },
-                    formatter: Formatter::new(&config.output),
+                    formatter: Formatter::new(&config.output, &config.matcher),
                     buf: vec![0; READ_SIZE],
                 };
                 std::thread::Builder::new().name(format!("searcher-{i}")).spawn(move || searcher.run())
@@ -162,10 +161,18 @@ impl Searcher {
         let file = File::open(&path);
         let metadata = file.as_ref().ok().and_then(|f| f.metadata().ok()).filter(|m| m.is_file());
         let size = metadata.as_ref().map(|m| m.len());
-        // A file to rewrite is searched whole: the replacer takes it in one piece.
-        let splits = self.config.workers > 1 && self.config.replace.is_none();
+        // A file to rewrite is searched whole: the replacer takes it in one piece. With -U a match
+        // may reach any part; with --max-count (and the modes that need one hit) a file is read
+        // only up to its first hits, which parts would not spare.
+        let config = &*self.config;
+        let selection = &config.selection;
+        let splits = config.workers > 1
+            && config.replace.is_none()
+            && !selection.multiline
+            && selection.max_count.is_none();
+        let part_size = config.part_size;
         let parts = match size {
-            Some(size) if size > SPLIT_ABOVE && splits => size.div_ceil(PART_SIZE) as u32,
+            Some(size) if size > 2 * part_size && splits => size.div_ceil(part_size) as u32,
             _ => 1,
         };
         if parts > 1 {
@@ -174,8 +181,8 @@ impl Searcher {
         let stamp = metadata.as_ref().map(Stamp::of);
         match file {
             Ok(mut file) => {
-                let end = if parts > 1 { Some(PART_SIZE) } else { size.filter(|&s| s > 0) };
-                let window = Window { origin: 0, skip_first_line: false, end };
+                let end = if parts > 1 { Some(part_size) } else { size.filter(|&s| s > 0) };
+                let window = Window { origin: 0, skip_first_line: false, lead: 0, end };
                 self.search_reader(&mut file, seq, (0, parts), path, window, stamp)
             }
             Err(err) => self.outbox.send(failed(seq, (0, parts), path, err)),
@@ -183,15 +190,26 @@ impl Searcher {
     }
 
     fn search_part(&mut self, part: Part) -> Result<(), Hangup> {
-        // Read from the byte before the part: the part's first line starts after the first newline.
-        let origin = part.index as u64 * PART_SIZE - 1;
-        let opened = File::open(&part.path).and_then(|mut f| f.seek(SeekFrom::Start(origin)).map(|_| f));
+        let part_size = self.config.part_size;
+        let start = part.index as u64 * part_size;
+        let before = self.config.selection.before;
+        let opened = File::open(&part.path).and_then(|file| {
+            // The part's first line starts after the first newline from the byte before it. With
+            // context before hits, reading starts that many lines earlier (the lead).
+            let window = if before > 0 {
+                use std::os::unix::fs::FileExt;
+                let (origin, lead) =
+                    lead_start(&mut |block, at| file.read_exact_at(block, at), start, before)?;
+                Window { origin, skip_first_line: false, lead, end: Some(start + part_size - origin) }
+            } else {
+                Window { origin: start - 1, skip_first_line: true, lead: 0, end: Some(part_size + 1) }
+            };
+            (&file).seek(SeekFrom::Start(window.origin))?;
+            Ok((file, window))
+        });
         let place = (part.index, part.count);
         let result = match opened {
-            Ok(mut file) => {
-                let window = Window { origin, skip_first_line: true, end: Some(PART_SIZE + 1) };
-                self.search_reader(&mut file, part.seq, place, part.path, window, None)
-            }
+            Ok((mut file, window)) => self.search_reader(&mut file, part.seq, place, part.path, window, None),
             Err(err) => self.outbox.send(failed(part.seq, place, part.path, err)),
         };
         result.and_then(|()| self.outbox.flush())
@@ -211,33 +229,42 @@ impl Searcher {
         let (part, parts) = place;
         let keep = if config.replace.is_some() {
             Keep::Digest
+        } else if !self.formatter.shows_lines() {
+            Keep::Count
         } else if parts > 1 || config.edit {
-            Keep::Hits
+            Keep::Lines
         } else {
             Keep::Formatted
         };
         let engine = Engine {
-            matcher: &config.matcher,
             text: config.text,
             count_lines: config.output.pretty || parts > 1,
+            selection: config.selection,
+            ..Engine::new(&config.matcher)
         };
+        if keep == Keep::Formatted {
+            self.formatter.begin();
+        }
         let mut collector = Collector {
             seq,
             part,
             parts,
-            shown_path: String::new(),
             path,
             keep,
             matcher: &config.matcher,
             matches: self.formatter.shows_matches(),
             groups: self.formatter.shows_groups() && config.matcher.has_groups,
+            invert: config.selection.invert,
             formatter: &mut self.formatter,
             outbox: &mut self.outbox,
             body: match keep {
-                Keep::Hits => Body::Hits(Hits::default()),
-                Keep::Formatted | Keep::Digest => Body::Formatted(Vec::new()),
+                Keep::Lines => Body::Hits(Hits::default()),
+                Keep::Formatted | Keep::Count | Keep::Digest => Body::Formatted(Vec::new()),
             },
             hit_lines: 0,
+            match_count: 0,
+            totals: FileTotals::default(),
+            lead: window.lead,
             digest: LineDigest::default(),
             spans: Vec::new(),
             pieces: 0,
@@ -265,6 +292,8 @@ struct Outbox {
     batch: Vec<FileResult>,
     /// A person watches the output: the result the printer waits for goes at once.
     prompt: bool,
+    /// `-q`: a hit ends the search, wherever it is: it goes at once.
+    quiet: bool,
 }
 
 impl Outbox {
@@ -281,7 +310,9 @@ impl Outbox {
             }
         };
         // A piece is big; the head, on a terminal, is what the person waits to see.
-        let urgent = result.end.is_none() || (self.prompt && self.budget.is_head(result.seq));
+        let urgent = result.end.is_none()
+            || (self.quiet && result.hit_lines > 0)
+            || (self.prompt && self.budget.is_head(result.seq));
         self.batch.push(result);
         if urgent || self.batch.len() >= BATCH_SIZE {
             self.flush()?;
@@ -297,30 +328,34 @@ impl Outbox {
     }
 }
 
-/// The engine's sink for one file (or part): keeps its hits as the printer wants them, and sends
+/// The engine's sink for one file (or part): keeps its lines as the printer wants them, and sends
 /// them in pieces when they grow past `PIECE_SIZE`.
 struct Collector<'s> {
     seq: u64,
     part: u32,
     parts: u32,
     path: PathBuf,
-    /// The path as the output shows it, made at the first hit.
-    shown_path: String,
     keep: Keep,
     matcher: &'s Matcher,
     /// Whether the output shows the matches of each line, and the capture groups of its first.
     matches: bool,
     groups: bool,
+    /// `-v`: hits are the lines that do not match, and show no match.
+    invert: bool,
     formatter: &'s mut Formatter,
     outbox: &'s mut Outbox,
     body: Body,
+    /// Hit lines and matches in the piece being made, and in the whole file (or part).
     hit_lines: u64,
+    match_count: u64,
+    totals: FileTotals,
+    lead: u64,
     digest: LineDigest,
     /// Scratch space for a line's match and group spans.
     spans: Vec<Range<usize>>,
     /// Pieces sent so far.
     pieces: u32,
-    /// The engine will take back none of the hits: pieces may go as soon as they are big enough.
+    /// The engine will take back none of the lines: pieces may go as soon as they are big enough.
     settled: bool,
     hung_up: bool,
 }
@@ -339,6 +374,8 @@ impl Collector<'_> {
             path,
             body,
             hit_lines: mem::take(&mut self.hit_lines),
+            matches: mem::take(&mut self.match_count),
+            lead: self.lead,
             end,
             charge: Charge::default(),
         }
@@ -359,47 +396,96 @@ impl Collector<'_> {
         self.hung_up = self.outbox.send(piece).is_err();
     }
 
-    /// The last piece, with what the search came to.
+    /// The last piece, with what the search came to; a whole file's output ends with what is written
+    /// once per file.
     fn finish(mut self, searched: Searched, stamp: Option<Stamp>) -> Result<FileResult, Hangup> {
         if self.hung_up {
             return Err(Hangup);
         }
-        let body = mem::replace(&mut self.body, Body::Formatted(Vec::new()));
+        let mut body = mem::replace(&mut self.body, Body::Formatted(Vec::new()));
+        if let (Body::Formatted(bytes), 1, Keep::Formatted | Keep::Count) = (&mut body, self.parts, self.keep)
+        {
+            self.totals.bytes_searched = searched.bytes;
+            self.formatter.end(bytes, &self.path, &self.totals);
+        }
         let Searched { outcome, lines, bytes } = searched;
         let end = PartEnd { outcome, lines, bytes, stamp, digest: self.digest.finish() };
         Ok(self.result(body, Some(end)))
     }
-}
 
-impl Sink for Collector<'_> {
-    fn hit(&mut self, line_number: u64, line: &[u8]) {
-        self.hit_lines += 1;
-        if self.keep == Keep::Digest {
-            self.digest.add(line_number, line);
-            return;
-        }
+    /// Finds the matches (and groups) of `line` the output shows, into `spans`; returns how many
+    /// of the spans are matches.
+    fn find_spans(&mut self, line: &Line, hit: bool) -> usize {
         self.spans.clear();
-        if self.matches {
-            self.spans.extend(self.matcher.regex.find_iter(line).map(|m| m.range()));
+        if !hit || self.invert {
+            return 0;
+        }
+        if let Some(matches) = line.matches {
+            self.spans.extend_from_slice(matches);
+        } else if self.matches {
+            self.spans.extend(self.matcher.regex.find_iter(line.text).map(|m| m.range()));
         }
         let matches = self.spans.len();
         if self.groups {
-            if let Some(caps) = self.matcher.regex.captures(line) {
+            if let Some(caps) = self.matcher.regex.captures(line.text) {
                 self.spans.extend(caps.iter().skip(1).map(|g| g.map_or(0..0, |g| g.range())));
             }
+        }
+        matches
+    }
+
+    /// Shows a hit or a context line.
+    fn show(&mut self, line: &Line, context: Option<Context>) {
+        let matches = self.find_spans(line, context.is_none());
+        if context.is_none() {
+            self.match_count += matches as u64;
+            self.totals.matches += matches as u64;
         }
         let (matches, groups) = self.spans.split_at(matches);
         match &mut self.body {
             Body::Formatted(bytes) => {
-                if self.shown_path.is_empty() {
-                    self.shown_path = self.formatter.path(&self.path).into_owned();
-                }
-                self.formatter.hit(bytes, &self.shown_path, line_number, line, matches, groups)
+                let shown = Shown {
+                    number: line.number,
+                    offset: line.offset,
+                    text: line.text,
+                    terminated: line.terminated,
+                    context,
+                    matches,
+                    groups,
+                };
+                self.formatter.line(bytes, &self.path, &shown);
             }
-            Body::Hits(hits) => hits.push(line_number, line, matches.iter().cloned(), groups.iter().cloned()),
+            Body::Hits(hits) => hits.push(line, context, matches.iter().cloned(), groups.iter().cloned()),
         }
         if self.settled {
             self.send_piece();
+        }
+    }
+}
+
+impl Sink for Collector<'_> {
+    fn hit(&mut self, line: &Line) {
+        self.hit_lines += 1;
+        self.totals.hit_lines += 1;
+        match self.keep {
+            Keep::Digest => self.digest.add(line.number, line.text),
+            Keep::Count => {
+                if self.matches && !self.invert {
+                    let matches = match line.matches {
+                        Some(matches) => matches.len(),
+                        None => self.matcher.regex.find_iter(line.text).count(),
+                    } as u64;
+                    self.match_count += matches;
+                    self.totals.matches += matches;
+                }
+            }
+            Keep::Formatted | Keep::Lines => self.show(line, None),
+        }
+    }
+
+    fn context(&mut self, line: &Line, why: Context) {
+        if matches!(self.keep, Keep::Formatted | Keep::Lines) {
+            self.show(line, Some(why));
         }
     }
 
@@ -410,13 +496,16 @@ impl Sink for Collector<'_> {
     }
 
     fn forget(&mut self) {
-        debug_assert!(!self.settled, "settled hits are never taken back");
+        debug_assert!(!self.settled, "settled lines are never taken back");
         match &mut self.body {
             Body::Formatted(bytes) => bytes.clear(),
             Body::Hits(hits) => hits.clear(),
         }
         self.hit_lines = 0;
+        self.match_count = 0;
+        self.totals = FileTotals::default();
         self.digest = LineDigest::default();
+        self.formatter.begin();
     }
 }
 
@@ -439,6 +528,8 @@ fn ended(seq: u64, (part, parts): (u32, u32), path: PathBuf, outcome: Outcome) -
         path,
         body: Body::Formatted(Vec::new()),
         hit_lines: 0,
+        matches: 0,
+        lead: 0,
         end: Some(PartEnd { outcome, lines: 0, bytes: 0, stamp: None, digest: 0 }),
         charge: Charge::default(),
     }

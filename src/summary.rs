@@ -8,7 +8,7 @@ use crate::config::Config;
 use crate::exit_code::ExitCode;
 
 #[derive(Default, Debug)]
-pub struct Summary {
+pub(crate) struct Summary {
     pub(crate) files_searched: u64,
     pub(crate) files_matched: u64,
     pub(crate) lines_searched: u64,
@@ -22,8 +22,12 @@ pub struct Summary {
 }
 
 impl Summary {
-    pub fn exit_code(&self) -> ExitCode {
-        ExitCode::of_search(self.files_matched > 0, crate::messages::errored(), self.write_failed)
+    /// `listing_misses`: with `--files-without-match`, success is a file listed (one without a
+    /// match), as GNU grep says.
+    pub(crate) fn exit_code(&self, listing_misses: bool) -> ExitCode {
+        let found =
+            if listing_misses { self.files_searched > self.files_matched } else { self.files_matched > 0 };
+        ExitCode::of_search(found, crate::messages::errored(), self.write_failed)
     }
 
     /// The block under the hits: Files Searched, Files Matched, Lines Searched, what `-r` changed,

@@ -4,6 +4,7 @@
 //! - `util`: the shared helpers: fixtures, the `ba` command and naive oracles;
 //! - `macros`: `assert_output_eq!`, which shows a diff of the lines when outputs differ;
 //! - `cli`: the search: output formats, matching, the walk, errors and exit codes;
+//! - `flags`: grep and ripgrep's everyday flags, against GNU grep, ripgrep, vim and a JSON parser;
 //! - `replace`: `-r/--replace`, `--dry-run` and `--interactive`;
 //! - `replace_faults`: `-r` killed with SIGKILL at random moments;
 //! - `big_file`: files cut into parts that several searchers search at once;
@@ -16,6 +17,7 @@ mod util;
 
 mod big_file;
 mod cli;
+mod flags;
 mod memory;
 mod props;
 mod replace;
