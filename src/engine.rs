@@ -107,6 +107,15 @@ pub(crate) struct Searched {
     /// Lines searched (lead lines not included); short of the whole count when `count_lines` is off.
     pub(crate) lines: u64,
     pub(crate) bytes: u64,
+    /// A named file or standard input had a matching line with binary data (not reported): where
+    /// its first NUL byte is.
+    pub(crate) binary_match: Option<u64>,
+}
+
+impl Searched {
+    fn new(outcome: Outcome) -> Searched {
+        Searched { outcome, lines: 0, bytes: 0, binary_match: None }
+    }
 }
 
 /// The state of a search across the regions of a reader.
@@ -131,6 +140,10 @@ pub struct Engine<'a> {
     pub matcher: &'a Matcher,
     /// Search files with NUL bytes as text.
     pub text: bool,
+    /// A file named on the command line (or standard input) is searched in full: NUL bytes end
+    /// lines, a line holding one is not reported, and a match in such a line is told once (as
+    /// `Searched::binary_match`). Files found while walking stop at their first NUL.
+    pub(crate) named: bool,
     /// Count every line of a file (for the summary, or to number the lines of the parts after it).
     pub count_lines: bool,
     pub(crate) selection: Selection,
@@ -139,7 +152,7 @@ pub struct Engine<'a> {
 impl<'a> Engine<'a> {
     /// An engine that reports the matching lines of text files and counts every line.
     pub fn new(matcher: &'a Matcher) -> Engine<'a> {
-        Engine { matcher, text: false, count_lines: true, selection: Selection::default() }
+        Engine { matcher, text: false, named: false, count_lines: true, selection: Selection::default() }
     }
 }
 
@@ -337,6 +350,79 @@ impl Engine<'_> {
         }
     }
 
+    /// Reports the lines of `buf[start..]` (whole lines, `buf[..start]` kept for context, `buf[0]` at
+    /// `offset` in the file), by the fast path when it can; counts them into `progress`.
+    fn scan_region(
+        &self,
+        buf: &[u8],
+        start: usize,
+        offset: u64,
+        progress: &mut Progress,
+        sink: &mut impl Sink,
+        count_tail: bool,
+    ) -> u64 {
+        let lines = if self.selection.is_plain() {
+            let region = &buf[start..];
+            self.scan_lines(region, offset + start as u64, progress.lines, sink, count_tail)
+        } else {
+            let mut no_spans = MultilineSpans::default();
+            self.scan_selected(buf, start, offset, progress, sink, count_tail, &mut no_spans)
+        };
+        progress.lines += lines;
+        lines
+    }
+
+    /// `scan_region` for a named file whose lines may hold NUL bytes: such a line is counted and
+    /// searched with NUL bytes as line ends, but not reported; that it matched is kept in
+    /// `binary.matched` (the offset of the first NUL).
+    fn scan_with_binary(
+        &self,
+        buf: &[u8],
+        start: usize,
+        offset: u64,
+        progress: &mut Progress,
+        sink: &mut impl Sink,
+        binary: Binary,
+    ) -> u64 {
+        let end = buf.len();
+        let (mut at, mut lines) = (start, 0);
+        if *binary.in_line {
+            // The rest of a line holding binary data, begun in the region before.
+            let line_end = memchr(b'\n', &buf[at..]).map_or(end, |i| at + i);
+            self.binary_line(&buf[at..line_end], offset + at as u64, binary.matched);
+            *binary.in_line = line_end == end;
+            at = (line_end + 1).min(end);
+        }
+        while at < end {
+            let Some(nul) = memchr(0, &buf[at..]).map(|i| at + i) else {
+                lines += self.scan_region(&buf[..end], at, offset, progress, sink, true);
+                break;
+            };
+            let line_start = memrchr(b'\n', &buf[at..nul]).map_or(at, |i| at + i + 1);
+            lines += self.scan_region(&buf[..line_start], at, offset, progress, sink, true);
+            let line_end = memchr(b'\n', &buf[nul..]).map_or(end, |i| nul + i);
+            self.binary_line(&buf[line_start..line_end], offset + line_start as u64, binary.matched);
+            lines += 1;
+            progress.lines += 1;
+            *binary.in_line = line_end == end && buf.last() != Some(&b'\n');
+            at = line_end + 1;
+        }
+        lines
+    }
+
+    /// A line (or a piece of one) holding binary data: whether one of its NUL-free stretches is
+    /// selected; the first NUL's offset is kept when it is.
+    fn binary_line(&self, line: &[u8], offset: u64, matched: &mut Option<u64>) {
+        if matched.is_some() {
+            return;
+        }
+        let selected = line.split(|&b| b == 0).any(|stretch| self.matcher.regex.is_match(stretch))
+            != self.selection.invert;
+        if selected {
+            *matched = memchr(0, line).map(|i| offset + i as u64);
+        }
+    }
+
     /// Reports the lines after the window's end that are context after its last hit: up to the
     /// lines left, stopping at the first line that would be a hit (the next part reports it).
     /// Returns whether that is over.
@@ -375,7 +461,7 @@ impl Engine<'_> {
             return self.search_whole(reader, buf, sink);
         }
         let selection = &self.selection;
-        let mut searched = Searched { outcome: Outcome::Searched, lines: 0, bytes: 0 };
+        let mut searched = Searched::new(Outcome::Searched);
         let Window { origin, mut skip_first_line, lead, end } = window;
         let mut progress = Progress::default();
         if selection.passthru {
@@ -389,6 +475,8 @@ impl Engine<'_> {
         let mut lead_left = lead;
         // Past the window's end: only the context after its last hit is read.
         let mut tail = false;
+        // A named file's region ended inside a line holding binary data.
+        let mut in_binary_line = false;
         loop {
             if filled == buf.len() {
                 buf.resize((buf.len() * 2).max(64), 0);
@@ -409,7 +497,8 @@ impl Engine<'_> {
             let mut done = n == 0;
             // No region is searched until a newline comes: a file of NUL bytes without one must
             // still be found binary in its first bytes, not after being read whole.
-            let sniffing = !self.text && origin + buf_offset < BINARY_SNIFF;
+            let converts = self.named && !self.text;
+            let sniffing = !self.text && !self.named && origin + buf_offset < BINARY_SNIFF;
             let early_nul = |bytes: &[u8]| {
                 sniffing && {
                     let sniffed = (BINARY_SNIFF - (origin + buf_offset)).min(bytes.len() as u64) as usize;
@@ -418,6 +507,15 @@ impl Engine<'_> {
             };
 
             let mut begin = kept;
+            // A UTF-8 byte-order mark is not part of the first line.
+            if origin + buf_offset == 0 && begin == 0 && lead_left == 0 && !skip_first_line {
+                if buf[..filled].starts_with(b"\xEF\xBB\xBF") {
+                    begin = 3;
+                    kept = 3;
+                } else if filled < 3 && !done && b"\xEF\xBB\xBF".starts_with(&buf[..filled]) {
+                    continue;
+                }
+            }
             if skip_first_line {
                 match memchr(b'\n', &buf[begin..filled]) {
                     // The part ends inside that line: it owns no line at all.
@@ -465,9 +563,13 @@ impl Engine<'_> {
             } else {
                 match memrchr(b'\n', &buf[begin..filled]) {
                     Some(i) => begin + i + 1,
+                    // A long stretch of binary data without a newline is cut at its NUL bytes.
+                    None if converts && memrchr(0, &buf[begin..filled]).is_some() => {
+                        begin + memrchr(0, &buf[begin..filled]).map_or(0, |i| i + 1)
+                    }
                     None if early_nul(&buf[..filled]) => {
                         sink.forget();
-                        return Searched { outcome: Outcome::Binary, lines: 0, bytes: 0 };
+                        return Searched::new(Outcome::Binary);
                     }
                     None => {
                         kept = begin - retained_from(buf, begin, selection.before);
@@ -491,11 +593,11 @@ impl Engine<'_> {
             }
 
             let mut region_len = region_end - begin;
-            let nul = if self.text { None } else { memchr(0, &buf[begin..region_end]) };
+            let nul = if self.text || converts { None } else { memchr(0, &buf[begin..region_end]) };
             if let Some(at) = nul {
                 if !tail && origin + buf_offset + ((begin + at) as u64) < BINARY_SNIFF {
                     sink.forget();
-                    return Searched { outcome: Outcome::Binary, lines: 0, bytes: 0 };
+                    return Searched::new(Outcome::Binary);
                 }
                 region_len = memrchr(b'\n', &buf[begin..begin + at]).map_or(0, |i| i + 1);
                 if !tail {
@@ -513,18 +615,16 @@ impl Engine<'_> {
             } else {
                 let window_done = done || window_over;
                 let count_tail = self.count_lines || !window_done;
-                let lines = if selection.is_plain() {
-                    let region = &buf[begin..begin + region_len];
-                    self.scan_lines(region, region_offset, progress.lines, sink, count_tail)
+                let scanned = &buf[..begin + region_len];
+                let origin = origin + buf_offset;
+                let lines = if converts && (in_binary_line || memchr(0, &scanned[begin..]).is_some()) {
+                    let binary = Binary { in_line: &mut in_binary_line, matched: &mut searched.binary_match };
+                    self.scan_with_binary(scanned, begin, origin, &mut progress, sink, binary)
                 } else {
-                    let scanned = &buf[..begin + region_len];
-                    let mut no_spans = MultilineSpans::default();
-                    let origin = origin + buf_offset;
-                    self.scan_selected(scanned, begin, origin, &mut progress, sink, count_tail, &mut no_spans)
+                    self.scan_region(scanned, begin, origin, &mut progress, sink, count_tail)
                 };
                 searched.bytes += region_len as u64;
                 searched.lines += lines;
-                progress.lines += lines;
                 // Past the sniffed bytes nothing found can be taken back.
                 let settled = self.text || origin + buf_offset + region_end as u64 >= BINARY_SNIFF;
                 if settled && !sink.settled() || progress.done {
@@ -550,7 +650,7 @@ impl Engine<'_> {
     /// the lines each match touches.
     fn search_whole<R: Read>(&self, reader: &mut R, buf: &mut Vec<u8>, sink: &mut impl Sink) -> Searched {
         buf.clear();
-        let mut searched = Searched { outcome: Outcome::Searched, lines: 0, bytes: 0 };
+        let mut searched = Searched::new(Outcome::Searched);
         if let Err(err) = reader.read_to_end(buf) {
             searched.outcome = Outcome::Failed(err);
             return searched;
@@ -558,7 +658,7 @@ impl Engine<'_> {
         let mut len = buf.len();
         if let Some(at) = memchr(0, buf).filter(|_| !self.text) {
             if (at as u64) < BINARY_SNIFF {
-                return Searched { outcome: Outcome::Binary, lines: 0, bytes: 0 };
+                return Searched::new(Outcome::Binary);
             }
             len = memrchr(b'\n', &buf[..at]).map_or(0, |i| i + 1);
             searched.outcome = Outcome::Truncated;
@@ -602,6 +702,14 @@ pub(crate) fn lead_start(
         end = start;
     }
     Ok((0, newlines + 1))
+}
+
+/// What `scan_with_binary` carries from one region to the next.
+struct Binary<'a> {
+    /// The region ended inside a line holding binary data.
+    in_line: &'a mut bool,
+    /// The first NUL of the first selected line holding binary data.
+    matched: &'a mut Option<u64>,
 }
 
 /// `--multiline`: the matches of the whole text, to find the lines they touch.

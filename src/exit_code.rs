@@ -8,21 +8,19 @@ pub enum ExitCode {
     Matched,
     /// No line matched, and nothing went wrong.
     NoMatch,
-    /// A usage error, or an error on the way and no line matched; with `-r`, a file with matches
-    /// that could not be written.
+    /// A usage error, or an error on the way (a missing path, an unreadable file), even if lines
+    /// matched; with `-r`, a file with matches that could not be written.
     Error,
 }
 
 impl ExitCode {
-    /// ba's rule: 0 if a line matched, else 2 if an error was reported, else 1; with -r, 2 whenever
-    /// a file with matches could not be written.
+    /// GNU grep's rule: 2 if an error was reported (or with -r a file could not be written), else 0
+    /// if a line matched, else 1. (`-q` ends with 0 at its first match, errors or not.)
     pub fn of_search(matched: bool, errored: bool, write_failed: bool) -> ExitCode {
-        if write_failed {
+        if write_failed || errored {
             ExitCode::Error
         } else if matched {
             ExitCode::Matched
-        } else if errored {
-            ExitCode::Error
         } else {
             ExitCode::NoMatch
         }

@@ -55,6 +55,8 @@ pub(crate) struct Formatter {
 
 #[derive(Default)]
 struct FileState {
+    /// Standard input: in the pipe format its lines are printed bare, as grep prints them.
+    stdin: bool,
     /// The path as shown, made at the first line.
     path: String,
     /// The last line shown (0 before any): a line at or before it is not shown again (a big file's
@@ -224,9 +226,9 @@ impl Formatter {
         }
     }
 
-    /// A new file begins.
-    pub(crate) fn begin(&mut self) {
-        self.file = FileState::default();
+    /// A new file begins (`stdin`: standard input).
+    pub(crate) fn begin(&mut self, stdin: bool) {
+        self.file = FileState { stdin, ..FileState::default() };
         if self.style == Style::Json {
             self.file.started = Some(Instant::now());
         }
@@ -310,7 +312,7 @@ impl Formatter {
                 out.push(b'\n');
             }
         }
-        if self.heading && !self.file.began {
+        if self.heading && !self.file.began && !self.file.stdin {
             out.extend_from_slice(self.file.path.as_bytes());
             out.push(if self.null { 0 } else { b'\n' });
         }
@@ -351,14 +353,17 @@ impl Formatter {
         out.push(b'\n');
     }
 
-    /// `path:LINE:[COL:][OFFSET:]` (with `-` for context), the path left out under `--heading`.
+    /// `path:LINE:[COL:][OFFSET:]` (with `-` for context), the path left out under `--heading`, the
+    /// path and line number left out for standard input.
     fn pipe_prefix(&self, out: &mut Vec<u8>, line: &Shown, sep: u8, first_match: Option<usize>) {
-        if !self.heading {
-            out.extend_from_slice(self.file.path.as_bytes());
-            out.push(if self.null { 0 } else { sep });
+        if !self.file.stdin {
+            if !self.heading {
+                out.extend_from_slice(self.file.path.as_bytes());
+                out.push(if self.null { 0 } else { sep });
+            }
+            out.extend_from_slice(itoa::Buffer::new().format(line.number).as_bytes());
+            out.push(sep);
         }
-        out.extend_from_slice(itoa::Buffer::new().format(line.number).as_bytes());
-        out.push(sep);
         if self.column {
             let column = first_match.map_or(0, |start| start + 1);
             out.extend_from_slice(itoa::Buffer::new().format(column).as_bytes());

@@ -318,7 +318,8 @@ impl Lister<'_> {
             while let Some(ancestor) = node {
                 if ancestor.id == id {
                     let loop_back = format!("symbolic link loop back to {}", ancestor.path.display());
-                    return Err(Message::error(path, loop_back));
+                    // Not an error: nothing failed, the loop is just not walked twice (as grep warns).
+                    return Err(Message::warning(path, loop_back));
                 }
                 node = ancestor.parent.as_ref();
             }

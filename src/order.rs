@@ -55,6 +55,7 @@ mod tests {
             bytes: 0,
             stamp: None,
             digest: 0,
+            binary_match: None,
         });
         FileResult {
             seq,

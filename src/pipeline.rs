@@ -33,7 +33,10 @@ pub enum Task {
 
 /// One numbered place in the walk order.
 pub enum Entry {
+    /// A file found while walking.
     File(PathBuf),
+    /// A file named on the command line: searched in full, binary data or not.
+    Named(PathBuf),
     /// A problem the walk met (a missing root, an unreadable directory, a bad line in an ignore
     /// file): it is reported in its place among the results, the same for any number of searchers.
     Message(Message),
@@ -105,6 +108,8 @@ pub(crate) struct PartEnd {
     /// A digest of the matching lines and their numbers, for `-r` to check that the file it rewrites
     /// still has the lines that were searched.
     pub(crate) digest: u64,
+    /// A line with binary data matched, in a named file (where its first NUL byte is).
+    pub(crate) binary_match: Option<u64>,
 }
 
 pub(crate) enum Outcome {

@@ -70,6 +70,8 @@ struct FileState {
     set_apart: bool,
     /// Over the parts of a big file, for what is written once at its end.
     totals: FileTotals,
+    /// A named file's binary match was told.
+    binary_told: bool,
 }
 
 impl Printer {
@@ -104,7 +106,11 @@ impl Printer {
         let printed = self.print_all(&reports);
         // Searchers waiting for the budget must not wait for a printer that is gone.
         self.budget.close();
-        let exit_code = self.summary.exit_code(self.config.output.mode == Mode::FilesWithoutMatch);
+        let exit_code = if self.stopped_early {
+            ExitCode::Matched
+        } else {
+            self.summary.exit_code(self.config.output.mode == Mode::FilesWithoutMatch)
+        };
         Printed {
             exit_code,
             edit_hits: self.edit_hits,
@@ -158,7 +164,7 @@ impl Printer {
     fn print(&mut self, result: FileResult) -> io::Result<()> {
         if result.seq != self.file.seq || (result.part == 0 && result.piece == 0) {
             self.file = FileState { seq: result.seq, ..FileState::default() };
-            self.formatter.begin();
+            self.formatter.begin(self.config.stdin);
         }
         if self.file.suppressed {
             return Ok(());
@@ -240,7 +246,10 @@ impl Printer {
                 self.summary.lines_searched += end.lines;
                 self.summary.bytes_searched += end.bytes;
                 self.file.totals.bytes_searched += end.bytes;
-                self.file.suppressed = matches!(end.outcome, Outcome::Truncated);
+                if matches!(end.outcome, Outcome::Truncated) {
+                    self.summary.binary_cut += 1;
+                    self.file.suppressed = true;
+                }
             }
             Outcome::Binary => {
                 self.summary.binary_skipped += u64::from(part == 0);
@@ -255,6 +264,20 @@ impl Printer {
             Outcome::Reported(message) => {
                 self.out.flush()?;
                 message.report();
+            }
+        }
+        if let Some(offset) = end.binary_match.filter(|_| !self.file.binary_told) {
+            // Its lines were not shown, but it matched: said once, and counted as a match.
+            self.file.binary_told = true;
+            if !self.file.matched {
+                self.file.matched = true;
+                self.summary.files_matched += 1;
+            }
+            // With -r the replacer says why it does not write the file: one message is enough.
+            if self.replacer.is_none() {
+                self.out.flush()?;
+                let found = format!("binary file matches (found \"\\0\" byte around offset {offset})");
+                messages::warning(path, &found);
             }
         }
         self.file.line_base += end.lines;
@@ -301,7 +324,7 @@ pub fn print_file_list(tasks: &Receiver<Task>) -> io::Result<bool> {
     while let Ok(Task::Entries { entries, .. }) = trace::waiting("entries", || tasks.recv()) {
         for entry in entries {
             match entry {
-                Entry::File(path) => {
+                Entry::File(path) | Entry::Named(path) => {
                     listed = true;
                     out.write_all(path.as_os_str().as_encoded_bytes())?;
                     out.write_all(b"\n")?;

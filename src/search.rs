@@ -118,7 +118,8 @@ impl Searcher {
                         // Parts come first: the printer may be waiting for one of them.
                         self.search_parts()?;
                         match entry {
-                            Entry::File(path) => self.search_file(seq, path)?,
+                            Entry::File(path) => self.search_file(seq, path, false)?,
+                            Entry::Named(path) => self.search_file(seq, path, true)?,
                             Entry::Message(message) => self.outbox.send(reported(seq, message))?,
                         }
                     }
@@ -130,7 +131,7 @@ impl Searcher {
                 Ok(Task::Stdin { seq }) => {
                     let stdin = io::stdin();
                     let path = PathBuf::from("<stdin>");
-                    self.search_reader(&mut stdin.lock(), seq, (0, 1), path, Window::WHOLE, None)?;
+                    self.search_reader(&mut stdin.lock(), seq, (0, 1), path, Window::WHOLE, None, true)?;
                 }
                 Ok(Task::Stop) => {
                     // About to wait for parts: the printer may be waiting for what is batched.
@@ -157,7 +158,7 @@ impl Searcher {
     }
 
     /// Searches a whole file, or the first part of a big one after handing out the rest.
-    fn search_file(&mut self, seq: u64, path: PathBuf) -> Result<(), Hangup> {
+    fn search_file(&mut self, seq: u64, path: PathBuf, named: bool) -> Result<(), Hangup> {
         let file = File::open(&path);
         let metadata = file.as_ref().ok().and_then(|f| f.metadata().ok()).filter(|m| m.is_file());
         let size = metadata.as_ref().map(|m| m.len());
@@ -176,14 +177,14 @@ impl Searcher {
             _ => 1,
         };
         if parts > 1 {
-            self.big_files.add(seq, &path, parts);
+            self.big_files.add(seq, &path, parts, named);
         }
         let stamp = metadata.as_ref().map(Stamp::of);
         match file {
             Ok(mut file) => {
                 let end = if parts > 1 { Some(part_size) } else { size.filter(|&s| s > 0) };
                 let window = Window { origin: 0, skip_first_line: false, lead: 0, end };
-                self.search_reader(&mut file, seq, (0, parts), path, window, stamp)
+                self.search_reader(&mut file, seq, (0, parts), path, window, stamp, named)
             }
             Err(err) => self.outbox.send(failed(seq, (0, parts), path, err)),
         }
@@ -209,13 +210,17 @@ impl Searcher {
         });
         let place = (part.index, part.count);
         let result = match opened {
-            Ok((mut file, window)) => self.search_reader(&mut file, part.seq, place, part.path, window, None),
+            Ok((mut file, window)) => {
+                self.search_reader(&mut file, part.seq, place, part.path, window, None, part.named)
+            }
             Err(err) => self.outbox.send(failed(part.seq, place, part.path, err)),
         };
         result.and_then(|()| self.outbox.flush())
     }
 
-    /// Searches `window` of `reader`, part `place` (index, count) of file `seq`, and sends the result.
+    /// Searches `window` of `reader`, part `place` (index, count) of file `seq` (`named` on the
+    /// command line, or standard input), and sends the result.
+    #[allow(clippy::too_many_arguments)]
     fn search_reader(
         &mut self,
         reader: &mut impl io::Read,
@@ -224,6 +229,7 @@ impl Searcher {
         path: PathBuf,
         window: Window,
         stamp: Option<Stamp>,
+        named: bool,
     ) -> Result<(), Hangup> {
         let config = &*self.config;
         let (part, parts) = place;
@@ -238,12 +244,13 @@ impl Searcher {
         };
         let engine = Engine {
             text: config.text,
+            named,
             count_lines: config.output.pretty || parts > 1,
             selection: config.selection,
             ..Engine::new(&config.matcher)
         };
         if keep == Keep::Formatted {
-            self.formatter.begin();
+            self.formatter.begin(config.stdin);
         }
         let mut collector = Collector {
             seq,
@@ -408,8 +415,8 @@ impl Collector<'_> {
             self.totals.bytes_searched = searched.bytes;
             self.formatter.end(bytes, &self.path, &self.totals);
         }
-        let Searched { outcome, lines, bytes } = searched;
-        let end = PartEnd { outcome, lines, bytes, stamp, digest: self.digest.finish() };
+        let Searched { outcome, lines, bytes, binary_match } = searched;
+        let end = PartEnd { outcome, lines, bytes, stamp, digest: self.digest.finish(), binary_match };
         Ok(self.result(body, Some(end)))
     }
 
@@ -505,7 +512,7 @@ impl Sink for Collector<'_> {
         self.match_count = 0;
         self.totals = FileTotals::default();
         self.digest = LineDigest::default();
-        self.formatter.begin();
+        self.formatter.begin(false);
     }
 }
 
@@ -530,7 +537,7 @@ fn ended(seq: u64, (part, parts): (u32, u32), path: PathBuf, outcome: Outcome) -
         hit_lines: 0,
         matches: 0,
         lead: 0,
-        end: Some(PartEnd { outcome, lines: 0, bytes: 0, stamp: None, digest: 0 }),
+        end: Some(PartEnd { outcome, lines: 0, bytes: 0, stamp: None, digest: 0, binary_match: None }),
         charge: Charge::default(),
     }
 }
@@ -541,6 +548,8 @@ struct Part {
     path: PathBuf,
     index: u32,
     count: u32,
+    /// The file was named on the command line.
+    named: bool,
 }
 
 /// The big files being searched, whose parts any searcher takes, lowest (file, part) first.
@@ -565,6 +574,7 @@ struct BigFilesState {
 struct BigFile {
     seq: u64,
     path: PathBuf,
+    named: bool,
     /// The next part to hand out, and how many parts there are.
     next: u32,
     count: u32,
@@ -580,10 +590,10 @@ impl BigFiles {
     }
 
     /// Hands out parts 1 to `count - 1` of file `seq` (the searcher that adds it searches part 0).
-    fn add(&self, seq: u64, path: &Path, count: u32) {
+    fn add(&self, seq: u64, path: &Path, count: u32, named: bool) {
         let mut state = self.lock();
         let at = state.files.partition_point(|file| file.seq < seq);
-        state.files.insert(at, BigFile { seq, path: path.to_path_buf(), next: 1, count });
+        state.files.insert(at, BigFile { seq, path: path.to_path_buf(), named, next: 1, count });
         self.waiting.fetch_add(count as usize - 1, Ordering::SeqCst);
         self.changed.notify_all();
     }
@@ -598,7 +608,13 @@ impl BigFiles {
 
     fn take_locked(state: &mut BigFilesState, waiting: &AtomicUsize) -> Option<Part> {
         let file = state.files.front_mut()?;
-        let part = Part { seq: file.seq, path: file.path.clone(), index: file.next, count: file.count };
+        let part = Part {
+            seq: file.seq,
+            path: file.path.clone(),
+            index: file.next,
+            count: file.count,
+            named: file.named,
+        };
         file.next += 1;
         if file.next == file.count {
             state.files.pop_front();
@@ -640,8 +656,8 @@ mod tests {
     #[test]
     fn big_files_hand_out_the_lowest_part_first() {
         let big = BigFiles::new(1);
-        big.add(7, Path::new("b"), 3);
-        big.add(2, Path::new("a"), 2);
+        big.add(7, Path::new("b"), 3, false);
+        big.add(2, Path::new("a"), 2, false);
         let taken: Vec<(u64, u32)> = std::iter::from_fn(|| big.take()).map(|p| (p.seq, p.index)).collect();
         assert_eq!(taken, vec![(2, 1), (7, 1), (7, 2)]);
         big.done_with_files();

@@ -14,6 +14,8 @@ pub(crate) struct Summary {
     pub(crate) lines_searched: u64,
     pub(crate) bytes_searched: u64,
     pub(crate) binary_skipped: u64,
+    /// Files whose text ended at a NUL byte after their first lines (the rest was not searched).
+    pub(crate) binary_cut: u64,
     /// `-r`: files rewritten (or, with --dry-run, to rewrite) and matches replaced.
     pub(crate) files_changed: u64,
     pub(crate) replacements: u64,
@@ -42,9 +44,19 @@ impl Summary {
             writeln!(out, "Files Changed: {}{note}", thousands(self.files_changed))?;
             writeln!(out, "Replacements: {}", thousands(self.replacements))?;
         }
+        // What binary data kept from being searched is never hidden.
+        if self.binary_skipped > 0 {
+            writeln!(out, "Binary Files Skipped: {} (-a searches them)", thousands(self.binary_skipped))?;
+        }
+        if self.binary_cut > 0 {
+            writeln!(
+                out,
+                "Files Cut Short by Binary Data: {} (-a searches them)",
+                thousands(self.binary_cut)
+            )?;
+        }
         if config.output.stats {
             writeln!(out, "Bytes Searched: {}", thousands(self.bytes_searched))?;
-            writeln!(out, "Binary Files Skipped: {}", thousands(self.binary_skipped))?;
         }
         writeln!(out, "Duration: {:.3}s", elapsed.as_secs_f64())
     }

@@ -185,7 +185,7 @@ impl Indexer {
         };
         if !metadata.is_dir() {
             // A path the user named is searched whatever it is (ignored, hidden, a pipe from `<(cmd)`).
-            return self.send(Entry::File(root.path.clone()));
+            return self.send(Entry::Named(root.path.clone()));
         }
         let (ignore_files, follow) = (self.config.walk.ignore_files, self.config.walk.follow);
         let (rules, absolute) = if ignore_files { self.rules_above(&root.path)? } else { (None, None) };

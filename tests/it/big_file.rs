@@ -120,12 +120,14 @@ fn a_line_longer_than_a_whole_part() {
     );
 }
 
-/// A NUL byte past the first 256 KiB ends the file's text, as in grep and ripgrep: the lines before
-/// the NUL's line are searched and printed, nothing after, whatever the number of searchers (so
-/// whether or not the file is cut into parts). An early NUL makes the whole file binary.
+/// In a file found while walking, a NUL byte past the first 256 KiB ends the file's text, as in
+/// grep and ripgrep: the lines before the NUL's line are searched and printed, nothing after,
+/// whatever the number of searchers (so whether or not the file is cut into parts), and the summary
+/// says so. An early NUL makes the whole file binary.
 #[test]
 fn a_late_nul_byte_ends_the_text_the_same_way_with_any_number_of_searchers() {
     let dir = tempdir();
+    let early_dir = tempdir();
     let mut content = Vec::with_capacity(21 * MIB);
     let mut n = 0;
     while content.len() < 20 * MIB {
@@ -141,22 +143,24 @@ fn a_late_nul_byte_ends_the_text_the_same_way_with_any_number_of_searchers() {
     let expected = expected_pipe("big.bin", &content[..text_end], &Regex::new("HIT").unwrap());
     assert!(!expected.is_empty());
     for workers in ["1", "2", "4"] {
-        let out = run(dir.path(), &["-w", workers, "HIT", "big.bin"]);
+        let out = run(dir.path(), &["-w", workers, "HIT"]);
         assert_output_eq!(stdout_of(&out), String::from_utf8(expected.clone()).unwrap(), "-w {workers}");
         assert_eq!(out.status.code(), Some(0));
-        let pretty = run(dir.path(), &["-w", workers, "--pretty", "HIT", "big.bin"]);
+        let pretty = run(dir.path(), &["-w", workers, "--pretty", "HIT"]);
         let lines = line_count(&content[..text_end]);
-        assert!(without_duration(&stdout_of(&pretty)).ends_with(&summary(1, 1, lines)), "-w {workers}");
+        let cut = summary(1, 1, lines) + "Files Cut Short by Binary Data: 1 (-a searches them)\n";
+        assert!(without_duration(&stdout_of(&pretty)).ends_with(&cut), "-w {workers}");
     }
 
     let mut early = content.clone();
     early[1000] = 0;
-    write(dir.path(), "early.bin", &early);
+    write(early_dir.path(), "early.bin", &early);
     for workers in ["1", "2"] {
-        let out = run(dir.path(), &["-w", workers, "HIT", "early.bin"]);
+        let out = run(early_dir.path(), &["-w", workers, "HIT"]);
         assert_output_eq!(stdout_of(&out), "", "-w {workers}");
         assert_eq!(out.status.code(), Some(1));
-        let pretty = run(dir.path(), &["-w", workers, "--pretty", "HIT", "early.bin"]);
-        assert_output_eq!(without_duration(&stdout_of(&pretty)), summary(0, 0, 0));
+        let pretty = run(early_dir.path(), &["-w", workers, "--pretty", "HIT"]);
+        let skipped = summary(0, 0, 0) + "Binary Files Skipped: 1 (-a searches them)\n";
+        assert_output_eq!(without_duration(&stdout_of(&pretty)), skipped);
     }
 }

@@ -679,9 +679,9 @@ fn follow_walks_links_and_reports_loops() {
         "{err}"
     );
 
-    // The loop is an error: with no match the exit code is 2.
+    // The loop is a warning, as in grep: nothing failed, the exit code says whether a line matched.
     let out = run(dir.path(), &["--follow", "nomatch"]);
-    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.status.code(), Some(1));
     assert_output_eq!(stdout_of(&out), "");
     assert!(stderr_of(&out).contains("symbolic link loop"));
 }
@@ -707,28 +707,70 @@ fn binary_files_are_skipped_and_not_counted() {
     write(dir.path(), "text.txt", "hit\n");
     assert_output_eq!(stdout_ok(dir.path(), &["hit"], 0), "text.txt:1:hit\n");
     let out = stdout_ok(dir.path(), &["--pretty", "hit"], 0);
-    assert_output_eq!(without_duration(&out), "text.txt:1\n\thit\n".to_string() + &summary(1, 1, 1));
+    let skipped = "Binary Files Skipped: 1 (-a searches them)\n";
+    assert_output_eq!(
+        without_duration(&out),
+        "text.txt:1\n\thit\n".to_string() + &summary(1, 1, 1) + skipped
+    );
     // Only a binary file matches: nothing matched.
-    assert_output_eq!(stdout_ok(dir.path(), &["hit", "bin.dat"], 1), "");
+    std::fs::remove_file(dir.path().join("text.txt")).unwrap();
+    assert_output_eq!(stdout_ok(dir.path(), &["hit"], 1), "");
 }
 
-/// Past the first 256 KiB a NUL byte ends the text, as grep and ripgrep stop at it: the lines before
-/// it are printed, the NUL's line and the rest are not. Within the first 256 KiB it makes the file
-/// binary.
+/// In a file found while walking, past the first 256 KiB a NUL byte ends the text, as grep and
+/// ripgrep stop at it: the lines before it are printed, the NUL's line and the rest are not. Within
+/// the first 256 KiB it makes the file binary.
 #[test]
 fn a_nul_byte_far_into_the_file_ends_its_text() {
     let dir = tempdir();
     let mut content = "hit early\n".repeat(50_000).into_bytes();
     content.extend_from_slice(b"late hit \x00 nul\nhit after\n");
-    write(dir.path(), "late.bin", &content);
-    let expected: String = (1..=50_000).map(|n| format!("late.bin:{n}:hit early\n")).collect();
-    assert_output_eq!(stdout_ok(dir.path(), &["hit", "late.bin"], 0), expected);
+    write(dir.path(), "d/late.bin", &content);
+    let expected: String = (1..=50_000).map(|n| format!("d/late.bin:{n}:hit early\n")).collect();
+    assert_output_eq!(stdout_ok(dir.path(), &["hit", "-d", "d"], 0), expected);
 
     let mut early = "hit early\n".repeat(20_000).into_bytes();
     early.extend_from_slice(b"early \x00 nul\n");
     early.extend(b"hit late\n".repeat(30_000));
-    write(dir.path(), "early.bin", &early);
-    assert_output_eq!(stdout_ok(dir.path(), &["hit", "early.bin"], 1), "");
+    write(dir.path(), "e/early.bin", &early);
+    assert_output_eq!(stdout_ok(dir.path(), &["hit", "-d", "e"], 1), "");
+}
+
+/// A file named on the command line (or standard input) is searched in full, as grep and ripgrep
+/// search it: NUL bytes end lines, a line holding binary data is not printed, and if one matched
+/// that is said once, on stderr, and counted as a match.
+#[test]
+fn a_named_file_with_binary_data_says_it_matches() {
+    let dir = tempdir();
+    write(dir.path(), "app.log", b"ERROR one\nok\n\x00bin ERROR\nERROR after\n".as_slice());
+    let out = run(dir.path(), &["ERROR", "app.log"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_output_eq!(stdout_of(&out), "app.log:1:ERROR one\napp.log:4:ERROR after\n");
+    assert_output_eq!(
+        stderr_of(&out),
+        "ba: app.log: binary file matches (found \"\\0\" byte around offset 13)\n"
+    );
+    // Only the binary line matches: still a match, said once.
+    let out = run(dir.path(), &["bin", "app.log"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_output_eq!(stdout_of(&out), "");
+    assert!(stderr_of(&out).contains("app.log: binary file matches"));
+    // A match across the NUL is no match: the NUL ends the line.
+    assert_eq!(run(dir.path(), &["ok.*bin", "app.log"]).status.code(), Some(1));
+    // Standard input, the same.
+    let out = ba(dir.path()).args(["ERROR"]).run_stdin(b"ok\n\x00\nERROR x\n");
+    assert_output_eq!(stdout_of(&out), "ERROR x\n");
+    let out = ba(dir.path()).args(["bin"]).run_stdin(b"\x00bin\n");
+    assert_eq!(out.status.code(), Some(0));
+    assert!(stderr_of(&out).contains("<stdin>: binary file matches"));
+}
+
+/// A UTF-8 byte-order mark is not part of the first line: `^` matches after it.
+#[test]
+fn a_byte_order_mark_is_not_part_of_the_first_line() {
+    let dir = tempdir();
+    write(dir.path(), "bom.txt", b"\xEF\xBB\xBFtest line\nx\n".as_slice());
+    assert_output_eq!(stdout_ok(dir.path(), &["^test"], 0), "bom.txt:1:test line\n");
 }
 
 #[test]
@@ -852,18 +894,21 @@ fn a_missing_path_alone_exits_two() {
     assert_eq!(stderr_of(&out), "ba: missing: No such file or directory\n");
 }
 
+/// GNU grep's rule: an error makes the exit code 2 even when a line matched (a script must not take
+/// a partial search for a whole one); -q exits 0 at its first match all the same.
 #[test]
-fn a_missing_path_with_a_match_elsewhere_exits_zero() {
+fn a_missing_path_with_a_match_elsewhere_exits_two() {
     let dir = tempdir();
     write(dir.path(), "a.txt", "hello\n");
     let out = run(dir.path(), &["hello", "missing", "a.txt"]);
-    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(out.status.code(), Some(2));
     assert_output_eq!(stdout_of(&out), "a.txt:1:hello\n");
     assert_eq!(stderr_of(&out), "ba: missing: No such file or directory\n");
-    // ...but with no match anywhere the error wins.
     let out = run(dir.path(), &["nothing", "missing", "a.txt"]);
     assert_eq!(out.status.code(), Some(2));
     assert_output_eq!(stdout_of(&out), "");
+    let out = run(dir.path(), &["-q", "hello", "missing", "a.txt"]);
+    assert_eq!(out.status.code(), Some(0));
 }
 
 #[test]
@@ -1176,9 +1221,10 @@ fn edit_never_runs_file_names_through_a_shell() {
 fn standard_input_is_searched_when_it_is_a_pipe_and_no_path_is_given() {
     let dir = tempdir();
     write(dir.path(), "a.txt", "hit in a file\n");
+    // Bare lines in a pipe, as grep prints them: `ps aux | ba ssh | awk ...` works.
     let out = ba(dir.path()).arg("hit").run_stdin(b"a hit\nno\nhit\r\nlast hit");
     assert!(out.status.success(), "{}", stderr_of(&out));
-    assert_output_eq!(out.stdout, b"<stdin>:1:a hit\n<stdin>:3:hit\r\n<stdin>:4:last hit\n");
+    assert_output_eq!(out.stdout, b"a hit\nhit\r\nlast hit\n");
 
     let out = ba(dir.path()).args(["--pretty", "hit"]).run_stdin(b"a hit\nno\n");
     assert_eq!(out.status.code(), Some(0));
@@ -1359,7 +1405,7 @@ fn stats_add_bytes_and_binary_files_to_the_summary() {
         without_duration(&out),
         "a.txt:1\n\thit one\na.txt:3\n\thit three\n".to_string()
             + &summary(1, 1, 3)
-            + &format!("Bytes Searched: {}\nBinary Files Skipped: 1\n", text.len())
+            + &format!("Binary Files Skipped: 1 (-a searches them)\nBytes Searched: {}\n", text.len())
     );
     assert_duration_line(&out);
     // --stats changes nothing in pipe output.
@@ -1502,7 +1548,7 @@ fn a_nul_file_without_newlines_is_skipped_from_its_first_bytes() {
     write(dir.path(), "a.txt", "x\n");
     let out = ba(dir.path()).args(["--pretty", "--stats", "x"]).run_timeout(Duration::from_secs(10));
     let text = stdout_of(&out);
-    assert!(text.contains("Binary Files Skipped: 1\n"), "{text}");
+    assert!(text.contains("Binary Files Skipped: 1 (-a searches them)\n"), "{text}");
     assert!(text.contains("Bytes Searched: 2\n"), "{text}");
 }
 

@@ -876,9 +876,10 @@ fn binary_files_are_never_written() {
     write(d, "text.txt", "hit\n");
     let before = snapshot(d);
 
-    // A NUL in the first bytes: not even searched.
+    // Named, it is searched in full (its text lines match), but not written.
     let out = run(d, &["hit", "-r", "HIT", "bin.dat"]);
-    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    assert!(complaint(&stderr_of(&out), "bin.dat").is_some_and(|l| l.contains("not written")));
     assert_eq!(snapshot(d), before);
 
     // With -a it is searched, but never written.
