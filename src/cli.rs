@@ -3,6 +3,8 @@
 //! Black Arrow's short flags live in people's shell aliases (`-d`, `-i`, `-f`, `-w`, `-p`, `-m`, `-l`,
 //! `-r`, `-e`, `-D`), so they keep their meaning even where grep uses the same letter for another job.
 
+use std::ffi::OsString;
+use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Parser, ValueEnum};
@@ -16,7 +18,7 @@ use clap::{Parser, ValueEnum};
 /// Exit status: 0 if a line matched, 1 if none did, 2 if an error occurred and no line matched (with
 /// -r, also 2 if a file with matches could not be written).
 #[derive(Parser, Debug)]
-#[command(name = "ba", version, max_term_width = 100)]
+#[command(name = "ba", version, max_term_width = 100, args_override_self = true)]
 pub struct Args {
     /// The regular expression to search for (Rust regex syntax). Smart case: an all-lowercase pattern
     /// matches case-insensitively, any uppercase letter makes it case-sensitive.
@@ -291,6 +293,48 @@ pub struct Args {
     /// With -U: `.` matches line ends too.
     #[arg(long = "multiline-dotall", requires = "multiline")]
     pub(crate) multiline_dotall: bool,
+}
+
+impl Args {
+    /// The command line `argv`, or the error that ends ba (usage errors exit 2), which says how to
+    /// put it when a list flag (`-d`, `-i`, `-f`) swallowed the pattern.
+    pub fn parse_from_argv(argv: Vec<OsString>) -> Args {
+        let err = match Args::try_parse_from(&argv) {
+            Ok(args) => return args,
+            Err(err) => err,
+        };
+        if err.kind() == clap::error::ErrorKind::MissingRequiredArgument {
+            if let Some(hint) = swallowed_pattern(&argv) {
+                let _ = writeln!(std::io::stderr(), "ba: {hint}");
+                std::process::exit(2);
+            }
+        }
+        err.exit()
+    }
+}
+
+/// `ba -d src foo`: `-d` took `foo` too, and no pattern is left. Which flag did, and the fix.
+fn swallowed_pattern(argv: &[OsString]) -> Option<String> {
+    let lists = [
+        ("-d", "--directories", "directories"),
+        ("-i", "--ignore", "ignore regexes"),
+        ("-f", "--filename", "filename regexes"),
+    ];
+    let (at, (short, _, what)) = argv.iter().enumerate().rev().find_map(|(at, arg)| {
+        lists.iter().find(|(short, long, _)| arg == short || arg == long).map(|list| (at, *list))
+    })?;
+    let taken: Vec<String> = argv[at + 1..]
+        .iter()
+        .take_while(|arg| !arg.as_encoded_bytes().starts_with(b"-"))
+        .map(|a| a.to_string_lossy().into_owned())
+        .collect();
+    let last = taken.last()?;
+    let rest = taken[..taken.len() - 1].join(" ");
+    Some(format!(
+        "no pattern: {short} takes every argument after it as {what} ({}), so {last:?} was taken too. \
+         Put the pattern first (ba {last} {short} {rest}), or end the list with -- (ba {short} {rest} -- {last})",
+        taken.join(" ")
+    ))
 }
 
 /// `10M` -> 10485760. K, M and G are powers of 1024.

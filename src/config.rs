@@ -155,7 +155,9 @@ impl Config {
             Style::Pipe
         };
         let pretty = style == Style::Terminal;
-        let color = pretty
+        // Programs' formats (JSON, vimgrep) are never coloured; the others when asked, or on a
+        // terminal unless NO_COLOR.
+        let color = matches!(style, Style::Pipe | Style::Terminal)
             && match args.color {
                 ColorWhen::Always => true,
                 ColorWhen::Never => false,
@@ -220,10 +222,19 @@ impl Config {
             max_count: if lines || matches!(mode, Mode::Count { .. }) { args.max_count } else { Some(1) },
             multiline: args.multiline,
         };
+        // With standard input to read and no path, -r is a filter, as ripgrep's: it prints the lines
+        // with their matches replaced and touches no file.
+        let no_path = args.paths.is_empty() && args.directories.is_empty();
+        if args.replace.is_some() && no_path && !args.files && stdin_is_readable() {
+            args.output_replace = args.replace.take();
+        }
         let replacement = match &args.output_replace {
             Some(text) => Some(Template::parse(text, &matcher.regex)?),
             None => None,
         };
+        if no_path {
+            warn_of_paths_taken_as_regexes(&args);
+        }
 
         let mut roots: Vec<Root> = Vec::new();
         for path in args.paths.into_iter().chain(args.directories) {
@@ -325,6 +336,22 @@ fn patterns(args: &mut Args) -> Result<Vec<String>> {
         None => bail!("no pattern given"),
     }
     Ok(patterns)
+}
+
+/// `ba 'fn main' -i test src`: `-i` (and `-f`) take every value after them, so `src` is a regex of
+/// names here, not a path; when no path was given and the last value names one, say so.
+fn warn_of_paths_taken_as_regexes(args: &Args) {
+    for (flag, values, what) in
+        [("-i", &args.ignore, "names to skip"), ("-f", &args.filename, "names to search")]
+    {
+        if let Some(value) = values.last().filter(|value| std::path::Path::new(value).exists()) {
+            let reason = format!(
+                "taken by {flag} as a regex of the {what}, not searched as a path; to search it, put it \
+                 before {flag} or after --"
+            );
+            crate::messages::warning(std::path::Path::new(value), &reason);
+        }
+    }
 }
 
 /// Standard input is searched when it is a pipe, a file or a socket, as ripgrep decides: a terminal,

@@ -58,7 +58,7 @@ struct FileState {
     /// Standard input: in the pipe format its lines are printed bare, as grep prints them.
     stdin: bool,
     /// The path as shown, made at the first line.
-    path: String,
+    path: Vec<u8>,
     /// The last line shown (0 before any): a line at or before it is not shown again (a big file's
     /// parts overlap by their context lines), and a gap after it starts a new group.
     last_shown: u64,
@@ -100,6 +100,8 @@ pub(crate) struct FileTotals {
 struct Palette {
     line_number: Vec<u8>,
     matched: Vec<u8>,
+    path: Vec<u8>,
+    pipe_match: Vec<u8>,
     context: Vec<u8>,
     removed: Vec<u8>,
     added: Vec<u8>,
@@ -113,6 +115,9 @@ struct Palette {
 pub(crate) enum Paint {
     LineNumber,
     Matched,
+    /// A path, and a match, in the pipe format (ripgrep's and grep's colours).
+    Path,
+    PipeMatch,
     /// A context line.
     Context,
     /// Replaced text, and a removed diff line.
@@ -145,6 +150,8 @@ impl Palette {
         Palette {
             line_number: escape(&fg(Color::Green)),
             matched: escape(fg(Color::Yellow).set_bold(true)),
+            path: escape(&fg(Color::Magenta)),
+            pipe_match: escape(fg(Color::Red).set_bold(true)),
             context: escape(ColorSpec::new().set_dimmed(true)),
             removed: escape(fg(Color::Red).set_bold(true)),
             added: escape(fg(Color::Green).set_bold(true)),
@@ -158,6 +165,8 @@ impl Palette {
         match paint {
             Paint::LineNumber => &self.line_number,
             Paint::Matched => &self.matched,
+            Paint::Path => &self.path,
+            Paint::PipeMatch => &self.pipe_match,
             Paint::Context => &self.context,
             Paint::Removed => &self.removed,
             Paint::Added => &self.added,
@@ -217,12 +226,16 @@ impl Formatter {
         self.mode == Mode::Lines
     }
 
-    /// A path as printed: lossy UTF-8 into a pipe, escaped for the terminal as well.
-    pub(crate) fn path<'p>(&self, path: &'p Path) -> Cow<'p, str> {
+    /// A path as printed: its own bytes for programs (the next tool must find the file), escaped for
+    /// a person on the terminal.
+    pub(crate) fn path<'p>(&self, path: &'p Path) -> Cow<'p, [u8]> {
         if self.is_terminal() {
-            printable_path(path)
+            match printable_path(path) {
+                Cow::Borrowed(text) => Cow::Borrowed(text.as_bytes()),
+                Cow::Owned(text) => Cow::Owned(text.into_bytes()),
+            }
         } else {
-            path.to_string_lossy()
+            Cow::Borrowed(path.as_os_str().as_encoded_bytes())
         }
     }
 
@@ -282,7 +295,7 @@ impl Formatter {
             Mode::FilesWithoutMatch if totals.hit_lines == 0 => None,
             Mode::FilesWithMatches | Mode::FilesWithoutMatch => return,
         };
-        out.extend_from_slice(self.path(path).as_bytes());
+        out.extend_from_slice(&self.path(path));
         match listed {
             Some(count) => {
                 out.push(if self.null { 0 } else { b':' });
@@ -313,7 +326,7 @@ impl Formatter {
             }
         }
         if self.heading && !self.file.began && !self.file.stdin {
-            out.extend_from_slice(self.file.path.as_bytes());
+            self.paint(out, Paint::Path, &self.file.path);
             out.push(if self.null { 0 } else { b'\n' });
         }
         let sep = if line.context.is_some() { b'-' } else { b':' };
@@ -323,32 +336,52 @@ impl Formatter {
             }
             for span in line.matches.iter().filter(|span| !span.is_empty()) {
                 self.pipe_prefix(out, line, sep, Some(span.start));
+                let mut text = Vec::new();
                 match &self.replacement {
-                    Some((template, regex)) => expand_at(template, regex, line.text, span.start, out),
-                    None => out.extend_from_slice(&line.text[span.clone()]),
+                    Some((template, regex)) => expand_at(template, regex, line.text, span.start, &mut text),
+                    None => text.extend_from_slice(&line.text[span.clone()]),
                 }
+                self.paint(out, Paint::PipeMatch, &text);
                 out.push(b'\n');
             }
             return;
         }
         self.pipe_prefix(out, line, sep, line.matches.first().map(|m| m.start));
-        let (text, _) = self.replaced_line(line);
-        let mut text: &[u8] = &text;
+        let (text, matches) = self.replaced_line(line);
+        let mut start = 0;
         if self.trim {
-            text = &text[text.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(text.len())..];
+            start = text.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(text.len());
         }
+        let mut end = text.len();
         match self.max_columns {
-            Some(max) if text.len() > max => {
-                if self.max_columns_preview {
-                    out.extend_from_slice(&text[..char_boundary(text, max)]);
-                    out.extend_from_slice(b" [... omitted end of long line]");
-                } else if line.context.is_some() {
-                    out.extend_from_slice(b"[Omitted long context line]");
-                } else {
-                    out.extend_from_slice(b"[Omitted long matching line]");
+            Some(max) if end - start > max => {
+                if !self.max_columns_preview {
+                    let omitted: &[u8] = if line.context.is_some() {
+                        b"[Omitted long context line]"
+                    } else {
+                        b"[Omitted long matching line]"
+                    };
+                    out.extend_from_slice(omitted);
+                    out.push(b'\n');
+                    return;
                 }
+                end = start + char_boundary(&text[start..], max);
             }
-            _ => out.extend_from_slice(text),
+            _ => {}
+        }
+        // The text as it is, its matches coloured (if colours are on).
+        let mut copied = start;
+        if self.palette.is_some() && line.context.is_none() {
+            for span in matches.iter().filter(|m| m.end > start && m.start < end && !m.is_empty()) {
+                let (from, to) = (span.start.max(start), span.end.min(end));
+                out.extend_from_slice(&text[copied..from]);
+                self.paint(out, Paint::PipeMatch, &text[from..to]);
+                copied = to;
+            }
+        }
+        out.extend_from_slice(&text[copied..end]);
+        if end < text.len() {
+            out.extend_from_slice(b" [... omitted end of long line]");
         }
         out.push(b'\n');
     }
@@ -358,20 +391,20 @@ impl Formatter {
     fn pipe_prefix(&self, out: &mut Vec<u8>, line: &Shown, sep: u8, first_match: Option<usize>) {
         if !self.file.stdin {
             if !self.heading {
-                out.extend_from_slice(self.file.path.as_bytes());
+                self.paint(out, Paint::Path, &self.file.path);
                 out.push(if self.null { 0 } else { sep });
             }
-            out.extend_from_slice(itoa::Buffer::new().format(line.number).as_bytes());
+            self.paint(out, Paint::LineNumber, itoa::Buffer::new().format(line.number).as_bytes());
             out.push(sep);
         }
         if self.column {
             let column = first_match.map_or(0, |start| start + 1);
-            out.extend_from_slice(itoa::Buffer::new().format(column).as_bytes());
+            self.paint(out, Paint::LineNumber, itoa::Buffer::new().format(column).as_bytes());
             out.push(sep);
         }
         if self.byte_offset {
             let offset = line.offset + if self.match_only { first_match.unwrap_or(0) as u64 } else { 0 };
-            out.extend_from_slice(itoa::Buffer::new().format(offset).as_bytes());
+            self.paint(out, Paint::LineNumber, itoa::Buffer::new().format(offset).as_bytes());
             out.push(sep);
         }
     }
@@ -387,7 +420,7 @@ impl Formatter {
             line.matches.iter().map(|m| m.start + 1).collect()
         };
         for column in columns {
-            out.extend_from_slice(self.file.path.as_bytes());
+            out.extend_from_slice(&self.file.path);
             out.push(if self.null { 0 } else { b':' });
             out.extend_from_slice(itoa::Buffer::new().format(line.number).as_bytes());
             out.push(b':');
@@ -406,7 +439,7 @@ impl Formatter {
         if self.heading {
             if !self.file.began {
                 let path = std::mem::take(&mut self.file.path);
-                self.paint(out, Paint::Header, path.as_bytes());
+                self.paint(out, Paint::Header, &path);
                 out.push(b'\n');
                 self.file.path = path;
             }
@@ -482,8 +515,8 @@ impl Formatter {
     }
 
     /// The terminal format's `path:LINE` line.
-    pub(crate) fn location(&self, out: &mut Vec<u8>, path: &str, number: &str) {
-        out.extend_from_slice(path.as_bytes());
+    pub(crate) fn location(&self, out: &mut Vec<u8>, path: &[u8], number: &str) {
+        out.extend_from_slice(path);
         out.push(b':');
         self.paint(out, Paint::LineNumber, number.as_bytes());
         out.push(b'\n');

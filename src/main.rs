@@ -7,7 +7,6 @@ use std::thread::{self, JoinHandle};
 use std::time::Instant;
 
 use anyhow::{anyhow, Context, Result};
-use clap::Parser;
 use crossbeam_channel::{bounded, unbounded};
 
 use black_arrow::cli::Args;
@@ -38,7 +37,7 @@ fn main() -> std::process::ExitCode {
 
 fn run() -> Result<ExitCode> {
     let started = Instant::now();
-    let args = Args::parse();
+    let args = Args::parse_from_argv(std::env::args_os().collect());
     if args.type_list {
         return match walk::print_type_list() {
             Err(err) if err.kind() != io::ErrorKind::BrokenPipe => Err(err.into()),

@@ -58,8 +58,10 @@ impl Matcher {
             [one] => one.clone(),
             many => many.iter().map(|p| format!("(?:{p})")).collect::<Vec<_>>().join("|"),
         };
+        // As ripgrep: a word starts and ends where a word character meets a non-word one on either
+        // side of the match only, so `-b` and `@property` are found as words too.
         if options.word {
-            pattern = format!(r"\b(?:{pattern})\b");
+            pattern = format!(r"\b{{start-half}}(?:{pattern})\b{{end-half}}");
         }
         if options.line {
             pattern = format!("^(?:{pattern})$");

@@ -58,6 +58,11 @@ pub(crate) fn warning(path: &Path, reason: &str) {
     let _ = writeln!(io::stderr(), "ba: {}: {}", printable_path(path), reason);
 }
 
+/// `ba: reason`, about no path in particular, leaving the exit code alone.
+pub(crate) fn notice(reason: &str) {
+    let _ = writeln!(io::stderr(), "ba: {reason}");
+}
+
 /// "No such file or directory (os error 2)" -> "No such file or directory", as grep says it.
 pub(crate) fn describe(err: &io::Error) -> String {
     let mut text = err.to_string();

@@ -149,6 +149,18 @@ impl Printer {
             }
         }
         let elapsed = self.started.elapsed();
+        let summary = &self.summary;
+        if summary.files_searched == 0
+            && summary.binary_skipped == 0
+            && !self.config.stdin
+            && !messages::errored()
+        {
+            // As ripgrep says it: an exit code of 1 alone would hide a filter that left nothing.
+            self.out.flush()?;
+            let reason = "no file was searched: the filters (ignore files, hidden names, -t, -g, -f, -i, \
+                          --max-filesize) left none; ba --files lists what a search reads";
+            messages::notice(reason);
+        }
         if self.config.output.style == Style::Json {
             self.formatted.clear();
             let (searched, matched) = (self.summary.files_searched, self.summary.files_matched);

@@ -300,7 +300,7 @@ impl Replacer {
 fn show_changed_line(
     out: &mut Vec<u8>,
     formatter: &mut Formatter,
-    path: &str,
+    path: &[u8],
     line: &ChangedLine,
     old: &[u8],
     new: &[u8],
@@ -310,9 +310,7 @@ fn show_changed_line(
     if !formatter.is_terminal() {
         let cr =
             usize::from(new.get(line.new.end) == Some(&b'\r') && new.get(line.new.end + 1) == Some(&b'\n'));
-        for piece in
-            [path.as_bytes(), b":", number.as_bytes(), b":", &new[line.new.start..line.new.end + cr], b"\n"]
-        {
+        for piece in [path, b":", number.as_bytes(), b":", &new[line.new.start..line.new.end + cr], b"\n"] {
             out.extend_from_slice(piece);
         }
         return;

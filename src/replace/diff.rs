@@ -19,7 +19,7 @@ pub(crate) fn write(out: &mut Vec<u8>, formatter: &Formatter, path: &Path, old: 
     let last_line = old_lines.len() as u64;
     let unterminated = old.last().is_some_and(|&b| b != b'\n');
     let name = formatter.path(path);
-    formatter.paint(out, Paint::Header, format!("--- {name}\n+++ {name}\n").as_bytes());
+    formatter.paint(out, Paint::Header, &[b"--- ", &name[..], b"\n+++ ", &name[..], b"\n"].concat());
     let changes = &rewrite.lines;
     // Lines the hunks so far added (a replacement may hold newlines): later hunks start lower.
     let mut shift = 0;

@@ -299,14 +299,21 @@ fn color_always_highlights_line_numbers_and_matches() {
 }
 
 #[test]
-fn pipe_output_is_never_coloured() {
+/// The pipe format is coloured only when asked (`--color always`, for `| less -R`), with grep's and
+/// ripgrep's colours: paths magenta, line numbers green, matches bold red.
+fn pipe_output_is_coloured_only_when_asked() {
     let dir = tempdir();
     write(dir.path(), "a.txt", "hello world\n");
-    assert_output_eq!(stdout_ok(dir.path(), &["--color", "always", "hello"], 0), "a.txt:1:hello world\n");
+    assert_output_eq!(stdout_ok(dir.path(), &["hello"], 0), "a.txt:1:hello world\n");
     assert_output_eq!(
-        stdout_ok(dir.path(), &["--color", "always", "-p", "hello"], 0),
+        stdout_ok(dir.path(), &["--color", "never", "-p", "hello"], 0),
         "a.txt:1:hello world\n"
     );
+    let coloured =
+        "\x1b[0m\x1b[35ma.txt\x1b[0m:\x1b[0m\x1b[32m1\x1b[0m:\x1b[0m\x1b[1m\x1b[31mhello\x1b[0m world\n";
+    assert_output_eq!(stdout_ok(dir.path(), &["--color", "always", "hello"], 0), coloured);
+    assert_output_eq!(stdout_ok(dir.path(), &["--color", "always", "-p", "hello"], 0), coloured);
+    assert_output_eq!(strip_ansi(coloured), "a.txt:1:hello world\n");
 }
 
 #[test]
@@ -359,7 +366,11 @@ fn on_a_terminal_output_is_pretty_and_colour_follows_no_color() {
     let never = run_on_terminal(dir.path(), "--color never hello", false).unwrap();
     assert!(!never.contains('\x1b'), "{never:?}");
 
+    // The pipe format on a terminal is coloured too, as grep's and ripgrep's are.
     let pipe = run_on_terminal(dir.path(), "-p hello", false).unwrap();
+    assert!(pipe.contains("\x1b[35ma.txt"), "{pipe:?}");
+    assert_output_eq!(strip_ansi(&pipe), "a.txt:1:hello world\n");
+    let pipe = run_on_terminal(dir.path(), "-p hello", true).unwrap();
     assert_output_eq!(pipe, "a.txt:1:hello world\n");
 }
 
@@ -438,6 +449,13 @@ fn word_regexp_matches_whole_words_only() {
         "w.txt:1:foo bar\nw.txt:4:a foo.\nw.txt:6:foo|x\n"
     );
     assert_output_eq!(stdout_ok(dir.path(), &["--word-regexp", "-F", "foo|x"], 0), "w.txt:6:foo|x\n");
+    // Words that start or end with a non-word character, as grep and ripgrep find them.
+    write(dir.path(), "o.txt", "x -b y\n@property z\nfoo-bar\nab-b\n");
+    assert_output_eq!(stdout_ok(dir.path(), &["--word-regexp", "--", "-b", "o.txt"], 0), "o.txt:1:x -b y\n");
+    assert_output_eq!(
+        stdout_ok(dir.path(), &["--word-regexp", "@property", "o.txt"], 0),
+        "o.txt:2:@property z\n"
+    );
 }
 
 #[test]
@@ -538,7 +556,11 @@ fn filename_regexes_select_files() {
         "Cargo.toml:1:hit toml\nsrc/main.rs:1:hit rs\n"
     );
     assert_output_eq!(stdout_ok(dir.path(), &["hit", "--filename", "^README"], 0), "README.md:1:hit md\n");
-    assert_output_eq!(stdout_ok(dir.path(), &["hit", "-f", "nothing"], 1), "");
+    // Nothing left to search is said, as ripgrep says it, not left to an exit code of 1.
+    let out = run(dir.path(), &["hit", "-f", "nothing"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert_output_eq!(stdout_of(&out), "");
+    assert!(stderr_of(&out).starts_with("ba: no file was searched: the filters"), "{}", stderr_of(&out));
 }
 
 #[test]
@@ -1389,7 +1411,9 @@ fn max_filesize_skips_bigger_files() {
         stdout_ok(dir.path(), &["--max-filesize", "1K", "-m", "hit"], 0),
         "exact.txt:1:hit\nsmall.txt:1:hit\n"
     );
-    assert_output_eq!(stdout_ok(dir.path(), &["--max-filesize", "1k", "hit", "-f", "big"], 1), "");
+    let out = run(dir.path(), &["--max-filesize", "1k", "hit", "-f", "big"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr_of(&out).contains("no file was searched"), "{}", stderr_of(&out));
     let out = run(dir.path(), &["--max-filesize", "ten", "hit"]);
     assert_eq!(out.status.code(), Some(2));
 }

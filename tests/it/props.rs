@@ -53,7 +53,9 @@ enum Case {
 }
 
 fn oracle_regex(pattern: &str, case: Case, word: bool) -> Regex {
-    let pattern = if word { format!(r"\b(?:{pattern})\b") } else { pattern.to_string() };
+    // A word: no word character just before the match, none just after (ripgrep's half boundaries).
+    let pattern =
+        if word { format!(r"\b{{start-half}}(?:{pattern})\b{{end-half}}") } else { pattern.to_string() };
     // The patterns above have no uppercase escapes, so "any uppercase character" is smart case.
     let insensitive = match case {
         Case::Smart => !pattern.chars().any(char::is_uppercase),

@@ -443,7 +443,7 @@ fn the_files_replaced_are_the_files_the_search_finds() {
         &["-g", "!sub/**"],
         &["-f", r"\.txt$"],
         &["-f", r"\.rs$", r"\.py$"],
-        &["-i", "sub", "vendor"],
+        &["-i", "^sub$", "^vendor$"],
         &["-D", "0"],
         &["-D", "1"],
         &["-t", "rust"],
@@ -486,17 +486,23 @@ fn the_files_replaced_are_the_files_the_search_finds() {
 }
 
 #[test]
-fn replace_never_reads_standard_input() {
+/// `echo colour | ba colour -r color`: with standard input to read and no path, -r is a filter (as
+/// ripgrep's -r): it prints the lines replaced and touches no file. Given a path, it rewrites it.
+fn replace_filters_standard_input_and_writes_no_file() {
     let dir = tempdir();
     let d = dir.path();
     write(d, "tree/a.txt", "hit\n");
-    let input = write(d, "input.txt", "hit from stdin\n");
+    let input = write(d, "input.txt", "hit from stdin\nmiss\n");
     let tree = d.join("tree");
     let out = ba(&tree).args(["hit", "-r", "HIT"]).stdin(fs::File::open(&input).unwrap()).run();
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
-    assert_output_eq!(stdout_of(&out), "a.txt:1:HIT\n");
+    assert_output_eq!(stdout_of(&out), "HIT from stdin\n");
+    assert_content(d, "tree/a.txt", b"hit\n");
+    assert_content(d, "input.txt", b"hit from stdin\nmiss\n");
+    let out = ba(&tree).args(["hit", "-r", "HIT", "."]).stdin(fs::File::open(&input).unwrap()).run();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_output_eq!(stdout_of(&out), "./a.txt:1:HIT\n");
     assert_content(d, "tree/a.txt", b"HIT\n");
-    assert_content(d, "input.txt", b"hit from stdin\n");
 }
 
 // ---------------------------------------------------------------------------------------------
