@@ -190,6 +190,12 @@ pub struct Args {
     /// Match every -g glob case-insensitively.
     #[arg(long = "glob-case-insensitive")]
     pub(crate) glob_case_insensitive: bool,
+
+    /// Search inside compressed files: gzip (.gz, .tgz), bzip2 (.bz2, .tbz2), xz (.xz, .txz), lz4
+    /// (.lz4) and zstd (.zst, .zstd), by their extension. Their decompressed text is searched and
+    /// numbered like a file's; -r never rewrites them.
+    #[arg(short = 'z', long = "search-zip")]
+    pub(crate) search_zip: bool,
 }
 
 /// `10M` -> 10485760. K, M and G are powers of 1024.

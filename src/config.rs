@@ -37,6 +37,8 @@ pub struct Config {
     pub list_files: bool,
     /// `-r`: replace the matches in the files.
     pub(crate) replace: Option<Replace>,
+    /// `-z`: search compressed files decompressed.
+    pub(crate) search_zip: bool,
 }
 
 pub(crate) struct Replace {
@@ -187,6 +189,7 @@ impl Config {
                 interactive: args.interactive,
                 force_hardlinks: args.force_hardlinks,
             }),
+            search_zip: args.search_zip,
         })
     }
 }

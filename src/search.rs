@@ -16,6 +16,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use crossbeam_channel::{Receiver, Sender};
 
 use crate::config::Config;
+use crate::decompress::{self, Format};
 use crate::engine::{Engine, Searched, Sink, Window};
 use crate::format::Formatter;
 use crate::listing::{self, Listing};
@@ -159,6 +160,9 @@ impl Searcher {
 
     /// Searches a whole file, or the first part of a big one after handing out the rest.
     fn search_file(&mut self, seq: u64, path: PathBuf) -> Result<(), Hangup> {
+        if let Some(format) = self.config.search_zip.then(|| Format::of(&path)).flatten() {
+            return self.search_compressed(seq, path, format);
+        }
         let file = File::open(&path);
         let metadata = file.as_ref().ok().and_then(|f| f.metadata().ok()).filter(|m| m.is_file());
         let size = metadata.as_ref().map(|m| m.len());
@@ -179,6 +183,18 @@ impl Searcher {
                 self.search_reader(&mut file, seq, (0, parts), path, window, stamp)
             }
             Err(err) => self.outbox.send(failed(seq, (0, parts), path, err)),
+        }
+    }
+
+    /// `-z`: searches the decompressed text of a compressed file, whole: where its parts start is
+    /// known only by decompressing what comes before them.
+    fn search_compressed(&mut self, seq: u64, path: PathBuf, format: Format) -> Result<(), Hangup> {
+        match File::open(&path) {
+            Ok(file) => {
+                let mut decoder = decompress::open(format, file);
+                self.search_reader(&mut decoder, seq, (0, 1), path, Window::WHOLE, None)
+            }
+            Err(err) => self.outbox.send(failed(seq, (0, 1), path, err)),
         }
     }
 
