@@ -163,9 +163,9 @@ pub struct Args {
     pub(crate) stats: bool,
 
     // File selection as ripgrep scripts spell it; long-only where ripgrep's letter is Black Arrow's.
-    /// Also skip what FILE says, in .gitignore syntax (repeatable). Its lines are matched against
-    /// paths relative to the current directory, rank below .gitignore and .ignore files, and still
-    /// apply with --no-ignore.
+    /// Also skip what FILE says, in `.gitignore` syntax (repeatable). Its lines match paths relative
+    /// to the current directory, rank below `.gitignore` and `.ignore` files, and still apply with
+    /// --no-ignore. A FILE that cannot be read is reported, and the search goes on.
     #[arg(long = "ignore-file", value_name = "FILE")]
     pub(crate) ignore_file_paths: Vec<PathBuf>,
 

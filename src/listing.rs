@@ -7,6 +7,7 @@
 //! anywhere, `.git/info/exclude` at a repository's top and git's global excludes file; for each kind
 //! the deepest directory with a matching line decides, `.ignore` beats `.gitignore`, which beats
 //! `exclude`, which beats the global file, and a nested repository stops the rules from above.
+//! `--ignore-file` rules rank below all of them, as in ripgrep.
 
 use std::fs;
 use std::io;
