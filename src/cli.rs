@@ -293,6 +293,41 @@ pub struct Args {
     /// With -U: `.` matches line ends too.
     #[arg(long = "multiline-dotall", requires = "multiline")]
     pub(crate) multiline_dotall: bool,
+
+    // File selection as ripgrep scripts spell it; long-only where ripgrep's letter is Black Arrow's.
+    /// Also skip what FILE says, in `.gitignore` syntax (repeatable). Its lines match paths relative
+    /// to the current directory, rank below `.gitignore` and `.ignore` files, and still apply with
+    /// --no-ignore. A FILE that cannot be read is reported, and the search goes on.
+    #[arg(long = "ignore-file", value_name = "FILE")]
+    pub(crate) ignore_file_paths: Vec<PathBuf>,
+
+    /// Do not respect `.gitignore` files, `.git/info/exclude` or git's global excludes file
+    /// (`.ignore` files still apply).
+    #[arg(long = "no-ignore-vcs")]
+    pub(crate) no_ignore_vcs: bool,
+
+    /// Do not respect `.ignore` files.
+    #[arg(long = "no-ignore-dot")]
+    pub(crate) no_ignore_dot: bool,
+
+    /// Do not read the ignore files of the directories above each root (by default those up to the
+    /// top of the root's git repository apply).
+    #[arg(long = "no-ignore-parent")]
+    pub(crate) no_ignore_parent: bool,
+
+    /// Like -g, but GLOB is matched case-insensitively (repeatable): `--iglob '*.JPG'`.
+    #[arg(long = "iglob", value_name = "GLOB")]
+    pub(crate) iglobs: Vec<String>,
+
+    /// Match every -g glob case-insensitively.
+    #[arg(long = "glob-case-insensitive")]
+    pub(crate) glob_case_insensitive: bool,
+
+    /// Search inside compressed files: gzip (.gz, .tgz), bzip2 (.bz2, .tbz2), xz (.xz, .txz), lz4
+    /// (.lz4) and zstd (.zst, .zstd), by their extension. Their decompressed text is searched and
+    /// numbered like a file's; -r never rewrites them.
+    #[arg(short = 'z', long = "search-zip")]
+    pub(crate) search_zip: bool,
 }
 
 impl Args {

@@ -2,9 +2,10 @@
 //! every stage.
 
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Context, Result};
+use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::overrides::{Override, OverrideBuilder};
 use ignore::types::{Types, TypesBuilder};
 use regex::bytes::RegexSet;
@@ -12,6 +13,7 @@ use regex::bytes::RegexSet;
 use crate::cli::{Args, ColorWhen};
 use crate::engine::Selection;
 use crate::matcher::{Case, Matcher, PatternOptions};
+use crate::messages::{self, describe};
 use crate::template::Template;
 
 /// Directory names skipped unless `--no-default-ignore`: version-control data nobody greps.
@@ -42,6 +44,8 @@ pub struct Config {
     pub list_files: bool,
     /// `-r`: replace the matches in the files.
     pub(crate) replace: Option<Replace>,
+    /// `-z`: search compressed files decompressed.
+    pub(crate) search_zip: bool,
 }
 
 pub(crate) struct Replace {
@@ -79,6 +83,14 @@ pub(crate) struct WalkRules {
     /// `-g`, matched against paths relative to the root being walked.
     pub(crate) globs: Option<Override>,
     pub(crate) max_filesize: Option<u64>,
+    /// Which ignore files `ignore_files` reads: `.gitignore`, `.git/info/exclude` and the global
+    /// excludes (`--no-ignore-vcs`); `.ignore` (`--no-ignore-dot`); those of the directories above a
+    /// root (`--no-ignore-parent`).
+    pub(crate) vcs_ignores: bool,
+    pub(crate) dot_ignores: bool,
+    pub(crate) parent_ignores: bool,
+    /// `--ignore-file`, matched against paths as walked, relative to the current directory.
+    pub(crate) ignore_file: Option<Gitignore>,
 }
 
 pub(crate) struct Output {
@@ -197,8 +209,12 @@ impl Config {
             ignore_files: !args.no_ignore && args.unrestricted < 1,
             hidden: args.hidden || args.unrestricted >= 2,
             types: file_types(&args.types, &args.types_not)?,
-            globs: globs(&args.globs)?,
+            globs: globs(&args.globs, &args.iglobs, args.glob_case_insensitive)?,
             max_filesize: args.max_filesize,
+            vcs_ignores: !args.no_ignore_vcs,
+            dot_ignores: !args.no_ignore_dot,
+            parent_ignores: !args.no_ignore_parent,
+            ignore_file: ignore_file(&args.ignore_file_paths),
         };
 
         let mode = if args.quiet {
@@ -297,6 +313,7 @@ impl Config {
                 interactive: args.interactive,
                 force_hardlinks: args.force_hardlinks,
             }),
+            search_zip: args.search_zip,
         })
     }
 }
@@ -386,15 +403,51 @@ fn file_types(selected: &[String], negated: &[String]) -> Result<Option<Types>> 
     builder.build().map(Some).context("invalid -t/-T file type (see --type-list)")
 }
 
-fn globs(globs: &[String]) -> Result<Option<Override>> {
-    if globs.is_empty() {
+/// The `-g` globs, case-insensitive with `--glob-case-insensitive`, then the `--iglob` ones, which
+/// win over them as later globs do (as in ripgrep).
+fn globs(globs: &[String], iglobs: &[String], case_insensitive: bool) -> Result<Option<Override>> {
+    if globs.is_empty() && iglobs.is_empty() {
         return Ok(None);
     }
     let mut builder = OverrideBuilder::new(".");
+    builder.case_insensitive(case_insensitive)?;
     for glob in globs {
         builder.add(glob).with_context(|| format!("invalid -g/--glob {glob:?}"))?;
     }
+    builder.case_insensitive(true)?;
+    for glob in iglobs {
+        builder.add(glob).with_context(|| format!("invalid --iglob {glob:?}"))?;
+    }
     builder.build().map(Some).context("invalid -g/--glob")
+}
+
+/// The rules of the `--ignore-file`s, matched relative to the current directory as ripgrep matches
+/// them. A file that cannot be read is an error, a bad line a warning; the search goes on without
+/// them.
+fn ignore_file(paths: &[PathBuf]) -> Option<Gitignore> {
+    if paths.is_empty() {
+        return None;
+    }
+    let mut builder = GitignoreBuilder::new(std::env::current_dir().unwrap_or_default());
+    for path in paths {
+        if let Some(err) = builder.add(path) {
+            report_ignore_file_error(path, err);
+        }
+    }
+    builder.build().ok().filter(|rules| !rules.is_empty())
+}
+
+/// One line per problem: a file that cannot be read is an error, a bad line a warning.
+fn report_ignore_file_error(path: &Path, err: ignore::Error) {
+    match err {
+        ignore::Error::Partial(errs) => errs.into_iter().for_each(|err| report_ignore_file_error(path, err)),
+        ignore::Error::WithPath { err, .. } => report_ignore_file_error(path, *err),
+        ignore::Error::WithLineNumber { err, .. } if matches!(*err, ignore::Error::Io(_)) => {
+            report_ignore_file_error(path, *err)
+        }
+        ignore::Error::Io(err) => messages::error(path, &describe(&err)),
+        err => messages::warning(path, &err.to_string()),
+    }
 }
 
 fn regex_set(patterns: &[String], flag: &str) -> Result<Option<RegexSet>> {

@@ -12,7 +12,8 @@
 //! Shared leaves, which use no stage: [`pipeline`] (the messages, sentinels and byte budget between
 //! the stages), [`matcher`] (the compiled pattern), `format` (the output formats), `order` (the
 //! reorder buffer), `summary`, `messages` (errors on stderr and the error flag), `sanitize`
-//! (escaping for the terminal), [`exit_code`] and [`interrupt`] (Ctrl-C).
+//! (escaping for the terminal), `decompress` (`-z`'s decoders), [`exit_code`] and [`interrupt`]
+//! (Ctrl-C).
 
 pub mod cli;
 pub mod config;
@@ -28,6 +29,7 @@ pub mod replace;
 pub mod search;
 pub mod walk;
 
+mod decompress;
 mod format;
 mod messages;
 mod order;

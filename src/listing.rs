@@ -7,6 +7,7 @@
 //! anywhere, `.git/info/exclude` at a repository's top and git's global excludes file; for each kind
 //! the deepest directory with a matching line decides, `.ignore` beats `.gitignore`, which beats
 //! `exclude`, which beats the global file, and a nested repository stops the rules from above.
+//! `--ignore-file` rules rank below all of them, as in ripgrep.
 
 use std::fs;
 use std::io;
@@ -118,6 +119,20 @@ impl Rules {
         }))
     }
 
+    /// With `--no-ignore-parent`, the repository a root lies in, whose ignore files are not read:
+    /// being inside it still makes `.gitignore` files below the root and git's global excludes apply.
+    pub(crate) fn repository_above() -> Arc<Rules> {
+        Arc::new(Rules {
+            ignore: None,
+            gitignore: None,
+            exclude: None,
+            repo_root: true,
+            in_repo: true,
+            above_root: false,
+            parent: None,
+        })
+    }
+
     /// What the ignore files say of `path` (below the root; `absolute` gives its absolute path for the
     /// rules of directories above the root).
     fn matched(&self, path: &Path, absolute: impl Fn() -> Option<PathBuf>, is_dir: bool) -> Match<()> {
@@ -178,6 +193,16 @@ impl DotNames {
         }
     }
 
+    /// Only the names whose rules are read (`--no-ignore-vcs`, `--no-ignore-dot`): without git's
+    /// rules, a `.git` stands for nothing either.
+    pub(crate) fn respected(self, rules: &WalkRules) -> DotNames {
+        DotNames {
+            git: self.git && rules.vcs_ignores,
+            ignore: self.ignore && rules.dot_ignores,
+            gitignore: self.gitignore && rules.vcs_ignores,
+        }
+    }
+
     fn note(&mut self, name: &[u8]) {
         match name {
             b".git" => self.git = true,
@@ -218,7 +243,8 @@ pub(crate) fn list(task: ListTask, rules: &WalkRules) -> Listing {
             names.note(file_name(path));
         }
         let mut warnings = Vec::new();
-        dir_rules = Rules::of_dir(&task.path, names, task.rules.clone(), false, &mut warnings);
+        dir_rules =
+            Rules::of_dir(&task.path, names.respected(rules), task.rules.clone(), false, &mut warnings);
         listing.items.extend(warnings.into_iter().map(Item::Message));
     }
 
@@ -355,13 +381,17 @@ impl Lister<'_> {
         }
         let mut whitelisted = by_glob.is_whitelist();
         if !whitelisted {
-            if let Some(dir_rules) = dir_rules {
-                let absolute = || root.absolute.as_ref().map(|abs| abs.join(relative()));
-                match dir_rules.matched(path, absolute, is_dir) {
-                    Match::Ignore(()) => return Verdict::Skip,
-                    Match::Whitelist(()) => whitelisted = true,
-                    Match::None => {}
-                }
+            let absolute = || root.absolute.as_ref().map(|abs| abs.join(relative()));
+            let mut by_files =
+                dir_rules.map_or(Match::None, |dir_rules| dir_rules.matched(path, absolute, is_dir));
+            // `--ignore-file` ranks below every ignore file, as in ripgrep.
+            if let (Match::None, Some(extra)) = (&by_files, &rules.ignore_file) {
+                by_files = extra.matched(path, is_dir).map(|_| ());
+            }
+            match by_files {
+                Match::Ignore(()) => return Verdict::Skip,
+                Match::Whitelist(()) => whitelisted = true,
+                Match::None => {}
             }
         }
         if !whitelisted && !rules.hidden && name.starts_with(b".") {

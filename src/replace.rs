@@ -4,7 +4,8 @@
 //! temporary file beside it (`.ba-replace-*`), flushed, synced, given the original's permissions and
 //! owner, and renamed over the original: at any moment the file is wholly old or wholly new. Files
 //! that are binary, read-only, symbolic links (without `--follow`), hard-linked (without
-//! `--force-hardlinks`), outside the roots, or changed since they were searched are not written.
+//! `--force-hardlinks`), outside the roots, compressed (searched with `-z`), or changed since they
+//! were searched are not written.
 
 mod diff;
 
@@ -19,6 +20,7 @@ use anyhow::{bail, Result};
 use memchr::memchr;
 
 use crate::config::Config;
+use crate::decompress::Format;
 use crate::engine::Engine;
 use crate::format::{Formatter, Spans};
 use crate::interrupt;
@@ -127,6 +129,8 @@ pub struct Replacer {
     formatter: Formatter,
     /// What is shown of one file, before it goes to the output.
     shown: Vec<u8>,
+    /// `-z`: compressed files were searched decompressed, and are never written.
+    search_zip: bool,
 }
 
 impl Replacer {
@@ -155,6 +159,7 @@ impl Replacer {
             tty,
             formatter: Formatter::new(&config.output, &config.matcher),
             shown: Vec::new(),
+            search_zip: config.search_zip,
         }))
     }
 
@@ -177,6 +182,9 @@ impl Replacer {
             messages::error(path, reason);
             Ok(Applied::Refused)
         };
+        if self.search_zip && Format::of(path).is_some() {
+            return refuse(out, "compressed (searched with -z), not written");
+        }
         let (target, resolved) = match self.target(path) {
             Ok(target) => target,
             Err(reason) => return refuse(out, &reason),

@@ -16,6 +16,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use crossbeam_channel::{Receiver, Sender};
 
 use crate::config::{Config, Mode};
+use crate::decompress::{self, Format};
 use crate::engine::{lead_start, Context, Engine, Line, Searched, Sink, Window};
 use crate::format::{FileTotals, Formatter, Shown};
 use crate::listing::{self, Listing};
@@ -159,6 +160,9 @@ impl Searcher {
 
     /// Searches a whole file, or the first part of a big one after handing out the rest.
     fn search_file(&mut self, seq: u64, path: PathBuf, named: bool) -> Result<(), Hangup> {
+        if let Some(format) = self.config.search_zip.then(|| Format::of(&path)).flatten() {
+            return self.search_compressed(seq, path, format, named);
+        }
         let file = File::open(&path);
         let metadata = file.as_ref().ok().and_then(|f| f.metadata().ok()).filter(|m| m.is_file());
         let size = metadata.as_ref().map(|m| m.len());
@@ -187,6 +191,24 @@ impl Searcher {
                 self.search_reader(&mut file, seq, (0, parts), path, window, stamp, named)
             }
             Err(err) => self.outbox.send(failed(seq, (0, parts), path, err)),
+        }
+    }
+
+    /// `-z`: searches the decompressed text of a compressed file, whole: where its parts start is
+    /// known only by decompressing what comes before them.
+    fn search_compressed(
+        &mut self,
+        seq: u64,
+        path: PathBuf,
+        format: Format,
+        named: bool,
+    ) -> Result<(), Hangup> {
+        match File::open(&path) {
+            Ok(file) => {
+                let mut decoder = decompress::open(format, file);
+                self.search_reader(&mut decoder, seq, (0, 1), path, Window::WHOLE, None, named)
+            }
+            Err(err) => self.outbox.send(failed(seq, (0, 1), path, err)),
         }
     }
 

@@ -213,13 +213,20 @@ impl Indexer {
         let Ok(absolute) = std::fs::canonicalize(root) else { return Ok((None, None)) };
         let mut parents: Vec<&Path> = absolute.ancestors().skip(1).collect();
         // Stop at the nearest repository top: git reads nothing above it.
-        if let Some(top) = absolute.ancestors().position(|dir| dir.join(".git").exists()) {
+        let top = absolute.ancestors().position(|dir| dir.join(".git").exists());
+        if let Some(top) = top {
             parents.truncate(top);
+        }
+        let walk = &self.config.walk;
+        if !walk.parent_ignores {
+            // Their rules are not read, but a repository above still makes git's rules apply below.
+            let repository_above = walk.vcs_ignores && top.is_some_and(|top| top > 0);
+            return Ok((repository_above.then(Rules::repository_above), None));
         }
         let mut rules = None;
         let mut warnings = Vec::new();
         for dir in parents.into_iter().rev() {
-            rules = Rules::of_dir(dir, DotNames::in_dir(dir), rules, true, &mut warnings);
+            rules = Rules::of_dir(dir, DotNames::in_dir(dir).respected(walk), rules, true, &mut warnings);
         }
         for warning in warnings {
             self.send(Entry::Message(warning))?;

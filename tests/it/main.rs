@@ -9,7 +9,9 @@
 //! - `replace_faults`: `-r` killed with SIGKILL at random moments;
 //! - `big_file`: files cut into parts that several searchers search at once;
 //! - `memory`: peak memory stays flat however many lines match;
-//! - `props`: property tests against naive oracles.
+//! - `props`: property tests against naive oracles;
+//! - `search_zip`: `-z`, compressed files searched decompressed;
+//! - `selection`: the file-selection switches ripgrep users script with, compared with ripgrep.
 
 #[macro_use]
 mod macros;
@@ -22,3 +24,5 @@ mod memory;
 mod props;
 mod replace;
 mod replace_faults;
+mod search_zip;
+mod selection;
