@@ -20,7 +20,7 @@ use clap::{Parser, ValueEnum};
 pub struct Args {
     /// The regular expression to search for (Rust regex syntax). Smart case: an all-lowercase pattern
     /// matches case-insensitively, any uppercase letter makes it case-sensitive.
-    #[arg(required_unless_present_any = ["type_list", "files"])]
+    #[arg(required_unless_present_any = ["type_list", "files", "generate"])]
     pub(crate) pattern: Option<String>,
 
     /// Files or directories to search, as well as those given with -d. Default: `.`, or standard
@@ -161,6 +161,12 @@ pub struct Args {
     /// Add to the summary what was skipped and how many bytes were searched.
     #[arg(long = "stats")]
     pub(crate) stats: bool,
+
+    // At home in the shell and the editor.
+    /// Print a shell's completion script or the man page, and exit: complete-bash, complete-zsh,
+    /// complete-fish, complete-powershell, complete-elvish or man (see the README for where each goes).
+    #[arg(long = "generate", value_name = "KIND")]
+    pub generate: Option<Generate>,
 }
 
 /// `10M` -> 10485760. K, M and G are powers of 1024.
@@ -182,6 +188,17 @@ pub(crate) enum ColorWhen {
     Auto,
     Always,
     Never,
+}
+
+/// What `--generate` prints.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Generate {
+    CompleteBash,
+    CompleteZsh,
+    CompleteFish,
+    CompletePowershell,
+    CompleteElvish,
+    Man,
 }
 
 #[cfg(test)]

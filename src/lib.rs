@@ -7,7 +7,8 @@
 //! The stages, one module each: the indexer ([`walk`]) walks the roots and numbers each file in walk
 //! order; a pool of searchers ([`search`]) searches them with the [`engine`] and formats their hits;
 //! the printer ([`print`]) puts the results back in walk order, writes them, hands files to the
-//! replacer ([`replace`]) with `-r`, and prints the summary. The binary (`main.rs`) wires them.
+//! replacer ([`replace`]) with `-r`, and prints the summary. The binary (`main.rs`) wires them;
+//! before a search, it may only print what [`generate`] makes from the command line's definition.
 //!
 //! Shared leaves, which use no stage: [`pipeline`] (the messages, sentinels and byte budget between
 //! the stages), [`matcher`] (the compiled pattern), `format` (the output formats), `order` (the
@@ -19,6 +20,7 @@ pub mod config;
 pub mod edit;
 pub mod engine;
 pub mod exit_code;
+pub mod generate;
 pub mod interrupt;
 pub mod listing;
 pub mod matcher;

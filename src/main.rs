@@ -18,7 +18,7 @@ use black_arrow::print::{self, Printer};
 use black_arrow::replace::Replacer;
 use black_arrow::search::Searcher;
 use black_arrow::walk::{self, Indexer};
-use black_arrow::{edit, errored, interrupt, trace};
+use black_arrow::{edit, errored, generate, interrupt, trace};
 
 /// Paths are allocated by the indexer and freed by the printer: glibc's allocator serialises such
 /// cross-thread frees on an arena lock; mimalloc does not (measured: about 10% off a kernel-tree search).
@@ -39,6 +39,12 @@ fn main() -> std::process::ExitCode {
 fn run() -> Result<ExitCode> {
     let started = Instant::now();
     let args = Args::parse();
+    if let Some(kind) = args.generate {
+        return match generate::write(kind, &mut io::stdout().lock()) {
+            Err(err) if err.kind() != io::ErrorKind::BrokenPipe => Err(err.into()),
+            _ => Ok(ExitCode::Matched),
+        };
+    }
     if args.type_list {
         return match walk::print_type_list() {
             Err(err) if err.kind() != io::ErrorKind::BrokenPipe => Err(err.into()),

@@ -7,6 +7,7 @@
 //! - `replace`: `-r/--replace`, `--dry-run` and `--interactive`;
 //! - `replace_faults`: `-r` killed with SIGKILL at random moments;
 //! - `big_file`: files cut into parts that several searchers search at once;
+//! - `integration`: what makes ba at home in the shell and the editor: completions, the man page;
 //! - `props`: property tests against naive oracles.
 
 #[macro_use]
@@ -15,6 +16,7 @@ mod util;
 
 mod big_file;
 mod cli;
+mod integration;
 mod props;
 mod replace;
 mod replace_faults;
