@@ -16,7 +16,8 @@ use clap::{Parser, ValueEnum};
 /// Exit status: 0 if a line matched, 1 if none did, 2 if an error occurred and no line matched (with
 /// -r, also 2 if a file with matches could not be written).
 #[derive(Parser, Debug)]
-#[command(name = "ba", version, max_term_width = 100)]
+// A flag given twice takes its last value: the command line's wins over the config file's.
+#[command(name = "ba", version, max_term_width = 100, args_override_self = true)]
 pub struct Args {
     /// The regular expression to search for (Rust regex syntax). Smart case: an all-lowercase pattern
     /// matches case-insensitively, any uppercase letter makes it case-sensitive.
@@ -167,6 +168,11 @@ pub struct Args {
     /// complete-fish, complete-powershell, complete-elvish or man (see the README for where each goes).
     #[arg(long = "generate", value_name = "KIND")]
     pub generate: Option<Generate>,
+
+    /// Do not read the config file that BA_CONFIG_PATH names (a file of flags, one a line, read
+    /// before the command line).
+    #[arg(long = "no-config")]
+    pub(crate) no_config: bool,
 }
 
 /// `10M` -> 10485760. K, M and G are powers of 1024.

@@ -12,6 +12,11 @@ use crate::cli::{Args, Generate};
 
 /// The environment variables ba reads, for the man page: (name, what it does).
 const ENVIRONMENT: &[(&str, &str)] = &[
+    (
+        "BA_CONFIG_PATH",
+        "A file of flags, one argument a line (--glob=!.git/), # comments and blank lines skipped, \
+         read before the command line, which wins. --no-config leaves it unread.",
+    ),
     ("NO_COLOR", "When set, --color auto does not colour the output."),
     ("VISUAL, EDITOR", "The editor -e opens the hits in (VISUAL first; vi when neither is set)."),
 ];

@@ -7,8 +7,9 @@
 //! The stages, one module each: the indexer ([`walk`]) walks the roots and numbers each file in walk
 //! order; a pool of searchers ([`search`]) searches them with the [`engine`] and formats their hits;
 //! the printer ([`print`]) puts the results back in walk order, writes them, hands files to the
-//! replacer ([`replace`]) with `-r`, and prints the summary. The binary (`main.rs`) wires them;
-//! before a search, it may only print what [`generate`] makes from the command line's definition.
+//! replacer ([`replace`]) with `-r`, and prints the summary. The binary (`main.rs`) wires them,
+//! after reading the command line behind the flags of the [`config_file`]; before a search, it may
+//! only print what [`generate`] makes from the command line's definition.
 //!
 //! Shared leaves, which use no stage: [`pipeline`] (the messages, sentinels and byte budget between
 //! the stages), [`matcher`] (the compiled pattern), `format` (the output formats), `order` (the
@@ -17,6 +18,7 @@
 
 pub mod cli;
 pub mod config;
+pub mod config_file;
 pub mod edit;
 pub mod engine;
 pub mod exit_code;

@@ -7,10 +7,8 @@ use std::thread::{self, JoinHandle};
 use std::time::Instant;
 
 use anyhow::{anyhow, Context, Result};
-use clap::Parser;
 use crossbeam_channel::{bounded, unbounded};
 
-use black_arrow::cli::Args;
 use black_arrow::config::Config;
 use black_arrow::exit_code::ExitCode;
 use black_arrow::pipeline::{Backlog, Budget, RESULTS_BUDGET};
@@ -18,7 +16,7 @@ use black_arrow::print::{self, Printer};
 use black_arrow::replace::Replacer;
 use black_arrow::search::Searcher;
 use black_arrow::walk::{self, Indexer};
-use black_arrow::{edit, errored, generate, interrupt, trace};
+use black_arrow::{config_file, edit, errored, generate, interrupt, trace};
 
 /// Paths are allocated by the indexer and freed by the printer: glibc's allocator serialises such
 /// cross-thread frees on an arena lock; mimalloc does not (measured: about 10% off a kernel-tree search).
@@ -38,7 +36,7 @@ fn main() -> std::process::ExitCode {
 
 fn run() -> Result<ExitCode> {
     let started = Instant::now();
-    let args = Args::parse();
+    let args = config_file::parse_args()?;
     if let Some(kind) = args.generate {
         return match generate::write(kind, &mut io::stdout().lock()) {
             Err(err) if err.kind() != io::ErrorKind::BrokenPipe => Err(err.into()),

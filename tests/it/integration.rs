@@ -1,6 +1,7 @@
 //! At home in the shell and the editor: completions and the man page (`--generate`).
 
-use std::process::{Command, Stdio};
+use std::path::Path;
+use std::process::{Command, Output, Stdio};
 
 use black_arrow::cli::Args;
 use clap::CommandFactory;
@@ -8,7 +9,7 @@ use clap::CommandFactory;
 use crate::util::*;
 
 /// Runs `program ARGS` with `input` on stdin; `None` (with a note) when the program is missing.
-fn run_tool(program: &str, args: &[&str], input: &[u8]) -> Option<std::process::Output> {
+fn run_tool(program: &str, args: &[&str], input: &[u8]) -> Option<Output> {
     let child = Command::new(program)
         .args(args)
         .stdin(Stdio::piped())
@@ -95,4 +96,116 @@ fn generate_takes_no_pattern_and_refuses_unknown_kinds() {
     let out = run(dir.path(), &["--generate", "complete-tcsh"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr_of(&out).contains("complete-bash"), "the kinds are not listed: {}", stderr_of(&out));
+}
+
+// The config file (BA_CONFIG_PATH)
+
+/// Runs `ba ARGS` in `dir` with a config file holding `contents`, kept outside the tree searched.
+fn run_with_config(dir: &Path, contents: &str, args: &[&str]) -> Output {
+    let conf = tempdir();
+    let path = write(conf.path(), "ba.conf", contents);
+    ba(dir).env("BA_CONFIG_PATH", path).args(args).run()
+}
+
+/// A tree with a hidden file, a file one directory down and a file in a `vendor` directory.
+fn config_tree(root: &Path) {
+    write(root, "top.txt", "hit top\n");
+    write(root, ".hidden.txt", "hit hidden\n");
+    write(root, "sub/deep.txt", "hit deep\n");
+    write(root, "vendor/lib.txt", "hit vendor\n");
+}
+
+#[test]
+fn config_file_flags_apply_with_comments_and_blank_lines() {
+    let dir = tempdir();
+    config_tree(dir.path());
+    let conf = "# my defaults\n\n--hidden\n   # indented comment\n--glob=!vendor/\r\n\n";
+    let out = run_with_config(dir.path(), conf, &["hit", "-p"]);
+    assert_eq!(stderr_of(&out), "");
+    assert_output_eq!(out.stdout, ".hidden.txt:1:hit hidden\nsub/deep.txt:1:hit deep\ntop.txt:1:hit top\n");
+    // A value may stand on the line after its flag.
+    let out = run_with_config(dir.path(), "--glob\n!vendor/\n", &["hit", "-p"]);
+    assert_eq!(stderr_of(&out), "");
+    assert_output_eq!(out.stdout, "sub/deep.txt:1:hit deep\ntop.txt:1:hit top\n");
+}
+
+#[test]
+fn the_command_line_wins_over_the_config_file() {
+    let dir = tempdir();
+    config_tree(dir.path());
+    let conf = "--depth=0\n--glob=!vendor/\n";
+    // A flag of one value takes the command line's; repeating it is no usage error.
+    let out = run_with_config(dir.path(), conf, &["hit", "-p", "--depth", "1"]);
+    assert_eq!(stderr_of(&out), "");
+    assert_output_eq!(out.stdout, "sub/deep.txt:1:hit deep\ntop.txt:1:hit top\n");
+    // Globs add up: the file's and the command line's.
+    let out = run_with_config(dir.path(), conf, &["hit", "-p", "--depth=1", "-g", "!sub/"]);
+    assert_output_eq!(out.stdout, "top.txt:1:hit top\n");
+    // --no-config: as if there were no file.
+    let out = run_with_config(dir.path(), conf, &["hit", "-p", "--no-config"]);
+    assert_eq!(stderr_of(&out), "");
+    assert_output_eq!(
+        out.stdout,
+        "sub/deep.txt:1:hit deep\ntop.txt:1:hit top\nvendor/lib.txt:1:hit vendor\n"
+    );
+}
+
+#[test]
+fn flags_of_several_values_in_the_config_file_leave_the_pattern_alone() {
+    let dir = tempdir();
+    config_tree(dir.path());
+    // `-i` and `-f` take every argument up to the next flag: the file's last must not take "hit".
+    let out = run_with_config(dir.path(), "-f\n\\.txt$\n-i\nvendor\n", &["hit", "-p", "-i", "sub"]);
+    assert_eq!(stderr_of(&out), "");
+    assert_output_eq!(out.stdout, "top.txt:1:hit top\n");
+    let out = run_with_config(dir.path(), "-d\nsub\n", &["hit", "-p", "-d", "vendor"]);
+    assert_eq!(stderr_of(&out), "");
+    assert_output_eq!(out.stdout, "sub/deep.txt:1:hit deep\nvendor/lib.txt:1:hit vendor\n");
+}
+
+#[test]
+fn a_bad_config_line_is_an_error_naming_the_file_and_line() {
+    let dir = tempdir();
+    config_tree(dir.path());
+    let conf = tempdir();
+    let path = conf.path().join("ba.conf");
+    for (contents, line, reason) in [
+        (
+            "# ok\n--hidden\n\n--hiden\n",
+            4,
+            "unexpected argument '--hiden' found; a similar argument exists: '--hidden'",
+        ),
+        ("--color=sometimes\n", 1, "invalid value 'sometimes' for '--color <WHEN>'"),
+        ("--hidden\nhit\n", 2, "'hit' is not a flag"),
+        ("--hidden\n--glob\n", 2, "a value is required for '--glob <GLOB>'"),
+        ("--help\n", 1, "--help and --version have no place in a config file"),
+        // Whatever clap quotes of the line, no escape sequence reaches the terminal.
+        ("--hidden\n--max-filesize=\x1b[31m\n", 2, "invalid value"),
+    ] {
+        std::fs::write(&path, contents).unwrap();
+        let out = ba(dir.path()).env("BA_CONFIG_PATH", &path).arg("hit").run();
+        assert_eq!(out.status.code(), Some(2), "{contents:?}");
+        assert_eq!(out.stdout, b"", "{contents:?}");
+        let expected = format!("ba: {}:{line}: {reason}", path.display());
+        assert!(stderr_of(&out).starts_with(&expected), "{contents:?}: {}", stderr_of(&out));
+        assert!(!out.stderr.contains(&0x1b), "{contents:?}: {}", stderr_of(&out));
+    }
+}
+
+#[test]
+fn a_missing_config_file_is_an_error() {
+    let dir = tempdir();
+    config_tree(dir.path());
+    let path = dir.path().join("nowhere.conf");
+    let out = ba(dir.path()).env("BA_CONFIG_PATH", &path).arg("hit").run();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(out.stdout, b"");
+    let expected = format!(
+        "ba: {}: cannot read the config file (BA_CONFIG_PATH): No such file or directory\n",
+        path.display()
+    );
+    assert_eq!(stderr_of(&out), expected);
+    // --no-config does not look for it.
+    let out = ba(dir.path()).env("BA_CONFIG_PATH", &path).args(["hit", "--no-config"]).run();
+    assert_eq!(out.status.code(), Some(0));
 }
