@@ -173,6 +173,21 @@ pub struct Args {
     /// before the command line).
     #[arg(long = "no-config")]
     pub(crate) no_config: bool,
+
+    /// Add a file type for -t, -T and --type-list, or more globs to one (repeatable): `--type-add
+    /// 'web:*.html,*.css'` (commas inside braces stay in their glob: `'web:*.{html,css}'`), or
+    /// `--type-add 'src:include:rust,c'` for the globs of types already known.
+    #[arg(long = "type-add", value_name = "NAME:GLOBS")]
+    pub(crate) type_add: Vec<String>,
+
+    /// Forget a file type, built in or added (repeatable): `--type-clear md --type-add 'md:*.md'`.
+    #[arg(long = "type-clear", value_name = "NAME")]
+    pub(crate) type_clear: Vec<String>,
+
+    /// --type-add and --type-clear in the order given, the config file's first: a clear forgets
+    /// what was added before it.
+    #[arg(skip)]
+    pub(crate) type_changes: Vec<TypeChange>,
 }
 
 /// `10M` -> 10485760. K, M and G are powers of 1024.
@@ -205,6 +220,15 @@ pub enum Generate {
     CompletePowershell,
     CompleteElvish,
     Man,
+}
+
+/// A change to the table of file types.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum TypeChange {
+    /// `--type-add NAME:GLOBS`, as typed.
+    Add(String),
+    /// `--type-clear NAME`.
+    Clear(String),
 }
 
 #[cfg(test)]

@@ -11,9 +11,9 @@ use std::path::Path;
 
 use anyhow::{bail, Result};
 use clap::error::ErrorKind;
-use clap::{CommandFactory, Parser};
+use clap::{CommandFactory, FromArgMatches};
 
-use crate::cli::Args;
+use crate::cli::{Args, TypeChange};
 use crate::messages::describe;
 use crate::sanitize::{printable_path, push_escaped};
 
@@ -24,7 +24,7 @@ const PATH_VARIABLE: &str = "BA_CONFIG_PATH";
 /// `--help` and `--version` end the process, as clap ends it; a bad config file is an error.
 pub fn parse_args() -> Result<Args> {
     let command_line: Vec<OsString> = std::env::args_os().collect();
-    let args = Args::parse_from(&command_line);
+    let args = parse(&command_line);
     if args.no_config {
         return Ok(args);
     }
@@ -43,7 +43,22 @@ pub fn parse_args() -> Result<Args> {
     // line) must not take the command line's pattern as one more value.
     all.push("--no-config".into());
     all.extend(given.iter().cloned());
-    Ok(Args::parse_from(all))
+    Ok(parse(&all))
+}
+
+/// `argv` as clap parses it (ending the process on a usage error, `--help` or `--version`), with
+/// `--type-add` and `--type-clear` in the order given.
+fn parse(argv: &[OsString]) -> Args {
+    let matches = Args::command().get_matches_from(argv);
+    let mut args =
+        Args::from_arg_matches(&matches).unwrap_or_else(|err| err.format(&mut Args::command()).exit());
+    let indices = |id| matches.indices_of(id).into_iter().flatten();
+    let added = indices("type_add").zip(args.type_add.iter().cloned().map(TypeChange::Add));
+    let cleared = indices("type_clear").zip(args.type_clear.iter().cloned().map(TypeChange::Clear));
+    let mut changes: Vec<(usize, TypeChange)> = added.chain(cleared).collect();
+    changes.sort_by_key(|&(index, _)| index);
+    args.type_changes = changes.into_iter().map(|(_, change)| change).collect();
+    args
 }
 
 /// The arguments of the config file at `path`, each line checked on its own (with the next line

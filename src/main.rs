@@ -9,7 +9,7 @@ use std::time::Instant;
 use anyhow::{anyhow, Context, Result};
 use crossbeam_channel::{bounded, unbounded};
 
-use black_arrow::config::Config;
+use black_arrow::config::{self, Config};
 use black_arrow::exit_code::ExitCode;
 use black_arrow::pipeline::{Backlog, Budget, RESULTS_BUDGET};
 use black_arrow::print::{self, Printer};
@@ -44,7 +44,7 @@ fn run() -> Result<ExitCode> {
         };
     }
     if args.type_list {
-        return match walk::print_type_list() {
+        return match walk::print_type_list(&config::type_table(&args)?) {
             Err(err) if err.kind() != io::ErrorKind::BrokenPipe => Err(err.into()),
             _ => Ok(ExitCode::Matched),
         };

@@ -209,3 +209,83 @@ fn a_missing_config_file_is_an_error() {
     let out = ba(dir.path()).env("BA_CONFIG_PATH", &path).args(["hit", "--no-config"]).run();
     assert_eq!(out.status.code(), Some(0));
 }
+
+// --type-add and --type-clear
+
+/// One file per extension, each a hit.
+fn typed_tree(root: &Path) {
+    for name in ["a.html", "b.css", "c.js", "d.rs", "e.rsx", "f.md", "g.mdx"] {
+        write(root, name, format!("hit {name}\n"));
+    }
+}
+
+/// The files `ba hit -p ARGS` finds, in order.
+fn files_found(dir: &Path, args: &[&str]) -> Vec<String> {
+    let out = stdout_ok(dir, &[&["hit", "-p"], args].concat(), 0);
+    out.lines().map(|line| line.split(':').next().unwrap().to_string()).collect()
+}
+
+#[test]
+fn type_add_teaches_new_types_and_more_globs() {
+    let dir = tempdir();
+    typed_tree(dir.path());
+    let d = dir.path();
+    assert_eq!(files_found(d, &["--type-add", "web:*.html,*.css", "-t", "web"]), ["a.html", "b.css"]);
+    // A comma inside braces belongs to its glob.
+    assert_eq!(files_found(d, &["--type-add=web:*.{html,css}", "-t", "web"]), ["a.html", "b.css"]);
+    // More globs for a built-in type.
+    assert_eq!(files_found(d, &["--type-add", "rust:*.rsx", "-t", "rust"]), ["d.rs", "e.rsx"]);
+    // The globs of other types.
+    assert_eq!(files_found(d, &["--type-add", "mine:include:rust,js", "-t", "mine"]), ["c.js", "d.rs"]);
+}
+
+#[test]
+fn type_clear_forgets_what_was_added_before_it() {
+    let dir = tempdir();
+    typed_tree(dir.path());
+    let d = dir.path();
+    assert_eq!(
+        files_found(d, &["--type-clear", "rust", "--type-add", "rust:*.rsx", "-t", "rust"]),
+        ["e.rsx"]
+    );
+    // Cleared last: no such type.
+    let out = run(d, &["hit", "--type-add", "rust:*.rsx", "--type-clear", "rust", "-t", "rust"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_of(&out).contains("unrecognized file type: rust"), "{}", stderr_of(&out));
+    // The config file's changes come before the command line's.
+    let out = run_with_config(
+        d,
+        "--type-add=rust:*.rsx\n",
+        &["hit", "-p", "--type-clear=rust", "--type-add=rust:*.rs", "-t", "rust"],
+    );
+    assert_output_eq!(out.stdout, "d.rs:1:hit d.rs\n");
+}
+
+#[test]
+fn type_list_shows_added_and_not_cleared_types() {
+    let dir = tempdir();
+    let list =
+        stdout_ok(dir.path(), &["--type-list", "--type-add", "web:*.html,*.css", "--type-clear", "rust"], 0);
+    assert!(list.lines().any(|line| line == "web: *.css, *.html"), "{list}");
+    assert!(!list.lines().any(|line| line.starts_with("rust:")), "{list}");
+    assert!(list.lines().any(|line| line.starts_with("py: ")), "{list}");
+}
+
+#[test]
+fn bad_type_definitions_are_errors_even_unused() {
+    let dir = tempdir();
+    typed_tree(dir.path());
+    for (definition, reason) in [
+        ("web", "write NAME:GLOB,GLOB or NAME:include:TYPE,TYPE"),
+        ("we b:*.x", "a type's name is letters and digits, and not 'all'"),
+        ("all:*.x", "a type's name is letters and digits, and not 'all'"),
+        ("web:*.{html", "error parsing glob '*.{html'"),
+        ("web:*.a,", "an empty glob"),
+        ("x:include:rust,nosuch", "unknown file type \"nosuch\" (see --type-list)"),
+    ] {
+        let out = run(dir.path(), &["hit", "--type-add", definition]);
+        assert_eq!(out.status.code(), Some(2), "{definition}");
+        let expected = format!("ba: invalid --type-add {definition:?}: {reason}");
+        assert!(stderr_of(&out).starts_with(&expected), "{definition}: {}", stderr_of(&out));
+    }
+}
