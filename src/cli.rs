@@ -7,6 +7,8 @@ use std::path::PathBuf;
 
 use clap::{Parser, ValueEnum};
 
+use crate::hyperlink::HyperlinkFormat;
+
 /// ba (Black Arrow): search a tree of files for a regular expression, in parallel.
 ///
 /// Every line that matches PATTERN is printed with its path and line number, in the order the
@@ -188,6 +190,13 @@ pub struct Args {
     /// what was added before it.
     #[arg(skip)]
     pub(crate) type_changes: Vec<TypeChange>,
+
+    /// Make each `path:LINE` of the terminal format a hyperlink that opens the file, in terminals that
+    /// know OSC 8 links, when colours are on: default or file (`file://{host}{path}`), vscode
+    /// (`vscode://file{path}:{line}:{column}`), none, or a template of your own with {path}, {line},
+    /// {column} (of the line's first match) and {host}.
+    #[arg(long = "hyperlink-format", value_name = "FORMAT", value_parser = HyperlinkFormat::parse)]
+    pub(crate) hyperlink_format: Option<HyperlinkFormat>,
 }
 
 /// `10M` -> 10485760. K, M and G are powers of 1024.

@@ -10,6 +10,7 @@ use ignore::types::{Types, TypesBuilder};
 use regex::bytes::RegexSet;
 
 use crate::cli::{Args, ColorWhen, TypeChange};
+use crate::hyperlink::Hyperlinks;
 use crate::matcher::{Case, Matcher, PatternOptions};
 
 /// Directory names skipped unless `--no-default-ignore`: version-control data nobody greps.
@@ -85,6 +86,8 @@ pub(crate) struct Output {
     pub(crate) max_line_chars: usize,
     /// Flush after every file with hits, so a person watching sees them as they come.
     pub(crate) flush_each_file: bool,
+    /// `--hyperlink-format`, where it applies: the terminal format, in colour, of files.
+    pub(crate) hyperlinks: Option<Hyperlinks>,
 }
 
 impl Config {
@@ -150,6 +153,15 @@ impl Config {
             roots.push(Root { path: PathBuf::from("."), implicit: true });
         }
 
+        // Only with colours: escape sequences nobody asked for must not reach a pipe or a file.
+        let hyperlinks = match args.hyperlink_format {
+            Some(format) if color && !stdin && !format.is_none() => {
+                let cwd = std::env::current_dir().context("--hyperlink-format: no current directory")?;
+                Some(Hyperlinks::new(format, cwd))
+            }
+            _ => None,
+        };
+
         Ok(Config {
             roots,
             matcher,
@@ -162,6 +174,7 @@ impl Config {
                 stats: args.stats,
                 max_line_chars: (columns * 3 / 4).max(1),
                 flush_each_file: stdout_is_terminal,
+                hyperlinks,
             },
             stdin,
             text: args.text || args.unrestricted >= 3,

@@ -12,6 +12,7 @@ use std::path::Path;
 use termcolor::{Ansi, Color, ColorSpec, WriteColor};
 
 use crate::config::Output;
+use crate::hyperlink::Linker;
 use crate::pipeline::Hits;
 use crate::sanitize::{chars_with_offsets, printable_path, push_char, push_escaped};
 
@@ -24,6 +25,8 @@ pub(crate) struct Formatter {
     palette: Option<Palette>,
     /// Scratch space for one terminal line.
     segment: String,
+    /// Makes each `path:LINE` a link to its file (`--hyperlink-format`).
+    links: Option<Linker>,
 }
 
 /// The colours, as the escape sequences that turn each on, and the one that turns them off.
@@ -100,6 +103,7 @@ impl Formatter {
             max_line_chars: output.max_line_chars,
             palette: output.color.then(Palette::new),
             segment: String::new(),
+            links: output.hyperlinks.clone().map(Linker::new),
         }
     }
 
@@ -118,8 +122,12 @@ impl Formatter {
         self.terminal
     }
 
-    /// A path as printed: lossy UTF-8 into a pipe, escaped for the terminal as well.
+    /// A path as printed: lossy UTF-8 into a pipe, escaped for the terminal as well. With links, the
+    /// hits written after it link to this file.
     pub(crate) fn path<'p>(&self, path: &'p Path) -> Cow<'p, str> {
+        if let Some(links) = &self.links {
+            links.set_file(path);
+        }
         if self.terminal {
             printable_path(path)
         } else {
@@ -153,7 +161,8 @@ impl Formatter {
             }
             return;
         }
-        self.location(out, path, number);
+        let column = matches.first().map_or(1, |span| span.start + 1);
+        self.location(out, path, number, column);
         if self.match_only {
             for span in matches.iter().filter(|span| !span.is_empty()) {
                 let text = &line[span.clone()];
@@ -184,11 +193,18 @@ impl Formatter {
         }
     }
 
-    /// The terminal format's `path:LINE` line.
-    pub(crate) fn location(&self, out: &mut Vec<u8>, path: &str, number: &str) {
+    /// The terminal format's `path:LINE` line; with links, a link to the file at that line and at
+    /// `column` (1 for the first byte).
+    pub(crate) fn location(&self, out: &mut Vec<u8>, path: &str, number: &str, column: usize) {
+        if let Some(links) = &self.links {
+            links.open(out, number, column);
+        }
         out.extend_from_slice(path.as_bytes());
         out.push(b':');
         self.paint(out, Paint::LineNumber, number.as_bytes());
+        if self.links.is_some() {
+            Linker::close(out);
+        }
         out.push(b'\n');
     }
 

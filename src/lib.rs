@@ -12,9 +12,10 @@
 //! only print what [`generate`] makes from the command line's definition.
 //!
 //! Shared leaves, which use no stage: [`pipeline`] (the messages, sentinels and byte budget between
-//! the stages), [`matcher`] (the compiled pattern), `format` (the output formats), `order` (the
-//! reorder buffer), `summary`, `messages` (errors on stderr and the error flag), `sanitize`
-//! (escaping for the terminal), [`exit_code`] and [`interrupt`] (Ctrl-C).
+//! the stages), [`matcher`] (the compiled pattern), `format` (the output formats) and `hyperlink`
+//! (their links to the files), `order` (the reorder buffer), `summary`, `messages` (errors on stderr
+//! and the error flag), `sanitize` (escaping for the terminal), [`exit_code`] and [`interrupt`]
+//! (Ctrl-C).
 
 pub mod cli;
 pub mod config;
@@ -33,6 +34,7 @@ pub mod search;
 pub mod walk;
 
 mod format;
+mod hyperlink;
 mod messages;
 mod order;
 mod sanitize;

@@ -289,3 +289,90 @@ fn bad_type_definitions_are_errors_even_unused() {
         assert!(stderr_of(&out).starts_with(&expected), "{definition}: {}", stderr_of(&out));
     }
 }
+
+// --hyperlink-format
+
+/// The OSC 8 sequences that open a link to `url` and close it.
+fn link_open(url: &str) -> String {
+    format!("\x1b]8;;{url}\x1b\\")
+}
+const LINK_CLOSE: &str = "\x1b]8;;\x1b\\";
+
+/// `dir`'s absolute path as a link shows it; the tests' directories need no percent-encoding.
+fn url_path(dir: &Path) -> String {
+    let real = std::fs::canonicalize(dir).unwrap().to_str().unwrap().to_string();
+    assert!(real.bytes().all(|b| b.is_ascii_alphanumeric() || b"/-_.".contains(&b)), "{real}");
+    real
+}
+
+#[test]
+fn hyperlinks_wrap_path_and_line_in_the_exact_bytes() {
+    let dir = tempdir();
+    write(dir.path(), "src/a.rs", "fn main() {\n    let hit = 1;\n}\n");
+    let root = url_path(dir.path());
+    let out = run_ok(dir.path(), &["hit", "--pretty", "--color=always", "--hyperlink-format=vscode"]);
+    let expected = format!(
+        "{}src/a.rs:\x1b[0m\x1b[32m2\x1b[0m{LINK_CLOSE}\n\tlet \x1b[0m\x1b[1m\x1b[33mhit\x1b[0m = 1;\n",
+        link_open(&format!("vscode://file{root}/src/a.rs:2:9")),
+    );
+    let text = String::from_utf8(out).unwrap();
+    assert_output_eq!(text.split("---------------\n").next().unwrap(), expected);
+}
+
+#[test]
+fn hyperlinks_default_to_file_urls_with_the_host() {
+    let dir = tempdir();
+    write(dir.path(), "a b/é%.txt", "hit\n");
+    let root = url_path(dir.path());
+    let host = Command::new("uname").arg("-n").output().unwrap();
+    let host = String::from_utf8(host.stdout).unwrap().trim().to_string();
+    assert!(host.bytes().all(|b| b.is_ascii_alphanumeric() || b"-.".contains(&b)), "{host}");
+    let out = run_ok(dir.path(), &["hit", "--pretty", "--color=always", "--hyperlink-format=default"]);
+    let text = strip_ansi(&String::from_utf8(out).unwrap());
+    let url = format!("file://{host}{root}/a%20b/%C3%A9%25.txt");
+    assert!(text.starts_with(&format!("{}a b/é%.txt:1{LINK_CLOSE}\n", link_open(&url))), "{text:?}");
+    // A template of one's own, on the lines -r shows too.
+    let out = run_ok(
+        dir.path(),
+        &["hit", "-r", "HIT", "--pretty", "--color=always", "--hyperlink-format=ed:{path}#{line}"],
+    );
+    let text = strip_ansi(&String::from_utf8(out).unwrap());
+    let url = format!("ed:{root}/a%20b/%C3%A9%25.txt#1");
+    assert!(text.starts_with(&format!("{}a b/é%.txt:1{LINK_CLOSE}\n", link_open(&url))), "{text:?}");
+}
+
+#[test]
+fn hyperlinks_only_with_colours_and_never_into_a_pipe() {
+    let dir = tempdir();
+    write(dir.path(), "a.txt", "hit\n");
+    for args in [
+        &["hit", "--hyperlink-format=default"][..],
+        &["hit", "--pretty", "--hyperlink-format=default"],
+        &["hit", "--pretty", "--color=never", "--hyperlink-format=default"],
+        &["hit", "--pretty", "--color=always", "--hyperlink-format=default", "--hyperlink-format=none"],
+    ] {
+        let out = run_ok(dir.path(), args);
+        assert!(!out.windows(4).any(|w| w == b"\x1b]8;"), "{args:?}: {}", String::from_utf8_lossy(&out));
+    }
+    // Set in the config file, and turned off on the command line.
+    let out =
+        run_with_config(dir.path(), "--hyperlink-format=vscode\n", &["hit", "--pretty", "--color=always"]);
+    assert!(out.stdout.windows(4).any(|w| w == b"\x1b]8;"), "{}", String::from_utf8_lossy(&out.stdout));
+    let args = ["hit", "--pretty", "--color=always", "--hyperlink-format", "none"];
+    let out = run_with_config(dir.path(), "--hyperlink-format=vscode\n", &args);
+    assert!(!out.stdout.windows(4).any(|w| w == b"\x1b]8;"), "{}", String::from_utf8_lossy(&out.stdout));
+}
+
+#[test]
+fn bad_hyperlink_formats_are_usage_errors() {
+    let dir = tempdir();
+    for (format, reason) in [
+        ("vscod", "start with a URL scheme"),
+        ("file://{host}", "the format has no {path}"),
+        ("x:{path}:{row}", "unknown {row}"),
+    ] {
+        let out = run(dir.path(), &["hit", "--hyperlink-format", format]);
+        assert_eq!(out.status.code(), Some(2), "{format}");
+        assert!(stderr_of(&out).contains(reason), "{format}: {}", stderr_of(&out));
+    }
+}
