@@ -197,6 +197,11 @@ pub struct Args {
     /// {column} (of the line's first match) and {host}.
     #[arg(long = "hyperlink-format", value_name = "FORMAT", value_parser = HyperlinkFormat::parse)]
     pub(crate) hyperlink_format: Option<HyperlinkFormat>,
+
+    /// Never show the progress line: by default, a search that runs for more than a second with its
+    /// output on a terminal tells on stderr how far it has got, on one line erased before each hit.
+    #[arg(long = "no-progress")]
+    pub(crate) no_progress: bool,
 }
 
 /// `10M` -> 10485760. K, M and G are powers of 1024.

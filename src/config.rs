@@ -88,6 +88,8 @@ pub(crate) struct Output {
     pub(crate) flush_each_file: bool,
     /// `--hyperlink-format`, where it applies: the terminal format, in colour, of files.
     pub(crate) hyperlinks: Option<Hyperlinks>,
+    /// Show how far a long search has got, on stderr (`progress`).
+    pub(crate) progress: bool,
 }
 
 impl Config {
@@ -175,6 +177,12 @@ impl Config {
                 max_line_chars: (columns * 3 / 4).max(1),
                 flush_each_file: stdout_is_terminal,
                 hyperlinks,
+                // Only for a person watching both outputs, and not to mix with --interactive's questions.
+                progress: stdout_is_terminal
+                    && std::io::stderr().is_terminal()
+                    && !stdin
+                    && !args.interactive
+                    && !args.no_progress,
             },
             stdin,
             text: args.text || args.unrestricted >= 3,

@@ -14,8 +14,8 @@
 //! Shared leaves, which use no stage: [`pipeline`] (the messages, sentinels and byte budget between
 //! the stages), [`matcher`] (the compiled pattern), `format` (the output formats) and `hyperlink`
 //! (their links to the files), `order` (the reorder buffer), `summary`, `messages` (errors on stderr
-//! and the error flag), `sanitize` (escaping for the terminal), [`exit_code`] and [`interrupt`]
-//! (Ctrl-C).
+//! and the error flag), `progress` (the progress line on stderr), `sanitize` (escaping for the
+//! terminal), [`exit_code`] and [`interrupt`] (Ctrl-C).
 
 pub mod cli;
 pub mod config;
@@ -37,6 +37,7 @@ mod format;
 mod hyperlink;
 mod messages;
 mod order;
+mod progress;
 mod sanitize;
 mod summary;
 pub mod trace;

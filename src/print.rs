@@ -3,12 +3,12 @@
 //! errors in their place, hands the files with hits to the replacer (`-r`) and to the editor's list
 //! (`-e`), keeps the counts and ends with the summary.
 
-use std::io::{self, BufWriter, Stdout, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
-use crossbeam_channel::Receiver;
+use crossbeam_channel::{Receiver, RecvError, RecvTimeoutError};
 
 use crate::config::Config;
 use crate::edit::EditHit;
@@ -16,6 +16,7 @@ use crate::format::Formatter;
 use crate::messages;
 use crate::order::ReorderBuffer;
 use crate::pipeline::{Body, Budget, Entry, FileResult, Outcome, PartEnd, Report, Task};
+use crate::progress;
 use crate::replace::{Applied, Replacer};
 use crate::summary::Summary;
 use crate::trace;
@@ -32,7 +33,7 @@ pub struct Printed {
 pub struct Printer {
     config: Arc<Config>,
     started: Instant,
-    out: BufWriter<Stdout>,
+    out: BufWriter<progress::Stdout>,
     order: ReorderBuffer,
     budget: Arc<Budget>,
     /// The file being printed.
@@ -65,7 +66,7 @@ impl Printer {
         started: Instant,
     ) -> Printer {
         Printer {
-            out: BufWriter::with_capacity(64 << 10, io::stdout()),
+            out: BufWriter::with_capacity(64 << 10, progress::Stdout::new(&config.output, started)),
             order: ReorderBuffer::default(),
             budget,
             file: FileState::default(),
@@ -91,7 +92,7 @@ impl Printer {
     fn print_all(&mut self, reports: &Receiver<Report>) -> io::Result<()> {
         let mut searchers_left = self.config.workers;
         while searchers_left > 0 {
-            match trace::waiting("results", || reports.recv()) {
+            match self.next_report(reports)? {
                 Ok(Report::Results(results)) => {
                     for result in results {
                         self.order.push(result);
@@ -114,6 +115,28 @@ impl Printer {
             self.summary.write(&mut self.out, &self.config, self.started.elapsed())?;
         }
         self.out.flush()
+    }
+
+    /// The next report, showing the progress line whenever it is due meanwhile.
+    fn next_report(&mut self, reports: &Receiver<Report>) -> io::Result<Result<Report, RecvError>> {
+        loop {
+            let Some(due) = self.out.get_ref().due() else {
+                return Ok(trace::waiting("results", || reports.recv()));
+            };
+            if Instant::now() >= due {
+                // What was written goes first, on its own lines.
+                if !self.out.buffer().is_empty() {
+                    self.out.flush()?;
+                }
+                self.out.get_mut().show(&self.summary);
+                continue;
+            }
+            match trace::waiting("results", || reports.recv_deadline(due)) {
+                Ok(report) => return Ok(Ok(report)),
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => return Ok(Err(RecvError)),
+            }
+        }
     }
 
     fn print(&mut self, result: FileResult) -> io::Result<()> {
@@ -152,6 +175,7 @@ impl Printer {
         if hit_lines > 0 && self.config.output.flush_each_file {
             self.out.flush()?;
         }
+        self.out.get_mut().passed(&path);
         Ok(())
     }
 

@@ -376,3 +376,69 @@ fn bad_hyperlink_formats_are_usage_errors() {
         assert!(stderr_of(&out).contains(reason), "{format}: {}", stderr_of(&out));
     }
 }
+
+// The progress line
+
+/// What a terminal shows of `sh -c SCRIPT` run in `dir` on a pseudo-terminal, through `script`;
+/// `None` (with a note) where `script` cannot run. `BA` in the script stands for the binary.
+fn on_a_terminal(dir: &Path, shell_script: &str) -> Option<Vec<u8>> {
+    let shell_script = shell_script.replace("BA", ba_path());
+    let mut command = isolated(Command::new("script"), dir);
+    command.env("SHELL", "/bin/sh").args(["-qfec", &shell_script, "/dev/null"]);
+    match command.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn() {
+        Ok(child) => {
+            let out = output_within(child, std::time::Duration::from_secs(30));
+            assert!(out.status.success(), "script: {}", stderr_of(&out));
+            Some(out.stdout)
+        }
+        Err(err) => {
+            eprintln!("note: skipped, cannot run script: {err}");
+            None
+        }
+    }
+}
+
+/// A FIFO `fifo` in `dir`, and a script that writes `hit here` into it after 1.6 s, when ba has run
+/// for more than a second, then runs `command`.
+fn slow_search(dir: &Path, command: &str) -> Option<Vec<u8>> {
+    let made = Command::new("mkfifo").arg(dir.join("fifo")).status().expect("run mkfifo");
+    assert!(made.success());
+    on_a_terminal(dir, &format!("(sleep 1.6; echo hit here) > fifo & {command}"))
+}
+
+const PROGRESS: &[u8] = b"0 files searched, 0.0 MB/s";
+const ERASE: &[u8] = b"\r\x1b[K";
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|w| w == needle)
+}
+
+#[test]
+fn the_progress_line_shows_on_a_slow_search_and_is_erased_before_the_hits() {
+    let dir = tempdir();
+    let Some(screen) = slow_search(dir.path(), "BA hit fifo") else { return };
+    let shown = String::from_utf8_lossy(&screen);
+    let hit = find(&screen, b"fifo:").unwrap_or_else(|| panic!("no hit in {shown:?}"));
+    let (before, after) = screen.split_at(hit);
+    assert!(before.starts_with(ERASE) && find(before, PROGRESS).is_some(), "no progress line in {shown:?}");
+    // Erased right before the hit, and not shown again.
+    assert!(before.ends_with(ERASE), "{shown:?}");
+    assert_eq!(find(after, PROGRESS), None, "{shown:?}");
+    assert!(find(after, b"Files Searched: 1").is_some(), "{shown:?}");
+}
+
+#[test]
+fn the_progress_line_never_shows_into_a_pipe() {
+    let dir = tempdir();
+    let Some(screen) = slow_search(dir.path(), "BA hit fifo | cat") else { return };
+    let shown = String::from_utf8_lossy(&screen);
+    assert_eq!(shown, "fifo:1:hit here\r\n");
+}
+
+#[test]
+fn no_progress_turns_the_progress_line_off() {
+    let dir = tempdir();
+    let Some(screen) = slow_search(dir.path(), "BA hit fifo --no-progress --color=never") else { return };
+    let shown = String::from_utf8_lossy(&screen);
+    assert!(shown.starts_with("fifo:1\r\n\thit here\r\n---------------\r\n"), "{shown:?}");
+}
