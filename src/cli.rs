@@ -18,8 +18,9 @@ use crate::hyperlink::HyperlinkFormat;
 /// Exit status: 0 if a line matched, 1 if none did, 2 if an error occurred and no line matched (with
 /// -r, also 2 if a file with matches could not be written).
 #[derive(Parser, Debug)]
+#[command(name = "ba", version, long_version = crate::version::long(), max_term_width = 100)]
 // A flag given twice takes its last value: the command line's wins over the config file's.
-#[command(name = "ba", version, max_term_width = 100, args_override_self = true)]
+#[command(args_override_self = true)]
 pub struct Args {
     /// The regular expression to search for (Rust regex syntax). Smart case: an all-lowercase pattern
     /// matches case-insensitively, any uppercase letter makes it case-sensitive.

@@ -41,7 +41,8 @@ pub fn write(kind: Generate, out: &mut impl Write) -> io::Result<()> {
 
 /// The man page: clap's sections, with the environment variables before the version.
 fn write_man(command: clap::Command, out: &mut impl Write) -> io::Result<()> {
-    let man = Man::new(command);
+    // The version alone: what `--version` adds tells of the machine that made the page.
+    let man = Man::new(command.long_version(None::<&str>));
     let mut page = Vec::new();
     man.render_title(&mut page)?;
     man.render_name_section(&mut page)?;

@@ -41,5 +41,6 @@ mod progress;
 mod sanitize;
 mod summary;
 pub mod trace;
+mod version;
 
 pub use messages::errored;

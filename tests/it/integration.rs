@@ -442,3 +442,23 @@ fn no_progress_turns_the_progress_line_off() {
     let shown = String::from_utf8_lossy(&screen);
     assert!(shown.starts_with("fifo:1\r\n\thit here\r\n---------------\r\n"), "{shown:?}");
 }
+
+// --version
+
+#[test]
+fn version_tells_the_simd_instruction_sets() {
+    let dir = tempdir();
+    let version = env!("CARGO_PKG_VERSION");
+    assert_eq!(stdout_ok(dir.path(), &["-V"], 0), format!("ba {version}\n"));
+    let long = stdout_ok(dir.path(), &["--version"], 0);
+    let sets = r"(none|[+-][A-Z0-9]+(,[+-][A-Z0-9]+)*)";
+    let shape = format!(
+        r"^ba {}\n\nfeatures: [+-][a-z-]+(,[+-][a-z-]+)*\nsimd\(compile\): {sets}\nsimd\(runtime\): {sets}\n\n[^\n]+\n$",
+        regex::escape(version)
+    );
+    assert!(regex::Regex::new(&shape).unwrap().is_match(&long), "{long}");
+    if cfg!(target_arch = "x86_64") {
+        // SSE2 is part of x86-64: always compiled in, always there.
+        assert!(long.contains("simd(compile): +SSE2,") && long.contains("simd(runtime): +SSE2,"), "{long}");
+    }
+}
