@@ -4,10 +4,11 @@
 //! `-r`, `-e`, `-D`), so they keep their meaning even where grep uses the same letter for another job.
 
 use std::ffi::OsString;
-use std::io::Write;
 use std::path::PathBuf;
 
 use clap::{Parser, ValueEnum};
+
+use crate::hyperlink::HyperlinkFormat;
 
 /// ba (Black Arrow): search a tree of files for a regular expression, in parallel.
 ///
@@ -18,11 +19,14 @@ use clap::{Parser, ValueEnum};
 /// Exit status: 0 if a line matched, 1 if none did, 2 if an error occurred and no line matched (with
 /// -r, also 2 if a file with matches could not be written).
 #[derive(Parser, Debug)]
-#[command(name = "ba", version, max_term_width = 100, args_override_self = true)]
+#[command(name = "ba", version, long_version = crate::version::long(), max_term_width = 100)]
+// A flag given twice takes its last value: an alias's and the one typed, the command line's over the
+// config file's.
+#[command(args_override_self = true)]
 pub struct Args {
     /// The regular expression to search for (Rust regex syntax). Smart case: an all-lowercase pattern
     /// matches case-insensitively, any uppercase letter makes it case-sensitive.
-    #[arg(required_unless_present_any = ["type_list", "files", "regexp", "patterns_file"])]
+    #[arg(required_unless_present_any = ["type_list", "files", "regexp", "patterns_file", "generate"])]
     pub(crate) pattern: Option<String>,
 
     /// Files or directories to search, as well as those given with -d. Default: `.`, or standard
@@ -328,28 +332,48 @@ pub struct Args {
     /// numbered like a file's; -r never rewrites them.
     #[arg(short = 'z', long = "search-zip")]
     pub(crate) search_zip: bool,
-}
 
-impl Args {
-    /// The command line `argv`, or the error that ends ba (usage errors exit 2), which says how to
-    /// put it when a list flag (`-d`, `-i`, `-f`) swallowed the pattern.
-    pub fn parse_from_argv(argv: Vec<OsString>) -> Args {
-        let err = match Args::try_parse_from(&argv) {
-            Ok(args) => return args,
-            Err(err) => err,
-        };
-        if err.kind() == clap::error::ErrorKind::MissingRequiredArgument {
-            if let Some(hint) = swallowed_pattern(&argv) {
-                let _ = writeln!(std::io::stderr(), "ba: {hint}");
-                std::process::exit(2);
-            }
-        }
-        err.exit()
-    }
+    // At home in the shell and the editor.
+    /// Print a shell's completion script or the man page, and exit: complete-bash, complete-zsh,
+    /// complete-fish, complete-powershell, complete-elvish or man (see the README for where each goes).
+    #[arg(long = "generate", value_name = "KIND")]
+    pub generate: Option<Generate>,
+
+    /// Do not read the config file that BA_CONFIG_PATH names (a file of flags, one a line, read
+    /// before the command line).
+    #[arg(long = "no-config")]
+    pub(crate) no_config: bool,
+
+    /// Add a file type for -t, -T and --type-list, or more globs to one (repeatable): `--type-add
+    /// 'web:*.html,*.css'` (commas inside braces stay in their glob: `'web:*.{html,css}'`), or
+    /// `--type-add 'src:include:rust,c'` for the globs of types already known.
+    #[arg(long = "type-add", value_name = "NAME:GLOBS")]
+    pub(crate) type_add: Vec<String>,
+
+    /// Forget a file type, built in or added (repeatable): `--type-clear md --type-add 'md:*.md'`.
+    #[arg(long = "type-clear", value_name = "NAME")]
+    pub(crate) type_clear: Vec<String>,
+
+    /// --type-add and --type-clear in the order given, the config file's first: a clear forgets
+    /// what was added before it.
+    #[arg(skip)]
+    pub(crate) type_changes: Vec<TypeChange>,
+
+    /// Make each `path:LINE` of the terminal format a hyperlink that opens the file, in terminals that
+    /// know OSC 8 links, when colours are on: default or file (`file://{host}{path}`), vscode
+    /// (`vscode://file{path}:{line}:{column}`), none, or a template of your own with {path}, {line},
+    /// {column} (of the line's first match) and {host}.
+    #[arg(long = "hyperlink-format", value_name = "FORMAT", value_parser = HyperlinkFormat::parse)]
+    pub(crate) hyperlink_format: Option<HyperlinkFormat>,
+
+    /// Never show the progress line: by default, a search that runs for more than a second with its
+    /// output on a terminal tells on stderr how far it has got, on one line erased before each hit.
+    #[arg(long = "no-progress")]
+    pub(crate) no_progress: bool,
 }
 
 /// `ba -d src foo`: `-d` took `foo` too, and no pattern is left. Which flag did, and the fix.
-fn swallowed_pattern(argv: &[OsString]) -> Option<String> {
+pub(crate) fn swallowed_pattern(argv: &[OsString]) -> Option<String> {
     let lists = [
         ("-d", "--directories", "directories"),
         ("-i", "--ignore", "ignore regexes"),
@@ -391,6 +415,26 @@ pub(crate) enum ColorWhen {
     Auto,
     Always,
     Never,
+}
+
+/// What `--generate` prints.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Generate {
+    CompleteBash,
+    CompleteZsh,
+    CompleteFish,
+    CompletePowershell,
+    CompleteElvish,
+    Man,
+}
+
+/// A change to the table of file types.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) enum TypeChange {
+    /// `--type-add NAME:GLOBS`, as typed.
+    Add(String),
+    /// `--type-clear NAME`.
+    Clear(String),
 }
 
 #[cfg(test)]

@@ -10,8 +10,9 @@ use ignore::overrides::{Override, OverrideBuilder};
 use ignore::types::{Types, TypesBuilder};
 use regex::bytes::RegexSet;
 
-use crate::cli::{Args, ColorWhen};
+use crate::cli::{Args, ColorWhen, TypeChange};
 use crate::engine::Selection;
+use crate::hyperlink::Hyperlinks;
 use crate::matcher::{Case, Matcher, PatternOptions};
 use crate::messages::{self, describe};
 use crate::template::Template;
@@ -122,6 +123,10 @@ pub(crate) struct Output {
     pub(crate) max_columns_preview: bool,
     /// `--output-replace`: each match is shown replaced.
     pub(crate) replacement: Option<Template>,
+    /// `--hyperlink-format`, where it applies: the terminal format, in colour, of files.
+    pub(crate) hyperlinks: Option<Hyperlinks>,
+    /// Show how far a long search has got, on stderr (`progress`).
+    pub(crate) progress: bool,
 }
 
 /// How each line is written.
@@ -208,7 +213,7 @@ impl Config {
             follow: args.follow,
             ignore_files: !args.no_ignore && args.unrestricted < 1,
             hidden: args.hidden || args.unrestricted >= 2,
-            types: file_types(&args.types, &args.types_not)?,
+            types: file_types(&args)?,
             globs: globs(&args.globs, &args.iglobs, args.glob_case_insensitive)?,
             max_filesize: args.max_filesize,
             vcs_ignores: !args.no_ignore_vcs,
@@ -263,6 +268,15 @@ impl Config {
             roots.push(Root { path: PathBuf::from("."), implicit: true });
         }
 
+        // Only with colours: escape sequences nobody asked for must not reach a pipe or a file.
+        let hyperlinks = match args.hyperlink_format {
+            Some(format) if color && !stdin && !format.is_none() => {
+                let cwd = std::env::current_dir().context("--hyperlink-format: no current directory")?;
+                Some(Hyperlinks::new(format, cwd))
+            }
+            _ => None,
+        };
+
         Ok(Config {
             roots,
             matcher,
@@ -296,6 +310,14 @@ impl Config {
                 max_columns: args.max_columns,
                 max_columns_preview: args.max_columns_preview,
                 replacement,
+                hyperlinks,
+                // Only for a person watching both outputs, and not to mix with --interactive's questions.
+                progress: stdout_is_terminal
+                    && std::io::stderr().is_terminal()
+                    && !stdin
+                    && !args.interactive
+                    && !args.no_progress
+                    && !args.quiet,
             },
             selection,
             part_size: std::env::var("BA_PART_SIZE")
@@ -387,17 +409,20 @@ fn stdin_is_readable() -> bool {
     })
 }
 
-/// The built-in file type table with the user's `-t` selections and `-T` negations.
-fn file_types(selected: &[String], negated: &[String]) -> Result<Option<Types>> {
-    if selected.is_empty() && negated.is_empty() {
+/// The file type table with the user's `-t` selections and `-T` negations.
+fn file_types(args: &Args) -> Result<Option<Types>> {
+    if args.types.is_empty() && args.types_not.is_empty() {
+        // A bad --type-add is an error even where no -t or -T uses it.
+        if !args.type_changes.is_empty() {
+            type_table(args)?;
+        }
         return Ok(None);
     }
-    let mut builder = TypesBuilder::new();
-    builder.add_defaults();
-    for name in selected {
+    let mut builder = type_table(args)?;
+    for name in &args.types {
         builder.select(name);
     }
-    for name in negated {
+    for name in &args.types_not {
         builder.negate(name);
     }
     builder.build().map(Some).context("invalid -t/-T file type (see --type-list)")
@@ -455,4 +480,83 @@ fn regex_set(patterns: &[String], flag: &str) -> Result<Option<RegexSet>> {
         return Ok(None);
     }
     RegexSet::new(patterns).map(Some).with_context(|| format!("invalid regex for {flag}"))
+}
+
+/// The file types -t, -T and --type-list know: the built-in table, changed by --type-add and
+/// --type-clear in the order given.
+pub fn type_table(args: &Args) -> Result<TypesBuilder> {
+    let mut builder = TypesBuilder::new();
+    builder.add_defaults();
+    for change in &args.type_changes {
+        match change {
+            TypeChange::Add(definition) => add_type(&mut builder, definition)
+                .with_context(|| format!("invalid --type-add {definition:?}"))?,
+            TypeChange::Clear(name) => {
+                builder.clear(name);
+            }
+        }
+    }
+    Ok(builder)
+}
+
+/// `NAME:GLOB,GLOB` adds globs to a type; `NAME:include:TYPE,TYPE` adds those types' globs.
+fn add_type(builder: &mut TypesBuilder, definition: &str) -> Result<()> {
+    let Some((name, globs)) = definition.split_once(':') else {
+        bail!("write NAME:GLOB,GLOB or NAME:include:TYPE,TYPE");
+    };
+    if name == "all" || name.is_empty() || !name.chars().all(char::is_alphanumeric) {
+        bail!("a type's name is letters and digits, and not 'all'");
+    }
+    if let Some(types) = globs.strip_prefix("include:") {
+        let known = builder.definitions();
+        if let Some(unknown) = types.split(',').find(|t| !known.iter().any(|def| def.name() == *t)) {
+            bail!("unknown file type {unknown:?} (see --type-list)");
+        }
+        return builder.add_def(definition).map_err(Into::into);
+    }
+    for glob in split_globs(globs) {
+        if glob.is_empty() {
+            bail!("an empty glob");
+        }
+        // Compiled now: the type table compiles only the globs of the types selected.
+        let mut alone = TypesBuilder::new();
+        alone.add(name, glob)?;
+        alone.select(name).build()?;
+        builder.add(name, glob)?;
+    }
+    Ok(())
+}
+
+/// `*.html,*.{js,ts}` -> `*.html`, `*.{js,ts}`: the commas that part globs are those outside braces
+/// (and not escaped with a backslash).
+fn split_globs(globs: &str) -> Vec<&str> {
+    let (mut parts, mut start, mut depth, mut escaped) = (Vec::new(), 0, 0usize, false);
+    for (i, byte) in globs.bytes().enumerate() {
+        match byte {
+            _ if escaped => escaped = false,
+            b'\\' => escaped = true,
+            b'{' => depth += 1,
+            b'}' => depth = depth.saturating_sub(1),
+            b',' if depth == 0 => {
+                parts.push(&globs[start..i]);
+                start = i + 1;
+            }
+            _ => {}
+        }
+    }
+    parts.push(&globs[start..]);
+    parts
+}
+
+#[cfg(test)]
+mod tests {
+    use super::split_globs;
+
+    #[test]
+    fn globs_part_at_commas_outside_braces() {
+        assert_eq!(split_globs("*.html,*.{js,ts}"), ["*.html", "*.{js,ts}"]);
+        assert_eq!(split_globs("a\\,b,c"), ["a\\,b", "c"]);
+        assert_eq!(split_globs("*.md"), ["*.md"]);
+        assert_eq!(split_globs("*.a,"), ["*.a", ""]);
+    }
 }

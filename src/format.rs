@@ -21,6 +21,7 @@ use termcolor::{Ansi, Color, ColorSpec, WriteColor};
 
 use crate::config::{Mode, Output, Style};
 use crate::engine::Context;
+use crate::hyperlink::Linker;
 use crate::matcher::Matcher;
 use crate::sanitize::{chars_with_offsets, printable_path, push_char, push_escaped};
 use crate::template::Template;
@@ -51,6 +52,8 @@ pub(crate) struct Formatter {
     file: FileState,
     /// Scratch space for one terminal line.
     segment: String,
+    /// Makes each `path:LINE` a link to its file (`--hyperlink-format`).
+    links: Option<Linker>,
 }
 
 #[derive(Default)]
@@ -196,6 +199,7 @@ impl Formatter {
             replacement: output.replacement.clone().map(|template| (template, matcher.regex.clone())),
             file: FileState::default(),
             segment: String::new(),
+            links: output.hyperlinks.clone().map(Linker::new),
         }
     }
 
@@ -227,8 +231,11 @@ impl Formatter {
     }
 
     /// A path as printed: its own bytes for programs (the next tool must find the file), escaped for
-    /// a person on the terminal.
+    /// a person on the terminal. With links, the hits written after it link to this file.
     pub(crate) fn path<'p>(&self, path: &'p Path) -> Cow<'p, [u8]> {
+        if let Some(links) = &self.links {
+            links.set_file(path);
+        }
         if self.is_terminal() {
             match printable_path(path) {
                 Cow::Borrowed(text) => Cow::Borrowed(text.as_bytes()),
@@ -454,7 +461,12 @@ impl Formatter {
             if let Some(hit) = header_for.filter(|&hit| hit != self.file.header) {
                 self.file.header = hit;
                 let path = std::mem::take(&mut self.file.path);
-                self.location(out, &path, itoa::Buffer::new().format(hit));
+                // A hit's link goes to its first match; a header written ahead of its hit, to the line.
+                let column = match line.context {
+                    None => line.matches.first().map_or(1, |span| span.start + 1),
+                    Some(_) => 1,
+                };
+                self.location(out, &path, itoa::Buffer::new().format(hit), column);
                 self.file.path = path;
             }
         }
@@ -514,11 +526,18 @@ impl Formatter {
         (Cow::Owned(text), Cow::Owned(spans))
     }
 
-    /// The terminal format's `path:LINE` line.
-    pub(crate) fn location(&self, out: &mut Vec<u8>, path: &[u8], number: &str) {
+    /// The terminal format's `path:LINE` line; with links, a link to the file at that line and at
+    /// `column` (1 for the first byte).
+    pub(crate) fn location(&self, out: &mut Vec<u8>, path: &[u8], number: &str, column: usize) {
+        if let Some(links) = &self.links {
+            links.open(out, number, column);
+        }
         out.extend_from_slice(path);
         out.push(b':');
         self.paint(out, Paint::LineNumber, number.as_bytes());
+        if self.links.is_some() {
+            Linker::close(out);
+        }
         out.push(b'\n');
     }
 

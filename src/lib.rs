@@ -7,19 +7,23 @@
 //! The stages, one module each: the indexer ([`walk`]) walks the roots and numbers each file in walk
 //! order; a pool of searchers ([`search`]) searches them with the [`engine`] and formats their hits;
 //! the printer ([`print`]) puts the results back in walk order, writes them, hands files to the
-//! replacer ([`replace`]) with `-r`, and prints the summary. The binary (`main.rs`) wires them.
+//! replacer ([`replace`]) with `-r`, and prints the summary. The binary (`main.rs`) wires them,
+//! after reading the command line behind the flags of the [`config_file`]; before a search, it may
+//! only print what [`generate`] makes from the command line's definition.
 //!
 //! Shared leaves, which use no stage: [`pipeline`] (the messages, sentinels and byte budget between
-//! the stages), [`matcher`] (the compiled pattern), `format` (the output formats), `order` (the
-//! reorder buffer), `summary`, `messages` (errors on stderr and the error flag), `sanitize`
-//! (escaping for the terminal), `decompress` (`-z`'s decoders), [`exit_code`] and [`interrupt`]
-//! (Ctrl-C).
+//! the stages), [`matcher`] (the compiled pattern), `format` (the output formats) and `hyperlink`
+//! (their links to the files), `order` (the reorder buffer), `summary`, `messages` (errors on stderr
+//! and the error flag), `progress` (the progress line on stderr), `sanitize` (escaping for the
+//! terminal), `decompress` (`-z`'s decoders), [`exit_code`] and [`interrupt`] (Ctrl-C).
 
 pub mod cli;
 pub mod config;
+pub mod config_file;
 pub mod edit;
 pub mod engine;
 pub mod exit_code;
+pub mod generate;
 pub mod interrupt;
 pub mod listing;
 pub mod matcher;
@@ -31,11 +35,14 @@ pub mod walk;
 
 mod decompress;
 mod format;
+mod hyperlink;
 mod messages;
 mod order;
+mod progress;
 mod sanitize;
 mod summary;
 mod template;
 pub mod trace;
+mod version;
 
 pub use messages::errored;

@@ -9,15 +9,14 @@ use std::time::Instant;
 use anyhow::{anyhow, Context, Result};
 use crossbeam_channel::{bounded, unbounded};
 
-use black_arrow::cli::Args;
-use black_arrow::config::Config;
+use black_arrow::config::{self, Config};
 use black_arrow::exit_code::ExitCode;
 use black_arrow::pipeline::{Backlog, Budget, RESULTS_BUDGET};
 use black_arrow::print::{self, Printer};
 use black_arrow::replace::Replacer;
 use black_arrow::search::Searcher;
 use black_arrow::walk::{self, Indexer};
-use black_arrow::{edit, errored, interrupt, trace};
+use black_arrow::{config_file, edit, errored, generate, interrupt, trace};
 
 /// Paths are allocated by the indexer and freed by the printer: glibc's allocator serialises such
 /// cross-thread frees on an arena lock; mimalloc does not (measured: about 10% off a kernel-tree search).
@@ -37,9 +36,15 @@ fn main() -> std::process::ExitCode {
 
 fn run() -> Result<ExitCode> {
     let started = Instant::now();
-    let args = Args::parse_from_argv(std::env::args_os().collect());
+    let args = config_file::parse_args()?;
+    if let Some(kind) = args.generate {
+        return match generate::write(kind, &mut io::stdout().lock()) {
+            Err(err) if err.kind() != io::ErrorKind::BrokenPipe => Err(err.into()),
+            _ => Ok(ExitCode::Matched),
+        };
+    }
     if args.type_list {
-        return match walk::print_type_list() {
+        return match walk::print_type_list(&config::type_table(&args)?) {
             Err(err) if err.kind() != io::ErrorKind::BrokenPipe => Err(err.into()),
             _ => Ok(ExitCode::Matched),
         };

@@ -3,12 +3,12 @@
 //! errors in their place, hands the files with hits to the replacer (`-r`) and to the editor's list
 //! (`-e`), keeps the counts and ends with the summary.
 
-use std::io::{self, BufWriter, Stdout, Write};
+use std::io::{self, BufWriter, Write};
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Instant;
 
-use crossbeam_channel::Receiver;
+use crossbeam_channel::{Receiver, RecvError, RecvTimeoutError};
 
 use crate::config::{Config, Mode, Style};
 use crate::edit::EditHit;
@@ -17,6 +17,7 @@ use crate::format::{self, FileTotals, Formatter, Shown};
 use crate::messages;
 use crate::order::ReorderBuffer;
 use crate::pipeline::{Body, Budget, Context, Entry, FileResult, Outcome, PartEnd, Report, Task};
+use crate::progress;
 use crate::replace::{Applied, Replacer};
 use crate::summary::Summary;
 use crate::trace;
@@ -36,7 +37,7 @@ pub struct Printed {
 pub struct Printer {
     config: Arc<Config>,
     started: Instant,
-    out: BufWriter<Stdout>,
+    out: BufWriter<progress::Stdout>,
     order: ReorderBuffer,
     budget: Arc<Budget>,
     /// The file being printed.
@@ -82,7 +83,7 @@ impl Printer {
         started: Instant,
     ) -> Printer {
         Printer {
-            out: BufWriter::with_capacity(64 << 10, io::stdout()),
+            out: BufWriter::with_capacity(64 << 10, progress::Stdout::new(&config.output, started)),
             order: ReorderBuffer::default(),
             budget,
             file: FileState::default(),
@@ -123,7 +124,7 @@ impl Printer {
         let quiet = self.config.output.mode == Mode::Quiet;
         let mut searchers_left = self.config.workers;
         while searchers_left > 0 {
-            match trace::waiting("results", || reports.recv()) {
+            match self.next_report(reports)? {
                 Ok(Report::Results(results)) => {
                     // -q: the first match anywhere ends the search, whatever comes before it.
                     if quiet && results.iter().any(|result| result.hit_lines > 0) {
@@ -171,6 +172,28 @@ impl Printer {
             self.summary.write(&mut self.out, &self.config, elapsed)?;
         }
         self.out.flush()
+    }
+
+    /// The next report, showing the progress line whenever it is due meanwhile.
+    fn next_report(&mut self, reports: &Receiver<Report>) -> io::Result<Result<Report, RecvError>> {
+        loop {
+            let Some(due) = self.out.get_ref().due() else {
+                return Ok(trace::waiting("results", || reports.recv()));
+            };
+            if Instant::now() >= due {
+                // What was written goes first, on its own lines.
+                if !self.out.buffer().is_empty() {
+                    self.out.flush()?;
+                }
+                self.out.get_mut().show(&self.summary);
+                continue;
+            }
+            match trace::waiting("results", || reports.recv_deadline(due)) {
+                Ok(report) => return Ok(Ok(report)),
+                Err(RecvTimeoutError::Timeout) => {}
+                Err(RecvTimeoutError::Disconnected) => return Ok(Err(RecvError)),
+            }
+        }
     }
 
     fn print(&mut self, result: FileResult) -> io::Result<()> {
@@ -227,6 +250,7 @@ impl Printer {
         if hit_lines > 0 && self.config.output.flush_each_file {
             self.out.flush()?;
         }
+        self.out.get_mut().passed(&path);
         Ok(())
     }
 

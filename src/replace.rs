@@ -323,7 +323,8 @@ fn show_changed_line(
         }
         return;
     }
-    formatter.location(out, path, number);
+    let column = line.swaps.first().map_or(1, |(was, _)| was.start + 1);
+    formatter.location(out, path, number, column);
     let (old_line, new_line) = (&old[line.old.clone()], &new[line.new.clone()]);
     let mut shown = Vec::with_capacity(old_line.len() + 16 * line.swaps.len());
     let mut spans = Vec::with_capacity(2 * line.swaps.len());

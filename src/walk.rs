@@ -368,10 +368,8 @@ impl Indexer {
 }
 
 /// `--type-list`: every file type -t and -T know, with its globs.
-pub fn print_type_list() -> io::Result<()> {
+pub fn print_type_list(builder: &ignore::types::TypesBuilder) -> io::Result<()> {
     use std::io::Write;
-    let mut builder = ignore::types::TypesBuilder::new();
-    builder.add_defaults();
     let mut out = io::stdout().lock();
     for definition in builder.definitions() {
         writeln!(out, "{}: {}", definition.name(), definition.globs().join(", "))?;

@@ -8,6 +8,7 @@
 //! - `replace`: `-r/--replace`, `--dry-run` and `--interactive`;
 //! - `replace_faults`: `-r` killed with SIGKILL at random moments;
 //! - `big_file`: files cut into parts that several searchers search at once;
+//! - `integration`: what makes ba at home in the shell and the editor: completions, the man page;
 //! - `memory`: peak memory stays flat however many lines match;
 //! - `props`: property tests against naive oracles;
 //! - `search_zip`: `-z`, compressed files searched decompressed;
@@ -20,6 +21,7 @@ mod util;
 mod big_file;
 mod cli;
 mod flags;
+mod integration;
 mod memory;
 mod props;
 mod replace;

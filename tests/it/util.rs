@@ -20,7 +20,8 @@ pub fn ba(dir: &Path) -> StdCommand {
     isolated(StdCommand::new(ba_path()), dir)
 }
 
-/// `cmd` run in `dir` with stdin from /dev/null and none of the user's colour, editor or git settings.
+/// `cmd` run in `dir` with stdin from /dev/null and none of the user's colour, editor, git or ba
+/// settings.
 pub fn isolated(mut cmd: StdCommand, dir: &Path) -> StdCommand {
     cmd.current_dir(dir)
         .stdin(Stdio::null())
@@ -29,6 +30,7 @@ pub fn isolated(mut cmd: StdCommand, dir: &Path) -> StdCommand {
         .env_remove("EDITOR")
         .env_remove("XDG_CONFIG_HOME")
         .env_remove("GIT_CONFIG_GLOBAL")
+        .env_remove("BA_CONFIG_PATH")
         .env("HOME", dir.join(".no-home"));
     cmd
 }
