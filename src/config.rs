@@ -104,8 +104,8 @@ pub(crate) struct Output {
     pub(crate) match_only: bool,
     /// The summary also tells what was skipped (`--stats`).
     pub(crate) stats: bool,
-    /// Pretty output cuts lines longer than this many characters.
-    pub(crate) max_line_chars: usize,
+    /// The terminal format cuts lines wider than this many columns (three quarters of the width).
+    pub(crate) max_line_columns: usize,
     /// Flush after every file with hits, so a person watching sees them as they come.
     pub(crate) flush_each_file: bool,
     /// Context lines are shown (`-A`, `-B`, `-C`, `--passthru`): groups apart are separated.
@@ -180,8 +180,15 @@ impl Config {
                 ColorWhen::Never => false,
                 ColorWhen::Auto => stdout_is_terminal && std::env::var_os("NO_COLOR").is_none(),
             };
-        let columns = terminal_size::terminal_size_of(std::io::stdout())
-            .map(|(terminal_size::Width(w), _)| usize::from(w))
+        // `COLUMNS` first, as `ls` honours it: it is how a person (or a test) sets the width.
+        let columns = std::env::var("COLUMNS")
+            .ok()
+            .and_then(|columns| columns.parse::<usize>().ok())
+            .filter(|&columns| columns > 0)
+            .or_else(|| {
+                terminal_size::terminal_size_of(std::io::stdout())
+                    .map(|(terminal_size::Width(w), _)| w.into())
+            })
             .unwrap_or(80);
         let workers = match args.workers {
             Some(n) => usize::from(n),
@@ -289,7 +296,7 @@ impl Config {
                 color,
                 match_only: args.match_only,
                 stats: args.stats,
-                max_line_chars: (columns * 3 / 4).max(1),
+                max_line_columns: (columns * 3 / 4).max(1),
                 flush_each_file: stdout_is_terminal,
                 // As GNU grep, any context flag (even `-C 0`) separates the groups; --passthru has none.
                 context: lines

@@ -23,7 +23,7 @@ use crate::config::{Mode, Output, Style};
 use crate::engine::Context;
 use crate::hyperlink::Linker;
 use crate::matcher::Matcher;
-use crate::sanitize::{chars_with_offsets, printable_path, push_char, push_escaped};
+use crate::sanitize::{chars_with_offsets, display_width, printable_path, push_char, push_escaped};
 use crate::template::Template;
 
 pub(crate) use json::summary as json_summary;
@@ -32,8 +32,8 @@ pub(crate) struct Formatter {
     style: Style,
     mode: Mode,
     match_only: bool,
-    /// Terminal lines longer than this many characters are cut.
-    max_line_chars: usize,
+    /// Terminal lines wider than this many columns are cut.
+    max_line_columns: usize,
     /// `None` without colour.
     palette: Option<Palette>,
     /// Context lines are shown: groups apart are separated.
@@ -185,7 +185,7 @@ impl Formatter {
             style: output.style,
             mode: output.mode,
             match_only: output.match_only,
-            max_line_chars: output.max_line_chars,
+            max_line_columns: output.max_line_columns,
             palette: output.color.then(Palette::new),
             context: output.context,
             separator: output.context_separator.clone(),
@@ -208,13 +208,14 @@ impl Formatter {
         self.style == Style::Terminal
     }
 
-    /// Whether the output shows where each match is.
+    /// Whether the output shows where each match is (the terminal format, which cuts a long line
+    /// around its first match, always does).
     pub(crate) fn shows_matches(&self) -> bool {
         self.match_only
             || self.palette.is_some()
             || self.column
             || self.replacement.is_some()
-            || matches!(self.style, Style::Vimgrep | Style::Json)
+            || matches!(self.style, Style::Terminal | Style::Vimgrep | Style::Json)
             || self.max_columns.is_some()
             || self.mode == Mode::Count { matches: true, include_zero: false }
             || self.mode == Mode::Count { matches: true, include_zero: true }
@@ -560,28 +561,54 @@ impl Formatter {
                 end = (end - 1).max(start);
             }
         }
+        let window = self.window(text, start..end, spans);
         out.push(b'\t');
+        if window.start > start {
+            out.extend_from_slice(CUT);
+        }
         self.segment.clear();
-        let mut shown = 0;
         let mut in_span = None;
-        let mut cut = false;
-        for (offset, ch) in chars_with_offsets(&text[start..end], start) {
-            if shown >= self.max_line_chars {
-                cut = true;
-                break;
-            }
+        for (offset, ch) in chars_with_offsets(&text[window.clone()], window.start) {
             let span = spans.iter().position(|s| s.start <= offset && offset < s.end);
             if span != in_span {
                 self.flush_segment(out, in_span, kind, base);
                 in_span = span;
             }
-            shown += push_char(&mut self.segment, ch);
+            push_char(&mut self.segment, ch);
         }
         self.flush_segment(out, in_span, kind, base);
-        if cut {
-            out.extend_from_slice(b"...");
+        if window.end < end {
+            out.extend_from_slice(CUT);
         }
         out.push(b'\n');
+    }
+
+    /// What of `text[line]` fits in `max_line_columns` columns: all of it when it fits; else a window
+    /// that shows the first span (the first match) and, when the match is far into the line, up to
+    /// a third of the room before it, each cut leaving room for its `...`.
+    fn window(&self, text: &[u8], line: Range<usize>, spans: &[Range<usize>]) -> Range<usize> {
+        let budget = self.max_line_columns;
+        if advance(text, line.clone(), budget) == line.end {
+            return line;
+        }
+        let focus = spans
+            .iter()
+            .find(|span| !span.is_empty() && span.end > line.start && span.start < line.end)
+            .map_or(line.start..line.start, |span| span.start.max(line.start)..span.end.min(line.end));
+        let room = budget.saturating_sub(2 * CUT.len());
+        let before = width(text, line.start..focus.start);
+        // Close enough to the start that the line can keep its start (and the match its start).
+        let keeps_start = advance(text, line.start..line.end, budget.saturating_sub(CUT.len())) >= focus.end
+            || before <= room / 3;
+        let from =
+            if keeps_start { line.start } else { skip(text, line.start..focus.start, before - room / 3) };
+        let marks = if from > line.start { CUT.len() } else { 0 };
+        if advance(text, from..line.end, budget.saturating_sub(marks)) == line.end {
+            return from..line.end;
+        }
+        // At least one character, however narrow the terminal.
+        let to = advance(text, from..line.end, budget.saturating_sub(marks + CUT.len()));
+        from..to.max(next_char(text, from, line.end))
     }
 
     /// Writes the pending segment, coloured as span `span` (if any) of its `kind`, else as `base`.
@@ -621,6 +648,43 @@ fn expand_at(template: &Template, regex: &Regex, text: &[u8], start: usize, out:
     if let Some(caps) = regex.captures_at(text, start) {
         template.expand(&caps, out);
     }
+}
+
+/// Marks where the terminal format cut a line.
+const CUT: &[u8] = b"...";
+
+/// The columns `text[range]` takes on the terminal.
+fn width(text: &[u8], range: Range<usize>) -> usize {
+    chars_with_offsets(&text[range.clone()], range.start).map(|(_, ch)| display_width(ch)).sum()
+}
+
+/// The furthest character boundary in `range` whose text from `range.start` fits in `columns`.
+fn advance(text: &[u8], range: Range<usize>, columns: usize) -> usize {
+    let mut used = 0;
+    for (offset, ch) in chars_with_offsets(&text[range.clone()], range.start) {
+        used += display_width(ch);
+        if used > columns {
+            return offset;
+        }
+    }
+    range.end
+}
+
+/// The nearest character boundary in `range` whose text from `range.start` takes at least `columns`.
+fn skip(text: &[u8], range: Range<usize>, columns: usize) -> usize {
+    let mut used = 0;
+    for (offset, ch) in chars_with_offsets(&text[range.clone()], range.start) {
+        if used >= columns {
+            return offset;
+        }
+        used += display_width(ch);
+    }
+    range.end
+}
+
+/// The boundary after the character at `at` (`end` when there is none).
+fn next_char(text: &[u8], at: usize, end: usize) -> usize {
+    chars_with_offsets(&text[at..end], at).nth(1).map_or(end, |(offset, _)| offset)
 }
 
 /// The largest char boundary at or before `at` in `text` (invalid UTF-8 counts as bytes).

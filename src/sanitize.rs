@@ -30,16 +30,25 @@ pub(crate) fn push_escaped(out: &mut String, bytes: &[u8]) {
     }
 }
 
-/// Appends `ch`, escaped if it is a control character other than a tab; returns how many characters
-/// that took on the screen.
-pub(crate) fn push_char(out: &mut String, ch: char) -> usize {
+/// Appends `ch`, escaped if it is a control character other than a tab.
+pub(crate) fn push_char(out: &mut String, ch: char) {
     if is_control(ch) {
-        let start = out.len();
         out.push_str(&format!("\\x{:02X}", u32::from(ch)));
-        out.len() - start
     } else {
         out.push(ch);
-        1
+    }
+}
+
+/// How many columns `ch` takes on a terminal once [`push_char`] has written it: two for wide CJK
+/// and emoji, none for combining marks, four for an escaped control, and for a tab the most it can
+/// take (eight), so that a line measured with it never turns out wider.
+pub(crate) fn display_width(ch: char) -> usize {
+    if ch == '\t' {
+        8
+    } else if is_control(ch) {
+        4
+    } else {
+        unicode_width::UnicodeWidthChar::width(ch).unwrap_or(0)
     }
 }
 
@@ -82,6 +91,15 @@ mod tests {
         let mut s = String::new();
         push_escaped(&mut s, b"a\x1b[31m\tb\x7f\xc2\x85");
         assert_eq!(s, "a\\x1B[31m\tb\\x7F\\x85");
+    }
+
+    #[test]
+    fn widths_are_what_the_terminal_shows() {
+        let width = |text: &str| text.chars().map(display_width).sum::<usize>();
+        assert_eq!(width("abc"), 3);
+        assert_eq!(width("日本"), 4);
+        assert_eq!(width("e\u{301}"), 1);
+        assert_eq!(width("\x1b"), "\\x1B".len());
     }
 
     #[test]

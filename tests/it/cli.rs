@@ -207,20 +207,46 @@ fn pretty_output_drops_the_carriage_return() {
 }
 
 #[test]
-fn pretty_output_cuts_long_lines_at_sixty_characters() {
+fn pretty_output_cuts_long_lines_at_sixty_columns() {
     let dir = tempdir();
     let exact = "x".repeat(60);
     let long = "y".repeat(61);
-    // Leading whitespace is dropped before counting; characters, not bytes, are counted.
+    // Leading whitespace is dropped before counting; columns, not bytes, are counted, and the
+    // `...` that marks the cut fits in the sixty.
     let accents = format!("    {}", "é".repeat(70));
     write(dir.path(), "long.txt", format!("{exact}\n{long}\n{accents}\n"));
     let out = stdout_ok(dir.path(), &["--pretty", "[xyé]"], 0);
     let expected = format!(
         "long.txt:1\n\t{exact}\nlong.txt:2\n\t{}...\nlong.txt:3\n\t{}...\n",
-        "y".repeat(60),
-        "é".repeat(60)
+        "y".repeat(57),
+        "é".repeat(57)
     ) + &summary(1, 1, 3);
     assert_output_eq!(without_duration(&out), expected);
+}
+
+#[test]
+fn wide_characters_take_two_columns_of_the_sixty() {
+    let dir = tempdir();
+    // 40 CJK characters are 80 columns: 28 of them (56 columns) and the `...` fit in 60.
+    write(dir.path(), "cjk.txt", format!("{}\n", "漢".repeat(40)));
+    let out = stdout_ok(dir.path(), &["--pretty", "漢"], 0);
+    let expected = format!("cjk.txt:1\n\t{}...\n", "漢".repeat(28)) + &summary(1, 1, 1);
+    assert_output_eq!(without_duration(&out), expected);
+}
+
+#[test]
+fn a_cut_line_keeps_its_match_in_view() {
+    let dir = tempdir();
+    let line = format!("{}needle{}\n", "a".repeat(200), "b".repeat(200));
+    write(dir.path(), "far.txt", &line);
+    let out = stdout_ok(dir.path(), &["--pretty", "needle"], 0);
+    // Sixty columns: `...`, a third of the 54 left before the match, the match, the rest after it.
+    let expected = format!("far.txt:1\n\t...{}needle{}...\n", "a".repeat(18), "b".repeat(30));
+    assert_output_eq!(without_duration(&out), expected.clone() + &summary(1, 1, 1));
+    // COLUMNS sets the width: 40 columns leave 30 for the line.
+    let out = ba(dir.path()).env("COLUMNS", "40").args(["--pretty", "needle"]).output().unwrap();
+    let expected = format!("far.txt:1\n\t...{}needle{}...\n", "a".repeat(8), "b".repeat(10));
+    assert_output_eq!(without_duration(&String::from_utf8_lossy(&out.stdout)), expected + &summary(1, 1, 1));
 }
 
 #[test]
@@ -240,8 +266,9 @@ fn escaped_characters_count_towards_the_cut() {
     let dir = tempdir();
     write(dir.path(), "esc.txt", format!("hit{}\n", "\x07".repeat(40)));
     let out = stdout_ok(dir.path(), &["--pretty", "hit"], 0);
-    // "hit" is 3 characters, each `\x07` shows as 4: 3 + 14 * 4 = 59, the 15th would pass 60.
-    let expected = format!("esc.txt:1\n\thit{}...\n", "\\x07".repeat(15)) + &summary(1, 1, 1);
+    // "hit" is 3 columns, each `\x07` shows as 4: 3 + 13 * 4 + 3 for the `...` = 58, a 14th would
+    // pass 60.
+    let expected = format!("esc.txt:1\n\thit{}...\n", "\\x07".repeat(13)) + &summary(1, 1, 1);
     assert_output_eq!(without_duration(&out), expected);
 }
 

@@ -20,7 +20,7 @@ pub fn ba(dir: &Path) -> StdCommand {
     isolated(StdCommand::new(ba_path()), dir)
 }
 
-/// `cmd` run in `dir` with stdin from /dev/null and none of the user's colour, editor, git or ba
+/// `cmd` run in `dir` with stdin from /dev/null and none of the user's colour, width, editor, git or ba
 /// settings.
 pub fn isolated(mut cmd: StdCommand, dir: &Path) -> StdCommand {
     cmd.current_dir(dir)
@@ -31,6 +31,7 @@ pub fn isolated(mut cmd: StdCommand, dir: &Path) -> StdCommand {
         .env_remove("XDG_CONFIG_HOME")
         .env_remove("GIT_CONFIG_GLOBAL")
         .env_remove("BA_CONFIG_PATH")
+        .env_remove("COLUMNS")
         .env("HOME", dir.join(".no-home"));
     cmd
 }
