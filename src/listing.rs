@@ -100,11 +100,10 @@ impl Rules {
         warnings: &mut Vec<Message>,
     ) -> Option<Arc<Rules>> {
         let in_repo = names.git || parent.as_ref().is_some_and(|p| p.in_repo);
-        let mut read = |name: &str| read_ignore_file(dir, &dir.join(name), warnings);
-        let ignore = names.ignore.then(|| read(".ignore")).flatten();
-        let gitignore = (names.gitignore && in_repo).then(|| read(".gitignore")).flatten();
-        // `.git` is a directory in a repository, a file in a worktree or submodule.
-        let exclude = (names.git && dir.join(".git").is_dir()).then(|| read(".git/info/exclude")).flatten();
+        let mut read = |path: &Path| read_ignore_file(dir, path, warnings);
+        let ignore = names.ignore.then(|| read(&dir.join(".ignore"))).flatten();
+        let gitignore = (names.gitignore && in_repo).then(|| read(&dir.join(".gitignore"))).flatten();
+        let exclude = names.git.then(|| git_exclude_file(dir)).flatten().and_then(|path| read(&path));
         if !names.git && ignore.is_none() && gitignore.is_none() {
             return parent;
         }
@@ -173,6 +172,23 @@ impl Rules {
             decided
         }
     }
+}
+
+/// The `info/exclude` of the repository whose top is `dir`. `.git` is the repository's directory,
+/// or in a worktree or a submodule a file that points at it (`gitdir: PATH`); a worktree's own
+/// directory points in turn at the main repository (its `commondir`), which holds `info/exclude`.
+fn git_exclude_file(dir: &Path) -> Option<PathBuf> {
+    let dot_git = dir.join(".git");
+    if dot_git.is_dir() {
+        return Some(dot_git.join("info/exclude"));
+    }
+    let pointer = fs::read_to_string(&dot_git).ok()?;
+    let git_dir = dir.join(pointer.strip_prefix("gitdir:")?.trim());
+    let common_dir = match fs::read_to_string(git_dir.join("commondir")) {
+        Ok(common) => git_dir.join(common.trim()),
+        Err(_) => git_dir,
+    };
+    Some(common_dir.join("info/exclude"))
 }
 
 /// Which of the names that hold rules a directory has.

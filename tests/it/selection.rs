@@ -281,3 +281,62 @@ fn glob_case_insensitive_applies_to_every_glob() {
         "A.RS:1:hit\nb.rs:1:hit\nc.Rs:1:hit\n"
     );
 }
+
+/// A git worktree's `.git` is a file that points into the main repository, whose `info/exclude`
+/// applies to every worktree (as git applies it); a submodule's points at its own directory.
+#[test]
+fn worktrees_and_submodules_read_the_exclude_file_git_reads() {
+    let dir = tempdir();
+    let root = dir.path();
+    let home = root.join("home");
+    // The layout `git worktree add` and `git submodule add` make, by hand.
+    write(root, "main/.git/info/exclude", "secret.txt\n");
+    write(root, "main/.git/worktrees/wt/commondir", "../..\n");
+    write(root, "main/.git/modules/sub/info/exclude", "sub-secret.txt\n");
+    let git_dir = root.join("main/.git/worktrees/wt");
+    write(root, "wt/.git", format!("gitdir: {}\n", git_dir.display()));
+    write(root, "main/sub/.git", "gitdir: ../.git/modules/sub\n");
+    for file in
+        ["wt/a.txt", "wt/secret.txt", "main/sub/b.txt", "main/sub/sub-secret.txt", "main/sub/secret.txt"]
+    {
+        write(root, file, "x\n");
+    }
+    assert_lists(&root.join("wt"), &home, &[], &["a.txt"]);
+    // Not compared with ripgrep, which reads no exclude file for a submodule.
+    let (listed, stderr, _) = ba_files(&root.join("main/sub"), &home, &[]);
+    assert_eq!((listed, stderr), (vec!["b.txt".to_string(), "secret.txt".to_string()], String::new()));
+    // Without git's rules, both come back.
+    assert_lists(&root.join("wt"), &home, &["--no-ignore-vcs"], &["a.txt", "secret.txt"]);
+}
+
+/// The same with the worktree git itself makes, where git is installed.
+#[test]
+fn a_worktree_made_by_git_lists_what_git_lists() {
+    let dir = tempdir();
+    let (main, home) = (dir.path().join("main"), dir.path().join("home"));
+    let git = |cwd: &Path, args: &[&str]| {
+        let mut git = isolated(Command::new("git"), cwd);
+        let args =
+            ["-c", "user.name=t", "-c", "user.email=t@t", "-c", "init.defaultBranch=main"].iter().chain(args);
+        git.env("HOME", &home).args(args).stdout(Stdio::piped()).output()
+    };
+    std::fs::create_dir_all(&main).unwrap();
+    if !git(&main, &["init", "-q"]).is_ok_and(|out| out.status.success()) {
+        eprintln!("note: git is not installed: skipped");
+        return;
+    }
+    write(&main, "tracked.txt", "x\n");
+    let made = git(&main, &["add", "tracked.txt"])
+        .and_then(|_| git(&main, &["commit", "-qm", "one"]))
+        .and_then(|_| git(&main, &["worktree", "add", "-q", "../wt"]))
+        .expect("run git");
+    assert!(made.status.success(), "git worktree add: {}", String::from_utf8_lossy(&made.stderr));
+    write(&main, ".git/info/exclude", "secret.txt\n");
+    let wt = dir.path().join("wt");
+    write(&wt, "secret.txt", "x\n");
+    write(&wt, "new.txt", "x\n");
+    let listed = git(&wt, &["ls-files", "--cached", "--others", "--exclude-standard"]).expect("git ls-files");
+    let by_git: Vec<&str> = std::str::from_utf8(&listed.stdout).unwrap().lines().collect();
+    assert_eq!(by_git, ["new.txt", "tracked.txt"]);
+    assert_lists(&wt, &home, &[], &by_git);
+}
