@@ -103,9 +103,16 @@ pub struct Args {
     #[arg(long = "force-hardlinks", requires = "replace")]
     pub(crate) force_hardlinks: bool,
 
-    /// After the search, open the hits in $VISUAL or $EDITOR (else vi): vim and neovim get every hit as
-    /// a quickfix list, other editors the first hit at its line.
-    #[arg(short = 'e', long = "edit")]
+    /// After the search, open the hits in $VISUAL or $EDITOR (else vi), split into words as a shell
+    /// would but never run by one. vim and neovim get every hit as a quickfix list; VS Code, helix,
+    /// kakoune, micro, nano, emacs and Sublime Text the first hit at its line and column; other
+    /// editors the first hit at its line (`+LINE PATH`). A terminal editor needs a terminal: standard
+    /// output, or /dev/tty.
+    #[arg(
+        short = 'e',
+        long = "edit",
+        conflicts_with_all = ["count", "count_matches", "files_with_matches", "files_without_match", "quiet", "files"]
+    )]
     pub(crate) edit: bool,
 
     /// When to colour the output: auto colours only on a terminal and when NO_COLOR is unset.

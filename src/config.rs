@@ -11,6 +11,7 @@ use ignore::types::{Types, TypesBuilder};
 use regex::bytes::RegexSet;
 
 use crate::cli::{Args, ColorWhen, TypeChange};
+use crate::edit::Editor;
 use crate::engine::Selection;
 use crate::hyperlink::Hyperlinks;
 use crate::matcher::{Case, Matcher, PatternOptions};
@@ -39,8 +40,8 @@ pub struct Config {
     pub(crate) stdin: bool,
     /// Search files with NUL bytes too (`-a`).
     pub(crate) text: bool,
-    /// Open the hits in an editor after the search (`-e`).
-    pub edit: bool,
+    /// The editor to open the hits in after the search (`-e`).
+    pub edit: Option<Editor>,
     /// `--files`: list the files to search instead of searching them.
     pub list_files: bool,
     /// `-r`: replace the matches in the files.
@@ -334,7 +335,7 @@ impl Config {
                 .unwrap_or(8 << 20),
             stdin,
             text: args.text || args.unrestricted >= 3,
-            edit: args.edit,
+            edit: args.edit.then(Editor::from_env).transpose()?,
             list_files: args.files,
             replace: args.replace.map(|template| Replace {
                 template,

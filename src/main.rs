@@ -10,13 +10,14 @@ use anyhow::{anyhow, Context, Result};
 use crossbeam_channel::{bounded, unbounded};
 
 use black_arrow::config::{self, Config};
+use black_arrow::edit::EditList;
 use black_arrow::exit_code::ExitCode;
 use black_arrow::pipeline::{Backlog, Budget, RESULTS_BUDGET};
 use black_arrow::print::{self, Printer};
 use black_arrow::replace::Replacer;
 use black_arrow::search::Searcher;
 use black_arrow::walk::{self, Indexer};
-use black_arrow::{config_file, edit, errored, generate, interrupt, trace};
+use black_arrow::{config_file, errored, generate, interrupt, trace};
 
 /// Paths are allocated by the indexer and freed by the printer: glibc's allocator serialises such
 /// cross-thread frees on an arena lock; mimalloc does not (measured: about 10% off a kernel-tree search).
@@ -81,6 +82,7 @@ fn list_files(config: Arc<Config>, started: Instant) -> Result<ExitCode> {
 fn search(config: Arc<Config>, started: Instant) -> Result<ExitCode> {
     // A bad replacement is refused before anything is searched or written.
     let replacer = Replacer::new(&config)?;
+    let edit_list = config.edit.as_ref().map(EditList::new).transpose()?;
     interrupt::install(config.colored())?;
 
     // Tasks are a few paths each: bounded by count. Results are bounded by the bytes they hold.
@@ -93,7 +95,7 @@ fn search(config: Arc<Config>, started: Instant) -> Result<ExitCode> {
     let indexer = spawn("indexer", move || indexer.run())?;
     let searchers = Searcher::spawn_pool(&config, &task_rx, &listings, &backlog, &report_tx, &budget)?;
     drop((task_rx, listings, report_tx));
-    let printer = Printer::new(Arc::clone(&config), budget, replacer, started);
+    let printer = Printer::new(Arc::clone(&config), budget, replacer, edit_list, started);
     let printer = spawn("printer", move || printer.run(report_rx))?;
 
     let printed = printer.join().map_err(|_| anyhow!("the printer thread panicked"))?;
@@ -110,8 +112,8 @@ fn search(config: Arc<Config>, started: Instant) -> Result<ExitCode> {
     }
 
     trace::report(started.elapsed());
-    if config.edit {
-        edit::open(&printed.edit_hits)?;
+    if let Some(edit_list) = printed.edit_list {
+        edit_list.open()?;
     }
     Ok(printed.exit_code)
 }

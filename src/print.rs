@@ -11,7 +11,7 @@ use std::time::Instant;
 use crossbeam_channel::{Receiver, RecvError, RecvTimeoutError};
 
 use crate::config::{Config, Mode, Style};
-use crate::edit::EditHit;
+use crate::edit::EditList;
 use crate::exit_code::ExitCode;
 use crate::format::{self, FileTotals, Formatter, Shown};
 use crate::messages;
@@ -27,7 +27,7 @@ pub struct Printed {
     /// What the search came to.
     pub exit_code: ExitCode,
     /// Every hit, kept only for `-e`.
-    pub edit_hits: Vec<EditHit>,
+    pub edit_list: Option<EditList>,
     /// Writing the output failed (with `BrokenPipe` when its reader went away).
     pub output_error: Option<io::Error>,
     /// The search ended before the searchers did (`-q` found a match): nothing is left to wait for.
@@ -54,7 +54,7 @@ pub struct Printer {
     /// Scratch space for what `formatter` writes.
     formatted: Vec<u8>,
     replacer: Option<Replacer>,
-    edit_hits: Vec<EditHit>,
+    edit_list: Option<EditList>,
     stopped_early: bool,
 }
 
@@ -80,6 +80,7 @@ impl Printer {
         config: Arc<Config>,
         budget: Arc<Budget>,
         replacer: Option<Replacer>,
+        edit_list: Option<EditList>,
         started: Instant,
     ) -> Printer {
         Printer {
@@ -94,7 +95,7 @@ impl Printer {
             formatter: Formatter::new(&config.output, &config.matcher),
             formatted: Vec::new(),
             replacer,
-            edit_hits: Vec::new(),
+            edit_list,
             stopped_early: false,
             config,
             started,
@@ -114,7 +115,7 @@ impl Printer {
         };
         Printed {
             exit_code,
-            edit_hits: self.edit_hits,
+            edit_list: self.edit_list,
             output_error: printed.err(),
             stopped_early: self.stopped_early,
         }
@@ -234,9 +235,16 @@ impl Printer {
                     };
                     self.formatter.line(&mut self.formatted, &path, &shown);
                     // Hits from standard input have no file to open.
-                    if self.config.edit && !self.config.stdin && hit.context.is_none() {
-                        let text = String::from_utf8_lossy(line).into_owned();
-                        self.edit_hits.push(EditHit { path: path.clone(), line_number: shown.number, text });
+                    if let Some(edit_list) = self.edit_list.as_mut().filter(|_| hit.context.is_none()) {
+                        match self.config.stdin {
+                            true => edit_list.push_stdin(),
+                            false => edit_list.push(
+                                &path,
+                                shown.number,
+                                line,
+                                shown.matches.first().map_or(0, |m| m.start),
+                            ),
+                        }
                     }
                 }
                 let formatted = std::mem::take(&mut self.formatted);

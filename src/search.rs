@@ -259,7 +259,7 @@ impl Searcher {
             Keep::Digest
         } else if !self.formatter.shows_lines() {
             Keep::Count
-        } else if parts > 1 || config.edit {
+        } else if parts > 1 || config.edit.is_some() {
             Keep::Lines
         } else {
             Keep::Formatted
@@ -281,7 +281,8 @@ impl Searcher {
             path,
             keep,
             matcher: &config.matcher,
-            matches: self.formatter.shows_matches(),
+            // The editor opens a hit at its first match.
+            matches: self.formatter.shows_matches() || config.edit.is_some(),
             groups: self.formatter.shows_groups() && config.matcher.has_groups,
             invert: config.selection.invert,
             formatter: &mut self.formatter,

@@ -1136,7 +1136,7 @@ fn edit_opens_editor_at_the_first_hit() {
     let editor = dir.path().join("editor.sh");
     let record = dir.path().join("args");
     recording_editor(&editor, &record);
-    let out = ba(&work).env("EDITOR", &editor).args(["-w", "4", "-e", "hit"]).run();
+    let out = run_in_session(ba(&work).env("EDITOR", &editor).args(["-w", "4", "-e", "hit"]), true);
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert_output_eq!(stdout_of(&out), "b/c.txt:3:hit three\nb/c.txt:5:hit five\r\nd.txt:1:hit d\n");
     assert_output_eq!(fs::read_to_string(&record).unwrap(), "+3\nb/c.txt\n");
@@ -1154,16 +1154,21 @@ fn edit_prefers_visual_and_skips_empty_variables() {
     recording_editor(&visual, &visual_record);
     recording_editor(&editor, &editor_record);
 
-    let out = ba(&work).env("VISUAL", &visual).env("EDITOR", &editor).args(["--edit", "hit", "d.txt"]).run();
+    let out = run_in_session(
+        ba(&work).env("VISUAL", &visual).env("EDITOR", &editor).args(["--edit", "hit", "d.txt"]),
+        true,
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert_output_eq!(fs::read_to_string(&visual_record).unwrap(), "+1\nd.txt\n");
     assert!(!editor_record.exists(), "EDITOR ran although VISUAL is set");
 
-    let out = ba(&work)
-        .env("VISUAL", "")
-        .env("EDITOR", format!("{} --wait", editor.display()))
-        .args(["-e", "hit", "d.txt"])
-        .run();
+    let out = run_in_session(
+        ba(&work)
+            .env("VISUAL", "")
+            .env("EDITOR", format!("{} --wait", editor.display()))
+            .args(["-e", "hit", "d.txt"]),
+        true,
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert_output_eq!(fs::read_to_string(&editor_record).unwrap(), "--wait\n+1\nd.txt\n");
 }
@@ -1182,12 +1187,14 @@ fn edit_gives_vim_a_quickfix_list_of_every_hit() {
     let tmp = dir.path().join("tmp");
     fs::create_dir(&tmp).unwrap();
 
-    let out = ba(&work)
-        .env("VISUAL", &vim)
-        .env("EDITOR", "/nonexistent/editor")
-        .env("TMPDIR", &tmp)
-        .args(["-e", "hit"])
-        .run();
+    let out = run_in_session(
+        ba(&work)
+            .env("VISUAL", &vim)
+            .env("EDITOR", "/nonexistent/editor")
+            .env("TMPDIR", &tmp)
+            .args(["-e", "hit"]),
+        true,
+    );
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     let args = fs::read_to_string(&record).unwrap();
     let args: Vec<&str> = args.lines().collect();
@@ -1199,7 +1206,7 @@ fn edit_gives_vim_a_quickfix_list_of_every_hit() {
     assert!(!quickfix.exists(), "the quickfix file was left behind");
     assert_output_eq!(
         fs::read_to_string(&copy).unwrap(),
-        "b/c.txt:3:hit three\nb/c.txt:5:hit five\nd.txt:1:hit d\n"
+        "b/c.txt:3:1:hit three\nb/c.txt:5:1:hit five\nd.txt:1:1:hit d\n"
     );
 }
 
@@ -1211,7 +1218,7 @@ fn edit_without_hits_runs_no_editor() {
     let editor = dir.path().join("editor.sh");
     let record = dir.path().join("args");
     recording_editor(&editor, &record);
-    let out = ba(&work).env("EDITOR", &editor).args(["-e", "nomatch"]).run();
+    let out = run_in_session(ba(&work).env("EDITOR", &editor).args(["-e", "nomatch"]), true);
     assert_eq!(out.status.code(), Some(1));
     assert!(!record.exists(), "the editor ran without hits");
 }
@@ -1224,7 +1231,7 @@ fn edit_passes_a_dash_file_name_as_a_path() {
     let editor = dir.path().join("editor.sh");
     let record = dir.path().join("args");
     recording_editor(&editor, &record);
-    let out = ba(&work).env("EDITOR", &editor).args(["-e", "hit"]).run();
+    let out = run_in_session(ba(&work).env("EDITOR", &editor).args(["-e", "hit"]), true);
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert_output_eq!(fs::read_to_string(&record).unwrap(), "+1\n./-x.txt\n");
 }
@@ -1239,7 +1246,7 @@ fn edit_never_runs_file_names_through_a_shell() {
     let editor = dir.path().join("editor.sh");
     let record = dir.path().join("args");
     recording_editor(&editor, &record);
-    let out = ba(&work).env("EDITOR", &editor).args(["-e", "hit"]).run();
+    let out = run_in_session(ba(&work).env("EDITOR", &editor).args(["-e", "hit"]), true);
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert_output_eq!(fs::read_to_string(&record).unwrap(), "+1\na;touch pwned\n");
 
@@ -1249,16 +1256,153 @@ fn edit_never_runs_file_names_through_a_shell() {
     let vim_record = dir.path().join("vim-args");
     let copy = dir.path().join("quickfix-copy");
     fake_vim(&vim, &vim_record, &copy);
-    let out = ba(&work).env("VISUAL", &vim).args(["-e", "hit"]).run();
+    let out = run_in_session(ba(&work).env("VISUAL", &vim).args(["-e", "hit"]), true);
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert_output_eq!(
         fs::read_to_string(&copy).unwrap(),
-        "a;touch pwned:1:hit\nb$(touch pwned2):1:hit\nc`touch pwned3`:1:hit\n"
+        "a;touch pwned:1:1:hit\nb$(touch pwned2):1:1:hit\nc`touch pwned3`:1:1:hit\n"
     );
 
     for name in ["pwned", "pwned2", "pwned3"] {
         assert!(!work.join(name).exists(), "{name} was created");
         assert!(!dir.path().join(name).exists(), "{name} was created");
+    }
+}
+
+/// Each editor is told where to go in its own words.
+#[test]
+fn edit_speaks_each_editor_s_language() {
+    let dir = tempdir();
+    let work = dir.path().join("work");
+    // The first match is at byte 5 of its line, character 4 (`é` is two bytes).
+    write(&work, "src/m.rs", "one\n\té hit two\n");
+    let bin = dir.path().join("bin");
+    fs::create_dir(&bin).unwrap();
+    let record = dir.path().join("args");
+    for (name, expected) in [
+        ("code", "--goto\nsrc/m.rs:2:4\n"),
+        ("codium", "--goto\nsrc/m.rs:2:4\n"),
+        ("hx", "src/m.rs:2:4\n"),
+        ("subl", "src/m.rs:2:4\n"),
+        ("kak", "+2:4\nsrc/m.rs\n"),
+        ("micro", "+2:4\nsrc/m.rs\n"),
+        ("emacsclient", "+2:4\nsrc/m.rs\n"),
+        ("nano", "+2,4\nsrc/m.rs\n"),
+        ("joe", "+2\nsrc/m.rs\n"),
+    ] {
+        let editor = bin.join(name);
+        recording_editor(&editor, &record);
+        let out = run_in_session(ba(&work).env("EDITOR", &editor).args(["-e", "hit"]), true);
+        assert_eq!(out.status.code(), Some(0), "{name}: {}", stderr_of(&out));
+        assert_output_eq!(fs::read_to_string(&record).unwrap(), expected);
+    }
+    // vim's quickfix list counts the column in bytes, as vim does.
+    let copy = dir.path().join("quickfix-copy");
+    fake_vim(&bin.join("nvim"), &record, &copy);
+    let out = run_in_session(ba(&work).env("EDITOR", bin.join("nvim")).args(["-e", "hit"]), true);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_output_eq!(fs::read_to_string(&copy).unwrap(), "src/m.rs:2:5:\té hit two\n");
+}
+
+/// `$EDITOR` is split as a shell splits words: quotes keep spaces in a path or an argument.
+#[test]
+fn edit_splits_the_editor_variable_as_a_shell_would() {
+    let dir = tempdir();
+    let work = dir.path().join("work");
+    edit_tree(&work);
+    let editor = dir.path().join("my editors/ed it.sh");
+    fs::create_dir_all(editor.parent().unwrap()).unwrap();
+    let record = dir.path().join("args");
+    recording_editor(&editor, &record);
+    let variable = format!("'{}' --title \"two words\" -n", editor.display());
+    let out = run_in_session(ba(&work).env("EDITOR", &variable).args(["-e", "hit", "d.txt"]), true);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_output_eq!(fs::read_to_string(&record).unwrap(), "--title\ntwo words\n-n\n+1\nd.txt\n");
+    // An unclosed quote is said, before anything is searched.
+    let out = run_in_session(ba(&work).env("EDITOR", "vim 'oops").args(["-e", "hit"]), true);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stdout_of(&out), "");
+    assert!(stderr_of(&out).starts_with("ba: -e: $EDITOR (vim 'oops): "), "{}", stderr_of(&out));
+}
+
+/// With no terminal (no tty on standard output, no /dev/tty), a terminal editor cannot be shown:
+/// ba says so before searching; an editor with a window of its own needs none.
+#[test]
+fn edit_without_a_terminal_is_an_error_with_its_reason() {
+    let dir = tempdir();
+    let work = dir.path().join("work");
+    edit_tree(&work);
+    let record = dir.path().join("args");
+    let editor = dir.path().join("editor.sh");
+    recording_editor(&editor, &record);
+    let out = run_in_session(ba(&work).env("EDITOR", &editor).args(["-e", "hit"]), false);
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stdout_of(&out), "");
+    assert!(
+        stderr_of(&out).starts_with(
+            "ba: -e: no terminal to open editor.sh on: standard output is not a terminal and /dev/tty cannot be opened ("
+        ),
+        "{}",
+        stderr_of(&out)
+    );
+    assert!(!record.exists(), "the editor ran without a terminal");
+
+    let code = dir.path().join("bin/code");
+    fs::create_dir_all(code.parent().unwrap()).unwrap();
+    recording_editor(&code, &record);
+    let out = run_in_session(ba(&work).env("EDITOR", &code).args(["-e", "hit", "d.txt"]), false);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_output_eq!(fs::read_to_string(&record).unwrap(), "--goto\nd.txt:1:1\n");
+}
+
+/// Hits in standard input have no file to open: ba says so, and runs no editor.
+#[test]
+fn edit_says_why_standard_input_cannot_be_opened() {
+    let dir = tempdir();
+    let record = dir.path().join("args");
+    let code = dir.path().join("bin/code");
+    fs::create_dir_all(code.parent().unwrap()).unwrap();
+    recording_editor(&code, &record);
+    let out = ba(dir.path()).env("EDITOR", &code).args(["-e", "hit"]).run_stdin(b"a hit\n");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(stdout_of(&out), "a hit\n");
+    assert_eq!(
+        stderr_of(&out),
+        "ba: -e: the hits are in standard input, which has no file to open in the editor\n"
+    );
+    assert!(!record.exists(), "the editor ran");
+}
+
+/// A line break in a file name would split its quickfix line in two: that hit is left out, with a
+/// warning, and the others are listed.
+#[test]
+fn edit_leaves_a_name_with_a_line_break_out_of_the_quickfix_list() {
+    let dir = tempdir();
+    let work = dir.path().join("work");
+    write(&work, "a.txt", "hit\n");
+    write(&work, "b\nc.txt", "hit\n");
+    let vim = dir.path().join("bin/vim");
+    fs::create_dir_all(vim.parent().unwrap()).unwrap();
+    let (record, copy) = (dir.path().join("args"), dir.path().join("quickfix-copy"));
+    fake_vim(&vim, &record, &copy);
+    let out = run_in_session(ba(&work).env("EDITOR", &vim).args(["-e", "hit"]), true);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_output_eq!(fs::read_to_string(&copy).unwrap(), "a.txt:1:1:hit\n");
+    assert_eq!(
+        stderr_of(&out),
+        "ba: b\\x0Ac.txt: left out of the editor's list: the name holds a line break\n"
+    );
+}
+
+/// `-e` opens lines: with a flag that prints no lines it is a usage error, not an editor left unrun.
+#[test]
+fn edit_with_a_flag_that_prints_no_lines_is_a_usage_error() {
+    let dir = tempdir();
+    edit_tree(dir.path());
+    for flag in ["-c", "--count-matches", "--files-with-matches", "--files-without-match", "-q", "--files"] {
+        let out = ba(dir.path()).env("EDITOR", "true").args(["-e", "hit", flag]).run();
+        assert_eq!(out.status.code(), Some(2), "{flag}");
+        assert!(stderr_of(&out).contains("cannot be used with"), "{flag}: {}", stderr_of(&out));
     }
 }
 

@@ -381,3 +381,33 @@ pub fn run_measured(cmd: &mut StdCommand, timeout: Duration) -> (ExitStatus, u64
     let written = counter.join().unwrap();
     (ExitStatus::from_raw(status), written, errors.join().unwrap(), usage.ru_maxrss as u64)
 }
+
+/// Runs `cmd` (at most 30 s) in a session of its own, with standard streams as they are: when
+/// `terminal`, its controlling terminal is a new pseudo-terminal, so that `/dev/tty` opens as it
+/// opens for a person at a terminal; otherwise it has none, as under cron or a CI runner.
+pub fn run_in_session(cmd: &mut StdCommand, terminal: bool) -> Output {
+    use std::os::fd::{AsRawFd, FromRawFd, OwnedFd};
+    use std::os::unix::process::CommandExt;
+
+    let (mut leader, mut follower) = (-1, -1);
+    // SAFETY: openpty writes two new descriptors, owned here from then on.
+    let opened = unsafe {
+        libc::openpty(&mut leader, &mut follower, std::ptr::null_mut(), std::ptr::null(), std::ptr::null())
+    };
+    assert_eq!(opened, 0, "openpty: {}", std::io::Error::last_os_error());
+    let (leader, follower) = unsafe { (OwnedFd::from_raw_fd(leader), OwnedFd::from_raw_fd(follower)) };
+    let follower_fd = follower.as_raw_fd();
+    // SAFETY: setsid and ioctl are async-signal-safe, as code between fork and exec must be.
+    unsafe {
+        cmd.pre_exec(move || {
+            if libc::setsid() < 0 || (terminal && libc::ioctl(follower_fd, libc::TIOCSCTTY, 0) < 0) {
+                return Err(std::io::Error::last_os_error());
+            }
+            Ok(())
+        });
+    }
+    let out = cmd.run();
+    // The terminal lives until the command has ended.
+    drop((leader, follower));
+    out
+}
