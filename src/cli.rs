@@ -18,8 +18,8 @@ use clap::{Parser, ValueEnum};
 #[derive(Parser, Debug)]
 #[command(name = "ba", version, max_term_width = 100)]
 pub struct Args {
-    /// The regular expression to search for (Rust regex syntax). Smart case: an all-lowercase pattern
-    /// matches case-insensitively, any uppercase letter makes it case-sensitive.
+    /// The regular expression to search for (Rust regex syntax). Smart case (not with -r): an
+    /// all-lowercase pattern matches case-insensitively, any uppercase letter makes it case-sensitive.
     #[arg(required_unless_present_any = ["type_list", "files"])]
     pub(crate) pattern: Option<String>,
 
@@ -80,7 +80,8 @@ pub struct Args {
 
     /// Replace every match with REPL in the files searched, safely (see the README): `$1`, `${name}`,
     /// `$0` and `$$` (a dollar), or `\1`, `\g<name>`. Each file is written whole to a temporary file
-    /// and renamed over the original.
+    /// and renamed over the original. With -r the pattern is case-sensitive unless --ignore-case (no
+    /// smart case). Try it first with --dry-run.
     #[arg(short = 'r', long = "replace", value_name = "REPL")]
     pub(crate) replace: Option<String>,
 
@@ -96,6 +97,13 @@ pub struct Args {
     /// so this name gets the new content and the other links keep the old one.
     #[arg(long = "force-hardlinks", requires = "replace")]
     pub(crate) force_hardlinks: bool,
+
+    /// With -r: match case-insensitively and give each replacement the case of what it replaces: a
+    /// lowercase match gets a lowercase replacement, an uppercase one an uppercase replacement, a
+    /// capitalised one a capitalised replacement (`colour` -> `color`, `Colour` -> `Color`,
+    /// `COLOUR` -> `COLOR`); other matches get REPL as typed.
+    #[arg(long = "preserve-case", requires = "replace")]
+    pub(crate) preserve_case: bool,
 
     /// After the search, open the hits in $VISUAL or $EDITOR (else vi): vim and neovim get every hit as
     /// a quickfix list, other editors the first hit at its line.

@@ -43,6 +43,7 @@ pub(crate) struct Replace {
     pub(crate) dry_run: bool,
     pub(crate) interactive: bool,
     pub(crate) force_hardlinks: bool,
+    pub(crate) preserve_case: bool,
 }
 
 /// A path to search and how to show the paths found below it.
@@ -121,6 +122,11 @@ impl Config {
             Case::Insensitive
         } else if args.case_sensitive {
             Case::Sensitive
+        } else if args.preserve_case {
+            Case::Insensitive
+        } else if args.replace.is_some() {
+            // A rewrite changes exactly what was typed: smart case would turn `COLOUR` into `color`.
+            Case::Sensitive
         } else {
             Case::Smart
         };
@@ -172,6 +178,7 @@ impl Config {
                 dry_run: args.dry_run,
                 interactive: args.interactive,
                 force_hardlinks: args.force_hardlinks,
+                preserve_case: args.preserve_case,
             }),
         })
     }

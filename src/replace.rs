@@ -32,6 +32,8 @@ use crate::sanitize::printable_path;
 #[derive(Debug, PartialEq)]
 pub(crate) struct Template {
     pieces: Vec<Piece>,
+    /// `--preserve-case`: each replacement takes the case of the text it replaces.
+    preserve_case: bool,
 }
 
 #[derive(Debug, PartialEq)]
@@ -107,17 +109,82 @@ impl Template {
         if !literal.is_empty() {
             pieces.push(Piece::Literal(literal));
         }
-        Ok(Template { pieces })
+        Ok(Template { pieces, preserve_case: false })
+    }
+
+    pub(crate) fn preserving_case(self, preserve_case: bool) -> Template {
+        Template { preserve_case, ..self }
     }
 
     fn expand(&self, caps: &Captures, out: &mut Vec<u8>) {
+        let start = out.len();
         for piece in &self.pieces {
             match piece {
                 Piece::Literal(bytes) => out.extend_from_slice(bytes),
                 Piece::Group(i) => out.extend_from_slice(caps.get(*i).map_or(&b""[..], |m| m.as_bytes())),
             }
         }
+        if self.preserve_case {
+            let matched = caps.get(0).expect("group 0 is the whole match").as_bytes();
+            take_case(matched, out, start);
+        }
     }
+}
+
+/// The case of a match, as `--preserve-case` carries it over to its replacement.
+#[derive(Debug, PartialEq)]
+enum CaseShape {
+    Lower,
+    Upper,
+    Capitalised,
+    /// No cased letter, or a mix: the replacement stays as typed.
+    Other,
+}
+
+fn case_shape(text: &str) -> CaseShape {
+    let mut cased = text.chars().filter(|c| c.is_lowercase() || c.is_uppercase());
+    let Some(first) = cased.next() else { return CaseShape::Other };
+    let (mut lower, mut upper) = (first.is_lowercase(), first.is_uppercase());
+    for c in cased {
+        lower &= c.is_lowercase();
+        upper &= c.is_uppercase();
+    }
+    if lower {
+        CaseShape::Lower
+    } else if upper {
+        CaseShape::Upper
+    } else if first.is_uppercase() {
+        CaseShape::Capitalised
+    } else {
+        CaseShape::Other
+    }
+}
+
+/// Gives `out[start..]`, the replacement of `matched`, the case of `matched`: all lowercase, all
+/// uppercase, or a capital first letter (as VS Code's preserve case does). Bytes that are not UTF-8
+/// are mapped as ASCII.
+fn take_case(matched: &[u8], out: &mut Vec<u8>, start: usize) {
+    let shape = case_shape(&String::from_utf8_lossy(matched));
+    let replacement = &mut out[start..];
+    let mapped = match (std::str::from_utf8(replacement), &shape) {
+        (_, CaseShape::Other) => return,
+        (Ok(text), CaseShape::Lower) => text.to_lowercase(),
+        (Ok(text), CaseShape::Upper) => text.to_uppercase(),
+        (Ok(text), CaseShape::Capitalised) => {
+            let mut chars = text.chars();
+            chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+        }
+        (Err(_), CaseShape::Lower) => return replacement.make_ascii_lowercase(),
+        (Err(_), CaseShape::Upper) => return replacement.make_ascii_uppercase(),
+        (Err(_), CaseShape::Capitalised) => {
+            if let Some(first) = replacement.first_mut() {
+                first.make_ascii_uppercase();
+            }
+            return;
+        }
+    };
+    out.truncate(start);
+    out.extend_from_slice(mapped.as_bytes());
 }
 
 /// A file's content with every match replaced.
@@ -224,7 +291,8 @@ pub struct Replacer {
 impl Replacer {
     pub fn new(config: &Config) -> Result<Option<Replacer>> {
         let Some(replace) = &config.replace else { return Ok(None) };
-        let template = Template::parse(&replace.template, &config.matcher.regex)?;
+        let template =
+            Template::parse(&replace.template, &config.matcher.regex)?.preserving_case(replace.preserve_case);
         let roots = config.roots.iter().filter_map(|root| fs::canonicalize(&root.path).ok()).collect();
         let tty = if replace.interactive {
             let read = File::open("/dev/tty");
@@ -490,6 +558,22 @@ mod tests {
             assert!(Template::parse(template, &regex).is_err(), "{template}");
         }
         assert!(Template::parse("${a}$2$0", &regex).is_ok());
+    }
+
+    #[test]
+    fn preserve_case_follows_the_case_of_each_match() {
+        let matcher = Matcher::compile("colou?r", true).unwrap();
+        let template = Template::parse("color", &matcher.regex).unwrap().preserving_case(true);
+        let content = "colour Colour COLOUR cOLOUR 1colour\n";
+        let rewrite = rewrite(&matcher, &template, content.as_bytes());
+        assert_eq!(String::from_utf8(rewrite.content).unwrap(), "color Color COLOR color 1color\n");
+        assert_eq!(case_shape("ÉTÉ"), CaseShape::Upper);
+        assert_eq!(case_shape("Été"), CaseShape::Capitalised);
+        assert_eq!(case_shape("42_"), CaseShape::Other);
+        assert_eq!(case_shape("aB"), CaseShape::Other);
+        let mut out = b"x\xffy".to_vec();
+        take_case(b"AB", &mut out, 0);
+        assert_eq!(out, b"X\xffY");
     }
 
     #[test]

@@ -196,13 +196,13 @@ fn pretty_output_shows_each_swap_and_the_summary() {
     assert!(!out.contains('\x1b'), "no colour into a pipe: {out:?}");
     assert_duration_line(&out);
     let expected = "a.txt:1\n\t(foo -> bar) one\n\
-                    a.txt:3\n\t(Foo -> bar) (foo -> bar) two\n\
+                    a.txt:3\n\tFoo (foo -> bar) two\n\
                     c.txt:1\n\tsay (foo -> bar)\n"
         .to_string()
         + &summary(3, 2, 5)
-        + "Files Changed: 2\nReplacements: 4\n";
+        + "Files Changed: 2\nReplacements: 3\n";
     assert_output_eq!(without_duration(&out), expected);
-    assert_content(d, "a.txt", b"bar one\nnothing\nbar bar two\n");
+    assert_content(d, "a.txt", b"bar one\nnothing\nFoo bar two\n");
     assert_content(d, "c.txt", b"say bar\n");
 
     // Nothing left to replace: exit 1 and a summary of zero.
@@ -300,7 +300,7 @@ fn matches_are_replaced_within_lines_and_every_match_on_a_line() {
 fn smart_case_and_strict_case() {
     let content = "foo Foo FOO fOo\nnone\n";
     let cases: &[(&[&str], &str)] = &[
-        (&["foo", "-r", "x"], "x x x x\nnone\n"),
+        (&["foo", "-r", "x"], "x Foo FOO fOo\nnone\n"),
         (&["foo", "-l", "-r", "x"], "x Foo FOO fOo\nnone\n"),
         (&["foo", "--case-sensitive", "-r", "x"], "x Foo FOO fOo\nnone\n"),
         (&["Foo", "-r", "x"], "foo x FOO fOo\nnone\n"),
@@ -320,6 +320,42 @@ fn smart_case_and_strict_case() {
     let out = run(dir.path(), &["foo", "-l", "-r", "x"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
     assert_eq!(snapshot(dir.path()), before);
+}
+
+/// With -r a lowercase pattern does not turn `COLOUR` into `color`: no smart case, unless asked.
+#[test]
+fn replace_is_case_sensitive_unless_asked() {
+    let content = "colour Colour COLOUR cOlOuR\n";
+    let cases: &[(&[&str], &str)] = &[
+        (&["colour", "-r", "color"], "color Colour COLOUR cOlOuR\n"),
+        (&["colour", "--ignore-case", "-r", "color"], "color color color color\n"),
+        (&["colour", "-r", "color", "--preserve-case"], "color Color COLOR color\n"),
+        (&["COLOUR", "-r", "colour", "--preserve-case"], "colour Colour COLOUR colour\n"),
+        (
+            &["colou?r", "-r", "hue of $0", "--preserve-case"],
+            "hue of colour Hue of Colour HUE OF COLOUR hue of cOlOuR\n",
+        ),
+        (&["colour", "-l", "-r", "color", "--preserve-case"], "color Colour COLOUR cOlOuR\n"),
+    ];
+    for &(args, expected) in cases {
+        let dir = tempdir();
+        write(dir.path(), "c.txt", content);
+        run_ok(dir.path(), args);
+        assert_content(dir.path(), "c.txt", expected.as_bytes());
+        // A dry run shows the same change.
+        write(dir.path(), "c.txt", content);
+        let mut dry = args.to_vec();
+        dry.push("--dry-run");
+        let diff = String::from_utf8(run_ok(dir.path(), &dry)).unwrap();
+        assert!(diff.contains(&format!("\n+{expected}")), "{args:?}: {diff}");
+    }
+    // The search itself keeps smart case.
+    let dir = tempdir();
+    write(dir.path(), "c.txt", content);
+    assert_output_eq!(stdout_ok(dir.path(), &["colour"], 0), format!("c.txt:1:{content}"));
+    // --preserve-case is for -r only.
+    let out = run(dir.path(), &["colour", "--preserve-case"]);
+    assert_eq!(out.status.code(), Some(2));
 }
 
 #[test]
