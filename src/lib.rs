@@ -12,7 +12,7 @@
 //! Shared leaves, which use no stage: [`pipeline`] (the messages, sentinels and byte budget between
 //! the stages), [`matcher`] (the compiled pattern), `format` (the output formats), `order` (the
 //! reorder buffer), `summary`, `messages` (errors on stderr and the error flag), `sanitize`
-//! (escaping for the terminal), [`exit_code`] and [`interrupt`] (Ctrl-C).
+//! (escaping for the terminal), [`exit_code`] and [`interrupt`] (Ctrl-C, SIGTERM, SIGHUP).
 
 pub mod cli;
 pub mod config;

@@ -498,11 +498,9 @@ fn show_changed_line(
 }
 
 /// Writes `content` to a temporary file beside `path` and renames it over `path`, keeping the
-/// original's permissions and owner. Ctrl-C waits until this is over.
+/// original's permissions and owner. Ctrl-C (or SIGTERM, SIGHUP) waits until this is over.
 fn write_over(path: &Path, before: &Metadata, content: &[u8]) -> io::Result<()> {
-    let Some(_writing) = interrupt::start_writing() else {
-        return Err(io::Error::new(io::ErrorKind::Interrupted, "interrupted"));
-    };
+    let _writing = interrupt::start_writing();
     let dir = match path.parent() {
         Some(dir) if !dir.as_os_str().is_empty() => dir,
         _ => Path::new("."),

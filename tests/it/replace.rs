@@ -1314,6 +1314,20 @@ fn a_file_size_limit_keeps_the_original() {
 
 #[test]
 fn ctrl_c_leaves_every_file_whole_and_no_temporary_file() {
+    signal_mid_rewrite("INT", 2);
+}
+
+/// SIGTERM and SIGHUP end a rewrite as Ctrl-C does.
+#[test]
+fn sigterm_and_sighup_leave_every_file_whole_and_no_temporary_file() {
+    signal_mid_rewrite("TERM", 15);
+    signal_mid_rewrite("HUP", 1);
+}
+
+/// Sends `signal` (`number`) to `ba -r` once it has written its first file: ba finishes the file
+/// it is writing and dies by the signal; every file is old or new, no temporary file is left, and no
+/// file merely not started is reported as not written.
+fn signal_mid_rewrite(signal: &str, number: i32) {
     // Each file written is synced: on a disk that takes long enough to interrupt the run.
     for files in [1500, 6000] {
         let dir = tempdir();
@@ -1338,7 +1352,8 @@ fn ctrl_c_leaves_every_file_whole_and_no_temporary_file() {
         {
             thread::sleep(Duration::from_micros(100));
         }
-        let kill = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+        let kill =
+            Command::new("kill").arg(format!("-{signal}")).arg(child.id().to_string()).status().unwrap();
         assert!(kill.success());
         let status = wait_for(&mut child, Duration::from_secs(20));
         let mut err = String::new();
@@ -1356,17 +1371,18 @@ fn ctrl_c_leaves_every_file_whole_and_no_temporary_file() {
         }
         assert_eq!(leftovers(d), Vec::<PathBuf>::new(), "temporary files left behind");
         if status.code() == Some(0) {
-            eprintln!("note: ba finished {files} files before Ctrl-C arrived; trying more files");
+            eprintln!("note: ba finished {files} files before SIG{signal} arrived; trying more files");
             assert_eq!(new_count, files);
             continue;
         }
-        // Interrupted: ba dies by SIGINT once the file being written is in place.
-        assert_eq!(std::os::unix::process::ExitStatusExt::signal(&status), Some(2), "stderr: {err}");
+        // Interrupted: ba dies by the signal once the file being written is in place.
+        assert_eq!(std::os::unix::process::ExitStatusExt::signal(&status), Some(number), "stderr: {err}");
         assert!(new_count > 0, "the first file was written before the interrupt");
-        eprintln!("interrupted: {new_count} files new, {old_count} old");
+        assert!(!err.contains("not written"), "files not started are reported: {err}");
+        eprintln!("SIG{signal}: {new_count} files new, {old_count} old");
         return;
     }
-    panic!("ba always finished before Ctrl-C arrived: the interrupt was not tested");
+    panic!("ba always finished before SIG{signal} arrived: the interrupt was not tested");
 }
 
 /// A file reached by two paths (`.` and its own name) is rewritten, or diffed, once.
