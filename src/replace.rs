@@ -421,7 +421,7 @@ impl Replacer {
         if !self.roots.iter().any(|root| resolved.starts_with(root)) {
             return Err(format!(
                 "resolves to {}, outside the searched paths; not written",
-                resolved.display()
+                printable_path(&resolved)
             ));
         }
         let target = if link.file_type().is_symlink() { resolved.clone() } else { path.to_path_buf() };
@@ -513,7 +513,7 @@ fn write_over(path: &Path, before: &Metadata, content: &[u8]) -> io::Result<()> 
     if let Err(err) = std::os::unix::fs::fchown(file, Some(before.uid()), Some(before.gid())) {
         let ours = fs::metadata(temp.path())?;
         if ours.uid() != before.uid() || ours.gid() != before.gid() {
-            return Err(io::Error::new(err.kind(), format!("cannot keep its owner ({err})")));
+            return Err(io::Error::new(err.kind(), format!("cannot keep its owner ({})", describe(&err))));
         }
     }
     file.set_permissions(before.permissions())?;

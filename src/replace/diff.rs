@@ -21,8 +21,9 @@ pub(crate) fn write(out: &mut Vec<u8>, formatter: &Formatter, path: &Path, old: 
     let name = formatter.path(path);
     formatter.paint(out, Paint::Header, format!("--- {name}\n+++ {name}\n").as_bytes());
     let changes = &rewrite.lines;
-    // Lines the hunks so far added (a replacement may hold newlines): later hunks start lower.
-    let mut shift = 0;
+    // Lines the hunks so far added (a replacement may hold newlines) or removed (a last line without
+    // a newline may vanish): later hunks start lower or higher.
+    let mut shift: i64 = 0;
     let mut first = 0;
     while first < changes.len() {
         // A hunk takes every change within 2 * CONTEXT lines of the one before.
@@ -34,10 +35,15 @@ pub(crate) fn write(out: &mut Vec<u8>, formatter: &Formatter, path: &Path, old: 
         }
         let start = changes[first].line_number.saturating_sub(CONTEXT).max(1);
         let end = (changes[last].line_number + CONTEXT).min(last_line);
-        let added: u64 =
-            changes[first..=last].iter().map(|c| count_newlines(&rewrite.content[c.new.clone()])).sum();
         let count = end - start + 1;
-        let hunk = format!("@@ -{start},{count} +{},{} @@\n", start + shift, count + added);
+        // Each changed line becomes as many lines as its new text makes (none, or several).
+        let new_count = changes[first..=last].iter().fold(count, |lines, c| {
+            let at_eof = unterminated && c.line_number == last_line;
+            lines - 1 + new_lines(&rewrite.content[c.new.clone()], at_eof)
+        });
+        // An empty range starts at the line before it.
+        let new_start = start.saturating_add_signed(shift) - u64::from(new_count == 0);
+        let hunk = format!("@@ -{start},{count} +{new_start},{new_count} @@\n");
         formatter.paint(out, Paint::Hunk, hunk.as_bytes());
         let mut change = first;
         for number in start..=end {
@@ -51,20 +57,41 @@ pub(crate) fn write(out: &mut Vec<u8>, formatter: &Formatter, path: &Path, old: 
                 if at_eof {
                     write_line(out, formatter, b'\\', NO_NEWLINE, b"");
                 }
-                let pieces = count_newlines(new_body) as usize;
-                for (i, piece) in new_body.split(|&b| b == b'\n').enumerate() {
-                    write_line(out, formatter, b'+', piece, if i == pieces { cr } else { b"" });
+                // At the end of a file without a final newline, a new text that ends with one (or is
+                // empty) leaves no unterminated line behind.
+                let body = if at_eof { new_body.strip_suffix(b"\n").unwrap_or(new_body) } else { new_body };
+                let pieces = count_newlines(body) as usize;
+                let unterminated_after = at_eof && new_body.last().is_some_and(|&b| b != b'\n');
+                if !(at_eof && new_body.is_empty()) {
+                    for (i, piece) in body.split(|&b| b == b'\n').enumerate() {
+                        write_line(out, formatter, b'+', piece, if i == pieces { cr } else { b"" });
+                    }
+                }
+                if unterminated_after {
+                    write_line(out, formatter, b'\\', NO_NEWLINE, b"");
                 }
                 change += 1;
             } else {
                 write_line(out, formatter, b' ', line, b"");
-            }
-            if at_eof {
-                write_line(out, formatter, b'\\', NO_NEWLINE, b"");
+                if at_eof {
+                    write_line(out, formatter, b'\\', NO_NEWLINE, b"");
+                }
             }
         }
-        shift += added;
+        shift += new_count as i64 - count as i64;
         first = last + 1;
+    }
+}
+
+/// The lines a changed line's new text takes in the new file: one more than its newlines, as the
+/// line keeps its line end; at the end of a file without a final newline, a final newline of the new
+/// text (or an empty text) ends the file without another line.
+fn new_lines(new_body: &[u8], at_eof: bool) -> u64 {
+    let newlines = count_newlines(new_body);
+    if at_eof {
+        newlines + u64::from(new_body.last().is_some_and(|&b| b != b'\n'))
+    } else {
+        newlines + 1
     }
 }
 

@@ -752,6 +752,36 @@ fn dry_run_hunk_headers_count_the_lines_added_before_them() {
     assert_eq!(headers, ["@@ -1,5 +1,6 @@", "@@ -17,7 +18,8 @@"], "{out}");
 }
 
+/// A last line without a newline whose replacement empties it, or ends it with a newline, or spans
+/// several lines: the diff still applies and gives what a real run writes.
+#[test]
+fn dry_run_diff_of_a_last_line_that_vanishes_or_gains_a_newline_applies() {
+    let cases: &[(&str, &[u8], &str)] = &[
+        ("empties", b"x\nb", ""),
+        ("ends", b"x\nb", r"c\n"),
+        ("spans", b"x\nb", r"c\nd"),
+        ("spans-and-ends", b"x\nb", r"c\nd\n"),
+        ("only-line", b"b", ""),
+        ("far", b"b\n1\n2\n3\n4\n5\n6\n7\n8\nb", ""),
+    ];
+    for &(name, content, template) in cases {
+        let work = tempdir();
+        let w = work.path();
+        let orig = w.join("orig");
+        write(&orig, "f", content);
+        let args = ["-l", "b", "-r", template];
+        let patch = run_ok(&orig, &[args[0], args[1], args[2], args[3], "--dry-run"]);
+        let text = String::from_utf8_lossy(&patch);
+        if name == "empties" {
+            assert_output_eq!(text, "--- f\n+++ f\n@@ -1,2 +1,1 @@\n x\n-b\n\\ No newline at end of file\n");
+        }
+        if name == "far" {
+            assert!(text.contains("@@ -1,4 +1,4 @@\n") && text.contains("\n@@ -7,4 +7,3 @@\n"), "{text}");
+        }
+        check_dry_run_against_real_run(w, &orig, &args, &patch);
+    }
+}
+
 /// A replacement that adds lines still gives a diff that patch applies (hunks found by context).
 #[test]
 fn dry_run_diff_with_added_lines_applies() {
@@ -1103,6 +1133,47 @@ fn follow_never_writes_outside_the_roots() {
 }
 
 /// With --follow a file reached by its name and through a link is replaced once, not twice.
+#[test]
+fn follow_outside_the_roots_names_the_target_escaped() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "outside/evil\x1b[31m.txt", "hit\n");
+    fs::create_dir(d.join("tree")).unwrap();
+    std::os::unix::fs::symlink("../outside/evil\x1b[31m.txt", d.join("tree/link")).unwrap();
+    let out = run(d, &["hit", "tree", "--follow", "-r", "HIT"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr_of(&out);
+    let line = complaint(&err, "tree/link").unwrap_or_else(|| panic!("{err}"));
+    assert!(line.contains("evil\\x1B[31m.txt, outside the searched paths"), "{line}");
+    assert!(!err.contains('\x1b'), "a raw escape reached stderr: {err:?}");
+}
+
+/// Run by a user who cannot give the new file the original's owner, ba refuses the file and says
+/// why, in one well-formed line.
+#[test]
+fn a_file_whose_owner_cannot_be_kept_is_refused_with_the_reason() {
+    let Some(nobody) = as_nobody(ba_path()) else {
+        eprintln!("note: skipping the check of an owner that cannot be kept");
+        return;
+    };
+    let dir = tempdir();
+    let d = dir.path();
+    open_to_all(d);
+    let shared = d.join("shared");
+    fs::create_dir(&shared).unwrap();
+    set_mode(&shared, 0o777);
+    let file = write(&shared, "f.txt", "hit\n");
+    set_mode(&file, 0o666);
+    let out = isolated(nobody, d).args(["hit", "-r", "HIT", "shared"]).run();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    let line = complaint(&err, "shared/f.txt").unwrap_or_else(|| panic!("{err}"));
+    assert!(line.contains("cannot keep its owner"), "{line}");
+    assert_eq!(line.matches('(').count(), line.matches(')').count(), "unbalanced: {line}");
+    assert_content(&shared, "f.txt", b"hit\n");
+    assert_eq!(leftovers(d), Vec::<PathBuf>::new());
+}
+
 #[test]
 fn follow_replaces_a_file_reached_twice_only_once() {
     let dir = tempdir();

@@ -340,3 +340,36 @@ pub fn running_as_root() -> bool {
         .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
         .unwrap_or(false)
 }
+
+/// A command that runs `program` as the unprivileged user `nobody` (with `setpriv`), for the tests
+/// that need a user other than root; None, with the reason on stderr, when the tests do not run as
+/// root or `setpriv` or `nobody` is missing.
+pub fn as_nobody(program: &str) -> Option<StdCommand> {
+    if !running_as_root() {
+        eprintln!("note: not running as root: cannot run a command as another user");
+        return None;
+    }
+    let nobody = StdCommand::new("id").args(["-u", "nobody"]).output().ok().filter(|o| o.status.success());
+    if nobody.is_none() {
+        eprintln!("note: there is no user `nobody`");
+        return None;
+    }
+    let mut cmd = StdCommand::new("setpriv");
+    cmd.args(["--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"]).arg(program);
+    match StdCommand::new("setpriv")
+        .args(["--reuid=nobody", "--regid=nogroup", "--clear-groups", "true"])
+        .status()
+    {
+        Ok(status) if status.success() => Some(cmd),
+        _ => {
+            eprintln!("note: `setpriv` is missing or cannot switch to nobody");
+            None
+        }
+    }
+}
+
+/// Lets every user reach `dir` (a test's temporary directory is private to its owner).
+pub fn open_to_all(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(dir, fs::Permissions::from_mode(0o755)).expect("chmod the test directory");
+}
