@@ -32,7 +32,7 @@ pub struct Printed {
 pub struct Printer {
     config: Arc<Config>,
     started: Instant,
-    out: BufWriter<Stdout>,
+    out: BufWriter<Output>,
     order: ReorderBuffer,
     budget: Arc<Budget>,
     /// The file being printed.
@@ -64,8 +64,13 @@ impl Printer {
         replacer: Option<Replacer>,
         started: Instant,
     ) -> Printer {
+        // With -r the rewrite is the job, not the output: it goes on when the reader goes away.
+        let rewriting = config.replace.as_ref().is_some_and(|replace| !replace.dry_run);
         Printer {
-            out: BufWriter::with_capacity(64 << 10, io::stdout()),
+            out: BufWriter::with_capacity(
+                64 << 10,
+                Output { stdout: io::stdout(), rewriting, closed: false },
+            ),
             order: ReorderBuffer::default(),
             budget,
             file: FileState::default(),
@@ -198,6 +203,44 @@ impl Printer {
             }
         }
         Ok(())
+    }
+}
+
+/// Standard output, which with `rewriting` drops what it is given once its reader went away (the
+/// pipe is closed), instead of failing.
+struct Output {
+    stdout: Stdout,
+    rewriting: bool,
+    closed: bool,
+}
+
+impl Output {
+    fn dropping_after_close<T>(&mut self, result: io::Result<T>, dropped: T) -> io::Result<T> {
+        match result {
+            Err(err) if err.kind() == io::ErrorKind::BrokenPipe && self.rewriting => {
+                self.closed = true;
+                Ok(dropped)
+            }
+            other => other,
+        }
+    }
+}
+
+impl Write for Output {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
+        let written = self.stdout.write(buf);
+        self.dropping_after_close(written, buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        let flushed = self.stdout.flush();
+        self.dropping_after_close(flushed, ())
     }
 }
 

@@ -1456,6 +1456,45 @@ fn signal_mid_rewrite(signal: &str, number: i32) {
     panic!("ba always finished before SIG{signal} arrived: the interrupt was not tested");
 }
 
+/// `ba -r | head -1`: the reader goes away after one line, and ba rewrites every file all the same.
+#[test]
+fn a_closed_output_does_not_stop_the_rewrite() {
+    use std::io::BufRead;
+    let dir = tempdir();
+    let d = dir.path();
+    // Enough output to fill ba's buffer and the pipe's many times over.
+    let line = format!("old {}\n", "padding ".repeat(8));
+    let files = 400;
+    for i in 0..files {
+        write(d, &format!("d{}/f{i:04}.txt", i % 10), line.repeat(20));
+    }
+    let mut child =
+        ba(d).args(["old", "-r", "new"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut reader = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    reader.read_line(&mut first).unwrap();
+    drop(reader);
+    let out = output_within(child, Duration::from_secs(120));
+    assert!(first.contains(":1:new padding"), "{first}");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(stderr_of(&out), "");
+    let new = line.replace("old", "new").repeat(20);
+    for i in 0..files {
+        assert_content(d, &format!("d{}/f{i:04}.txt", i % 10), new.as_bytes());
+    }
+    // A dry run has nothing to do once nobody reads it: it stops, quietly.
+    let mut child = ba(d)
+        .args(["new", "-r", "old", "--dry-run"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = output_within(child, Duration::from_secs(120));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(stderr_of(&out), "");
+}
+
 /// A file reached by two paths (`.` and its own name) is rewritten, or diffed, once.
 #[test]
 fn a_file_named_twice_is_changed_and_diffed_once() {
