@@ -1,43 +1,45 @@
 //! `-r/--replace`: rewrite the matches of the files the search printed hits for, safely.
 //!
-//! A file is re-read and checked against what the searcher saw, rewritten in memory, written to a
-//! temporary file beside it (`.ba-replace-*`), flushed, synced, given the original's permissions and
-//! owner, and renamed over the original: at any moment the file is wholly old or wholly new. Files
+//! A file is re-read and checked against what the searcher saw, its new content written as it is
+//! read to a temporary file beside it (`.ba-replace-*`), flushed, synced, given the original's
+//! permissions and owner, and renamed over the original: at any moment the file is wholly old or
+//! wholly new. Files
 //! that are binary, read-only, symbolic links (without `--follow`), hard-linked (without
 //! `--force-hardlinks`), outside the roots, or changed since they were searched are not written.
 
 mod diff;
+mod stream;
 
 use std::collections::HashSet;
 use std::fs::{self, File, Metadata};
-use std::io::{self, BufRead, Read, Write};
-use std::ops::Range;
+use std::io::{self, BufRead, Seek, Write};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
-use memchr::memchr;
 use regex::bytes::{Captures, Regex};
 
 use crate::config::Config;
-use crate::engine::Engine;
 use crate::format::{Formatter, Spans};
 use crate::interrupt;
 use crate::matcher::Matcher;
 use crate::messages::{self, describe};
-use crate::pipeline::{LineDigest, PartEnd, Stamp};
+use crate::pipeline::{PartEnd, Stamp};
 use crate::sanitize::printable_path;
 
-/// The parsed replacement text: pieces of literal bytes and capture groups.
+use diff::{Diff, Hunks};
+use stream::{Line, Pass, Piece, Scratch, Stop};
+
+/// The parsed replacement text: parts of literal bytes and capture groups.
 #[derive(Debug, PartialEq)]
 pub(crate) struct Template {
-    pieces: Vec<Piece>,
+    parts: Vec<Part>,
     /// `--preserve-case`: each replacement takes the case of the text it replaces.
     preserve_case: bool,
 }
 
 #[derive(Debug, PartialEq)]
-enum Piece {
+enum Part {
     Literal(Vec<u8>),
     Group(usize),
 }
@@ -57,7 +59,7 @@ impl Template {
                 None => bail!("the replacement refers to group {name:?}, which the pattern does not have"),
             }
         };
-        let mut pieces = Vec::new();
+        let mut parts = Vec::new();
         let mut literal = Vec::new();
         let mut rest = text;
         while let Some(c) = rest.chars().next() {
@@ -101,15 +103,15 @@ impl Template {
                 }
             };
             if !literal.is_empty() {
-                pieces.push(Piece::Literal(std::mem::take(&mut literal)));
+                parts.push(Part::Literal(std::mem::take(&mut literal)));
             }
-            pieces.push(Piece::Group(group(reference)?));
+            parts.push(Part::Group(group(reference)?));
             rest = next;
         }
         if !literal.is_empty() {
-            pieces.push(Piece::Literal(literal));
+            parts.push(Part::Literal(literal));
         }
-        Ok(Template { pieces, preserve_case: false })
+        Ok(Template { parts, preserve_case: false })
     }
 
     pub(crate) fn preserving_case(self, preserve_case: bool) -> Template {
@@ -118,10 +120,10 @@ impl Template {
 
     fn expand(&self, caps: &Captures, out: &mut Vec<u8>) {
         let start = out.len();
-        for piece in &self.pieces {
-            match piece {
-                Piece::Literal(bytes) => out.extend_from_slice(bytes),
-                Piece::Group(i) => out.extend_from_slice(caps.get(*i).map_or(&b""[..], |m| m.as_bytes())),
+        for part in &self.parts {
+            match part {
+                Part::Literal(bytes) => out.extend_from_slice(bytes),
+                Part::Group(i) => out.extend_from_slice(caps.get(*i).map_or(&b""[..], |m| m.as_bytes())),
             }
         }
         if self.preserve_case {
@@ -187,71 +189,6 @@ fn take_case(matched: &[u8], out: &mut Vec<u8>, start: usize) {
     out.extend_from_slice(mapped.as_bytes());
 }
 
-/// A file's content with every match replaced.
-pub(crate) struct Rewrite {
-    pub(crate) content: Vec<u8>,
-    pub(crate) lines: Vec<ChangedLine>,
-    pub(crate) replacements: u64,
-    /// The digest of the matching lines and their numbers, to compare with what the searcher found.
-    matched: u64,
-}
-
-/// One line the replacement changes.
-pub(crate) struct ChangedLine {
-    pub(crate) line_number: u64,
-    /// The line in the old content, without its line end.
-    pub(crate) old: Range<usize>,
-    /// The line in the new content.
-    pub(crate) new: Range<usize>,
-    /// Each match: where it was in the old line and what replaced it, in the new line.
-    pub(crate) swaps: Vec<(Range<usize>, Range<usize>)>,
-}
-
-/// Replaces every match on every matching line of `content`. The regex sees each line as the search
-/// does (a CRLF line's `\r` included), but a line's end (`\n`, or `\r\n`) is never part of what is
-/// replaced: a match reaching into the `\r` stops before it, so line endings stay as they were.
-pub(crate) fn rewrite(matcher: &Matcher, template: &Template, content: &[u8]) -> Rewrite {
-    let engine = Engine { matcher, text: true, count_lines: false };
-    let mut out = Vec::with_capacity(content.len());
-    let mut lines = Vec::new();
-    let mut matched = LineDigest::default();
-    let (mut copied, mut replacements) = (0, 0);
-    for (line_number, line) in engine.matching_lines(content) {
-        matched.add(line_number, &content[line.clone()]);
-        let crlf = content[line.clone()].ends_with(b"\r") && line.end < content.len();
-        let body_end = line.end - usize::from(crlf);
-
-        out.extend_from_slice(&content[copied..line.start]);
-        let new_start = out.len();
-        let mut swaps = Vec::new();
-        let mut last = line.start;
-        for caps in matcher.regex.captures_iter(&content[line.clone()]) {
-            let m = caps.get(0).expect("group 0 is the whole match");
-            let start = (line.start + m.start()).min(body_end);
-            let end = (line.start + m.end()).min(body_end);
-            out.extend_from_slice(&content[last..start]);
-            let replaced_at = out.len();
-            template.expand(&caps, &mut out);
-            swaps
-                .push((start - line.start..end - line.start, replaced_at - new_start..out.len() - new_start));
-            last = end;
-        }
-        out.extend_from_slice(&content[last..body_end]);
-        copied = body_end;
-        replacements += swaps.len() as u64;
-        if out[new_start..] != content[line.start..body_end] {
-            lines.push(ChangedLine {
-                line_number,
-                old: line.start..body_end,
-                new: new_start..out.len(),
-                swaps,
-            });
-        }
-    }
-    out.extend_from_slice(&content[copied..]);
-    Rewrite { content: out, lines, replacements, matched: matched.finish() }
-}
-
 /// What became of one file.
 pub(crate) enum Applied {
     /// Rewritten (or, with --dry-run, shown as it would be), with this many matches replaced.
@@ -272,6 +209,8 @@ enum Answer {
 
 pub struct Replacer {
     template: Template,
+    /// The buffers of the passes over each file.
+    scratch: Scratch,
     dry_run: bool,
     follow: bool,
     force_hardlinks: bool,
@@ -284,7 +223,7 @@ pub struct Replacer {
     tty: Option<(io::BufReader<File>, File)>,
     /// Shows the changed lines and the diffs.
     formatter: Formatter,
-    /// What is shown of one file, before it goes to the output.
+    /// The changed lines of one file as they are shown, held until the file is in place.
     shown: Vec<u8>,
 }
 
@@ -306,6 +245,7 @@ impl Replacer {
         };
         Ok(Some(Replacer {
             template,
+            scratch: Scratch::default(),
             dry_run: replace.dry_run,
             follow: config.walk.follow,
             force_hardlinks: replace.force_hardlinks,
@@ -322,6 +262,11 @@ impl Replacer {
     /// shows the change on `out`: each changed line (`path:LINE:new line` in the pipe format, the line
     /// with each match as `(old -> new)` on a terminal), or with --dry-run and --interactive a
     /// unified diff (for --interactive, before the question is asked).
+    ///
+    /// The file is never held in memory whole: it is read in passes, each a block of lines at a time
+    /// (see `stream`): one writes the new content straight to the temporary file (and keeps the
+    /// changed lines to show, unless they are many: then another pass shows them once the file is
+    /// in place); a diff takes two more before it.
     pub(crate) fn apply<W: Write>(
         &mut self,
         matcher: &Matcher,
@@ -344,8 +289,9 @@ impl Replacer {
         if self.written.contains(&resolved) {
             return Ok(Applied::Untouched);
         }
-        let before = match fs::metadata(&target) {
-            Ok(metadata) => metadata,
+        let opened = File::open(&target).and_then(|file| file.metadata().map(|before| (file, before)));
+        let (mut file, before) = match opened {
+            Ok(opened) => opened,
             Err(err) => return refuse(out, &describe(&err)),
         };
         if before.permissions().mode() & 0o222 == 0 {
@@ -358,56 +304,110 @@ impl Replacer {
             );
         }
         if searched.stamp != Some(Stamp::of(&before)) {
-            return refuse(out, "changed since it was searched; not written");
+            return refuse(out, CHANGED);
         }
-        let mut old = Vec::with_capacity(before.len() as usize);
-        if let Err(err) = File::open(&target).and_then(|mut f| f.read_to_end(&mut old)) {
-            return refuse(out, &describe(&err));
-        }
-        if memchr(0, &old).is_some() {
-            return refuse(out, "binary (holds a NUL byte), not written");
-        }
-        let rewrite = rewrite(matcher, &self.template, &old);
-        if rewrite.matched != searched.digest {
-            return refuse(out, "changed since it was searched; not written");
-        }
-        if rewrite.lines.is_empty() {
-            return Ok(Applied::Untouched);
-        }
-        // Shown or written once, however many paths lead to the file.
-        self.written.insert(resolved);
+
         let shows_diffs = self.dry_run || self.tty.is_some();
         if shows_diffs {
-            self.shown.clear();
-            diff::write(&mut self.shown, &self.formatter, path, &old, &rewrite);
-            out.write_all(&self.shown)?;
-            out.flush()?;
+            let mut hunks = Hunks::default();
+            let found = stream::pass(matcher, &self.template, &mut file, &mut self.scratch, |piece| {
+                match piece {
+                    Piece::Line(line) if line.changed() => hunks.add(line),
+                    _ => {}
+                }
+                Ok(())
+            });
+            let found = match checked(found, searched) {
+                Ok(found) if found.changed == 0 => return Ok(Applied::Untouched),
+                Ok(found) => found,
+                Err(reason) => return refuse(out, &reason),
+            };
+            // Shown or written once, however many paths lead to the file.
+            self.written.insert(resolved.clone());
+            let hunks = hunks.finish(found.lines);
+            let shown = rewind(&mut file).map_err(Stop::Read).and_then(|()| {
+                let mut diff = Diff::new(out, &self.formatter, path, &hunks).map_err(Stop::Taken)?;
+                stream::pass(matcher, &self.template, &mut file, &mut self.scratch, |piece| diff.take(piece))
+            });
+            match shown {
+                Ok(_) => out.flush()?,
+                Err(Stop::Taken(err)) => return Err(err),
+                Err(stop) => return refuse(out, &stop.reason()),
+            }
+            if self.dry_run {
+                return Ok(Applied::Changed { replacements: found.replacements });
+            }
+            if !self.confirm(path)? {
+                return Ok(Applied::Untouched);
+            }
+            if let Err(err) = rewind(&mut file) {
+                return refuse(out, &describe(&err));
+            }
         }
-        if self.dry_run {
-            return Ok(Applied::Changed { replacements: rewrite.replacements });
-        }
-        if !self.confirm(path)? {
-            return Ok(Applied::Untouched);
-        }
-        if let Err(err) = write_over(&target, &before, &rewrite.content) {
+
+        // Ctrl-C waits until the file is in place, or its temporary file removed.
+        let _writing = interrupt::start_writing();
+        let temp = match tempfile::Builder::new().prefix(".ba-replace-").tempfile_in(parent(&target)) {
+            Ok(temp) => temp,
+            Err(err) => return refuse(out, &format!("not written: {}", describe(&err))),
+        };
+        let mut writer = io::BufWriter::with_capacity(64 << 10, temp.as_file());
+        // The changed lines are shown once the file is in place: kept until then if they are few,
+        // else shown by another pass.
+        let shown_path = self.formatter.path(path).into_owned();
+        let (formatter, shown) = (&mut self.formatter, &mut self.shown);
+        shown.clear();
+        let mut spilled = shows_diffs;
+        let found =
+            stream::pass(matcher, &self.template, &mut file, &mut self.scratch, |piece| match piece {
+                Piece::Kept(bytes) => writer.write_all(bytes),
+                Piece::Line(line) => {
+                    if line.changed() && !spilled {
+                        show_changed_line(shown, formatter, &shown_path, line);
+                        spilled = shown.len() > SHOWN_HELD;
+                    }
+                    writer.write_all(line.new)?;
+                    writer.write_all(line.end)
+                }
+            });
+        let found = match checked(found, searched) {
+            Ok(found) if found.changed == 0 => return Ok(Applied::Untouched),
+            Ok(found) => found,
+            Err(reason) => return refuse(out, &reason),
+        };
+        self.written.insert(resolved);
+        let flushed = writer.into_inner().map(|_| ()).map_err(|err| err.into_error());
+        if let Err(err) = flushed.and_then(|()| put_over(temp, &target, &before)) {
             return refuse(out, &format!("not written: {}", describe(&err)));
         }
-        if !shows_diffs {
-            self.shown.clear();
-            let shown_path = self.formatter.path(path);
-            for line in &rewrite.lines {
-                show_changed_line(
-                    &mut self.shown,
-                    &mut self.formatter,
-                    &shown_path,
-                    line,
-                    &old,
-                    &rewrite.content,
-                );
-            }
+        drop(_writing);
+
+        if !spilled {
             out.write_all(&self.shown)?;
+        } else if !shows_diffs {
+            // The old content is still there to read through the open file.
+            let (formatter, shown) = (&mut self.formatter, &mut self.shown);
+            let result = rewind(&mut file).map_err(Stop::Read).and_then(|()| {
+                stream::pass(matcher, &self.template, &mut file, &mut self.scratch, |piece| match piece {
+                    Piece::Line(line) if line.changed() => {
+                        shown.clear();
+                        show_changed_line(shown, formatter, &shown_path, line);
+                        out.write_all(shown)
+                    }
+                    _ => Ok(()),
+                })
+            });
+            match result {
+                Ok(_) => {}
+                Err(Stop::Taken(err)) => return Err(err),
+                Err(stop) => {
+                    out.flush()?;
+                    let reason = format!("rewritten, but its changes cannot be shown: {}", stop.reason());
+                    messages::warning(path, &reason);
+                }
+            }
         }
-        Ok(Applied::Changed { replacements: rewrite.replacements })
+        Ok(Applied::Changed { replacements: found.replacements })
     }
 
     /// The file to write: `path` itself, or with --follow the file a symbolic link points to; and
@@ -455,63 +455,82 @@ impl Replacer {
     }
 }
 
+/// The most bytes of changed lines held until their file is in place; past it they are shown by a
+/// pass of their own.
+const SHOWN_HELD: usize = 1 << 20;
+
+/// Refusal of a file that changed between being searched and being rewritten.
+const CHANGED: &str = "changed since it was searched; not written";
+
+impl Stop {
+    /// Why the file is not written, for `ba: PATH: reason`.
+    fn reason(&self) -> String {
+        match self {
+            Stop::Binary => "binary (holds a NUL byte), not written".into(),
+            Stop::Read(err) => describe(err),
+            Stop::Taken(err) => format!("not written: {}", describe(err)),
+        }
+    }
+}
+
+/// A pass that read the whole file and found the lines the searcher found, or why not.
+fn checked(found: Result<Pass, Stop>, searched: &PartEnd) -> Result<Pass, String> {
+    match found {
+        Ok(found) if found.matched != searched.digest => Err(CHANGED.into()),
+        Ok(found) => Ok(found),
+        Err(stop) => Err(stop.reason()),
+    }
+}
+
+fn rewind(file: &mut File) -> io::Result<()> {
+    file.seek(io::SeekFrom::Start(0)).map(|_| ())
+}
+
+fn parent(path: &Path) -> &Path {
+    match path.parent() {
+        Some(dir) if !dir.as_os_str().is_empty() => dir,
+        _ => Path::new("."),
+    }
+}
+
 /// One rewritten line: `path:LINE:new line` in the pipe format (with the `\r` of a CRLF line end,
 /// as a search prints it); on a terminal, the old line with each match shown as `(old -> new)`.
-fn show_changed_line(
-    out: &mut Vec<u8>,
-    formatter: &mut Formatter,
-    path: &str,
-    line: &ChangedLine,
-    old: &[u8],
-    new: &[u8],
-) {
+fn show_changed_line(out: &mut Vec<u8>, formatter: &mut Formatter, path: &str, line: &Line) {
     let mut number = itoa::Buffer::new();
-    let number = number.format(line.line_number);
+    let number = number.format(line.number);
     if !formatter.is_terminal() {
-        let cr =
-            usize::from(new.get(line.new.end) == Some(&b'\r') && new.get(line.new.end + 1) == Some(&b'\n'));
-        for piece in
-            [path.as_bytes(), b":", number.as_bytes(), b":", &new[line.new.start..line.new.end + cr], b"\n"]
-        {
+        let cr: &[u8] = if line.end == b"\r\n" { b"\r" } else { b"" };
+        for piece in [path.as_bytes(), b":", number.as_bytes(), b":", line.new, cr, b"\n"] {
             out.extend_from_slice(piece);
         }
         return;
     }
     formatter.location(out, path, number);
-    let (old_line, new_line) = (&old[line.old.clone()], &new[line.new.clone()]);
-    let mut shown = Vec::with_capacity(old_line.len() + 16 * line.swaps.len());
+    let mut shown = Vec::with_capacity(line.old.len() + 16 * line.swaps.len());
     let mut spans = Vec::with_capacity(2 * line.swaps.len());
     let mut copied = 0;
-    for (was, now) in &line.swaps {
-        shown.extend_from_slice(&old_line[copied..was.start]);
+    for (was, now) in line.swaps {
+        shown.extend_from_slice(&line.old[copied..was.start]);
         shown.push(b'(');
         spans.push(shown.len()..shown.len() + was.len());
-        shown.extend_from_slice(&old_line[was.clone()]);
+        shown.extend_from_slice(&line.old[was.clone()]);
         shown.extend_from_slice(b" -> ");
         spans.push(shown.len()..shown.len() + now.len());
-        shown.extend_from_slice(&new_line[now.clone()]);
+        shown.extend_from_slice(&line.new[now.clone()]);
         shown.push(b')');
         copied = was.end;
     }
-    shown.extend_from_slice(&old_line[copied..]);
+    shown.extend_from_slice(&line.old[copied..]);
     formatter.shown(out, &shown, &spans, Spans::Swaps, true);
 }
 
-/// Writes `content` to a temporary file beside `path` and renames it over `path`, keeping the
-/// original's permissions and owner. Ctrl-C (or SIGTERM, SIGHUP) waits until this is over.
-fn write_over(path: &Path, before: &Metadata, content: &[u8]) -> io::Result<()> {
-    let _writing = interrupt::start_writing();
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let mut temp = tempfile::Builder::new().prefix(".ba-replace-").tempfile_in(dir)?;
-    temp.write_all(content)?;
-    temp.flush()?;
+/// Gives the temporary file `temp`, which holds the new content of `path`, the original's owner and
+/// permissions, syncs it and renames it over `path`.
+fn put_over(temp: tempfile::NamedTempFile, path: &Path, before: &Metadata) -> io::Result<()> {
     let file = temp.as_file();
     // The owner first: changing it clears the setuid and setgid bits that the mode then restores.
     if let Err(err) = std::os::unix::fs::fchown(file, Some(before.uid()), Some(before.gid())) {
-        let ours = fs::metadata(temp.path())?;
+        let ours = file.metadata()?;
         if ours.uid() != before.uid() || ours.gid() != before.gid() {
             return Err(io::Error::new(err.kind(), format!("cannot keep its owner ({})", describe(&err))));
         }
@@ -524,18 +543,31 @@ fn write_over(path: &Path, before: &Metadata, content: &[u8]) -> io::Result<()> 
     }
     temp.persist(path).map_err(|e| e.error)?;
     // Make the rename itself durable.
-    File::open(dir).and_then(|d| d.sync_all())
+    File::open(parent(path)).and_then(|d| d.sync_all())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// The new content of `content` and the number of replacements, from one pass.
+    fn rewrite(matcher: &Matcher, template: &Template, content: &[u8]) -> (Vec<u8>, u64) {
+        let mut new = Vec::new();
+        let found = stream::pass(matcher, template, &mut &content[..], &mut Scratch::default(), |piece| {
+            match piece {
+                Piece::Kept(bytes) => new.extend_from_slice(bytes),
+                Piece::Line(line) => new.extend_from_slice(&[line.new, line.end].concat()),
+            }
+            Ok(())
+        });
+        (new, found.ok().unwrap().replacements)
+    }
+
     fn replace(pattern: &str, template: &str, content: &str) -> (String, u64) {
         let matcher = Matcher::compile(pattern, false).unwrap();
         let template = Template::parse(template, &matcher.regex).unwrap();
-        let rewrite = rewrite(&matcher, &template, content.as_bytes());
-        (String::from_utf8(rewrite.content).unwrap(), rewrite.replacements)
+        let (new, replacements) = rewrite(&matcher, &template, content.as_bytes());
+        (String::from_utf8(new).unwrap(), replacements)
     }
 
     #[test]
@@ -563,8 +595,8 @@ mod tests {
         let matcher = Matcher::compile("colou?r", true).unwrap();
         let template = Template::parse("color", &matcher.regex).unwrap().preserving_case(true);
         let content = "colour Colour COLOUR cOLOUR 1colour\n";
-        let rewrite = rewrite(&matcher, &template, content.as_bytes());
-        assert_eq!(String::from_utf8(rewrite.content).unwrap(), "color Color COLOR color 1color\n");
+        let (new, _) = rewrite(&matcher, &template, content.as_bytes());
+        assert_eq!(String::from_utf8(new).unwrap(), "color Color COLOR color 1color\n");
         assert_eq!(case_shape("ÉTÉ"), CaseShape::Upper);
         assert_eq!(case_shape("Été"), CaseShape::Capitalised);
         assert_eq!(case_shape("42_"), CaseShape::Other);

@@ -1495,6 +1495,36 @@ fn a_closed_output_does_not_stop_the_rewrite() {
     assert_eq!(stderr_of(&out), "");
 }
 
+/// A file with a great many changed lines is rewritten, and diffed, in bounded memory: `n` lines
+/// `a` (a file of `2 * n` bytes), each replaced.
+fn rewrite_in_bounded_memory(n: usize) {
+    const LIMIT_KIB: u64 = 64 << 10;
+    let dir = tempdir();
+    let d = dir.path();
+    let content = b"a\n".repeat(n);
+    write(d, "f", &content);
+    let Some((code, dry_kib)) = peak_memory(d, &["a", "-r", "b", "--dry-run", "f"]) else { return };
+    assert_eq!(code, 0);
+    assert_output_eq!(read(d, "f"), content);
+    let Some((code, kib)) = peak_memory(d, &["a", "-r", "b", "f"]) else { return };
+    assert_eq!(code, 0);
+    assert_output_eq!(read(d, "f"), b"b\n".repeat(n));
+    eprintln!("{n} changed lines: peak memory {kib} KiB (--dry-run: {dry_kib} KiB)");
+    assert!(kib < LIMIT_KIB, "-r took {kib} KiB for {n} changed lines");
+    assert!(dry_kib < LIMIT_KIB, "--dry-run took {dry_kib} KiB for {n} changed lines");
+}
+
+#[test]
+fn many_changed_lines_are_rewritten_in_bounded_memory() {
+    rewrite_in_bounded_memory(300_000);
+}
+
+#[test]
+#[ignore = "slow in a debug build (a minute): 5 million changed lines"]
+fn ten_megabytes_of_changed_lines_are_rewritten_in_bounded_memory() {
+    rewrite_in_bounded_memory(5_000_000);
+}
+
 /// A file reached by two paths (`.` and its own name) is rewritten, or diffed, once.
 #[test]
 fn a_file_named_twice_is_changed_and_diffed_once() {

@@ -373,3 +373,35 @@ pub fn open_to_all(dir: &Path) {
     use std::os::unix::fs::PermissionsExt;
     fs::set_permissions(dir, fs::Permissions::from_mode(0o755)).expect("chmod the test directory");
 }
+
+/// Runs `ba ARGS` in `dir` to its end, its output discarded, and returns its exit code and its peak
+/// resident memory in KiB; None, with the reason on stderr, without python3.
+///
+/// A process's `ru_maxrss` counts the memory of the process that started it, up to its exec: ba
+/// started from this test process (tens of MiB, shared by every test) would report that. So a small
+/// python3 process starts ba and reads its `ru_maxrss` with wait4(2).
+pub fn peak_memory(dir: &Path, args: &[&str]) -> Option<(i32, u64)> {
+    const MEASURE: &str = r#"
+import os, sys
+pid = os.fork()
+if pid == 0:
+    null = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(null, 1)
+    os.dup2(null, 2)
+    os.execv(sys.argv[1], sys.argv[1:])
+_, status, usage = os.wait4(pid, 0)
+print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)
+"#;
+    let out = isolated(StdCommand::new("python3"), dir).args(["-c", MEASURE, ba_path()]).args(args).output();
+    let out = match out {
+        Ok(out) if out.status.success() => out,
+        _ => {
+            eprintln!("note: python3 cannot run here: peak memory not measured");
+            return None;
+        }
+    };
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut fields = text.split_whitespace().map(|field| field.parse().expect("a number"));
+    let (code, kib) = (fields.next().expect("an exit code"), fields.next().expect("a size"));
+    Some((code as i32, kib))
+}
