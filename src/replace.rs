@@ -8,10 +8,11 @@
 //! `--force-hardlinks`), outside the roots, or changed since they were searched are not written.
 
 mod diff;
+mod file;
 mod stream;
 
 use std::collections::HashSet;
-use std::fs::{self, File, Metadata};
+use std::fs::{self, File};
 use std::io::{self, BufRead, Seek, Write};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
@@ -28,6 +29,7 @@ use crate::pipeline::{PartEnd, Stamp};
 use crate::sanitize::printable_path;
 
 use diff::{Diff, Hunks};
+use file::{Root, Target};
 use stream::{Line, Pass, Piece, Scratch, Stop};
 
 /// The parsed replacement text: parts of literal bytes and capture groups.
@@ -214,8 +216,8 @@ pub struct Replacer {
     dry_run: bool,
     follow: bool,
     force_hardlinks: bool,
-    /// The roots, resolved: a file is written only below one of them.
-    roots: Vec<PathBuf>,
+    /// The roots, opened: a file is written only below one of them.
+    roots: Vec<Root>,
     answer: Answer,
     /// Files already rewritten (or shown, or declined): one file can be reached by several paths.
     written: HashSet<PathBuf>,
@@ -232,7 +234,8 @@ impl Replacer {
         let Some(replace) = &config.replace else { return Ok(None) };
         let template =
             Template::parse(&replace.template, &config.matcher.regex)?.preserving_case(replace.preserve_case);
-        let roots = config.roots.iter().filter_map(|root| fs::canonicalize(&root.path).ok()).collect();
+        // A root that cannot be opened is reported by the walk, and nothing below it is written.
+        let roots = config.roots.iter().filter_map(|root| Root::open(&root.path).ok()).collect();
         let tty = if replace.interactive {
             let read = File::open("/dev/tty");
             let write = fs::OpenOptions::new().write(true).open("/dev/tty");
@@ -282,18 +285,18 @@ impl Replacer {
             messages::error(path, reason);
             Ok(Applied::Refused)
         };
-        let (target, resolved) = match self.target(path) {
-            Ok(target) => target,
+        let resolved = match self.resolve(path) {
+            Ok(resolved) => resolved,
             Err(reason) => return refuse(out, &reason),
         };
         if self.written.contains(&resolved) {
             return Ok(Applied::Untouched);
         }
-        let opened = File::open(&target).and_then(|file| file.metadata().map(|before| (file, before)));
-        let (mut file, before) = match opened {
-            Ok(opened) => opened,
-            Err(err) => return refuse(out, &describe(&err)),
+        let target = match self.open(&resolved) {
+            Ok(target) => target,
+            Err(err) => return refuse(out, &format!("not written: {}", describe(&err))),
         };
+        let (before, mut file) = (&target.metadata, &target.file);
         if before.permissions().mode() & 0o222 == 0 {
             return refuse(out, "read-only, not written");
         }
@@ -303,7 +306,7 @@ impl Replacer {
                 "has other hard links that a rewrite would split; not written (see --force-hardlinks)",
             );
         }
-        if searched.stamp != Some(Stamp::of(&before)) {
+        if searched.stamp != Some(Stamp::of(before)) {
             return refuse(out, CHANGED);
         }
 
@@ -325,7 +328,7 @@ impl Replacer {
             // Shown or written once, however many paths lead to the file.
             self.written.insert(resolved.clone());
             let hunks = hunks.finish(found.lines);
-            let shown = rewind(&mut file).map_err(Stop::Read).and_then(|()| {
+            let shown = rewind(file).map_err(Stop::Read).and_then(|()| {
                 let mut diff = Diff::new(out, &self.formatter, path, &hunks).map_err(Stop::Taken)?;
                 stream::pass(matcher, &self.template, &mut file, &mut self.scratch, |piece| diff.take(piece))
             });
@@ -340,18 +343,18 @@ impl Replacer {
             if !self.confirm(path)? {
                 return Ok(Applied::Untouched);
             }
-            if let Err(err) = rewind(&mut file) {
+            if let Err(err) = rewind(file) {
                 return refuse(out, &describe(&err));
             }
         }
 
         // Ctrl-C waits until the file is in place, or its temporary file removed.
         let _writing = interrupt::start_writing();
-        let temp = match tempfile::Builder::new().prefix(".ba-replace-").tempfile_in(parent(&target)) {
+        let temp = match target.temp() {
             Ok(temp) => temp,
             Err(err) => return refuse(out, &format!("not written: {}", describe(&err))),
         };
-        let mut writer = io::BufWriter::with_capacity(64 << 10, temp.as_file());
+        let mut writer = io::BufWriter::with_capacity(64 << 10, &temp.file);
         // The changed lines are shown once the file is in place: kept until then if they are few,
         // else shown by another pass.
         let shown_path = self.formatter.path(path).into_owned();
@@ -377,7 +380,7 @@ impl Replacer {
         };
         self.written.insert(resolved);
         let flushed = writer.into_inner().map(|_| ()).map_err(|err| err.into_error());
-        if let Err(err) = flushed.and_then(|()| put_over(temp, &target, &before)) {
+        if let Err(err) = flushed.and_then(|()| temp.finish()).and_then(|()| temp.put_in_place()) {
             return refuse(out, &format!("not written: {}", describe(&err)));
         }
         drop(_writing);
@@ -387,7 +390,7 @@ impl Replacer {
         } else if !shows_diffs {
             // The old content is still there to read through the open file.
             let (formatter, shown) = (&mut self.formatter, &mut self.shown);
-            let result = rewind(&mut file).map_err(Stop::Read).and_then(|()| {
+            let result = rewind(file).map_err(Stop::Read).and_then(|()| {
                 stream::pass(matcher, &self.template, &mut file, &mut self.scratch, |piece| match piece {
                     Piece::Line(line) if line.changed() => {
                         shown.clear();
@@ -410,22 +413,28 @@ impl Replacer {
         Ok(Applied::Changed { replacements: found.replacements })
     }
 
-    /// The file to write: `path` itself, or with --follow the file a symbolic link points to; and
-    /// its resolved path, which must lie below a root.
-    fn target(&self, path: &Path) -> Result<(PathBuf, PathBuf), String> {
+    /// The resolved path of the file to write: `path` itself, or with --follow the file a symbolic
+    /// link points to (links are resolved here, once); it must lie below a root.
+    fn resolve(&self, path: &Path) -> Result<PathBuf, String> {
         let link = fs::symlink_metadata(path).map_err(|e| describe(&e))?;
         if link.file_type().is_symlink() && !self.follow {
             return Err("a symbolic link, not written through (see --follow)".into());
         }
         let resolved = fs::canonicalize(path).map_err(|e| describe(&e))?;
-        if !self.roots.iter().any(|root| resolved.starts_with(root)) {
+        if !self.roots.iter().any(|root| root.below(&resolved).is_some()) {
             return Err(format!(
                 "resolves to {}, outside the searched paths; not written",
                 printable_path(&resolved)
             ));
         }
-        let target = if link.file_type().is_symlink() { resolved.clone() } else { path.to_path_buf() };
-        Ok((target, resolved))
+        Ok(resolved)
+    }
+
+    /// Opens the resolved file from the root it lies below, through no link.
+    fn open(&self, resolved: &Path) -> io::Result<Target> {
+        let below = self.roots.iter().find_map(|root| root.below(resolved));
+        let (root, rel) = below.ok_or_else(|| io::Error::other("outside the searched paths"))?;
+        Target::open(root, &rel)
     }
 
     /// --interactive: asks whether to write `path`; true without --interactive.
@@ -482,15 +491,8 @@ fn checked(found: Result<Pass, Stop>, searched: &PartEnd) -> Result<Pass, String
     }
 }
 
-fn rewind(file: &mut File) -> io::Result<()> {
+fn rewind(mut file: &File) -> io::Result<()> {
     file.seek(io::SeekFrom::Start(0)).map(|_| ())
-}
-
-fn parent(path: &Path) -> &Path {
-    match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    }
 }
 
 /// One rewritten line: `path:LINE:new line` in the pipe format (with the `\r` of a CRLF line end,
@@ -522,28 +524,6 @@ fn show_changed_line(out: &mut Vec<u8>, formatter: &mut Formatter, path: &str, l
     }
     shown.extend_from_slice(&line.old[copied..]);
     formatter.shown(out, &shown, &spans, Spans::Swaps, true);
-}
-
-/// Gives the temporary file `temp`, which holds the new content of `path`, the original's owner and
-/// permissions, syncs it and renames it over `path`.
-fn put_over(temp: tempfile::NamedTempFile, path: &Path, before: &Metadata) -> io::Result<()> {
-    let file = temp.as_file();
-    // The owner first: changing it clears the setuid and setgid bits that the mode then restores.
-    if let Err(err) = std::os::unix::fs::fchown(file, Some(before.uid()), Some(before.gid())) {
-        let ours = file.metadata()?;
-        if ours.uid() != before.uid() || ours.gid() != before.gid() {
-            return Err(io::Error::new(err.kind(), format!("cannot keep its owner ({})", describe(&err))));
-        }
-    }
-    file.set_permissions(before.permissions())?;
-    file.sync_all()?;
-    // The last moment to notice a change made while we worked.
-    if fs::metadata(path).map(|now| Stamp::of(&now))? != Stamp::of(before) {
-        return Err(io::Error::other("it changed while being replaced"));
-    }
-    temp.persist(path).map_err(|e| e.error)?;
-    // Make the rename itself durable.
-    File::open(parent(path)).and_then(|d| d.sync_all())
 }
 
 #[cfg(test)]

@@ -1132,6 +1132,70 @@ fn follow_never_writes_outside_the_roots() {
     }
 }
 
+/// Exchanges two paths (a directory and a link) again and again with renameat2(RENAME_EXCHANGE),
+/// until a file named by its third argument appears; prints how many exchanges it made.
+const SWAPPER: &str = r#"
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+a, b, stop = sys.argv[1].encode(), sys.argv[2].encode(), sys.argv[3]
+swaps = 0
+while not os.path.exists(stop):
+    for _ in range(100):
+        swaps += libc.renameat2(-100, a, -100, b, 2) == 0
+print(swaps)
+"#;
+
+/// An unprivileged user who owns a directory of the tree swaps it, again and again, with a link to
+/// a directory outside the tree that holds the same files, while root rewrites the tree: no write
+/// may land outside, however the swaps fall.
+#[test]
+fn a_directory_swapped_for_a_link_never_redirects_a_write_outside() {
+    let Some(swapper) = as_nobody("python3") else {
+        eprintln!("note: skipping the symbolic link swap race");
+        return;
+    };
+    let dir = tempdir();
+    let d = dir.path();
+    open_to_all(d);
+    let files = 400;
+    let mtime = SystemTime::UNIX_EPOCH + Duration::from_secs(1_600_000_000);
+    for side in ["tree/sub", "outside"] {
+        for i in 0..files {
+            let path = write(d, &format!("{side}/f{i:04}.txt"), format!("old {i}\n"));
+            // The same size and time inside and out: only the directory tells them apart.
+            fs::File::options().write(true).open(&path).unwrap().set_modified(mtime).unwrap();
+        }
+    }
+    let outside_before = snapshot(&d.join("outside"));
+    std::os::unix::fs::symlink(d.join("outside"), d.join("tree/swap")).unwrap();
+    for path in [d.join("tree"), d.join("tree/sub")] {
+        std::os::unix::fs::chown(&path, Some(65534), Some(65534)).unwrap();
+    }
+    let stop = d.join("stop");
+    let swapper = isolated(swapper, d)
+        .args(["-c", SWAPPER, "tree/sub", "tree/swap"])
+        .arg(&stop)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut rounds = Vec::new();
+    for follow in [false, false, true, true] {
+        let mut args = vec!["old", "-r", "PWNED", "-d", "tree"];
+        if follow {
+            args.push("--follow");
+        }
+        let out = run(d, &args);
+        rounds.push(out.status.code());
+    }
+    fs::write(&stop, "").unwrap();
+    let swapped = output_within(swapper, Duration::from_secs(30));
+    assert!(swapped.status.success(), "the swapper failed: {}", stderr_of(&swapped));
+    eprintln!("{} exchanges; exit codes {rounds:?}", stdout_of(&swapped).trim());
+    assert_eq!(snapshot(&d.join("outside")), outside_before, "a write landed outside the tree");
+    assert_eq!(leftovers(&d.join("outside")), Vec::<PathBuf>::new());
+}
+
 /// With --follow a file reached by its name and through a link is replaced once, not twice.
 #[test]
 fn follow_outside_the_roots_names_the_target_escaped() {

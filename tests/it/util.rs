@@ -341,28 +341,39 @@ pub fn running_as_root() -> bool {
         .unwrap_or(false)
 }
 
-/// A command that runs `program` as the unprivileged user `nobody` (with `setpriv`), for the tests
-/// that need a user other than root; None, with the reason on stderr, when the tests do not run as
-/// root or `setpriv` or `nobody` is missing.
+/// A command that runs `program` (a path, or a name looked up in PATH) as the unprivileged user
+/// `nobody` with `setpriv`, for the tests that need a user other than root; None, with the reason on
+/// stderr, when the tests do not run as root, or `nobody`, `setpriv` or a `program` that `nobody`
+/// may run is missing.
 pub fn as_nobody(program: &str) -> Option<StdCommand> {
     if !running_as_root() {
         eprintln!("note: not running as root: cannot run a command as another user");
         return None;
     }
-    let nobody = StdCommand::new("id").args(["-u", "nobody"]).output().ok().filter(|o| o.status.success());
-    if nobody.is_none() {
-        eprintln!("note: there is no user `nobody`");
-        return None;
-    }
-    let mut cmd = StdCommand::new("setpriv");
-    cmd.args(["--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"]).arg(program);
-    match StdCommand::new("setpriv")
-        .args(["--reuid=nobody", "--regid=nogroup", "--clear-groups", "true"])
-        .status()
-    {
-        Ok(status) if status.success() => Some(cmd),
-        _ => {
-            eprintln!("note: `setpriv` is missing or cannot switch to nobody");
+    let setpriv = |program: &Path| {
+        let mut cmd = StdCommand::new("setpriv");
+        cmd.args(["--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"]).arg(program);
+        cmd
+    };
+    // The first that nobody can run: a name in PATH may be a shim in root's home.
+    let candidates: Vec<PathBuf> = if program.contains('/') {
+        vec![PathBuf::from(program)]
+    } else {
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        std::env::split_paths(&path).map(|dir| dir.join(program)).filter(|p| p.is_file()).collect()
+    };
+    let runs = |candidate: &&PathBuf| {
+        setpriv(candidate)
+            .arg("--version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success())
+    };
+    match candidates.iter().find(runs) {
+        Some(found) => Some(setpriv(found)),
+        None => {
+            eprintln!("note: `setpriv`, the user `nobody` or a {program} that nobody may run is missing");
             None
         }
     }

@@ -1,0 +1,189 @@
+//! Opening a file to rewrite and putting its new content in place, through directory handles that
+//! cannot be swapped underneath: each root is opened once, every directory below it is opened
+//! from the one above it without following a symbolic link, and the temporary file is created and
+//! renamed within the directory handle of the file it replaces. A directory swapped for a link to
+//! somewhere else, at any moment, makes the open fail; it never redirects a write outside the roots.
+
+use std::ffi::{OsStr, OsString};
+use std::fs::{File, Metadata};
+use std::hash::{BuildHasher, RandomState};
+use std::io;
+use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::path::{Component, Path, PathBuf};
+
+use rustix::fs::{AtFlags, Mode, OFlags, CWD};
+use rustix::io::Errno;
+
+use crate::messages::describe;
+use crate::pipeline::Stamp;
+
+/// A root of the search, opened when ba starts: files are written only below it.
+pub(crate) struct Root {
+    /// The root, resolved.
+    path: PathBuf,
+    /// The directory, or for a root that is a file, the directory it is in.
+    dir: OwnedFd,
+    is_file: bool,
+}
+
+impl Root {
+    pub(crate) fn open(path: &Path) -> io::Result<Root> {
+        let path = path.canonicalize()?;
+        let is_file = !path.is_dir();
+        let dir = match (is_file, path.parent()) {
+            (true, Some(parent)) => open_dir(CWD, parent)?,
+            _ => open_dir(CWD, &path)?,
+        };
+        Ok(Root { path, dir, is_file })
+    }
+
+    /// The directory to open `resolved` from and its path from there, when it lies below the root.
+    pub(crate) fn below(&self, resolved: &Path) -> Option<(BorrowedFd<'_>, PathBuf)> {
+        let rel = if self.is_file {
+            if resolved != self.path {
+                return None;
+            }
+            PathBuf::from(resolved.file_name()?)
+        } else {
+            resolved.strip_prefix(&self.path).ok()?.to_path_buf()
+        };
+        (!rel.as_os_str().is_empty()).then(|| (self.dir.as_fd(), rel))
+    }
+}
+
+/// A file opened to be rewritten: the file, what it was when opened, and the directory it is in.
+pub(crate) struct Target {
+    dir: OwnedFd,
+    name: OsString,
+    pub(crate) file: File,
+    pub(crate) metadata: Metadata,
+}
+
+impl Target {
+    /// Opens `rel`, a resolved path (no `.`, `..` or link), below the directory `root`: each
+    /// directory on the way from the one before, and the file itself, without following a link.
+    pub(crate) fn open(root: BorrowedFd, rel: &Path) -> io::Result<Target> {
+        let mut names = Vec::new();
+        for component in rel.components() {
+            match component {
+                Component::Normal(name) => names.push(name),
+                _ => return Err(io::Error::other(format!("not a resolved path: {}", rel.display()))),
+            }
+        }
+        let Some((name, dirs)) = names.split_last() else {
+            return Err(io::Error::other("an empty path"));
+        };
+        let mut dir = root.try_clone_to_owned()?;
+        for step in dirs {
+            dir = open_dir(&dir, step)?;
+        }
+        let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC;
+        let file = File::from(rustix::fs::openat(&dir, *name, flags, Mode::empty()).map_err(on_the_way)?);
+        let metadata = file.metadata()?;
+        if !metadata.is_file() {
+            return Err(io::Error::other("not a regular file"));
+        }
+        Ok(Target { dir, name: name.to_os_string(), file, metadata })
+    }
+
+    /// Creates an empty temporary file beside the target (`.ba-replace-*`), removed unless it is
+    /// put in place.
+    pub(crate) fn temp(&self) -> io::Result<Temp<'_>> {
+        let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+        let random = RandomState::new();
+        for attempt in 0u32.. {
+            let name = OsString::from(format!(".ba-replace-{}", suffix(random.hash_one(attempt))));
+            match rustix::fs::openat(&self.dir, &name, flags, Mode::from_raw_mode(0o600)) {
+                Ok(fd) => return Ok(Temp { target: self, name, file: File::from(fd), placed: false }),
+                Err(Errno::EXIST) if attempt < 100 => continue,
+                Err(err) => return Err(err.into()),
+            }
+        }
+        unreachable!("the loop returns")
+    }
+
+    /// Whether the target's name still names the file opened, unchanged since it was opened.
+    fn still_there(&self) -> io::Result<()> {
+        let now = rustix::fs::statat(&self.dir, &self.name, AtFlags::SYMLINK_NOFOLLOW)?;
+        let stamp =
+            Stamp { size: now.st_size as u64, mtime: now.st_mtime, mtime_nsec: now.st_mtime_nsec as i64 };
+        let same_file = now.st_dev == self.metadata.dev() && now.st_ino == self.metadata.ino();
+        if !same_file || stamp != Stamp::of(&self.metadata) {
+            return Err(io::Error::other("it changed while being replaced"));
+        }
+        Ok(())
+    }
+}
+
+/// A temporary file beside a target, to hold its new content.
+pub(crate) struct Temp<'t> {
+    target: &'t Target,
+    name: OsString,
+    pub(crate) file: File,
+    placed: bool,
+}
+
+impl Temp<'_> {
+    /// Gives the file the target's owner and permissions, and syncs it.
+    pub(crate) fn finish(&self) -> io::Result<()> {
+        let (file, before) = (&self.file, &self.target.metadata);
+        // The owner first: changing it clears the setuid and setgid bits that the mode then restores.
+        if let Err(err) = std::os::unix::fs::fchown(file, Some(before.uid()), Some(before.gid())) {
+            let ours = file.metadata()?;
+            if ours.uid() != before.uid() || ours.gid() != before.gid() {
+                return Err(io::Error::new(
+                    err.kind(),
+                    format!("cannot keep its owner ({})", describe(&err)),
+                ));
+            }
+        }
+        file.set_permissions(std::fs::Permissions::from_mode(before.mode() & 0o7777))?;
+        file.sync_all()
+    }
+
+    /// Renames the file over the target, unless the target changed meanwhile, and makes the rename
+    /// durable.
+    pub(crate) fn put_in_place(mut self) -> io::Result<()> {
+        let Target { dir, name, .. } = self.target;
+        // The last moment to notice a change made while we worked.
+        self.target.still_there()?;
+        rustix::fs::renameat(dir, &self.name, dir, name)?;
+        self.placed = true;
+        Ok(rustix::fs::fsync(dir)?)
+    }
+}
+
+impl Drop for Temp<'_> {
+    fn drop(&mut self) {
+        if !self.placed {
+            let _ = rustix::fs::unlinkat(&self.target.dir, &self.name, AtFlags::empty());
+        }
+    }
+}
+
+/// Opens the directory `name` in `dir`, not through a link.
+fn open_dir(dir: impl AsFd, name: impl AsRef<OsStr>) -> io::Result<OwnedFd> {
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::NOFOLLOW | OFlags::CLOEXEC;
+    rustix::fs::openat(dir, name.as_ref(), flags, Mode::empty()).map_err(on_the_way)
+}
+
+/// A link where a directory (or the file) was found when the path was resolved says so.
+fn on_the_way(err: Errno) -> io::Error {
+    match err {
+        Errno::LOOP | Errno::NOTDIR => io::Error::other("a symbolic link now stands on its path"),
+        err => err.into(),
+    }
+}
+
+/// Ten letters and digits for a temporary file's name.
+fn suffix(mut random: u64) -> String {
+    const CHARS: &[u8] = b"abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    (0..10)
+        .map(|_| {
+            let c = CHARS[(random % CHARS.len() as u64) as usize];
+            random /= CHARS.len() as u64;
+            char::from(c)
+        })
+        .collect()
+}
