@@ -13,7 +13,7 @@ mod stream;
 
 use std::collections::HashSet;
 use std::fs::{self, File};
-use std::io::{self, BufRead, Seek, Write};
+use std::io::{self, BufRead, Write};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
@@ -29,7 +29,7 @@ use crate::pipeline::{PartEnd, Stamp};
 use crate::sanitize::printable_path;
 
 use diff::{Diff, Hunks};
-use file::{Root, Target};
+use file::{rewind, Root, Target};
 use stream::{Line, Pass, Piece, Scratch, Stop};
 
 /// The parsed replacement text: parts of literal bytes and capture groups.
@@ -311,6 +311,8 @@ impl Replacer {
         }
 
         let shows_diffs = self.dry_run || self.tty.is_some();
+        // What the diff showed, for --interactive to write that and nothing else.
+        let mut shown_content = None;
         if shows_diffs {
             let mut hunks = Hunks::default();
             let found = stream::pass(matcher, &self.template, &mut file, &mut self.scratch, |piece| {
@@ -343,6 +345,7 @@ impl Replacer {
             if !self.confirm(path)? {
                 return Ok(Applied::Untouched);
             }
+            shown_content = Some(found.content);
             if let Err(err) = rewind(file) {
                 return refuse(out, &describe(&err));
             }
@@ -374,13 +377,18 @@ impl Replacer {
                 }
             });
         let found = match checked(found, searched) {
+            Ok(found) if shown_content.is_some_and(|shown| shown != found.content) => {
+                return refuse(out, "changed since its diff was shown; not written")
+            }
             Ok(found) if found.changed == 0 => return Ok(Applied::Untouched),
             Ok(found) => found,
             Err(reason) => return refuse(out, &reason),
         };
         self.written.insert(resolved);
         let flushed = writer.into_inner().map(|_| ()).map_err(|err| err.into_error());
-        if let Err(err) = flushed.and_then(|()| temp.finish()).and_then(|()| temp.put_in_place()) {
+        if let Err(err) =
+            flushed.and_then(|()| temp.finish()).and_then(|()| temp.put_in_place(&found.content))
+        {
             return refuse(out, &format!("not written: {}", describe(&err)));
         }
         drop(_writing);
@@ -489,10 +497,6 @@ fn checked(found: Result<Pass, Stop>, searched: &PartEnd) -> Result<Pass, String
         Ok(found) => Ok(found),
         Err(stop) => Err(stop.reason()),
     }
-}
-
-fn rewind(mut file: &File) -> io::Result<()> {
-    file.seek(io::SeekFrom::Start(0)).map(|_| ())
 }
 
 /// One rewritten line: `path:LINE:new line` in the pipe format (with the `\r` of a CRLF line end,

@@ -3,20 +3,29 @@
 //! from the one above it without following a symbolic link, and the temporary file is created and
 //! renamed within the directory handle of the file it replaces. A directory swapped for a link to
 //! somewhere else, at any moment, makes the open fail; it never redirects a write outside the roots.
+//!
+//! A file is locked (flock) from the moment it is opened until its new content is in place, so that
+//! two ba runs never rewrite it at once: the second waits, then finds the name given to a new file
+//! and opens that one. Just before the rename the file must still be the one opened, unchanged, with
+//! the content that was read (its hash): a change by anyone else is noticed there.
 
 use std::ffi::{OsStr, OsString};
 use std::fs::{File, Metadata};
 use std::hash::{BuildHasher, RandomState};
-use std::io;
+use std::io::{self, Seek};
 use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Component, Path, PathBuf};
 
-use rustix::fs::{AtFlags, Mode, OFlags, CWD};
+use rustix::fs::{AtFlags, FlockOperation, Mode, OFlags, CWD};
 use rustix::io::Errno;
 
 use crate::messages::describe;
 use crate::pipeline::Stamp;
+
+/// How many times a file is opened again when another program renamed a new file over its name
+/// while ba waited for its lock.
+const LOCK_TRIES: usize = 10;
 
 /// A root of the search, opened when ba starts: files are written only below it.
 pub(crate) struct Root {
@@ -62,7 +71,8 @@ pub(crate) struct Target {
 
 impl Target {
     /// Opens `rel`, a resolved path (no `.`, `..` or link), below the directory `root`: each
-    /// directory on the way from the one before, and the file itself, without following a link.
+    /// directory on the way from the one before, and the file itself, without following a link; and
+    /// locks the file, waiting while another ba run holds it.
     pub(crate) fn open(root: BorrowedFd, rel: &Path) -> io::Result<Target> {
         let mut names = Vec::new();
         for component in rel.components() {
@@ -79,12 +89,34 @@ impl Target {
             dir = open_dir(&dir, step)?;
         }
         let flags = OFlags::RDONLY | OFlags::NOFOLLOW | OFlags::NONBLOCK | OFlags::NOCTTY | OFlags::CLOEXEC;
-        let file = File::from(rustix::fs::openat(&dir, *name, flags, Mode::empty()).map_err(on_the_way)?);
-        let metadata = file.metadata()?;
-        if !metadata.is_file() {
-            return Err(io::Error::other("not a regular file"));
+        // Another run that held the lock may have renamed a new file over the name: open that one.
+        for _ in 0..LOCK_TRIES {
+            let file = File::from(rustix::fs::openat(&dir, *name, flags, Mode::empty()).map_err(on_the_way)?);
+            if !file.metadata()?.is_file() {
+                return Err(io::Error::other("not a regular file"));
+            }
+            match rustix::fs::flock(&file, FlockOperation::LockExclusive) {
+                // A file system without locks: the checks before the rename are all there is.
+                Ok(()) | Err(Errno::NOLCK | Errno::OPNOTSUPP | Errno::NOSYS) => {}
+                Err(err) => return Err(err.into()),
+            }
+            let metadata = file.metadata()?;
+            let target = Target { dir, name: name.to_os_string(), file, metadata };
+            if target.names_the_file()? {
+                return Ok(target);
+            }
+            dir = target.dir;
         }
-        Ok(Target { dir, name: name.to_os_string(), file, metadata })
+        Err(io::Error::other("it keeps being replaced by another program"))
+    }
+
+    /// Whether the target's name still names the file opened.
+    fn names_the_file(&self) -> io::Result<bool> {
+        match rustix::fs::statat(&self.dir, &self.name, AtFlags::SYMLINK_NOFOLLOW) {
+            Ok(now) => Ok(now.st_dev == self.metadata.dev() && now.st_ino == self.metadata.ino()),
+            Err(Errno::NOENT) => Ok(false),
+            Err(err) => Err(err.into()),
+        }
     }
 
     /// Creates an empty temporary file beside the target (`.ba-replace-*`), removed unless it is
@@ -103,13 +135,15 @@ impl Target {
         unreachable!("the loop returns")
     }
 
-    /// Whether the target's name still names the file opened, unchanged since it was opened.
-    fn still_there(&self) -> io::Result<()> {
-        let now = rustix::fs::statat(&self.dir, &self.name, AtFlags::SYMLINK_NOFOLLOW)?;
-        let stamp =
-            Stamp { size: now.st_size as u64, mtime: now.st_mtime, mtime_nsec: now.st_mtime_nsec as i64 };
-        let same_file = now.st_dev == self.metadata.dev() && now.st_ino == self.metadata.ino();
-        if !same_file || stamp != Stamp::of(&self.metadata) {
+    /// Whether the target's name still names the file opened, unchanged since it was opened (its
+    /// size and time, and its content, which must hash to `content`).
+    fn unchanged(&self, content: &blake3::Hash) -> io::Result<()> {
+        let mut hasher = blake3::Hasher::new();
+        let mut reader = &self.file;
+        rewind(reader)?;
+        io::copy(&mut reader, &mut hasher)?;
+        let stamp = Stamp::of(&self.file.metadata()?);
+        if hasher.finalize() != *content || stamp != Stamp::of(&self.metadata) || !self.names_the_file()? {
             return Err(io::Error::other("it changed while being replaced"));
         }
         Ok(())
@@ -142,12 +176,12 @@ impl Temp<'_> {
         file.sync_all()
     }
 
-    /// Renames the file over the target, unless the target changed meanwhile, and makes the rename
-    /// durable.
-    pub(crate) fn put_in_place(mut self) -> io::Result<()> {
+    /// Renames the file over the target, unless the target changed since it was opened (`content`
+    /// is the hash of what was read of it), and makes the rename durable.
+    pub(crate) fn put_in_place(mut self, content: &blake3::Hash) -> io::Result<()> {
         let Target { dir, name, .. } = self.target;
         // The last moment to notice a change made while we worked.
-        self.target.still_there()?;
+        self.target.unchanged(content)?;
         rustix::fs::renameat(dir, &self.name, dir, name)?;
         self.placed = true;
         Ok(rustix::fs::fsync(dir)?)
@@ -160,6 +194,11 @@ impl Drop for Temp<'_> {
             let _ = rustix::fs::unlinkat(&self.target.dir, &self.name, AtFlags::empty());
         }
     }
+}
+
+/// Reads the file again from its start.
+pub(crate) fn rewind(mut file: &File) -> io::Result<()> {
+    file.seek(io::SeekFrom::Start(0)).map(|_| ())
 }
 
 /// Opens the directory `name` in `dir`, not through a link.

@@ -56,6 +56,8 @@ pub(crate) struct Pass {
     pub(crate) lines: u64,
     /// The last line has no newline.
     pub(crate) unterminated: bool,
+    /// The hash of the content read.
+    pub(crate) content: blake3::Hash,
 }
 
 /// Why a pass stopped.
@@ -91,8 +93,11 @@ pub(crate) fn pass(
     if block.len() < BLOCK {
         block.resize(BLOCK, 0);
     }
-    let mut pass = Pass { matched: 0, replacements: 0, changed: 0, lines: 0, unterminated: false };
+    let no_hash = blake3::Hash::from([0; 32]);
+    let mut pass =
+        Pass { matched: 0, replacements: 0, changed: 0, lines: 0, unterminated: false, content: no_hash };
     let mut matched = LineDigest::default();
+    let mut content = blake3::Hasher::new();
     let mut filled = 0;
     let mut last_byte = None;
     loop {
@@ -116,6 +121,7 @@ pub(crate) fn pass(
         if memchr(0, region).is_some() {
             return Err(Stop::Binary);
         }
+        content.update(region);
         let mut kept = 0;
         for (number, range) in engine.matching_lines(region) {
             let number = pass.lines + number;
@@ -163,6 +169,7 @@ pub(crate) fn pass(
             pass.unterminated = last_byte.is_some_and(|b| b != b'\n');
             pass.lines += u64::from(pass.unterminated);
             pass.matched = matched.finish();
+            pass.content = content.finalize();
             return Ok(pass);
         }
         block.copy_within(end..filled, 0);

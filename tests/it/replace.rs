@@ -1400,6 +1400,72 @@ fn a_file_changed_while_it_is_written_is_kept() {
     assert!(complaint(&stderr_of(&out), "a.txt").is_some(), "{}", stderr_of(&out));
 }
 
+/// Two `-r` runs at once over the same `files` files of `alpha beta N`, `rounds` times: every change
+/// is either in its file or reported by its run as not written; none is silently lost (the second
+/// rename of a file must not be based on what it held before the first).
+fn two_runs_at_once_lose_nothing(files: usize, rounds: usize) {
+    let dir = tempdir();
+    let d = dir.path();
+    let name = |i: usize| format!("t/d{:02}/f{i:05}.txt", i % 20);
+    let mut lost = 0;
+    for round in 0..rounds {
+        for i in 0..files {
+            write(d, &name(i), format!("alpha beta {i}\n"));
+        }
+        let spawn = |pattern: &str, replacement: &str| {
+            ba(d)
+                .args([pattern, "-r", replacement, "-d", "t"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+        };
+        let (alpha, beta) = (spawn("alpha", "ALPHA").unwrap(), spawn("beta", "BETA").unwrap());
+        let (alpha, beta) =
+            (output_within(alpha, Duration::from_secs(300)), output_within(beta, Duration::from_secs(300)));
+        let named = |out: &std::process::Output| -> BTreeSet<String> {
+            stderr_of(out)
+                .lines()
+                .filter_map(|l| Some(l.strip_prefix("ba: ")?.split(": ").next()?.to_string()))
+                .collect()
+        };
+        let (alpha_named, beta_named) = (named(&alpha), named(&beta));
+        let mut refused = 0;
+        for i in 0..files {
+            let rel = name(i);
+            let now = String::from_utf8(read(d, &rel)).unwrap();
+            assert!(
+                [
+                    format!("alpha beta {i}\n"),
+                    format!("ALPHA beta {i}\n"),
+                    format!("alpha BETA {i}\n"),
+                    format!("ALPHA BETA {i}\n")
+                ]
+                .contains(&now),
+                "{rel} is damaged: {now:?}"
+            );
+            let missing_alpha = !now.starts_with("ALPHA");
+            let missing_beta = !now.contains("BETA");
+            refused += usize::from(alpha_named.contains(&rel)) + usize::from(beta_named.contains(&rel));
+            lost += usize::from(missing_alpha && !alpha_named.contains(&rel));
+            lost += usize::from(missing_beta && !beta_named.contains(&rel));
+        }
+        eprintln!("round {round}: {refused} changes refused and reported, {lost} lost so far");
+        assert_eq!(leftovers(d), Vec::<PathBuf>::new());
+    }
+    assert_eq!(lost, 0, "changes lost without a word");
+}
+
+#[test]
+fn two_runs_at_once_never_lose_a_change() {
+    two_runs_at_once_lose_nothing(500, 3);
+}
+
+#[test]
+#[ignore = "slow: 20,000 files rewritten by two runs at once, three times"]
+fn two_runs_at_once_over_twenty_thousand_files_never_lose_a_change() {
+    two_runs_at_once_lose_nothing(20_000, 3);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Write failures
 // ---------------------------------------------------------------------------------------------
