@@ -9,7 +9,7 @@
 //! and opens that one. Just before the rename the file must still be the one opened, unchanged, with
 //! the content that was read (its hash): a change by anyone else is noticed there.
 
-use std::ffi::{OsStr, OsString};
+use std::ffi::{CStr, CString, OsStr, OsString};
 use std::fs::{File, Metadata};
 use std::hash::{BuildHasher, RandomState};
 use std::io::{self, Seek};
@@ -17,11 +17,12 @@ use std::os::fd::{AsFd, BorrowedFd, OwnedFd};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Component, Path, PathBuf};
 
-use rustix::fs::{AtFlags, FlockOperation, Mode, OFlags, CWD};
+use rustix::fs::{AtFlags, FlockOperation, Mode, OFlags, XattrFlags, CWD};
 use rustix::io::Errno;
 
 use crate::messages::describe;
 use crate::pipeline::Stamp;
+use crate::sanitize::push_escaped;
 
 /// How many times a file is opened again when another program renamed a new file over its name
 /// while ba waited for its lock.
@@ -159,7 +160,8 @@ pub(crate) struct Temp<'t> {
 }
 
 impl Temp<'_> {
-    /// Gives the file the target's owner and permissions, and syncs it.
+    /// Gives the file the target's owner, permissions and extended attributes (ACLs among them),
+    /// and syncs it.
     pub(crate) fn finish(&self) -> io::Result<()> {
         let (file, before) = (&self.file, &self.target.metadata);
         // The owner first: changing it clears the setuid and setgid bits that the mode then restores.
@@ -172,7 +174,15 @@ impl Temp<'_> {
                 ));
             }
         }
-        file.set_permissions(std::fs::Permissions::from_mode(before.mode() & 0o7777))?;
+        let mode = before.mode() & 0o7777;
+        // The mode before the ACL: an ACL set after it keeps its own mask, where a mode set after it
+        // would make the group's bits the mask.
+        file.set_permissions(std::fs::Permissions::from_mode(mode))?;
+        copy_xattrs(&self.target.file, file)?;
+        // Setting an ACL may clear the setgid bit.
+        if file.metadata()?.mode() & 0o7777 != mode {
+            file.set_permissions(std::fs::Permissions::from_mode(mode))?;
+        }
         file.sync_all()
     }
 
@@ -192,6 +202,75 @@ impl Drop for Temp<'_> {
     fn drop(&mut self) {
         if !self.placed {
             let _ = rustix::fs::unlinkat(&self.target.dir, &self.name, AtFlags::empty());
+        }
+    }
+}
+
+/// Gives `to` exactly the extended attributes of `from`: the same values, and none of those `from`
+/// lacks (a new file takes its directory's default ACL).
+fn copy_xattrs(from: &File, to: &File) -> io::Result<()> {
+    let wanted = match xattr_names(from) {
+        Ok(names) => names,
+        // The file system has none.
+        Err(err) if err.raw_os_error() == Some(Errno::OPNOTSUPP.raw_os_error()) => return Ok(()),
+        Err(err) => return Err(err),
+    };
+    let cannot_keep = |name: &CStr, err: Errno| {
+        let mut shown = String::new();
+        push_escaped(&mut shown, name.to_bytes());
+        let err = io::Error::from(err);
+        io::Error::new(err.kind(), format!("cannot keep its extended attribute {shown} ({})", describe(&err)))
+    };
+    for name in xattr_names(to)? {
+        if !wanted.contains(&name) {
+            rustix::fs::fremovexattr(to, name.as_c_str()).map_err(|err| cannot_keep(&name, err))?;
+        }
+    }
+    for name in &wanted {
+        let value = xattr_value(from, name)?;
+        // Setting one that is already right may need a privilege that is not there.
+        if xattr_value(to, name).is_ok_and(|now| now == value) {
+            continue;
+        }
+        rustix::fs::fsetxattr(to, name.as_c_str(), &value, XattrFlags::empty())
+            .map_err(|err| cannot_keep(name, err))?;
+    }
+    Ok(())
+}
+
+/// The names of the extended attributes of `file` that this user may see.
+fn xattr_names(file: &File) -> io::Result<Vec<CString>> {
+    loop {
+        let mut list = vec![0; rustix::fs::flistxattr_query(file)?];
+        if list.is_empty() {
+            return Ok(Vec::new());
+        }
+        match rustix::fs::flistxattr(file, &mut list[..]) {
+            Ok(len) => {
+                list.truncate(len);
+                let names = list.split(|&b| b == 0).filter(|name| !name.is_empty());
+                return Ok(names.map(|name| CString::new(name).expect("split at every NUL")).collect());
+            }
+            // One was added since the size was asked.
+            Err(Errno::RANGE) => continue,
+            Err(err) => return Err(err.into()),
+        }
+    }
+}
+
+fn xattr_value(file: &File, name: &CStr) -> io::Result<Vec<u8>> {
+    loop {
+        let mut value = vec![0; rustix::fs::fgetxattr_query(file, name)?];
+        if value.is_empty() {
+            return Ok(value);
+        }
+        match rustix::fs::fgetxattr(file, name, &mut value[..]) {
+            Ok(len) => {
+                value.truncate(len);
+                return Ok(value);
+            }
+            Err(Errno::RANGE) => continue,
+            Err(err) => return Err(err.into()),
         }
     }
 }

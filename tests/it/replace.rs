@@ -1035,6 +1035,103 @@ fn permissions_and_owner_are_kept() {
     }
 }
 
+/// What `program ARGS` prints, run in `dir`.
+fn output_of(dir: &Path, program: &str, args: &[&str]) -> String {
+    let out = Command::new(program).args(args).current_dir(dir).stdin(Stdio::null()).output().unwrap();
+    assert!(out.status.success(), "{program} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// ACLs and extended attributes stay as they were: an ACL entry for another user, its mask, user
+/// and trusted attributes; and a file without an ACL in a directory with a default ACL gets none.
+#[test]
+fn acls_and_extended_attributes_are_kept() {
+    if !["setfacl", "getfacl", "setfattr", "getfattr"].iter().all(|tool| have(tool)) {
+        eprintln!(
+            "note: setfacl, getfacl, setfattr or getfattr is missing (apt-get install acl attr): skipping"
+        );
+        return;
+    }
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "acl.txt", "hit\n");
+    write(d, "attrs.txt", "hit\n");
+    write(d, "both.sh", "hit\n");
+    write(d, "defaults/plain.txt", "hit\n");
+    set_mode(&d.join("both.sh"), 0o2750);
+    let setup: &[(&str, &[&str])] = &[
+        ("setfacl", &["-m", "u:nobody:rw", "acl.txt"]),
+        ("setfattr", &["-n", "user.note", "-v", "kept", "attrs.txt"]),
+        ("setfacl", &["-m", "u:nobody:rx,g:nogroup:r", "both.sh"]),
+        ("setfattr", &["-n", "user.other", "-v", "0x00ff", "both.sh"]),
+        ("setfacl", &["-d", "-m", "u:nobody:rw", "defaults"]),
+    ];
+    for (tool, args) in setup {
+        output_of(d, tool, args);
+    }
+    if running_as_root() {
+        output_of(d, "setfattr", &["-n", "trusted.note", "-v", "root only", "attrs.txt"]);
+    }
+    let names = ["acl.txt", "attrs.txt", "both.sh", "defaults/plain.txt"];
+    let state = || -> Vec<(String, String, u32)> {
+        names
+            .iter()
+            .map(|name| {
+                let acl = output_of(d, "getfacl", &["-cp", name]);
+                let attrs = output_of(d, "getfattr", &["-d", "-m", "-", "-e", "hex", name]);
+                (acl, attrs, mode(&d.join(name)))
+            })
+            .collect()
+    };
+    let before = state();
+    assert!(before[3].1.is_empty(), "the file made before the default ACL has none: {}", before[3].1);
+    let out = run(d, &["hit", "-r", "HIT"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    for name in names {
+        assert_content(d, name, b"HIT\n");
+    }
+    let after = state();
+    for ((name, before), after) in names.iter().zip(&before).zip(&after) {
+        assert_eq!(after, before, "{name}");
+    }
+}
+
+/// A user who may not set an attribute the file has (a file capability) cannot keep it: the file is
+/// refused with the reason, not rewritten without it.
+#[test]
+fn an_extended_attribute_that_cannot_be_kept_refuses_the_file() {
+    if !have("setfattr") {
+        eprintln!("note: setfattr is missing (apt-get install attr): skipping");
+        return;
+    }
+    let Some(nobody) = as_nobody(ba_path()) else {
+        eprintln!("note: skipping the check of an attribute that cannot be kept");
+        return;
+    };
+    let dir = tempdir();
+    let d = dir.path();
+    open_to_all(d);
+    let shared = d.join("shared");
+    fs::create_dir(&shared).unwrap();
+    set_mode(&shared, 0o777);
+    let file = write(&shared, "tool", "hit\n");
+    std::os::unix::fs::chown(&file, Some(65534), Some(65534)).unwrap();
+    set_mode(&file, 0o755);
+    // cap_net_raw, permitted: only a process with CAP_SETFCAP may set it.
+    output_of(
+        d,
+        "setfattr",
+        &["-n", "security.capability", "-v", "0x0100000200200000000000000000000000000000", "shared/tool"],
+    );
+    let out = isolated(nobody, d).args(["hit", "-r", "HIT", "shared"]).run();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    let line = complaint(&err, "shared/tool").unwrap_or_else(|| panic!("{err}"));
+    assert!(line.contains("cannot keep its extended attribute security.capability"), "{line}");
+    assert_content(&shared, "tool", b"hit\n");
+    assert_eq!(leftovers(d), Vec::<PathBuf>::new());
+}
+
 #[test]
 fn setuid_and_setgid_bits_are_kept() {
     let dir = tempdir();
