@@ -20,7 +20,7 @@ use clap::{Parser, ValueEnum};
 pub struct Args {
     /// The regular expression to search for (Rust regex syntax). Smart case (not with -r): an
     /// all-lowercase pattern matches case-insensitively, any uppercase letter makes it case-sensitive.
-    #[arg(required_unless_present_any = ["type_list", "files"])]
+    #[arg(required_unless_present_any = ["type_list", "files", "undo"])]
     pub(crate) pattern: Option<String>,
 
     /// Files or directories to search, as well as those given with -d. Default: `.`, or standard
@@ -104,6 +104,25 @@ pub struct Args {
     /// `COLOUR` -> `COLOR`); other matches get REPL as typed.
     #[arg(long = "preserve-case", requires = "replace")]
     pub(crate) preserve_case: bool,
+
+    /// Undo the last -r: put back the files it rewrote, from the undo journal ($XDG_STATE_HOME/ba,
+    /// else ~/.local/state/ba), except those changed since (each is named). Run it again to undo the
+    /// rewrite before. Exit status: 0 if every file was restored, 1 if there was nothing to undo, 2
+    /// if a file could not be.
+    #[arg(
+        long = "undo",
+        conflicts_with_all = ["pattern", "paths", "directories", "replace", "files", "type_list"]
+    )]
+    pub undo: bool,
+
+    /// With -r: keep no undo journal; the rewrite cannot be undone with --undo.
+    #[arg(long = "no-undo", requires = "replace")]
+    pub(crate) no_undo: bool,
+
+    /// With -r: the most bytes of old contents this rewrite may keep in the undo journal (K, M or G
+    /// suffix; default 256M). The rewrite stops before the file that would pass it.
+    #[arg(long = "undo-limit", value_name = "SIZE", value_parser = parse_size, requires = "replace")]
+    pub(crate) undo_limit: Option<u64>,
 
     /// After the search, open the hits in $VISUAL or $EDITOR (else vi): vim and neovim get every hit as
     /// a quickfix list, other editors the first hit at its line.

@@ -44,6 +44,9 @@ pub(crate) struct Replace {
     pub(crate) interactive: bool,
     pub(crate) force_hardlinks: bool,
     pub(crate) preserve_case: bool,
+    /// Keep the old contents in the undo journal (not `--no-undo`), up to this many bytes.
+    pub(crate) undo: bool,
+    pub(crate) undo_limit: u64,
 }
 
 /// A path to search and how to show the paths found below it.
@@ -179,6 +182,8 @@ impl Config {
                 interactive: args.interactive,
                 force_hardlinks: args.force_hardlinks,
                 preserve_case: args.preserve_case,
+                undo: !args.no_undo,
+                undo_limit: args.undo_limit.unwrap_or(crate::replace::DEFAULT_UNDO_LIMIT),
             }),
         })
     }

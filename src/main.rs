@@ -39,6 +39,10 @@ fn main() -> std::process::ExitCode {
 fn run() -> Result<ExitCode> {
     let started = Instant::now();
     let args = Args::parse();
+    if args.undo {
+        interrupt::install(false)?;
+        return black_arrow::replace::undo();
+    }
     if args.type_list {
         return match walk::print_type_list() {
             Err(err) if err.kind() != io::ErrorKind::BrokenPipe => Err(err.into()),

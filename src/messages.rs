@@ -58,6 +58,11 @@ pub(crate) fn warning(path: &Path, reason: &str) {
     let _ = writeln!(io::stderr(), "ba: {}: {}", printable_path(path), reason);
 }
 
+/// `ba: text`: what ba did, or why it did nothing, on stderr beside its errors.
+pub(crate) fn note(text: &str) {
+    let _ = writeln!(io::stderr(), "ba: {text}");
+}
+
 /// "No such file or directory (os error 2)" -> "No such file or directory", as grep says it.
 pub(crate) fn describe(err: &io::Error) -> String {
     let mut text = err.to_string();

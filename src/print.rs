@@ -90,6 +90,9 @@ impl Printer {
         let printed = self.print_all(&reports);
         // Searchers waiting for the budget must not wait for a printer that is gone.
         self.budget.close();
+        if let Some(replacer) = self.replacer.take() {
+            replacer.finish();
+        }
         Printed { summary: self.summary, edit_hits: self.edit_hits, output_error: printed.err() }
     }
 

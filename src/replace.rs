@@ -1,15 +1,19 @@
 //! `-r/--replace`: rewrite the matches of the files the search printed hits for, safely.
 //!
-//! A file is re-read and checked against what the searcher saw, its new content written as it is
-//! read to a temporary file beside it (`.ba-replace-*`), flushed, synced, given the original's
-//! permissions and owner, and renamed over the original: at any moment the file is wholly old or
-//! wholly new. Files
+//! A file is opened below its root through directory handles (`file`), locked, re-read and checked
+//! against what the searcher saw, its new content written as it is read (`stream`) to a temporary
+//! file beside it (`.ba-replace-*`), flushed, synced, given the original's owner, permissions and
+//! extended attributes, its old content recorded in the undo journal (`journal`), and renamed over
+//! the original: at any moment the file is wholly old or wholly new, and `ba --undo` (`undo`) can put
+//! back what the last run changed. Files
 //! that are binary, read-only, symbolic links (without `--follow`), hard-linked (without
 //! `--force-hardlinks`), outside the roots, or changed since they were searched are not written.
 
 mod diff;
 mod file;
+mod journal;
 mod stream;
+mod undo;
 
 use std::collections::HashSet;
 use std::fs::{self, File};
@@ -28,8 +32,14 @@ use crate::messages::{self, describe};
 use crate::pipeline::{PartEnd, Stamp};
 use crate::sanitize::printable_path;
 
+pub use undo::undo;
+
+/// The most bytes of old contents one rewrite keeps in the undo journal, unless `--undo-limit`.
+pub(crate) const DEFAULT_UNDO_LIMIT: u64 = 256 << 20;
+
 use diff::{Diff, Hunks};
 use file::{rewind, Root, Target};
+use journal::Journal;
 use stream::{Line, Pass, Piece, Scratch, Stop};
 
 /// The parsed replacement text: parts of literal bytes and capture groups.
@@ -211,6 +221,12 @@ enum Answer {
 
 pub struct Replacer {
     template: Template,
+    /// Where each file's old content is kept for `--undo`; None with --no-undo or --dry-run.
+    journal: Option<Journal>,
+    /// The journal could not take a file: nothing more is written.
+    stopped: bool,
+    /// Files rewritten.
+    rewritten: u64,
     /// The buffers of the passes over each file.
     scratch: Scratch,
     dry_run: bool,
@@ -246,8 +262,15 @@ impl Replacer {
         } else {
             None
         };
+        let journal = match replace.dry_run || !replace.undo {
+            true => None,
+            false => Some(Journal::start(replace.undo_limit)?),
+        };
         Ok(Some(Replacer {
             template,
+            journal,
+            stopped: false,
+            rewritten: 0,
             scratch: Scratch::default(),
             dry_run: replace.dry_run,
             follow: config.walk.follow,
@@ -277,7 +300,7 @@ impl Replacer {
         searched: &PartEnd,
         out: &mut W,
     ) -> io::Result<Applied> {
-        if matches!(self.answer, Answer::Quit) {
+        if matches!(self.answer, Answer::Quit) || self.stopped {
             return Ok(Applied::Untouched);
         }
         let refuse = |out: &mut W, reason: &str| {
@@ -353,6 +376,15 @@ impl Replacer {
 
         // Ctrl-C waits until the file is in place, or its temporary file removed.
         let _writing = interrupt::start_writing();
+        // The old content goes to the undo journal as it is read, recorded before the rename.
+        let mut record = match self.journal.as_mut().map(|journal| journal.record(&resolved, before.len())) {
+            None => None,
+            Some(Ok(record)) => Some(record),
+            Some(Err(not_recorded)) => {
+                self.stopped = true;
+                return refuse(out, &journal::not_recorded(&not_recorded));
+            }
+        };
         let temp = match target.temp() {
             Ok(temp) => temp,
             Err(err) => return refuse(out, &format!("not written: {}", describe(&err))),
@@ -364,14 +396,26 @@ impl Replacer {
         let (formatter, shown) = (&mut self.formatter, &mut self.shown);
         shown.clear();
         let mut spilled = shows_diffs;
+        let mut new = blake3::Hasher::new();
+        let mut keep_old = |old: &[&[u8]]| match &mut record {
+            Some(record) => old.iter().try_for_each(|bytes| record.write(bytes)).map_err(journal_error),
+            None => Ok(()),
+        };
         let found =
             stream::pass(matcher, &self.template, &mut file, &mut self.scratch, |piece| match piece {
-                Piece::Kept(bytes) => writer.write_all(bytes),
+                Piece::Kept(bytes) => {
+                    keep_old(&[bytes])?;
+                    new.update(bytes);
+                    writer.write_all(bytes)
+                }
                 Piece::Line(line) => {
                     if line.changed() && !spilled {
                         show_changed_line(shown, formatter, &shown_path, line);
                         spilled = shown.len() > SHOWN_HELD;
                     }
+                    keep_old(&[line.old, line.end])?;
+                    new.update(line.new);
+                    new.update(line.end);
                     writer.write_all(line.new)?;
                     writer.write_all(line.end)
                 }
@@ -386,11 +430,21 @@ impl Replacer {
         };
         self.written.insert(resolved);
         let flushed = writer.into_inner().map(|_| ()).map_err(|err| err.into_error());
-        if let Err(err) =
-            flushed.and_then(|()| temp.finish()).and_then(|()| temp.put_in_place(&found.content))
-        {
+        let recorded = |record: &mut Option<journal::Record>| match record {
+            Some(record) => record.commit(&found.content, &new.finalize()).map_err(journal_error),
+            None => Ok(()),
+        };
+        let placed = flushed
+            .and_then(|()| temp.finish())
+            .and_then(|()| recorded(&mut record))
+            .and_then(|()| temp.put_in_place(&found.content));
+        if let Err(err) = placed {
             return refuse(out, &format!("not written: {}", describe(&err)));
         }
+        if let Some(record) = record {
+            record.keep();
+        }
+        self.rewritten += 1;
         drop(_writing);
 
         if !spilled {
@@ -445,6 +499,30 @@ impl Replacer {
         Target::open(root, &rel)
     }
 
+    /// Ends the rewrite: closes its run in the undo journal, and says how many files it rewrote and
+    /// how to undo that.
+    pub(crate) fn finish(self) {
+        if self.dry_run {
+            return;
+        }
+        let undoable = self.journal.is_some();
+        if let Some(journal) = self.journal {
+            if let Err(err) = journal.finish() {
+                messages::note(&format!(
+                    "cannot mark the rewrite done in the undo journal ({})",
+                    describe(&err)
+                ));
+            }
+        }
+        if self.rewritten > 0 {
+            let files = undo::files(self.rewritten);
+            messages::note(&match undoable {
+                true => format!("rewrote {files}; ba --undo restores them"),
+                false => format!("rewrote {files}; with --no-undo they cannot be undone"),
+            });
+        }
+    }
+
     /// --interactive: asks whether to write `path`; true without --interactive.
     fn confirm(&mut self, path: &Path) -> io::Result<bool> {
         let Some((input, output)) = &mut self.tty else { return Ok(true) };
@@ -470,6 +548,11 @@ impl Replacer {
             }
         }
     }
+}
+
+/// An error of the undo journal, told apart from one of the file.
+fn journal_error(err: io::Error) -> io::Error {
+    io::Error::new(err.kind(), format!("cannot write the undo journal ({})", describe(&err)))
 }
 
 /// The most bytes of changed lines held until their file is in place; past it they are shown by a

@@ -5,7 +5,8 @@
 //! - `macros`: `assert_output_eq!`, which shows a diff of the lines when outputs differ;
 //! - `cli`: the search: output formats, matching, the walk, errors and exit codes;
 //! - `replace`: `-r/--replace`, `--dry-run` and `--interactive`;
-//! - `replace_faults`: `-r` killed with SIGKILL at random moments;
+//! - `replace_faults`: `-r` and `--undo` killed with SIGKILL at random moments;
+//! - `undo`: the undo journal and `--undo`;
 //! - `big_file`: files cut into parts that several searchers search at once;
 //! - `props`: property tests against naive oracles.
 
@@ -18,3 +19,4 @@ mod cli;
 mod props;
 mod replace;
 mod replace_faults;
+mod undo;

@@ -15,7 +15,9 @@ use tempfile::TempDir;
 ///
 /// Standard input is `/dev/null`: ba searches its standard input instead of `.` when that is a pipe,
 /// so only [`RunExt::run_stdin`] gives it one, for the tests that mean it to be searched. HOME points
-/// into the fixture so that no global git excludes file of the machine applies.
+/// into the fixture so that no global git excludes file of the machine applies. The undo journal of
+/// `-r` goes to a directory the tests share (see [`shared_state`]); the tests of `--undo` give each
+/// run a state directory of its own.
 pub fn ba(dir: &Path) -> StdCommand {
     isolated(StdCommand::new(ba_path()), dir)
 }
@@ -29,8 +31,15 @@ pub fn isolated(mut cmd: StdCommand, dir: &Path) -> StdCommand {
         .env_remove("EDITOR")
         .env_remove("XDG_CONFIG_HOME")
         .env_remove("GIT_CONFIG_GLOBAL")
-        .env("HOME", dir.join(".no-home"));
+        .env("HOME", dir.join(".no-home"))
+        .env("XDG_STATE_HOME", shared_state());
     cmd
+}
+
+/// The state directory of every ba the tests run (`XDG_STATE_HOME`), in the build's temporary
+/// directory: never the user's own, never inside a fixture. ba keeps five runs there at most.
+pub fn shared_state() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("state")
 }
 
 /// Waits for `child` at most `timeout`, killing it (and failing the test) past that.
@@ -328,8 +337,11 @@ pub fn stdout_of(output: &std::process::Output) -> String {
     String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
 }
 
+/// Stderr, without the note that ends every `-r` run that rewrote files (`ba: rewrote 2 files; ba
+/// --undo restores them`), which the tests of the undo journal check for themselves.
 pub fn stderr_of(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
+    let note = regex::Regex::new(r"(?m)^ba: rewrote \d+ files?; [^\n]*\n").unwrap();
+    note.replace_all(&String::from_utf8_lossy(&output.stderr), "").into_owned()
 }
 
 /// True when the tests run as root, where file permissions do not stop reading.
@@ -415,4 +427,21 @@ print(os.waitstatus_to_exitcode(status), usage.ru_maxrss)
     let mut fields = text.split_whitespace().map(|field| field.parse().expect("a number"));
     let (code, kib) = (fields.next().expect("an exit code"), fields.next().expect("a size"));
     Some((code as i32, kib))
+}
+
+/// Whether `program --version` runs.
+pub fn have(program: &str) -> bool {
+    StdCommand::new(program)
+        .arg("--version")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// The permission bits of `path` (not following a link).
+pub fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    fs::symlink_metadata(path).unwrap().permissions().mode() & 0o7777
 }
