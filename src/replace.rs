@@ -5,9 +5,9 @@
 //! file beside it (`.ba-replace-*`), flushed, synced, given the original's owner, permissions and
 //! extended attributes, its old content recorded in the undo journal (`journal`), and renamed over
 //! the original: at any moment the file is wholly old or wholly new, and `ba --undo` (`undo`) can put
-//! back what the last run changed. Files
-//! that are binary, read-only, symbolic links (without `--follow`), hard-linked (without
-//! `--force-hardlinks`), outside the roots, or changed since they were searched are not written.
+//! back what the last run changed. Files that are binary, read-only, symbolic links (without
+//! `--follow`), hard-linked (without `--force-hardlinks`), outside the roots, or changed since they
+//! were searched are not written.
 
 mod diff;
 mod file;
@@ -32,15 +32,15 @@ use crate::messages::{self, describe};
 use crate::pipeline::{PartEnd, Stamp};
 use crate::sanitize::printable_path;
 
-pub use undo::undo;
-
-/// The most bytes of old contents one rewrite keeps in the undo journal, unless `--undo-limit`.
-pub(crate) const DEFAULT_UNDO_LIMIT: u64 = 256 << 20;
-
 use diff::{Diff, Hunks};
 use file::{rewind, Root, Target};
 use journal::Journal;
 use stream::{Line, Pass, Piece, Scratch, Stop};
+
+pub use undo::undo;
+
+/// The most bytes of old contents one rewrite keeps in the undo journal, unless `--undo-limit`.
+pub(crate) const DEFAULT_UNDO_LIMIT: u64 = 256 << 20;
 
 /// The parsed replacement text: parts of literal bytes and capture groups.
 #[derive(Debug, PartialEq)]
@@ -337,31 +337,13 @@ impl Replacer {
         // What the diff showed, for --interactive to write that and nothing else.
         let mut shown_content = None;
         if shows_diffs {
-            let mut hunks = Hunks::default();
-            let found = stream::pass(matcher, &self.template, &mut file, &mut self.scratch, |piece| {
-                match piece {
-                    Piece::Line(line) if line.changed() => hunks.add(line),
-                    _ => {}
-                }
-                Ok(())
-            });
-            let found = match checked(found, searched) {
-                Ok(found) if found.changed == 0 => return Ok(Applied::Untouched),
-                Ok(found) => found,
+            let found = match self.show_diff(matcher, path, file, searched, out)? {
+                Ok(Some(found)) => found,
+                Ok(None) => return Ok(Applied::Untouched),
                 Err(reason) => return refuse(out, &reason),
             };
             // Shown or written once, however many paths lead to the file.
             self.written.insert(resolved.clone());
-            let hunks = hunks.finish(found.lines);
-            let shown = rewind(file).map_err(Stop::Read).and_then(|()| {
-                let mut diff = Diff::new(out, &self.formatter, path, &hunks).map_err(Stop::Taken)?;
-                stream::pass(matcher, &self.template, &mut file, &mut self.scratch, |piece| diff.take(piece))
-            });
-            match shown {
-                Ok(_) => out.flush()?,
-                Err(Stop::Taken(err)) => return Err(err),
-                Err(stop) => return refuse(out, &stop.reason()),
-            }
             if self.dry_run {
                 return Ok(Applied::Changed { replacements: found.replacements });
             }
@@ -441,38 +423,87 @@ impl Replacer {
         if let Err(err) = placed {
             return refuse(out, &format!("not written: {}", describe(&err)));
         }
-        if let Some(record) = record {
-            record.keep();
-        }
+        // The whole Option is used up: its record no longer holds the journal.
+        record.into_iter().for_each(journal::Record::keep);
         self.rewritten += 1;
         drop(_writing);
 
         if !spilled {
             out.write_all(&self.shown)?;
         } else if !shows_diffs {
-            // The old content is still there to read through the open file.
-            let (formatter, shown) = (&mut self.formatter, &mut self.shown);
-            let result = rewind(file).map_err(Stop::Read).and_then(|()| {
-                stream::pass(matcher, &self.template, &mut file, &mut self.scratch, |piece| match piece {
-                    Piece::Line(line) if line.changed() => {
-                        shown.clear();
-                        show_changed_line(shown, formatter, &shown_path, line);
-                        out.write_all(shown)
-                    }
-                    _ => Ok(()),
-                })
-            });
-            match result {
-                Ok(_) => {}
-                Err(Stop::Taken(err)) => return Err(err),
-                Err(stop) => {
-                    out.flush()?;
-                    let reason = format!("rewritten, but its changes cannot be shown: {}", stop.reason());
-                    messages::warning(path, &reason);
-                }
-            }
+            self.show_again(matcher, path, &shown_path, file, out)?;
         }
         Ok(Applied::Changed { replacements: found.replacements })
+    }
+
+    /// Shows the diff of `file`, found by one pass and written by another: the first pass, when the
+    /// file changes (None when it does not), or why it is not written. Errors are the output's.
+    fn show_diff<W: Write>(
+        &mut self,
+        matcher: &Matcher,
+        path: &Path,
+        mut file: &File,
+        searched: &PartEnd,
+        out: &mut W,
+    ) -> io::Result<Result<Option<Pass>, String>> {
+        let mut hunks = Hunks::default();
+        let found = stream::pass(matcher, &self.template, &mut file, &mut self.scratch, |piece| {
+            match piece {
+                Piece::Line(line) if line.changed() => hunks.add(line),
+                _ => {}
+            }
+            Ok(())
+        });
+        let found = match checked(found, searched) {
+            Ok(found) if found.changed == 0 => return Ok(Ok(None)),
+            Ok(found) => found,
+            Err(reason) => return Ok(Err(reason)),
+        };
+        let hunks = hunks.finish(found.lines);
+        let shown = rewind(file).map_err(Stop::Read).and_then(|()| {
+            let mut diff = Diff::new(out, &self.formatter, path, &hunks).map_err(Stop::Taken)?;
+            stream::pass(matcher, &self.template, &mut file, &mut self.scratch, |piece| diff.take(piece))
+        });
+        match shown {
+            Ok(_) => out.flush().map(|()| Ok(Some(found))),
+            Err(Stop::Taken(err)) => Err(err),
+            Err(stop) => Ok(Err(stop.reason())),
+        }
+    }
+
+    /// Shows the changed lines of a file rewritten, by a pass of their own over its old content,
+    /// still there to read through the open file.
+    fn show_again<W: Write>(
+        &mut self,
+        matcher: &Matcher,
+        path: &Path,
+        shown_path: &str,
+        mut file: &File,
+        out: &mut W,
+    ) -> io::Result<()> {
+        let (formatter, shown) = (&mut self.formatter, &mut self.shown);
+        let result = rewind(file).map_err(Stop::Read).and_then(|()| {
+            stream::pass(matcher, &self.template, &mut file, &mut self.scratch, |piece| match piece {
+                Piece::Line(line) if line.changed() => {
+                    shown.clear();
+                    show_changed_line(shown, formatter, shown_path, line);
+                    out.write_all(shown)
+                }
+                _ => Ok(()),
+            })
+        });
+        match result {
+            Ok(_) => Ok(()),
+            Err(Stop::Taken(err)) => Err(err),
+            Err(stop) => {
+                out.flush()?;
+                messages::warning(
+                    path,
+                    &format!("rewritten, but its changes cannot be shown: {}", stop.reason()),
+                );
+                Ok(())
+            }
+        }
     }
 
     /// The resolved path of the file to write: `path` itself, or with --follow the file a symbolic

@@ -22,7 +22,7 @@ use rustix::io::Errno;
 
 use crate::messages::describe;
 use crate::pipeline::Stamp;
-use crate::sanitize::push_escaped;
+use crate::sanitize::{printable_path, push_escaped};
 
 /// How many times a file is opened again when another program renamed a new file over its name
 /// while ba waited for its lock.
@@ -79,7 +79,7 @@ impl Target {
         for component in rel.components() {
             match component {
                 Component::Normal(name) => names.push(name),
-                _ => return Err(io::Error::other(format!("not a resolved path: {}", rel.display()))),
+                _ => return Err(io::Error::other(format!("not a resolved path: {}", printable_path(rel)))),
             }
         }
         let Some((name, dirs)) = names.split_last() else {
@@ -125,15 +125,16 @@ impl Target {
     pub(crate) fn temp(&self) -> io::Result<Temp<'_>> {
         let flags = OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL | OFlags::NOFOLLOW | OFlags::CLOEXEC;
         let random = RandomState::new();
-        for attempt in 0u32.. {
+        let mut attempt = 0u32;
+        loop {
             let name = OsString::from(format!(".ba-replace-{}", suffix(random.hash_one(attempt))));
             match rustix::fs::openat(&self.dir, &name, flags, Mode::from_raw_mode(0o600)) {
                 Ok(fd) => return Ok(Temp { target: self, name, file: File::from(fd), placed: false }),
-                Err(Errno::EXIST) if attempt < 100 => continue,
+                // Names taken by chance: another one.
+                Err(Errno::EXIST) if attempt < 100 => attempt += 1,
                 Err(err) => return Err(err.into()),
             }
         }
-        unreachable!("the loop returns")
     }
 
     /// Whether the target's name still names the file opened, unchanged since it was opened (its

@@ -32,7 +32,7 @@ use crate::messages::describe;
 use crate::sanitize::printable_path;
 
 /// Runs kept: a new run removes the oldest beyond these (itself included).
-pub(crate) const KEEP_RUNS: usize = 5;
+const KEEP_RUNS: usize = 5;
 
 const JOURNAL: &str = "journal";
 const DONE: &str = "done";
@@ -41,7 +41,7 @@ const MAGIC: &str = "ba-undo 1";
 const END_LEN: usize = 4 + 64 + 1 + 64 + 1 + 16 + 1;
 
 /// Where the journal lives: `$XDG_STATE_HOME/ba`, else `~/.local/state/ba`.
-pub(crate) fn state_dir() -> Result<PathBuf> {
+fn state_dir() -> Result<PathBuf> {
     let xdg = std::env::var_os("XDG_STATE_HOME").map(PathBuf::from).filter(|dir| dir.is_absolute());
     let home = || std::env::var_os("HOME").map(|home| Path::new(&home).join(".local/state"));
     match xdg.or_else(home) {

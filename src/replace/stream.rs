@@ -54,8 +54,6 @@ pub(crate) struct Pass {
     pub(crate) changed: u64,
     /// Lines in the file.
     pub(crate) lines: u64,
-    /// The last line has no newline.
-    pub(crate) unterminated: bool,
     /// The hash of the content read.
     pub(crate) content: blake3::Hash,
 }
@@ -90,12 +88,12 @@ pub(crate) fn pass(
 ) -> Result<Pass, Stop> {
     let engine = Engine { matcher, text: true, count_lines: false };
     let Scratch { block, new, swaps } = scratch;
-    if block.len() < BLOCK {
-        block.resize(BLOCK, 0);
+    // A very long line grew the block for the file before: give the memory back.
+    if block.len() != BLOCK {
+        *block = vec![0; BLOCK];
     }
     let no_hash = blake3::Hash::from([0; 32]);
-    let mut pass =
-        Pass { matched: 0, replacements: 0, changed: 0, lines: 0, unterminated: false, content: no_hash };
+    let mut pass = Pass { matched: 0, replacements: 0, changed: 0, lines: 0, content: no_hash };
     let mut matched = LineDigest::default();
     let mut content = blake3::Hasher::new();
     let mut filled = 0;
@@ -166,8 +164,8 @@ pub(crate) fn pass(
             last_byte = Some(last);
         }
         if done {
-            pass.unterminated = last_byte.is_some_and(|b| b != b'\n');
-            pass.lines += u64::from(pass.unterminated);
+            // A last line without a newline is a line too.
+            pass.lines += u64::from(last_byte.is_some_and(|b| b != b'\n'));
             pass.matched = matched.finish();
             pass.content = content.finalize();
             return Ok(pass);

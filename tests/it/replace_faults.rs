@@ -321,7 +321,7 @@ fn sigkill_at_any_moment_leaves_every_file_old_or_new() {
 fn sigkill_during_undo_then_undo_again_gives_back_the_old_tree() {
     let started = Instant::now();
     // A round is a full run, then half an undo on average, then the rest of it.
-    let bench = Bench::new(UNDO_ROUNDS_TMPFS, UNDO_ROUNDS_DISK, 2, 10);
+    let bench = Bench::new(UNDO_ROUNDS_TMPFS, UNDO_ROUNDS_DISK, 2, 6);
     let (root, state, tree) = (&bench.root, &bench.state, &bench.tree);
     let seed = seed();
     eprintln!("{} files; a full --undo takes {:?}; BA_FAULT_SEED={seed}", bench.files, bench.full_undo);
