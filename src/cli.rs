@@ -24,9 +24,9 @@ use crate::hyperlink::HyperlinkFormat;
 // config file's.
 #[command(args_override_self = true)]
 pub struct Args {
-    /// The regular expression to search for (Rust regex syntax). Smart case: an all-lowercase pattern
-    /// matches case-insensitively, any uppercase letter makes it case-sensitive.
-    #[arg(required_unless_present_any = ["type_list", "files", "regexp", "patterns_file", "generate"])]
+    /// The regular expression to search for (Rust regex syntax). Smart case (not with -r): an
+    /// all-lowercase pattern matches case-insensitively, any uppercase letter makes it case-sensitive.
+    #[arg(required_unless_present_any = ["type_list", "files", "regexp", "patterns_file", "generate", "undo"])]
     pub(crate) pattern: Option<String>,
 
     /// Files or directories to search, as well as those given with -d. Default: `.`, or standard
@@ -86,7 +86,8 @@ pub struct Args {
 
     /// Replace every match with REPL in the files searched, safely (see the README): `$1`, `${name}`,
     /// `$0` and `$$` (a dollar), or `\1`, `\g<name>`. Each file is written whole to a temporary file
-    /// and renamed over the original.
+    /// and renamed over the original. With -r the pattern is case-sensitive unless --ignore-case (no
+    /// smart case). Try it first with --dry-run.
     #[arg(short = 'r', long = "replace", value_name = "REPL")]
     pub(crate) replace: Option<String>,
 
@@ -102,6 +103,32 @@ pub struct Args {
     /// so this name gets the new content and the other links keep the old one.
     #[arg(long = "force-hardlinks", requires = "replace")]
     pub(crate) force_hardlinks: bool,
+
+    /// With -r: match case-insensitively and give each replacement the case of what it replaces: a
+    /// lowercase match gets a lowercase replacement, an uppercase one an uppercase replacement, a
+    /// capitalised one a capitalised replacement (`colour` -> `color`, `Colour` -> `Color`,
+    /// `COLOUR` -> `COLOR`); other matches get REPL as typed.
+    #[arg(long = "preserve-case", requires = "replace")]
+    pub(crate) preserve_case: bool,
+
+    /// Undo the last -r: put back the files it rewrote, from the undo journal ($XDG_STATE_HOME/ba,
+    /// else ~/.local/state/ba), except those changed since (each is named). Run it again to undo the
+    /// rewrite before. Exit status: 0 if every file was restored, 1 if there was nothing to undo, 2
+    /// if a file could not be.
+    #[arg(
+        long = "undo",
+        conflicts_with_all = ["pattern", "paths", "directories", "replace", "files", "type_list"]
+    )]
+    pub undo: bool,
+
+    /// With -r: keep no undo journal; the rewrite cannot be undone with --undo.
+    #[arg(long = "no-undo", requires = "replace")]
+    pub(crate) no_undo: bool,
+
+    /// With -r: the most bytes of old contents this rewrite may keep in the undo journal (K, M or G
+    /// suffix; default 256M). The rewrite stops before the file that would pass it.
+    #[arg(long = "undo-limit", value_name = "SIZE", value_parser = parse_size, requires = "replace")]
+    pub(crate) undo_limit: Option<u64>,
 
     /// After the search, open the hits in $VISUAL or $EDITOR (else vi), split into words as a shell
     /// would but never run by one. vim and neovim get every hit as a quickfix list; VS Code, helix,

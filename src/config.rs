@@ -56,6 +56,10 @@ pub(crate) struct Replace {
     pub(crate) dry_run: bool,
     pub(crate) interactive: bool,
     pub(crate) force_hardlinks: bool,
+    pub(crate) preserve_case: bool,
+    /// Keep the old contents in the undo journal (not `--no-undo`), up to this many bytes.
+    pub(crate) undo: bool,
+    pub(crate) undo_limit: u64,
 }
 
 /// A path to search and how to show the paths found below it.
@@ -201,6 +205,11 @@ impl Config {
             Case::Insensitive
         } else if args.case_sensitive {
             Case::Sensitive
+        } else if args.preserve_case {
+            Case::Insensitive
+        } else if args.replace.is_some() {
+            // A rewrite changes exactly what was typed: smart case would turn `COLOUR` into `color`.
+            Case::Sensitive
         } else {
             Case::Smart
         };
@@ -342,6 +351,9 @@ impl Config {
                 dry_run: args.dry_run,
                 interactive: args.interactive,
                 force_hardlinks: args.force_hardlinks,
+                preserve_case: args.preserve_case,
+                undo: !args.no_undo,
+                undo_limit: args.undo_limit.unwrap_or(crate::replace::DEFAULT_UNDO_LIMIT),
             }),
             search_zip: args.search_zip,
         })

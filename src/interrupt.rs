@@ -1,44 +1,99 @@
-//! Ctrl-C. The handler runs on its own thread: it stops new rewrites from starting, waits for the
-//! one being written to be finished (or its temporary file removed), resets the terminal's colours,
-//! then dies by SIGINT, so that a calling shell or script sees the interrupt, not an exit code.
+//! Ctrl-C, SIGTERM and SIGHUP. They are blocked in every thread and taken by a thread of their own:
+//! it stops new rewrites from starting, waits for the one being written to be finished (or its
+//! temporary file removed), resets the terminal's colours, then dies by the signal it took, so that a
+//! calling shell or script sees the signal, not an exit code.
 
 use std::io;
+use std::mem::MaybeUninit;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
-use anyhow::{Context, Result};
+use anyhow::{bail, Context, Result};
 
-/// Set by Ctrl-C before it waits for `WRITING`: no new file is started after it.
+/// The signals that end ba once the file being written is in place.
+const SIGNALS: [libc::c_int; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
+
+/// Set by a signal before it waits for `WRITING`: no new file is started after it.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
-/// Held while a file is being rewritten; Ctrl-C waits for it.
+/// Held while a file is being rewritten; a signal waits for it.
 static WRITING: Mutex<()> = Mutex::new(());
 
-/// How long Ctrl-C waits for the terminal to take the colour reset: stdout may be a pipe nobody
+/// How long an interrupt waits for the terminal to take the colour reset: stdout may be a pipe nobody
 /// reads (`ba x --color always | sleep 20`), and the interrupt must not wait for it.
 const RESET_TIMEOUT: Duration = Duration::from_millis(100);
 
-/// Installs the handler; `reset_colors` when the output may have left a colour on.
+/// Blocks the signals in this thread, which every thread started after it inherits, and starts the
+/// thread that waits for them; `reset_colors` when the output may have left a colour on. Call it
+/// before starting any other thread. (A child process starts with no signal blocked: the standard
+/// library clears the mask before it runs a program.)
 pub fn install(reset_colors: bool) -> Result<()> {
-    ctrlc::set_handler(move || {
-        INTERRUPTED.store(true, Ordering::SeqCst);
-        drop(WRITING.lock());
-        if reset_colors {
-            reset_terminal_colors();
-        }
-        die_by_sigint();
-    })
-    .context("cannot install the Ctrl-C handler")
+    let set = signal_set(&SIGNALS);
+    // SAFETY: pthread_sigmask(3) with a set made by sigemptyset/sigaddset.
+    if unsafe { libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut()) } != 0 {
+        bail!("cannot take over Ctrl-C, SIGTERM and SIGHUP");
+    }
+    std::thread::Builder::new()
+        .name("signals".into())
+        .spawn(move || {
+            let signal = wait_for(&set);
+            INTERRUPTED.store(true, Ordering::SeqCst);
+            drop(WRITING.lock());
+            if reset_colors {
+                reset_terminal_colors();
+            }
+            die_by(signal);
+        })
+        .context("cannot start the thread that takes Ctrl-C, SIGTERM and SIGHUP")?;
+    Ok(())
 }
 
-/// Permission to rewrite one file, held until it is in place; `None` once Ctrl-C was pressed.
+/// Permission to rewrite one file, held until it is in place.
 pub(crate) struct Writing {
     _guard: MutexGuard<'static, ()>,
 }
 
-pub(crate) fn start_writing() -> Option<Writing> {
+/// Waits for the file being written to be in place. Once a signal came, it never returns: the
+/// process is about to end, and a file not started is not started, nor reported as not written.
+pub(crate) fn start_writing() -> Writing {
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        wait_for_the_end();
+    }
     let guard = WRITING.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-    (!INTERRUPTED.load(Ordering::SeqCst)).then_some(Writing { _guard: guard })
+    if INTERRUPTED.load(Ordering::SeqCst) {
+        drop(guard);
+        wait_for_the_end();
+    }
+    Writing { _guard: guard }
+}
+
+fn wait_for_the_end() -> ! {
+    loop {
+        std::thread::park();
+    }
+}
+
+fn signal_set(signals: &[libc::c_int]) -> libc::sigset_t {
+    let mut set = MaybeUninit::<libc::sigset_t>::uninit();
+    // SAFETY: sigemptyset initialises the set; sigaddset adds valid signal numbers to it.
+    unsafe {
+        libc::sigemptyset(set.as_mut_ptr());
+        for &signal in signals {
+            libc::sigaddset(set.as_mut_ptr(), signal);
+        }
+        set.assume_init()
+    }
+}
+
+/// The next of the blocked signals sent to the process.
+fn wait_for(set: &libc::sigset_t) -> libc::c_int {
+    loop {
+        let mut signal = 0;
+        // SAFETY: sigwait(3) on a set of blocked signals, into a local.
+        if unsafe { libc::sigwait(set, &mut signal) } == 0 {
+            return signal;
+        }
+    }
 }
 
 /// Writes the colour reset straight to the file descriptor, past the printer's buffer and lock, from
@@ -56,14 +111,18 @@ fn reset_terminal_colors() {
     }
 }
 
-/// Restores SIGINT's default action and raises it: the process ends as killed by SIGINT.
-fn die_by_sigint() -> ! {
-    // SAFETY: signal(2) and raise(3) with constants; nothing is shared with Rust code.
+/// Restores the signal's default action, unblocks it in this thread and raises it: the process ends
+/// as killed by it.
+fn die_by(signal: libc::c_int) -> ! {
+    let set = signal_set(&[signal]);
+    // SAFETY: signal(2), pthread_sigmask(3) and raise(3) with a valid signal; nothing is shared with
+    // Rust code.
     unsafe {
-        libc::signal(libc::SIGINT, libc::SIG_DFL);
-        libc::raise(libc::SIGINT);
+        libc::signal(signal, libc::SIG_DFL);
+        libc::pthread_sigmask(libc::SIG_UNBLOCK, &set, std::ptr::null_mut());
+        libc::raise(signal);
     }
-    // Only if the signal is blocked in this thread: exit as a shell reports a death by SIGINT.
+    // Only if the signal could not end the process: exit as a shell reports a death by it.
     let _ = io::Write::flush(&mut io::stderr());
-    std::process::exit(130)
+    std::process::exit(128 + signal)
 }

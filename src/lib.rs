@@ -15,7 +15,8 @@
 //! the stages), [`matcher`] (the compiled pattern), `format` (the output formats) and `hyperlink`
 //! (their links to the files), `order` (the reorder buffer), `summary`, `messages` (errors on stderr
 //! and the error flag), `progress` (the progress line on stderr), `sanitize` (escaping for the
-//! terminal), `decompress` (`-z`'s decoders), [`exit_code`] and [`interrupt`] (Ctrl-C).
+//! terminal), `decompress` (`-z`'s decoders), [`exit_code`] and [`interrupt`] (Ctrl-C, SIGTERM,
+//! SIGHUP).
 
 pub mod cli;
 pub mod config;

@@ -44,6 +44,10 @@ fn run() -> Result<ExitCode> {
             _ => Ok(ExitCode::Matched),
         };
     }
+    if args.undo {
+        interrupt::install(false)?;
+        return black_arrow::replace::undo();
+    }
     if args.type_list {
         return match walk::print_type_list(&config::type_table(&args)?) {
             Err(err) if err.kind() != io::ErrorKind::BrokenPipe => Err(err.into()),

@@ -58,7 +58,8 @@ pub(crate) fn warning(path: &Path, reason: &str) {
     let _ = writeln!(io::stderr(), "ba: {}: {}", printable_path(path), reason);
 }
 
-/// `ba: reason`, about no path in particular, leaving the exit code alone.
+/// `ba: reason`, about no path in particular, leaving the exit code alone: what ba did, or why it
+/// did nothing.
 pub(crate) fn notice(reason: &str) {
     let _ = writeln!(io::stderr(), "ba: {reason}");
 }

@@ -37,7 +37,7 @@ pub struct Printed {
 pub struct Printer {
     config: Arc<Config>,
     started: Instant,
-    out: BufWriter<progress::Stdout>,
+    out: BufWriter<Output>,
     order: ReorderBuffer,
     budget: Arc<Budget>,
     /// The file being printed.
@@ -83,8 +83,13 @@ impl Printer {
         edit_list: Option<EditList>,
         started: Instant,
     ) -> Printer {
+        // With -r the rewrite is the job, not the output: it goes on when the reader goes away.
+        let rewriting = config.replace.as_ref().is_some_and(|replace| !replace.dry_run);
         Printer {
-            out: BufWriter::with_capacity(64 << 10, progress::Stdout::new(&config.output, started)),
+            out: BufWriter::with_capacity(
+                64 << 10,
+                Output { stdout: progress::Stdout::new(&config.output, started), rewriting, closed: false },
+            ),
             order: ReorderBuffer::default(),
             budget,
             file: FileState::default(),
@@ -108,6 +113,9 @@ impl Printer {
         let printed = self.print_all(&reports);
         // Searchers waiting for the budget must not wait for a printer that is gone.
         self.budget.close();
+        if let Some(replacer) = self.replacer.take() {
+            replacer.finish();
+        }
         let exit_code = if self.stopped_early {
             ExitCode::Matched
         } else {
@@ -178,7 +186,7 @@ impl Printer {
     /// The next report, showing the progress line whenever it is due meanwhile.
     fn next_report(&mut self, reports: &Receiver<Report>) -> io::Result<Result<Report, RecvError>> {
         loop {
-            let Some(due) = self.out.get_ref().due() else {
+            let Some(due) = self.out.get_ref().stdout.due() else {
                 return Ok(trace::waiting("results", || reports.recv()));
             };
             if Instant::now() >= due {
@@ -186,7 +194,7 @@ impl Printer {
                 if !self.out.buffer().is_empty() {
                     self.out.flush()?;
                 }
-                self.out.get_mut().show(&self.summary);
+                self.out.get_mut().stdout.show(&self.summary);
                 continue;
             }
             match trace::waiting("results", || reports.recv_deadline(due)) {
@@ -258,7 +266,7 @@ impl Printer {
         if hit_lines > 0 && self.config.output.flush_each_file {
             self.out.flush()?;
         }
-        self.out.get_mut().passed(&path);
+        self.out.get_mut().stdout.passed(&path);
         Ok(())
     }
 
@@ -357,6 +365,44 @@ impl Printer {
             }
         }
         Ok(())
+    }
+}
+
+/// Standard output, which with `rewriting` drops what it is given once its reader went away (the
+/// pipe is closed), instead of failing.
+struct Output {
+    stdout: progress::Stdout,
+    rewriting: bool,
+    closed: bool,
+}
+
+impl Output {
+    fn dropping_after_close<T>(&mut self, result: io::Result<T>, dropped: T) -> io::Result<T> {
+        match result {
+            Err(err) if err.kind() == io::ErrorKind::BrokenPipe && self.rewriting => {
+                self.closed = true;
+                Ok(dropped)
+            }
+            other => other,
+        }
+    }
+}
+
+impl Write for Output {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.closed {
+            return Ok(buf.len());
+        }
+        let written = self.stdout.write(buf);
+        self.dropping_after_close(written, buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        if self.closed {
+            return Ok(());
+        }
+        let flushed = self.stdout.flush();
+        self.dropping_after_close(flushed, ())
     }
 }
 

@@ -1,99 +1,47 @@
 //! `-r/--replace`: rewrite the matches of the files the search printed hits for, safely.
 //!
-//! A file is re-read and checked against what the searcher saw, rewritten in memory, written to a
-//! temporary file beside it (`.ba-replace-*`), flushed, synced, given the original's permissions and
-//! owner, and renamed over the original: at any moment the file is wholly old or wholly new. Files
-//! that are binary, read-only, symbolic links (without `--follow`), hard-linked (without
-//! `--force-hardlinks`), outside the roots, compressed (searched with `-z`), or changed since they
-//! were searched are not written.
+//! A file is opened below its root through directory handles (`file`), locked, re-read and checked
+//! against what the searcher saw, its new content written as it is read (`stream`) to a temporary
+//! file beside it (`.ba-replace-*`), flushed, synced, given the original's owner, permissions and
+//! extended attributes, its old content recorded in the undo journal (`journal`), and renamed over
+//! the original: at any moment the file is wholly old or wholly new, and `ba --undo` (`undo`) can put
+//! back what the last run changed. Files that are binary, read-only, symbolic links (without
+//! `--follow`), hard-linked (without `--force-hardlinks`), outside the roots, compressed (searched
+//! with `-z`), or changed since they were searched are not written.
 
 mod diff;
+mod file;
+mod journal;
+mod stream;
+mod undo;
 
 use std::collections::HashSet;
-use std::fs::{self, File, Metadata};
-use std::io::{self, BufRead, Read, Write};
-use std::ops::Range;
+use std::fs::{self, File};
+use std::io::{self, BufRead, Write};
 use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
-use memchr::memchr;
 
 use crate::config::Config;
 use crate::decompress::Format;
-use crate::engine::Engine;
 use crate::format::{Formatter, Spans};
 use crate::interrupt;
 use crate::matcher::Matcher;
 use crate::messages::{self, describe};
-use crate::pipeline::{LineDigest, PartEnd, Stamp};
+use crate::pipeline::{PartEnd, Stamp};
 use crate::sanitize::printable_path;
 use crate::template::Template;
 
-/// A file's content with every match replaced.
-pub(crate) struct Rewrite {
-    pub(crate) content: Vec<u8>,
-    pub(crate) lines: Vec<ChangedLine>,
-    pub(crate) replacements: u64,
-    /// The digest of the matching lines and their numbers, to compare with what the searcher found.
-    matched: u64,
-}
+use diff::{Diff, Hunks};
+use file::{rewind, Root, Target};
+use journal::Journal;
+use stream::{Line, Pass, Piece, Scratch, Stop};
 
-/// One line the replacement changes.
-pub(crate) struct ChangedLine {
-    pub(crate) line_number: u64,
-    /// The line in the old content, without its line end.
-    pub(crate) old: Range<usize>,
-    /// The line in the new content.
-    pub(crate) new: Range<usize>,
-    /// Each match: where it was in the old line and what replaced it, in the new line.
-    pub(crate) swaps: Vec<(Range<usize>, Range<usize>)>,
-}
+pub use undo::undo;
 
-/// Replaces every match on every matching line of `content`. The regex sees each line as the search
-/// does (a CRLF line's `\r` included), but a line's end (`\n`, or `\r\n`) is never part of what is
-/// replaced: a match reaching into the `\r` stops before it, so line endings stay as they were.
-pub(crate) fn rewrite(matcher: &Matcher, template: &Template, content: &[u8]) -> Rewrite {
-    let engine = Engine { text: true, count_lines: false, ..Engine::new(matcher) };
-    let mut out = Vec::with_capacity(content.len());
-    let mut lines = Vec::new();
-    let mut matched = LineDigest::default();
-    let (mut copied, mut replacements) = (0, 0);
-    for (line_number, line) in engine.matching_lines(content) {
-        matched.add(line_number, &content[line.clone()]);
-        let crlf = content[line.clone()].ends_with(b"\r") && line.end < content.len();
-        let body_end = line.end - usize::from(crlf);
-
-        out.extend_from_slice(&content[copied..line.start]);
-        let new_start = out.len();
-        let mut swaps = Vec::new();
-        let mut last = line.start;
-        for caps in matcher.regex.captures_iter(&content[line.clone()]) {
-            let m = caps.get(0).expect("group 0 is the whole match");
-            let start = (line.start + m.start()).min(body_end);
-            let end = (line.start + m.end()).min(body_end);
-            out.extend_from_slice(&content[last..start]);
-            let replaced_at = out.len();
-            template.expand(&caps, &mut out);
-            swaps
-                .push((start - line.start..end - line.start, replaced_at - new_start..out.len() - new_start));
-            last = end;
-        }
-        out.extend_from_slice(&content[last..body_end]);
-        copied = body_end;
-        replacements += swaps.len() as u64;
-        if out[new_start..] != content[line.start..body_end] {
-            lines.push(ChangedLine {
-                line_number,
-                old: line.start..body_end,
-                new: new_start..out.len(),
-                swaps,
-            });
-        }
-    }
-    out.extend_from_slice(&content[copied..]);
-    Rewrite { content: out, lines, replacements, matched: matched.finish() }
-}
+/// The most bytes of old contents one rewrite keeps in the undo journal, unless `--undo-limit`.
+pub(crate) const DEFAULT_UNDO_LIMIT: u64 = 256 << 20;
 
 /// What became of one file.
 pub(crate) enum Applied {
@@ -115,11 +63,19 @@ enum Answer {
 
 pub struct Replacer {
     template: Template,
+    /// Where each file's old content is kept for `--undo`; None with --no-undo or --dry-run.
+    journal: Option<Journal>,
+    /// The journal could not take a file: nothing more is written.
+    stopped: bool,
+    /// Files rewritten.
+    rewritten: u64,
+    /// The buffers of the passes over each file.
+    scratch: Scratch,
     dry_run: bool,
     follow: bool,
     force_hardlinks: bool,
-    /// The roots, resolved: a file is written only below one of them.
-    roots: Vec<PathBuf>,
+    /// The roots, opened: a file is written only below one of them.
+    roots: Vec<Root>,
     answer: Answer,
     /// Files already rewritten (or shown, or declined): one file can be reached by several paths.
     written: HashSet<PathBuf>,
@@ -127,7 +83,7 @@ pub struct Replacer {
     tty: Option<(io::BufReader<File>, File)>,
     /// Shows the changed lines and the diffs.
     formatter: Formatter,
-    /// What is shown of one file, before it goes to the output.
+    /// The changed lines of one file as they are shown, held until the file is in place.
     shown: Vec<u8>,
     /// `-z`: compressed files were searched decompressed, and are never written.
     search_zip: bool,
@@ -136,8 +92,10 @@ pub struct Replacer {
 impl Replacer {
     pub fn new(config: &Config) -> Result<Option<Replacer>> {
         let Some(replace) = &config.replace else { return Ok(None) };
-        let template = Template::parse(&replace.template, &config.matcher.regex)?;
-        let roots = config.roots.iter().filter_map(|root| fs::canonicalize(&root.path).ok()).collect();
+        let template =
+            Template::parse(&replace.template, &config.matcher.regex)?.preserving_case(replace.preserve_case);
+        // A root that cannot be opened is reported by the walk, and nothing below it is written.
+        let roots = config.roots.iter().filter_map(|root| Root::open(&root.path).ok()).collect();
         let tty = if replace.interactive {
             let read = File::open("/dev/tty");
             let write = fs::OpenOptions::new().write(true).open("/dev/tty");
@@ -148,8 +106,16 @@ impl Replacer {
         } else {
             None
         };
+        let journal = match replace.dry_run || !replace.undo {
+            true => None,
+            false => Some(Journal::start(replace.undo_limit)?),
+        };
         Ok(Some(Replacer {
             template,
+            journal,
+            stopped: false,
+            rewritten: 0,
+            scratch: Scratch::default(),
             dry_run: replace.dry_run,
             follow: config.walk.follow,
             force_hardlinks: replace.force_hardlinks,
@@ -158,8 +124,8 @@ impl Replacer {
             written: HashSet::new(),
             tty,
             formatter: Formatter::new(&config.output, &config.matcher),
-            shown: Vec::new(),
             search_zip: config.search_zip,
+            shown: Vec::new(),
         }))
     }
 
@@ -167,6 +133,11 @@ impl Replacer {
     /// shows the change on `out`: each changed line (`path:LINE:new line` in the pipe format, the line
     /// with each match as `(old -> new)` on a terminal), or with --dry-run and --interactive a
     /// unified diff (for --interactive, before the question is asked).
+    ///
+    /// The file is never held in memory whole: it is read in passes, each a block of lines at a time
+    /// (see `stream`): one writes the new content straight to the temporary file (and keeps the
+    /// changed lines to show, unless they are many: then another pass shows them once the file is
+    /// in place); a diff takes two more before it.
     pub(crate) fn apply<W: Write>(
         &mut self,
         matcher: &Matcher,
@@ -174,7 +145,7 @@ impl Replacer {
         searched: &PartEnd,
         out: &mut W,
     ) -> io::Result<Applied> {
-        if matches!(self.answer, Answer::Quit) {
+        if matches!(self.answer, Answer::Quit) || self.stopped {
             return Ok(Applied::Untouched);
         }
         let refuse = |out: &mut W, reason: &str| {
@@ -185,17 +156,18 @@ impl Replacer {
         if self.search_zip && Format::of(path).is_some() {
             return refuse(out, "compressed (searched with -z), not written");
         }
-        let (target, resolved) = match self.target(path) {
-            Ok(target) => target,
+        let resolved = match self.resolve(path) {
+            Ok(resolved) => resolved,
             Err(reason) => return refuse(out, &reason),
         };
         if self.written.contains(&resolved) {
             return Ok(Applied::Untouched);
         }
-        let before = match fs::metadata(&target) {
-            Ok(metadata) => metadata,
-            Err(err) => return refuse(out, &describe(&err)),
+        let target = match self.open(&resolved) {
+            Ok(target) => target,
+            Err(err) => return refuse(out, &format!("not written: {}", describe(&err))),
         };
+        let (before, mut file) = (&target.metadata, &target.file);
         if before.permissions().mode() & 0o222 == 0 {
             return refuse(out, "read-only, not written");
         }
@@ -205,75 +177,229 @@ impl Replacer {
                 "has other hard links that a rewrite would split; not written (see --force-hardlinks)",
             );
         }
-        if searched.stamp != Some(Stamp::of(&before)) {
-            return refuse(out, "changed since it was searched; not written");
+        if searched.stamp != Some(Stamp::of(before)) {
+            return refuse(out, CHANGED);
         }
-        let mut old = Vec::with_capacity(before.len() as usize);
-        if let Err(err) = File::open(&target).and_then(|mut f| f.read_to_end(&mut old)) {
-            return refuse(out, &describe(&err));
-        }
-        if memchr(0, &old).is_some() {
-            return refuse(out, "binary (holds a NUL byte), not written");
-        }
-        let rewrite = rewrite(matcher, &self.template, &old);
-        if rewrite.matched != searched.digest {
-            return refuse(out, "changed since it was searched; not written");
-        }
-        if rewrite.lines.is_empty() {
-            return Ok(Applied::Untouched);
-        }
-        // Shown or written once, however many paths lead to the file.
-        self.written.insert(resolved);
+
         let shows_diffs = self.dry_run || self.tty.is_some();
+        // What the diff showed, for --interactive to write that and nothing else.
+        let mut shown_content = None;
         if shows_diffs {
-            self.shown.clear();
-            diff::write(&mut self.shown, &self.formatter, path, &old, &rewrite);
-            out.write_all(&self.shown)?;
-            out.flush()?;
+            let found = match self.show_diff(matcher, path, file, searched, out)? {
+                Ok(Some(found)) => found,
+                Ok(None) => return Ok(Applied::Untouched),
+                Err(reason) => return refuse(out, &reason),
+            };
+            // Shown or written once, however many paths lead to the file.
+            self.written.insert(resolved.clone());
+            if self.dry_run {
+                return Ok(Applied::Changed { replacements: found.replacements });
+            }
+            if !self.confirm(path)? {
+                return Ok(Applied::Untouched);
+            }
+            shown_content = Some(found.content);
+            if let Err(err) = rewind(file) {
+                return refuse(out, &describe(&err));
+            }
         }
-        if self.dry_run {
-            return Ok(Applied::Changed { replacements: rewrite.replacements });
-        }
-        if !self.confirm(path)? {
-            return Ok(Applied::Untouched);
-        }
-        if let Err(err) = write_over(&target, &before, &rewrite.content) {
+
+        // Ctrl-C waits until the file is in place, or its temporary file removed.
+        let _writing = interrupt::start_writing();
+        // The old content goes to the undo journal as it is read, recorded before the rename.
+        let mut record = match self.journal.as_mut().map(|journal| journal.record(&resolved, before.len())) {
+            None => None,
+            Some(Ok(record)) => Some(record),
+            Some(Err(not_recorded)) => {
+                self.stopped = true;
+                return refuse(out, &journal::not_recorded(&not_recorded));
+            }
+        };
+        let temp = match target.temp() {
+            Ok(temp) => temp,
+            Err(err) => return refuse(out, &format!("not written: {}", describe(&err))),
+        };
+        let mut writer = io::BufWriter::with_capacity(64 << 10, &temp.file);
+        // The changed lines are shown once the file is in place: kept until then if they are few,
+        // else shown by another pass.
+        let shown_path = self.formatter.path(path).into_owned();
+        let (formatter, shown) = (&mut self.formatter, &mut self.shown);
+        shown.clear();
+        let mut spilled = shows_diffs;
+        let mut new = blake3::Hasher::new();
+        let mut keep_old = |old: &[&[u8]]| match &mut record {
+            Some(record) => old.iter().try_for_each(|bytes| record.write(bytes)).map_err(journal_error),
+            None => Ok(()),
+        };
+        let found =
+            stream::pass(matcher, &self.template, &mut file, &mut self.scratch, |piece| match piece {
+                Piece::Kept(bytes) => {
+                    keep_old(&[bytes])?;
+                    new.update(bytes);
+                    writer.write_all(bytes)
+                }
+                Piece::Line(line) => {
+                    if line.changed() && !spilled {
+                        show_changed_line(shown, formatter, &shown_path, line);
+                        spilled = shown.len() > SHOWN_HELD;
+                    }
+                    keep_old(&[line.old, line.end])?;
+                    new.update(line.new);
+                    new.update(line.end);
+                    writer.write_all(line.new)?;
+                    writer.write_all(line.end)
+                }
+            });
+        let found = match checked(found, searched) {
+            Ok(found) if shown_content.is_some_and(|shown| shown != found.content) => {
+                return refuse(out, "changed since its diff was shown; not written")
+            }
+            Ok(found) if found.changed == 0 => return Ok(Applied::Untouched),
+            Ok(found) => found,
+            Err(reason) => return refuse(out, &reason),
+        };
+        self.written.insert(resolved);
+        let flushed = writer.into_inner().map(|_| ()).map_err(|err| err.into_error());
+        let recorded = |record: &mut Option<journal::Record>| match record {
+            Some(record) => record.commit(&found.content, &new.finalize()).map_err(journal_error),
+            None => Ok(()),
+        };
+        let placed = flushed
+            .and_then(|()| temp.finish())
+            .and_then(|()| recorded(&mut record))
+            .and_then(|()| temp.put_in_place(&found.content));
+        if let Err(err) = placed {
             return refuse(out, &format!("not written: {}", describe(&err)));
         }
-        if !shows_diffs {
-            self.shown.clear();
-            let shown_path = self.formatter.path(path);
-            for line in &rewrite.lines {
-                show_changed_line(
-                    &mut self.shown,
-                    &mut self.formatter,
-                    &shown_path,
-                    line,
-                    &old,
-                    &rewrite.content,
-                );
-            }
+        // The whole Option is used up: its record no longer holds the journal.
+        record.into_iter().for_each(journal::Record::keep);
+        self.rewritten += 1;
+        drop(_writing);
+
+        if !spilled {
             out.write_all(&self.shown)?;
+        } else if !shows_diffs {
+            self.show_again(matcher, path, &shown_path, file, out)?;
         }
-        Ok(Applied::Changed { replacements: rewrite.replacements })
+        Ok(Applied::Changed { replacements: found.replacements })
     }
 
-    /// The file to write: `path` itself, or with --follow the file a symbolic link points to; and
-    /// its resolved path, which must lie below a root.
-    fn target(&self, path: &Path) -> Result<(PathBuf, PathBuf), String> {
+    /// Shows the diff of `file`, found by one pass and written by another: the first pass, when the
+    /// file changes (None when it does not), or why it is not written. Errors are the output's.
+    fn show_diff<W: Write>(
+        &mut self,
+        matcher: &Matcher,
+        path: &Path,
+        mut file: &File,
+        searched: &PartEnd,
+        out: &mut W,
+    ) -> io::Result<Result<Option<Pass>, String>> {
+        let mut hunks = Hunks::default();
+        let found = stream::pass(matcher, &self.template, &mut file, &mut self.scratch, |piece| {
+            match piece {
+                Piece::Line(line) if line.changed() => hunks.add(line),
+                _ => {}
+            }
+            Ok(())
+        });
+        let found = match checked(found, searched) {
+            Ok(found) if found.changed == 0 => return Ok(Ok(None)),
+            Ok(found) => found,
+            Err(reason) => return Ok(Err(reason)),
+        };
+        let hunks = hunks.finish(found.lines);
+        let shown = rewind(file).map_err(Stop::Read).and_then(|()| {
+            let mut diff = Diff::new(out, &self.formatter, path, &hunks).map_err(Stop::Taken)?;
+            stream::pass(matcher, &self.template, &mut file, &mut self.scratch, |piece| diff.take(piece))
+        });
+        match shown {
+            Ok(_) => out.flush().map(|()| Ok(Some(found))),
+            Err(Stop::Taken(err)) => Err(err),
+            Err(stop) => Ok(Err(stop.reason())),
+        }
+    }
+
+    /// Shows the changed lines of a file rewritten, by a pass of their own over its old content,
+    /// still there to read through the open file.
+    fn show_again<W: Write>(
+        &mut self,
+        matcher: &Matcher,
+        path: &Path,
+        shown_path: &[u8],
+        mut file: &File,
+        out: &mut W,
+    ) -> io::Result<()> {
+        let (formatter, shown) = (&mut self.formatter, &mut self.shown);
+        let result = rewind(file).map_err(Stop::Read).and_then(|()| {
+            stream::pass(matcher, &self.template, &mut file, &mut self.scratch, |piece| match piece {
+                Piece::Line(line) if line.changed() => {
+                    shown.clear();
+                    show_changed_line(shown, formatter, shown_path, line);
+                    out.write_all(shown)
+                }
+                _ => Ok(()),
+            })
+        });
+        match result {
+            Ok(_) => Ok(()),
+            Err(Stop::Taken(err)) => Err(err),
+            Err(stop) => {
+                out.flush()?;
+                messages::warning(
+                    path,
+                    &format!("rewritten, but its changes cannot be shown: {}", stop.reason()),
+                );
+                Ok(())
+            }
+        }
+    }
+
+    /// The resolved path of the file to write: `path` itself, or with --follow the file a symbolic
+    /// link points to (links are resolved here, once); it must lie below a root.
+    fn resolve(&self, path: &Path) -> Result<PathBuf, String> {
         let link = fs::symlink_metadata(path).map_err(|e| describe(&e))?;
         if link.file_type().is_symlink() && !self.follow {
             return Err("a symbolic link, not written through (see --follow)".into());
         }
         let resolved = fs::canonicalize(path).map_err(|e| describe(&e))?;
-        if !self.roots.iter().any(|root| resolved.starts_with(root)) {
+        if !self.roots.iter().any(|root| root.below(&resolved).is_some()) {
             return Err(format!(
                 "resolves to {}, outside the searched paths; not written",
-                resolved.display()
+                printable_path(&resolved)
             ));
         }
-        let target = if link.file_type().is_symlink() { resolved.clone() } else { path.to_path_buf() };
-        Ok((target, resolved))
+        Ok(resolved)
+    }
+
+    /// Opens the resolved file from the root it lies below, through no link.
+    fn open(&self, resolved: &Path) -> io::Result<Target> {
+        let below = self.roots.iter().find_map(|root| root.below(resolved));
+        let (root, rel) = below.ok_or_else(|| io::Error::other("outside the searched paths"))?;
+        Target::open(root, &rel)
+    }
+
+    /// Ends the rewrite: closes its run in the undo journal, and says how many files it rewrote and
+    /// how to undo that.
+    pub(crate) fn finish(self) {
+        if self.dry_run {
+            return;
+        }
+        let undoable = self.journal.is_some();
+        if let Some(journal) = self.journal {
+            if let Err(err) = journal.finish() {
+                messages::notice(&format!(
+                    "cannot mark the rewrite done in the undo journal ({})",
+                    describe(&err)
+                ));
+            }
+        }
+        if self.rewritten > 0 {
+            let files = undo::files(self.rewritten);
+            messages::notice(&match undoable {
+                true => format!("rewrote {files}; ba --undo restores them"),
+                false => format!("rewrote {files}; with --no-undo they cannot be undone"),
+            });
+        }
     }
 
     /// --interactive: asks whether to write `path`; true without --interactive.
@@ -303,88 +429,92 @@ impl Replacer {
     }
 }
 
+/// An error of the undo journal, told apart from one of the file.
+fn journal_error(err: io::Error) -> io::Error {
+    io::Error::new(err.kind(), format!("cannot write the undo journal ({})", describe(&err)))
+}
+
+/// The most bytes of changed lines held until their file is in place; past it they are shown by a
+/// pass of their own.
+const SHOWN_HELD: usize = 1 << 20;
+
+/// Refusal of a file that changed between being searched and being rewritten.
+const CHANGED: &str = "changed since it was searched; not written";
+
+impl Stop {
+    /// Why the file is not written, for `ba: PATH: reason`.
+    fn reason(&self) -> String {
+        match self {
+            Stop::Binary => "binary (holds a NUL byte), not written".into(),
+            Stop::Read(err) => describe(err),
+            Stop::Taken(err) => format!("not written: {}", describe(err)),
+        }
+    }
+}
+
+/// A pass that read the whole file and found the lines the searcher found, or why not.
+fn checked(found: Result<Pass, Stop>, searched: &PartEnd) -> Result<Pass, String> {
+    match found {
+        Ok(found) if found.matched != searched.digest => Err(CHANGED.into()),
+        Ok(found) => Ok(found),
+        Err(stop) => Err(stop.reason()),
+    }
+}
+
 /// One rewritten line: `path:LINE:new line` in the pipe format (with the `\r` of a CRLF line end,
 /// as a search prints it); on a terminal, the old line with each match shown as `(old -> new)`.
-fn show_changed_line(
-    out: &mut Vec<u8>,
-    formatter: &mut Formatter,
-    path: &[u8],
-    line: &ChangedLine,
-    old: &[u8],
-    new: &[u8],
-) {
+fn show_changed_line(out: &mut Vec<u8>, formatter: &mut Formatter, path: &[u8], line: &Line) {
     let mut number = itoa::Buffer::new();
-    let number = number.format(line.line_number);
+    let number = number.format(line.number);
     if !formatter.is_terminal() {
-        let cr =
-            usize::from(new.get(line.new.end) == Some(&b'\r') && new.get(line.new.end + 1) == Some(&b'\n'));
-        for piece in [path, b":", number.as_bytes(), b":", &new[line.new.start..line.new.end + cr], b"\n"] {
+        let cr: &[u8] = if line.end == b"\r\n" { b"\r" } else { b"" };
+        for piece in [path, b":", number.as_bytes(), b":", line.new, cr, b"\n"] {
             out.extend_from_slice(piece);
         }
         return;
     }
     let column = line.swaps.first().map_or(1, |(was, _)| was.start + 1);
     formatter.location(out, path, number, column);
-    let (old_line, new_line) = (&old[line.old.clone()], &new[line.new.clone()]);
-    let mut shown = Vec::with_capacity(old_line.len() + 16 * line.swaps.len());
+    let mut shown = Vec::with_capacity(line.old.len() + 16 * line.swaps.len());
     let mut spans = Vec::with_capacity(2 * line.swaps.len());
     let mut copied = 0;
-    for (was, now) in &line.swaps {
-        shown.extend_from_slice(&old_line[copied..was.start]);
+    for (was, now) in line.swaps {
+        shown.extend_from_slice(&line.old[copied..was.start]);
         shown.push(b'(');
         spans.push(shown.len()..shown.len() + was.len());
-        shown.extend_from_slice(&old_line[was.clone()]);
+        shown.extend_from_slice(&line.old[was.clone()]);
         shown.extend_from_slice(b" -> ");
         spans.push(shown.len()..shown.len() + now.len());
-        shown.extend_from_slice(&new_line[now.clone()]);
+        shown.extend_from_slice(&line.new[now.clone()]);
         shown.push(b')');
         copied = was.end;
     }
-    shown.extend_from_slice(&old_line[copied..]);
+    shown.extend_from_slice(&line.old[copied..]);
     formatter.shown(out, &shown, &spans, Spans::Swaps, true, None);
-}
-
-/// Writes `content` to a temporary file beside `path` and renames it over `path`, keeping the
-/// original's permissions and owner. Ctrl-C waits until this is over.
-fn write_over(path: &Path, before: &Metadata, content: &[u8]) -> io::Result<()> {
-    let Some(_writing) = interrupt::start_writing() else {
-        return Err(io::Error::new(io::ErrorKind::Interrupted, "interrupted"));
-    };
-    let dir = match path.parent() {
-        Some(dir) if !dir.as_os_str().is_empty() => dir,
-        _ => Path::new("."),
-    };
-    let mut temp = tempfile::Builder::new().prefix(".ba-replace-").tempfile_in(dir)?;
-    temp.write_all(content)?;
-    temp.flush()?;
-    let file = temp.as_file();
-    // The owner first: changing it clears the setuid and setgid bits that the mode then restores.
-    if let Err(err) = std::os::unix::fs::fchown(file, Some(before.uid()), Some(before.gid())) {
-        let ours = fs::metadata(temp.path())?;
-        if ours.uid() != before.uid() || ours.gid() != before.gid() {
-            return Err(io::Error::new(err.kind(), format!("cannot keep its owner ({err})")));
-        }
-    }
-    file.set_permissions(before.permissions())?;
-    file.sync_all()?;
-    // The last moment to notice a change made while we worked.
-    if fs::metadata(path).map(|now| Stamp::of(&now))? != Stamp::of(before) {
-        return Err(io::Error::other("it changed while being replaced"));
-    }
-    temp.persist(path).map_err(|e| e.error)?;
-    // Make the rename itself durable.
-    File::open(dir).and_then(|d| d.sync_all())
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
 
+    /// The new content of `content` and the number of replacements, from one pass.
+    fn rewrite(matcher: &Matcher, template: &Template, content: &[u8]) -> (Vec<u8>, u64) {
+        let mut new = Vec::new();
+        let found = stream::pass(matcher, template, &mut &content[..], &mut Scratch::default(), |piece| {
+            match piece {
+                Piece::Kept(bytes) => new.extend_from_slice(bytes),
+                Piece::Line(line) => new.extend_from_slice(&[line.new, line.end].concat()),
+            }
+            Ok(())
+        });
+        (new, found.ok().unwrap().replacements)
+    }
+
     fn replace(pattern: &str, template: &str, content: &str) -> (String, u64) {
         let matcher = Matcher::compile(pattern, false).unwrap();
         let template = Template::parse(template, &matcher.regex).unwrap();
-        let rewrite = rewrite(&matcher, &template, content.as_bytes());
-        (String::from_utf8(rewrite.content).unwrap(), rewrite.replacements)
+        let (new, replacements) = rewrite(&matcher, &template, content.as_bytes());
+        (String::from_utf8(new).unwrap(), replacements)
     }
 
     #[test]
@@ -405,6 +535,15 @@ mod tests {
             assert!(Template::parse(template, &regex).is_err(), "{template}");
         }
         assert!(Template::parse("${a}$2$0", &regex).is_ok());
+    }
+
+    #[test]
+    fn preserve_case_follows_the_case_of_each_match() {
+        let matcher = Matcher::compile("colou?r", true).unwrap();
+        let template = Template::parse("color", &matcher.regex).unwrap().preserving_case(true);
+        let content = "colour Colour COLOUR cOLOUR 1colour\n";
+        let (new, _) = rewrite(&matcher, &template, content.as_bytes());
+        assert_eq!(String::from_utf8(new).unwrap(), "color Color COLOR color 1color\n");
     }
 
     #[test]

@@ -3,14 +3,16 @@
 use anyhow::{bail, Result};
 use regex::bytes::{Captures, Regex};
 
-/// The parsed replacement text: pieces of literal bytes and capture groups.
+/// The parsed replacement text: parts of literal bytes and capture groups.
 #[derive(Clone, Debug, PartialEq)]
 pub(crate) struct Template {
-    pieces: Vec<Piece>,
+    parts: Vec<Part>,
+    /// `--preserve-case`: each replacement takes the case of the text it replaces.
+    preserve_case: bool,
 }
 
 #[derive(Clone, Debug, PartialEq)]
-enum Piece {
+enum Part {
     Literal(Vec<u8>),
     Group(usize),
 }
@@ -30,7 +32,7 @@ impl Template {
                 None => bail!("the replacement refers to group {name:?}, which the pattern does not have"),
             }
         };
-        let mut pieces = Vec::new();
+        let mut parts = Vec::new();
         let mut literal = Vec::new();
         let mut rest = text;
         while let Some(c) = rest.chars().next() {
@@ -74,23 +76,104 @@ impl Template {
                 }
             };
             if !literal.is_empty() {
-                pieces.push(Piece::Literal(std::mem::take(&mut literal)));
+                parts.push(Part::Literal(std::mem::take(&mut literal)));
             }
-            pieces.push(Piece::Group(group(reference)?));
+            parts.push(Part::Group(group(reference)?));
             rest = next;
         }
         if !literal.is_empty() {
-            pieces.push(Piece::Literal(literal));
+            parts.push(Part::Literal(literal));
         }
-        Ok(Template { pieces })
+        Ok(Template { parts, preserve_case: false })
+    }
+
+    pub(crate) fn preserving_case(self, preserve_case: bool) -> Template {
+        Template { preserve_case, ..self }
     }
 
     pub(crate) fn expand(&self, caps: &Captures, out: &mut Vec<u8>) {
-        for piece in &self.pieces {
-            match piece {
-                Piece::Literal(bytes) => out.extend_from_slice(bytes),
-                Piece::Group(i) => out.extend_from_slice(caps.get(*i).map_or(&b""[..], |m| m.as_bytes())),
+        let start = out.len();
+        for part in &self.parts {
+            match part {
+                Part::Literal(bytes) => out.extend_from_slice(bytes),
+                Part::Group(i) => out.extend_from_slice(caps.get(*i).map_or(&b""[..], |m| m.as_bytes())),
             }
         }
+        if self.preserve_case {
+            let matched = caps.get(0).expect("group 0 is the whole match").as_bytes();
+            take_case(matched, out, start);
+        }
+    }
+}
+
+/// The case of a match, as `--preserve-case` carries it over to its replacement.
+#[derive(Debug, PartialEq)]
+enum CaseShape {
+    Lower,
+    Upper,
+    Capitalised,
+    /// No cased letter, or a mix: the replacement stays as typed.
+    Other,
+}
+
+fn case_shape(text: &str) -> CaseShape {
+    let mut cased = text.chars().filter(|c| c.is_lowercase() || c.is_uppercase());
+    let Some(first) = cased.next() else { return CaseShape::Other };
+    let (mut lower, mut upper) = (first.is_lowercase(), first.is_uppercase());
+    for c in cased {
+        lower &= c.is_lowercase();
+        upper &= c.is_uppercase();
+    }
+    if lower {
+        CaseShape::Lower
+    } else if upper {
+        CaseShape::Upper
+    } else if first.is_uppercase() {
+        CaseShape::Capitalised
+    } else {
+        CaseShape::Other
+    }
+}
+
+/// Gives `out[start..]`, the replacement of `matched`, the case of `matched`: all lowercase, all
+/// uppercase, or a capital first letter (as VS Code's preserve case does). Bytes that are not UTF-8
+/// are mapped as ASCII.
+fn take_case(matched: &[u8], out: &mut Vec<u8>, start: usize) {
+    let shape = case_shape(&String::from_utf8_lossy(matched));
+    let replacement = &mut out[start..];
+    let mapped = match (std::str::from_utf8(replacement), &shape) {
+        (_, CaseShape::Other) => return,
+        (Ok(text), CaseShape::Lower) => text.to_lowercase(),
+        (Ok(text), CaseShape::Upper) => text.to_uppercase(),
+        (Ok(text), CaseShape::Capitalised) => {
+            let mut chars = text.chars();
+            chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+        }
+        (Err(_), CaseShape::Lower) => return replacement.make_ascii_lowercase(),
+        (Err(_), CaseShape::Upper) => return replacement.make_ascii_uppercase(),
+        (Err(_), CaseShape::Capitalised) => {
+            if let Some(first) = replacement.first_mut() {
+                first.make_ascii_uppercase();
+            }
+            return;
+        }
+    };
+    out.truncate(start);
+    out.extend_from_slice(mapped.as_bytes());
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_case_of_a_match_is_lower_upper_capitalised_or_other() {
+        assert_eq!(case_shape("ÉTÉ"), CaseShape::Upper);
+        assert_eq!(case_shape("Été"), CaseShape::Capitalised);
+        assert_eq!(case_shape("42_"), CaseShape::Other);
+        assert_eq!(case_shape("aB"), CaseShape::Other);
+        let mut out = b"x\xffy".to_vec();
+        take_case(b"AB", &mut out, 0);
+        assert_eq!(out, b"X\xffY");
     }
 }

@@ -1,97 +1,242 @@
 //! `--dry-run` and `--interactive`: a rewrite shown as a unified diff with three lines of context,
 //! raw bytes into a pipe (a patch `patch -p0` applies), escaped and coloured on a terminal.
+//!
+//! A hunk's header counts its lines before showing them, so a diff takes two passes over the file:
+//! the first finds the hunks ([`Hunks`]: a few numbers each), the second shows them ([`Diff`]).
 
+use std::io::{self, Write};
 use std::path::Path;
+
+use memchr::memchr;
 
 use crate::engine::count_newlines;
 use crate::format::{Formatter, Paint};
 use crate::sanitize::push_escaped;
 
-use super::Rewrite;
+use super::stream::{Line, Piece};
 
 /// Lines of context around each change.
 const CONTEXT: u64 = 3;
 const NO_NEWLINE: &[u8] = b" No newline at end of file";
 
-/// Writes the diff between `old` and `rewrite` of the file at `path`.
-pub(crate) fn write(out: &mut Vec<u8>, formatter: &Formatter, path: &Path, old: &[u8], rewrite: &Rewrite) {
-    let old_lines: Vec<&[u8]> = split_lines(old);
-    let last_line = old_lines.len() as u64;
-    let unterminated = old.last().is_some_and(|&b| b != b'\n');
-    let name = formatter.path(path);
-    formatter.paint(out, Paint::Header, &[b"--- ", &name[..], b"\n+++ ", &name[..], b"\n"].concat());
-    let changes = &rewrite.lines;
-    // Lines the hunks so far added (a replacement may hold newlines): later hunks start lower.
-    let mut shift = 0;
-    let mut first = 0;
-    while first < changes.len() {
-        // A hunk takes every change within 2 * CONTEXT lines of the one before.
-        let mut last = first;
-        while last + 1 < changes.len()
-            && changes[last + 1].line_number - changes[last].line_number <= 2 * CONTEXT
-        {
-            last += 1;
-        }
-        let start = changes[first].line_number.saturating_sub(CONTEXT).max(1);
-        let end = (changes[last].line_number + CONTEXT).min(last_line);
-        let added: u64 =
-            changes[first..=last].iter().map(|c| count_newlines(&rewrite.content[c.new.clone()])).sum();
-        let count = end - start + 1;
-        let hunk = format!("@@ -{start},{count} +{},{} @@\n", start + shift, count + added);
-        formatter.paint(out, Paint::Hunk, hunk.as_bytes());
-        let mut change = first;
-        for number in start..=end {
-            let line = old_lines[number as usize - 1];
-            let at_eof = unterminated && number == last_line;
-            if change <= last && changes[change].line_number == number {
-                let new_body = &rewrite.content[changes[change].new.clone()];
-                // The line end is not part of the change: the CR of a CRLF stays on the new line.
-                let cr: &[u8] = if line.ends_with(b"\r") && !at_eof { b"\r" } else { b"" };
-                write_line(out, formatter, b'-', line, b"");
-                if at_eof {
-                    write_line(out, formatter, b'\\', NO_NEWLINE, b"");
-                }
-                let pieces = count_newlines(new_body) as usize;
-                for (i, piece) in new_body.split(|&b| b == b'\n').enumerate() {
-                    write_line(out, formatter, b'+', piece, if i == pieces { cr } else { b"" });
-                }
-                change += 1;
-            } else {
-                write_line(out, formatter, b' ', line, b"");
+/// The hunks of a diff, gathered from the changed lines of a first pass.
+#[derive(Default)]
+pub(crate) struct Hunks {
+    done: Vec<Hunk>,
+    /// The hunk the changed lines are joining: its first and last changed line, and the lines its
+    /// new side has more (or fewer) than its old side.
+    open: Option<(u64, u64, i64)>,
+    /// Lines the hunks so far added (a replacement may hold newlines) or removed (a last line
+    /// without a newline may vanish): later hunks start lower or higher on the new side.
+    shift: i64,
+}
+
+/// The lines one hunk shows: old lines `old_start..=old_end`, which are `new_count` lines from
+/// `new_start` in the new file.
+pub(crate) struct Hunk {
+    old_start: u64,
+    old_end: u64,
+    new_start: u64,
+    new_count: u64,
+}
+
+impl Hunks {
+    /// Adds a changed line (lines come in order).
+    pub(crate) fn add(&mut self, line: &Line) {
+        let added = new_lines(line) as i64 - 1;
+        match &mut self.open {
+            // A hunk takes every change within 2 * CONTEXT lines of the one before.
+            Some((_, last, more)) if line.number - *last <= 2 * CONTEXT => {
+                *last = line.number;
+                *more += added;
             }
-            if at_eof {
-                write_line(out, formatter, b'\\', NO_NEWLINE, b"");
+            _ => {
+                self.close(u64::MAX);
+                self.open = Some((line.number, line.number, added));
             }
         }
-        shift += added;
-        first = last + 1;
+    }
+
+    /// The hunks of a file of `lines` lines.
+    pub(crate) fn finish(mut self, lines: u64) -> Vec<Hunk> {
+        self.close(lines);
+        self.done
+    }
+
+    fn close(&mut self, lines: u64) {
+        let Some((first, last, more)) = self.open.take() else { return };
+        let old_start = first.saturating_sub(CONTEXT).max(1);
+        let old_end = (last + CONTEXT).min(lines);
+        let new_count = (old_end - old_start + 1).saturating_add_signed(more);
+        // An empty range starts at the line before it.
+        let new_start = old_start.saturating_add_signed(self.shift) - u64::from(new_count == 0);
+        self.shift += more;
+        self.done.push(Hunk { old_start, old_end, new_start, new_count });
     }
 }
 
-/// One diff line. Raw bytes into a pipe; on a terminal, controls escaped.
-fn write_line(out: &mut Vec<u8>, formatter: &Formatter, sign: u8, text: &[u8], suffix: &[u8]) {
-    let mut line = Vec::with_capacity(1 + text.len() + suffix.len());
-    line.push(sign);
-    line.extend_from_slice(text);
-    line.extend_from_slice(suffix);
-    if formatter.is_terminal() {
-        let mut escaped = String::new();
-        push_escaped(&mut escaped, &line);
-        line = escaped.into_bytes();
+/// The lines a changed line's new text takes in the new file: one more than its newlines, as the
+/// line keeps its line end; at the end of a file without a final newline, a final newline of the new
+/// text (or an empty text) ends the file without another line.
+fn new_lines(line: &Line) -> u64 {
+    let newlines = count_newlines(line.new);
+    if line.end.is_empty() {
+        newlines + u64::from(line.new.last().is_some_and(|&b| b != b'\n'))
+    } else {
+        newlines + 1
     }
-    match sign {
-        b'-' => formatter.paint(out, Paint::Removed, &line),
-        b'+' => formatter.paint(out, Paint::Added, &line),
-        _ => out.extend_from_slice(&line),
-    }
-    out.push(b'\n');
 }
 
-/// The lines of `text` without their `\n` (a last line without one included).
-fn split_lines(text: &[u8]) -> Vec<&[u8]> {
-    let body = text.strip_suffix(b"\n").unwrap_or(text);
-    if text.is_empty() {
-        return Vec::new();
+/// The `\r` of a CRLF line end, shown at the end of the line as the file has it.
+fn cr_of<'l>(line: &Line) -> &'l [u8] {
+    if line.end == b"\r\n" {
+        b"\r"
+    } else {
+        b""
     }
-    body.split(|&b| b == b'\n').collect()
+}
+
+/// The second pass: writes the hunks found by the first as the pieces of the file go by.
+pub(crate) struct Diff<'d, W> {
+    out: &'d mut W,
+    formatter: &'d Formatter,
+    hunks: &'d [Hunk],
+    /// The hunk at or after the current line.
+    next: usize,
+    /// The number of the next line.
+    number: u64,
+    scratch: Vec<u8>,
+}
+
+impl<'d, W: Write> Diff<'d, W> {
+    /// Starts the diff of the file at `path` with its header.
+    pub(crate) fn new(
+        out: &'d mut W,
+        formatter: &'d Formatter,
+        path: &Path,
+        hunks: &'d [Hunk],
+    ) -> io::Result<Diff<'d, W>> {
+        let mut diff = Diff { out, formatter, hunks, next: 0, number: 1, scratch: Vec::new() };
+        let name = formatter.path(path);
+        formatter.paint(
+            &mut diff.scratch,
+            Paint::Header,
+            &[b"--- ", &name[..], b"\n+++ ", &name[..], b"\n"].concat(),
+        );
+        diff.out.write_all(&diff.scratch)?;
+        Ok(diff)
+    }
+
+    pub(crate) fn take(&mut self, piece: Piece) -> io::Result<()> {
+        match piece {
+            Piece::Kept(bytes) => self.kept(bytes),
+            Piece::Line(line) if !line.changed() => {
+                self.context(line.old, cr_of(line))?;
+                self.context_end(line.end.is_empty())
+            }
+            Piece::Line(line) => self.changed(line),
+        }
+    }
+
+    /// Unchanged lines: shown where a hunk holds them.
+    fn kept(&mut self, mut bytes: &[u8]) -> io::Result<()> {
+        let lines = count_newlines(bytes) + u64::from(bytes.last().is_some_and(|&b| b != b'\n'));
+        while self.hunks.get(self.next).is_some_and(|hunk| hunk.old_end < self.number) {
+            self.next += 1;
+        }
+        if self.hunks.get(self.next).is_none_or(|hunk| hunk.old_start >= self.number + lines) {
+            self.number += lines;
+            return Ok(());
+        }
+        while !bytes.is_empty() {
+            let (line, rest) = match memchr(b'\n', bytes) {
+                Some(i) => (&bytes[..i], &bytes[i + 1..]),
+                None => (bytes, &b""[..]),
+            };
+            self.context(line, b"")?;
+            self.context_end(rest.is_empty() && bytes.last() != Some(&b'\n'))?;
+            bytes = rest;
+        }
+        Ok(())
+    }
+
+    /// Whether the current line is in a hunk; writes the hunk's header at its first line.
+    fn in_hunk(&mut self) -> io::Result<bool> {
+        while self.hunks.get(self.next).is_some_and(|hunk| hunk.old_end < self.number) {
+            self.next += 1;
+        }
+        let Some(hunk) = self.hunks.get(self.next) else { return Ok(false) };
+        if hunk.old_start == self.number {
+            let count = hunk.old_end - hunk.old_start + 1;
+            let header =
+                format!("@@ -{},{count} +{},{} @@\n", hunk.old_start, hunk.new_start, hunk.new_count);
+            self.scratch.clear();
+            self.formatter.paint(&mut self.scratch, Paint::Hunk, header.as_bytes());
+            self.out.write_all(&self.scratch)?;
+        }
+        Ok(hunk.old_start <= self.number)
+    }
+
+    /// A line of context, as in the file (`cr` is the `\r` of a CRLF end).
+    fn context(&mut self, line: &[u8], cr: &[u8]) -> io::Result<()> {
+        if self.in_hunk()? {
+            self.write_line(b' ', line, cr)?;
+        }
+        Ok(())
+    }
+
+    /// The end of a line of context; the file's last line may have no newline.
+    fn context_end(&mut self, unterminated: bool) -> io::Result<()> {
+        if unterminated && self.in_hunk()? {
+            self.write_line(b'\\', NO_NEWLINE, b"")?;
+        }
+        self.number += 1;
+        Ok(())
+    }
+
+    fn changed(&mut self, line: &Line) -> io::Result<()> {
+        self.in_hunk()?;
+        let at_eof = line.end.is_empty();
+        // The line end is not part of the change: the CR of a CRLF stays on the new line.
+        let cr = cr_of(line);
+        self.write_line(b'-', line.old, cr)?;
+        if at_eof {
+            self.write_line(b'\\', NO_NEWLINE, b"")?;
+        }
+        // At the end of a file without a final newline, a new text that ends with one (or is
+        // empty) leaves no unterminated line behind.
+        let body = if at_eof { line.new.strip_suffix(b"\n").unwrap_or(line.new) } else { line.new };
+        if !(at_eof && line.new.is_empty()) {
+            let pieces = count_newlines(body) as usize;
+            for (i, piece) in body.split(|&b| b == b'\n').enumerate() {
+                self.write_line(b'+', piece, if i == pieces { cr } else { b"" })?;
+            }
+        }
+        if at_eof && line.new.last().is_some_and(|&b| b != b'\n') {
+            self.write_line(b'\\', NO_NEWLINE, b"")?;
+        }
+        self.number += 1;
+        Ok(())
+    }
+
+    /// One diff line. Raw bytes into a pipe; on a terminal, controls escaped.
+    fn write_line(&mut self, sign: u8, text: &[u8], suffix: &[u8]) -> io::Result<()> {
+        let mut line = Vec::with_capacity(1 + text.len() + suffix.len());
+        line.push(sign);
+        line.extend_from_slice(text);
+        line.extend_from_slice(suffix);
+        if self.formatter.is_terminal() {
+            let mut escaped = String::new();
+            push_escaped(&mut escaped, &line);
+            line = escaped.into_bytes();
+        }
+        self.scratch.clear();
+        match sign {
+            b'-' => self.formatter.paint(&mut self.scratch, Paint::Removed, &line),
+            b'+' => self.formatter.paint(&mut self.scratch, Paint::Added, &line),
+            _ => self.scratch.extend_from_slice(&line),
+        }
+        self.scratch.push(b'\n');
+        self.out.write_all(&self.scratch)
+    }
 }

@@ -6,7 +6,8 @@
 //! - `cli`: the search: output formats, matching, the walk, errors and exit codes;
 //! - `flags`: grep and ripgrep's everyday flags, against GNU grep, ripgrep, vim and a JSON parser;
 //! - `replace`: `-r/--replace`, `--dry-run` and `--interactive`;
-//! - `replace_faults`: `-r` killed with SIGKILL at random moments;
+//! - `replace_faults`: `-r` and `--undo` killed with SIGKILL at random moments;
+//! - `undo`: the undo journal and `--undo`;
 //! - `big_file`: files cut into parts that several searchers search at once;
 //! - `integration`: what makes ba at home in the shell and the editor: completions, the man page;
 //! - `memory`: peak memory stays flat however many lines match;
@@ -28,3 +29,4 @@ mod replace;
 mod replace_faults;
 mod search_zip;
 mod selection;
+mod undo;

@@ -86,10 +86,6 @@ fn read(dir: &Path, rel: &str) -> Vec<u8> {
     fs::read(dir.join(rel)).unwrap_or_else(|e| panic!("read {rel}: {e}"))
 }
 
-fn mode(path: &Path) -> u32 {
-    fs::symlink_metadata(path).unwrap().permissions().mode() & 0o7777
-}
-
 fn set_mode(path: &Path, mode: u32) {
     fs::set_permissions(path, fs::Permissions::from_mode(mode)).unwrap();
 }
@@ -107,17 +103,6 @@ fn assert_content(dir: &Path, rel: &str, expected: &[u8]) {
 /// The paths of the files a search prints hits for (pipe output, `path:LINE:line`).
 fn hit_paths(stdout: &[u8]) -> BTreeSet<String> {
     String::from_utf8_lossy(stdout).lines().map(|line| line.split(':').next().unwrap().to_string()).collect()
-}
-
-/// Whether `program --version` runs.
-fn have(program: &str) -> bool {
-    Command::new(program)
-        .arg("--version")
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::null())
-        .status()
-        .is_ok_and(|s| s.success())
 }
 
 /// A command running `sh -c SCRIPT ba ARGS...` (the script ends with `exec "$0" "$@"`) with the same
@@ -196,13 +181,13 @@ fn pretty_output_shows_each_swap_and_the_summary() {
     assert!(!out.contains('\x1b'), "no colour into a pipe: {out:?}");
     assert_duration_line(&out);
     let expected = "a.txt:1\n\t(foo -> bar) one\n\
-                    a.txt:3\n\t(Foo -> bar) (foo -> bar) two\n\
+                    a.txt:3\n\tFoo (foo -> bar) two\n\
                     c.txt:1\n\tsay (foo -> bar)\n"
         .to_string()
         + &summary(3, 2, 5)
-        + "Files Changed: 2\nReplacements: 4\n";
+        + "Files Changed: 2\nReplacements: 3\n";
     assert_output_eq!(without_duration(&out), expected);
-    assert_content(d, "a.txt", b"bar one\nnothing\nbar bar two\n");
+    assert_content(d, "a.txt", b"bar one\nnothing\nFoo bar two\n");
     assert_content(d, "c.txt", b"say bar\n");
 
     // Nothing left to replace: exit 1 and a summary of zero.
@@ -300,7 +285,7 @@ fn matches_are_replaced_within_lines_and_every_match_on_a_line() {
 fn smart_case_and_strict_case() {
     let content = "foo Foo FOO fOo\nnone\n";
     let cases: &[(&[&str], &str)] = &[
-        (&["foo", "-r", "x"], "x x x x\nnone\n"),
+        (&["foo", "-r", "x"], "x Foo FOO fOo\nnone\n"),
         (&["foo", "-l", "-r", "x"], "x Foo FOO fOo\nnone\n"),
         (&["foo", "--case-sensitive", "-r", "x"], "x Foo FOO fOo\nnone\n"),
         (&["Foo", "-r", "x"], "foo x FOO fOo\nnone\n"),
@@ -320,6 +305,42 @@ fn smart_case_and_strict_case() {
     let out = run(dir.path(), &["foo", "-l", "-r", "x"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
     assert_eq!(snapshot(dir.path()), before);
+}
+
+/// With -r a lowercase pattern does not turn `COLOUR` into `color`: no smart case, unless asked.
+#[test]
+fn replace_is_case_sensitive_unless_asked() {
+    let content = "colour Colour COLOUR cOlOuR\n";
+    let cases: &[(&[&str], &str)] = &[
+        (&["colour", "-r", "color"], "color Colour COLOUR cOlOuR\n"),
+        (&["colour", "--ignore-case", "-r", "color"], "color color color color\n"),
+        (&["colour", "-r", "color", "--preserve-case"], "color Color COLOR color\n"),
+        (&["COLOUR", "-r", "colour", "--preserve-case"], "colour Colour COLOUR colour\n"),
+        (
+            &["colou?r", "-r", "hue of $0", "--preserve-case"],
+            "hue of colour Hue of Colour HUE OF COLOUR hue of cOlOuR\n",
+        ),
+        (&["colour", "-l", "-r", "color", "--preserve-case"], "color Colour COLOUR cOlOuR\n"),
+    ];
+    for &(args, expected) in cases {
+        let dir = tempdir();
+        write(dir.path(), "c.txt", content);
+        run_ok(dir.path(), args);
+        assert_content(dir.path(), "c.txt", expected.as_bytes());
+        // A dry run shows the same change.
+        write(dir.path(), "c.txt", content);
+        let mut dry = args.to_vec();
+        dry.push("--dry-run");
+        let diff = String::from_utf8(run_ok(dir.path(), &dry)).unwrap();
+        assert!(diff.contains(&format!("\n+{expected}")), "{args:?}: {diff}");
+    }
+    // The search itself keeps smart case.
+    let dir = tempdir();
+    write(dir.path(), "c.txt", content);
+    assert_output_eq!(stdout_ok(dir.path(), &["colour"], 0), format!("c.txt:1:{content}"));
+    // --preserve-case is for -r only.
+    let out = run(dir.path(), &["colour", "--preserve-case"]);
+    assert_eq!(out.status.code(), Some(2));
 }
 
 #[test]
@@ -722,6 +743,36 @@ fn dry_run_hunk_headers_count_the_lines_added_before_them() {
     assert_eq!(headers, ["@@ -1,5 +1,6 @@", "@@ -17,7 +18,8 @@"], "{out}");
 }
 
+/// A last line without a newline whose replacement empties it, or ends it with a newline, or spans
+/// several lines: the diff still applies and gives what a real run writes.
+#[test]
+fn dry_run_diff_of_a_last_line_that_vanishes_or_gains_a_newline_applies() {
+    let cases: &[(&str, &[u8], &str)] = &[
+        ("empties", b"x\nb", ""),
+        ("ends", b"x\nb", r"c\n"),
+        ("spans", b"x\nb", r"c\nd"),
+        ("spans-and-ends", b"x\nb", r"c\nd\n"),
+        ("only-line", b"b", ""),
+        ("far", b"b\n1\n2\n3\n4\n5\n6\n7\n8\nb", ""),
+    ];
+    for &(name, content, template) in cases {
+        let work = tempdir();
+        let w = work.path();
+        let orig = w.join("orig");
+        write(&orig, "f", content);
+        let args = ["-l", "b", "-r", template];
+        let patch = run_ok(&orig, &[args[0], args[1], args[2], args[3], "--dry-run"]);
+        let text = String::from_utf8_lossy(&patch);
+        if name == "empties" {
+            assert_output_eq!(text, "--- f\n+++ f\n@@ -1,2 +1,1 @@\n x\n-b\n\\ No newline at end of file\n");
+        }
+        if name == "far" {
+            assert!(text.contains("@@ -1,4 +1,4 @@\n") && text.contains("\n@@ -7,4 +7,3 @@\n"), "{text}");
+        }
+        check_dry_run_against_real_run(w, &orig, &args, &patch);
+    }
+}
+
 /// A replacement that adds lines still gives a diff that patch applies (hunks found by context).
 #[test]
 fn dry_run_diff_with_added_lines_applies() {
@@ -976,6 +1027,104 @@ fn permissions_and_owner_are_kept() {
     }
 }
 
+/// What `program ARGS` prints, run in `dir`.
+fn output_of(dir: &Path, program: &str, args: &[&str]) -> String {
+    let out = Command::new(program).args(args).current_dir(dir).stdin(Stdio::null()).output().unwrap();
+    assert!(out.status.success(), "{program} {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// ACLs and extended attributes stay as they were: an ACL entry for another user, its mask, user
+/// and trusted attributes; and a file without an ACL in a directory with a default ACL gets none.
+#[test]
+fn acls_and_extended_attributes_are_kept() {
+    if !["setfacl", "getfacl", "setfattr", "getfattr"].iter().all(|tool| have(tool)) {
+        eprintln!(
+            "note: setfacl, getfacl, setfattr or getfattr is missing (apt-get install acl attr): skipping"
+        );
+        return;
+    }
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "acl.txt", "hit\n");
+    write(d, "attrs.txt", "hit\n");
+    write(d, "both.sh", "hit\n");
+    write(d, "defaults/plain.txt", "hit\n");
+    set_mode(&d.join("both.sh"), 0o2750);
+    let setup: &[(&str, &[&str])] = &[
+        ("setfacl", &["-m", "u:nobody:rw", "acl.txt"]),
+        ("setfattr", &["-n", "user.note", "-v", "kept", "attrs.txt"]),
+        ("setfacl", &["-m", "u:nobody:rx,g:nogroup:r", "both.sh"]),
+        ("setfattr", &["-n", "user.other", "-v", "0x00ff", "both.sh"]),
+        ("setfacl", &["-d", "-m", "u:nobody:rw", "defaults"]),
+    ];
+    for (tool, args) in setup {
+        output_of(d, tool, args);
+    }
+    if running_as_root() {
+        output_of(d, "setfattr", &["-n", "trusted.note", "-v", "root only", "attrs.txt"]);
+    }
+    let names = ["acl.txt", "attrs.txt", "both.sh", "defaults/plain.txt"];
+    let state = || -> Vec<(String, String, u32)> {
+        names
+            .iter()
+            .map(|name| {
+                let acl = output_of(d, "getfacl", &["-cp", name]);
+                let attrs = output_of(d, "getfattr", &["-d", "-m", "-", "-e", "hex", name]);
+                (acl, attrs, mode(&d.join(name)))
+            })
+            .collect()
+    };
+    let before = state();
+    assert!(before[3].1.is_empty(), "the file made before the default ACL has none: {}", before[3].1);
+    let out = run(d, &["hit", "-r", "HIT"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    for name in names {
+        assert_content(d, name, b"HIT\n");
+    }
+    let after = state();
+    for ((name, before), after) in names.iter().zip(&before).zip(&after) {
+        assert_eq!(after, before, "{name}");
+    }
+}
+
+/// A user who may not set an attribute the file has (a file capability) cannot keep it: the file is
+/// refused with the reason, not rewritten without it.
+#[test]
+fn an_extended_attribute_that_cannot_be_kept_refuses_the_file() {
+    if !have("setfattr") {
+        eprintln!("note: setfattr is missing (apt-get install attr): skipping");
+        return;
+    }
+    let Some(nobody) = as_nobody(ba_path()) else {
+        eprintln!("note: skipping the check of an attribute that cannot be kept");
+        return;
+    };
+    let dir = tempdir();
+    let d = dir.path();
+    open_to_all(d);
+    let shared = d.join("shared");
+    fs::create_dir(&shared).unwrap();
+    set_mode(&shared, 0o777);
+    let file = write(&shared, "tool", "hit\n");
+    std::os::unix::fs::chown(&file, Some(65534), Some(65534)).unwrap();
+    set_mode(&file, 0o755);
+    // cap_net_raw, permitted: only a process with CAP_SETFCAP may set it.
+    output_of(
+        d,
+        "setfattr",
+        &["-n", "security.capability", "-v", "0x0100000200200000000000000000000000000000", "shared/tool"],
+    );
+    // nobody may not write the tests' undo journal.
+    let out = isolated(nobody, d).args(["hit", "-r", "HIT", "shared", "--no-undo"]).run();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    let line = complaint(&err, "shared/tool").unwrap_or_else(|| panic!("{err}"));
+    assert!(line.contains("cannot keep its extended attribute security.capability"), "{line}");
+    assert_content(&shared, "tool", b"hit\n");
+    assert_eq!(leftovers(d), Vec::<PathBuf>::new());
+}
+
 #[test]
 fn setuid_and_setgid_bits_are_kept() {
     let dir = tempdir();
@@ -1073,7 +1222,113 @@ fn follow_never_writes_outside_the_roots() {
     }
 }
 
+/// Exchanges two paths (a directory and a link) again and again with renameat2(RENAME_EXCHANGE),
+/// until a file named by its third argument appears; prints how many exchanges it made.
+const SWAPPER: &str = r#"
+import ctypes, os, sys
+libc = ctypes.CDLL(None, use_errno=True)
+a, b, stop = sys.argv[1].encode(), sys.argv[2].encode(), sys.argv[3]
+swaps = 0
+while not os.path.exists(stop):
+    for _ in range(100):
+        swaps += libc.renameat2(-100, a, -100, b, 2) == 0
+print(swaps)
+"#;
+
+/// An unprivileged user who owns a directory of the tree swaps it, again and again, with a link to
+/// a directory outside the tree that holds the same files, while root rewrites the tree: no write
+/// may land outside, however the swaps fall.
+#[test]
+fn a_directory_swapped_for_a_link_never_redirects_a_write_outside() {
+    let Some(swapper) = as_nobody("python3") else {
+        eprintln!("note: skipping the symbolic link swap race");
+        return;
+    };
+    let dir = tempdir();
+    let d = dir.path();
+    open_to_all(d);
+    let files = 400;
+    let mtime = SystemTime::UNIX_EPOCH + Duration::from_secs(1_600_000_000);
+    for side in ["tree/sub", "outside"] {
+        for i in 0..files {
+            let path = write(d, &format!("{side}/f{i:04}.txt"), format!("old {i}\n"));
+            // The same size and time inside and out: only the directory tells them apart.
+            fs::File::options().write(true).open(&path).unwrap().set_modified(mtime).unwrap();
+        }
+    }
+    let outside_before = snapshot(&d.join("outside"));
+    std::os::unix::fs::symlink(d.join("outside"), d.join("tree/swap")).unwrap();
+    for path in [d.join("tree"), d.join("tree/sub")] {
+        std::os::unix::fs::chown(&path, Some(65534), Some(65534)).unwrap();
+    }
+    let stop = d.join("stop");
+    let swapper = isolated(swapper, d)
+        .args(["-c", SWAPPER, "tree/sub", "tree/swap"])
+        .arg(&stop)
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut rounds = Vec::new();
+    for follow in [false, false, true, true] {
+        let mut args = vec!["old", "-r", "PWNED", "-d", "tree"];
+        if follow {
+            args.push("--follow");
+        }
+        let out = run(d, &args);
+        rounds.push(out.status.code());
+    }
+    fs::write(&stop, "").unwrap();
+    let swapped = output_within(swapper, Duration::from_secs(30));
+    assert!(swapped.status.success(), "the swapper failed: {}", stderr_of(&swapped));
+    eprintln!("{} exchanges; exit codes {rounds:?}", stdout_of(&swapped).trim());
+    assert_eq!(snapshot(&d.join("outside")), outside_before, "a write landed outside the tree");
+    assert_eq!(leftovers(&d.join("outside")), Vec::<PathBuf>::new());
+}
+
 /// With --follow a file reached by its name and through a link is replaced once, not twice.
+#[test]
+fn follow_outside_the_roots_names_the_target_escaped() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "outside/evil\x1b[31m.txt", "hit\n");
+    fs::create_dir(d.join("tree")).unwrap();
+    std::os::unix::fs::symlink("../outside/evil\x1b[31m.txt", d.join("tree/link")).unwrap();
+    let out = run(d, &["hit", "tree", "--follow", "-r", "HIT"]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr_of(&out);
+    let line = complaint(&err, "tree/link").unwrap_or_else(|| panic!("{err}"));
+    assert!(line.contains("evil\\x1B[31m.txt, outside the searched paths"), "{line}");
+    assert!(!err.contains('\x1b'), "a raw escape reached stderr: {err:?}");
+}
+
+/// Run by a user who cannot give the new file the original's owner, ba refuses the file and says
+/// why, in one well-formed line.
+#[test]
+fn a_file_whose_owner_cannot_be_kept_is_refused_with_the_reason() {
+    let Some(nobody) = as_nobody(ba_path()) else {
+        eprintln!("note: skipping the check of an owner that cannot be kept");
+        return;
+    };
+    let dir = tempdir();
+    let d = dir.path();
+    open_to_all(d);
+    let shared = d.join("shared");
+    fs::create_dir(&shared).unwrap();
+    set_mode(&shared, 0o777);
+    let file = write(&shared, "f.txt", "hit\n");
+    set_mode(&file, 0o666);
+    // nobody may not write the tests' undo journal.
+    let out = isolated(nobody, d).args(["hit", "-r", "HIT", "shared", "--no-undo"]).run();
+    assert_eq!(out.status.code(), Some(2), "{}", stderr_of(&out));
+    let err = stderr_of(&out);
+    let line = complaint(&err, "shared/f.txt").unwrap_or_else(|| panic!("{err}"));
+    assert!(line.contains("cannot keep its owner"), "{line}");
+    assert_eq!(line.matches('(').count(), line.matches(')').count(), "unbalanced: {line}");
+    assert_content(&shared, "f.txt", b"hit\n");
+    assert_eq!(leftovers(d), Vec::<PathBuf>::new());
+}
+
 #[test]
 fn follow_replaces_a_file_reached_twice_only_once() {
     let dir = tempdir();
@@ -1236,6 +1491,72 @@ fn a_file_changed_while_it_is_written_is_kept() {
     assert!(complaint(&stderr_of(&out), "a.txt").is_some(), "{}", stderr_of(&out));
 }
 
+/// Two `-r` runs at once over the same `files` files of `alpha beta N`, `rounds` times: every change
+/// is either in its file or reported by its run as not written; none is silently lost (the second
+/// rename of a file must not be based on what it held before the first).
+fn two_runs_at_once_lose_nothing(files: usize, rounds: usize) {
+    let dir = tempdir();
+    let d = dir.path();
+    let name = |i: usize| format!("t/d{:02}/f{i:05}.txt", i % 20);
+    let mut lost = 0;
+    for round in 0..rounds {
+        for i in 0..files {
+            write(d, &name(i), format!("alpha beta {i}\n"));
+        }
+        let spawn = |pattern: &str, replacement: &str| {
+            ba(d)
+                .args([pattern, "-r", replacement, "-d", "t"])
+                .stdout(Stdio::null())
+                .stderr(Stdio::piped())
+                .spawn()
+        };
+        let (alpha, beta) = (spawn("alpha", "ALPHA").unwrap(), spawn("beta", "BETA").unwrap());
+        let (alpha, beta) =
+            (output_within(alpha, Duration::from_secs(300)), output_within(beta, Duration::from_secs(300)));
+        let named = |out: &std::process::Output| -> BTreeSet<String> {
+            stderr_of(out)
+                .lines()
+                .filter_map(|l| Some(l.strip_prefix("ba: ")?.split(": ").next()?.to_string()))
+                .collect()
+        };
+        let (alpha_named, beta_named) = (named(&alpha), named(&beta));
+        let mut refused = 0;
+        for i in 0..files {
+            let rel = name(i);
+            let now = String::from_utf8(read(d, &rel)).unwrap();
+            assert!(
+                [
+                    format!("alpha beta {i}\n"),
+                    format!("ALPHA beta {i}\n"),
+                    format!("alpha BETA {i}\n"),
+                    format!("ALPHA BETA {i}\n")
+                ]
+                .contains(&now),
+                "{rel} is damaged: {now:?}"
+            );
+            let missing_alpha = !now.starts_with("ALPHA");
+            let missing_beta = !now.contains("BETA");
+            refused += usize::from(alpha_named.contains(&rel)) + usize::from(beta_named.contains(&rel));
+            lost += usize::from(missing_alpha && !alpha_named.contains(&rel));
+            lost += usize::from(missing_beta && !beta_named.contains(&rel));
+        }
+        eprintln!("round {round}: {refused} changes refused and reported, {lost} lost so far");
+        assert_eq!(leftovers(d), Vec::<PathBuf>::new());
+    }
+    assert_eq!(lost, 0, "changes lost without a word");
+}
+
+#[test]
+fn two_runs_at_once_never_lose_a_change() {
+    two_runs_at_once_lose_nothing(500, 3);
+}
+
+#[test]
+#[ignore = "slow: 20,000 files rewritten by two runs at once, three times"]
+fn two_runs_at_once_over_twenty_thousand_files_never_lose_a_change() {
+    two_runs_at_once_lose_nothing(20_000, 3);
+}
+
 // ---------------------------------------------------------------------------------------------
 // Write failures
 // ---------------------------------------------------------------------------------------------
@@ -1285,6 +1606,20 @@ fn a_file_size_limit_keeps_the_original() {
 
 #[test]
 fn ctrl_c_leaves_every_file_whole_and_no_temporary_file() {
+    signal_mid_rewrite("INT", 2);
+}
+
+/// SIGTERM and SIGHUP end a rewrite as Ctrl-C does.
+#[test]
+fn sigterm_and_sighup_leave_every_file_whole_and_no_temporary_file() {
+    signal_mid_rewrite("TERM", 15);
+    signal_mid_rewrite("HUP", 1);
+}
+
+/// Sends `signal` (`number`) to `ba -r` once it has written its first file: ba finishes the file
+/// it is writing and dies by the signal; every file is old or new, no temporary file is left, and no
+/// file merely not started is reported as not written.
+fn signal_mid_rewrite(signal: &str, number: i32) {
     // Each file written is synced: on a disk that takes long enough to interrupt the run.
     for files in [1500, 6000] {
         let dir = tempdir();
@@ -1309,7 +1644,8 @@ fn ctrl_c_leaves_every_file_whole_and_no_temporary_file() {
         {
             thread::sleep(Duration::from_micros(100));
         }
-        let kill = Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+        let kill =
+            Command::new("kill").arg(format!("-{signal}")).arg(child.id().to_string()).status().unwrap();
         assert!(kill.success());
         let status = wait_for(&mut child, Duration::from_secs(20));
         let mut err = String::new();
@@ -1327,17 +1663,89 @@ fn ctrl_c_leaves_every_file_whole_and_no_temporary_file() {
         }
         assert_eq!(leftovers(d), Vec::<PathBuf>::new(), "temporary files left behind");
         if status.code() == Some(0) {
-            eprintln!("note: ba finished {files} files before Ctrl-C arrived; trying more files");
+            eprintln!("note: ba finished {files} files before SIG{signal} arrived; trying more files");
             assert_eq!(new_count, files);
             continue;
         }
-        // Interrupted: ba dies by SIGINT once the file being written is in place.
-        assert_eq!(std::os::unix::process::ExitStatusExt::signal(&status), Some(2), "stderr: {err}");
+        // Interrupted: ba dies by the signal once the file being written is in place.
+        assert_eq!(std::os::unix::process::ExitStatusExt::signal(&status), Some(number), "stderr: {err}");
         assert!(new_count > 0, "the first file was written before the interrupt");
-        eprintln!("interrupted: {new_count} files new, {old_count} old");
+        assert!(!err.contains("not written"), "files not started are reported: {err}");
+        eprintln!("SIG{signal}: {new_count} files new, {old_count} old");
         return;
     }
-    panic!("ba always finished before Ctrl-C arrived: the interrupt was not tested");
+    panic!("ba always finished before SIG{signal} arrived: the interrupt was not tested");
+}
+
+/// `ba -r | head -1`: the reader goes away after one line, and ba rewrites every file all the same.
+#[test]
+fn a_closed_output_does_not_stop_the_rewrite() {
+    use std::io::BufRead;
+    let dir = tempdir();
+    let d = dir.path();
+    // Enough output to fill ba's buffer and the pipe's many times over.
+    let line = format!("old {}\n", "padding ".repeat(8));
+    let files = 400;
+    for i in 0..files {
+        write(d, &format!("d{}/f{i:04}.txt", i % 10), line.repeat(20));
+    }
+    let mut child =
+        ba(d).args(["old", "-r", "new"]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let mut reader = std::io::BufReader::new(child.stdout.take().unwrap());
+    let mut first = String::new();
+    reader.read_line(&mut first).unwrap();
+    drop(reader);
+    let out = output_within(child, Duration::from_secs(120));
+    assert!(first.contains(":1:new padding"), "{first}");
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(stderr_of(&out), "");
+    let new = line.replace("old", "new").repeat(20);
+    for i in 0..files {
+        assert_content(d, &format!("d{}/f{i:04}.txt", i % 10), new.as_bytes());
+    }
+    // A dry run has nothing to do once nobody reads it: it stops, quietly.
+    let mut child = ba(d)
+        .args(["new", "-r", "old", "--dry-run"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = output_within(child, Duration::from_secs(120));
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(stderr_of(&out), "");
+}
+
+/// A file with a great many changed lines is rewritten, and diffed, in bounded memory: `n` lines
+/// `a` (a file of `2 * n` bytes), each replaced.
+fn rewrite_in_bounded_memory(n: usize) {
+    const LIMIT_KIB: u64 = 64 << 10;
+    let dir = tempdir();
+    let d = dir.path();
+    let content = b"a\n".repeat(n);
+    write(d, "f", &content);
+    let measure = |args: &[&str]| run_measured(ba(d).args(args), Duration::from_secs(300));
+    let Some(dry) = measure(&["a", "-r", "b", "--dry-run", "f"]) else { return };
+    assert_eq!(dry.code, 0, "{}", dry.stderr);
+    assert_output_eq!(read(d, "f"), content);
+    let Some(run) = measure(&["a", "-r", "b", "f"]) else { return };
+    assert_eq!(run.code, 0, "{}", run.stderr);
+    let (kib, dry_kib) = (run.peak_kib, dry.peak_kib);
+    assert_output_eq!(read(d, "f"), b"b\n".repeat(n));
+    eprintln!("{n} changed lines: peak memory {kib} KiB (--dry-run: {dry_kib} KiB)");
+    assert!(kib < LIMIT_KIB, "-r took {kib} KiB for {n} changed lines");
+    assert!(dry_kib < LIMIT_KIB, "--dry-run took {dry_kib} KiB for {n} changed lines");
+}
+
+#[test]
+fn many_changed_lines_are_rewritten_in_bounded_memory() {
+    rewrite_in_bounded_memory(300_000);
+}
+
+#[test]
+#[ignore = "slow in a debug build (a minute): 5 million changed lines"]
+fn ten_megabytes_of_changed_lines_are_rewritten_in_bounded_memory() {
+    rewrite_in_bounded_memory(5_000_000);
 }
 
 /// A file reached by two paths (`.` and its own name) is rewritten, or diffed, once.

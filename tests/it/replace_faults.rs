@@ -1,6 +1,9 @@
-//! The fault test of `-r`: ba is killed with SIGKILL at a random moment of a replacement over 5,000
-//! small files, again and again. After each kill every file must be byte for byte its old or its new
-//! content, and at most one `.ba-replace-*` temporary file may be left (ba writes one file at a time).
+//! The fault tests of `-r` and `--undo`: ba is killed with SIGKILL at a random moment of a replacement
+//! over 5,000 small files, again and again. After each kill every file must be byte for byte its old
+//! or its new content, and at most one `.ba-replace-*` temporary file may be left (ba writes one file
+//! at a time); then `ba --undo` must give back exactly the old tree, from the undo journal the killed
+//! run kept. The second test kills `--undo` itself at random moments: every file is still old or
+//! new, and the next `--undo` finishes the work.
 //!
 //! ba syncs each file it writes; on a disk that costs milliseconds a file, so the tree lives on a
 //! tmpfs when one can be mounted (the tests run as root here): a kill ends the process, not the
@@ -12,7 +15,7 @@
 //! runs on the disk.
 
 use std::fs;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Stdio;
 use std::thread;
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
@@ -23,6 +26,9 @@ use regex::bytes::Regex;
 /// Rounds of kill and check: on a tmpfs a full run takes a tenth of a second; on a disk, seconds.
 const ROUNDS_TMPFS: usize = 100;
 const ROUNDS_DISK: usize = 20;
+/// Rounds of the `--undo` fault test, each a full run, a killed undo and a whole one.
+const UNDO_ROUNDS_TMPFS: usize = 12;
+const UNDO_ROUNDS_DISK: usize = 5;
 /// Files in the tree (fewer when a full run takes too long on a disk).
 const FILES: usize = 5_000;
 
@@ -128,96 +134,214 @@ fn check_whole(root: &Path, tree: &[TreeFile], round: &str) -> usize {
     new
 }
 
-fn spawn_ba(root: &Path) -> std::process::Child {
+/// `ba ARGS` in `root`, with its undo journal in `state`, its output discarded.
+fn spawn_ba(root: &Path, state: &Path, args: &[&str]) -> std::process::Child {
     ba(root)
-        .args([PATTERN, "-r", TEMPLATE])
+        .args(args)
+        .env("XDG_STATE_HOME", state)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("start ba")
 }
 
+fn spawn_replace(root: &Path, state: &Path) -> std::process::Child {
+    spawn_ba(root, state, &[PATTERN, "-r", TEMPLATE])
+}
+
+/// Runs `ba --undo` to its end; returns its exit code.
+fn undo(root: &Path, state: &Path) -> Option<i32> {
+    wait_for(&mut spawn_ba(root, state, &["--undo"]), Duration::from_secs(300)).code()
+}
+
+/// Where a fault test works: the tree and the undo journal's state directory beside it, on a tmpfs
+/// when one can be mounted; and the tree, as big as a full run allows within the time budget.
+struct Bench {
+    _dir: tempfile::TempDir,
+    _mounted: Option<Tmpfs>,
+    root: PathBuf,
+    state: PathBuf,
+    rounds: usize,
+    tree: Vec<TreeFile>,
+    files: usize,
+    changing: usize,
+    /// How long a full run takes, and the `--undo` of it.
+    full: Duration,
+    full_undo: Duration,
+}
+
+impl Bench {
+    /// Builds the tree and times a full run, which must write exactly the new contents, and the
+    /// `--undo` after it, which must give back exactly the old tree. The tree is made smaller when
+    /// the rounds, each taking about `runs` full runs, would take more than about `seconds`.
+    fn new(rounds_tmpfs: usize, rounds_disk: usize, runs: u32, seconds: u64) -> Bench {
+        let dir = tempdir();
+        let mnt = dir.path().join("mnt");
+        let mounted =
+            if std::env::var_os("BA_FAULT_NO_TMPFS").is_some() { None } else { Tmpfs::mount(&mnt, "512m") };
+        let (base, rounds) = match mounted {
+            Some(_) => (mnt.clone(), rounds_tmpfs),
+            None => (dir.path().to_path_buf(), rounds_disk),
+        };
+        let (root, state) = (base.join("tree"), base.join("state"));
+        fs::create_dir_all(&root).unwrap();
+        let mut files = FILES;
+        loop {
+            let tree = build_tree(files);
+            let changing = tree.iter().filter(|f| f.new != f.old).count();
+            assert!(changing > files / 4, "the tree has matches");
+            restore(&root, &tree);
+
+            // A full run: how long it takes, and that it writes exactly the new contents.
+            let t0 = Instant::now();
+            let status = wait_for(&mut spawn_replace(&root, &state), Duration::from_secs(300));
+            let full = t0.elapsed();
+            assert_eq!(status.code(), Some(0));
+            assert_eq!(
+                check_whole(&root, &tree, "full run"),
+                changing,
+                "a full run writes every changing file"
+            );
+            assert!(leftovers(&root).is_empty());
+            assert_eq!(files_below(&root).len(), files);
+            // --undo after it gives back the old tree, byte for byte.
+            let t0 = Instant::now();
+            assert_eq!(undo(&root, &state), Some(0));
+            let full_undo = t0.elapsed();
+            assert_eq!(check_whole(&root, &tree, "undo of the full run"), 0, "--undo restores every file");
+            assert!(leftovers(&root).is_empty());
+            assert_eq!(undo(&root, &state), Some(1), "a second --undo has nothing to undo");
+            let budget = Duration::from_secs(seconds) / (rounds as u32 * runs);
+            if full <= budget || files <= 200 {
+                return Bench {
+                    _dir: dir,
+                    _mounted: mounted,
+                    root,
+                    state,
+                    rounds,
+                    tree,
+                    files,
+                    changing,
+                    full,
+                    full_undo,
+                };
+            }
+            let fewer = ((files as f64 * budget.as_secs_f64() / full.as_secs_f64()) as usize).max(200);
+            eprintln!(
+                "note: a full run over {files} files takes {full:?} here (syncing each file): scaling the tree \
+                 down to {fewer} files to stay within the time budget"
+            );
+            fs::remove_dir_all(&root).unwrap();
+            fs::create_dir_all(&root).unwrap();
+            files = fewer;
+        }
+    }
+
+    /// Every file is old or new, at most one temporary file is left, beside a file of the tree, and
+    /// no file appeared or vanished; returns how many files are new.
+    fn check(&self, name: &str) -> usize {
+        let new = check_whole(&self.root, &self.tree, name);
+        let left = leftovers(&self.root);
+        assert!(left.len() <= 1, "{name}: more than one temporary file left: {left:?}");
+        assert_eq!(
+            files_below(&self.root).len(),
+            self.files + left.len(),
+            "{name}: files appeared or vanished"
+        );
+        if let Some(temp) = left.first() {
+            // The temporary file sits beside a file of the tree.
+            let dir = temp.parent().unwrap();
+            assert!(
+                self.tree.iter().any(|f| self.root.join(&f.rel).parent() == Some(dir)),
+                "{name}: {temp:?}"
+            );
+        }
+        new
+    }
+}
+
+/// The seed of the random delays: `BA_FAULT_SEED`, else the clock.
+fn seed() -> u64 {
+    std::env::var("BA_FAULT_SEED")
+        .ok()
+        .and_then(|s| s.parse().ok())
+        .unwrap_or_else(|| SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos() as u64 | 1)
+}
+
+/// Kills `child` with SIGKILL after `delay`; returns how it ended.
+fn kill_after(mut child: std::process::Child, delay: Duration) -> std::process::ExitStatus {
+    thread::sleep(delay);
+    let _ = child.kill(); // SIGKILL; fails only if ba already ended
+    child.wait().unwrap()
+}
+
 #[test]
 fn sigkill_at_any_moment_leaves_every_file_old_or_new() {
     let started = Instant::now();
-    let dir = tempdir();
-    let mnt = dir.path().join("mnt");
-    let mounted =
-        if std::env::var_os("BA_FAULT_NO_TMPFS").is_some() { None } else { Tmpfs::mount(&mnt, "256m") };
-    let (root, rounds) = match mounted {
-        Some(_) => (mnt.clone(), ROUNDS_TMPFS),
-        None => (dir.path().join("tree"), ROUNDS_DISK),
-    };
-    fs::create_dir_all(&root).unwrap();
-    let mut files = FILES;
-    let (tree, changing, full) = loop {
-        let tree = build_tree(files);
-        let changing = tree.iter().filter(|f| f.new != f.old).count();
-        assert!(changing > files / 4, "the tree has matches");
-        restore(&root, &tree);
-
-        // A full run: how long it takes, and that it writes exactly the new contents.
-        let t0 = Instant::now();
-        let status = wait_for(&mut spawn_ba(&root), Duration::from_secs(300));
-        let full = t0.elapsed();
-        assert_eq!(status.code(), Some(0));
-        assert_eq!(check_whole(&root, &tree, "full run"), changing, "a full run writes every changing file");
-        assert!(leftovers(&root).is_empty());
-        assert_eq!(files_below(&root).len(), files);
-        // On average a round waits half a run: keep the rounds within about 20 s.
-        let budget = Duration::from_secs(40) / rounds as u32;
-        if full <= budget || files <= 200 {
-            break (tree, changing, full);
-        }
-        let fewer = ((files as f64 * budget.as_secs_f64() / full.as_secs_f64()) as usize).max(200);
-        eprintln!(
-            "note: a full run over {files} files takes {full:?} here (syncing each file): scaling the tree \
-             down to {fewer} files to stay within the time budget"
-        );
-        // The root may be a mount point, which cannot be removed: empty it.
-        for entry in fs::read_dir(&root).unwrap() {
-            fs::remove_dir_all(entry.unwrap().path()).unwrap();
-        }
-        files = fewer;
-    };
-
-    let seed = std::env::var("BA_FAULT_SEED")
-        .ok()
-        .and_then(|s| s.parse().ok())
-        .unwrap_or_else(|| SystemTime::now().duration_since(UNIX_EPOCH).unwrap().as_nanos() as u64 | 1);
-    eprintln!("{files} files, {changing} with matches; a full run takes {full:?}; BA_FAULT_SEED={seed}");
+    // A round waits half a run on average, and its --undo takes about as long.
+    let bench = Bench::new(ROUNDS_TMPFS, ROUNDS_DISK, 1, 20);
+    let (root, state, tree, rounds) = (&bench.root, &bench.state, &bench.tree, bench.rounds);
+    let seed = seed();
+    eprintln!(
+        "{} files, {} with matches; a full run takes {:?}; BA_FAULT_SEED={seed}",
+        bench.files, bench.changing, bench.full
+    );
     let mut rng = Rng(seed);
 
     let (mut untouched, mut partial, mut complete, mut with_leftover) = (0, 0, 0, 0);
     for round in 0..rounds {
-        restore(&root, &tree);
-        let delay = rng.below(full);
-        let mut child = spawn_ba(&root);
-        thread::sleep(delay);
-        let _ = child.kill(); // SIGKILL; fails only if ba already ended
-        let status = child.wait().unwrap();
+        restore(root, tree);
+        let delay = rng.below(bench.full);
+        let status = kill_after(spawn_replace(root, state), delay);
         let name = format!("round {round} (killed after {delay:?}, {status})");
-        let new = check_whole(&root, &tree, &name);
-        let left = leftovers(&root);
-        assert!(left.len() <= 1, "{name}: more than one temporary file left: {left:?}");
-        assert_eq!(files_below(&root).len(), files + left.len(), "{name}: files appeared or vanished");
-        if let Some(temp) = left.first() {
-            with_leftover += 1;
-            // The temporary file sits beside a file of the tree.
-            let dir = temp.parent().unwrap();
-            assert!(tree.iter().any(|f| root.join(&f.rel).parent() == Some(dir)), "{name}: {temp:?}");
-        }
+        let new = bench.check(&name);
+        with_leftover += usize::from(!leftovers(root).is_empty());
         match new {
             0 => untouched += 1,
-            n if n == changing => complete += 1,
+            n if n == bench.changing => complete += 1,
             _ => partial += 1,
         }
+        // --undo puts back every file the killed run renamed; nothing to undo if it renamed none.
+        let undone = undo(root, state);
+        assert!(matches!(undone, Some(0 | 1)), "{name}: --undo exited with {undone:?}");
+        assert_eq!(bench.check(&format!("{name}, undone")), 0, "{name}: --undo left a new file");
     }
-    restore(&root, &tree);
+    restore(root, tree);
     eprintln!(
         "{rounds} rounds: {partial} killed mid-run, {untouched} before any write, {complete} after the last; \
-         {with_leftover} left a temporary file; {:?} in all",
+         {with_leftover} left a temporary file; each undone; {:?} in all",
         started.elapsed()
     );
     assert!(partial > 0, "no kill landed in the middle of the run: the test tested nothing");
+}
+
+/// `--undo` killed at random moments, then run again to its end: every file is old or new at each
+/// kill, and the last run gives back exactly the old tree.
+#[test]
+fn sigkill_during_undo_then_undo_again_gives_back_the_old_tree() {
+    let started = Instant::now();
+    // A round is a full run, then half an undo on average, then the rest of it.
+    let bench = Bench::new(UNDO_ROUNDS_TMPFS, UNDO_ROUNDS_DISK, 2, 6);
+    let (root, state, tree) = (&bench.root, &bench.state, &bench.tree);
+    let seed = seed();
+    eprintln!("{} files; a full --undo takes {:?}; BA_FAULT_SEED={seed}", bench.files, bench.full_undo);
+    let mut rng = Rng(seed);
+    let mut partial = 0;
+    for round in 0..bench.rounds {
+        restore(root, tree);
+        assert_eq!(wait_for(&mut spawn_replace(root, state), Duration::from_secs(300)).code(), Some(0));
+        let delay = rng.below(bench.full_undo);
+        let status = kill_after(spawn_ba(root, state, &["--undo"]), delay);
+        let name = format!("round {round} (--undo killed after {delay:?}, {status})");
+        let new = bench.check(&name);
+        partial += usize::from(new > 0 && new < bench.changing);
+        // Run again, --undo finishes the work (or finds it done).
+        let undone = undo(root, state);
+        assert!(matches!(undone, Some(0 | 1)), "{name}: the next --undo exited with {undone:?}");
+        assert_eq!(bench.check(&format!("{name}, undone again")), 0, "{name}: a file stayed new");
+        assert_eq!(undo(root, state), Some(1), "{name}: the run is still in the journal");
+    }
+    restore(root, tree);
+    eprintln!("{} rounds: {partial} killed mid-undo; {:?} in all", bench.rounds, started.elapsed());
+    assert!(partial > 0, "no kill landed in the middle of an undo: the test tested nothing");
 }

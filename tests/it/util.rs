@@ -15,7 +15,9 @@ use tempfile::TempDir;
 ///
 /// Standard input is `/dev/null`: ba searches its standard input instead of `.` when that is a pipe,
 /// so only [`RunExt::run_stdin`] gives it one, for the tests that mean it to be searched. HOME points
-/// into the fixture so that no global git excludes file of the machine applies.
+/// into the fixture so that no global git excludes file of the machine applies. The undo journal of
+/// `-r` goes to a directory the tests share (see [`shared_state`]); the tests of `--undo` give each
+/// run a state directory of its own.
 pub fn ba(dir: &Path) -> StdCommand {
     isolated(StdCommand::new(ba_path()), dir)
 }
@@ -32,8 +34,15 @@ pub fn isolated(mut cmd: StdCommand, dir: &Path) -> StdCommand {
         .env_remove("GIT_CONFIG_GLOBAL")
         .env_remove("BA_CONFIG_PATH")
         .env_remove("COLUMNS")
-        .env("HOME", dir.join(".no-home"));
+        .env("HOME", dir.join(".no-home"))
+        .env("XDG_STATE_HOME", shared_state());
     cmd
+}
+
+/// The state directory of every ba the tests run (`XDG_STATE_HOME`), in the build's temporary
+/// directory: never the user's own, never inside a fixture. ba keeps five runs there at most.
+pub fn shared_state() -> PathBuf {
+    Path::new(env!("CARGO_TARGET_TMPDIR")).join("state")
 }
 
 /// Waits for `child` at most `timeout`, killing it (and failing the test) past that.
@@ -331,8 +340,11 @@ pub fn stdout_of(output: &std::process::Output) -> String {
     String::from_utf8(output.stdout.clone()).expect("stdout is UTF-8")
 }
 
+/// Stderr, without the note that ends every `-r` run that rewrote files (`ba: rewrote 2 files; ba
+/// --undo restores them`), which the tests of the undo journal check for themselves.
 pub fn stderr_of(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
+    let note = regex::Regex::new(r"(?m)^ba: rewrote \d+ files?; [^\n]*\n").unwrap();
+    note.replace_all(&String::from_utf8_lossy(&output.stderr), "").into_owned()
 }
 
 /// True when the tests run as root, where file permissions do not stop reading.
@@ -344,42 +356,132 @@ pub fn running_as_root() -> bool {
         .unwrap_or(false)
 }
 
-/// Runs the command to its end (at most `timeout`, else it is killed and the test fails), counting
-/// and dropping what it writes on stdout; returns its exit status, the bytes it wrote, its stderr,
-/// and its peak memory (resident set, KiB). The peak is read with wait4 for that one child: the tests
-/// run in parallel in one process, so the accounting of all children would mix them.
-// The child is reaped by wait4, which std's `wait` cannot do while reading the child's usage.
-#[allow(clippy::zombie_processes)]
-pub fn run_measured(cmd: &mut StdCommand, timeout: Duration) -> (ExitStatus, u64, String, u64) {
-    use std::os::unix::process::ExitStatusExt;
-    let mut child = cmd.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().expect("start the command");
-    let mut stdout = child.stdout.take().unwrap();
-    let counter = thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()).unwrap_or(0));
-    let mut stderr = child.stderr.take().unwrap();
-    let errors = thread::spawn(move || {
-        let mut text = String::new();
-        let _ = stderr.read_to_string(&mut text);
-        text
-    });
-    let pid = child.id() as libc::pid_t;
-    let deadline = Instant::now() + timeout;
-    let (status, usage) = loop {
-        let mut status = 0;
-        // SAFETY: wait4 on our own child, with pointers to locals.
-        let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
-        let reaped = unsafe { libc::wait4(pid, &mut status, libc::WNOHANG, &mut usage) };
-        assert!(reaped >= 0, "wait4 failed");
-        if reaped == pid {
-            break (status, usage);
-        }
-        if Instant::now() > deadline {
-            let _ = child.kill();
-            panic!("the command did not finish within {timeout:?}");
-        }
-        thread::sleep(Duration::from_millis(5));
+/// A command that runs `program` (a path, or a name looked up in PATH) as the unprivileged user
+/// `nobody` with `setpriv`, for the tests that need a user other than root; None, with the reason on
+/// stderr, when the tests do not run as root, or `nobody`, `setpriv` or a `program` that `nobody`
+/// may run is missing.
+pub fn as_nobody(program: &str) -> Option<StdCommand> {
+    if !running_as_root() {
+        eprintln!("note: not running as root: cannot run a command as another user");
+        return None;
+    }
+    let setpriv = |program: &Path| {
+        let mut cmd = StdCommand::new("setpriv");
+        cmd.args(["--reuid=nobody", "--regid=nogroup", "--clear-groups", "--"]).arg(program);
+        cmd
     };
-    let written = counter.join().unwrap();
-    (ExitStatus::from_raw(status), written, errors.join().unwrap(), usage.ru_maxrss as u64)
+    // The first that nobody can run: a name in PATH may be a shim in root's home.
+    let candidates: Vec<PathBuf> = if program.contains('/') {
+        vec![PathBuf::from(program)]
+    } else {
+        let path = std::env::var_os("PATH").unwrap_or_default();
+        std::env::split_paths(&path).map(|dir| dir.join(program)).filter(|p| p.is_file()).collect()
+    };
+    let runs = |candidate: &&PathBuf| {
+        setpriv(candidate)
+            .arg("--version")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .status()
+            .is_ok_and(|status| status.success())
+    };
+    match candidates.iter().find(runs) {
+        Some(found) => Some(setpriv(found)),
+        None => {
+            eprintln!("note: `setpriv`, the user `nobody` or a {program} that nobody may run is missing");
+            None
+        }
+    }
+}
+
+/// Lets every user reach `dir` (a test's temporary directory is private to its owner).
+pub fn open_to_all(dir: &Path) {
+    use std::os::unix::fs::PermissionsExt;
+    fs::set_permissions(dir, fs::Permissions::from_mode(0o755)).expect("chmod the test directory");
+}
+
+/// Whether `program --version` runs.
+pub fn have(program: &str) -> bool {
+    StdCommand::new(program)
+        .arg("--version")
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .is_ok_and(|s| s.success())
+}
+
+/// The permission bits of `path` (not following a link).
+pub fn mode(path: &Path) -> u32 {
+    use std::os::unix::fs::PermissionsExt;
+    fs::symlink_metadata(path).unwrap().permissions().mode() & 0o7777
+}
+
+/// What [`run_measured`] saw of a command.
+pub struct Measured {
+    /// The exit code, or minus the signal that ended it.
+    pub code: i32,
+    /// The bytes it wrote on stdout (dropped as they come).
+    pub written: u64,
+    pub stderr: String,
+    /// Its peak resident memory, in KiB.
+    pub peak_kib: u64,
+}
+
+/// Runs `cmd` to its end (at most `timeout`, else it is killed and the test fails), counting and
+/// dropping what it writes on stdout, and measures its peak memory; None, with a note, without
+/// python3.
+///
+/// A process's `ru_maxrss` counts the memory of the process that started it, up to its exec: a
+/// command started from this test process (tens of MiB, shared by every test) would report that. So
+/// a small python3 process starts it and reads its `ru_maxrss` with wait4(2).
+pub fn run_measured(cmd: &StdCommand, timeout: Duration) -> Option<Measured> {
+    const MEASURE: &str = r#"
+import os, signal, sys
+read_end, write_end = os.pipe()
+pid = os.fork()
+if pid == 0:
+    os.dup2(write_end, 1)
+    os.execvp(sys.argv[2], sys.argv[2:])
+os.close(write_end)
+def expire(*_):
+    os.kill(pid, signal.SIGKILL)
+    sys.exit("timed out")
+signal.signal(signal.SIGALRM, expire)
+signal.alarm(int(sys.argv[1]))
+written = 0
+while chunk := os.read(read_end, 1 << 16):
+    written += len(chunk)
+_, status, usage = os.wait4(pid, 0)
+print(os.waitstatus_to_exitcode(status), written, usage.ru_maxrss)
+"#;
+    let mut python = StdCommand::new("python3");
+    python
+        .args(["-c", MEASURE, &timeout.as_secs().max(1).to_string()])
+        .arg(cmd.get_program())
+        .args(cmd.get_args());
+    for (name, value) in cmd.get_envs() {
+        match value {
+            Some(value) => python.env(name, value),
+            None => python.env_remove(name),
+        };
+    }
+    if let Some(dir) = cmd.get_current_dir() {
+        python.current_dir(dir);
+    }
+    let out = match python.stdin(Stdio::null()).output() {
+        Ok(out) => out,
+        Err(err) => {
+            eprintln!("note: python3 cannot run here ({err}): peak memory not measured");
+            return None;
+        }
+    };
+    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+    assert!(out.status.success(), "measuring {:?} failed: {stderr}", cmd.get_program());
+    let text = String::from_utf8_lossy(&out.stdout);
+    let fields: Vec<i64> = text.split_whitespace().map(|field| field.parse().expect("a number")).collect();
+    let [code, written, peak_kib] = fields[..] else { panic!("unexpected measure: {text:?}") };
+    Some(Measured { code: code as i32, written: written as u64, stderr, peak_kib: peak_kib as u64 })
 }
 
 /// Runs `cmd` (at most 30 s) in a session of its own, with standard streams as they are: when

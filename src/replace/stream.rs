@@ -1,0 +1,176 @@
+//! One pass over a file to rewrite: the file is read a block of whole lines at a time, each matching
+//! line is replaced as it comes, and what the pass finds is handed on piece by piece (unchanged
+//! bytes, then a matching line with its new text, ...), so that memory does not grow with the file.
+//! Writing the new content, showing the changed lines and the diff are each such a pass.
+
+use std::io::{self, Read};
+use std::ops::Range;
+
+use memchr::{memchr, memrchr};
+
+use crate::engine::{count_newlines, Engine};
+use crate::matcher::Matcher;
+use crate::pipeline::LineDigest;
+
+use super::Template;
+
+/// How much a pass reads at a time; a block grows to hold a longer line.
+const BLOCK: usize = 256 << 10;
+
+/// A piece of the file, in order: the pieces of a pass are the whole file.
+pub(crate) enum Piece<'p> {
+    /// Bytes no replacement touches: whole lines, each with its line end (the file's last line may
+    /// have none).
+    Kept(&'p [u8]),
+    /// A matching line.
+    Line(&'p Line<'p>),
+}
+
+/// A matching line, its line end and what it becomes.
+pub(crate) struct Line<'p> {
+    pub(crate) number: u64,
+    /// The line without its line end.
+    pub(crate) old: &'p [u8],
+    /// `\n`, `\r\n`, or nothing for a last line without a newline: never part of what is replaced.
+    pub(crate) end: &'p [u8],
+    /// What the line becomes, without its line end (which stays as it was).
+    pub(crate) new: &'p [u8],
+    /// Each match: where it was in `old` and what replaced it, in `new`.
+    pub(crate) swaps: &'p [(Range<usize>, Range<usize>)],
+}
+
+impl Line<'_> {
+    pub(crate) fn changed(&self) -> bool {
+        self.old != self.new
+    }
+}
+
+/// What a pass found.
+pub(crate) struct Pass {
+    /// The digest of the matching lines and their numbers, to compare with what the searcher found.
+    pub(crate) matched: u64,
+    pub(crate) replacements: u64,
+    /// Lines the replacement changes.
+    pub(crate) changed: u64,
+    /// Lines in the file.
+    pub(crate) lines: u64,
+    /// The hash of the content read.
+    pub(crate) content: blake3::Hash,
+}
+
+/// Why a pass stopped.
+pub(crate) enum Stop {
+    /// A NUL byte: the file is binary and never written.
+    Binary,
+    /// The file could not be read.
+    Read(io::Error),
+    /// What the pieces were handed to failed.
+    Taken(io::Error),
+}
+
+/// The buffers a pass works in, kept from one file to the next.
+#[derive(Default)]
+pub(crate) struct Scratch {
+    block: Vec<u8>,
+    new: Vec<u8>,
+    swaps: Vec<(Range<usize>, Range<usize>)>,
+}
+
+/// Reads `reader` to its end and hands `take` every piece of it. The regex sees each line as the
+/// search does (a CRLF line's `\r` included), but a line's end is never part of what is replaced: a
+/// match reaching into the `\r` stops before it, so line ends stay as they were.
+pub(crate) fn pass(
+    matcher: &Matcher,
+    template: &Template,
+    reader: &mut impl Read,
+    scratch: &mut Scratch,
+    mut take: impl FnMut(Piece) -> io::Result<()>,
+) -> Result<Pass, Stop> {
+    let engine = Engine { text: true, count_lines: false, ..Engine::new(matcher) };
+    let Scratch { block, new, swaps } = scratch;
+    // A very long line grew the block for the file before: give the memory back.
+    if block.len() != BLOCK {
+        *block = vec![0; BLOCK];
+    }
+    let no_hash = blake3::Hash::from([0; 32]);
+    let mut pass = Pass { matched: 0, replacements: 0, changed: 0, lines: 0, content: no_hash };
+    let mut matched = LineDigest::default();
+    let mut content = blake3::Hasher::new();
+    let mut filled = 0;
+    let mut last_byte = None;
+    loop {
+        if filled == block.len() {
+            block.resize(block.len() * 2, 0);
+        }
+        let n = match reader.read(&mut block[filled..]) {
+            Ok(n) => n,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err(Stop::Read(err)),
+        };
+        filled += n;
+        let done = n == 0;
+        // Whole lines only, until the end of the file.
+        let end = match memrchr(b'\n', &block[..filled]) {
+            _ if done => filled,
+            Some(i) => i + 1,
+            None => continue,
+        };
+        let region = &block[..end];
+        if memchr(0, region).is_some() {
+            return Err(Stop::Binary);
+        }
+        content.update(region);
+        let mut kept = 0;
+        for (number, range) in engine.matching_lines(region) {
+            let number = pass.lines + number;
+            matched.add(number, &region[range.clone()]);
+            let crlf = region[range.clone()].ends_with(b"\r") && range.end < region.len();
+            let body = range.start..range.end - usize::from(crlf);
+            let line_end = body.end..(range.end + 1).min(region.len());
+            new.clear();
+            swaps.clear();
+            let mut copied = body.start;
+            for caps in matcher.regex.captures_iter(&region[range.clone()]) {
+                let m = caps.get(0).expect("group 0 is the whole match");
+                let start = (range.start + m.start()).min(body.end);
+                let end = (range.start + m.end()).min(body.end);
+                new.extend_from_slice(&region[copied..start]);
+                let replaced_at = new.len();
+                template.expand(&caps, new);
+                swaps.push((start - body.start..end - body.start, replaced_at..new.len()));
+                copied = end;
+            }
+            new.extend_from_slice(&region[copied..body.end]);
+            if kept < range.start {
+                take(Piece::Kept(&region[kept..range.start])).map_err(Stop::Taken)?;
+            }
+            let line = Line {
+                number,
+                old: &region[body.clone()],
+                end: &region[line_end.clone()],
+                new: &new[..],
+                swaps: &swaps[..],
+            };
+            pass.replacements += swaps.len() as u64;
+            pass.changed += u64::from(line.changed());
+            take(Piece::Line(&line)).map_err(Stop::Taken)?;
+            kept = line_end.end;
+        }
+        if kept < region.len() {
+            take(Piece::Kept(&region[kept..])).map_err(Stop::Taken)?;
+        }
+        pass.lines += count_newlines(region);
+        if let Some(&last) = region.last() {
+            last_byte = Some(last);
+        }
+        if done {
+            // A last line without a newline is a line too.
+            pass.lines += u64::from(last_byte.is_some_and(|b| b != b'\n'));
+            pass.matched = matched.finish();
+            pass.content = content.finalize();
+            return Ok(pass);
+        }
+        block.copy_within(end..filled, 0);
+        filled -= end;
+    }
+}
