@@ -11,6 +11,8 @@ use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 
+use crate::progress;
+
 /// The signals that end ba once the file being written is in place.
 const SIGNALS: [libc::c_int; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
 
@@ -39,6 +41,7 @@ pub fn install(reset_colors: bool) -> Result<()> {
             let signal = wait_for(&set);
             INTERRUPTED.store(true, Ordering::SeqCst);
             drop(WRITING.lock());
+            progress::erase_before_exit();
             if reset_colors {
                 reset_terminal_colors();
             }

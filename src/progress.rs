@@ -5,6 +5,7 @@
 
 use std::io::{self, Write};
 use std::path::Path;
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::config::Output;
@@ -18,6 +19,18 @@ const REDRAW_EVERY: Duration = Duration::from_millis(250);
 /// Carriage return, then clear to the end of the line.
 const ERASE: &[u8] = b"\r\x1b[K";
 
+/// The line is on the screen. Process-wide, for the end by a signal, which must erase it too.
+static ON_SCREEN: AtomicBool = AtomicBool::new(false);
+
+/// Erases the line if it is on the screen, straight to the file descriptor: the process is ending
+/// by a signal, and another thread may hold the lock of stderr.
+pub(crate) fn erase_before_exit() {
+    if ON_SCREEN.swap(false, Ordering::SeqCst) {
+        // SAFETY: a plain write(2) of a static buffer to standard error.
+        let _ = unsafe { libc::write(libc::STDERR_FILENO, ERASE.as_ptr().cast(), ERASE.len()) };
+    }
+}
+
 /// Standard output, which erases the progress line before anything is written to it or flushed.
 pub(crate) struct Stdout {
     stdout: io::Stdout,
@@ -28,8 +41,6 @@ struct Progress {
     started: Instant,
     /// When the line is next drawn.
     due: Instant,
-    /// The line is on the screen.
-    shown: bool,
     /// The directory of the last file printed, as shown.
     place: String,
     /// The terminal's width: a line that wrapped could not be erased.
@@ -42,7 +53,6 @@ impl Stdout {
         let progress = output.progress.then(|| Progress {
             started,
             due: started + SHOW_AFTER,
-            shown: false,
             place: String::new(),
             columns: terminal_size::terminal_size_of(io::stderr())
                 .map_or(80, |(terminal_size::Width(w), _)| usize::from(w))
@@ -77,15 +87,12 @@ impl Stdout {
         progress.line.extend_from_slice(ERASE);
         progress.line.extend_from_slice(line(summary, elapsed, &progress.place, progress.columns).as_bytes());
         // Progress is no output: a failed write to stderr is not worth stopping the search for.
-        progress.shown = io::stderr().write_all(&progress.line).is_ok();
+        ON_SCREEN.store(io::stderr().write_all(&progress.line).is_ok(), Ordering::SeqCst);
     }
 
     fn erase(&mut self) {
-        if let Some(progress) = &mut self.progress {
-            if progress.shown {
-                progress.shown = false;
-                let _ = io::stderr().write_all(ERASE);
-            }
+        if self.progress.is_some() && ON_SCREEN.swap(false, Ordering::SeqCst) {
+            let _ = io::stderr().write_all(ERASE);
         }
     }
 }

@@ -427,6 +427,23 @@ fn the_progress_line_shows_on_a_slow_search_and_is_erased_before_the_hits() {
     assert!(find(after, b"Files Searched: 1").is_some(), "{shown:?}");
 }
 
+/// A search ended by a signal leaves no progress line behind it on the screen.
+#[test]
+fn the_progress_line_is_erased_when_a_signal_ends_the_search() {
+    let dir = tempdir();
+    let made = Command::new("mkfifo").arg(dir.path().join("fifo")).status().expect("run mkfifo");
+    assert!(made.success());
+    // SIGTERM: a shell starts a background job with SIGINT ignored.
+    let script = "BA hit fifo & pid=$!; sleep 1.6; kill -TERM $pid; wait $pid; echo \"status $?\"";
+    let Some(screen) = on_a_terminal(dir.path(), script) else { return };
+    let shown = String::from_utf8_lossy(&screen);
+    let status = find(&screen, b"status 143").unwrap_or_else(|| panic!("not ended by SIGTERM: {shown:?}"));
+    let last = screen[..status].windows(PROGRESS.len()).rposition(|w| w == PROGRESS);
+    let last = last.unwrap_or_else(|| panic!("no progress line in {shown:?}"));
+    // Erased after it was last drawn (then the colours reset, and the shell says `Terminated`).
+    assert!(find(&screen[last..status], ERASE).is_some(), "the line was left on the screen: {shown:?}");
+}
+
 #[test]
 fn the_progress_line_never_shows_into_a_pipe() {
     let dir = tempdir();
