@@ -46,4 +46,4 @@ mod template;
 pub mod trace;
 mod version;
 
-pub use messages::errored;
+pub use messages::{errored, fatal};

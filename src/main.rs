@@ -1,7 +1,7 @@
 //! `ba`: parse the command line, plan the search, start the indexer, the searchers and the printer,
 //! wait for them, and exit with the code the search came to.
 
-use std::io::{self, Write};
+use std::io;
 use std::sync::Arc;
 use std::thread::{self, JoinHandle};
 use std::time::Instant;
@@ -17,7 +17,7 @@ use black_arrow::print::{self, Printer};
 use black_arrow::replace::Replacer;
 use black_arrow::search::Searcher;
 use black_arrow::walk::{self, Indexer};
-use black_arrow::{config_file, errored, generate, interrupt, trace};
+use black_arrow::{config_file, errored, fatal, generate, interrupt, trace};
 
 /// Paths are allocated by the indexer and freed by the printer: glibc's allocator serialises such
 /// cross-thread frees on an arena lock; mimalloc does not (measured: about 10% off a kernel-tree search).
@@ -29,7 +29,7 @@ fn main() -> std::process::ExitCode {
     match run() {
         Ok(code) => code.into(),
         Err(err) => {
-            let _ = writeln!(io::stderr(), "ba: {err:#}");
+            fatal(&err);
             ExitCode::Error.into()
         }
     }
@@ -69,9 +69,9 @@ fn list_files(config: Arc<Config>, started: Instant) -> Result<ExitCode> {
     let (pool, listings) = walk::pool(pool_tx, config.workers, None);
     let listers = walk::spawn_listers(&config, &pool_rx, &listings)?;
     drop((pool_rx, listings));
-    let indexer = Indexer::new(config, task_tx, 1, pool);
+    let indexer = Indexer::new(Arc::clone(&config), task_tx, 1, pool);
     let indexer = spawn("indexer", move || indexer.run())?;
-    let listed = match print::print_file_list(&task_rx) {
+    let listed = match print::print_file_list(&task_rx, &config) {
         Ok(listed) => listed,
         Err(err) if err.kind() == io::ErrorKind::BrokenPipe => return Ok(ExitCode::Matched),
         Err(err) => return Err(err).context("cannot write to standard output"),

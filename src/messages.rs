@@ -1,11 +1,12 @@
 //! Errors and warnings, one line each on stderr in one style (`ba: PATH: reason`), and the flag that
-//! remembers an error happened: the search goes on, and the exit code says so at the end.
+//! remembers an error happened: the search goes on, and the exit code says so at the end. Every
+//! message is escaped on its way out: it quotes names, globs and patterns that may hold anything.
 
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 
-use crate::sanitize::printable_path;
+use crate::sanitize::{printable, printable_path};
 
 /// Set by every error reported; warnings leave it alone.
 static ERRORED: AtomicBool = AtomicBool::new(false);
@@ -55,13 +56,21 @@ pub(crate) fn io_error(path: &Path, err: &io::Error) {
 
 /// `ba: PATH: reason`, leaving the exit code alone.
 pub(crate) fn warning(path: &Path, reason: &str) {
-    let _ = writeln!(io::stderr(), "ba: {}: {}", printable_path(path), reason);
+    let _ = writeln!(io::stderr(), "ba: {}: {}", printable_path(path), printable(reason));
+}
+
+/// `ba: reason` for what ends ba: an error with its causes, `: `-separated. Its lines are kept (a
+/// regex error points at the fault on the line below the pattern).
+pub fn fatal(err: &anyhow::Error) {
+    let text = format!("{err:#}");
+    let lines: Vec<_> = text.split('\n').map(printable).collect();
+    let _ = writeln!(io::stderr(), "ba: {}", lines.join("\n"));
 }
 
 /// `ba: reason`, about no path in particular, leaving the exit code alone: what ba did, or why it
 /// did nothing.
 pub(crate) fn notice(reason: &str) {
-    let _ = writeln!(io::stderr(), "ba: {reason}");
+    let _ = writeln!(io::stderr(), "ba: {}", printable(reason));
 }
 
 /// "No such file or directory (os error 2)" -> "No such file or directory", as grep says it.

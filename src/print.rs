@@ -19,6 +19,7 @@ use crate::order::ReorderBuffer;
 use crate::pipeline::{Body, Budget, Context, Entry, FileResult, Outcome, PartEnd, Report, Task};
 use crate::progress;
 use crate::replace::{Applied, Replacer};
+use crate::sanitize::printable_path;
 use crate::summary::Summary;
 use crate::trace;
 
@@ -408,16 +409,22 @@ impl Write for Output {
 
 /// `--files`: prints each file the indexer would send to search, and each problem it met, in walk
 /// order, until its `Stop`. Returns whether a file was listed.
-pub fn print_file_list(tasks: &Receiver<Task>) -> io::Result<bool> {
+pub fn print_file_list(tasks: &Receiver<Task>, config: &Config) -> io::Result<bool> {
+    let output = &config.output;
     let mut out = BufWriter::with_capacity(64 << 10, io::stdout());
     let mut listed = false;
+    let terminator = if output.null { b'\0' } else { b'\n' };
     while let Ok(Task::Entries { entries, .. }) = trace::waiting("entries", || tasks.recv()) {
         for entry in entries {
             match entry {
                 Entry::File(path) | Entry::Named(path) => {
                     listed = true;
-                    out.write_all(path.as_os_str().as_encoded_bytes())?;
-                    out.write_all(b"\n")?;
+                    // The name's own bytes for the next program; escaped for a person's terminal.
+                    match output.style {
+                        Style::Terminal => out.write_all(printable_path(&path).as_bytes())?,
+                        _ => out.write_all(path.as_os_str().as_encoded_bytes())?,
+                    }
+                    out.write_all(&[terminator])?;
                 }
                 Entry::Message(message) => {
                     out.flush()?;

@@ -8,12 +8,20 @@ use std::path::Path;
 /// A path for a person to read: lossy UTF-8, with control characters escaped as `\x1B` and
 /// bidirectional overrides and zero-width characters as `\u{202E}`.
 pub(crate) fn printable_path(path: &Path) -> Cow<'_, str> {
-    let lossy = path.to_string_lossy();
-    if !lossy.chars().any(|ch| is_control(ch) || is_invisible(ch)) {
-        return lossy;
+    match path.to_string_lossy() {
+        Cow::Borrowed(text) => printable(text),
+        Cow::Owned(text) => Cow::Owned(printable(&text).into_owned()),
     }
-    let mut escaped = String::with_capacity(lossy.len() + 8);
-    for ch in lossy.chars() {
+}
+
+/// Text for a person to read, escaped as [`printable_path`] escapes a name: what ba says on stderr
+/// quotes names, globs and patterns that may hold anything.
+pub(crate) fn printable(text: &str) -> Cow<'_, str> {
+    if !text.chars().any(|ch| is_control(ch) || is_invisible(ch)) {
+        return Cow::Borrowed(text);
+    }
+    let mut escaped = String::with_capacity(text.len() + 8);
+    for ch in text.chars() {
         if is_invisible(ch) {
             escaped.push_str(&format!("\\u{{{:04X}}}", u32::from(ch)));
         } else {

@@ -479,3 +479,50 @@ fn version_tells_the_simd_instruction_sets() {
         assert!(long.contains("simd(compile): +SSE2,") && long.contains("simd(runtime): +SSE2,"), "{long}");
     }
 }
+
+// ---------------------------------------------------------------------------------------------
+// Nothing raw reaches a terminal
+// ---------------------------------------------------------------------------------------------
+
+/// A name that would set the window title and colour the screen.
+const HOSTILE: &str = "t\x1b]0;PWNED\x07\x1b[31m";
+/// The same, as ba shows it to a person.
+const HOSTILE_SHOWN: &str = "t\\x1B]0;PWNED\\x07\\x1B[31m";
+
+#[test]
+fn files_escapes_names_on_a_terminal_and_keeps_their_bytes_in_a_pipe() {
+    let dir = tempdir();
+    write(dir.path(), &format!("{HOSTILE}.txt"), "x\n");
+    write(dir.path(), "plain.txt", "x\n");
+    let Some(screen) = on_a_terminal(dir.path(), "BA --files") else { return };
+    let shown = String::from_utf8_lossy(&screen);
+    assert!(!shown.contains('\x1b'), "a raw escape reached the terminal: {shown:?}");
+    assert_eq!(shown, format!("plain.txt\r\n{HOSTILE_SHOWN}.txt\r\n"));
+    // Into a pipe, the next program gets the name itself; -0 ends each with a NUL.
+    let out = ba(dir.path()).arg("--files").run();
+    assert_eq!(stdout_of(&out), format!("plain.txt\n{HOSTILE}.txt\n"));
+    let out = ba(dir.path()).args(["--files", "-0"]).run();
+    assert_eq!(stdout_of(&out), format!("plain.txt\0{HOSTILE}.txt\0"));
+}
+
+#[test]
+fn messages_escape_what_they_quote() {
+    let dir = tempdir();
+    // A bad glob in an ignore file, quoted by the warning.
+    write(dir.path(), ".ignore", format!("{HOSTILE}{{\n"));
+    // A link that loops back to a directory with a hostile name (walked with --follow).
+    let ancestor = dir.path().join(HOSTILE);
+    write(&ancestor, "a.txt", "hit\n");
+    std::os::unix::fs::symlink(".", ancestor.join("loop")).unwrap();
+    let out = ba(dir.path()).args(["-p", "--follow", "hit", "--", "."]).run();
+    let err = stderr_of(&out);
+    assert!(!err.contains('\x1b') && !err.contains('\x07'), "a raw escape reached stderr: {err:?}");
+    assert!(err.contains(&format!("ba: ./.ignore: line 1: error parsing glob '{HOSTILE_SHOWN}{{'")), "{err}");
+    assert!(err.contains(&format!("/loop: symbolic link loop back to ./{HOSTILE_SHOWN}")), "{err}");
+    // The pattern, quoted by an error that ends ba.
+    let out = ba(dir.path()).arg(format!("{HOSTILE}(")).run();
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr_of(&out);
+    assert!(err.starts_with("ba: invalid pattern:") && err.contains(HOSTILE_SHOWN), "{err:?}");
+    assert!(!err.contains('\x1b'), "a raw escape reached stderr: {err:?}");
+}
