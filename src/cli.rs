@@ -16,8 +16,15 @@ use crate::hyperlink::HyperlinkFormat;
 /// directories are walked. On a terminal each hit is shown as `path:LINE` with the line under it and a
 /// summary at the end; into a pipe (or with -p) each hit is one line, `path:LINE:line`.
 ///
-/// Exit status: 0 if a line matched, 1 if none did, 2 if an error occurred and no line matched (with
-/// -r, also 2 if a file with matches could not be written).
+/// Exit status, as GNU grep's: 0 if a line matched, 1 if none did, 2 if an error occurred, even when
+/// lines matched (with -q, 0 as soon as one matches; with -r, 2 if a file with matches could not be
+/// written).
+///
+/// Coming from grep or ripgrep: Black Arrow's short flags keep their meaning (-i ignores files, -l is
+/// strict case, -r replaces in place, -e opens an editor, -w sets the workers, -m prints only
+/// matches, -f filters file names, -d names directories, -p is the pipe format), so grep's are long
+/// here: --ignore-case, --files-with-matches, --output-replace, --regexp, --word-regexp,
+/// --max-count. The README has the whole table.
 #[derive(Parser, Debug)]
 #[command(name = "ba", version, long_version = crate::version::long(), max_term_width = 100)]
 // A flag given twice takes its last value: an alias's and the one typed, the command line's over the
@@ -75,7 +82,8 @@ pub struct Args {
     #[arg(short = 'F', long = "fixed-strings")]
     pub(crate) fixed_strings: bool,
 
-    /// Match PATTERN only as a whole word (as `\b(?:PATTERN)\b`).
+    /// Match PATTERN only as a whole word: not preceded or followed by a word character (as grep and
+    /// ripgrep, so `@property` and `-b` match as words too).
     #[arg(long = "word-regexp")]
     pub(crate) word_regexp: bool,
 
@@ -305,8 +313,7 @@ pub struct Args {
     #[arg(long = "no-heading", overrides_with = "heading")]
     pub(crate) no_heading: bool,
 
-    /// In the pipe format, leave out lines longer than N bytes (`[Omitted long line with K
-    /// matches]`).
+    /// In the pipe format, leave out lines longer than N bytes (`[Omitted long matching line]`).
     #[arg(long = "max-columns", value_name = "N")]
     pub(crate) max_columns: Option<usize>,
 
@@ -406,8 +413,74 @@ pub struct Args {
     pub(crate) no_progress: bool,
 }
 
+/// What to say instead of clap's message when a grep or ripgrep habit met a usage error: the way to
+/// do it in ba.
+pub(crate) fn habit_hint(err: &clap::Error, argv: &[OsString]) -> Option<String> {
+    use clap::error::{ContextKind, ContextValue, ErrorKind};
+    match err.kind() {
+        ErrorKind::MissingRequiredArgument => swallowed_pattern(argv),
+        ErrorKind::UnknownArgument => {
+            let Some(ContextValue::String(flag)) = err.get(ContextKind::InvalidArg) else { return None };
+            let flag = flag.split('=').next().unwrap_or(flag);
+            let how = match flag {
+                "-n" | "--line-number" | "-H" | "--with-filename" => {
+                    "ba always shows paths and line numbers: leave it out"
+                }
+                "-R" | "--recursive" => "ba always searches directories recursively: leave it out",
+                "-E" | "--extended-regexp" | "-P" | "--perl-regexp" | "-G" | "--basic-regexp" => {
+                    "ba has one pattern syntax, Rust's regex (no look-around or backreferences): leave it out"
+                }
+                "-o" | "--only-matching" => "use -m (--match-only)",
+                "-L" => "use --files-without-match (grep's -l is --files-with-matches; -l is strict case)",
+                "-y" => "use --ignore-case",
+                "-S" | "--smart-case" => "smart case is the default: leave it out",
+                "-I" => "ba skips binary files by default: leave it out",
+                "-s" | "--no-messages" => "ba has no such flag: send stderr elsewhere (2>/dev/null)",
+                "-j" | "--threads" => "use -w N (--workers)",
+                "-M" => "use --max-columns N",
+                "-N" | "--no-line-number" | "--no-filename" => "ba always shows paths and line numbers",
+                "--include" => "use -g GLOB (--glob)",
+                "--exclude" => "use -g '!GLOB'",
+                "--exclude-dir" => "use -g '!DIR/' (or -i REGEX to skip names)",
+                "--sort" | "--sort-files" => {
+                    "ba's output is always in walk order, on every thread: leave it out"
+                }
+                "-k" | "--crlf" => "ba treats a CRLF line end as the line's end already: leave it out",
+                _ => return None,
+            };
+            Some(format!("{flag} is not a ba flag: {how} (ba --help lists the flags)"))
+        }
+        ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
+            let Some(ContextValue::String(arg)) = err.get(ContextKind::InvalidArg) else { return None };
+            arg.starts_with("--workers").then(|| {
+                "-w sets the number of workers (a number); grep's -w is --word-regexp here".to_string()
+            })
+        }
+        _ => None,
+    }
+}
+
+/// `ba -in foo`: grep's `-i -n` is read here as `-i n`, a regex of names to skip (every file with an
+/// `n` in its name). When a value of `-i` or `-f` is glued to it and is only grep letters, say so.
+pub(crate) fn glued_grep_letters(argv: &[OsString]) -> Vec<String> {
+    let mut said = Vec::new();
+    for arg in argv.iter().skip(1).take_while(|arg| *arg != "--") {
+        let arg = arg.to_string_lossy();
+        for (flag, does) in [("-i", "skip names matching"), ("-f", "search only names matching")] {
+            let Some(letters) = arg.strip_prefix(flag).filter(|rest| !rest.is_empty()) else { continue };
+            if letters.len() <= 3 && letters.chars().all(|c| "nlrwcvxHhsoEFRIL".contains(c)) {
+                said.push(format!(
+                    "{arg} is read as {flag} {letters} (Black Arrow's {flag}: {does} '{letters}'); for grep's \
+                     -i, type --ignore-case (paths and line numbers are always shown)"
+                ));
+            }
+        }
+    }
+    said
+}
+
 /// `ba -d src foo`: `-d` took `foo` too, and no pattern is left. Which flag did, and the fix.
-pub(crate) fn swallowed_pattern(argv: &[OsString]) -> Option<String> {
+fn swallowed_pattern(argv: &[OsString]) -> Option<String> {
     let lists = [
         ("-d", "--directories", "directories"),
         ("-i", "--ignore", "ignore regexes"),

@@ -13,8 +13,8 @@ use anyhow::{bail, Result};
 use clap::error::ErrorKind;
 use clap::{CommandFactory, FromArgMatches};
 
-use crate::cli::{swallowed_pattern, Args, TypeChange};
-use crate::messages::describe;
+use crate::cli::{glued_grep_letters, habit_hint, Args, TypeChange};
+use crate::messages::{self, describe};
 use crate::sanitize::{printable_path, push_escaped};
 
 /// The variable that names the config file.
@@ -52,15 +52,16 @@ fn parse(argv: &[OsString]) -> Args {
     let matches = match Args::command().try_get_matches_from(argv) {
         Ok(matches) => matches,
         Err(err) => {
-            if err.kind() == ErrorKind::MissingRequiredArgument {
-                if let Some(hint) = swallowed_pattern(argv) {
-                    eprintln!("ba: {hint}");
-                    std::process::exit(2);
-                }
+            if let Some(hint) = habit_hint(&err, argv) {
+                eprintln!("ba: {hint}");
+                std::process::exit(2);
             }
             err.exit()
         }
     };
+    for warning in glued_grep_letters(argv) {
+        messages::notice(&warning);
+    }
     let mut args =
         Args::from_arg_matches(&matches).unwrap_or_else(|err| err.format(&mut Args::command()).exit());
     let indices = |id| matches.indices_of(id).into_iter().flatten();

@@ -1,0 +1,121 @@
+//! grep and ripgrep habits typed into ba end well: the search they meant, or a one-line error that
+//! says how to do it in ba; never a file destroyed or a match missed in silence.
+
+use crate::util::*;
+
+fn habit_tree(root: &std::path::Path) {
+    write(root, "src/main.rs", "fn main() {}\n");
+    write(root, "src/.hidden.rs", "fn main() {}\n");
+    write(root, "notes.txt", "Main street\n");
+}
+
+#[test]
+fn a_flag_given_twice_takes_its_last_value() {
+    let dir = tempdir();
+    habit_tree(dir.path());
+    // An alias's --hidden and the same flag typed again.
+    let out = stdout_ok(dir.path(), &["--hidden", "--hidden", "-p", "fn main"], 0);
+    assert_output_eq!(out, "src/.hidden.rs:1:fn main() {}\nsrc/main.rs:1:fn main() {}\n");
+    let out = stdout_ok(dir.path(), &["--color", "always", "--color", "never", "-p", "-p", "street"], 0);
+    assert_output_eq!(out, "notes.txt:1:Main street\n");
+    let out = stdout_ok(dir.path(), &["-w", "1", "-w", "2", "-D", "0", "-D", "1", "-p", "fn"], 0);
+    assert_output_eq!(out, "src/main.rs:1:fn main() {}\n");
+}
+
+#[test]
+fn a_list_that_swallowed_the_pattern_says_so_and_shows_the_fix() {
+    let dir = tempdir();
+    habit_tree(dir.path());
+    let out = ba(dir.path()).args(["-d", "src", "main"]).run();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr_of(&out),
+        "ba: no pattern: -d takes every argument after it as directories (src main), so \"main\" was taken \
+         too. Put the pattern first (ba main -d src), or end the list with -- (ba -d src -- main)\n"
+    );
+    assert_eq!(stdout_of(&out), "");
+    // The fixes it shows work.
+    assert_output_eq!(stdout_ok(dir.path(), &["-p", "main", "-d", "src"], 0), "src/main.rs:1:fn main() {}\n");
+    assert_output_eq!(
+        stdout_ok(dir.path(), &["-p", "-d", "src", "--", "main"], 0),
+        "src/main.rs:1:fn main() {}\n"
+    );
+}
+
+#[test]
+fn a_path_taken_as_a_name_regex_is_warned_about() {
+    let dir = tempdir();
+    habit_tree(dir.path());
+    // `src` was meant as the path: -i took it as a regex of names to skip.
+    let out = ba(dir.path()).args(["-p", "street", "-i", "test", "src"]).run();
+    assert_eq!(out.status.code(), Some(0));
+    assert_eq!(
+        stderr_of(&out),
+        "ba: src: taken by -i as a regex of the names to skip, not searched as a path; to search it, put it \
+         before -i or after --\n"
+    );
+}
+
+#[test]
+fn grep_and_ripgrep_flags_say_how_to_do_it_in_ba() {
+    let dir = tempdir();
+    habit_tree(dir.path());
+    for (flag, how) in [
+        ("-n", "ba always shows paths and line numbers: leave it out"),
+        ("-H", "ba always shows paths and line numbers: leave it out"),
+        ("-R", "ba always searches directories recursively: leave it out"),
+        ("-E", "ba has one pattern syntax, Rust's regex (no look-around or backreferences): leave it out"),
+        ("-P", "ba has one pattern syntax, Rust's regex (no look-around or backreferences): leave it out"),
+        ("-o", "use -m (--match-only)"),
+        ("-L", "use --files-without-match (grep's -l is --files-with-matches; -l is strict case)"),
+        ("-j", "use -w N (--workers)"),
+        ("--include", "use -g GLOB (--glob)"),
+        ("--sort", "ba's output is always in walk order, on every thread: leave it out"),
+    ] {
+        let out = ba(dir.path()).args([flag, "main"]).run();
+        assert_eq!(out.status.code(), Some(2), "{flag}");
+        assert_eq!(stdout_of(&out), "", "{flag}");
+        assert_eq!(
+            stderr_of(&out),
+            format!("ba: {flag} is not a ba flag: {how} (ba --help lists the flags)\n")
+        );
+    }
+    let out = ba(dir.path()).args(["-w", "main", "src"]).run();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(
+        stderr_of(&out),
+        "ba: -w sets the number of workers (a number); grep's -w is --word-regexp here\n"
+    );
+}
+
+/// grep's `-in` is `-i n` here: files with an `n` in their name would be skipped without a word.
+#[test]
+fn grep_letters_glued_to_i_are_warned_about() {
+    let dir = tempdir();
+    habit_tree(dir.path());
+    let out = ba(dir.path()).args(["-p", "-in", "main"]).run();
+    // Every file here has an `n` in its name: -i n skips them all, and ba says both.
+    assert_eq!(out.status.code(), Some(1));
+    assert_eq!(
+        stderr_of(&out),
+        "ba: -in is read as -i n (Black Arrow's -i: skip names matching 'n'); for grep's -i, type \
+         --ignore-case (paths and line numbers are always shown)\nba: no file was searched: the filters \
+         (ignore files, hidden names, -t, -g, -f, -i, --max-filesize) left none; ba --files lists what a \
+         search reads\n"
+    );
+    let out = ba(dir.path()).args(["-p", "-itest", "main"]).run();
+    assert_eq!(stderr_of(&out), "", "a real regex glued to -i is no habit");
+}
+
+/// GNU grep's rule: 2 when an error occurred, even with a match; -q is 0 at the first match.
+#[test]
+fn an_error_beside_a_match_exits_2_unless_quiet() {
+    let dir = tempdir();
+    habit_tree(dir.path());
+    let out = ba(dir.path()).args(["-p", "street", "notes.txt", "missing"]).run();
+    assert_eq!(out.status.code(), Some(2));
+    assert_eq!(stdout_of(&out), "notes.txt:1:Main street\n");
+    assert_eq!(stderr_of(&out), "ba: missing: No such file or directory\n");
+    let out = ba(dir.path()).args(["-q", "street", "notes.txt", "missing"]).run();
+    assert_eq!(out.status.code(), Some(0));
+}
