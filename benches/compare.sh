@@ -5,6 +5,12 @@
 #   benches/compare.sh              # all cases, 5 timed runs each
 #   RUNS=10 benches/compare.sh      # more runs
 #   benches/compare.sh --memory     # also peak memory on the tree and on synthetic 10k/1M-file trees
+#   ONLY=literal,files_w1 benches/compare.sh    # only the cases named (both tables)
+#
+# A second table times ba's modes and its scaling against their ripgrep (or find) counterparts:
+# --files-with-matches, -q, -c, context and --json against printing every hit, the walk alone
+# (--files on one thread, against rg --files -j1 and find), and -w 16 against -w 2 on this machine
+# (more threads than cores must not make ba slower: the 2-core proxy of scaling to 16 cores).
 #
 # It prepares what it needs when missing: the kernel source (Debian's linux-source-6.1, extracted to
 # $BA_BENCH_DIR, default ~/.cache/ba-bench), the 1 GiB file, ripgrep (cargo install), hyperfine and
@@ -15,6 +21,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 CACHE=${BA_BENCH_DIR:-$HOME/.cache/ba-bench}
+CASES_WANTED=${ONLY:-}
 RUNS=${RUNS:-5}
 RESULTS=benches/results
 MEMORY=0
@@ -74,13 +81,31 @@ CASES=(
     "file_no_literal|file|\\w{5}\\s+\\w{5}\\s+\\w{5}\\s+\\w{5}\\s+\\w{5}|s|P"
 )
 
+# name | command A (ba) | command B (the baseline) | command C (optional, a third reference)
+# The ratio is A/B. A and B must print the same number of lines, unless the name ends in `*`.
+SEL="-uu --no-default-ignore"
+MODES=(
+    "print_every_hit|$BA -p $SEL -l return $TREE|rg -n -uu -s return $TREE"
+    "files_with_matches|$BA -p $SEL -l --files-with-matches return $TREE|rg -uu -s -l return $TREE"
+    "quiet*|$BA $SEL -l -q return $TREE|rg -uu -s -q return $TREE"
+    "count|$BA -p $SEL -l -c return $TREE|rg -uu -s -c return $TREE"
+    "context_2|$BA -p $SEL -l -C 2 return $TREE|rg -n -uu -s -C 2 return $TREE"
+    "json|$BA $SEL -l --json return $TREE|rg -uu -s --json return $TREE"
+    "files|$BA $SEL --files $TREE|rg -uu --files $TREE"
+    "files_w1|$BA $SEL --files -w 1 $TREE|rg -uu --files -j1 $TREE|find $TREE -type f"
+    "oversubscribed_w16_vs_w2|$BA -p $SEL -l -w 16 PM_RESUME $TREE|$BA -p $SEL -l -w 2 PM_RESUME $TREE"
+)
+
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 : >"$work/cases.txt"
+: >"$work/modes.txt"
+wanted() { [ -z "${CASES_WANTED:-}" ] || [[ ",$CASES_WANTED," == *",$1,"* ]]; }
 
 for spec in "${CASES[@]}"; do
     # The pattern may hold '|': split off the fixed fields from both ends.
     name=${spec%%|*}; rest=${spec#*|}
+    wanted "$name" || continue
     target=${rest%%|*}; rest=${rest#*|}
     gmode=${rest##*|}; rest=${rest%|*}
     cflag=${rest##*|}; pattern=${rest%|*}
@@ -137,6 +162,29 @@ for spec in "${CASES[@]}"; do
     printf '%s\t%s\t%s\t%s\n' "$name" "$ref" "$work/$name.json" "$notes" >>"$work/cases.txt"
 done
 
+for spec in "${MODES[@]}"; do
+    IFS='|' read -r name a b c <<<"$spec"
+    exact=1
+    [[ $name == *'*' ]] && { exact=0; name=${name%'*'}; }
+    wanted "$name" || continue
+    lines=$(sh -c "$a" 2>/dev/null | wc -l)
+    if [ "$exact" = 1 ]; then
+        n=$(sh -c "$b" 2>/dev/null | wc -l)
+        if [ "$n" != "$lines" ]; then
+            echo "ERROR: $name: the baseline printed $n lines, ba $lines" >&2
+            printf '%s\tERROR: the baseline printed %s lines, ba %s\n' "$name" "$n" "$lines" >>"$work/modes.txt"
+            continue
+        fi
+    fi
+    echo "== $name: $lines lines" >&2
+    args=(-n A "$a" -n B "$b")
+    [ -n "${c:-}" ] && args+=(-n C "$c")
+    # -q and the rest print little: the shell that hyperfine would need for a pipe is not needed.
+    hyperfine -N --style basic --warmup 1 --runs "$RUNS" --output=pipe \
+        --export-json "$work/mode-$name.json" "${args[@]}" >&2
+    printf '%s\t%s\t%s\t%s\t%s\t%s\n' "$name" "$lines" "$work/mode-$name.json" "$a" "$b" "${c:-}" >>"$work/modes.txt"
+done
+
 if [ "$MEMORY" = 1 ]; then
     peak() { /usr/bin/time -f %M "$@" 2>&1 >/dev/null | tail -n1; }
     {
@@ -164,4 +212,4 @@ fi
 
 memory_file=""
 [ "$MEMORY" = 1 ] && memory_file=$work/memory.txt
-python3 benches/report.py "$work/cases.txt" "$RESULTS" $memory_file
+python3 benches/report.py "$work/cases.txt" "$work/modes.txt" "$RESULTS" $memory_file

@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Turns compare.sh's hyperfine results into a markdown table and an SVG chart of ba/rg ratios.
 
-Usage: report.py CASES.txt RESULTS_DIR [MEMORY.txt]
+Usage: report.py CASES.txt MODES.txt RESULTS_DIR [MEMORY.txt]
 """
 import json
 import os
@@ -36,8 +36,8 @@ def machine():
 
 
 def main():
-    cases_file, out_dir = sys.argv[1], sys.argv[2]
-    memory_file = sys.argv[3] if len(sys.argv) > 3 else None
+    cases_file, modes_file, out_dir = sys.argv[1], sys.argv[2], sys.argv[3]
+    memory_file = sys.argv[4] if len(sys.argv) > 4 else None
     rows = []
     for line in open(cases_file):
         fields = line.rstrip("\n").split("\t")
@@ -74,6 +74,7 @@ def main():
         md.append(f"| {name} | {lines} | " + " | ".join(cells) + f" | **{pipe:.2f}** | {pretty:.2f} |")
         if notes:
             md.append(f"|  | {notes.strip()} |" + " |" * (len(TOOLS) + 2))
+    md += modes(modes_file)
     if memory_file:
         md += ["", "Peak memory (max RSS):", ""]
         md += [f"- {line.strip()}" for line in open(memory_file) if line.strip()]
@@ -83,6 +84,32 @@ def main():
     with open(os.path.join(out_dir, "latest.svg"), "w") as f:
         f.write(svg(chart))
     print(text)
+
+
+def modes(modes_file):
+    """The second table: A (ba) against B (its baseline), and C where given; ratio A/B."""
+    md = ["", "Modes and scaling: median seconds; A is ba, B its baseline, C a third reference.", "",
+          "| case | lines | A | B | C | A/B |", "|---|---:|---:|---:|---:|---:|"]
+    commands = []
+    for line in open(modes_file):
+        fields = line.rstrip("\n").split("\t")
+        name = fields[0]
+        if fields[1].startswith("ERROR"):
+            md.append(f"| {name} | {fields[1]} | | | | |")
+            continue
+        lines, json_path, a, b, c = fields[1:6]
+        medians = {r["command"]: r["median"] for r in json.load(open(json_path))["results"]}
+        cells = [f"{medians[k]:.3f}" if k in medians else "" for k in ("A", "B", "C")]
+        md.append(f"| {name} | {lines} | " + " | ".join(cells) + f" | **{medians['A'] / medians['B']:.2f}** |")
+        commands.append(f"- {name}: A `{short(a)}`; B `{short(b)}`" + (f"; C `{short(c)}`" if c else ""))
+    if len(md) == 5:
+        return []
+    return md + [""] + commands
+
+
+def short(command):
+    """A command as the table shows it: the binary and corpus paths shortened."""
+    return " ".join(os.path.basename(w) if w.startswith("/") else w for w in command.split())
 
 
 def svg(chart):
