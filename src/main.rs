@@ -39,26 +39,28 @@ fn run() -> Result<ExitCode> {
     let started = Instant::now();
     let args = config_file::parse_args()?;
     if let Some(kind) = args.generate {
-        return match generate::write(kind, &mut io::stdout().lock()) {
-            Err(err) if err.kind() != io::ErrorKind::BrokenPipe => Err(err.into()),
-            _ => Ok(ExitCode::Matched),
-        };
+        return printed(generate::write(kind, &mut io::stdout().lock()));
     }
     if args.undo {
         interrupt::install(false)?;
         return black_arrow::replace::undo();
     }
     if args.type_list {
-        return match walk::print_type_list(&config::type_table(&args)?) {
-            Err(err) if err.kind() != io::ErrorKind::BrokenPipe => Err(err.into()),
-            _ => Ok(ExitCode::Matched),
-        };
+        return printed(walk::print_type_list(&config::type_table(&args)?));
     }
     let config = Arc::new(Config::from_args(args)?);
     if config.list_files {
         return list_files(config, started);
     }
     search(config, started)
+}
+
+/// The exit code of a command that only prints: a reader that went away (`| head`) is no error.
+fn printed(result: io::Result<()>) -> Result<ExitCode> {
+    match result {
+        Err(err) if err.kind() != io::ErrorKind::BrokenPipe => Err(err.into()),
+        _ => Ok(ExitCode::Matched),
+    }
 }
 
 /// `--files`: the indexer and a pool that lists directories for it; the files are printed as they
