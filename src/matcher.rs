@@ -90,7 +90,7 @@ impl Matcher {
         let has_groups = hir.properties().explicit_captures_len() > 0;
         // With -U the whole file is searched at once: no line end to take out, no literal to look
         // for first.
-        let hir = if multiline { hir } else { without_newlines(&hir)? };
+        let hir = if multiline { hir } else { within_lines(&hir)? };
         // `Hir` prints as an equivalent pattern: the regex crate compiles the rewritten expression.
         let regex = regex::bytes::RegexBuilder::new(&hir.to_string())
             .size_limit(256 << 20)
@@ -164,10 +164,15 @@ fn has_uppercase_literal(pattern: &str) -> bool {
     ast::parse::Parser::new().parse(pattern).is_ok_and(|ast| in_ast(&ast))
 }
 
-/// Removes `\n` from every class (`\s`, `[^a]`, ...) so no match can cross a line end; a literal
-/// newline in the pattern can never match a line and is refused.
-fn without_newlines(hir: &Hir) -> Result<Hir> {
+/// Keeps every match within one line, whatever buffer the regex runs over: removes `\n` from every
+/// class (`\s`, `[^a]`, ...) so no match can cross a line end, and makes `\A` and `\z` a line's start
+/// and end (as `^` and `$` are), as ripgrep reads them; else they would match only where a read
+/// buffer or a big file's part happens to start or end. A literal newline in the pattern can never
+/// match a line and is refused.
+fn within_lines(hir: &Hir) -> Result<Hir> {
     Ok(match hir.kind() {
+        HirKind::Look(hir::Look::Start) => Hir::look(hir::Look::StartLF),
+        HirKind::Look(hir::Look::End) => Hir::look(hir::Look::EndLF),
         HirKind::Empty | HirKind::Look(_) => hir.clone(),
         HirKind::Literal(hir::Literal(bytes)) => {
             if bytes.contains(&b'\n') {
@@ -186,15 +191,13 @@ fn without_newlines(hir: &Hir) -> Result<Hir> {
             Hir::class(hir::Class::Bytes(class))
         }
         HirKind::Repetition(rep) => {
-            Hir::repetition(hir::Repetition { sub: Box::new(without_newlines(&rep.sub)?), ..rep.clone() })
+            Hir::repetition(hir::Repetition { sub: Box::new(within_lines(&rep.sub)?), ..rep.clone() })
         }
         HirKind::Capture(cap) => {
-            Hir::capture(hir::Capture { sub: Box::new(without_newlines(&cap.sub)?), ..cap.clone() })
+            Hir::capture(hir::Capture { sub: Box::new(within_lines(&cap.sub)?), ..cap.clone() })
         }
-        HirKind::Concat(subs) => Hir::concat(subs.iter().map(without_newlines).collect::<Result<_>>()?),
-        HirKind::Alternation(subs) => {
-            Hir::alternation(subs.iter().map(without_newlines).collect::<Result<_>>()?)
-        }
+        HirKind::Concat(subs) => Hir::concat(subs.iter().map(within_lines).collect::<Result<_>>()?),
+        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(within_lines).collect::<Result<_>>()?),
     })
 }
 
@@ -213,7 +216,7 @@ mod tests {
     #[test]
     fn classes_lose_the_newline() {
         let hir = regex_syntax::ParserBuilder::new().multi_line(true).build().parse(r"a\s+b[^x].").unwrap();
-        let re = Regex::new(&without_newlines(&hir).unwrap().to_string()).unwrap();
+        let re = Regex::new(&within_lines(&hir).unwrap().to_string()).unwrap();
         assert!(re.is_match(b"a  byz"));
         assert!(!re.is_match(b"a\nbyz"));
         assert!(!re.is_match(b"a b\nz"));
@@ -234,6 +237,6 @@ mod tests {
     #[test]
     fn a_literal_newline_is_refused() {
         let hir = regex_syntax::Parser::new().parse("a\nb").unwrap();
-        assert!(without_newlines(&hir).is_err());
+        assert!(within_lines(&hir).is_err());
     }
 }

@@ -383,6 +383,9 @@ fn every_byte_outside_the_matches_is_kept() {
         (r"\s+$", "", ""),
         (r"^", "# ", "# "),
         (r"$", "|", "|"),
+        // A line's start and end, as in the search: on every line, not only where a block starts.
+        (r"\A", "# ", "# "),
+        (r"\z", "|", "|"),
         (r"\d", "$0$0", "$0$0"),
         (r"e", "", ""),
     ];
