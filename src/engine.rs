@@ -957,6 +957,10 @@ mod tests {
         r"a\r$",
         r"\r?$",
         r"b\r?\z",
+        // Bytes that are not UTF-8, or a piece of a character.
+        r"(?-u:\xa9)",
+        r"(?-u:.)a",
+        r"(?-u:\xc3)\S",
     ];
 
     fn selections() -> impl Strategy<Value = Selection> {

@@ -81,6 +81,8 @@ impl Matcher {
 
     fn build(pattern: &str, case_insensitive: bool, multiline: bool, dotall: bool) -> Result<Matcher> {
         let hir = regex_syntax::ParserBuilder::new()
+            // Files are bytes: `(?-u:\xFF)` may match a byte that is not UTF-8, as in ripgrep.
+            .utf8(false)
             .multi_line(true)
             .case_insensitive(case_insensitive)
             .dot_matches_new_line(dotall)

@@ -850,6 +850,34 @@ fn invalid_utf8_is_searched_as_bytes() {
     );
 }
 
+/// With Unicode off, a pattern may match bytes that are not UTF-8, as in ripgrep: `(?-u:\xFF)` finds
+/// the byte 0xFF, `(?-u:\xA9)` the second byte of `é`.
+#[test]
+fn a_pattern_may_match_bytes_that_are_not_utf8() {
+    let dir = tempdir();
+    let content = b"caf\xc3\xa9 x\n\xff\xfe bin\nplain\n\xffend\n";
+    write(dir.path(), "bytes.txt", content.as_slice());
+    let patterns = [
+        r"(?-u:\xff)",
+        r"(?-u:\xa9)",
+        r"(?-u:[\x80-\xff]+)",
+        r"(?-u:.)end",
+        r"(?-u:.\xfe) bin",
+        r"\w(?-u:\xc3)",
+    ];
+    for pattern in patterns {
+        let out = run(dir.path(), &["-l", pattern, "bytes.txt"]);
+        assert_eq!(stderr_of(&out), "", "{pattern}");
+        assert_eq!(out.status.code(), Some(0), "{pattern}");
+        assert_output_eq!(out.stdout, expected_pipe("bytes.txt", content, &re(pattern)), "{pattern}");
+        if let Some(rg) = rg(dir.path(), &["-n", "--with-filename", pattern, "bytes.txt"]) {
+            assert_output_eq!(out.stdout, rg, "{pattern}: as ripgrep");
+        }
+        let out = run(dir.path(), &["-l", "-m", pattern, "bytes.txt"]);
+        assert_output_eq!(out.stdout, expected_match_only("bytes.txt", content, &re(pattern)), "{pattern}");
+    }
+}
+
 #[test]
 fn a_non_utf8_file_name_does_not_crash() {
     use std::ffi::OsStr;
