@@ -104,21 +104,60 @@ impl Matcher {
     }
 }
 
+/// The most literals `Matcher::candidates` may hold: a longer list costs the search more than the
+/// lines it rules out save.
+const MAX_CANDIDATES: usize = 16;
+/// A set of literals is looked for in at most this many elements from its start: enough for any
+/// useful literal, and a bound that keeps the work linear in the pattern's length.
+const ELEMENTS_PER_START: usize = 32;
+/// Literals are cut to this many bytes: longer ones rule out no more lines.
+const MAX_LITERAL_LEN: usize = 100;
+/// The most steps the search for literals may take in all (a step crosses at most 16 literals of at
+/// most 100 bytes with the next element's): past it, the best set found so far is kept, so that no
+/// pattern, however long, spends more than a few milliseconds here.
+const LITERAL_STEPS: usize = 10_000;
+
 /// See `Matcher::candidates`: the best set of literals that start the rest of the pattern's
-/// top-level sequence after its first element, each at least two bytes long.
+/// top-level sequence after some element, each at least two bytes long.
 fn inner_literals(hir: &Hir) -> Option<Regex> {
+    use hir::literal::{Extractor, Literal, Seq};
+
     let mut hir = hir;
     while let HirKind::Capture(capture) = hir.kind() {
         hir = &capture.sub;
     }
     let HirKind::Concat(elements) = hir.kind() else { return None };
-    let mut best: Option<(Vec<hir::literal::Literal>, usize)> = None;
-    for start in 1..elements.len() {
-        // Every match of the rest of the sequence starts with one of these (case-insensitive
-        // letters are one element each: `(?i)ah` gives {ah, aH, Ah, AH}).
-        let seq = hir::literal::Extractor::new().extract(&Hir::concat(elements[start..].to_vec()));
+    // The literals each element starts with, found once: a class of more than 10 characters, or
+    // more than 16 literals, is as good as none (case-insensitive letters are one element each:
+    // `(?i)ah` gives {a, A} then {h, H}).
+    let mut extractor = Extractor::new();
+    extractor.limit_total(MAX_CANDIDATES);
+    // (Every start takes a step: the elements past these are never reached.)
+    let reached = elements[1..].iter().take(LITERAL_STEPS + ELEMENTS_PER_START);
+    let starts: Vec<Seq> = reached.map(|element| extractor.extract(element)).collect();
+    let mut steps = 0;
+    let mut best: Option<(Vec<Literal>, usize)> = None;
+    for start in 0..starts.len() {
+        if steps == LITERAL_STEPS {
+            break;
+        }
+        // Every match of the rest of the sequence from `start` on begins with one of these.
+        let mut seq = Seq::singleton(Literal::exact(vec![]));
+        for next in starts[start..].iter().take(ELEMENTS_PER_START) {
+            if seq.is_inexact() || steps == LITERAL_STEPS {
+                break;
+            }
+            steps += 1;
+            if seq.max_cross_len(next).is_none_or(|len| len > MAX_CANDIDATES) {
+                // Too many literals, or none: what comes next is left to the regex.
+                seq.make_inexact();
+                break;
+            }
+            seq.cross_forward(&mut next.clone());
+            seq.keep_first_bytes(MAX_LITERAL_LEN);
+        }
         let (Some(literals), Some(shortest)) = (seq.literals(), seq.min_literal_len()) else { continue };
-        if literals.is_empty() || literals.len() > 16 || shortest < 2 {
+        if literals.is_empty() || shortest < 2 {
             continue;
         }
         if best.as_ref().is_none_or(|&(_, best_shortest)| shortest > best_shortest) {
@@ -126,12 +165,17 @@ fn inner_literals(hir: &Hir) -> Option<Regex> {
         }
     }
     let (literals, _) = best?;
-    let alternation = literals
-        .iter()
-        .map(|literal| std::str::from_utf8(literal.as_bytes()).ok().map(regex::escape))
-        .collect::<Option<Vec<_>>>()?
-        .join("|");
-    Regex::new(&alternation).ok()
+    let alternation = literals.iter().map(|literal| escape_bytes(literal.as_bytes())).collect::<Vec<_>>();
+    Regex::new(&alternation.join("|")).ok()
+}
+
+/// `bytes` as a pattern that matches them: escaped text, or with Unicode off, byte by byte, where
+/// they are not UTF-8 (`(?-u:\xFF)`).
+fn escape_bytes(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => regex::escape(text),
+        Err(_) => bytes.iter().map(|byte| format!(r"(?-u:\x{byte:02X})")).collect(),
+    }
 }
 
 /// Smart case looks at the letters the user typed, not at escapes: `\p{Greek}` or `\W` stay lowercase.
@@ -234,6 +278,19 @@ mod tests {
         assert!(candidates("PM_RESUME", false).is_none());
         assert!(candidates(r"\w{5}\s+\w{5}", false).is_none());
         assert!(candidates("foo|bar", false).is_none());
+        // Past 16 case variants, the shorter literals before them: `res`, `reſ`, `rES`, ...
+        let res = candidates(r"\wresume", true).unwrap();
+        assert_eq!(res.as_str().split('|').count(), 12);
+        assert!(res.as_str().split('|').all(|l| l.to_lowercase() == "res" || l.to_lowercase() == "reſ"));
+        // Far into a long pattern; and not at all in a long one without any (parsed only: compiling
+        // such patterns is slow in a debug build).
+        let parsed = |pattern: &str| inner_literals(&regex_syntax::Parser::new().parse(pattern).unwrap());
+        let far = format!("{}PM_RESUME", r"\d".repeat(5000));
+        assert_eq!(parsed(&far).unwrap().as_str(), "PM_RESUME");
+        assert!(parsed(&r"\dx".repeat(8000)).is_none());
+        // Bytes that are not UTF-8 are looked for as bytes.
+        let bytes = candidates(r"\w(?-u:\xFF\xFE)", false).unwrap();
+        assert!(bytes.is_match(b"a\xff\xfe") && !bytes.is_match(b"a\xff"));
     }
 
     #[test]
