@@ -1069,6 +1069,7 @@ mod tests {
             case: crate::matcher::Case::Sensitive,
             multiline: true,
             dotall: false,
+            limits: crate::matcher::SizeLimits::default(),
         };
         let matcher = Matcher::new(&[r"b\nc\nd|f".to_string()], &options).unwrap();
         let selection = Selection { multiline: true, before: 1, ..Selection::default() };

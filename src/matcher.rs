@@ -5,7 +5,7 @@
 //! whole buffer at once; and the literals inside the pattern are found, so that the searchers can
 //! look for them first.
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use regex::bytes::Regex;
 use regex_syntax::ast::{self, Ast};
 use regex_syntax::hir::{self, Hir, HirKind};
@@ -35,6 +35,23 @@ pub(crate) struct PatternOptions {
     /// `-U`: a match may span lines; `--multiline-dotall`: `.` matches a line end too.
     pub(crate) multiline: bool,
     pub(crate) dotall: bool,
+    pub(crate) limits: SizeLimits,
+}
+
+/// How big the compiled pattern may grow: `--regex-size-limit` and `--dfa-size-limit`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SizeLimits {
+    /// The compiled program, in bytes: a pattern that needs more is refused.
+    pub(crate) regex: usize,
+    /// The lazy DFA's cache of each searcher, in bytes: past it the cache is cleared, or a slower
+    /// engine takes over (the same answer, later).
+    pub(crate) dfa: usize,
+}
+
+impl Default for SizeLimits {
+    fn default() -> SizeLimits {
+        SizeLimits { regex: 256 << 20, dfa: 64 << 20 }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -71,15 +88,21 @@ impl Matcher {
             Case::Sensitive => false,
             Case::Insensitive => true,
         };
-        Matcher::build(&pattern, case_insensitive, options.multiline, options.dotall)
+        Matcher::build(&pattern, case_insensitive, options.multiline, options.dotall, options.limits)
     }
 
     /// The matcher of one regex, matches never spanning lines.
     pub fn compile(pattern: &str, case_insensitive: bool) -> Result<Matcher> {
-        Matcher::build(pattern, case_insensitive, false, false)
+        Matcher::build(pattern, case_insensitive, false, false, SizeLimits::default())
     }
 
-    fn build(pattern: &str, case_insensitive: bool, multiline: bool, dotall: bool) -> Result<Matcher> {
+    fn build(
+        pattern: &str,
+        case_insensitive: bool,
+        multiline: bool,
+        dotall: bool,
+        limits: SizeLimits,
+    ) -> Result<Matcher> {
         let hir = regex_syntax::ParserBuilder::new()
             // Files are bytes: `(?-u:\xFF)` may match a byte that is not UTF-8, as in ripgrep.
             .utf8(false)
@@ -95,13 +118,31 @@ impl Matcher {
         let hir = if multiline { hir } else { within_lines(&hir)? };
         // `Hir` prints as an equivalent pattern: the regex crate compiles the rewritten expression.
         let regex = regex::bytes::RegexBuilder::new(&hir.to_string())
-            .size_limit(256 << 20)
-            .dfa_size_limit(64 << 20)
+            .size_limit(limits.regex)
+            .dfa_size_limit(limits.dfa)
             .build()
-            .context("invalid pattern")?;
+            .map_err(|err| match err {
+                regex::Error::CompiledTooBig(limit) => anyhow::anyhow!(
+                    "the compiled pattern would exceed --regex-size-limit ({}); raise it, e.g. \
+                     --regex-size-limit {}",
+                    size_text(limit),
+                    size_text(limit.saturating_mul(4).max(1 << 30)),
+                ),
+                err => anyhow::anyhow!("invalid pattern: {err}"),
+            })?;
         let candidates = if multiline { None } else { inner_literals(&hir) };
         Ok(Matcher { regex, candidates, has_groups })
     }
+}
+
+/// A size as `--regex-size-limit` reads it: `256M`, `1G`, `1000`.
+fn size_text(bytes: usize) -> String {
+    for (shift, suffix) in [(30, "G"), (20, "M"), (10, "K")] {
+        if bytes > 0 && bytes.is_multiple_of(1 << shift) {
+            return format!("{}{suffix}", bytes >> shift);
+        }
+    }
+    bytes.to_string()
 }
 
 /// The most literals `Matcher::candidates` may hold: a longer list costs the search more than the

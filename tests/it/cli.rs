@@ -1019,6 +1019,27 @@ fn long_patterns_compile_and_give_the_right_answer() {
     assert_eq!(stdout_of(&out), "long.txt:3:1x2x3x\n");
 }
 
+/// `--regex-size-limit` bounds the compiled pattern: past it, one line says which flag to raise;
+/// `--dfa-size-limit` bounds the DFA's cache, which changes no answer.
+#[test]
+fn size_limits_bound_the_compiled_pattern() {
+    let dir = tempdir();
+    let line = format!("{}\n", "w".repeat(60));
+    write(dir.path(), "a.txt", format!("short\n{line}"));
+    let out = run(dir.path(), &["--regex-size-limit", "1K", r"\w{50}", "a.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_output_eq!(stdout_of(&out), "");
+    let err = stderr_of(&out);
+    assert!(err.starts_with("ba: ") && err.lines().count() == 1, "{err}");
+    assert!(err.contains("--regex-size-limit (1K); raise it"), "{err}");
+    for limits in
+        [&["--regex-size-limit", "10M"][..], &["--dfa-size-limit", "1"], &["--dfa-size-limit", "1G"]]
+    {
+        let out = ba(dir.path()).args(limits).args([r"\w{50}", "a.txt"]).run();
+        assert_output_eq!(stdout_of(&out), format!("a.txt:2:{line}"), "{limits:?}");
+    }
+}
+
 #[test]
 fn bad_filter_regexes_exit_two() {
     let dir = tempdir();
