@@ -1,6 +1,6 @@
-//! Micro-benchmarks of the search engine on an in-memory buffer: the baseline a change to the hot
-//! path is compared against (`cargo bench --bench engine -- --save-baseline before`, then
-//! `--baseline before`).
+//! Micro-benchmarks of the search engine on an in-memory buffer, and of compiling long patterns: the
+//! baseline a change to the hot path is compared against (`cargo bench --bench engine --
+//! --save-baseline before`, then `--baseline before`).
 
 use black_arrow::engine::{count_newlines, Engine, Line, Sink};
 use black_arrow::matcher::Matcher;
@@ -114,5 +114,22 @@ fn search(c: &mut Criterion) {
     group.finish();
 }
 
-criterion_group!(benches, search);
+/// Compiling long patterns: the time grows with the pattern's length, never with its square.
+fn compile(c: &mut Criterion) {
+    let mut group = c.benchmark_group("compile");
+    group.sample_size(10);
+    let lowercase = "abcdefghijklmnopqrstuvwxyz".repeat(308);
+    let cases: &[(&str, String, bool)] = &[
+        ("digit_x_8000", r"\dx".repeat(8000), false),
+        ("digit_x_16000", r"\dx".repeat(16000), false),
+        ("literal_8000_ignore_case", lowercase[..8000].to_string(), true),
+        ("word_then_literal", r"(\w+)\s*=\s*PM_RESUME".to_string(), false),
+    ];
+    for (name, pattern, ignore_case) in cases {
+        group.bench_function(*name, |b| b.iter(|| Matcher::compile(pattern, *ignore_case).is_ok()));
+    }
+    group.finish();
+}
+
+criterion_group!(benches, search, compile);
 criterion_main!(benches);

@@ -339,6 +339,17 @@ pub struct Args {
     #[arg(long = "multiline-dotall", requires = "multiline")]
     pub(crate) multiline_dotall: bool,
 
+    /// The most memory the compiled pattern may take: bytes, or with a K, M or G suffix (`1G`).
+    /// Default 256M. A pattern that needs more is refused, with an error that says so.
+    #[arg(long = "regex-size-limit", value_name = "SIZE", value_parser = parse_size)]
+    pub(crate) regex_size_limit: Option<u64>,
+
+    /// The most memory the regex engine's lazy DFA may cache in each searcher: bytes, or with a K, M
+    /// or G suffix. Default 64M. Past it the cache is cleared, or a slower engine takes over: the same
+    /// hits, later. Raise it only for very large patterns.
+    #[arg(long = "dfa-size-limit", value_name = "SIZE", value_parser = parse_size)]
+    pub(crate) dfa_size_limit: Option<u64>,
+
     // File selection as ripgrep scripts spell it; long-only where ripgrep's letter is Black Arrow's.
     /// Also skip what FILE says, in `.gitignore` syntax (repeatable). Its lines match paths relative
     /// to the current directory, rank below `.gitignore` and `.ignore` files, and still apply with

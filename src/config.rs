@@ -14,7 +14,7 @@ use crate::cli::{Args, ColorWhen, TypeChange};
 use crate::edit::Editor;
 use crate::engine::Selection;
 use crate::hyperlink::Hyperlinks;
-use crate::matcher::{Case, Matcher, PatternOptions};
+use crate::matcher::{Case, Matcher, PatternOptions, SizeLimits};
 use crate::messages::{self, describe};
 use crate::template::Template;
 
@@ -220,6 +220,7 @@ impl Config {
             case,
             multiline: args.multiline,
             dotall: args.multiline_dotall,
+            limits: size_limits(&args),
         };
         let matcher = Matcher::new(&patterns, &options)?;
         let walk = WalkRules {
@@ -395,6 +396,19 @@ fn patterns(args: &mut Args) -> Result<Vec<String>> {
         None => bail!("no pattern given"),
     }
     Ok(patterns)
+}
+
+/// `--regex-size-limit` and `--dfa-size-limit`, or their defaults (a size past the address space is
+/// as good as none).
+fn size_limits(args: &Args) -> SizeLimits {
+    let default = SizeLimits::default();
+    let bytes = |size: Option<u64>, default: usize| {
+        size.map_or(default, |s| usize::try_from(s).unwrap_or(usize::MAX))
+    };
+    SizeLimits {
+        regex: bytes(args.regex_size_limit, default.regex),
+        dfa: bytes(args.dfa_size_limit, default.dfa),
+    }
 }
 
 /// `ba 'fn main' -i test src`: `-i` (and `-f`) take every value after them, so `src` is a regex of

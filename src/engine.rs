@@ -941,6 +941,26 @@ mod tests {
         r"(?:a|c)+ b",
         r"\b\wc a",
         r"(?i)\wAB",
+        // `\A` and `\z` are a line's start and end, wherever the buffer or the part starts.
+        r"\A",
+        r"\z",
+        r"\Aa",
+        r"b\z",
+        r"\A\z",
+        r"\A\s*a",
+        r"\A\wab",
+        r"\sab\z",
+        // A word boundary at a line's start; the `\r` of a CRLF line end.
+        r"\ba",
+        r"\Bb",
+        r"\b ",
+        r"a\r$",
+        r"\r?$",
+        r"b\r?\z",
+        // Bytes that are not UTF-8, or a piece of a character.
+        r"(?-u:\xa9)",
+        r"(?-u:.)a",
+        r"(?-u:\xc3)\S",
     ];
 
     fn selections() -> impl Strategy<Value = Selection> {
@@ -972,7 +992,7 @@ mod tests {
 
         #[test]
         fn parts_and_small_buffers_find_the_same_lines(
-            text in proptest::collection::vec(prop::sample::select(b"aab \n\n".to_vec()), 0..300),
+            text in proptest::collection::vec(prop::sample::select(b"aab \r\n\n".to_vec()), 0..300),
             pattern in prop::sample::select(PATTERNS),
             cuts in proptest::collection::vec(0usize..300, 0..5),
             buf_size in 1usize..16,
@@ -987,7 +1007,7 @@ mod tests {
         /// -v, context, --passthru and --max-count, through small buffers: as grep reports them.
         #[test]
         fn selections_through_small_buffers_match_the_oracle(
-            text in proptest::collection::vec(prop::sample::select(b"aab \n\n".to_vec()), 0..300),
+            text in proptest::collection::vec(prop::sample::select(b"aab \r\n\n".to_vec()), 0..300),
             pattern in prop::sample::select(PATTERNS),
             selection in selections(),
             buf_size in 1usize..16,
@@ -1001,7 +1021,7 @@ mod tests {
         /// Context lines and -v across the edges of a big file's parts come out as from one piece.
         #[test]
         fn context_across_parts_matches_the_oracle(
-            text in proptest::collection::vec(prop::sample::select(b"aab \n\n".to_vec()), 0..300),
+            text in proptest::collection::vec(prop::sample::select(b"aab \r\n\n".to_vec()), 0..300),
             pattern in prop::sample::select(PATTERNS),
             selection in selections().prop_map(|s| Selection { max_count: None, ..s }),
             cuts in proptest::collection::vec(0usize..300, 0..5),
@@ -1049,6 +1069,7 @@ mod tests {
             case: crate::matcher::Case::Sensitive,
             multiline: true,
             dotall: false,
+            limits: crate::matcher::SizeLimits::default(),
         };
         let matcher = Matcher::new(&[r"b\nc\nd|f".to_string()], &options).unwrap();
         let selection = Selection { multiline: true, before: 1, ..Selection::default() };

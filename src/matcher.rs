@@ -5,7 +5,7 @@
 //! whole buffer at once; and the literals inside the pattern are found, so that the searchers can
 //! look for them first.
 
-use anyhow::{bail, Context, Result};
+use anyhow::{bail, Result};
 use regex::bytes::Regex;
 use regex_syntax::ast::{self, Ast};
 use regex_syntax::hir::{self, Hir, HirKind};
@@ -35,6 +35,23 @@ pub(crate) struct PatternOptions {
     /// `-U`: a match may span lines; `--multiline-dotall`: `.` matches a line end too.
     pub(crate) multiline: bool,
     pub(crate) dotall: bool,
+    pub(crate) limits: SizeLimits,
+}
+
+/// How big the compiled pattern may grow: `--regex-size-limit` and `--dfa-size-limit`.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct SizeLimits {
+    /// The compiled program, in bytes: a pattern that needs more is refused.
+    pub(crate) regex: usize,
+    /// The lazy DFA's cache of each searcher, in bytes: past it the cache is cleared, or a slower
+    /// engine takes over (the same answer, later).
+    pub(crate) dfa: usize,
+}
+
+impl Default for SizeLimits {
+    fn default() -> SizeLimits {
+        SizeLimits { regex: 256 << 20, dfa: 64 << 20 }
+    }
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, Debug)]
@@ -71,16 +88,24 @@ impl Matcher {
             Case::Sensitive => false,
             Case::Insensitive => true,
         };
-        Matcher::build(&pattern, case_insensitive, options.multiline, options.dotall)
+        Matcher::build(&pattern, case_insensitive, options.multiline, options.dotall, options.limits)
     }
 
     /// The matcher of one regex, matches never spanning lines.
     pub fn compile(pattern: &str, case_insensitive: bool) -> Result<Matcher> {
-        Matcher::build(pattern, case_insensitive, false, false)
+        Matcher::build(pattern, case_insensitive, false, false, SizeLimits::default())
     }
 
-    fn build(pattern: &str, case_insensitive: bool, multiline: bool, dotall: bool) -> Result<Matcher> {
+    fn build(
+        pattern: &str,
+        case_insensitive: bool,
+        multiline: bool,
+        dotall: bool,
+        limits: SizeLimits,
+    ) -> Result<Matcher> {
         let hir = regex_syntax::ParserBuilder::new()
+            // Files are bytes: `(?-u:\xFF)` may match a byte that is not UTF-8, as in ripgrep.
+            .utf8(false)
             .multi_line(true)
             .case_insensitive(case_insensitive)
             .dot_matches_new_line(dotall)
@@ -90,33 +115,90 @@ impl Matcher {
         let has_groups = hir.properties().explicit_captures_len() > 0;
         // With -U the whole file is searched at once: no line end to take out, no literal to look
         // for first.
-        let hir = if multiline { hir } else { without_newlines(&hir)? };
+        let hir = if multiline { hir } else { within_lines(&hir)? };
         // `Hir` prints as an equivalent pattern: the regex crate compiles the rewritten expression.
         let regex = regex::bytes::RegexBuilder::new(&hir.to_string())
-            .size_limit(256 << 20)
-            .dfa_size_limit(64 << 20)
+            .size_limit(limits.regex)
+            .dfa_size_limit(limits.dfa)
             .build()
-            .context("invalid pattern")?;
+            .map_err(|err| match err {
+                regex::Error::CompiledTooBig(limit) => anyhow::anyhow!(
+                    "the compiled pattern would exceed --regex-size-limit ({}); raise it, e.g. \
+                     --regex-size-limit {}",
+                    size_text(limit),
+                    size_text(limit.saturating_mul(4).max(1 << 30)),
+                ),
+                err => anyhow::anyhow!("invalid pattern: {err}"),
+            })?;
         let candidates = if multiline { None } else { inner_literals(&hir) };
         Ok(Matcher { regex, candidates, has_groups })
     }
 }
 
+/// A size as `--regex-size-limit` reads it: `256M`, `1G`, `1000`.
+fn size_text(bytes: usize) -> String {
+    for (shift, suffix) in [(30, "G"), (20, "M"), (10, "K")] {
+        if bytes > 0 && bytes.is_multiple_of(1 << shift) {
+            return format!("{}{suffix}", bytes >> shift);
+        }
+    }
+    bytes.to_string()
+}
+
+/// The most literals `Matcher::candidates` may hold: a longer list costs the search more than the
+/// lines it rules out save.
+const MAX_CANDIDATES: usize = 16;
+/// A set of literals is looked for in at most this many elements from its start: enough for any
+/// useful literal, and a bound that keeps the work linear in the pattern's length.
+const ELEMENTS_PER_START: usize = 32;
+/// Literals are cut to this many bytes: longer ones rule out no more lines.
+const MAX_LITERAL_LEN: usize = 100;
+/// The most steps the search for literals may take in all (a step crosses at most 16 literals of at
+/// most 100 bytes with the next element's): past it, the best set found so far is kept, so that no
+/// pattern, however long, spends more than a few milliseconds here.
+const LITERAL_STEPS: usize = 10_000;
+
 /// See `Matcher::candidates`: the best set of literals that start the rest of the pattern's
-/// top-level sequence after its first element, each at least two bytes long.
+/// top-level sequence after some element, each at least two bytes long.
 fn inner_literals(hir: &Hir) -> Option<Regex> {
+    use hir::literal::{Extractor, Literal, Seq};
+
     let mut hir = hir;
     while let HirKind::Capture(capture) = hir.kind() {
         hir = &capture.sub;
     }
     let HirKind::Concat(elements) = hir.kind() else { return None };
-    let mut best: Option<(Vec<hir::literal::Literal>, usize)> = None;
-    for start in 1..elements.len() {
-        // Every match of the rest of the sequence starts with one of these (case-insensitive
-        // letters are one element each: `(?i)ah` gives {ah, aH, Ah, AH}).
-        let seq = hir::literal::Extractor::new().extract(&Hir::concat(elements[start..].to_vec()));
+    // The literals each element starts with, found once: a class of more than 10 characters, or
+    // more than 16 literals, is as good as none (case-insensitive letters are one element each:
+    // `(?i)ah` gives {a, A} then {h, H}).
+    let mut extractor = Extractor::new();
+    extractor.limit_total(MAX_CANDIDATES);
+    // (Every start takes a step: the elements past these are never reached.)
+    let reached = elements[1..].iter().take(LITERAL_STEPS + ELEMENTS_PER_START);
+    let starts: Vec<Seq> = reached.map(|element| extractor.extract(element)).collect();
+    let mut steps = 0;
+    let mut best: Option<(Vec<Literal>, usize)> = None;
+    for start in 0..starts.len() {
+        if steps == LITERAL_STEPS {
+            break;
+        }
+        // Every match of the rest of the sequence from `start` on begins with one of these.
+        let mut seq = Seq::singleton(Literal::exact(vec![]));
+        for next in starts[start..].iter().take(ELEMENTS_PER_START) {
+            if seq.is_inexact() || steps == LITERAL_STEPS {
+                break;
+            }
+            steps += 1;
+            if seq.max_cross_len(next).is_none_or(|len| len > MAX_CANDIDATES) {
+                // Too many literals, or none: what comes next is left to the regex.
+                seq.make_inexact();
+                break;
+            }
+            seq.cross_forward(&mut next.clone());
+            seq.keep_first_bytes(MAX_LITERAL_LEN);
+        }
         let (Some(literals), Some(shortest)) = (seq.literals(), seq.min_literal_len()) else { continue };
-        if literals.is_empty() || literals.len() > 16 || shortest < 2 {
+        if literals.is_empty() || shortest < 2 {
             continue;
         }
         if best.as_ref().is_none_or(|&(_, best_shortest)| shortest > best_shortest) {
@@ -124,12 +206,17 @@ fn inner_literals(hir: &Hir) -> Option<Regex> {
         }
     }
     let (literals, _) = best?;
-    let alternation = literals
-        .iter()
-        .map(|literal| std::str::from_utf8(literal.as_bytes()).ok().map(regex::escape))
-        .collect::<Option<Vec<_>>>()?
-        .join("|");
-    Regex::new(&alternation).ok()
+    let alternation = literals.iter().map(|literal| escape_bytes(literal.as_bytes())).collect::<Vec<_>>();
+    Regex::new(&alternation.join("|")).ok()
+}
+
+/// `bytes` as a pattern that matches them: escaped text, or with Unicode off, byte by byte, where
+/// they are not UTF-8 (`(?-u:\xFF)`).
+fn escape_bytes(bytes: &[u8]) -> String {
+    match std::str::from_utf8(bytes) {
+        Ok(text) => regex::escape(text),
+        Err(_) => bytes.iter().map(|byte| format!(r"(?-u:\x{byte:02X})")).collect(),
+    }
 }
 
 /// Smart case looks at the letters the user typed, not at escapes: `\p{Greek}` or `\W` stay lowercase.
@@ -164,10 +251,15 @@ fn has_uppercase_literal(pattern: &str) -> bool {
     ast::parse::Parser::new().parse(pattern).is_ok_and(|ast| in_ast(&ast))
 }
 
-/// Removes `\n` from every class (`\s`, `[^a]`, ...) so no match can cross a line end; a literal
-/// newline in the pattern can never match a line and is refused.
-fn without_newlines(hir: &Hir) -> Result<Hir> {
+/// Keeps every match within one line, whatever buffer the regex runs over: removes `\n` from every
+/// class (`\s`, `[^a]`, ...) so no match can cross a line end, and makes `\A` and `\z` a line's start
+/// and end (as `^` and `$` are), as ripgrep reads them; else they would match only where a read
+/// buffer or a big file's part happens to start or end. A literal newline in the pattern can never
+/// match a line and is refused.
+fn within_lines(hir: &Hir) -> Result<Hir> {
     Ok(match hir.kind() {
+        HirKind::Look(hir::Look::Start) => Hir::look(hir::Look::StartLF),
+        HirKind::Look(hir::Look::End) => Hir::look(hir::Look::EndLF),
         HirKind::Empty | HirKind::Look(_) => hir.clone(),
         HirKind::Literal(hir::Literal(bytes)) => {
             if bytes.contains(&b'\n') {
@@ -186,15 +278,13 @@ fn without_newlines(hir: &Hir) -> Result<Hir> {
             Hir::class(hir::Class::Bytes(class))
         }
         HirKind::Repetition(rep) => {
-            Hir::repetition(hir::Repetition { sub: Box::new(without_newlines(&rep.sub)?), ..rep.clone() })
+            Hir::repetition(hir::Repetition { sub: Box::new(within_lines(&rep.sub)?), ..rep.clone() })
         }
         HirKind::Capture(cap) => {
-            Hir::capture(hir::Capture { sub: Box::new(without_newlines(&cap.sub)?), ..cap.clone() })
+            Hir::capture(hir::Capture { sub: Box::new(within_lines(&cap.sub)?), ..cap.clone() })
         }
-        HirKind::Concat(subs) => Hir::concat(subs.iter().map(without_newlines).collect::<Result<_>>()?),
-        HirKind::Alternation(subs) => {
-            Hir::alternation(subs.iter().map(without_newlines).collect::<Result<_>>()?)
-        }
+        HirKind::Concat(subs) => Hir::concat(subs.iter().map(within_lines).collect::<Result<_>>()?),
+        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(within_lines).collect::<Result<_>>()?),
     })
 }
 
@@ -213,7 +303,7 @@ mod tests {
     #[test]
     fn classes_lose_the_newline() {
         let hir = regex_syntax::ParserBuilder::new().multi_line(true).build().parse(r"a\s+b[^x].").unwrap();
-        let re = Regex::new(&without_newlines(&hir).unwrap().to_string()).unwrap();
+        let re = Regex::new(&within_lines(&hir).unwrap().to_string()).unwrap();
         assert!(re.is_match(b"a  byz"));
         assert!(!re.is_match(b"a\nbyz"));
         assert!(!re.is_match(b"a b\nz"));
@@ -229,11 +319,24 @@ mod tests {
         assert!(candidates("PM_RESUME", false).is_none());
         assert!(candidates(r"\w{5}\s+\w{5}", false).is_none());
         assert!(candidates("foo|bar", false).is_none());
+        // Past 16 case variants, the shorter literals before them: `res`, `reſ`, `rES`, ...
+        let res = candidates(r"\wresume", true).unwrap();
+        assert_eq!(res.as_str().split('|').count(), 12);
+        assert!(res.as_str().split('|').all(|l| l.to_lowercase() == "res" || l.to_lowercase() == "reſ"));
+        // Far into a long pattern; and not at all in a long one without any (parsed only: compiling
+        // such patterns is slow in a debug build).
+        let parsed = |pattern: &str| inner_literals(&regex_syntax::Parser::new().parse(pattern).unwrap());
+        let far = format!("{}PM_RESUME", r"\d".repeat(5000));
+        assert_eq!(parsed(&far).unwrap().as_str(), "PM_RESUME");
+        assert!(parsed(&r"\dx".repeat(8000)).is_none());
+        // Bytes that are not UTF-8 are looked for as bytes.
+        let bytes = candidates(r"\w(?-u:\xFF\xFE)", false).unwrap();
+        assert!(bytes.is_match(b"a\xff\xfe") && !bytes.is_match(b"a\xff"));
     }
 
     #[test]
     fn a_literal_newline_is_refused() {
         let hir = regex_syntax::Parser::new().parse("a\nb").unwrap();
-        assert!(without_newlines(&hir).is_err());
+        assert!(within_lines(&hir).is_err());
     }
 }

@@ -164,3 +164,33 @@ fn a_late_nul_byte_ends_the_text_the_same_way_with_any_number_of_searchers() {
         assert_output_eq!(without_duration(&stdout_of(&pretty)), skipped);
     }
 }
+
+/// `\A` and `\z` are each line's start and end, as ripgrep reads them: the same lines for any read
+/// buffer (several 256 KiB ones here), any part size and any number of workers. (They once matched
+/// only where a buffer or a part happened to start or end.)
+#[test]
+fn line_anchors_match_every_line_whatever_the_buffers_and_parts() {
+    let dir = tempdir();
+    let content: String = (0..120_000).map(|n| format!("foo {n}\n")).collect();
+    assert!(content.len() > 3 * (256 << 10), "several read buffers");
+    write(dir.path(), "foo.txt", &content);
+    for pattern in [r"\A[fF]", r"\z", r"\d\z", r"\A\z", r"\Afoo 1\d*7\z", r"\b9\z"] {
+        let expected = expected_pipe("foo.txt", content.as_bytes(), &Regex::new(pattern).unwrap());
+        if let Some(rg) = rg(dir.path(), &["-c", "--", pattern, "foo.txt"]) {
+            let lines = expected.iter().filter(|&&b| b == b'\n').count();
+            let rg = if rg.is_empty() { 0 } else { String::from_utf8(rg).unwrap().trim().parse().unwrap() };
+            assert_eq!(lines, rg, "{pattern:?}: the oracle and ripgrep agree");
+        }
+        for (workers, part_size) in [("1", None), ("2", None), ("2", Some("65536")), ("3", Some("4099"))] {
+            let mut cmd = ba(dir.path());
+            if let Some(part_size) = part_size {
+                cmd.env("BA_PART_SIZE", part_size);
+            }
+            let out = cmd.args(["-w", workers, "-p", "-l", "--", pattern, "foo.txt"]).run();
+            let how = format!("{pattern:?} -w {workers}, parts of {part_size:?} bytes");
+            assert_eq!(stderr_of(&out), "", "{how}");
+            assert_eq!(out.status.code(), Some(if expected.is_empty() { 1 } else { 0 }), "{how}");
+            assert_output_eq!(out.stdout, expected, "{how}");
+        }
+    }
+}

@@ -850,6 +850,34 @@ fn invalid_utf8_is_searched_as_bytes() {
     );
 }
 
+/// With Unicode off, a pattern may match bytes that are not UTF-8, as in ripgrep: `(?-u:\xFF)` finds
+/// the byte 0xFF, `(?-u:\xA9)` the second byte of `é`.
+#[test]
+fn a_pattern_may_match_bytes_that_are_not_utf8() {
+    let dir = tempdir();
+    let content = b"caf\xc3\xa9 x\n\xff\xfe bin\nplain\n\xffend\n";
+    write(dir.path(), "bytes.txt", content.as_slice());
+    let patterns = [
+        r"(?-u:\xff)",
+        r"(?-u:\xa9)",
+        r"(?-u:[\x80-\xff]+)",
+        r"(?-u:.)end",
+        r"(?-u:.\xfe) bin",
+        r"\w(?-u:\xc3)",
+    ];
+    for pattern in patterns {
+        let out = run(dir.path(), &["-l", pattern, "bytes.txt"]);
+        assert_eq!(stderr_of(&out), "", "{pattern}");
+        assert_eq!(out.status.code(), Some(0), "{pattern}");
+        assert_output_eq!(out.stdout, expected_pipe("bytes.txt", content, &re(pattern)), "{pattern}");
+        if let Some(rg) = rg(dir.path(), &["-n", "--with-filename", pattern, "bytes.txt"]) {
+            assert_output_eq!(out.stdout, rg, "{pattern}: as ripgrep");
+        }
+        let out = run(dir.path(), &["-l", "-m", pattern, "bytes.txt"]);
+        assert_output_eq!(out.stdout, expected_match_only("bytes.txt", content, &re(pattern)), "{pattern}");
+    }
+}
+
 #[test]
 fn a_non_utf8_file_name_does_not_crash() {
     use std::ffi::OsStr;
@@ -970,6 +998,46 @@ fn a_bad_regex_exits_two_and_prints_nothing() {
     let err = stderr_of(&out);
     assert!(err.starts_with("ba: invalid pattern"), "{err}");
     assert!(err.contains("unclosed group"), "{err}");
+}
+
+/// Long patterns compile in time linear in their length (`benches/engine.rs` times them), so a search
+/// with one gives its answer at once: `\dx` 8,000 times took 27 s, an 8,000-letter literal 3.7 s.
+#[test]
+fn long_patterns_compile_and_give_the_right_answer() {
+    let dir = tempdir();
+    let lowercase = "abcdefghijklmnopqrstuvwxyz".repeat(308)[..8000].to_string();
+    let mut typo = lowercase.clone();
+    typo.replace_range(4000..4001, "!");
+    write(dir.path(), "long.txt", format!("{}\n{typo}\n1x2x3x\n", lowercase.to_uppercase()));
+    // Smart case: the lowercase literal finds its uppercase line, not the one with a typo.
+    let out = run(dir.path(), &["-c", &lowercase, "long.txt"]);
+    assert_eq!((stdout_of(&out).as_str(), stderr_of(&out).as_str()), ("long.txt:1\n", ""));
+    // No line holds 8,000 digits each followed by an `x`; the third holds three.
+    let out = run(dir.path(), &["-c", &r"\dx".repeat(8000), "long.txt"]);
+    assert_eq!((out.status.code(), stderr_of(&out).as_str()), (Some(1), ""));
+    let out = run(dir.path(), &[&format!("{}$", r"\dx".repeat(3)), "long.txt"]);
+    assert_eq!(stdout_of(&out), "long.txt:3:1x2x3x\n");
+}
+
+/// `--regex-size-limit` bounds the compiled pattern: past it, one line says which flag to raise;
+/// `--dfa-size-limit` bounds the DFA's cache, which changes no answer.
+#[test]
+fn size_limits_bound_the_compiled_pattern() {
+    let dir = tempdir();
+    let line = format!("{}\n", "w".repeat(60));
+    write(dir.path(), "a.txt", format!("short\n{line}"));
+    let out = run(dir.path(), &["--regex-size-limit", "1K", r"\w{50}", "a.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert_output_eq!(stdout_of(&out), "");
+    let err = stderr_of(&out);
+    assert!(err.starts_with("ba: ") && err.lines().count() == 1, "{err}");
+    assert!(err.contains("--regex-size-limit (1K); raise it"), "{err}");
+    for limits in
+        [&["--regex-size-limit", "10M"][..], &["--dfa-size-limit", "1"], &["--dfa-size-limit", "1G"]]
+    {
+        let out = ba(dir.path()).args(limits).args([r"\w{50}", "a.txt"]).run();
+        assert_output_eq!(stdout_of(&out), format!("a.txt:2:{line}"), "{limits:?}");
+    }
 }
 
 #[test]

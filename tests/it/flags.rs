@@ -34,18 +34,6 @@ fn grep(dir: &Path, args: &[&str], files: &[&str]) -> String {
     String::from_utf8(out.stdout).unwrap()
 }
 
-/// ripgrep's output, or `None` where it is not installed.
-fn rg(dir: &Path, args: &[&str]) -> Option<Vec<u8>> {
-    let mut cmd = isolated(Command::new("rg"), dir);
-    match cmd.args(args).output() {
-        Ok(out) => Some(out.stdout),
-        Err(_) => {
-            eprintln!("ripgrep is not installed: the comparison with it is skipped");
-            None
-        }
-    }
-}
-
 #[test]
 fn context_is_what_gnu_grep_prints() {
     let dir = tempdir();

@@ -35,6 +35,17 @@ const PATTERNS: &[&str] = &[
     "a.?b",
     r"\r$",
     r"\S+",
+    // A line's start and end, in any part and through any buffer.
+    r"\A",
+    r"\z",
+    r"\Aa",
+    r"b\z",
+    r"\A\z",
+    r"\A\s*\w",
+    r"\ba",
+    r"\Bb",
+    r"a\r$",
+    r"^\r?$",
 ];
 
 const PIECES: &[&str] = &["a", "b", "A", "B", "c", " ", "\t", "\r", "\n", "\n", "é", "É", "1"];
@@ -56,13 +67,26 @@ fn oracle_regex(pattern: &str, case: Case, word: bool) -> Regex {
     // A word: no word character just before the match, none just after (ripgrep's half boundaries).
     let pattern =
         if word { format!(r"\b{{start-half}}(?:{pattern})\b{{end-half}}") } else { pattern.to_string() };
-    // The patterns above have no uppercase escapes, so "any uppercase character" is smart case.
     let insensitive = match case {
-        Case::Smart => !pattern.chars().any(char::is_uppercase),
+        Case::Smart => !has_uppercase_outside_escapes(&pattern),
         Case::Strict => false,
         Case::Ignore => true,
     };
     RegexBuilder::new(&pattern).case_insensitive(insensitive).build().unwrap()
+}
+
+/// Smart case for the patterns above: an uppercase letter typed, not one of an escape (`\A`, `\B`,
+/// `\S`).
+fn has_uppercase_outside_escapes(pattern: &str) -> bool {
+    let mut chars = pattern.chars();
+    while let Some(c) = chars.next() {
+        if c == '\\' {
+            chars.next();
+        } else if c.is_uppercase() {
+            return true;
+        }
+    }
+    false
 }
 
 fn case_flags(case: Case) -> &'static [&'static str] {
@@ -85,33 +109,41 @@ fn case() -> impl Strategy<Value = Case> {
 proptest! {
     #![proptest_config(config(40))]
 
-    /// Pipe output, -m output and the summary's line count of one random file.
+    /// Pipe output, -m output and the summary's line count of one random file, cut into parts of
+    /// `part_size` bytes when it is over two parts and there are several workers.
     #[test]
     fn one_file_matches_the_line_by_line_oracle(
         text in content(),
         pattern in prop::sample::select(PATTERNS),
         case in case(),
         word in any::<bool>(),
+        workers in 1u16..4,
+        part_size in 1u64..64,
     ) {
         let dir = tempdir();
         write(dir.path(), "f.txt", &text);
         let re = oracle_regex(pattern, case, word);
-        let mut args: Vec<&str> = case_flags(case).to_vec();
+        let workers = workers.to_string();
+        let mut args: Vec<&str> = vec!["-w", &workers];
+        args.extend(case_flags(case));
         if word {
             args.push("--word-regexp");
         }
         args.extend(["--", pattern, "f.txt"]);
+        let ba_in_parts = |flag: Option<&str>| {
+            ba(dir.path()).env("BA_PART_SIZE", part_size.to_string()).args(flag).args(&args).run()
+        };
 
         let expected = expected_pipe("f.txt", &text, &re);
-        let out = run(dir.path(), &args);
+        let out = ba_in_parts(None);
         prop_assert_eq!(out.status.code(), Some(if expected.is_empty() { 1 } else { 0 }));
         prop_assert_output_eq!(String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&expected));
 
-        let out = ba(dir.path()).arg("-m").args(&args).run();
+        let out = ba_in_parts(Some("-m"));
         let expected = expected_match_only("f.txt", &text, &re);
         prop_assert_output_eq!(String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&expected));
 
-        let out = ba(dir.path()).arg("--pretty").args(&args).run();
+        let out = ba_in_parts(Some("--pretty"));
         let out = stdout_of(&out);
         let lines = format!("\nLines Searched: {}\n", thousands(line_count(&text)));
         prop_assert!(out.contains(&lines), "{:?} lacks {:?}", out, lines);

@@ -383,6 +383,12 @@ fn every_byte_outside_the_matches_is_kept() {
         (r"\s+$", "", ""),
         (r"^", "# ", "# "),
         (r"$", "|", "|"),
+        // A line's start and end, as in the search: on every line, not only where a block starts.
+        (r"\A", "# ", "# "),
+        (r"\z", "|", "|"),
+        // Bytes that are not UTF-8, and the middle byte of a `—`.
+        (r"(?-u:[\xe9\xff])", "<$0>", "<$0>"),
+        (r"(?-u:\x80)", "", ""),
         (r"\d", "$0$0", "$0$0"),
         (r"e", "", ""),
     ];

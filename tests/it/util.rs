@@ -91,6 +91,18 @@ pub fn ba_path() -> &'static str {
     env!("CARGO_BIN_EXE_ba")
 }
 
+/// ripgrep's output, or `None` where it is not installed.
+pub fn rg(dir: &Path, args: &[&str]) -> Option<Vec<u8>> {
+    let mut cmd = isolated(StdCommand::new("rg"), dir);
+    match cmd.args(args).output() {
+        Ok(out) => Some(out.stdout),
+        Err(_) => {
+            eprintln!("ripgrep is not installed: the comparison with it is skipped");
+            None
+        }
+    }
+}
+
 /// Runs `ba ARGS` in `dir` (at most 30 s) and returns everything it did.
 pub fn run(dir: &Path, args: &[&str]) -> Output {
     ba(dir).args(args).run()
