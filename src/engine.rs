@@ -495,16 +495,7 @@ impl Engine<'_> {
             };
             filled += n;
             let mut done = n == 0;
-            // No region is searched until a newline comes: a file of NUL bytes without one must
-            // still be found binary in its first bytes, not after being read whole.
             let converts = self.named && !self.text;
-            let sniffing = !self.text && !self.named && origin + buf_offset < BINARY_SNIFF;
-            let early_nul = |bytes: &[u8]| {
-                sniffing && {
-                    let sniffed = (BINARY_SNIFF - (origin + buf_offset)).min(bytes.len() as u64) as usize;
-                    memchr(0, &bytes[..sniffed]).is_some()
-                }
-            };
 
             let mut begin = kept;
             // A UTF-8 byte-order mark is not part of the first line.
@@ -517,7 +508,14 @@ impl Engine<'_> {
                 }
             }
             if skip_first_line {
-                match memchr(b'\n', &buf[begin..filled]) {
+                let first_line_end = memchr(b'\n', &buf[begin..filled]);
+                // A NUL byte in the line the part starts in: a walked file's text ended in the part
+                // before, which says so; nothing here is text (and the NUL bytes are not read on).
+                let line = &buf[begin..first_line_end.map_or(filled, |i| begin + i)];
+                if !self.text && !converts && memchr(0, line).is_some() {
+                    return searched;
+                }
+                match first_line_end {
                     // The part ends inside that line: it owns no line at all.
                     Some(i) if end.is_some_and(|end| buf_offset + (begin + i) as u64 + 1 >= end) => {
                         return searched
@@ -567,10 +565,10 @@ impl Engine<'_> {
                     None if converts && memrchr(0, &buf[begin..filled]).is_some() => {
                         begin + memrchr(0, &buf[begin..filled]).map_or(0, |i| i + 1)
                     }
-                    None if early_nul(&buf[..filled]) => {
-                        sink.forget();
-                        return Searched::new(Outcome::Binary);
-                    }
+                    // A NUL byte ends a walked file's text, newline or not: searched now, the
+                    // line that holds it ends the search (a file of NUL bytes with no newline is
+                    // never read whole, nor held).
+                    None if !self.text && !converts && memchr(0, &buf[begin..filled]).is_some() => filled,
                     None => {
                         kept = begin - retained_from(buf, begin, selection.before);
                         shift(buf, begin - kept, &mut filled, &mut buf_offset);
@@ -1028,6 +1026,40 @@ mod tests {
         let mut lines = Lines::default();
         engine.search_reader(&mut Cursor::new(b"a\n\0a\n"), &mut vec![0; 64], Window::WHOLE, &mut lines);
         assert_eq!(lines.found, vec![(1, b"a".to_vec(), true), (2, b"\0a".to_vec(), true)]);
+    }
+
+    /// Text past the binary check, then NUL bytes without end: the search stops at them after a
+    /// buffer or two, for a walked file and a part of one.
+    #[test]
+    fn nul_bytes_without_a_newline_end_a_walked_file_at_once() {
+        struct TextThenNuls {
+            text: Cursor<Vec<u8>>,
+            read: u64,
+        }
+        impl Read for TextThenNuls {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                let mut n = self.text.read(buf)?;
+                if n == 0 {
+                    buf.fill(0);
+                    n = buf.len();
+                }
+                self.read += n as u64;
+                Ok(n)
+            }
+        }
+        let matcher = Matcher::compile("a", false).unwrap();
+        let engine = Engine::new(&matcher);
+        let text = b"a\n".repeat(BINARY_SNIFF as usize);
+        let part = Window { origin: 99, skip_first_line: true, lead: 0, end: Some(1 << 40) };
+        for (window, hits) in [(Window::WHOLE, BINARY_SNIFF as usize), (part, BINARY_SNIFF as usize - 50)] {
+            let text = text[window.origin as usize..].to_vec();
+            let mut reader = TextThenNuls { text: Cursor::new(text), read: 0 };
+            let mut lines = Lines::default();
+            let searched = engine.search_reader(&mut reader, &mut vec![0; 4096], window, &mut lines);
+            assert!(matches!(searched.outcome, Outcome::Truncated));
+            assert_eq!(lines.found.len(), hits);
+            assert!(reader.read < 2 * BINARY_SNIFF + (64 << 10), "read {} bytes", reader.read);
+        }
     }
 
     #[test]

@@ -81,3 +81,44 @@ fn memory_stays_flat_behind_a_slow_file() {
     eprintln!("ba behind a FIFO: peak {peak} KiB (bound {limit} KiB)");
     assert!(peak <= limit, "ba peaked at {peak} KiB, over {limit} KiB");
 }
+
+/// Writes `text`, then `nuls` NUL bytes, to `path`.
+fn write_text_then_nuls(path: &Path, text: &[u8], nuls: usize) {
+    use std::io::Write;
+    fs::create_dir_all(path.parent().unwrap()).unwrap();
+    let mut file = fs::File::create(path).unwrap();
+    file.write_all(text).unwrap();
+    let block = vec![0u8; 1 << 20];
+    for _ in 0..nuls / block.len() {
+        file.write_all(&block).unwrap();
+    }
+    file.write_all(&block[..nuls % block.len()]).unwrap();
+}
+
+/// A walked file's text ends at its first NUL byte: 300 KB of text (past the bytes that decide a
+/// file is binary), then 200 MB of NUL bytes and no newline, is searched up to the NUL bytes and
+/// not read on: not held whole while looking for a newline.
+#[test]
+fn a_walked_file_of_text_then_nul_bytes_is_not_held_whole() {
+    let dir = tempdir();
+    let line = "some text line here\n";
+    let lines = 15_000;
+    write_text_then_nuls(&dir.path().join("tree/f.txt"), line.repeat(lines).as_bytes(), 200 << 20);
+    let limit = bound(dir.path(), &["text", "tree"]);
+    // Every line before the one holding the NUL bytes, as `tree/f.txt:N:line`.
+    let numbers: u64 = (1..=lines).map(|n| n.to_string().len() as u64).sum();
+    let expected = lines as u64 * ("tree/f.txt::".len() + line.len()) as u64 + numbers;
+    for workers in ["1", "2"] {
+        let mut cmd = ba(dir.path());
+        let Some(run) =
+            run_measured(cmd.args(["-p", "-w", workers, "text", "tree"]), Duration::from_secs(60))
+        else {
+            return;
+        };
+        assert_eq!(run.code, 0, "ba -w {workers}: {}", run.stderr);
+        assert_eq!(run.written, expected, "ba -w {workers} printed every line before the NUL bytes");
+        let peak = run.peak_kib;
+        eprintln!("ba -w {workers}: peak {peak} KiB (bound {limit} KiB)");
+        assert!(peak <= limit, "ba -w {workers} peaked at {peak} KiB, over {limit} KiB");
+    }
+}
