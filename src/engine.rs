@@ -94,11 +94,18 @@ pub(crate) struct Window {
     /// or a file's size, which spares the read that would only see the end of the file. Lines
     /// after it are read only for the context after a hit.
     pub(crate) end: Option<u64>,
+    /// Bytes the caller already read from the reader, at the front of the buffer: the first block
+    /// of a file, looked at before deciding how to search it.
+    pub(crate) read: usize,
+    /// The caller found no NUL byte where one makes a file binary (its first `BINARY_SNIFF` bytes,
+    /// or all of it): nothing found will be taken back, so the lines found go on at once.
+    pub(crate) sniffed: bool,
 }
 
 impl Window {
     /// A whole reader, from its start to its end.
-    pub(crate) const WHOLE: Window = Window { origin: 0, skip_first_line: false, lead: 0, end: None };
+    pub(crate) const WHOLE: Window =
+        Window { origin: 0, skip_first_line: false, lead: 0, end: None, read: 0, sniffed: false };
 }
 
 /// What a search of a reader came to.
@@ -458,11 +465,11 @@ impl Engine<'_> {
         sink: &mut impl Sink,
     ) -> Searched {
         if self.selection.multiline {
-            return self.search_whole(reader, buf, sink);
+            return self.search_whole(reader, buf, window.read, sink);
         }
         let selection = &self.selection;
         let mut searched = Searched::new(Outcome::Searched);
-        let Window { origin, mut skip_first_line, lead, end } = window;
+        let Window { origin, mut skip_first_line, lead, end, read: mut unread, sniffed } = window;
         let mut progress = Progress::default();
         if selection.passthru {
             progress.after_left = u64::MAX;
@@ -481,7 +488,10 @@ impl Engine<'_> {
             if filled == buf.len() {
                 buf.resize((buf.len() * 2).max(64), 0);
             }
-            let n = match reader.read(&mut buf[filled..]) {
+            // The caller's first read comes first.
+            let read =
+                if unread > 0 { Ok(std::mem::take(&mut unread)) } else { reader.read(&mut buf[filled..]) };
+            let n = match read {
                 Ok(n) => n,
                 Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
                 Err(err) if tail => {
@@ -593,7 +603,7 @@ impl Engine<'_> {
             let mut region_len = region_end - begin;
             let nul = if self.text || converts { None } else { memchr(0, &buf[begin..region_end]) };
             if let Some(at) = nul {
-                if !tail && origin + buf_offset + ((begin + at) as u64) < BINARY_SNIFF {
+                if !tail && !sniffed && origin + buf_offset + ((begin + at) as u64) < BINARY_SNIFF {
                     sink.forget();
                     return Searched::new(Outcome::Binary);
                 }
@@ -624,7 +634,7 @@ impl Engine<'_> {
                 searched.bytes += region_len as u64;
                 searched.lines += lines;
                 // Past the sniffed bytes nothing found can be taken back.
-                let settled = self.text || origin + buf_offset + region_end as u64 >= BINARY_SNIFF;
+                let settled = self.text || sniffed || origin + buf_offset + region_end as u64 >= BINARY_SNIFF;
                 if settled && !sink.settled() || progress.done {
                     return searched;
                 }
@@ -646,8 +656,15 @@ impl Engine<'_> {
 
     /// `--multiline`: reads the whole reader (a match may span any number of lines), then reports
     /// the lines each match touches.
-    fn search_whole<R: Read>(&self, reader: &mut R, buf: &mut Vec<u8>, sink: &mut impl Sink) -> Searched {
-        buf.clear();
+    fn search_whole<R: Read>(
+        &self,
+        reader: &mut R,
+        buf: &mut Vec<u8>,
+        read: usize,
+        sink: &mut impl Sink,
+    ) -> Searched {
+        // After what the caller already read.
+        buf.truncate(read);
         let mut searched = Searched::new(Outcome::Searched);
         if let Err(err) = reader.read_to_end(buf) {
             searched.outcome = Outcome::Failed(err);
@@ -891,16 +908,21 @@ mod tests {
         for pair in bounds.windows(2) {
             let (start, end) = (pair[0] as u64, pair[1] as u64);
             let window = if start == 0 {
-                Window { origin: 0, skip_first_line: false, lead: 0, end: (!single).then_some(end) }
+                Window { end: (!single).then_some(end), ..Window::WHOLE }
             } else if engine.selection.before > 0 {
                 let mut read_at = |block: &mut [u8], at: u64| {
                     block.copy_from_slice(&text[at as usize..at as usize + block.len()]);
                     Ok(())
                 };
                 let (origin, lead) = lead_start(&mut read_at, start, engine.selection.before).unwrap();
-                Window { origin, skip_first_line: false, lead, end: Some(end - origin) }
+                Window { origin, lead, end: Some(end - origin), ..Window::WHOLE }
             } else {
-                Window { origin: start - 1, skip_first_line: true, lead: 0, end: Some(end - start + 1) }
+                Window {
+                    origin: start - 1,
+                    skip_first_line: true,
+                    end: Some(end - start + 1),
+                    ..Window::WHOLE
+                }
             };
             let mut reader = Cursor::new(&text[window.origin as usize..]);
             let mut lines = Lines { line_base: line_base - window.lead, found: Vec::new() };
@@ -1050,7 +1072,7 @@ mod tests {
         let matcher = Matcher::compile("a", false).unwrap();
         let engine = Engine::new(&matcher);
         let text = b"a\n".repeat(BINARY_SNIFF as usize);
-        let part = Window { origin: 99, skip_first_line: true, lead: 0, end: Some(1 << 40) };
+        let part = Window { origin: 99, skip_first_line: true, end: Some(1 << 40), ..Window::WHOLE };
         for (window, hits) in [(Window::WHOLE, BINARY_SNIFF as usize), (part, BINARY_SNIFF as usize - 50)] {
             let text = text[window.origin as usize..].to_vec();
             let mut reader = TextThenNuls { text: Cursor::new(text), read: 0 };
