@@ -484,6 +484,14 @@ impl Engine<'_> {
         let mut tail = false;
         // A named file's region ended inside a line holding binary data.
         let mut in_binary_line = false;
+        let converts = self.named && !self.text;
+        // Nothing found can be taken back once binary data is known to be where it makes a file
+        // binary or not, and never in a named file (where it ends lines): then hits go on as they
+        // are found, not a region's worth at a time.
+        let settled_at_once = self.text || converts || sniffed;
+        if settled_at_once && !sink.settled() {
+            return searched;
+        }
         loop {
             if filled == buf.len() {
                 buf.resize((buf.len() * 2).max(64), 0);
@@ -505,7 +513,6 @@ impl Engine<'_> {
             };
             filled += n;
             let mut done = n == 0;
-            let converts = self.named && !self.text;
 
             let mut begin = kept;
             // A UTF-8 byte-order mark is not part of the first line.
@@ -634,7 +641,7 @@ impl Engine<'_> {
                 searched.bytes += region_len as u64;
                 searched.lines += lines;
                 // Past the sniffed bytes nothing found can be taken back.
-                let settled = self.text || sniffed || origin + buf_offset + region_end as u64 >= BINARY_SNIFF;
+                let settled = settled_at_once || origin + buf_offset + region_end as u64 >= BINARY_SNIFF;
                 if settled && !sink.settled() || progress.done {
                     return searched;
                 }

@@ -122,3 +122,55 @@ fn a_walked_file_of_text_then_nul_bytes_is_not_held_whole() {
         assert!(peak <= limit, "ba -w {workers} peaked at {peak} KiB, over {limit} KiB");
     }
 }
+
+/// Runs `ba -p ARGS` in `dir` with `env`, checks it prints `expected` bytes, and that its peak memory
+/// stays within the bound.
+fn assert_flat(dir: &Path, args: &[&str], env: &[(&str, &str)], expected: u64) {
+    let limit = bound(dir, args);
+    let mut cmd = ba(dir);
+    cmd.arg("-p").args(args).envs(env.iter().copied());
+    let Some(run) = run_measured(&cmd, Duration::from_secs(300)) else { return };
+    assert_eq!(run.code, 0, "ba {args:?}: {}", run.stderr);
+    assert_eq!(run.written, expected, "ba {args:?} printed every hit");
+    let peak = run.peak_kib;
+    eprintln!("ba {args:?} {env:?}: peak {peak} KiB (bound {limit} KiB)");
+    assert!(peak <= limit, "ba {args:?} {env:?} peaked at {peak} KiB, over {limit} KiB");
+}
+
+/// What `-p` prints for `lines` hits on `path`, each line `text`: `path:N:text`.
+fn pipe_size(path: &str, lines: u64, text: &str) -> u64 {
+    let numbers: u64 = (1..=lines).map(|n| n.to_string().len() as u64).sum();
+    lines * (path.len() + 3 + text.len()) as u64 + numbers
+}
+
+/// `ba '^$'` on newlines alone: every byte a hit. The file is cut into parts (made small, so that
+/// the test stays quick in a debug build), whose hits each go on in pieces from the first, not a
+/// read buffer's worth (256 KiB, a quarter of a million hits) at a time.
+#[test]
+fn memory_stays_flat_when_every_byte_of_a_big_file_is_a_hit() {
+    let dir = tempdir();
+    let lines = 5_000_000;
+    write(dir.path(), "newlines", "\n".repeat(lines));
+    let expected = pipe_size("newlines", lines as u64, "");
+    assert_flat(dir.path(), &["^$", "newlines"], &[("BA_PART_SIZE", "1048576")], expected);
+}
+
+/// A 10 MB file of `a` lines, each a hit.
+#[test]
+fn memory_stays_flat_on_ten_megabytes_of_hits() {
+    let dir = tempdir();
+    let lines = 5_000_000;
+    write(dir.path(), "a.txt", "a\n".repeat(lines));
+    assert_flat(dir.path(), &["a", "a.txt"], &[], pipe_size("a.txt", lines as u64, "a"));
+}
+
+/// `memory_stays_flat_when_every_byte_of_a_big_file_is_a_hit` at full size: 50 MB of newlines in
+/// 8 MiB parts.
+#[test]
+#[ignore = "slow in a debug build (two minutes): 50 million hits"]
+fn memory_stays_flat_on_fifty_megabytes_of_empty_lines() {
+    let dir = tempdir();
+    let lines = 50_000_000;
+    write(dir.path(), "newlines", "\n".repeat(lines));
+    assert_flat(dir.path(), &["^$", "newlines"], &[], pipe_size("newlines", lines as u64, ""));
+}
