@@ -423,11 +423,36 @@ impl Engine<'_> {
         if matched.is_some() {
             return;
         }
-        let selected = line.split(|&b| b == 0).any(|stretch| self.matcher.regex.is_match(stretch))
-            != self.selection.invert;
-        if selected {
+        if self.stretch_matches(line) != self.selection.invert {
             *matched = memchr(0, line).map(|i| offset + i as u64);
         }
+    }
+
+    /// Whether one of the NUL-free stretches of `line` (those between its NUL bytes, empty ones
+    /// included) matches. A run of NUL bytes, which may be gigabytes long, is stepped over at
+    /// memory speed: the empty stretches in it are tried once, not once each.
+    fn stretch_matches(&self, line: &[u8]) -> bool {
+        let regex = &self.matcher.regex;
+        let (mut at, mut empty) = (0, false);
+        loop {
+            let end = memchr(0, &line[at..]).map_or(line.len(), |i| at + i);
+            if end == at {
+                empty = true;
+            } else if regex.is_match(&line[at..end]) {
+                return true;
+            }
+            if end == line.len() {
+                break;
+            }
+            let run = leading_nuls(&line[end..]);
+            at = end + run;
+            // Two NUL bytes in a row, or one that ends the line, have an empty stretch after them.
+            empty |= run > 1 || at == line.len();
+            if at == line.len() {
+                break;
+            }
+        }
+        empty && regex.is_match(b"")
     }
 
     /// Reports the lines after the window's end that are context after its last hit: up to the
@@ -769,6 +794,14 @@ impl MultilineSpans {
     }
 }
 
+/// How many NUL bytes `bytes` starts with, compared a block at a time.
+fn leading_nuls(bytes: &[u8]) -> usize {
+    const ZEROS: [u8; 4096] = [0; 4096];
+    let blocks = bytes.chunks_exact(ZEROS.len()).take_while(|block| *block == ZEROS).count();
+    let at = blocks * ZEROS.len();
+    at + bytes[at..].iter().take_while(|&&b| b == 0).count()
+}
+
 /// The line (without its `\n`) that holds `offset`.
 fn line_around(region: &[u8], offset: usize) -> Range<usize> {
     let start = memrchr(b'\n', &region[..offset]).map_or(0, |i| i + 1);
@@ -1009,6 +1042,22 @@ mod tests {
             let (found, lines) = search_in_parts(&engine, &text, &cuts, buf_size);
             prop_assert_eq!(found, oracle(pattern, &text, Selection::default()));
             prop_assert_eq!(lines, line_count(&text));
+        }
+
+        /// A line holding NUL bytes matches if one of the stretches between them does, however
+        /// long its runs of NUL bytes.
+        #[test]
+        fn stretches_between_nul_bytes_match_as_split_finds_them(
+            head in proptest::collection::vec(prop::sample::select(b"\0ab".to_vec()), 0..20),
+            run in 0usize..9000,
+            tail in proptest::collection::vec(prop::sample::select(b"\0ab".to_vec()), 0..20),
+            pattern in prop::sample::select(PATTERNS),
+        ) {
+            let line = [head, vec![0; run], tail].concat();
+            let matcher = Matcher::compile(pattern, false).unwrap();
+            let engine = Engine::new(&matcher);
+            let split = line.split(|&b| b == 0).any(|stretch| matcher.regex.is_match(stretch));
+            prop_assert_eq!(engine.stretch_matches(&line), split);
         }
 
         /// -v, context, --passthru and --max-count, through small buffers: as grep reports them.
