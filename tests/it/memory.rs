@@ -190,3 +190,23 @@ fn a_named_file_of_text_then_nul_bytes_is_not_held_whole() {
     write_text_then_nuls(&dir.path().join("f"), line.repeat(lines).as_bytes(), 200 << 20);
     assert_flat(dir.path(), &["text", "f"], &[], pipe_size("f", lines as u64, line.trim_end()));
 }
+
+/// `-r` never writes a file holding a NUL byte, and finds out as it reads: a hit, then 200 MB of
+/// NUL bytes with no newline, is refused without being held whole.
+#[test]
+fn a_rewrite_stops_at_nul_bytes_without_holding_them() {
+    let dir = tempdir();
+    let path = dir.path().join("f");
+    write_text_then_nuls(&path, b"hit\n", 200 << 20);
+    let before = fs::metadata(&path).unwrap().modified().unwrap();
+    let mut cmd = ba(dir.path());
+    let Some(run) = run_measured(cmd.args(["hit", "-r", "miss", "f"]), Duration::from_secs(120)) else {
+        return;
+    };
+    assert_eq!(run.code, 2);
+    assert_eq!(run.stderr, "ba: f: binary (holds a NUL byte), not written\n");
+    assert_eq!(fs::metadata(&path).unwrap().modified().unwrap(), before, "f is untouched");
+    let peak = run.peak_kib;
+    eprintln!("ba -r: peak {peak} KiB");
+    assert!(peak <= 64 << 10, "ba -r peaked at {peak} KiB, over 64 MiB");
+}
