@@ -342,6 +342,10 @@ impl Engine<'_> {
         let mut end = hit_start;
         while lines.len() < wanted && end > 0 {
             let start = memrchr(b'\n', &buf[..end - 1]).map_or(0, |i| i + 1);
+            // A named file's line holding binary data is never shown: the context ends at it.
+            if self.named && !self.text && memchr(0, &buf[start..end - 1]).is_some() {
+                break;
+            }
             lines.push(start..end - 1);
             end = start;
         }

@@ -814,6 +814,20 @@ fn a_named_file_with_binary_data_says_it_matches() {
     assert!(stderr_of(&out).contains("<stdin>: binary file matches"));
 }
 
+/// Nor is such a line shown as context: the context before a hit ends at it, as the context
+/// after a hit steps over it.
+#[test]
+fn a_named_file_s_binary_line_is_not_shown_as_context() {
+    let dir = tempdir();
+    write(dir.path(), "app.log", b"first\nx\x00y\nhit\nz\x00\nlast\n".as_slice());
+    let out = run(dir.path(), &["-B", "2", "hit", "app.log"]);
+    assert_output_eq!(stdout_of(&out), "app.log:3:hit\n");
+    let out = run(dir.path(), &["-B", "1", "last", "app.log"]);
+    assert_output_eq!(stdout_of(&out), "app.log:5:last\n");
+    let out = run(dir.path(), &["-C", "1", "first", "app.log"]);
+    assert_output_eq!(stdout_of(&out), "app.log:1:first\n--\napp.log-3-hit\n");
+}
+
 /// A UTF-8 byte-order mark is not part of the first line: `^` matches after it.
 #[test]
 fn a_byte_order_mark_is_not_part_of_the_first_line() {
