@@ -660,17 +660,18 @@ impl Engine<'_> {
                 let window_done = done || window_over;
                 let count_tail = self.count_lines || !window_done;
                 let scanned = &buf[..begin + region_len];
-                let origin = origin + buf_offset;
+                // Where `buf[0]` is in the file.
+                let buf_start = origin + buf_offset;
                 let lines = if converts && (in_binary_line || memchr(0, &scanned[begin..]).is_some()) {
                     let binary = Binary { in_line: &mut in_binary_line, matched: &mut searched.binary_match };
-                    self.scan_with_binary(scanned, begin, origin, &mut progress, sink, binary)
+                    self.scan_with_binary(scanned, begin, buf_start, &mut progress, sink, binary)
                 } else {
-                    self.scan_region(scanned, begin, origin, &mut progress, sink, count_tail)
+                    self.scan_region(scanned, begin, buf_start, &mut progress, sink, count_tail)
                 };
                 searched.bytes += region_len as u64;
                 searched.lines += lines;
                 // Past the sniffed bytes nothing found can be taken back.
-                let settled = settled_at_once || origin + buf_offset + region_end as u64 >= BINARY_SNIFF;
+                let settled = settled_at_once || buf_start + region_end as u64 >= BINARY_SNIFF;
                 if settled && !sink.settled() || progress.done {
                     return searched;
                 }
@@ -1142,6 +1143,46 @@ mod tests {
             assert_eq!(lines.found.len(), hits);
             assert!(reader.read < 2 * BINARY_SNIFF + (64 << 10), "read {} bytes", reader.read);
         }
+    }
+
+    /// A reader that returns little at a time (a pipe, a decoder) still has its lines held until
+    /// its first `BINARY_SNIFF` bytes are known to hold no NUL byte.
+    #[test]
+    fn short_reads_settle_nothing_before_the_binary_check() {
+        struct Trickle(Cursor<Vec<u8>>);
+        impl Read for Trickle {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                let len = buf.len().min(1000);
+                self.0.read(&mut buf[..len])
+            }
+        }
+        #[derive(Default)]
+        struct Settling {
+            settled: bool,
+            forgot_settled: bool,
+        }
+        impl Sink for Settling {
+            fn hit(&mut self, _line: &Line) {}
+            fn settled(&mut self) -> bool {
+                self.settled = true;
+                true
+            }
+            fn forget(&mut self) {
+                self.forgot_settled |= self.settled;
+            }
+        }
+        let matcher = Matcher::compile("a", false).unwrap();
+        let engine = Engine::new(&matcher);
+        let text = [b"a\n".repeat(100_000), b"\0\n".to_vec()].concat();
+        let mut sink = Settling::default();
+        let searched = engine.search_reader(
+            &mut Trickle(Cursor::new(text)),
+            &mut vec![0; 4096],
+            Window::WHOLE,
+            &mut sink,
+        );
+        assert!(matches!(searched.outcome, Outcome::Binary));
+        assert!(!sink.forgot_settled, "lines were settled, then taken back");
     }
 
     #[test]
