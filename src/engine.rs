@@ -397,11 +397,11 @@ impl Engine<'_> {
     ) -> u64 {
         let end = buf.len();
         let (mut at, mut lines) = (start, 0);
-        if *binary.in_line {
+        if let Some(first_nul) = *binary.in_line {
             // The rest of a line holding binary data, begun in the region before.
             let line_end = memchr(b'\n', &buf[at..]).map_or(end, |i| at + i);
-            self.binary_line(&buf[at..line_end], offset + at as u64, binary.matched);
-            *binary.in_line = line_end == end;
+            self.binary_line(&buf[at..line_end], first_nul, binary.matched);
+            *binary.in_line = (line_end == end).then_some(first_nul);
             at = (line_end + 1).min(end);
         }
         while at < end {
@@ -412,23 +412,21 @@ impl Engine<'_> {
             let line_start = memrchr(b'\n', &buf[at..nul]).map_or(at, |i| at + i + 1);
             lines += self.scan_region(&buf[..line_start], at, offset, progress, sink, true);
             let line_end = memchr(b'\n', &buf[nul..]).map_or(end, |i| nul + i);
-            self.binary_line(&buf[line_start..line_end], offset + line_start as u64, binary.matched);
+            let first_nul = offset + nul as u64;
+            self.binary_line(&buf[line_start..line_end], first_nul, binary.matched);
             lines += 1;
             progress.lines += 1;
-            *binary.in_line = line_end == end && buf.last() != Some(&b'\n');
+            *binary.in_line = (line_end == end && buf.last() != Some(&b'\n')).then_some(first_nul);
             at = line_end + 1;
         }
         lines
     }
 
-    /// A line (or a piece of one) holding binary data: whether one of its NUL-free stretches is
-    /// selected; the first NUL's offset is kept when it is.
-    fn binary_line(&self, line: &[u8], offset: u64, matched: &mut Option<u64>) {
-        if matched.is_some() {
-            return;
-        }
-        if self.stretch_matches(line) != self.selection.invert {
-            *matched = memchr(0, line).map(|i| offset + i as u64);
+    /// A line (or a piece of one) holding binary data, whose first NUL byte is at `first_nul`:
+    /// whether one of its NUL-free stretches is selected; where the NUL is is kept when it is.
+    fn binary_line(&self, line: &[u8], first_nul: u64, matched: &mut Option<u64>) {
+        if matched.is_none() && self.stretch_matches(line) != self.selection.invert {
+            *matched = Some(first_nul);
         }
     }
 
@@ -512,7 +510,7 @@ impl Engine<'_> {
         // Past the window's end: only the context after its last hit is read.
         let mut tail = false;
         // A named file's region ended inside a line holding binary data.
-        let mut in_binary_line = false;
+        let mut in_binary_line = None;
         let converts = self.named && !self.text;
         // Nothing found can be taken back once binary data is known to be where it makes a file
         // binary or not, and never in a named file (where it ends lines): then hits go on as they
@@ -662,7 +660,9 @@ impl Engine<'_> {
                 let scanned = &buf[..begin + region_len];
                 // Where `buf[0]` is in the file.
                 let buf_start = origin + buf_offset;
-                let lines = if converts && (in_binary_line || memchr(0, &scanned[begin..]).is_some()) {
+                let lines = if converts
+                    && (in_binary_line.is_some() || memchr(0, &scanned[begin..]).is_some())
+                {
                     let binary = Binary { in_line: &mut in_binary_line, matched: &mut searched.binary_match };
                     self.scan_with_binary(scanned, begin, buf_start, &mut progress, sink, binary)
                 } else {
@@ -758,8 +758,8 @@ pub(crate) fn lead_start(
 
 /// What `scan_with_binary` carries from one region to the next.
 struct Binary<'a> {
-    /// The region ended inside a line holding binary data.
-    in_line: &'a mut bool,
+    /// The region ended inside a line holding binary data: where its first NUL byte is.
+    in_line: &'a mut Option<u64>,
     /// The first NUL of the first selected line holding binary data.
     matched: &'a mut Option<u64>,
 }

@@ -814,6 +814,22 @@ fn a_named_file_with_binary_data_says_it_matches() {
     assert!(stderr_of(&out).contains("<stdin>: binary file matches"));
 }
 
+/// A line holding binary data matches whole, however far its match is from its first NUL byte
+/// (past a read buffer of 256 KiB), and is said to match where that NUL byte is.
+#[test]
+fn a_long_binary_line_matches_past_the_read_buffer() {
+    let dir = tempdir();
+    let content = [b"text\n\x00".as_slice(), &b"a".repeat(300_000), b" hit\nafter\n"].concat();
+    write(dir.path(), "long.bin", content);
+    let out = run(dir.path(), &["hit", "long.bin"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_output_eq!(stdout_of(&out), "");
+    assert_output_eq!(
+        stderr_of(&out),
+        "ba: long.bin: binary file matches (found \"\\0\" byte around offset 5)\n"
+    );
+}
+
 /// Nor is such a line shown as context: the context before a hit ends at it, as the context
 /// after a hit steps over it.
 #[test]
