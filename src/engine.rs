@@ -94,11 +94,18 @@ pub(crate) struct Window {
     /// or a file's size, which spares the read that would only see the end of the file. Lines
     /// after it are read only for the context after a hit.
     pub(crate) end: Option<u64>,
+    /// Bytes the caller already read from the reader, at the front of the buffer: the first block
+    /// of a file, looked at before deciding how to search it.
+    pub(crate) read: usize,
+    /// The caller found no NUL byte where one makes a file binary (its first `BINARY_SNIFF` bytes,
+    /// or all of it): nothing found will be taken back, so the lines found go on at once.
+    pub(crate) sniffed: bool,
 }
 
 impl Window {
     /// A whole reader, from its start to its end.
-    pub(crate) const WHOLE: Window = Window { origin: 0, skip_first_line: false, lead: 0, end: None };
+    pub(crate) const WHOLE: Window =
+        Window { origin: 0, skip_first_line: false, lead: 0, end: None, read: 0, sniffed: false };
 }
 
 /// What a search of a reader came to.
@@ -335,6 +342,10 @@ impl Engine<'_> {
         let mut end = hit_start;
         while lines.len() < wanted && end > 0 {
             let start = memrchr(b'\n', &buf[..end - 1]).map_or(0, |i| i + 1);
+            // A named file's line holding binary data is never shown: the context ends at it.
+            if self.named && !self.text && memchr(0, &buf[start..end - 1]).is_some() {
+                break;
+            }
             lines.push(start..end - 1);
             end = start;
         }
@@ -386,11 +397,11 @@ impl Engine<'_> {
     ) -> u64 {
         let end = buf.len();
         let (mut at, mut lines) = (start, 0);
-        if *binary.in_line {
+        if let Some(first_nul) = *binary.in_line {
             // The rest of a line holding binary data, begun in the region before.
             let line_end = memchr(b'\n', &buf[at..]).map_or(end, |i| at + i);
-            self.binary_line(&buf[at..line_end], offset + at as u64, binary.matched);
-            *binary.in_line = line_end == end;
+            self.binary_line(&buf[at..line_end], first_nul, binary.matched);
+            *binary.in_line = (line_end == end).then_some(first_nul);
             at = (line_end + 1).min(end);
         }
         while at < end {
@@ -401,26 +412,49 @@ impl Engine<'_> {
             let line_start = memrchr(b'\n', &buf[at..nul]).map_or(at, |i| at + i + 1);
             lines += self.scan_region(&buf[..line_start], at, offset, progress, sink, true);
             let line_end = memchr(b'\n', &buf[nul..]).map_or(end, |i| nul + i);
-            self.binary_line(&buf[line_start..line_end], offset + line_start as u64, binary.matched);
+            let first_nul = offset + nul as u64;
+            self.binary_line(&buf[line_start..line_end], first_nul, binary.matched);
             lines += 1;
             progress.lines += 1;
-            *binary.in_line = line_end == end && buf.last() != Some(&b'\n');
+            *binary.in_line = (line_end == end && buf.last() != Some(&b'\n')).then_some(first_nul);
             at = line_end + 1;
         }
         lines
     }
 
-    /// A line (or a piece of one) holding binary data: whether one of its NUL-free stretches is
-    /// selected; the first NUL's offset is kept when it is.
-    fn binary_line(&self, line: &[u8], offset: u64, matched: &mut Option<u64>) {
-        if matched.is_some() {
-            return;
+    /// A line (or a piece of one) holding binary data, whose first NUL byte is at `first_nul`:
+    /// whether one of its NUL-free stretches is selected; where the NUL is is kept when it is.
+    fn binary_line(&self, line: &[u8], first_nul: u64, matched: &mut Option<u64>) {
+        if matched.is_none() && self.stretch_matches(line) != self.selection.invert {
+            *matched = Some(first_nul);
         }
-        let selected = line.split(|&b| b == 0).any(|stretch| self.matcher.regex.is_match(stretch))
-            != self.selection.invert;
-        if selected {
-            *matched = memchr(0, line).map(|i| offset + i as u64);
+    }
+
+    /// Whether one of the NUL-free stretches of `line` (those between its NUL bytes, empty ones
+    /// included) matches. A run of NUL bytes, which may be gigabytes long, is stepped over at
+    /// memory speed: the empty stretches in it are tried once, not once each.
+    fn stretch_matches(&self, line: &[u8]) -> bool {
+        let regex = &self.matcher.regex;
+        let (mut at, mut empty) = (0, false);
+        loop {
+            let end = memchr(0, &line[at..]).map_or(line.len(), |i| at + i);
+            if end == at {
+                empty = true;
+            } else if regex.is_match(&line[at..end]) {
+                return true;
+            }
+            if end == line.len() {
+                break;
+            }
+            let run = leading_nuls(&line[end..]);
+            at = end + run;
+            // Two NUL bytes in a row, or one that ends the line, have an empty stretch after them.
+            empty |= run > 1 || at == line.len();
+            if at == line.len() {
+                break;
+            }
         }
+        empty && regex.is_match(b"")
     }
 
     /// Reports the lines after the window's end that are context after its last hit: up to the
@@ -458,11 +492,11 @@ impl Engine<'_> {
         sink: &mut impl Sink,
     ) -> Searched {
         if self.selection.multiline {
-            return self.search_whole(reader, buf, sink);
+            return self.search_whole(reader, buf, window.read, sink);
         }
         let selection = &self.selection;
         let mut searched = Searched::new(Outcome::Searched);
-        let Window { origin, mut skip_first_line, lead, end } = window;
+        let Window { origin, mut skip_first_line, lead, end, read: mut unread, sniffed } = window;
         let mut progress = Progress::default();
         if selection.passthru {
             progress.after_left = u64::MAX;
@@ -476,12 +510,23 @@ impl Engine<'_> {
         // Past the window's end: only the context after its last hit is read.
         let mut tail = false;
         // A named file's region ended inside a line holding binary data.
-        let mut in_binary_line = false;
+        let mut in_binary_line = None;
+        let converts = self.named && !self.text;
+        // Nothing found can be taken back once binary data is known to be where it makes a file
+        // binary or not, and never in a named file (where it ends lines): then hits go on as they
+        // are found, not a region's worth at a time.
+        let settled_at_once = self.text || converts || sniffed;
+        if settled_at_once && !sink.settled() {
+            return searched;
+        }
         loop {
             if filled == buf.len() {
                 buf.resize((buf.len() * 2).max(64), 0);
             }
-            let n = match reader.read(&mut buf[filled..]) {
+            // The caller's first read comes first.
+            let read =
+                if unread > 0 { Ok(std::mem::take(&mut unread)) } else { reader.read(&mut buf[filled..]) };
+            let n = match read {
                 Ok(n) => n,
                 Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
                 Err(err) if tail => {
@@ -495,16 +540,6 @@ impl Engine<'_> {
             };
             filled += n;
             let mut done = n == 0;
-            // No region is searched until a newline comes: a file of NUL bytes without one must
-            // still be found binary in its first bytes, not after being read whole.
-            let converts = self.named && !self.text;
-            let sniffing = !self.text && !self.named && origin + buf_offset < BINARY_SNIFF;
-            let early_nul = |bytes: &[u8]| {
-                sniffing && {
-                    let sniffed = (BINARY_SNIFF - (origin + buf_offset)).min(bytes.len() as u64) as usize;
-                    memchr(0, &bytes[..sniffed]).is_some()
-                }
-            };
 
             let mut begin = kept;
             // A UTF-8 byte-order mark is not part of the first line.
@@ -517,7 +552,14 @@ impl Engine<'_> {
                 }
             }
             if skip_first_line {
-                match memchr(b'\n', &buf[begin..filled]) {
+                let first_line_end = memchr(b'\n', &buf[begin..filled]);
+                // A NUL byte in the line the part starts in: a walked file's text ended in the part
+                // before, which says so; nothing here is text (and the NUL bytes are not read on).
+                let line = &buf[begin..first_line_end.map_or(filled, |i| begin + i)];
+                if !self.text && !converts && memchr(0, line).is_some() {
+                    return searched;
+                }
+                match first_line_end {
                     // The part ends inside that line: it owns no line at all.
                     Some(i) if end.is_some_and(|end| buf_offset + (begin + i) as u64 + 1 >= end) => {
                         return searched
@@ -567,10 +609,10 @@ impl Engine<'_> {
                     None if converts && memrchr(0, &buf[begin..filled]).is_some() => {
                         begin + memrchr(0, &buf[begin..filled]).map_or(0, |i| i + 1)
                     }
-                    None if early_nul(&buf[..filled]) => {
-                        sink.forget();
-                        return Searched::new(Outcome::Binary);
-                    }
+                    // A NUL byte ends a walked file's text, newline or not: searched now, the
+                    // line that holds it ends the search (a file of NUL bytes with no newline is
+                    // never read whole, nor held).
+                    None if !self.text && !converts && memchr(0, &buf[begin..filled]).is_some() => filled,
                     None => {
                         kept = begin - retained_from(buf, begin, selection.before);
                         shift(buf, begin - kept, &mut filled, &mut buf_offset);
@@ -595,7 +637,7 @@ impl Engine<'_> {
             let mut region_len = region_end - begin;
             let nul = if self.text || converts { None } else { memchr(0, &buf[begin..region_end]) };
             if let Some(at) = nul {
-                if !tail && origin + buf_offset + ((begin + at) as u64) < BINARY_SNIFF {
+                if !tail && !sniffed && origin + buf_offset + ((begin + at) as u64) < BINARY_SNIFF {
                     sink.forget();
                     return Searched::new(Outcome::Binary);
                 }
@@ -616,17 +658,20 @@ impl Engine<'_> {
                 let window_done = done || window_over;
                 let count_tail = self.count_lines || !window_done;
                 let scanned = &buf[..begin + region_len];
-                let origin = origin + buf_offset;
-                let lines = if converts && (in_binary_line || memchr(0, &scanned[begin..]).is_some()) {
+                // Where `buf[0]` is in the file.
+                let buf_start = origin + buf_offset;
+                let lines = if converts
+                    && (in_binary_line.is_some() || memchr(0, &scanned[begin..]).is_some())
+                {
                     let binary = Binary { in_line: &mut in_binary_line, matched: &mut searched.binary_match };
-                    self.scan_with_binary(scanned, begin, origin, &mut progress, sink, binary)
+                    self.scan_with_binary(scanned, begin, buf_start, &mut progress, sink, binary)
                 } else {
-                    self.scan_region(scanned, begin, origin, &mut progress, sink, count_tail)
+                    self.scan_region(scanned, begin, buf_start, &mut progress, sink, count_tail)
                 };
                 searched.bytes += region_len as u64;
                 searched.lines += lines;
                 // Past the sniffed bytes nothing found can be taken back.
-                let settled = self.text || origin + buf_offset + region_end as u64 >= BINARY_SNIFF;
+                let settled = settled_at_once || buf_start + region_end as u64 >= BINARY_SNIFF;
                 if settled && !sink.settled() || progress.done {
                     return searched;
                 }
@@ -648,8 +693,15 @@ impl Engine<'_> {
 
     /// `--multiline`: reads the whole reader (a match may span any number of lines), then reports
     /// the lines each match touches.
-    fn search_whole<R: Read>(&self, reader: &mut R, buf: &mut Vec<u8>, sink: &mut impl Sink) -> Searched {
-        buf.clear();
+    fn search_whole<R: Read>(
+        &self,
+        reader: &mut R,
+        buf: &mut Vec<u8>,
+        read: usize,
+        sink: &mut impl Sink,
+    ) -> Searched {
+        // After what the caller already read.
+        buf.truncate(read);
         let mut searched = Searched::new(Outcome::Searched);
         if let Err(err) = reader.read_to_end(buf) {
             searched.outcome = Outcome::Failed(err);
@@ -706,8 +758,8 @@ pub(crate) fn lead_start(
 
 /// What `scan_with_binary` carries from one region to the next.
 struct Binary<'a> {
-    /// The region ended inside a line holding binary data.
-    in_line: &'a mut bool,
+    /// The region ended inside a line holding binary data: where its first NUL byte is.
+    in_line: &'a mut Option<u64>,
     /// The first NUL of the first selected line holding binary data.
     matched: &'a mut Option<u64>,
 }
@@ -745,6 +797,14 @@ impl MultilineSpans {
         }
         &self.in_line
     }
+}
+
+/// How many NUL bytes `bytes` starts with, compared a block at a time.
+fn leading_nuls(bytes: &[u8]) -> usize {
+    const ZEROS: [u8; 4096] = [0; 4096];
+    let blocks = bytes.chunks_exact(ZEROS.len()).take_while(|block| *block == ZEROS).count();
+    let at = blocks * ZEROS.len();
+    at + bytes[at..].iter().take_while(|&&b| b == 0).count()
 }
 
 /// The line (without its `\n`) that holds `offset`.
@@ -893,16 +953,21 @@ mod tests {
         for pair in bounds.windows(2) {
             let (start, end) = (pair[0] as u64, pair[1] as u64);
             let window = if start == 0 {
-                Window { origin: 0, skip_first_line: false, lead: 0, end: (!single).then_some(end) }
+                Window { end: (!single).then_some(end), ..Window::WHOLE }
             } else if engine.selection.before > 0 {
                 let mut read_at = |block: &mut [u8], at: u64| {
                     block.copy_from_slice(&text[at as usize..at as usize + block.len()]);
                     Ok(())
                 };
                 let (origin, lead) = lead_start(&mut read_at, start, engine.selection.before).unwrap();
-                Window { origin, skip_first_line: false, lead, end: Some(end - origin) }
+                Window { origin, lead, end: Some(end - origin), ..Window::WHOLE }
             } else {
-                Window { origin: start - 1, skip_first_line: true, lead: 0, end: Some(end - start + 1) }
+                Window {
+                    origin: start - 1,
+                    skip_first_line: true,
+                    end: Some(end - start + 1),
+                    ..Window::WHOLE
+                }
             };
             let mut reader = Cursor::new(&text[window.origin as usize..]);
             let mut lines = Lines { line_base: line_base - window.lead, found: Vec::new() };
@@ -1004,6 +1069,22 @@ mod tests {
             prop_assert_eq!(lines, line_count(&text));
         }
 
+        /// A line holding NUL bytes matches if one of the stretches between them does, however
+        /// long its runs of NUL bytes.
+        #[test]
+        fn stretches_between_nul_bytes_match_as_split_finds_them(
+            head in proptest::collection::vec(prop::sample::select(b"\0ab".to_vec()), 0..20),
+            run in 0usize..9000,
+            tail in proptest::collection::vec(prop::sample::select(b"\0ab".to_vec()), 0..20),
+            pattern in prop::sample::select(PATTERNS),
+        ) {
+            let line = [head, vec![0; run], tail].concat();
+            let matcher = Matcher::compile(pattern, false).unwrap();
+            let engine = Engine::new(&matcher);
+            let split = line.split(|&b| b == 0).any(|stretch| matcher.regex.is_match(stretch));
+            prop_assert_eq!(engine.stretch_matches(&line), split);
+        }
+
         /// -v, context, --passthru and --max-count, through small buffers: as grep reports them.
         #[test]
         fn selections_through_small_buffers_match_the_oracle(
@@ -1048,6 +1129,80 @@ mod tests {
         let mut lines = Lines::default();
         engine.search_reader(&mut Cursor::new(b"a\n\0a\n"), &mut vec![0; 64], Window::WHOLE, &mut lines);
         assert_eq!(lines.found, vec![(1, b"a".to_vec(), true), (2, b"\0a".to_vec(), true)]);
+    }
+
+    /// Text past the binary check, then NUL bytes without end: the search stops at them after a
+    /// buffer or two, for a walked file and a part of one.
+    #[test]
+    fn nul_bytes_without_a_newline_end_a_walked_file_at_once() {
+        struct TextThenNuls {
+            text: Cursor<Vec<u8>>,
+            read: u64,
+        }
+        impl Read for TextThenNuls {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                let mut n = self.text.read(buf)?;
+                if n == 0 {
+                    buf.fill(0);
+                    n = buf.len();
+                }
+                self.read += n as u64;
+                Ok(n)
+            }
+        }
+        let matcher = Matcher::compile("a", false).unwrap();
+        let engine = Engine::new(&matcher);
+        let text = b"a\n".repeat(BINARY_SNIFF as usize);
+        let part = Window { origin: 99, skip_first_line: true, end: Some(1 << 40), ..Window::WHOLE };
+        for (window, hits) in [(Window::WHOLE, BINARY_SNIFF as usize), (part, BINARY_SNIFF as usize - 50)] {
+            let text = text[window.origin as usize..].to_vec();
+            let mut reader = TextThenNuls { text: Cursor::new(text), read: 0 };
+            let mut lines = Lines::default();
+            let searched = engine.search_reader(&mut reader, &mut vec![0; 4096], window, &mut lines);
+            assert!(matches!(searched.outcome, Outcome::Truncated));
+            assert_eq!(lines.found.len(), hits);
+            assert!(reader.read < 2 * BINARY_SNIFF + (64 << 10), "read {} bytes", reader.read);
+        }
+    }
+
+    /// A reader that returns little at a time (a pipe, a decoder) still has its lines held until
+    /// its first `BINARY_SNIFF` bytes are known to hold no NUL byte.
+    #[test]
+    fn short_reads_settle_nothing_before_the_binary_check() {
+        struct Trickle(Cursor<Vec<u8>>);
+        impl Read for Trickle {
+            fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+                let len = buf.len().min(1000);
+                self.0.read(&mut buf[..len])
+            }
+        }
+        #[derive(Default)]
+        struct Settling {
+            settled: bool,
+            forgot_settled: bool,
+        }
+        impl Sink for Settling {
+            fn hit(&mut self, _line: &Line) {}
+            fn settled(&mut self) -> bool {
+                self.settled = true;
+                true
+            }
+            fn forget(&mut self) {
+                self.forgot_settled |= self.settled;
+            }
+        }
+        let matcher = Matcher::compile("a", false).unwrap();
+        let engine = Engine::new(&matcher);
+        let text = [b"a\n".repeat(100_000), b"\0\n".to_vec()].concat();
+        let mut sink = Settling::default();
+        let searched = engine.search_reader(
+            &mut Trickle(Cursor::new(text)),
+            &mut vec![0; 4096],
+            Window::WHOLE,
+            &mut sink,
+        );
+        assert!(matches!(searched.outcome, Outcome::Binary));
+        assert!(!sink.forgot_settled, "lines were settled, then taken back");
     }
 
     #[test]

@@ -41,6 +41,7 @@ mod messages;
 mod order;
 mod progress;
 mod sanitize;
+mod sparse;
 mod summary;
 mod template;
 pub mod trace;

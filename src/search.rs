@@ -6,7 +6,7 @@
 
 use std::collections::VecDeque;
 use std::fs::File;
-use std::io::{self, Seek, SeekFrom};
+use std::io::{self, Read, Seek, SeekFrom};
 use std::mem;
 use std::ops::Range;
 use std::path::{Path, PathBuf};
@@ -14,10 +14,11 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 
 use crossbeam_channel::{Receiver, Sender};
+use memchr::memchr;
 
 use crate::config::{Config, Mode};
 use crate::decompress::{self, Format};
-use crate::engine::{lead_start, Context, Engine, Line, Searched, Sink, Window};
+use crate::engine::{lead_start, Context, Engine, Line, Searched, Sink, Window, BINARY_SNIFF};
 use crate::format::{FileTotals, Formatter, Shown};
 use crate::listing::{self, Listing};
 use crate::matcher::Matcher;
@@ -26,10 +27,13 @@ use crate::pipeline::{
     Backlog, Body, Budget, Charge, Entry, FileResult, Hits, LineDigest, Outcome, PartEnd, Report, Stamp,
     Task, PIECE_SIZE,
 };
+use crate::sparse;
 use crate::trace;
 
 /// How much a searcher reads at a time: small enough to stay in cache, big enough for few syscalls.
 const READ_SIZE: usize = 256 << 10;
+// The first read of a file holds the bytes that say whether it is binary.
+const _: () = assert!(READ_SIZE >= BINARY_SNIFF as usize);
 /// The most results sent to the printer in one message.
 const BATCH_SIZE: usize = 32;
 
@@ -163,20 +167,42 @@ impl Searcher {
         if let Some(format) = self.config.search_zip.then(|| Format::of(&path)).flatten() {
             return self.search_compressed(seq, path, format, named);
         }
-        let file = File::open(&path);
-        let metadata = file.as_ref().ok().and_then(|f| f.metadata().ok()).filter(|m| m.is_file());
+        let mut file = match File::open(&path) {
+            Ok(file) => file,
+            Err(err) => return self.outbox.send(failed(seq, (0, 1), path, err)),
+        };
+        let metadata = file.metadata().ok().filter(|m| m.is_file());
         let size = metadata.as_ref().map(|m| m.len());
+        // The first block says whether the file is binary before it is cut into parts: a file of
+        // NUL bytes is skipped at once, however big.
+        // An error is met again, and reported, by the search's own first read.
+        let read = read_first(&mut file, &mut self.buf[..BINARY_SNIFF as usize]).unwrap_or(0);
+        let config = &*self.config;
+        let walked_text = !config.text && !named;
+        let binary = walked_text && memchr(0, &self.buf[..read]).is_some();
+        let sniffed = !binary && (read as u64 == BINARY_SNIFF || size == Some(read as u64));
+        // A walked file's text ends at its first NUL byte, so at its first hole at the latest:
+        // what lies beyond is never read.
+        let mut text_size = size;
+        if let Some(size) = size.filter(|&size| walked_text && size > read as u64) {
+            match sparse::hole_after(&mut file, read as u64) {
+                // The search reads the hole's first byte, and stops there.
+                Ok(hole) => text_size = Some(hole.map_or(size, |hole| size.min(hole + 1))),
+                Err(err) => return self.outbox.send(failed(seq, (0, 1), path, err)),
+            }
+        }
         // A file to rewrite is searched whole: the replacer takes it in one piece. With -U a match
         // may reach any part; with --max-count (and the modes that need one hit) a file is read
-        // only up to its first hits, which parts would not spare.
-        let config = &*self.config;
+        // only up to its first hits, which parts would not spare. A file's parts are searched as
+        // text from their first line: only once the first block found none of it binary.
         let selection = &config.selection;
         let splits = config.workers > 1
             && config.replace.is_none()
             && !selection.multiline
-            && selection.max_count.is_none();
+            && selection.max_count.is_none()
+            && (sniffed || !walked_text);
         let part_size = config.part_size;
-        let parts = match size {
+        let parts = match text_size {
             Some(size) if size > 2 * part_size && splits => size.div_ceil(part_size) as u32,
             _ => 1,
         };
@@ -184,14 +210,9 @@ impl Searcher {
             self.big_files.add(seq, &path, parts, named);
         }
         let stamp = metadata.as_ref().map(Stamp::of);
-        match file {
-            Ok(mut file) => {
-                let end = if parts > 1 { Some(part_size) } else { size.filter(|&s| s > 0) };
-                let window = Window { origin: 0, skip_first_line: false, lead: 0, end };
-                self.search_reader(&mut file, seq, (0, parts), path, window, stamp, named)
-            }
-            Err(err) => self.outbox.send(failed(seq, (0, parts), path, err)),
-        }
+        let end = if parts > 1 { Some(part_size) } else { text_size.filter(|&s| s > 0) };
+        let window = Window { end, read, sniffed, ..Window::WHOLE };
+        self.search_reader(&mut file, seq, (0, parts), path, window, stamp, named)
     }
 
     /// `-z`: searches the decompressed text of a compressed file, whole: where its parts start is
@@ -223,10 +244,12 @@ impl Searcher {
                 use std::os::unix::fs::FileExt;
                 let (origin, lead) =
                     lead_start(&mut |block, at| file.read_exact_at(block, at), start, before)?;
-                Window { origin, skip_first_line: false, lead, end: Some(start + part_size - origin) }
+                Window { origin, lead, end: Some(start + part_size - origin), ..Window::WHOLE }
             } else {
-                Window { origin: start - 1, skip_first_line: true, lead: 0, end: Some(part_size + 1) }
+                Window { origin: start - 1, skip_first_line: true, end: Some(part_size + 1), ..Window::WHOLE }
             };
+            // A file is cut into parts only once its first block found it text.
+            let window = Window { sniffed: true, ..window };
             (&file).seek(SeekFrom::Start(window.origin))?;
             Ok((file, window))
         });
@@ -536,6 +559,16 @@ impl Sink for Collector<'_> {
         self.totals = FileTotals::default();
         self.digest = LineDigest::default();
         self.formatter.begin(false);
+    }
+}
+
+/// Reads the first block of a file into `buf` (one read, as the search would make).
+fn read_first(file: &mut File, buf: &mut [u8]) -> io::Result<usize> {
+    loop {
+        match file.read(buf) {
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            read => return read,
+        }
     }
 }
 

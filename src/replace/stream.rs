@@ -107,6 +107,11 @@ pub(crate) fn pass(
             Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
             Err(err) => return Err(Stop::Read(err)),
         };
+        // Checked as read: NUL bytes with no newline after them would otherwise be held until one
+        // came.
+        if memchr(0, &block[filled..filled + n]).is_some() {
+            return Err(Stop::Binary);
+        }
         filled += n;
         let done = n == 0;
         // Whole lines only, until the end of the file.
@@ -116,9 +121,6 @@ pub(crate) fn pass(
             None => continue,
         };
         let region = &block[..end];
-        if memchr(0, region).is_some() {
-            return Err(Stop::Binary);
-        }
         content.update(region);
         let mut kept = 0;
         for (number, range) in engine.matching_lines(region) {

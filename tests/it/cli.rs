@@ -814,6 +814,36 @@ fn a_named_file_with_binary_data_says_it_matches() {
     assert!(stderr_of(&out).contains("<stdin>: binary file matches"));
 }
 
+/// A line holding binary data matches whole, however far its match is from its first NUL byte
+/// (past a read buffer of 256 KiB), and is said to match where that NUL byte is.
+#[test]
+fn a_long_binary_line_matches_past_the_read_buffer() {
+    let dir = tempdir();
+    let content = [b"text\n\x00".as_slice(), &b"a".repeat(300_000), b" hit\nafter\n"].concat();
+    write(dir.path(), "long.bin", content);
+    let out = run(dir.path(), &["hit", "long.bin"]);
+    assert_eq!(out.status.code(), Some(0));
+    assert_output_eq!(stdout_of(&out), "");
+    assert_output_eq!(
+        stderr_of(&out),
+        "ba: long.bin: binary file matches (found \"\\0\" byte around offset 5)\n"
+    );
+}
+
+/// Nor is such a line shown as context: the context before a hit ends at it, as the context
+/// after a hit steps over it.
+#[test]
+fn a_named_file_s_binary_line_is_not_shown_as_context() {
+    let dir = tempdir();
+    write(dir.path(), "app.log", b"first\nx\x00y\nhit\nz\x00\nlast\n".as_slice());
+    let out = run(dir.path(), &["-B", "2", "hit", "app.log"]);
+    assert_output_eq!(stdout_of(&out), "app.log:3:hit\n");
+    let out = run(dir.path(), &["-B", "1", "last", "app.log"]);
+    assert_output_eq!(stdout_of(&out), "app.log:5:last\n");
+    let out = run(dir.path(), &["-C", "1", "first", "app.log"]);
+    assert_output_eq!(stdout_of(&out), "app.log:1:first\n--\napp.log-3-hit\n");
+}
+
 /// A UTF-8 byte-order mark is not part of the first line: `^` matches after it.
 #[test]
 fn a_byte_order_mark_is_not_part_of_the_first_line() {

@@ -14,7 +14,8 @@
 //! - `memory`: peak memory stays flat however many lines match;
 //! - `props`: property tests against naive oracles;
 //! - `search_zip`: `-z`, compressed files searched decompressed;
-//! - `selection`: the file-selection switches ripgrep users script with, compared with ripgrep.
+//! - `selection`: the file-selection switches ripgrep users script with, compared with ripgrep;
+//! - `sparse`: sparse and zero-filled files: holes are never read.
 
 #[macro_use]
 mod macros;
@@ -31,4 +32,5 @@ mod replace;
 mod replace_faults;
 mod search_zip;
 mod selection;
+mod sparse;
 mod undo;
