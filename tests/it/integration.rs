@@ -1,4 +1,5 @@
-//! At home in the shell and the editor: completions and the man page (`--generate`).
+//! At home in the shell and the editor: completions and the man page (`--generate`), the config
+//! file, file types, hyperlinks, the progress line, `--version`, and the Vim plugin (`editors/vim`).
 
 use std::path::Path;
 use std::process::{Command, Output, Stdio};
@@ -525,4 +526,130 @@ fn messages_escape_what_they_quote() {
     let err = stderr_of(&out);
     assert!(err.starts_with("ba: invalid pattern:") && err.contains(HOSTILE_SHOWN), "{err:?}");
     assert!(!err.contains('\x1b'), "a raw escape reached stderr: {err:?}");
+}
+
+// The Vim plugin (editors/vim)
+
+/// A tree for `:Ba`: matches after a multi-byte character, two on one line, a CRLF line, quotes.
+fn vim_tree(root: &Path) {
+    write(root, "src/main.rs", "fn main() {\n    let s = \"héllo hit\"; // hit\n}\n");
+    write(root, "notes/quotes.txt", "say \"it's here\" hit\r\nnothing\n");
+}
+
+/// Runs `:Ba` in each of vim and neovim that is installed, with the plugin from `editors/vim` and
+/// `ba` as `g:ba_command`, in the tree of `vim_tree`; each Ex command in `steps` runs in turn, and
+/// each `record NAME` line keeps, under NAME, the quickfix list, the location list and the error
+/// of the `:Ba` before it. Returns what each editor recorded (none, with a note, without either).
+fn run_vim(steps: &str) -> Vec<(&'static str, serde_json::Value)> {
+    let plugin = Path::new(env!("CARGO_MANIFEST_DIR")).join("editors/vim");
+    let mut recorded = Vec::new();
+    for editor in ["vim", "nvim"] {
+        if !have(editor) {
+            eprintln!("note: {editor} is not installed: the plugin is not tested in it");
+            continue;
+        }
+        // The script and what it records lie outside the tree searched.
+        let dir = tempdir();
+        let tree = dir.path().join("tree");
+        vim_tree(&tree);
+        // Each step runs in a try: an error is kept as the step's, not lost in Ex mode.
+        let mut script = format!(
+            "set nocompatible\n\
+             let &runtimepath = {plugin:?} . ',' . &runtimepath\n\
+             runtime plugin/ba.vim\n\
+             let g:ba_command = shellescape({ba:?})\n\
+             let g:recorded = {{}}\n\
+             let g:error = ''\n\
+             function! Entries(list)\n\
+               return map(a:list, {{_, e -> [bufname(e.bufnr), e.lnum, e.col, e.text]}})\n\
+             endfunction\n",
+            plugin = plugin.to_str().unwrap(),
+            ba = ba_path(),
+        );
+        for step in steps.lines().map(str::trim).filter(|step| !step.is_empty()) {
+            if let Some(name) = step.strip_prefix("record ") {
+                script += &format!(
+                    "let g:recorded[{name:?}] = {{'qf': Entries(getqflist()), 'loc': Entries(getloclist(0)), \
+                     'error': g:error}}\nlet g:error = ''\n"
+                );
+            } else {
+                script += &format!("try\n  {step}\ncatch\n  let g:error = v:exception\nendtry\n");
+            }
+        }
+        script += "call writefile([json_encode(g:recorded)], '../recorded.json')\nqall!\n";
+        write(dir.path(), "test.vim", &script);
+        let args: &[&str] = match editor {
+            "vim" => &["-Nu", "NONE", "-i", "NONE", "-es", "-S", "../test.vim"],
+            _ => &["--headless", "-u", "NONE", "-i", "NONE", "-S", "../test.vim"],
+        };
+        let out = isolated(Command::new(editor), &tree).args(args).run();
+        let json = std::fs::read_to_string(dir.path().join("recorded.json"))
+            .unwrap_or_else(|err| panic!("{editor} recorded nothing ({err}): {}", stderr_of(&out)));
+        recorded.push((editor, serde_json::from_str(&json).unwrap()));
+    }
+    recorded
+}
+
+#[test]
+fn vim_ba_fills_the_quickfix_and_location_lists() {
+    let steps = r#"
+        Ba hit
+        record quickfix
+        Ba! "say \"it's here\"" notes
+        record location
+        Ba hit
+        Ba nothing\ matches\ this
+        record nothing
+        edit src/main.rs
+        call cursor(1, 4)
+        Ba
+        record cursor
+    "#;
+    for (editor, recorded) in run_vim(steps) {
+        let hits = serde_json::json!([
+            ["notes/quotes.txt", 1, 17, "say \"it's here\" hit"],
+            // Byte columns, as Vim counts them: `é` is two bytes.
+            ["src/main.rs", 2, 21, "    let s = \"héllo hit\"; // hit"],
+            ["src/main.rs", 2, 30, "    let s = \"héllo hit\"; // hit"],
+        ]);
+        assert_eq!(recorded["quickfix"]["qf"], hits, "{editor}: {recorded}");
+        assert_eq!(recorded["quickfix"]["error"], "", "{editor}");
+        // The location list, and the quickfix list left as it was.
+        let quoted = serde_json::json!([["notes/quotes.txt", 1, 1, "say \"it's here\" hit"]]);
+        assert_eq!(recorded["location"]["loc"], quoted, "{editor}: {recorded}");
+        assert_eq!(recorded["location"]["qf"], hits, "{editor}");
+        // No match (exit code 1): an empty list, and no error.
+        assert_eq!(recorded["nothing"]["qf"], serde_json::json!([]), "{editor}: {recorded}");
+        assert_eq!(recorded["nothing"]["error"], "", "{editor}");
+        // No words: the word under the cursor, as a word.
+        let main = serde_json::json!([["src/main.rs", 1, 4, "fn main() {"]]);
+        assert_eq!(recorded["cursor"]["qf"], main, "{editor}: {recorded}");
+    }
+}
+
+#[test]
+fn vim_ba_shows_errors_and_takes_options() {
+    let steps = r#"
+        Ba (unclosed
+        record bad_pattern
+        let g:ba_args = ['-g', '*.txt']
+        Ba hit
+        record args
+        let g:ba_command .= ' --no-such-flag'
+        Ba hit
+        record bad_flag
+    "#;
+    for (editor, recorded) in run_vim(steps) {
+        // Exit code 2: ba's own message is the error.
+        let error = recorded["bad_pattern"]["error"].as_str().unwrap();
+        assert!(
+            error.contains("ba: invalid pattern:") && error.contains("unclosed group"),
+            "{editor}: {error}"
+        );
+        assert_eq!(recorded["bad_pattern"]["qf"], serde_json::json!([]), "{editor}");
+        let quoted = serde_json::json!([["notes/quotes.txt", 1, 17, "say \"it's here\" hit"]]);
+        assert_eq!(recorded["args"]["qf"], quoted, "{editor}: {recorded}");
+        let error = recorded["bad_flag"]["error"].as_str().unwrap();
+        assert!(error.contains("--no-such-flag"), "{editor}: {error}");
+    }
 }
