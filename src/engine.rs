@@ -541,16 +541,16 @@ impl Engine<'_> {
             filled += n;
             let mut done = n == 0;
 
-            let mut begin = kept;
-            // A UTF-8 byte-order mark is not part of the first line.
-            if origin + buf_offset == 0 && begin == 0 && lead_left == 0 && !skip_first_line {
+            // A UTF-8 byte-order mark is not part of the first line: it leaves the buffer, so that
+            // no line (a hit, or context before one) takes it in.
+            if origin + buf_offset == 0 && kept == 0 && lead_left == 0 && !skip_first_line {
                 if buf[..filled].starts_with(b"\xEF\xBB\xBF") {
-                    begin = 3;
-                    kept = 3;
+                    shift(buf, 3, &mut filled, &mut buf_offset);
                 } else if filled < 3 && !done && b"\xEF\xBB\xBF".starts_with(&buf[..filled]) {
                     continue;
                 }
             }
+            let mut begin = kept;
             if skip_first_line {
                 let first_line_end = memchr(b'\n', &buf[begin..filled]);
                 // A NUL byte in the line the part starts in: a walked file's text ended in the part
@@ -867,120 +867,9 @@ fn shift(buf: &mut [u8], from: usize, filled: &mut usize, buf_offset: &mut u64) 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::properties::{self, engine_matches_oracle, oracle, EngineCase, Lines, Recorder};
     use proptest::prelude::*;
     use std::io::Cursor;
-
-    /// The lines of `text` as ba numbers them (a final line without `\n` counts).
-    fn split(text: &[u8]) -> Vec<&[u8]> {
-        if text.is_empty() {
-            return Vec::new();
-        }
-        text.strip_suffix(b"\n").unwrap_or(text).split(|&b| b == b'\n').collect()
-    }
-
-    /// The naive oracle: the lines to report, as grep reports them, found line by line: (number,
-    /// line, whether it is a hit).
-    fn oracle(pattern: &str, text: &[u8], selection: Selection) -> Vec<(u64, Vec<u8>, bool)> {
-        let re = regex::bytes::Regex::new(pattern).unwrap();
-        let lines = split(text);
-        let mut shown = Vec::new();
-        let (mut last, mut hits, mut capped) = (0, 0, false);
-        let mut after_left = if selection.passthru { u64::MAX } else { 0 };
-        for (i, line) in lines.iter().enumerate() {
-            let number = i as u64 + 1;
-            let selected = re.is_match(line) != selection.invert;
-            if capped || !selected {
-                if after_left > 0 {
-                    shown.push((number, line.to_vec(), false));
-                    last = number;
-                    after_left -= 1;
-                } else if capped {
-                    break;
-                }
-                continue;
-            }
-            for before in number.saturating_sub(selection.before).max(last + 1)..number {
-                shown.push((before, lines[before as usize - 1].to_vec(), false));
-            }
-            shown.push((number, line.to_vec(), true));
-            last = number;
-            hits += 1;
-            after_left = if selection.passthru { u64::MAX } else { selection.after };
-            capped = selection.max_count == Some(hits);
-        }
-        shown
-    }
-
-    fn line_count(text: &[u8]) -> u64 {
-        split(text).len() as u64
-    }
-
-    /// Records the lines reported, numbered from `line_base`, and whether each is a hit.
-    #[derive(Default)]
-    struct Lines {
-        line_base: u64,
-        found: Vec<(u64, Vec<u8>, bool)>,
-    }
-
-    impl Sink for Lines {
-        fn hit(&mut self, line: &Line) {
-            self.found.push((self.line_base + line.number, line.text.to_vec(), true));
-        }
-
-        fn context(&mut self, line: &Line, _why: Context) {
-            self.found.push((self.line_base + line.number, line.text.to_vec(), false));
-        }
-
-        fn forget(&mut self) {
-            self.found.clear();
-        }
-    }
-
-    /// Searches `text` cut at `cuts` into parts, each through a tiny buffer, and puts the parts'
-    /// lines together as the printer does (a line already shown is not shown again).
-    fn search_in_parts(
-        engine: &Engine,
-        text: &[u8],
-        cuts: &[usize],
-        buf_size: usize,
-    ) -> (Vec<(u64, Vec<u8>, bool)>, u64) {
-        let mut bounds: Vec<usize> = cuts.iter().map(|&c| c.min(text.len())).collect();
-        bounds.extend([0, text.len()]);
-        bounds.sort();
-        bounds.dedup();
-        let (mut found, mut line_base) = (Vec::<(u64, Vec<u8>, bool)>::new(), 0);
-        let single = bounds.len() == 2;
-        for pair in bounds.windows(2) {
-            let (start, end) = (pair[0] as u64, pair[1] as u64);
-            let window = if start == 0 {
-                Window { end: (!single).then_some(end), ..Window::WHOLE }
-            } else if engine.selection.before > 0 {
-                let mut read_at = |block: &mut [u8], at: u64| {
-                    block.copy_from_slice(&text[at as usize..at as usize + block.len()]);
-                    Ok(())
-                };
-                let (origin, lead) = lead_start(&mut read_at, start, engine.selection.before).unwrap();
-                Window { origin, lead, end: Some(end - origin), ..Window::WHOLE }
-            } else {
-                Window {
-                    origin: start - 1,
-                    skip_first_line: true,
-                    end: Some(end - start + 1),
-                    ..Window::WHOLE
-                }
-            };
-            let mut reader = Cursor::new(&text[window.origin as usize..]);
-            let mut lines = Lines { line_base: line_base - window.lead, found: Vec::new() };
-            let searched = engine.search_reader(&mut reader, &mut vec![0; buf_size], window, &mut lines);
-            for line in lines.found {
-                if found.last().is_none_or(|last| line.0 > last.0) {
-                    found.push(line);
-                }
-            }
-            line_base += searched.lines;
-        }
-        (found, line_base)
-    }
 
     const PATTERNS: &[&str] = &[
         "a",
@@ -1028,17 +917,28 @@ mod tests {
         r"(?-u:\xc3)\S",
     ];
 
-    fn selections() -> impl Strategy<Value = Selection> {
+    fn selections() -> impl Strategy<Value = Lines> {
         (any::<bool>(), 0u64..4, 0u64..4, any::<bool>(), proptest::option::of(1u64..4)).prop_map(
-            |(invert, before, after, passthru, max_count)| Selection {
+            |(invert, before, after, passthru, max_count)| Lines {
                 invert,
-                before: if passthru { 0 } else { before },
-                after: if passthru { 0 } else { after },
+                before,
+                after,
                 passthru,
                 max_count,
-                multiline: false,
             },
         )
+    }
+
+    /// The engine searches `text` cut at `cuts`, through buffers of `buffer` bytes, as the oracle.
+    fn check(
+        pattern: &str,
+        text: &[u8],
+        cuts: &[usize],
+        buffer: usize,
+        lines: Lines,
+    ) -> Result<(), TestCaseError> {
+        let case = EngineCase { pattern, ignore_case: false, text, cuts, buffer, lines };
+        engine_matches_oracle(&case).map_err(TestCaseError::fail)
     }
 
     proptest! {
@@ -1049,10 +949,11 @@ mod tests {
         ) {
             let matcher = Matcher::compile(pattern, false).unwrap();
             let engine = Engine { text: true, ..Engine::new(&matcher) };
-            let mut lines = Lines::default();
+            let mut lines = Recorder::default();
             let count = engine.scan(&text, 0, &mut lines);
-            prop_assert_eq!(lines.found, oracle(pattern, &text, Selection::default()));
-            prop_assert_eq!(count, line_count(&text));
+            let regex = regex::bytes::Regex::new(pattern).unwrap();
+            prop_assert_eq!(lines.found, oracle(&regex, &text, Lines::default()));
+            prop_assert_eq!(count, properties::lines(&text).len() as u64);
         }
 
         #[test]
@@ -1062,11 +963,7 @@ mod tests {
             cuts in proptest::collection::vec(0usize..300, 0..5),
             buf_size in 1usize..16,
         ) {
-            let matcher = Matcher::compile(pattern, false).unwrap();
-            let engine = Engine { text: true, ..Engine::new(&matcher) };
-            let (found, lines) = search_in_parts(&engine, &text, &cuts, buf_size);
-            prop_assert_eq!(found, oracle(pattern, &text, Selection::default()));
-            prop_assert_eq!(lines, line_count(&text));
+            check(pattern, &text, &cuts, buf_size, Lines::default())?;
         }
 
         /// A line holding NUL bytes matches if one of the stretches between them does, however
@@ -1093,10 +990,7 @@ mod tests {
             selection in selections(),
             buf_size in 1usize..16,
         ) {
-            let matcher = Matcher::compile(pattern, false).unwrap();
-            let engine = Engine { text: true, selection, ..Engine::new(&matcher) };
-            let (found, _) = search_in_parts(&engine, &text, &[], buf_size);
-            prop_assert_eq!(found, oracle(pattern, &text, selection));
+            check(pattern, &text, &[], buf_size, selection)?;
         }
 
         /// Context lines and -v across the edges of a big file's parts come out as from one piece.
@@ -1104,15 +998,11 @@ mod tests {
         fn context_across_parts_matches_the_oracle(
             text in proptest::collection::vec(prop::sample::select(b"aab \r\n\n".to_vec()), 0..300),
             pattern in prop::sample::select(PATTERNS),
-            selection in selections().prop_map(|s| Selection { max_count: None, ..s }),
+            selection in selections().prop_map(|s| Lines { max_count: None, ..s }),
             cuts in proptest::collection::vec(0usize..300, 0..5),
             buf_size in 1usize..16,
         ) {
-            let matcher = Matcher::compile(pattern, false).unwrap();
-            let engine = Engine { text: true, selection, ..Engine::new(&matcher) };
-            let (found, lines) = search_in_parts(&engine, &text, &cuts, buf_size);
-            prop_assert_eq!(found, oracle(pattern, &text, selection));
-            prop_assert_eq!(lines, line_count(&text));
+            check(pattern, &text, &cuts, buf_size, selection)?;
         }
     }
 
@@ -1120,13 +1010,13 @@ mod tests {
     fn a_nul_byte_makes_the_file_binary_unless_text() {
         let matcher = Matcher::compile("a", false).unwrap();
         let mut engine = Engine::new(&matcher);
-        let mut lines = Lines::default();
+        let mut lines = Recorder::default();
         let searched =
             engine.search_reader(&mut Cursor::new(b"a\n\0a\n"), &mut vec![0; 64], Window::WHOLE, &mut lines);
         assert!(matches!(searched.outcome, Outcome::Binary));
         assert!(lines.found.is_empty());
         engine.text = true;
-        let mut lines = Lines::default();
+        let mut lines = Recorder::default();
         engine.search_reader(&mut Cursor::new(b"a\n\0a\n"), &mut vec![0; 64], Window::WHOLE, &mut lines);
         assert_eq!(lines.found, vec![(1, b"a".to_vec(), true), (2, b"\0a".to_vec(), true)]);
     }
@@ -1157,7 +1047,7 @@ mod tests {
         for (window, hits) in [(Window::WHOLE, BINARY_SNIFF as usize), (part, BINARY_SNIFF as usize - 50)] {
             let text = text[window.origin as usize..].to_vec();
             let mut reader = TextThenNuls { text: Cursor::new(text), read: 0 };
-            let mut lines = Lines::default();
+            let mut lines = Recorder::default();
             let searched = engine.search_reader(&mut reader, &mut vec![0; 4096], window, &mut lines);
             assert!(matches!(searched.outcome, Outcome::Truncated));
             assert_eq!(lines.found.len(), hits);
@@ -1205,11 +1095,35 @@ mod tests {
         assert!(!sink.forgot_settled, "lines were settled, then taken back");
     }
 
+    /// `\A` and `\z` are a line's start and end, not only the buffer's.
+    #[test]
+    fn text_anchors_mean_the_line_start_and_end() {
+        for (pattern, found) in [(r"\A[fF]", vec![1, 2]), (r"[oO]\z", vec![1, 3]), (r"\A\z", vec![4])] {
+            let matcher = Matcher::compile(pattern, false).unwrap();
+            let mut lines = Recorder::default();
+            Engine::new(&matcher).scan(b"foo\nfox\nxfoo\n\nend", 0, &mut lines);
+            let numbers: Vec<u64> = lines.found.iter().map(|(number, _, _)| *number).collect();
+            assert_eq!(numbers, found, "{pattern}");
+        }
+    }
+
+    /// A UTF-8 byte-order mark is not part of the first line, shown as context or as a hit.
+    #[test]
+    fn the_byte_order_mark_is_not_part_of_the_first_line() {
+        let matcher = Matcher::compile("b", false).unwrap();
+        let engine =
+            Engine { selection: Selection { before: 1, ..Selection::default() }, ..Engine::new(&matcher) };
+        let mut lines = Recorder::default();
+        let text = b"\xEF\xBB\xBFa\nb\n";
+        engine.search_reader(&mut Cursor::new(text), &mut vec![0; 2], Window::WHOLE, &mut lines);
+        assert_eq!(lines.found, vec![(1, b"a".to_vec(), false), (2, b"b".to_vec(), true)]);
+    }
+
     #[test]
     fn smart_case_insensitive_matches_any_case() {
         let matcher = Matcher::compile("resume", true).unwrap();
         let engine = Engine::new(&matcher);
-        let mut lines = Lines::default();
+        let mut lines = Recorder::default();
         engine.scan(b"PM_RESUME\nresume\nnothing\n", 0, &mut lines);
         assert_eq!(lines.found, vec![(1, b"PM_RESUME".to_vec(), true), (2, b"resume".to_vec(), true)]);
     }
@@ -1229,7 +1143,7 @@ mod tests {
         let matcher = Matcher::new(&[r"b\nc\nd|f".to_string()], &options).unwrap();
         let selection = Selection { multiline: true, before: 1, ..Selection::default() };
         let engine = Engine { selection, ..Engine::new(&matcher) };
-        let mut lines = Lines::default();
+        let mut lines = Recorder::default();
         let searched = engine.search_reader(
             &mut Cursor::new(b"a\nb\nc\nd\ne\nf"),
             &mut vec![0; 4],

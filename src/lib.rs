@@ -17,6 +17,9 @@
 //! and the error flag), `progress` (the progress line on stderr), `sanitize` (escaping for the
 //! terminal), `decompress` (`-z`'s decoders), [`exit_code`] and [`interrupt`] (Ctrl-C, SIGTERM,
 //! SIGHUP).
+//!
+//! [`properties`] holds what the fuzz targets (`fuzz/`) and the property tests check against naive
+//! oracles; ba itself never calls it.
 
 pub mod cli;
 pub mod config;
@@ -30,6 +33,7 @@ pub mod listing;
 pub mod matcher;
 pub mod pipeline;
 pub mod print;
+pub mod properties;
 pub mod replace;
 pub mod search;
 pub mod walk;

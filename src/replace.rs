@@ -12,7 +12,7 @@
 mod diff;
 mod file;
 mod journal;
-mod stream;
+pub(crate) mod stream;
 mod undo;
 
 use std::collections::HashSet;
@@ -544,6 +544,20 @@ mod tests {
         let content = "colour Colour COLOUR cOLOUR 1colour\n";
         let (new, _) = rewrite(&matcher, &template, content.as_bytes());
         assert_eq!(String::from_utf8(new).unwrap(), "color Color COLOR color 1color\n");
+    }
+
+    /// As the search reads it: a UTF-8 byte-order mark is kept, and is not part of the first line.
+    #[test]
+    fn the_byte_order_mark_stays_outside_the_first_line() {
+        assert_eq!(replace("^a", "X", "\u{feff}a\na\n"), ("\u{feff}X\nX\n".to_string(), 2));
+        assert_eq!(replace(r"\Wa", "X", "\u{feff}a\n").0, "\u{feff}a\n");
+    }
+
+    /// `\A` and `\z` are a line's start and end, in every line of a block.
+    #[test]
+    fn text_anchors_mean_the_line_start_and_end() {
+        assert_eq!(replace(r"\A", "> ", "a\nb\n").0, "> a\n> b\n");
+        assert_eq!(replace(r"\z", ";", "a\r\nb").0, "a;\r\nb;");
     }
 
     #[test]

@@ -87,6 +87,21 @@ impl Template {
         Ok(Template { parts, preserve_case: false })
     }
 
+    /// The template written back as plain text, `$$` for a dollar, `\\` for a backslash and `${N}`
+    /// for a group: it parses to the same template.
+    pub(crate) fn source(&self) -> String {
+        let mut source = String::new();
+        for part in &self.parts {
+            match part {
+                Part::Literal(bytes) => {
+                    source.push_str(&String::from_utf8_lossy(bytes).replace('$', "$$").replace('\\', "\\\\"))
+                }
+                Part::Group(i) => source.push_str(&format!("${{{i}}}")),
+            }
+        }
+        source
+    }
+
     pub(crate) fn preserving_case(self, preserve_case: bool) -> Template {
         Template { preserve_case, ..self }
     }

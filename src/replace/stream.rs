@@ -123,7 +123,11 @@ pub(crate) fn pass(
         let region = &block[..end];
         content.update(region);
         let mut kept = 0;
-        for (number, range) in engine.matching_lines(region) {
+        // A UTF-8 byte-order mark is not part of the first line, as the search reads it: kept as
+        // it is, never matched or replaced.
+        let bom = if last_byte.is_none() && region.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+        for (number, range) in engine.matching_lines(&region[bom..]) {
+            let range = bom + range.start..bom + range.end;
             let number = pass.lines + number;
             matched.add(number, &region[range.clone()]);
             let crlf = region[range.clone()].ends_with(b"\r") && range.end < region.len();

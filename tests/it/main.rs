@@ -5,6 +5,7 @@
 //! - `macros`: `assert_output_eq!`, which shows a diff of the lines when outputs differ;
 //! - `cli`: the search: output formats, matching, the walk, errors and exit codes;
 //! - `flags`: grep and ripgrep's everyday flags, against GNU grep, ripgrep, vim and a JSON parser;
+//! - `fuzz_properties`: the fuzz targets' properties, many cases on a stable toolchain (`#[ignore]`d);
 //! - `habits`: grep and ripgrep habits typed into ba;
 //! - `replace`: `-r/--replace`, `--dry-run` and `--interactive`;
 //! - `replace_faults`: `-r` and `--undo` killed with SIGKILL at random moments;
@@ -24,6 +25,7 @@ mod util;
 mod big_file;
 mod cli;
 mod flags;
+mod fuzz_properties;
 mod habits;
 mod integration;
 mod memory;

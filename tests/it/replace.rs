@@ -147,6 +147,18 @@ fn pipe_output_prints_each_changed_line_with_its_new_text() {
     assert_content(d, "a.txt", b"qux\n");
 }
 
+/// A UTF-8 byte-order mark is not part of the first line, when it is searched or when it is rewritten:
+/// `^` matches after it, and it stays.
+#[test]
+fn a_byte_order_mark_stays_before_the_first_line() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "bom.txt", b"\xEF\xBB\xBFkey=1\nkey=2\n");
+    let out = run_ok(d, &["^key", "-r", "KEY"]);
+    assert_output_eq!(String::from_utf8_lossy(&out), "bom.txt:1:KEY=1\nbom.txt:2:KEY=2\n");
+    assert_content(d, "bom.txt", b"\xEF\xBB\xBFKEY=1\nKEY=2\n");
+}
+
 #[test]
 fn a_line_whose_matches_are_replaced_by_themselves_is_not_printed_or_written() {
     let dir = tempdir();

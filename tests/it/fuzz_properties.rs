@@ -1,0 +1,104 @@
+//! The fuzz targets' properties (`fuzz/`, see `black_arrow::properties`), run by proptest on a
+//! stable toolchain: left out of `cargo test` (`#[ignore]`), they are a deep run of many cases, as
+//! many as PROPTEST_CASES says (the README gives the commands). `library_*` run ba's code in this
+//! process, thousands of cases a second; `binary_*` run the `ba` binary, twice a case at most.
+
+use std::path::Path;
+
+use black_arrow::properties::{self, BinaryCase, EngineCase, Lines, ReplaceCase};
+use proptest::prelude::*;
+use proptest::test_runner::Config;
+
+use crate::util::ba_path;
+
+/// PROPTEST_CASES cases, else `cases`; no regression files written (a failure prints its input).
+fn config(cases: u32) -> Config {
+    let cases = std::env::var("PROPTEST_CASES").ok().and_then(|n| n.parse().ok()).unwrap_or(cases);
+    Config { cases, failure_persistence: None, ..Config::default() }
+}
+
+fn recipe(len: usize) -> impl Strategy<Value = Vec<u8>> {
+    prop::collection::vec(any::<u8>(), 0..len)
+}
+
+fn lines() -> impl Strategy<Value = Lines> {
+    (any::<bool>(), 0u64..4, 0u64..4, any::<bool>(), prop::option::of(1u64..4)).prop_map(
+        |(invert, before, after, passthru, max_count)| Lines { invert, before, after, passthru, max_count },
+    )
+}
+
+/// A template from the pieces of every syntax, or any text at all.
+fn template() -> impl Strategy<Value = String> {
+    prop_oneof![recipe(12).prop_map(|r| properties::template_from(&r)), any::<String>()]
+}
+
+proptest! {
+    #![proptest_config(config(256))]
+
+    #[test]
+    #[ignore = "a deep run: PROPTEST_CASES=100000 cargo test --release --test it fuzz_properties::library_ -- --ignored"]
+    fn library_engine_matches_the_oracle(
+        pattern in recipe(10),
+        ignore_case in any::<bool>(),
+        text in recipe(120),
+        cuts in prop::collection::vec(0usize..500, 0..6),
+        buffer in 1usize..32,
+        lines in lines(),
+    ) {
+        let (pattern, text) = (properties::pattern_from(&pattern), properties::text_from(&text));
+        let case = EngineCase { pattern: &pattern, ignore_case, text: &text, cuts: &cuts, buffer, lines };
+        properties::engine_matches_oracle(&case).map_err(TestCaseError::fail)?;
+    }
+
+    #[test]
+    #[ignore = "a deep run: PROPTEST_CASES=100000 cargo test --release --test it fuzz_properties::library_ -- --ignored"]
+    fn library_templates_round_trip(template in template(), pattern in any::<usize>(), haystack in recipe(40)) {
+        let haystack = properties::text_from(&haystack);
+        properties::template_round_trips(&template, pattern, &haystack).map_err(TestCaseError::fail)?;
+    }
+
+    #[test]
+    #[ignore = "a deep run: PROPTEST_CASES=100000 cargo test --release --test it fuzz_properties::library_ -- --ignored"]
+    fn library_rewrite_matches_the_oracle(
+        pattern in recipe(8),
+        ignore_case in any::<bool>(),
+        template in recipe(6),
+        text in recipe(80),
+    ) {
+        let (pattern, text) = (properties::pattern_from(&pattern), properties::text_from(&text));
+        let template = properties::template_from(&template);
+        properties::rewrite_matches_oracle(&pattern, ignore_case, &template, &text).map_err(TestCaseError::fail)?;
+    }
+}
+
+proptest! {
+    #![proptest_config(config(32))]
+
+    #[test]
+    #[ignore = "a deep run: PROPTEST_CASES=5000 cargo test --release --test it fuzz_properties::binary_ -- --ignored"]
+    fn binary_search_matches_the_oracle(
+        pattern in recipe(10),
+        ignore_case in any::<bool>(),
+        text in recipe(200),
+        workers in 1u8..5,
+        part_size in 1u16..64,
+    ) {
+        let (pattern, text) = (properties::pattern_from(&pattern), properties::text_from(&text));
+        let case = BinaryCase { pattern: &pattern, ignore_case, text: &text, workers, part_size };
+        properties::binary_search_matches_oracle(Path::new(ba_path()), &case).map_err(TestCaseError::fail)?;
+    }
+
+    #[test]
+    #[ignore = "a deep run: PROPTEST_CASES=5000 cargo test --release --test it fuzz_properties::binary_ -- --ignored"]
+    fn binary_replace_then_undo_gives_back_the_bytes(
+        pattern in recipe(8),
+        ignore_case in any::<bool>(),
+        template in recipe(6),
+        text in recipe(80),
+    ) {
+        let (pattern, text) = (properties::pattern_from(&pattern), properties::text_from(&text));
+        let template = properties::template_from(&template);
+        let case = ReplaceCase { pattern: &pattern, ignore_case, template: &template, text: &text };
+        properties::binary_replace_then_undo(Path::new(ba_path()), &case).map_err(TestCaseError::fail)?;
+    }
+}
