@@ -543,7 +543,7 @@ impl Engine<'_> {
 
             // A UTF-8 byte-order mark is not part of the first line: it leaves the buffer, so that
             // no line (a hit, or context before one) takes it in.
-            if origin + buf_offset == 0 && kept == 0 && lead_left == 0 && !skip_first_line {
+            if origin + buf_offset == 0 && kept == 0 && !skip_first_line {
                 if buf[..filled].starts_with(b"\xEF\xBB\xBF") {
                     shift(buf, 3, &mut filled, &mut buf_offset);
                 } else if filled < 3 && !done && b"\xEF\xBB\xBF".starts_with(&buf[..filled]) {
