@@ -117,7 +117,7 @@ impl Matcher {
         // for first.
         let hir = if multiline { hir } else { within_lines(&hir)? };
         // `Hir` prints as an equivalent pattern: the regex crate compiles the rewritten expression.
-        let regex = regex::bytes::RegexBuilder::new(&hir.to_string())
+        let regex = regex::bytes::RegexBuilder::new(&printable(&hir).to_string())
             .size_limit(limits.regex)
             .dfa_size_limit(limits.dfa)
             .build()
@@ -288,6 +288,29 @@ fn within_lines(hir: &Hir) -> Result<Hir> {
     })
 }
 
+/// `hir` in a shape that prints as a pattern of the same meaning. The printer writes a repetition's
+/// operator after its operand with no group around it, so a repetition of a repetition comes out
+/// as another pattern: `(?:a+)?` as `a+?` (one or more, lazily: `x(?:\d+)?y` would miss `xy`). Such
+/// an operand becomes an alternation with a branch that never matches, which prints in a group.
+fn printable(hir: &Hir) -> Hir {
+    match hir.kind() {
+        HirKind::Repetition(rep) => {
+            let sub = printable(&rep.sub);
+            let sub = match sub.kind() {
+                HirKind::Repetition(_) => Hir::alternation(vec![sub, Hir::fail()]),
+                _ => sub,
+            };
+            Hir::repetition(hir::Repetition { sub: Box::new(sub), ..rep.clone() })
+        }
+        HirKind::Capture(cap) => {
+            Hir::capture(hir::Capture { sub: Box::new(printable(&cap.sub)), ..cap.clone() })
+        }
+        HirKind::Concat(subs) => Hir::concat(subs.iter().map(printable).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(printable).collect()),
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => hir.clone(),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -332,6 +355,34 @@ mod tests {
         // Bytes that are not UTF-8 are looked for as bytes.
         let bytes = candidates(r"\w(?-u:\xFF\xFE)", false).unwrap();
         assert!(bytes.is_match(b"a\xff\xfe") && !bytes.is_match(b"a\xff"));
+    }
+
+    /// A repetition of a repetition means what it says: `(?:\d+)?` is optional, not a lazy `\d+`.
+    #[test]
+    fn repetitions_of_repetitions_keep_their_meaning() {
+        for (pattern, line, expected) in [
+            (r"x(?:\d+)?y", "xy", Some("xy")),
+            (r"x(?:\d+)?y", "x12y", Some("x12y")),
+            ("a{2}??", "A", Some("")),
+            ("(?:a{2}){3}", "aaaaa", None),
+            ("(?:a{2}){3}", "aaaaaa", Some("aaaaaa")),
+            ("(a+)?b", "aab", Some("aab")),
+        ] {
+            for multiline in [false, true] {
+                let options = PatternOptions {
+                    fixed_strings: false,
+                    word: false,
+                    line: false,
+                    case: Case::Sensitive,
+                    multiline,
+                    dotall: false,
+                    limits: SizeLimits::default(),
+                };
+                let matcher = Matcher::new(&[pattern.to_string()], &options).unwrap();
+                let found = matcher.regex.find(line.as_bytes()).map(|m| m.as_bytes());
+                assert_eq!(found, expected.map(str::as_bytes), "{pattern} on {line}, multiline {multiline}");
+            }
+        }
     }
 
     #[test]
