@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use clap::{Parser, ValueEnum};
 
+use crate::encoding::Encoding;
 use crate::hyperlink::HyperlinkFormat;
 
 /// ba (Black Arrow): search a tree of files for a regular expression, in parallel.
@@ -385,6 +386,13 @@ pub struct Args {
     #[arg(short = 'z', long = "search-zip")]
     pub(crate) search_zip: bool,
 
+    /// The text encoding of the files searched: auto (the default: a file that starts with a UTF-16
+    /// byte-order mark is decoded, the rest read as they are), none (read every file as it is), or a
+    /// name such as utf-16le, latin1 or shift_jis (decode every file from it, unless a byte-order
+    /// mark names another). Decoded text is searched and shown as UTF-8; -r never rewrites it.
+    #[arg(long = "encoding", value_name = "NAME", value_parser = Encoding::parse)]
+    pub(crate) encoding: Option<Encoding>,
+
     // At home in the shell and the editor.
     /// Print a shell's completion script or the man page, and exit: complete-bash, complete-zsh,
     /// complete-fish, complete-powershell, complete-elvish or man (see the README for where each goes).
@@ -438,7 +446,11 @@ pub(crate) fn habit_hint(err: &clap::Error, argv: &[OsString]) -> Option<String>
                     "ba always shows paths and line numbers: leave it out"
                 }
                 "-R" | "--recursive" => "ba always searches directories recursively: leave it out",
-                "-E" | "--extended-regexp" | "-P" | "--perl-regexp" | "-G" | "--basic-regexp" => {
+                "-E" => {
+                    "ba has one pattern syntax, Rust's regex (no look-around or backreferences): leave it out \
+                     (ripgrep's -E NAME is --encoding NAME)"
+                }
+                "--extended-regexp" | "-P" | "--perl-regexp" | "-G" | "--basic-regexp" => {
                     "ba has one pattern syntax, Rust's regex (no look-around or backreferences): leave it out"
                 }
                 "-o" | "--only-matching" => "use -m (--match-only)",

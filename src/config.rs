@@ -12,6 +12,7 @@ use regex::bytes::RegexSet;
 
 use crate::cli::{Args, ColorWhen, TypeChange};
 use crate::edit::Editor;
+use crate::encoding::Encoding;
 use crate::engine::Selection;
 use crate::hyperlink::Hyperlinks;
 use crate::matcher::{Case, Matcher, PatternOptions, SizeLimits};
@@ -48,6 +49,8 @@ pub struct Config {
     pub(crate) replace: Option<Replace>,
     /// `-z`: search compressed files decompressed.
     pub(crate) search_zip: bool,
+    /// `--encoding`: which files are decoded before they are searched.
+    pub(crate) encoding: Encoding,
 }
 
 pub(crate) struct Replace {
@@ -251,6 +254,11 @@ impl Config {
         } else {
             Mode::Lines
         };
+        let encoding = args.encoding.unwrap_or_default();
+        // A file decoded even without a byte-order mark is searched as other bytes than it holds.
+        if args.replace.is_some() && encoding.decodes(b"") {
+            bail!("-r rewrites the bytes a file holds: it cannot go with --encoding naming an encoding");
+        }
         let lines = mode == Mode::Lines;
         let selection = Selection {
             invert: args.invert_match,
@@ -357,6 +365,7 @@ impl Config {
                 undo_limit: args.undo_limit.unwrap_or(crate::replace::DEFAULT_UNDO_LIMIT),
             }),
             search_zip: args.search_zip,
+            encoding,
         })
     }
 }

@@ -15,8 +15,8 @@
 //! the stages), [`matcher`] (the compiled pattern), `format` (the output formats) and `hyperlink`
 //! (their links to the files), `order` (the reorder buffer), `summary`, `messages` (errors on stderr
 //! and the error flag), `progress` (the progress line on stderr), `sanitize` (escaping for the
-//! terminal), `decompress` (`-z`'s decoders), [`exit_code`] and [`interrupt`] (Ctrl-C, SIGTERM,
-//! SIGHUP).
+//! terminal), `decompress` (`-z`'s decoders), `encoding` (`--encoding`'s decoding), [`exit_code`]
+//! and [`interrupt`] (Ctrl-C, SIGTERM, SIGHUP).
 //!
 //! [`properties`] holds what the fuzz targets (`fuzz/`) and the property tests check against naive
 //! oracles; ba itself never calls it.
@@ -39,6 +39,7 @@ pub mod search;
 pub mod walk;
 
 mod decompress;
+mod encoding;
 mod format;
 mod hyperlink;
 mod messages;

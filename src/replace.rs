@@ -18,13 +18,14 @@ mod undo;
 use std::collections::HashSet;
 use std::fs::{self, File};
 use std::io::{self, BufRead, Write};
-use std::os::unix::fs::{MetadataExt, PermissionsExt};
+use std::os::unix::fs::{FileExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
 use anyhow::{bail, Result};
 
 use crate::config::Config;
 use crate::decompress::Format;
+use crate::encoding::Encoding;
 use crate::format::{Formatter, Spans};
 use crate::interrupt;
 use crate::matcher::Matcher;
@@ -87,6 +88,8 @@ pub struct Replacer {
     shown: Vec<u8>,
     /// `-z`: compressed files were searched decompressed, and are never written.
     search_zip: bool,
+    /// Files searched decoded are never written.
+    encoding: Encoding,
 }
 
 impl Replacer {
@@ -125,6 +128,7 @@ impl Replacer {
             tty,
             formatter: Formatter::new(&config.output, &config.matcher),
             search_zip: config.search_zip,
+            encoding: config.encoding,
             shown: Vec::new(),
         }))
     }
@@ -176,6 +180,12 @@ impl Replacer {
                 out,
                 "has other hard links that a rewrite would split; not written (see --force-hardlinks)",
             );
+        }
+        // A file searched decoded (UTF-16) was searched as other bytes than it holds.
+        let mut head = [0; 4];
+        let head = file.read_at(&mut head, 0).map_or(&head[..0], |n| &head[..n]);
+        if self.encoding.decodes(head) {
+            return refuse(out, "UTF-16, searched decoded (--encoding); not written");
         }
         if searched.stamp != Some(Stamp::of(before)) {
             return refuse(out, CHANGED);

@@ -134,9 +134,11 @@ impl Searcher {
                     self.listings.send(listing).map_err(|_| Hangup)?;
                 }
                 Ok(Task::Stdin { seq }) => {
-                    let stdin = io::stdin();
+                    // Its first bytes are known only as it is read: a byte-order mark is looked for
+                    // as it is.
+                    let mut decoded = self.config.encoding.reader(io::stdin().lock());
                     let path = PathBuf::from("<stdin>");
-                    self.search_reader(&mut stdin.lock(), seq, (0, 1), path, Window::WHOLE, None, true)?;
+                    self.search_reader(&mut decoded, seq, (0, 1), path, Window::WHOLE, None, true)?;
                 }
                 Ok(Task::Stop) => {
                     // About to wait for parts: the printer may be waiting for what is batched.
@@ -178,6 +180,9 @@ impl Searcher {
         // An error is met again, and reported, by the search's own first read.
         let read = read_first(&mut file, &mut self.buf[..BINARY_SNIFF as usize]).unwrap_or(0);
         let config = &*self.config;
+        if config.encoding.decodes(&self.buf[..read]) {
+            return self.search_decoded(seq, path, file, named);
+        }
         let walked_text = !config.text && !named;
         let binary = walked_text && memchr(0, &self.buf[..read]).is_some();
         let sniffed = !binary && (read as u64 == BINARY_SNIFF || size == Some(read as u64));
@@ -215,6 +220,18 @@ impl Searcher {
         self.search_reader(&mut file, seq, (0, parts), path, window, stamp, named)
     }
 
+    /// `--encoding`: searches a file's text decoded to UTF-8, whole: where its parts start is known
+    /// only by decoding what comes before them.
+    fn search_decoded(&mut self, seq: u64, path: PathBuf, mut file: File, named: bool) -> Result<(), Hangup> {
+        match file.seek(SeekFrom::Start(0)) {
+            Ok(_) => {
+                let mut decoded = self.config.encoding.reader(file);
+                self.search_reader(&mut decoded, seq, (0, 1), path, Window::WHOLE, None, named)
+            }
+            Err(err) => self.outbox.send(failed(seq, (0, 1), path, err)),
+        }
+    }
+
     /// `-z`: searches the decompressed text of a compressed file, whole: where its parts start is
     /// known only by decompressing what comes before them.
     fn search_compressed(
@@ -226,8 +243,8 @@ impl Searcher {
     ) -> Result<(), Hangup> {
         match File::open(&path) {
             Ok(file) => {
-                let mut decoder = decompress::open(format, file);
-                self.search_reader(&mut decoder, seq, (0, 1), path, Window::WHOLE, None, named)
+                let mut decoded = self.config.encoding.reader(decompress::open(format, file));
+                self.search_reader(&mut decoded, seq, (0, 1), path, Window::WHOLE, None, named)
             }
             Err(err) => self.outbox.send(failed(seq, (0, 1), path, err)),
         }

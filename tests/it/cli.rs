@@ -1889,3 +1889,70 @@ fn match_only_skips_empty_matches() {
     write(dir.path(), "a.txt", "ab\nxx\n");
     assert_output_eq!(stdout_ok(dir.path(), &["-m", "x*"], 0), "a.txt:2:xx\n");
 }
+
+// ---------------------------------------------------------------------------------------------
+// Encodings
+// ---------------------------------------------------------------------------------------------
+
+/// `text` in UTF-16, little-endian or big-endian, after its byte-order mark.
+fn utf16(text: &str, little_endian: bool) -> Vec<u8> {
+    let mark: &[u8] = if little_endian { b"\xFF\xFE" } else { b"\xFE\xFF" };
+    let units =
+        text.encode_utf16().flat_map(|u| if little_endian { u.to_le_bytes() } else { u.to_be_bytes() });
+    mark.iter().copied().chain(units).collect()
+}
+
+/// A file with a UTF-16 byte-order mark is decoded and searched (it holds NUL bytes, so it would
+/// be skipped as binary), in a tree, named, and on standard input, as ripgrep does.
+#[test]
+fn utf16_files_are_decoded_and_searched() {
+    let dir = tempdir();
+    let text = "first line\nnaïve hit here\r\nlast hit\n";
+    write(dir.path(), "le.txt", utf16(text, true));
+    write(dir.path(), "be.txt", utf16(text, false));
+    let expected = |name: &str| format!("{name}:2:naïve hit here\r\n{name}:3:last hit\n");
+    assert_output_eq!(
+        stdout_ok(dir.path(), &["-p", "-w", "1", "hit"], 0),
+        expected("be.txt") + &expected("le.txt")
+    );
+    assert_output_eq!(stdout_ok(dir.path(), &["-p", "hit", "le.txt"], 0), expected("le.txt"));
+    if let Some(rg) = rg(dir.path(), &["-n", "--no-heading", "--with-filename", "hit", "le.txt"]) {
+        assert_output_eq!(String::from_utf8(rg).unwrap(), expected("le.txt"));
+    }
+    let out = ba(dir.path()).args(["-p", "ïve"]).run_stdin(&utf16(text, false));
+    assert_output_eq!(stdout_of(&out), "naïve hit here\r\n");
+    // --encoding none reads the bytes as they are: a walked UTF-16 file is binary.
+    assert_output_eq!(stdout_ok(dir.path(), &["-p", "--encoding", "none", "hit"], 1), "");
+}
+
+/// --encoding NAME decodes every file from that encoding; a byte-order mark still wins.
+#[test]
+fn a_named_encoding_decodes_every_file() {
+    let dir = tempdir();
+    write(dir.path(), "latin1.txt", b"caf\xE9 au lait\n".as_slice());
+    write(dir.path(), "le.txt", utf16("caf\u{e9} noir\n", true));
+    let out = stdout_ok(dir.path(), &["-p", "--encoding", "latin1", "café"], 0);
+    assert_output_eq!(out, "latin1.txt:1:café au lait\nle.txt:1:café noir\n");
+    // Without it, the Latin-1 byte is not UTF-8 and the pattern's é is.
+    assert_output_eq!(stdout_ok(dir.path(), &["-p", "-w", "1", "café"], 0), "le.txt:1:café noir\n");
+    let out = run(dir.path(), &["--encoding", "klingon", "x"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_of(&out).contains("not an encoding"), "{}", stderr_of(&out));
+}
+
+/// -r never writes a file it searched decoded: it says so, and the file keeps its bytes.
+#[test]
+fn replace_leaves_decoded_files_alone_and_says_so() {
+    let dir = tempdir();
+    let bytes = utf16("old text\n", true);
+    write(dir.path(), "le.txt", &bytes);
+    write(dir.path(), "plain.txt", "old text\n");
+    let out = run(dir.path(), &["old", "-r", "new"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_of(&out).contains("ba: le.txt: UTF-16, searched decoded"), "{}", stderr_of(&out));
+    assert_eq!(std::fs::read(dir.path().join("le.txt")).unwrap(), bytes);
+    assert_eq!(std::fs::read_to_string(dir.path().join("plain.txt")).unwrap(), "new text\n");
+    let out = run(dir.path(), &["old", "-r", "new", "--encoding", "latin1"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_of(&out).contains("cannot go with --encoding"), "{}", stderr_of(&out));
+}
