@@ -32,6 +32,14 @@ fn template() -> impl Strategy<Value = String> {
     prop_oneof![recipe(12).prop_map(|r| properties::template_from(&r)), any::<String>()]
 }
 
+/// A rewrite: its pattern, whether it ignores case, its template and the text it rewrites.
+fn rewrite() -> impl Strategy<Value = (String, bool, String, Vec<u8>)> {
+    (recipe(8), any::<bool>(), recipe(6), recipe(80)).prop_map(|(pattern, ignore_case, template, text)| {
+        let pattern = properties::pattern_from(&pattern);
+        (pattern, ignore_case, properties::template_from(&template), properties::text_from(&text))
+    })
+}
+
 proptest! {
     #![proptest_config(config(256))]
 
@@ -59,14 +67,7 @@ proptest! {
 
     #[test]
     #[ignore = "a deep run: PROPTEST_CASES=100000 cargo test --release --test it fuzz_properties::library_ -- --ignored"]
-    fn library_rewrite_matches_the_oracle(
-        pattern in recipe(8),
-        ignore_case in any::<bool>(),
-        template in recipe(6),
-        text in recipe(80),
-    ) {
-        let (pattern, text) = (properties::pattern_from(&pattern), properties::text_from(&text));
-        let template = properties::template_from(&template);
+    fn library_rewrite_matches_the_oracle((pattern, ignore_case, template, text) in rewrite()) {
         properties::rewrite_matches_oracle(&pattern, ignore_case, &template, &text).map_err(TestCaseError::fail)?;
     }
 }
@@ -90,14 +91,7 @@ proptest! {
 
     #[test]
     #[ignore = "a deep run: PROPTEST_CASES=5000 cargo test --release --test it fuzz_properties::binary_ -- --ignored"]
-    fn binary_replace_then_undo_gives_back_the_bytes(
-        pattern in recipe(8),
-        ignore_case in any::<bool>(),
-        template in recipe(6),
-        text in recipe(80),
-    ) {
-        let (pattern, text) = (properties::pattern_from(&pattern), properties::text_from(&text));
-        let template = properties::template_from(&template);
+    fn binary_replace_then_undo_gives_back_the_bytes((pattern, ignore_case, template, text) in rewrite()) {
         let case = ReplaceCase { pattern: &pattern, ignore_case, template: &template, text: &text };
         properties::binary_replace_then_undo(Path::new(ba_path()), &case).map_err(TestCaseError::fail)?;
     }
