@@ -96,7 +96,8 @@ pub struct Args {
     /// Replace every match with REPL in the files searched, safely (see the README): `$1`, `${name}`,
     /// `$0` and `$$` (a dollar), or `\1`, `\g<name>`. Each file is written whole to a temporary file
     /// and renamed over the original. With -r the pattern is case-sensitive unless --ignore-case (no
-    /// smart case). Try it first with --dry-run.
+    /// smart case). Try it first with --dry-run; `ba --undo` puts the files back. grep's letters glued to
+    /// it (`-rn`) are refused: write `-r n` to replace with `n`.
     #[arg(short = 'r', long = "replace", value_name = "REPL")]
     pub(crate) replace: Option<String>,
 
@@ -483,23 +484,52 @@ pub(crate) fn habit_hint(err: &clap::Error, argv: &[OsString]) -> Option<String>
     }
 }
 
+/// What follows one of Black Arrow's flags glued to it (`-in`: `n`), when it is only letters of
+/// grep's short flags: most likely grep's flags typed together, not the value they became.
+fn glued_grep_flags<'a>(arg: &'a str, flag: &str) -> Option<&'a str> {
+    let letters = arg.strip_prefix(flag)?;
+    let grep_like =
+        !letters.is_empty() && letters.len() <= 3 && letters.chars().all(|c| "inlrwcvxHhsoEFRIL".contains(c));
+    grep_like.then_some(letters)
+}
+
 /// `ba -in foo`: grep's `-i -n` is read here as `-i n`, a regex of names to skip (every file with an
 /// `n` in its name). When a value of `-i` or `-f` is glued to it and is only grep letters, say so.
 pub(crate) fn glued_grep_letters(argv: &[OsString]) -> Vec<String> {
     let mut said = Vec::new();
     for arg in argv.iter().skip(1).take_while(|arg| *arg != "--") {
         let arg = arg.to_string_lossy();
-        for (flag, does) in [("-i", "skip names matching"), ("-f", "search only names matching")] {
-            let Some(letters) = arg.strip_prefix(flag).filter(|rest| !rest.is_empty()) else { continue };
-            if letters.len() <= 3 && letters.chars().all(|c| "nlrwcvxHhsoEFRIL".contains(c)) {
-                said.push(format!(
-                    "{arg} is read as {flag} {letters} (Black Arrow's {flag}: {does} '{letters}'); for grep's \
-                     -i, type --ignore-case (paths and line numbers are always shown)"
-                ));
-            }
+        for (flag, does, grep) in [
+            ("-i", "skip names matching", "for grep's -i, type --ignore-case"),
+            ("-f", "search only names matching", "for grep's -f FILE, type --patterns-file FILE"),
+        ] {
+            let Some(letters) = glued_grep_flags(&arg, flag) else { continue };
+            said.push(format!(
+                "{arg} is read as {flag} {letters} (Black Arrow's {flag}: {does} '{letters}'); {grep} (paths \
+                 and line numbers are always shown)"
+            ));
         }
     }
     said
+}
+
+/// `ba -rn foo .`: grep's `-r -n` is read here as `-r n`, which would replace every match with `n`
+/// in place. A rewrite is too much to stake on a habit: it is refused, with the way to mean it.
+pub(crate) fn glued_replace(argv: &[OsString]) -> Option<String> {
+    let mut previous = None;
+    for arg in argv.iter().skip(1).take_while(|arg| *arg != "--") {
+        let after_regexp = previous.is_some_and(|flag: &OsString| flag == "--regexp");
+        previous = Some(arg);
+        let Some(letters) = arg.to_str().and_then(|arg| glued_grep_flags(arg, "-r")) else { continue };
+        if !after_regexp {
+            return Some(format!(
+                "-r{letters} is read as -r {letters}: replace every match with '{letters}', in place. For \
+                 grep's -r, leave it out (ba always searches directories recursively); to replace with \
+                 '{letters}', put a space: -r {letters}"
+            ));
+        }
+    }
+    None
 }
 
 /// `ba -d src foo`: `-d` took `foo` too, and no pattern is left. Which flag did, and the fix.

@@ -13,7 +13,7 @@ use anyhow::{bail, Result};
 use clap::error::ErrorKind;
 use clap::{CommandFactory, FromArgMatches};
 
-use crate::cli::{glued_grep_letters, habit_hint, Args, TypeChange};
+use crate::cli::{glued_grep_letters, glued_replace, habit_hint, Args, TypeChange};
 use crate::messages::{self, describe};
 use crate::sanitize::{printable_path, push_escaped};
 
@@ -59,6 +59,10 @@ fn parse(argv: &[OsString]) -> Args {
             err.exit()
         }
     };
+    if let Some(refusal) = glued_replace(argv) {
+        eprintln!("ba: {refusal}");
+        std::process::exit(2);
+    }
     for warning in glued_grep_letters(argv) {
         messages::notice(&warning);
     }

@@ -111,6 +111,33 @@ fn grep_letters_glued_to_i_are_warned_about() {
     assert_eq!(stderr_of(&out), "", "a real regex glued to -i is no habit");
 }
 
+/// grep's `-rn` would be `-r n` here, a rewrite of every match to `n`: refused, nothing written; the
+/// way to mean it (a space) works, and a pattern `-rn` given to --regexp is searched.
+#[test]
+fn grep_letters_glued_to_r_are_refused() {
+    let dir = tempdir();
+    habit_tree(dir.path());
+    for habit in ["-rn", "-ri", "-rl", "-rnw"] {
+        let out = ba(dir.path()).args([habit, "main", "."]).run();
+        assert_eq!(out.status.code(), Some(2), "{habit}");
+        let letters = &habit[2..];
+        assert_eq!(
+            stderr_of(&out),
+            format!(
+                "ba: {habit} is read as -r {letters}: replace every match with '{letters}', in place. For \
+                 grep's -r, leave it out (ba always searches directories recursively); to replace with \
+                 '{letters}', put a space: -r {letters}\n"
+            )
+        );
+        assert_eq!(std::fs::read_to_string(dir.path().join("src/main.rs")).unwrap(), "fn main() {}\n");
+    }
+    let out = stdout_ok(dir.path(), &["--no-undo", "-p", "main", "-r", "n", "src"], 0);
+    assert_output_eq!(out, "src/main.rs:1:fn n() {}\n");
+    write(dir.path(), "flags.txt", "grep -rn x\n");
+    let out = stdout_ok(dir.path(), &["-p", "--regexp", "-rn", "flags.txt"], 0);
+    assert_output_eq!(out, "flags.txt:1:grep -rn x\n");
+}
+
 /// GNU grep's rule: 2 when an error occurred, even with a match; -q is 0 at the first match.
 #[test]
 fn an_error_beside_a_match_exits_2_unless_quiet() {
