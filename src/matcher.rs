@@ -177,13 +177,15 @@ fn inner_literals(hir: &Hir) -> Option<Regex> {
     let reached = elements[1..].iter().take(LITERAL_STEPS + ELEMENTS_PER_START);
     let starts: Vec<Seq> = reached.map(|element| extractor.extract(element)).collect();
     let mut steps = 0;
-    let mut best: Option<(Vec<Literal>, usize)> = None;
+    // The best set so far, ranked by its shortest literal and whether it was cut short (see below).
+    let mut best: Option<(Vec<Literal>, (usize, bool))> = None;
     for start in 0..starts.len() {
         if steps == LITERAL_STEPS {
             break;
         }
         // Every match of the rest of the sequence from `start` on begins with one of these.
         let mut seq = Seq::singleton(Literal::exact(vec![]));
+        let mut cut_short = false;
         for next in starts[start..].iter().take(ELEMENTS_PER_START) {
             if seq.is_inexact() || steps == LITERAL_STEPS {
                 break;
@@ -192,6 +194,7 @@ fn inner_literals(hir: &Hir) -> Option<Regex> {
             if seq.max_cross_len(next).is_none_or(|len| len > MAX_CANDIDATES) {
                 // Too many literals, or none: what comes next is left to the regex.
                 seq.make_inexact();
+                cut_short = seq.max_cross_len(next).is_some();
                 break;
             }
             seq.cross_forward(&mut next.clone());
@@ -201,8 +204,12 @@ fn inner_literals(hir: &Hir) -> Option<Regex> {
         if literals.is_empty() || shortest < 2 {
             continue;
         }
-        if best.as_ref().is_none_or(|&(_, best_shortest)| shortest > best_shortest) {
-            best = Some((literals.to_vec(), shortest));
+        // A set cut short where its case variants grew too many is a word's common beginning
+        // (`(?i)pm_resume` gives `m_re`); a set that ends where the literal does is its rarer end
+        // (`ume`), looked for 12% faster in the kernel's code: it counts as one byte longer.
+        let rank = (shortest + usize::from(!cut_short), !cut_short);
+        if best.as_ref().is_none_or(|(_, best_rank)| rank > *best_rank) {
+            best = Some((literals.to_vec(), rank));
         }
     }
     let (literals, _) = best?;
@@ -342,10 +349,25 @@ mod tests {
         assert!(candidates("PM_RESUME", false).is_none());
         assert!(candidates(r"\w{5}\s+\w{5}", false).is_none());
         assert!(candidates("foo|bar", false).is_none());
-        // Past 16 case variants, the shorter literals before them: `res`, `reſ`, `rES`, ...
-        let res = candidates(r"\wresume", true).unwrap();
-        assert_eq!(res.as_str().split('|').count(), 12);
-        assert!(res.as_str().split('|').all(|l| l.to_lowercase() == "res" || l.to_lowercase() == "reſ"));
+        // Past 16 case variants, a set that ends where the literal does (`ume`, `uMe`, ...) rather
+        // than the beginning of a longer one cut short (`res`, `reſ`, `rES`, ...).
+        for pattern in [r"\wresume", r"\wm_resume\w"] {
+            let ume = candidates(pattern, true).unwrap();
+            assert_eq!(ume.as_str().split('|').count(), 8, "{pattern}: {}", ume.as_str());
+            assert!(ume.as_str().split('|').all(|l| l.to_lowercase() == "ume"), "{pattern}");
+        }
+        // It counts as one byte longer: `sum` (3 bytes) rather than `m_re` cut short (4), but `pm_re`
+        // cut short (5) rather than `ume`.
+        for (pattern, lowercase, count) in [(r"\wm_resum\d", "sum", 12), (r"\wpm_resume\w", "pm_re", 16)] {
+            let set = candidates(pattern, true).unwrap();
+            let literals: Vec<&str> = set.as_str().split('|').collect();
+            assert_eq!(literals.len(), count, "{pattern}: {}", set.as_str());
+            assert!(
+                literals.iter().all(|l| l.to_lowercase().replace('ſ', "s") == lowercase),
+                "{}",
+                set.as_str()
+            );
+        }
         // Far into a long pattern; and not at all in a long one without any (parsed only: compiling
         // such patterns is slow in a debug build).
         let parsed = |pattern: &str| inner_literals(&regex_syntax::Parser::new().parse(pattern).unwrap());
