@@ -1120,10 +1120,7 @@ fn an_extended_attribute_that_cannot_be_kept_refuses_the_file() {
     };
     let dir = tempdir();
     let d = dir.path();
-    open_to_all(d);
-    let shared = d.join("shared");
-    fs::create_dir(&shared).unwrap();
-    set_mode(&shared, 0o777);
+    let shared = shared_dir(d);
     let file = write(&shared, "tool", "hit\n");
     std::os::unix::fs::chown(&file, Some(65534), Some(65534)).unwrap();
     set_mode(&file, 0o755);
@@ -1320,6 +1317,16 @@ fn follow_outside_the_roots_names_the_target_escaped() {
     assert!(!err.contains('\x1b'), "a raw escape reached stderr: {err:?}");
 }
 
+/// A directory in `d` that every user may write in, `d` open to all: where a user other than the
+/// one running the tests makes files.
+fn shared_dir(d: &Path) -> PathBuf {
+    open_to_all(d);
+    let shared = d.join("shared");
+    fs::create_dir(&shared).unwrap();
+    set_mode(&shared, 0o777);
+    shared
+}
+
 /// Run by a user who cannot give the new file the original's owner, ba refuses the file and says
 /// why, in one well-formed line.
 #[test]
@@ -1330,10 +1337,7 @@ fn a_file_whose_owner_cannot_be_kept_is_refused_with_the_reason() {
     };
     let dir = tempdir();
     let d = dir.path();
-    open_to_all(d);
-    let shared = d.join("shared");
-    fs::create_dir(&shared).unwrap();
-    set_mode(&shared, 0o777);
+    let shared = shared_dir(d);
     let file = write(&shared, "f.txt", "hit\n");
     set_mode(&file, 0o666);
     // nobody may not write the tests' undo journal.
