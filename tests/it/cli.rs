@@ -1831,6 +1831,28 @@ fn ctrl_c_stops_at_once_and_resets_the_colours() {
     assert!(out.stdout.ends_with(b"\x1b[0m"), "{:?}", String::from_utf8_lossy(&out.stdout));
 }
 
+/// Ctrl-C ends ba at once even while its standard output is blocked (`ba x --pretty | less -R` with
+/// the pager stopped): the colours' reset must not wait for the output's lock.
+#[test]
+fn ctrl_c_stops_at_once_while_stdout_is_blocked() {
+    let dir = tempdir();
+    // Far more output than a pipe holds.
+    write(dir.path(), "many.txt", "a hit on every line\n".repeat(200_000));
+    let mut child = ba(dir.path())
+        .args(["--pretty", "--color", "always", "hit"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    // The pipe is never read: ba fills it and blocks on its next write.
+    std::thread::sleep(Duration::from_millis(500));
+    assert!(child.try_wait().unwrap().is_none(), "ba should be blocked on its output");
+    let sent = std::process::Command::new("kill").args(["-INT", &child.id().to_string()]).status().unwrap();
+    assert!(sent.success());
+    let status = wait_for(&mut child, Duration::from_secs(5));
+    assert_eq!(std::os::unix::process::ExitStatusExt::signal(&status), Some(2));
+}
+
 /// A file of NUL bytes with no newline (a disk image, a sparse file) is found binary from its first
 /// bytes, not read whole first: here 64 MiB, which a whole read would show in memory and time.
 #[test]
