@@ -178,6 +178,10 @@ impl Searcher {
         // The first block says whether the file is binary before it is cut into parts: a file of
         // NUL bytes is skipped at once, however big.
         // An error is met again, and reported, by the search's own first read.
+        // (-U's whole-file search leaves the buffer the size of the last file.)
+        if self.buf.len() < READ_SIZE {
+            self.buf.resize(READ_SIZE, 0);
+        }
         let read = read_first(&mut file, &mut self.buf[..BINARY_SNIFF as usize]).unwrap_or(0);
         let config = &*self.config;
         if config.encoding.decodes(&self.buf[..read]) {
