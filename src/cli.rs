@@ -484,13 +484,10 @@ pub(crate) fn habit_hint(err: &clap::Error, argv: &[OsString]) -> Option<String>
     }
 }
 
-/// What follows one of Black Arrow's flags glued to it (`-in`: `n`), when it is only letters of
-/// grep's short flags: most likely grep's flags typed together, not the value they became.
-fn glued_grep_flags<'a>(arg: &'a str, flag: &str) -> Option<&'a str> {
-    let letters = arg.strip_prefix(flag)?;
-    let grep_like =
-        !letters.is_empty() && letters.len() <= 3 && letters.chars().all(|c| "inlrwcvxHhsoEFRIL".contains(c));
-    grep_like.then_some(letters)
+/// Whether `letters`, glued to one of Black Arrow's flags that take a value (`-in`: `n`), are only
+/// letters of grep's short flags: most likely grep's flags typed together, not the value they became.
+fn grep_letters(letters: &str) -> bool {
+    !letters.is_empty() && letters.len() <= 3 && letters.chars().all(|c| "inlrwcvxHhsoEFRIL".contains(c))
 }
 
 /// `ba -in foo`: grep's `-i -n` is read here as `-i n`, a regex of names to skip (every file with an
@@ -503,7 +500,9 @@ pub(crate) fn glued_grep_letters(argv: &[OsString]) -> Vec<String> {
             ("-i", "skip names matching", "for grep's -i, type --ignore-case"),
             ("-f", "search only names matching", "for grep's -f FILE, type --patterns-file FILE"),
         ] {
-            let Some(letters) = glued_grep_flags(&arg, flag) else { continue };
+            let Some(letters) = arg.strip_prefix(flag).filter(|letters| grep_letters(letters)) else {
+                continue;
+            };
             said.push(format!(
                 "{arg} is read as {flag} {letters} (Black Arrow's {flag}: {does} '{letters}'); {grep} (paths \
                  and line numbers are always shown)"
@@ -513,23 +512,21 @@ pub(crate) fn glued_grep_letters(argv: &[OsString]) -> Vec<String> {
     said
 }
 
-/// `ba -rn foo .`: grep's `-r -n` is read here as `-r n`, which would replace every match with `n`
-/// in place. A rewrite is too much to stake on a habit: it is refused, with the way to mean it.
-pub(crate) fn glued_replace(argv: &[OsString]) -> Option<String> {
-    let mut previous = None;
-    for arg in argv.iter().skip(1).take_while(|arg| *arg != "--") {
-        let after_regexp = previous.is_some_and(|flag: &OsString| flag == "--regexp");
-        previous = Some(arg);
-        let Some(letters) = arg.to_str().and_then(|arg| glued_grep_flags(arg, "-r")) else { continue };
-        if !after_regexp {
-            return Some(format!(
-                "-r{letters} is read as -r {letters}: replace every match with '{letters}', in place. For \
-                 grep's -r, leave it out (ba always searches directories recursively); to replace with \
-                 '{letters}', put a space: -r {letters}"
-            ));
-        }
-    }
-    None
+/// `ba -rn foo .` (or `-arn`, `-lrn`): grep's `-r -n` is read here as `-r n`, which would replace
+/// every match with `n` in place. A rewrite is too much to stake on a habit: when the replacement
+/// is grep letters that came glued to `-r`, it is refused, with the way to mean it.
+pub(crate) fn glued_replace(argv: &[OsString], replacement: Option<&str>) -> Option<String> {
+    let letters = replacement.filter(|letters| grep_letters(letters))?;
+    let glued = format!("r{letters}");
+    let arg = argv.iter().skip(1).take_while(|arg| *arg != "--").find_map(|arg| {
+        let arg = arg.to_str()?;
+        (arg.starts_with('-') && !arg.starts_with("--") && arg.ends_with(&glued)).then_some(arg)
+    })?;
+    Some(format!(
+        "{arg} is read as -r {letters}: replace every match with '{letters}', in place. For grep's -r, \
+         leave it out (ba always searches directories recursively); to replace with '{letters}', put a \
+         space: -r {letters}"
+    ))
 }
 
 /// `ba -d src foo`: `-d` took `foo` too, and no pattern is left. Which flag did, and the fix.

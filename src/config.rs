@@ -257,7 +257,7 @@ impl Config {
         let encoding = args.encoding.unwrap_or_default();
         // A file decoded even without a byte-order mark is searched as other bytes than it holds.
         if args.replace.is_some() && encoding.decodes(b"") {
-            bail!("-r rewrites the bytes a file holds: it cannot go with --encoding naming an encoding");
+            bail!("-r rewrites the bytes a file holds: it cannot go with --encoding naming an encoding other than UTF-8");
         }
         let lines = mode == Mode::Lines;
         let selection = Selection {

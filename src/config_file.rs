@@ -59,15 +59,15 @@ fn parse(argv: &[OsString]) -> Args {
             err.exit()
         }
     };
-    if let Some(refusal) = glued_replace(argv) {
+    let mut args =
+        Args::from_arg_matches(&matches).unwrap_or_else(|err| err.format(&mut Args::command()).exit());
+    if let Some(refusal) = glued_replace(argv, args.replace.as_deref()) {
         eprintln!("ba: {refusal}");
         std::process::exit(2);
     }
     for warning in glued_grep_letters(argv) {
         messages::notice(&warning);
     }
-    let mut args =
-        Args::from_arg_matches(&matches).unwrap_or_else(|err| err.format(&mut Args::command()).exit());
     let indices = |id| matches.indices_of(id).into_iter().flatten();
     let added = indices("type_add").zip(args.type_add.iter().cloned().map(TypeChange::Add));
     let cleared = indices("type_clear").zip(args.type_clear.iter().cloned().map(TypeChange::Clear));

@@ -59,7 +59,9 @@ impl Encoding {
             .utf8_passthru(true)
             .bom_override(true)
             .bom_sniffing(self != Encoding::None)
-            .strip_bom(true)
+            // A UTF-16 mark is taken out by the decoder; a UTF-8 one passes, for the search to step
+            // over and count in offsets, as it does in a file read as it is.
+            .strip_bom(false)
             .build(reader)
     }
 }
@@ -92,8 +94,11 @@ mod tests {
         }
         assert!(!Encoding::Auto.decodes(b"\xEF\xBB\xBFutf-8"));
         assert!(!Encoding::Auto.decodes(b"plain"));
-        // No mark: the bytes pass as they are, invalid UTF-8 included.
+        // No mark: the bytes pass as they are, invalid UTF-8 included; a UTF-8 mark too.
         assert_eq!(decoded(Encoding::Auto, b"a\xFFb\n"), b"a\xFFb\n");
+        assert_eq!(decoded(Encoding::Auto, b"\xEF\xBB\xBFa\n"), b"\xEF\xBB\xBFa\n");
+        // `none`: no mark is looked for, or taken out.
+        assert_eq!(decoded(Encoding::None, b"\xFF\xFEa\0"), b"\xFF\xFEa\0");
     }
 
     #[test]

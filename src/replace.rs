@@ -185,7 +185,7 @@ impl Replacer {
         let mut head = [0; 4];
         let head = file.read_at(&mut head, 0).map_or(&head[..0], |n| &head[..n]);
         if self.encoding.decodes(head) {
-            return refuse(out, "UTF-16, searched decoded (--encoding); not written");
+            return refuse(out, "UTF-16 (searched decoded), not written");
         }
         if searched.stamp != Some(Stamp::of(before)) {
             return refuse(out, CHANGED);

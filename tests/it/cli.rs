@@ -1831,6 +1831,18 @@ fn ctrl_c_stops_at_once_and_resets_the_colours() {
     assert!(out.stdout.ends_with(b"\x1b[0m"), "{:?}", String::from_utf8_lossy(&out.stdout));
 }
 
+/// -U searches each file whole, which leaves the read buffer the size of that file: the next file
+/// is read as well (an empty file first left it empty).
+#[test]
+fn multiline_search_goes_on_past_small_files() {
+    let dir = tempdir();
+    write(dir.path(), "a_empty", "");
+    write(dir.path(), "b.txt", "x\n");
+    write(dir.path(), "c.txt", "a\nx\n");
+    let out = stdout_ok(dir.path(), &["-p", "-U", "-w", "1", "x"], 0);
+    assert_output_eq!(out, "b.txt:1:x\nc.txt:2:x\n");
+}
+
 /// Ctrl-C ends ba at once even while its standard output is blocked (`ba x --pretty | less -R` with
 /// the pager stopped): the colours' reset must not wait for the output's lock.
 #[test]
@@ -1962,6 +1974,19 @@ fn a_named_encoding_decodes_every_file() {
     assert!(stderr_of(&out).contains("not an encoding"), "{}", stderr_of(&out));
 }
 
+/// Standard input's byte-order marks: `--encoding none` leaves them as they are; a UTF-8 one counts
+/// in byte offsets, as in a named file.
+#[test]
+fn stdin_keeps_its_marks_as_a_named_file_does() {
+    let dir = tempdir();
+    let out = ba(dir.path()).args(["-p", "--encoding", "none", "abc"]).run_stdin(b"\xFF\xFEabc\n");
+    assert_eq!(out.stdout, b"\xFF\xFEabc\n");
+    write(dir.path(), "bom.txt", b"\xEF\xBB\xBFabc\n".as_slice());
+    assert_output_eq!(stdout_ok(dir.path(), &["-p", "-b", "abc", "bom.txt"], 0), "bom.txt:1:3:abc\n");
+    let out = ba(dir.path()).args(["-p", "-b", "abc"]).run_stdin(b"\xEF\xBB\xBFabc\n");
+    assert_output_eq!(stdout_of(&out), "3:abc\n");
+}
+
 /// -r never writes a file it searched decoded: it says so, and the file keeps its bytes.
 #[test]
 fn replace_leaves_decoded_files_alone_and_says_so() {
@@ -1971,7 +1996,11 @@ fn replace_leaves_decoded_files_alone_and_says_so() {
     write(dir.path(), "plain.txt", "old text\n");
     let out = run(dir.path(), &["old", "-r", "new"]);
     assert_eq!(out.status.code(), Some(2));
-    assert!(stderr_of(&out).contains("ba: le.txt: UTF-16, searched decoded"), "{}", stderr_of(&out));
+    assert!(
+        stderr_of(&out).contains("ba: le.txt: UTF-16 (searched decoded), not written"),
+        "{}",
+        stderr_of(&out)
+    );
     assert_eq!(std::fs::read(dir.path().join("le.txt")).unwrap(), bytes);
     assert_eq!(std::fs::read_to_string(dir.path().join("plain.txt")).unwrap(), "new text\n");
     let out = run(dir.path(), &["old", "-r", "new", "--encoding", "latin1"]);

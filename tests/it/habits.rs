@@ -117,10 +117,11 @@ fn grep_letters_glued_to_i_are_warned_about() {
 fn grep_letters_glued_to_r_are_refused() {
     let dir = tempdir();
     habit_tree(dir.path());
-    for habit in ["-rn", "-ri", "-rl", "-rnw"] {
+    for (habit, letters) in
+        [("-rn", "n"), ("-ri", "i"), ("-rl", "l"), ("-rnw", "nw"), ("-arn", "n"), ("-lrn", "n")]
+    {
         let out = ba(dir.path()).args([habit, "main", "."]).run();
         assert_eq!(out.status.code(), Some(2), "{habit}");
-        let letters = &habit[2..];
         assert_eq!(
             stderr_of(&out),
             format!(
@@ -133,8 +134,13 @@ fn grep_letters_glued_to_r_are_refused() {
     }
     let out = stdout_ok(dir.path(), &["--no-undo", "-p", "main", "-r", "n", "src"], 0);
     assert_output_eq!(out, "src/main.rs:1:fn n() {}\n");
+    // `-rn` as the value of a flag that takes one is that value.
     write(dir.path(), "flags.txt", "grep -rn x\n");
     let out = stdout_ok(dir.path(), &["-p", "--regexp", "-rn", "flags.txt"], 0);
+    assert_output_eq!(out, "flags.txt:1:grep -rn x\n");
+    let out = stdout_ok(dir.path(), &["-p", "--output-replace", "-rn", "grep", "flags.txt"], 0);
+    assert_output_eq!(out, "flags.txt:1:-rn -rn x\n");
+    let out = stdout_ok(dir.path(), &["-p", "--context-separator", "-rn", "-C", "1", "grep", "flags.txt"], 0);
     assert_output_eq!(out, "flags.txt:1:grep -rn x\n");
 }
 
