@@ -18,6 +18,8 @@ use crate::pipeline::Outcome;
 
 /// A NUL byte this early makes a file binary: nothing of it is printed.
 pub(crate) const BINARY_SNIFF: u64 = 256 << 10;
+/// How much `--multiline` reads at a time while it reads a whole file.
+const WHOLE_READ_SIZE: usize = 256 << 10;
 
 /// A line the engine reports.
 pub struct Line<'a> {
@@ -672,7 +674,16 @@ impl Engine<'_> {
                 searched.lines += lines;
                 // Past the sniffed bytes nothing found can be taken back.
                 let settled = settled_at_once || buf_start + region_end as u64 >= BINARY_SNIFF;
-                if settled && !sink.settled() || progress.done {
+                if settled && !sink.settled() {
+                    return searched;
+                }
+                if progress.done {
+                    // Done early (--max-count, -q, the path lists): the rest of the sniffed bytes
+                    // still decide whether the file is binary, as they would for a whole search.
+                    if !settled && nul_before_sniff_end(reader, buf, region_end, filled, buf_start) {
+                        sink.forget();
+                        return Searched::new(Outcome::Binary);
+                    }
                     return searched;
                 }
                 if window_done {
@@ -703,9 +714,29 @@ impl Engine<'_> {
         // After what the caller already read.
         buf.truncate(read);
         let mut searched = Searched::new(Outcome::Searched);
-        if let Err(err) = reader.read_to_end(buf) {
-            searched.outcome = Outcome::Failed(err);
-            return searched;
+        // A NUL byte ends the text (unless -a): nothing past it is read, so a sparse file's hole
+        // is not read into memory.
+        let mut checked = 0;
+        loop {
+            let start = buf.len();
+            if !self.text && memchr(0, &buf[checked..]).is_some() {
+                break;
+            }
+            checked = start;
+            buf.resize(start + WHOLE_READ_SIZE, 0);
+            match reader.read(&mut buf[start..]) {
+                Ok(0) => {
+                    buf.truncate(start);
+                    break;
+                }
+                Ok(n) => buf.truncate(start + n),
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => buf.truncate(start),
+                Err(err) => {
+                    buf.truncate(start);
+                    searched.outcome = Outcome::Failed(err);
+                    return searched;
+                }
+            }
         }
         let mut len = buf.len();
         if let Some(at) = memchr(0, buf).filter(|_| !self.text) {
@@ -754,6 +785,29 @@ pub(crate) fn lead_start(
         end = start;
     }
     Ok((0, newlines + 1))
+}
+
+/// Whether a NUL byte lies in the rest of a file's first `BINARY_SNIFF` bytes: in `buf[from..filled]`
+/// (`buf[0]` at `at` in the file), then in what `reader` gives. A read error says no: the search
+/// that stopped early has found what it wanted.
+fn nul_before_sniff_end(reader: &mut impl Read, buf: &mut [u8], from: usize, filled: usize, at: u64) -> bool {
+    let left = |pos: u64| BINARY_SNIFF.saturating_sub(pos) as usize;
+    let held = &buf[from..filled];
+    if memchr(0, &held[..left(at + from as u64).min(held.len())]).is_some() {
+        return true;
+    }
+    let mut pos = at + filled as u64;
+    while pos < BINARY_SNIFF {
+        let want = left(pos).min(buf.len());
+        match reader.read(&mut buf[..want]) {
+            Ok(0) => return false,
+            Ok(n) if memchr(0, &buf[..n]).is_some() => return true,
+            Ok(n) => pos += n as u64,
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => {}
+            Err(_) => return false,
+        }
+    }
+    false
 }
 
 /// What `scan_with_binary` carries from one region to the next.

@@ -1831,6 +1831,24 @@ fn ctrl_c_stops_at_once_and_resets_the_colours() {
     assert!(out.stdout.ends_with(b"\x1b[0m"), "{:?}", String::from_utf8_lossy(&out.stdout));
 }
 
+/// A walked file with a NUL byte in its first block is binary for the modes that stop at their
+/// first hits too (--max-count, -q, the path lists, -z's text), even when the NUL comes after them.
+#[test]
+fn a_binary_file_stays_binary_when_the_search_stops_early() {
+    let dir = tempdir();
+    write(dir.path(), "d/f.txt", b"foo\nbar\n\0".as_slice());
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::fast());
+    std::io::Write::write_all(&mut gz, b"foo\nbar\n\0").unwrap();
+    write(dir.path(), "d/a.gz", gz.finish().unwrap());
+    for args in
+        [&["--max-count", "1"][..], &["-q"], &["--files-with-matches"], &["-z", "--max-count", "1"], &[]]
+    {
+        let out = ba(dir.path()).args(["-p", "foo", "d"]).args(args).run();
+        assert_eq!(out.status.code(), Some(1), "{args:?}: {}", stdout_of(&out));
+        assert_eq!(stdout_of(&out), "", "{args:?}");
+    }
+}
+
 /// -U searches each file whole, which leaves the read buffer the size of that file: the next file
 /// is read as well (an empty file first left it empty).
 #[test]

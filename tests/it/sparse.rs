@@ -80,3 +80,21 @@ fn a_hole_after_text_in_a_tree_ends_the_text() {
     assert!(text.contains("\nLines Searched: 20,000\n"), "{text}");
     assert!(text.contains("\nFiles Cut Short by Binary Data: 1 (-a searches them)\n"), "{text}");
 }
+
+/// -U reads a file whole, but a walked file's text still ends at its first NUL byte: the hole after
+/// the text is never read into memory (it took 1 GB for a 1 GiB file).
+#[test]
+fn multiline_stops_reading_at_the_hole() {
+    let dir = tempdir();
+    let d = dir.path();
+    let text = "foo 1\n".repeat(60_000);
+    if !sparse(&d.join("tree/sp.txt"), text.as_bytes(), GIB) {
+        return;
+    }
+    let out = stdout_ok(d, &["-p", "-U", "-c", "foo", "tree"], 0);
+    assert_eq!(out, "tree/sp.txt:60000\n");
+    let mut cmd = ba(d);
+    cmd.args(["-p", "-U", "-c", "foo", "tree"]);
+    let Some(run) = run_measured(&cmd, std::time::Duration::from_secs(60)) else { return };
+    assert!(run.peak_kib < 64 << 10, "peak {} KiB", run.peak_kib);
+}
