@@ -402,7 +402,7 @@ impl Engine<'_> {
         if let Some(first_nul) = *binary.in_line {
             // The rest of a line holding binary data, begun in the region before.
             let line_end = memchr(b'\n', &buf[at..]).map_or(end, |i| at + i);
-            self.binary_line(&buf[at..line_end], first_nul, binary.matched);
+            self.binary_line(&buf[at..line_end], line_end < end, first_nul, binary.matched);
             *binary.in_line = (line_end == end).then_some(first_nul);
             at = (line_end + 1).min(end);
         }
@@ -415,7 +415,7 @@ impl Engine<'_> {
             lines += self.scan_region(&buf[..line_start], at, offset, progress, sink, true);
             let line_end = memchr(b'\n', &buf[nul..]).map_or(end, |i| nul + i);
             let first_nul = offset + nul as u64;
-            self.binary_line(&buf[line_start..line_end], first_nul, binary.matched);
+            self.binary_line(&buf[line_start..line_end], line_end < end, first_nul, binary.matched);
             lines += 1;
             progress.lines += 1;
             *binary.in_line = (line_end == end && buf.last() != Some(&b'\n')).then_some(first_nul);
@@ -424,18 +424,21 @@ impl Engine<'_> {
         lines
     }
 
-    /// A line (or a piece of one) holding binary data, whose first NUL byte is at `first_nul`:
-    /// whether one of its NUL-free stretches is selected; where the NUL is is kept when it is.
-    fn binary_line(&self, line: &[u8], first_nul: u64, matched: &mut Option<u64>) {
-        if matched.is_none() && self.stretch_matches(line) != self.selection.invert {
+    /// A line (or a piece of one) holding binary data, whose first NUL byte is at `first_nul`, and
+    /// which a newline ends or not: whether one of its NUL-free stretches is selected; where the
+    /// NUL is is kept when it is.
+    fn binary_line(&self, line: &[u8], newline: bool, first_nul: u64, matched: &mut Option<u64>) {
+        if matched.is_none() && self.stretch_matches(line, newline) != self.selection.invert {
             *matched = Some(first_nul);
         }
     }
 
     /// Whether one of the NUL-free stretches of `line` (those between its NUL bytes, empty ones
     /// included) matches. A run of NUL bytes, which may be gigabytes long, is stepped over at
-    /// memory speed: the empty stretches in it are tried once, not once each.
-    fn stretch_matches(&self, line: &[u8]) -> bool {
+    /// memory speed: the empty stretches in it are tried once, not once each. A NUL byte last has
+    /// an empty stretch after it only where a `newline` follows: a piece of a longer line, cut
+    /// after a NUL, goes on in the next piece, and the file's last line ends with the file.
+    fn stretch_matches(&self, line: &[u8], newline: bool) -> bool {
         let regex = &self.matcher.regex;
         let (mut at, mut empty) = (0, false);
         loop {
@@ -451,7 +454,7 @@ impl Engine<'_> {
             let run = leading_nuls(&line[end..]);
             at = end + run;
             // Two NUL bytes in a row, or one that ends the line, have an empty stretch after them.
-            empty |= run > 1 || at == line.len();
+            empty |= run > 1 || at == line.len() && newline;
             if at == line.len() {
                 break;
             }
@@ -1033,7 +1036,7 @@ mod tests {
             let matcher = Matcher::compile(pattern, false).unwrap();
             let engine = Engine::new(&matcher);
             let split = line.split(|&b| b == 0).any(|stretch| matcher.regex.is_match(stretch));
-            prop_assert_eq!(engine.stretch_matches(&line), split);
+            prop_assert_eq!(engine.stretch_matches(&line, true), split);
         }
 
         /// -v, context, --passthru and --max-count, through small buffers: as grep reports them.

@@ -830,6 +830,19 @@ fn a_long_binary_line_matches_past_the_read_buffer() {
     );
 }
 
+/// A pattern that matches an empty stretch finds none in a binary line with no two NUL bytes in a
+/// row, however long the line: a piece of it cut after a NUL byte goes on in the next piece.
+#[test]
+fn a_long_binary_line_has_no_empty_stretch_at_a_buffer_edge() {
+    let dir = tempdir();
+    for (name, repeat) in [("short.bin", 2_000), ("long.bin", 200_000)] {
+        write(dir.path(), name, [b"hello\n".as_slice(), &b"ab\0".repeat(repeat), b"x\n"].concat());
+        let out = run(dir.path(), &["-p", "^$", name]);
+        assert_eq!(out.status.code(), Some(1), "{name}: {}", stderr_of(&out));
+        assert_eq!(stderr_of(&out), "", "{name}");
+    }
+}
+
 /// Nor is such a line shown as context: the context before a hit ends at it, as the context
 /// after a hit steps over it.
 #[test]
