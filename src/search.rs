@@ -178,10 +178,6 @@ impl Searcher {
         // The first block says whether the file is binary before it is cut into parts: a file of
         // NUL bytes is skipped at once, however big.
         // An error is met again, and reported, by the search's own first read.
-        // (-U's whole-file search leaves the buffer the size of the last file.)
-        if self.buf.len() < READ_SIZE {
-            self.buf.resize(READ_SIZE, 0);
-        }
         let read = read_first(&mut file, &mut self.buf[..BINARY_SNIFF as usize]).unwrap_or(0);
         let config = &*self.config;
         if config.encoding.decodes(&self.buf[..read]) {
@@ -347,8 +343,9 @@ impl Searcher {
         };
         let searched = engine.search_reader(reader, &mut self.buf, window, &mut collector);
         let result = collector.finish(searched, stamp)?;
-        if self.buf.len() > 16 * READ_SIZE {
-            // A very long line grew the buffer: give the memory back.
+        // A very long line, or -U's whole file, grew the buffer: give the memory back. (-U leaves
+        // it the size of the file, which may be less than the next file's first read needs.)
+        if self.buf.len() > 16 * READ_SIZE || self.buf.len() < READ_SIZE {
             self.buf = vec![0; READ_SIZE];
         }
         self.outbox.send(result)
