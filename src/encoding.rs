@@ -68,9 +68,7 @@ impl Encoding {
 
 /// Whether `head` starts with a UTF-16 byte-order mark, little- or big-endian.
 fn utf16_bom(head: &[u8]) -> bool {
-    [UTF_16LE, UTF_16BE]
-        .iter()
-        .any(|encoding| encoding_rs::Encoding::for_bom(head).is_some_and(|(found, _)| found == *encoding))
+    encoding_rs::Encoding::for_bom(head).is_some_and(|(found, _)| found == UTF_16LE || found == UTF_16BE)
 }
 
 #[cfg(test)]
