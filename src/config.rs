@@ -58,6 +58,8 @@ pub(crate) struct Replace {
     pub(crate) template: String,
     pub(crate) dry_run: bool,
     pub(crate) interactive: bool,
+    /// At a terminal, without --yes: show the changes and ask once before writing any file.
+    pub(crate) ask_first: bool,
     pub(crate) force_hardlinks: bool,
     pub(crate) preserve_case: bool,
     /// Keep the old contents in the undo journal (not `--no-undo`), up to this many bytes.
@@ -203,6 +205,15 @@ impl Config {
             None => std::thread::available_parallelism().map_or(1, |n| n.get()),
         };
 
+        // With standard input to read and no path, -r is a filter, as ripgrep's: it prints the lines
+        // with their matches replaced and touches no file.
+        let no_path = args.paths.is_empty() && args.directories.is_empty();
+        if args.replace.is_some() && no_path && !args.files && stdin_is_readable() {
+            args.output_replace = args.replace.take();
+        }
+        if let Some(template) = &args.replace {
+            refuse_a_rewrite_it_cannot_honour(&args, template)?;
+        }
         let patterns = patterns(&mut args)?;
         let case = if args.ignore_case {
             Case::Insensitive
@@ -269,12 +280,6 @@ impl Config {
             max_count: if lines || matches!(mode, Mode::Count { .. }) { args.max_count } else { Some(1) },
             multiline: args.multiline,
         };
-        // With standard input to read and no path, -r is a filter, as ripgrep's: it prints the lines
-        // with their matches replaced and touches no file.
-        let no_path = args.paths.is_empty() && args.directories.is_empty();
-        if args.replace.is_some() && no_path && !args.files && stdin_is_readable() {
-            args.output_replace = args.replace.take();
-        }
         let replacement = match &args.output_replace {
             Some(text) => Some(Template::parse(text, &matcher.regex)?),
             None => None,
@@ -359,6 +364,12 @@ impl Config {
                 template,
                 dry_run: args.dry_run,
                 interactive: args.interactive,
+                // A person at a terminal is asked; a script (no terminal) is not.
+                ask_first: !args.yes
+                    && !args.dry_run
+                    && !args.interactive
+                    && std::io::stdin().is_terminal()
+                    && std::io::stderr().is_terminal(),
                 force_hardlinks: args.force_hardlinks,
                 preserve_case: args.preserve_case,
                 undo: !args.no_undo,
@@ -405,6 +416,64 @@ fn patterns(args: &mut Args) -> Result<Vec<String>> {
         None => bail!("no pattern given"),
     }
     Ok(patterns)
+}
+
+/// `-r` rewrites every matching line of every file searched, and shows what it changed. Flags that
+/// would select other lines, stop early, or print in another format cannot be honoured by a rewrite:
+/// they are refused before anything is read, rather than half honoured.
+fn refuse_a_rewrite_it_cannot_honour(args: &Args, template: &str) -> Result<()> {
+    let context = args.before_context.is_some() || args.after_context.is_some() || args.context.is_some();
+    let unhonoured = [
+        (args.invert_match, "-v/--invert-match", "the lines it selects hold no match to replace"),
+        (args.quiet, "-q/--quiet", "it stops at the first match and prints nothing"),
+        (args.max_count.is_some(), "--max-count", "-r rewrites every match of a file, not the first few"),
+        (args.files_with_matches, "--files-with-matches", "it lists files and stops at a file's first match"),
+        (
+            args.files_without_match,
+            "--files-without-match",
+            "it lists the files that have nothing to replace",
+        ),
+        (args.count || args.count_matches, "-c/--count", "it prints counts, not the changes"),
+        (context || args.passthru, "context (-A/-B/-C/--passthru)", "-r shows the changed lines alone"),
+        (args.multiline, "-U/--multiline", "-r rewrites a file line by line"),
+        (args.json, "--json", "-r's report of what it changed is not JSON"),
+        (args.vimgrep, "--vimgrep", "-r's report of what it changed is not in that format"),
+    ];
+    if let Some((_, flag, why)) = unhonoured.into_iter().find(|(given, _, _)| *given) {
+        bail!("-r cannot go with {flag}: {why}; nothing was read or written");
+    }
+    refuse_a_pattern_read_from_a_habit(args, template)
+}
+
+/// `ba -r TODO .` (grep's "recursive") takes `.` as the pattern and would turn every character of
+/// every file into `TODO`; `ba -r todo src` takes `src` as the pattern. Both are refused, showing
+/// both readings: a habit must not rewrite a tree.
+fn refuse_a_pattern_read_from_a_habit(args: &Args, template: &str) -> Result<()> {
+    let Some(pattern) = args.pattern.as_deref() else { return Ok(()) };
+    let no_path = args.paths.is_empty() && args.directories.is_empty();
+    let names_a_path = no_path && Path::new(pattern).exists();
+    if pattern != "." && !names_a_path {
+        return Ok(());
+    }
+    let (typed_pattern, typed_template) = (shell_words::quote(pattern), shell_words::quote(template));
+    let paths = if no_path { "every file below the current directory" } else { "the paths given" };
+    let search = if names_a_path {
+        format!("ba {typed_template} {typed_pattern}")
+    } else {
+        format!("ba {typed_template}")
+    };
+    let fix = if pattern == "." {
+        "to rewrite every character nonetheless, write the pattern as '(?:.)'".to_string()
+    } else {
+        format!(
+            "to replace '{pattern}' nonetheless, name the paths: ba {typed_pattern} -r {typed_template} ."
+        )
+    };
+    bail!(
+        "-r takes '{template}' as the replacement, so '{pattern}' is the pattern: every match of it in {paths} \
+         would become '{template}'; nothing was written. To search for '{template}' (grep's -r), leave -r out, \
+         as ba always searches directories recursively: {search}; {fix}"
+    )
 }
 
 /// `--regex-size-limit` and `--dfa-size-limit`, or their defaults (a size past the address space is

@@ -107,24 +107,48 @@ fn read(path: &Path) -> Result<Vec<OsString>> {
                 String::from_utf8_lossy(line)
             )));
         }
-        match check(&mut command, &lines[i..i + 1]) {
-            Ok(()) => i += 1,
+        let taken = match check(&mut command, &lines[i..i + 1]) {
+            Ok(()) => 1,
             // A flag whose value is the next line (`--glob` then `!.git/`).
-            Err(_) if i + 1 < lines.len() && check(&mut command, &lines[i..i + 2]).is_ok() => i += 2,
+            Err(_) if i + 1 < lines.len() && check(&mut command, &lines[i..i + 2]).is_ok() => 2,
             Err(reason) => return Err(bad(&reason)),
+        };
+        if let Some(flag) = command_line_only(&command, &lines[i..i + taken]) {
+            return Err(bad(&format!(
+                "{flag} has no place in a config file: it would act on every search; give it on the \
+                 command line each time"
+            )));
         }
+        i += taken;
     }
     Ok(lines.into_iter().map(|(_, line)| OsString::from_vec(line.to_vec())).collect())
+}
+
+/// The flags that write files or start a program (`-r`, `--undo`, `-e`): a config file could turn
+/// every plain search into a rewrite. Which of them `lines` turn on, if any.
+fn command_line_only(command: &clap::Command, lines: &[(usize, &[u8])]) -> Option<&'static str> {
+    // Leniently: `--undo` conflicts with the stand-in pattern.
+    let matches =
+        command.clone().ignore_errors(true).try_get_matches_from(stand_in_command_line(lines)).ok()?;
+    [("replace", "-r/--replace"), ("undo", "--undo"), ("edit", "-e/--edit")]
+        .into_iter()
+        .find(|(id, _)| matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine))
+        .map(|(_, flag)| flag)
+}
+
+/// `ba`, the flags of `lines`, then a stand-in pattern after `--` so that no flag takes it for its
+/// value.
+fn stand_in_command_line(lines: &[(usize, &[u8])]) -> Vec<OsString> {
+    std::iter::once(OsString::from("ba"))
+        .chain(lines.iter().map(|(_, line)| OsString::from_vec(line.to_vec())))
+        .chain(["--".into(), "PATTERN".into()])
+        .collect()
 }
 
 /// Whether clap takes `lines` as flags; if not, why, in one line. What only the whole command line
 /// can settle (a flag that needs another, such as `--dry-run` needs `-r`) is left to it.
 fn check(command: &mut clap::Command, lines: &[(usize, &[u8])]) -> Result<(), String> {
-    let argv = std::iter::once(OsString::from("ba"))
-        .chain(lines.iter().map(|(_, line)| OsString::from_vec(line.to_vec())))
-        // A stand-in pattern, after `--` so that no flag takes it for its value.
-        .chain(["--".into(), "PATTERN".into()]);
-    let err = match command.try_get_matches_from_mut(argv) {
+    let err = match command.try_get_matches_from_mut(stand_in_command_line(lines)) {
         Ok(_) => return Ok(()),
         Err(err) => err,
     };
