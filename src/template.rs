@@ -131,28 +131,68 @@ enum CaseShape {
     Other,
 }
 
+/// A letter with a case of its own between lower and upper: the titlecase digraphs (`ǅ`, `ǈ`,
+/// `ǋ`, `ǲ`) and the Greek capitals with a prosgegrammeni (`ᾈ`), which begin a capitalised word.
+fn is_titlecase(c: char) -> bool {
+    !c.is_lowercase() && !c.is_uppercase() && c.to_lowercase().ne(std::iter::once(c))
+}
+
 fn case_shape(text: &str) -> CaseShape {
-    let mut cased = text.chars().filter(|c| c.is_lowercase() || c.is_uppercase());
+    let mut cased = text.chars().filter(|&c| c.is_lowercase() || c.is_uppercase() || is_titlecase(c));
     let Some(first) = cased.next() else { return CaseShape::Other };
-    let (mut lower, mut upper) = (first.is_lowercase(), first.is_uppercase());
+    let (mut lower, mut upper) = (true, true);
     for c in cased {
         lower &= c.is_lowercase();
         upper &= c.is_uppercase();
     }
-    if lower {
-        CaseShape::Lower
-    } else if upper {
-        CaseShape::Upper
-    } else if first.is_uppercase() {
-        CaseShape::Capitalised
-    } else {
-        CaseShape::Other
+    match first {
+        _ if first.is_lowercase() && lower => CaseShape::Lower,
+        _ if first.is_uppercase() && upper => CaseShape::Upper,
+        // `AbC` is neither: it keeps the replacement as typed.
+        _ if (first.is_uppercase() || is_titlecase(first)) && lower => CaseShape::Capitalised,
+        _ => CaseShape::Other,
     }
+}
+
+/// The titlecase form of `c`, which starts a capitalised word: `ǆ` -> `ǅ` where the uppercase form
+/// is `Ǆ`, `ß` -> `Ss` where it is `SS`. The standard library knows only uppercase.
+fn push_titlecase(c: char, out: &mut String) {
+    let title = match c {
+        'Ǆ' | 'ǅ' | 'ǆ' => "ǅ",
+        'Ǉ' | 'ǈ' | 'ǉ' => "ǈ",
+        'Ǌ' | 'ǋ' | 'ǌ' => "ǋ",
+        'Ǳ' | 'ǲ' | 'ǳ' => "ǲ",
+        'ß' => "Ss",
+        'ﬀ' => "Ff",
+        'ﬁ' => "Fi",
+        'ﬂ' => "Fl",
+        'ﬃ' => "Ffi",
+        'ﬄ' => "Ffl",
+        'ﬅ' | 'ﬆ' => "St",
+        'և' => "Եւ",
+        // The Greek letters with a ypogegrammeni take a prosgegrammeni: `ᾳ` -> `ᾼ`, not `ΑΙ`.
+        '\u{1F80}'..='\u{1F87}' | '\u{1F90}'..='\u{1F97}' | '\u{1FA0}'..='\u{1FA7}' => {
+            out.push(char::from_u32(c as u32 + 8).unwrap_or(c));
+            return;
+        }
+        'ᾳ' => "ᾼ",
+        'ῃ' => "ῌ",
+        'ῳ' => "ῼ",
+        _ if is_titlecase(c) => {
+            out.push(c);
+            return;
+        }
+        _ => {
+            out.extend(c.to_uppercase());
+            return;
+        }
+    };
+    out.push_str(title);
 }
 
 /// Gives `out[start..]`, the replacement of `matched`, the case of `matched`: all lowercase, all
 /// uppercase, or a capital first letter (as VS Code's preserve case does). Bytes that are not UTF-8
-/// are mapped as ASCII.
+/// are mapped as ASCII. Whole strings are mapped, so that a Greek sigma ending a word becomes `ς`.
 fn take_case(matched: &[u8], out: &mut Vec<u8>, start: usize) {
     let shape = case_shape(&String::from_utf8_lossy(matched));
     let replacement = &mut out[start..];
@@ -162,7 +202,12 @@ fn take_case(matched: &[u8], out: &mut Vec<u8>, start: usize) {
         (Ok(text), CaseShape::Upper) => text.to_uppercase(),
         (Ok(text), CaseShape::Capitalised) => {
             let mut chars = text.chars();
-            chars.next().map(|c| c.to_uppercase().chain(chars).collect()).unwrap_or_default()
+            let mut mapped = String::with_capacity(text.len() + 2);
+            if let Some(first) = chars.next() {
+                push_titlecase(first, &mut mapped);
+            }
+            mapped.push_str(chars.as_str());
+            mapped
         }
         (Err(_), CaseShape::Lower) => return replacement.make_ascii_lowercase(),
         (Err(_), CaseShape::Upper) => return replacement.make_ascii_uppercase(),
@@ -187,8 +232,35 @@ mod tests {
         assert_eq!(case_shape("Été"), CaseShape::Capitalised);
         assert_eq!(case_shape("42_"), CaseShape::Other);
         assert_eq!(case_shape("aB"), CaseShape::Other);
+        assert_eq!(case_shape("AbC"), CaseShape::Other);
+        assert_eq!(case_shape("ǅungla"), CaseShape::Capitalised);
+        assert_eq!(case_shape("ǄUNGLA"), CaseShape::Upper);
+        assert_eq!(case_shape("ǆungla"), CaseShape::Lower);
+        assert_eq!(case_shape("ΟΔΟΣ"), CaseShape::Upper);
+        assert_eq!(case_shape("οδος"), CaseShape::Lower);
         let mut out = b"x\xffy".to_vec();
         take_case(b"AB", &mut out, 0);
         assert_eq!(out, b"X\xffY");
+    }
+
+    fn cased(matched: &str, replacement: &str) -> String {
+        let mut out = replacement.as_bytes().to_vec();
+        take_case(matched.as_bytes(), &mut out, 0);
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn a_replacement_takes_the_shape_of_the_match() {
+        assert_eq!(cased("AbC", "xyz"), "xyz", "a mixed case is kept as typed");
+        assert_eq!(cased("Colour", "color"), "Color");
+        // A capitalised match whose replacement starts with a digraph gets its titlecase form.
+        assert_eq!(cased("Word", "ǆungla"), "ǅungla");
+        assert_eq!(cased("WORD", "ǆungla"), "ǄUNGLA");
+        assert_eq!(cased("Word", "ßtraße"), "Sstraße");
+        assert_eq!(cased("ǅungla", "ǉ"), "ǈ");
+        // A word-final capital sigma becomes a final sigma in lowercase, a medial one does not.
+        assert_eq!(cased("οδος", "ΣΟΦΟΣ"), "σοφος");
+        assert_eq!(cased("ΟΔΟΣ", "σοφος"), "ΣΟΦΟΣ");
+        assert_eq!(cased("Οδος", "ᾳδη"), "ᾼδη");
     }
 }
