@@ -105,9 +105,15 @@ pub struct Args {
     #[arg(long = "dry-run", requires = "replace")]
     pub(crate) dry_run: bool,
 
-    /// With -r: show each file's changes and ask before writing it (y/n/a/q).
+    /// With -r: show each file's changes and ask before writing it: one key, y (yes), n (no), a (this
+    /// and every file after it), q (no more files).
     #[arg(long = "interactive", requires = "replace")]
     pub(crate) interactive: bool,
+
+    /// With -r at a terminal: write without showing the changes and asking first. Without a
+    /// terminal (a script, a pipe), -r never asks. May stand in the config file.
+    #[arg(long = "yes")]
+    pub(crate) yes: bool,
 
     /// With -r: also rewrite files with other hard links. The rewrite renames a new file into place,
     /// so this name gets the new content and the other links keep the old one.

@@ -5,13 +5,14 @@
 
 use std::io;
 use std::mem::MaybeUninit;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::os::fd::{AsRawFd, RawFd};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Mutex, MutexGuard};
 use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 
-use crate::progress;
+use crate::{messages, progress};
 
 /// The signals that end ba once the file being written is in place.
 const SIGNALS: [libc::c_int; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
@@ -20,6 +21,13 @@ const SIGNALS: [libc::c_int; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
 /// Held while a file is being rewritten; a signal waits for it.
 static WRITING: Mutex<()> = Mutex::new(());
+
+/// Files a rewrite has put in place so far, and whether `--undo` can restore them: said when a
+/// signal ends the rewrite.
+static REWRITTEN: AtomicU64 = AtomicU64::new(0);
+static UNDOABLE: AtomicBool = AtomicBool::new(true);
+/// A terminal taken out of line mode to read one key, with the settings to give back to it.
+static RAW: Mutex<Option<(RawFd, libc::termios)>> = Mutex::new(None);
 
 /// How long an interrupt waits for the terminal to take the colour reset: stdout may be a pipe nobody
 /// reads (`ba x --color always | sleep 20`), and the interrupt must not wait for it.
@@ -41,7 +49,13 @@ pub fn install(reset_colors: bool) -> Result<()> {
             let signal = wait_for(&set);
             INTERRUPTED.store(true, Ordering::SeqCst);
             drop(WRITING.lock());
+            restore_terminal();
             progress::erase_before_exit();
+            let rewritten = REWRITTEN.load(Ordering::SeqCst);
+            if rewritten > 0 {
+                let undoable = UNDOABLE.load(Ordering::SeqCst);
+                messages::notice(&messages::rewrote(rewritten, undoable, " before the interrupt"));
+            }
             if reset_colors {
                 reset_terminal_colors();
             }
@@ -68,6 +82,50 @@ pub(crate) fn start_writing() -> Writing {
         wait_for_the_end();
     }
     Writing { _guard: guard }
+}
+
+/// Counts the files a rewrite has put in place: `files` so far.
+pub(crate) fn rewrote(files: u64, undoable: bool) {
+    UNDOABLE.store(undoable, Ordering::SeqCst);
+    REWRITTEN.store(files, Ordering::SeqCst);
+}
+
+/// A terminal read a key at a time, without echo, until dropped (or until a signal ends ba).
+pub(crate) struct RawTerminal(());
+
+impl RawTerminal {
+    /// Takes the terminal out of line mode; where it is no terminal, nothing changes.
+    pub(crate) fn enter(terminal: &impl AsRawFd) -> RawTerminal {
+        let fd = terminal.as_raw_fd();
+        let mut saved = MaybeUninit::<libc::termios>::uninit();
+        // SAFETY: tcgetattr fills the termios it is given when it returns 0.
+        if unsafe { libc::tcgetattr(fd, saved.as_mut_ptr()) } == 0 {
+            // SAFETY: initialised by tcgetattr above.
+            let saved = unsafe { saved.assume_init() };
+            let mut raw = saved;
+            raw.c_lflag &= !(libc::ICANON | libc::ECHO);
+            raw.c_cc[libc::VMIN] = 1;
+            raw.c_cc[libc::VTIME] = 0;
+            *RAW.lock().unwrap_or_else(|poisoned| poisoned.into_inner()) = Some((fd, saved));
+            // SAFETY: tcsetattr with a termios made from the terminal's own.
+            unsafe { libc::tcsetattr(fd, libc::TCSANOW, &raw) };
+        }
+        RawTerminal(())
+    }
+}
+
+impl Drop for RawTerminal {
+    fn drop(&mut self) {
+        restore_terminal();
+    }
+}
+
+/// Gives a terminal read a key at a time its line mode back.
+fn restore_terminal() {
+    if let Some((fd, saved)) = RAW.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).take() {
+        // SAFETY: tcsetattr with the settings tcgetattr gave for the same descriptor.
+        unsafe { libc::tcsetattr(fd, libc::TCSANOW, &saved) };
+    }
 }
 
 fn wait_for_the_end() -> ! {

@@ -81,3 +81,21 @@ pub(crate) fn describe(err: &io::Error) -> String {
     }
     text
 }
+
+/// "1 file", "3 files".
+pub(crate) fn files(n: u64) -> String {
+    match n {
+        1 => "1 file".into(),
+        n => format!("{n} files"),
+    }
+}
+
+/// "rewrote 2 files; ba --undo restores them", with what comes after the count (`when`).
+pub(crate) fn rewrote(files_rewritten: u64, undoable: bool, when: &str) -> String {
+    let files = files(files_rewritten);
+    let (them, they) = if files_rewritten == 1 { ("it", "it") } else { ("them", "they") };
+    match undoable {
+        true => format!("rewrote {files}{when}; ba --undo restores {them}"),
+        false => format!("rewrote {files}{when}; with --no-undo {they} cannot be undone"),
+    }
+}

@@ -18,7 +18,7 @@ use crate::messages;
 use crate::order::ReorderBuffer;
 use crate::pipeline::{Body, Budget, Context, Entry, FileResult, Outcome, PartEnd, Report, Task};
 use crate::progress;
-use crate::replace::{Applied, Replacer};
+use crate::replace::{Applied, Replacer, Searched};
 use crate::sanitize::printable_path;
 use crate::summary::Summary;
 use crate::trace;
@@ -157,6 +157,11 @@ impl Printer {
                 Ok(Report::Done) => searchers_left -= 1,
                 // A searcher died (a panic, which its thread reports): print what came.
                 Err(_) => break,
+            }
+        }
+        if let Some(replacer) = &mut self.replacer {
+            for applied in replacer.settle(&self.config.matcher, &mut self.out)? {
+                count_rewrite(&mut self.summary, applied);
             }
         }
         let elapsed = self.started.elapsed();
@@ -352,20 +357,26 @@ impl Printer {
             if let Some(replacer) = &mut self.replacer {
                 // The replacer shows its changes on the output it borrows beside it.
                 let (replacer, out) = (replacer, &mut self.out);
-                match replacer.apply(&self.config.matcher, path, &end, out)? {
-                    Applied::Refused => self.summary.write_failed = true,
-                    Applied::Untouched => {}
-                    Applied::Changed { replacements } => {
-                        self.summary.files_changed += 1;
-                        self.summary.replacements += replacements;
-                    }
-                }
+                let applied = replacer.apply(&self.config.matcher, path, Searched::from(&end), out)?;
+                count_rewrite(&mut self.summary, applied);
                 if self.config.output.flush_each_file {
                     self.out.flush()?;
                 }
             }
         }
         Ok(())
+    }
+}
+
+/// What `-r` did to a file, in the summary's counts.
+fn count_rewrite(summary: &mut Summary, applied: Applied) {
+    match applied {
+        Applied::Refused => summary.write_failed = true,
+        Applied::Untouched | Applied::Held => {}
+        Applied::Changed { replacements } => {
+            summary.files_changed += 1;
+            summary.replacements += replacements;
+        }
     }
 }
 

@@ -44,6 +44,19 @@ pub use undo::undo;
 /// The most bytes of old contents one rewrite keeps in the undo journal, unless `--undo-limit`.
 pub(crate) const DEFAULT_UNDO_LIMIT: u64 = 256 << 20;
 
+/// What the searcher saw of a file, for the rewrite to check that the file is still that one.
+#[derive(Clone, Copy)]
+pub(crate) struct Searched {
+    stamp: Option<Stamp>,
+    digest: u64,
+}
+
+impl From<&PartEnd> for Searched {
+    fn from(end: &PartEnd) -> Searched {
+        Searched { stamp: end.stamp, digest: end.digest }
+    }
+}
+
 /// What became of one file.
 pub(crate) enum Applied {
     /// Rewritten (or, with --dry-run, shown as it would be), with this many matches replaced.
@@ -53,7 +66,21 @@ pub(crate) enum Applied {
     Untouched,
     /// Not written, for the reason given (already reported on stderr).
     Refused,
+    /// Shown, to be written once the user says yes (see `settle`).
+    Held,
 }
+
+/// A rewrite asked for at a terminal: each file's change is found and the first lines of the diff
+/// shown, and nothing is written until the user says yes to all of them at once.
+struct Preview {
+    held: Vec<(PathBuf, Searched)>,
+    replacements: u64,
+    /// Diff lines still to show.
+    lines_left: usize,
+}
+
+/// The most diff lines the question shows before it is asked.
+const PREVIEW_LINES: usize = 40;
 
 /// `--interactive`'s answers so far.
 enum Answer {
@@ -78,6 +105,10 @@ pub struct Replacer {
     /// The roots, opened: a file is written only below one of them.
     roots: Vec<Root>,
     answer: Answer,
+    /// --interactive: a diff and a question for each file.
+    interactive: bool,
+    /// At a terminal, without --yes: the files are written only once the user says yes.
+    preview: Option<Preview>,
     /// Files already rewritten (or shown, or declined): one file can be reached by several paths.
     written: HashSet<PathBuf>,
     /// The terminal, for --interactive.
@@ -99,12 +130,14 @@ impl Replacer {
             Template::parse(&replace.template, &config.matcher.regex)?.preserving_case(replace.preserve_case);
         // A root that cannot be opened is reported by the walk, and nothing below it is written.
         let roots = config.roots.iter().filter_map(|root| Root::open(&root.path).ok()).collect();
-        let tty = if replace.interactive {
+        let tty = if replace.interactive || replace.ask_first {
             let read = File::open("/dev/tty");
             let write = fs::OpenOptions::new().write(true).open("/dev/tty");
             match (read, write) {
                 (Ok(read), Ok(write)) => Some((io::BufReader::new(read), write)),
-                _ => bail!("--interactive needs a terminal to ask on"),
+                _ if replace.interactive => bail!("--interactive needs a terminal to ask on"),
+                // The terminal of stdin and stderr is not the controlling one: nowhere to ask.
+                _ => None,
             }
         } else {
             None
@@ -124,6 +157,12 @@ impl Replacer {
             force_hardlinks: replace.force_hardlinks,
             roots,
             answer: Answer::Ask,
+            interactive: replace.interactive,
+            preview: replace.ask_first.then(|| Preview {
+                held: Vec::new(),
+                replacements: 0,
+                lines_left: PREVIEW_LINES,
+            }),
             written: HashSet::new(),
             tty,
             formatter: Formatter::new(&config.output, &config.matcher),
@@ -146,7 +185,7 @@ impl Replacer {
         &mut self,
         matcher: &Matcher,
         path: &Path,
-        searched: &PartEnd,
+        searched: Searched,
         out: &mut W,
     ) -> io::Result<Applied> {
         if matches!(self.answer, Answer::Quit) || self.stopped {
@@ -191,11 +230,14 @@ impl Replacer {
             return refuse(out, CHANGED);
         }
 
-        let shows_diffs = self.dry_run || self.tty.is_some();
+        if self.preview.is_some() && self.tty.is_some() {
+            return self.hold(matcher, path, resolved, file, searched, out);
+        }
+        let shows_diffs = self.dry_run || self.interactive;
         // What the diff showed, for --interactive to write that and nothing else.
         let mut shown_content = None;
         if shows_diffs {
-            let found = match self.show_diff(matcher, path, file, searched, out)? {
+            let found = match self.show_diff(matcher, path, file, &searched, out)? {
                 Ok(Some(found)) => found,
                 Ok(None) => return Ok(Applied::Untouched),
                 Err(reason) => return refuse(out, &reason),
@@ -260,7 +302,7 @@ impl Replacer {
                     writer.write_all(line.end)
                 }
             });
-        let found = match checked(found, searched) {
+        let found = match checked(found, &searched) {
             Ok(found) if shown_content.is_some_and(|shown| shown != found.content) => {
                 return refuse(out, "changed since its diff was shown; not written")
             }
@@ -284,6 +326,7 @@ impl Replacer {
         // The whole Option is used up: its record no longer holds the journal.
         record.into_iter().for_each(journal::Record::keep);
         self.rewritten += 1;
+        interrupt::rewrote(self.rewritten, self.journal.is_some());
         drop(_writing);
 
         if !spilled {
@@ -294,6 +337,77 @@ impl Replacer {
         Ok(Applied::Changed { replacements: found.replacements })
     }
 
+    /// Finds the change of a file to hold until the user says yes, showing its diff while the
+    /// preview has lines left.
+    fn hold<W: Write>(
+        &mut self,
+        matcher: &Matcher,
+        path: &Path,
+        resolved: PathBuf,
+        mut file: &File,
+        searched: Searched,
+        out: &mut W,
+    ) -> io::Result<Applied> {
+        let lines_left = self.preview.as_ref().map_or(0, |preview| preview.lines_left);
+        let found = if lines_left > 0 {
+            let mut shown = FirstLines { out: &mut *out, left: lines_left };
+            let found = self.show_diff(matcher, path, file, &searched, &mut shown)?;
+            let left = shown.left;
+            if let Some(preview) = &mut self.preview {
+                preview.lines_left = left;
+            }
+            found
+        } else {
+            let found = stream::pass(matcher, &self.template, &mut file, &mut self.scratch, |_| Ok(()));
+            checked(found, &searched).map(|found| (found.changed > 0).then_some(found))
+        };
+        let found = match found {
+            Ok(Some(found)) => found,
+            Ok(None) => return Ok(Applied::Untouched),
+            Err(reason) => {
+                out.flush()?;
+                messages::error(path, &reason);
+                return Ok(Applied::Refused);
+            }
+        };
+        self.written.insert(resolved);
+        if let Some(preview) = &mut self.preview {
+            preview.held.push((path.to_path_buf(), searched));
+            preview.replacements += found.replacements;
+        }
+        Ok(Applied::Held)
+    }
+
+    /// Asks once whether to write the files held for the question, and writes them if the user
+    /// says yes; what became of each. Nothing to do without a question.
+    pub(crate) fn settle<W: Write>(&mut self, matcher: &Matcher, out: &mut W) -> io::Result<Vec<Applied>> {
+        let Some(preview) = self.preview.take() else { return Ok(Vec::new()) };
+        if preview.held.is_empty() {
+            return Ok(Vec::new());
+        }
+        if preview.lines_left == 0 {
+            writeln!(out, "(the diff goes on: --dry-run shows all of it)")?;
+        }
+        out.flush()?;
+        let replacements = match preview.replacements {
+            1 => "1 replacement".to_string(),
+            n => format!("{n} replacements"),
+        };
+        let question =
+            format!("rewrite {} ({replacements})? [y/N] ", messages::files(preview.held.len() as u64));
+        if !self.ask_once(&question)? {
+            messages::notice("nothing was written");
+            return Ok(Vec::new());
+        }
+        // The files were held, not written: each is written now, through whatever path led to it.
+        self.written.clear();
+        let mut applied = Vec::with_capacity(preview.held.len());
+        for (path, searched) in preview.held {
+            applied.push(self.apply(matcher, &path, searched, &mut io::sink())?);
+        }
+        Ok(applied)
+    }
+
     /// Shows the diff of `file`, found by one pass and written by another: the first pass, when the
     /// file changes (None when it does not), or why it is not written. Errors are the output's.
     fn show_diff<W: Write>(
@@ -301,7 +415,7 @@ impl Replacer {
         matcher: &Matcher,
         path: &Path,
         mut file: &File,
-        searched: &PartEnd,
+        searched: &Searched,
         out: &mut W,
     ) -> io::Result<Result<Option<Pass>, String>> {
         let mut hunks = Hunks::default();
@@ -404,16 +518,16 @@ impl Replacer {
             }
         }
         if self.rewritten > 0 {
-            let files = undo::files(self.rewritten);
-            messages::notice(&match undoable {
-                true => format!("rewrote {files}; ba --undo restores them"),
-                false => format!("rewrote {files}; with --no-undo they cannot be undone"),
-            });
+            messages::notice(&messages::rewrote(self.rewritten, undoable, ""));
         }
     }
 
-    /// --interactive: asks whether to write `path`; true without --interactive.
+    /// --interactive: asks whether to write `path`, one key for an answer; true without
+    /// --interactive.
     fn confirm(&mut self, path: &Path) -> io::Result<bool> {
+        if !self.interactive {
+            return Ok(true);
+        }
         let Some((input, output)) = &mut self.tty else { return Ok(true) };
         loop {
             match self.answer {
@@ -423,19 +537,66 @@ impl Replacer {
             }
             write!(output, "Replace in {}? [y]es [n]o [a]ll [q]uit: ", printable_path(path))?;
             output.flush()?;
-            let mut line = String::new();
-            if input.read_line(&mut line)? == 0 {
-                self.answer = Answer::Quit;
-                continue;
+            let key = read_key(input)?;
+            // The key is shown, as the answer to a question typed with Enter would be.
+            if let Some(key) = key.filter(u8::is_ascii_graphic) {
+                writeln!(output, "{}", char::from(key))?;
             }
-            match line.trim() {
-                "y" | "Y" | "yes" => return Ok(true),
-                "n" | "N" | "no" => return Ok(false),
-                "a" | "A" | "all" => self.answer = Answer::All,
-                "q" | "Q" | "quit" => self.answer = Answer::Quit,
-                _ => {}
+            match key {
+                Some(b'y' | b'Y') => return Ok(true),
+                Some(b'n' | b'N') => return Ok(false),
+                Some(b'a' | b'A') => self.answer = Answer::All,
+                Some(b'q' | b'Q') | None => self.answer = Answer::Quit,
+                Some(_) => {}
             }
         }
+    }
+
+    /// Asks `question` on the terminal; true only for an answer of `y` or `yes` (then Enter).
+    fn ask_once(&mut self, question: &str) -> io::Result<bool> {
+        let Some((input, output)) = &mut self.tty else { return Ok(false) };
+        write!(output, "{question}")?;
+        output.flush()?;
+        let mut line = String::new();
+        input.read_line(&mut line)?;
+        Ok(matches!(line.trim(), "y" | "Y" | "yes" | "Yes" | "YES"))
+    }
+}
+
+/// One key from the terminal, read as it is typed (no Enter), and not echoed; None at the end of
+/// the input. The line ends left by answers typed with Enter are stepped over.
+fn read_key(input: &mut io::BufReader<File>) -> io::Result<Option<u8>> {
+    let _raw = interrupt::RawTerminal::enter(input.get_ref());
+    loop {
+        let mut key = [0];
+        match io::Read::read(input, &mut key) {
+            Ok(0) => return Ok(None),
+            Ok(_) if matches!(key[0], b'\n' | b'\r') => continue,
+            Ok(_) => return Ok(Some(key[0])),
+            Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+            Err(err) => return Err(err),
+        }
+    }
+}
+
+/// The first `left` lines written through it, and nothing after them.
+struct FirstLines<'w, W> {
+    out: &'w mut W,
+    left: usize,
+}
+
+impl<W: Write> Write for FirstLines<'_, W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        if self.left > 0 {
+            let end = memchr::memchr_iter(b'\n', buf).nth(self.left - 1).map_or(buf.len(), |i| i + 1);
+            self.left -= memchr::memchr_iter(b'\n', &buf[..end]).count();
+            self.out.write_all(&buf[..end])?;
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.out.flush()
     }
 }
 
@@ -463,7 +624,7 @@ impl Stop {
 }
 
 /// A pass that read the whole file and found the lines the searcher found, or why not.
-fn checked(found: Result<Pass, Stop>, searched: &PartEnd) -> Result<Pass, String> {
+fn checked(found: Result<Pass, Stop>, searched: &Searched) -> Result<Pass, String> {
     match found {
         Ok(found) if found.matched != searched.digest => Err(CHANGED.into()),
         Ok(found) => Ok(found),

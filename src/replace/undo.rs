@@ -15,7 +15,7 @@ use anyhow::{bail, Context, Result};
 
 use crate::exit_code::ExitCode;
 use crate::interrupt;
-use crate::messages::{self, describe};
+use crate::messages::{self, describe, files};
 use crate::sanitize::printable_path;
 
 use super::file::{Root, Target};
@@ -66,15 +66,6 @@ pub fn undo() -> Result<ExitCode> {
         messages::notice(&format!("restored {}{interrupted}", files(restored)));
     }
     Ok(if changed + failed == 0 { ExitCode::Matched } else { ExitCode::Error })
-}
-
-/// "1 file", "3 files".
-pub(crate) fn files(n: u64) -> String {
-    if n == 1 {
-        "1 file".into()
-    } else {
-        format!("{n} files")
-    }
 }
 
 enum Failure {

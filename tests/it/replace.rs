@@ -50,13 +50,13 @@ fn replaced(content: &[u8], re: &Regex, repl: &str) -> Vec<u8> {
 /// What ba must not touch: every entry below `root`, with a file's content, mode, mtime and inode
 /// (a rewrite renames a new inode into place) and a symbolic link's target.
 #[derive(Debug, PartialEq, Clone)]
-enum Entry {
+pub(crate) enum Entry {
     Dir,
     File { content: Vec<u8>, mode: u32, mtime: SystemTime, ino: u64 },
     Link(PathBuf),
 }
 
-fn snapshot(root: &Path) -> BTreeMap<PathBuf, Entry> {
+pub(crate) fn snapshot(root: &Path) -> BTreeMap<PathBuf, Entry> {
     fn visit(root: &Path, dir: &Path, out: &mut BTreeMap<PathBuf, Entry>) {
         for entry in fs::read_dir(dir).unwrap() {
             let path = entry.unwrap().path();
@@ -807,64 +807,14 @@ fn dry_run_diff_with_added_lines_applies() {
 // --interactive
 // ---------------------------------------------------------------------------------------------
 
-/// Runs a command on a new pseudo-terminal (its controlling terminal, and its stdin and stdout),
-/// answering each `Replace in` question with the next answer (then `q`). Prints what the terminal
-/// showed, then `EXIT code`.
-const PTY_DRIVER: &str = r#"
-import os, pty, re, select, sys, termios, time
-answers = [a for a in sys.argv[1].split(',') if a]
-pid, fd = pty.fork()
-if pid == 0:
-    os.execv(sys.argv[2], sys.argv[2:])
-# No echo: the answers do not mix into what ba prints.
-attrs = termios.tcgetattr(fd)
-attrs[3] &= ~termios.ECHO
-termios.tcsetattr(fd, termios.TCSANOW, attrs)
-out = b''
-asked = 0
-deadline = time.time() + 20
-while True:
-    if time.time() > deadline:
-        os.kill(pid, 9)
-        sys.stdout.write('TIMEOUT\n')
-        break
-    ready, _, _ = select.select([fd], [], [], 0.2)
-    if not ready:
-        continue
-    try:
-        data = os.read(fd, 65536)
-    except OSError:
-        break
-    if not data:
-        break
-    out += data
-    while len(re.findall(rb'Replace in [^\n]*?\?[^\n]*?: ', out)) > asked:
-        asked += 1
-        os.write(fd, (answers.pop(0) if answers else 'q').encode() + b'\n')
-_, status = os.waitpid(pid, 0)
-sys.stdout.write(out.decode('utf-8', 'replace'))
-sys.stdout.write('\nEXIT %d\n' % os.waitstatus_to_exitcode(status))
-"#;
-
-/// Runs `ba ARGS --interactive` in `dir` on a terminal with these answers; returns the paths asked
-/// about, in order, and the exit code. None when python3 is not installed.
+/// Runs `ba ARGS --interactive` in `dir` on a terminal with these answers (each a key); returns the
+/// paths asked about, in order, and the exit code. None when python3 is not installed.
 fn interactive(dir: &Path, args: &[&str], answers: &[&str]) -> Option<(Vec<String>, i32, String)> {
-    if !have("python3") {
-        eprintln!("note: python3 is not installed: skipping the --interactive checks");
-        return None;
-    }
-    let out = isolated(Command::new("python3"), dir)
-        .args(["-c", PTY_DRIVER, &answers.join(",")])
-        .arg(ba_path())
-        .args(args)
-        .arg("--interactive")
-        .run();
-    assert!(out.status.success(), "the driver failed: {}", stderr_of(&out));
-    let text = strip_ansi(&String::from_utf8_lossy(&out.stdout)).replace("\r\n", "\n");
-    assert!(!text.contains("TIMEOUT"), "ba hung: {text}");
+    let mut args = args.to_vec();
+    args.push("--interactive");
+    let (code, text) = on_terminal(dir, r"Replace in [^\n]*?\?[^\n]*?: ", answers, &args)?;
     let asked = regex::Regex::new(r"Replace in (\S+)\?").unwrap();
     let asked: Vec<String> = asked.captures_iter(&text).map(|c| c[1].to_string()).collect();
-    let code = text.rsplit("EXIT ").next().unwrap().trim().parse().unwrap();
     Some((asked, code, text))
 }
 

@@ -144,7 +144,7 @@ fn each_undo_undoes_the_run_before_the_last() {
     write(d, "f.txt", "one\n");
     for (from, to) in [("one", "two"), ("two", "three")] {
         let out = journal.run(d, &[from, "-r", to]);
-        assert_eq!(raw_stderr(&out), "ba: rewrote 1 file; ba --undo restores them\n");
+        assert_eq!(raw_stderr(&out), "ba: rewrote 1 file; ba --undo restores it\n");
     }
     // A run that rewrites nothing is no run to undo.
     let out = journal.run(d, &["nothing", "-r", "x"]);

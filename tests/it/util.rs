@@ -525,3 +525,63 @@ pub fn run_in_session(cmd: &mut StdCommand, terminal: bool) -> Output {
     drop((leader, follower));
     out
 }
+
+/// Runs a command on a new pseudo-terminal (its controlling terminal, and its stdin, stdout and
+/// stderr), typing the next answer, as given, each time the output shows one more question (a
+/// regex), then `q`. Prints what the terminal showed, then `EXIT code`.
+const PTY_DRIVER: &str = r#"
+import os, pty, re, select, sys, termios, time
+question = sys.argv[1].encode()
+answers = [a for a in sys.argv[2].split('\x1f') if a]
+pid, fd = pty.fork()
+if pid == 0:
+    os.execv(sys.argv[3], sys.argv[3:])
+# No echo: the answers do not mix into what ba prints.
+attrs = termios.tcgetattr(fd)
+attrs[3] &= ~termios.ECHO
+termios.tcsetattr(fd, termios.TCSANOW, attrs)
+out = b''
+asked = 0
+deadline = time.time() + 20
+while True:
+    if time.time() > deadline:
+        os.kill(pid, 9)
+        sys.stdout.write('TIMEOUT\n')
+        break
+    ready, _, _ = select.select([fd], [], [], 0.2)
+    if not ready:
+        continue
+    try:
+        data = os.read(fd, 65536)
+    except OSError:
+        break
+    if not data:
+        break
+    out += data
+    while len(re.findall(question, out)) > asked:
+        asked += 1
+        os.write(fd, (answers.pop(0) if answers else 'q').encode())
+_, status = os.waitpid(pid, 0)
+sys.stdout.write(out.decode('utf-8', 'replace'))
+sys.stdout.write('\nEXIT %d\n' % os.waitstatus_to_exitcode(status))
+"#;
+
+/// Runs `ba ARGS` in `dir` on a terminal of its own, typing each answer (as given: a key, or a line
+/// with its `\n`) when the output shows one more `question` (a regex); returns the exit code and
+/// what the terminal showed, without colours. None when python3 is not installed.
+pub fn on_terminal(dir: &Path, question: &str, answers: &[&str], args: &[&str]) -> Option<(i32, String)> {
+    if !have("python3") {
+        eprintln!("note: python3 is not installed: skipping the checks at a terminal");
+        return None;
+    }
+    let out = isolated(StdCommand::new("python3"), dir)
+        .args(["-c", PTY_DRIVER, question, &answers.join("\x1f")])
+        .arg(ba_path())
+        .args(args)
+        .run();
+    assert!(out.status.success(), "the driver failed: {}", stderr_of(&out));
+    let text = strip_ansi(&String::from_utf8_lossy(&out.stdout)).replace("\r\n", "\n");
+    assert!(!text.contains("TIMEOUT"), "ba hung: {text}");
+    let code = text.rsplit("EXIT ").next().unwrap().trim().parse().unwrap();
+    Some((code, text))
+}
