@@ -488,7 +488,8 @@ impl Engine<'_> {
     }
 
     /// Searches the lines of `reader` that `window` names, reading into `buf` (which grows to hold a
-    /// line longer than itself).
+    /// line longer than itself): a region of whole lines at a time, from the window's start to its
+    /// end, then the context after its last hit.
     pub(crate) fn search_reader<R: Read>(
         &self,
         reader: &mut R,
@@ -499,209 +500,35 @@ impl Engine<'_> {
         if self.selection.multiline {
             return self.search_whole(reader, buf, window.read, sink);
         }
-        let selection = &self.selection;
-        let mut searched = Searched::new(Outcome::Searched);
-        let Window { origin, mut skip_first_line, lead, end, read: mut unread, sniffed } = window;
-        let mut progress = Progress::default();
-        if selection.passthru {
-            progress.after_left = u64::MAX;
+        let mut scan = ReaderScan::new(self, window);
+        if scan.settled_at_once && !sink.settled() {
+            return scan.searched;
         }
-        // Bytes of `buf` that hold data, and the reader offset of `buf[0]`.
-        let mut filled = 0;
-        let mut buf_offset: u64 = 0;
-        // Lines at the front of `buf` already searched, kept as context for the next region.
-        let mut kept = 0;
-        let mut lead_left = lead;
-        // Past the window's end: only the context after its last hit is read.
-        let mut tail = false;
-        // A named file's region ended inside a line holding binary data.
-        let mut in_binary_line = None;
-        let converts = self.named && !self.text;
-        // Nothing found can be taken back once binary data is known to be where it makes a file
-        // binary or not, and never in a named file (where it ends lines): then hits go on as they
-        // are found, not a region's worth at a time.
-        let settled_at_once = self.text || converts || sniffed;
-        if settled_at_once && !sink.settled() {
-            return searched;
-        }
+        let mut lines = LineBuffer { buf, filled: 0, offset: 0, kept: 0, unread: window.read };
         loop {
-            if filled == buf.len() {
-                buf.resize((buf.len() * 2).max(64), 0);
-            }
-            // The caller's first read comes first.
-            let read =
-                if unread > 0 { Ok(std::mem::take(&mut unread)) } else { reader.read(&mut buf[filled..]) };
-            let n = match read {
-                Ok(n) => n,
-                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
-                Err(err) if tail => {
-                    drop(err);
-                    return searched;
-                }
+            let done = match lines.fill(reader) {
+                Ok(n) => n == 0,
+                // Past the window, a read error only cuts the context after its last hit short.
+                Err(_) if scan.tail => return scan.searched,
                 Err(err) => {
-                    searched.outcome = Outcome::Failed(err);
-                    return searched;
+                    scan.searched.outcome = Outcome::Failed(err);
+                    return scan.searched;
                 }
             };
-            filled += n;
-            let mut done = n == 0;
-
-            // A UTF-8 byte-order mark is not part of the first line: it leaves the buffer, so that
-            // no line (a hit, or context before one) takes it in.
-            if origin + buf_offset == 0 && kept == 0 && !skip_first_line {
-                if buf[..filled].starts_with(b"\xEF\xBB\xBF") {
-                    shift(buf, 3, &mut filled, &mut buf_offset);
-                } else if filled < 3 && !done && b"\xEF\xBB\xBF".starts_with(&buf[..filled]) {
-                    continue;
-                }
-            }
-            let mut begin = kept;
-            if skip_first_line {
-                let first_line_end = memchr(b'\n', &buf[begin..filled]);
-                // A NUL byte in the line the part starts in: a walked file's text ended in the part
-                // before, which says so; nothing here is text (and the NUL bytes are not read on).
-                let line = &buf[begin..first_line_end.map_or(filled, |i| begin + i)];
-                if !self.text && !converts && memchr(0, line).is_some() {
-                    return searched;
-                }
-                match first_line_end {
-                    // The part ends inside that line: it owns no line at all.
-                    Some(i) if end.is_some_and(|end| buf_offset + (begin + i) as u64 + 1 >= end) => {
-                        return searched
-                    }
-                    Some(i) => {
-                        begin += i + 1;
-                        skip_first_line = false;
-                    }
-                    None if done || end.is_some_and(|end| buf_offset + filled as u64 >= end) => {
-                        return searched
-                    }
-                    None => {
-                        buf_offset += filled as u64;
-                        filled = 0;
-                        continue;
-                    }
-                }
-            }
-            while lead_left > 0 {
-                match memchr(b'\n', &buf[begin..filled]) {
-                    Some(i) => {
-                        begin += i + 1;
-                        lead_left -= 1;
-                        progress.lines += 1;
-                        // The lead reaches the end: the part owns no line at all.
-                        if lead_left == 0 && end.is_some_and(|end| buf_offset + begin as u64 >= end) {
-                            return searched;
-                        }
-                    }
-                    None if done => return searched,
-                    None => break,
-                }
-            }
-            if lead_left > 0 {
-                // The lead lines read so far are kept: they are the context of the first hits.
-                kept = begin;
-                continue;
-            }
-
-            // Search up to the last newline read, or to the end of the file.
-            let mut region_end = if done {
-                filled
-            } else {
-                match memrchr(b'\n', &buf[begin..filled]) {
-                    Some(i) => begin + i + 1,
-                    // A long stretch of binary data without a newline is cut at its NUL bytes.
-                    None if converts && memrchr(0, &buf[begin..filled]).is_some() => {
-                        begin + memrchr(0, &buf[begin..filled]).map_or(0, |i| i + 1)
-                    }
-                    // A NUL byte ends a walked file's text, newline or not: searched now, the
-                    // line that holds it ends the search (a file of NUL bytes with no newline is
-                    // never read whole, nor held).
-                    None if !self.text && !converts && memchr(0, &buf[begin..filled]).is_some() => filled,
-                    None => {
-                        kept = begin - retained_from(buf, begin, selection.before);
-                        shift(buf, begin - kept, &mut filled, &mut buf_offset);
-                        continue;
-                    }
-                }
+            let begin = match scan.begin(&mut lines, done) {
+                Next::Go(begin) => begin,
+                Next::ReadMore => continue,
+                Next::Over => return scan.searched,
             };
-            // Stop after the line that holds the byte before `end`.
-            let mut window_over = false;
-            if let Some(last_byte) = end.filter(|_| !tail).and_then(|end| end.checked_sub(1)) {
-                if last_byte < buf_offset + filled as u64 {
-                    let from = (last_byte.saturating_sub(buf_offset) as usize).max(begin);
-                    if let Some(i) = memchr(b'\n', &buf[from..filled]) {
-                        region_end = from + i + 1;
-                        window_over = true;
-                    } else if done {
-                        window_over = true;
-                    }
-                }
-            }
-
-            let mut region_len = region_end - begin;
-            let nul = if self.text || converts { None } else { memchr(0, &buf[begin..region_end]) };
-            if let Some(at) = nul {
-                if !tail && !sniffed && origin + buf_offset + ((begin + at) as u64) < BINARY_SNIFF {
-                    sink.forget();
-                    return Searched::new(Outcome::Binary);
-                }
-                region_len = memrchr(b'\n', &buf[begin..begin + at]).map_or(0, |i| i + 1);
-                if !tail {
-                    searched.outcome = Outcome::Truncated;
-                }
-                done = true;
-            }
-            let region_offset = origin + buf_offset + begin as u64;
-            if tail {
-                let over =
-                    self.scan_tail(&buf[begin..begin + region_len], region_offset, &mut progress, sink);
-                if over || done {
-                    return searched;
-                }
-            } else {
-                let window_done = done || window_over;
-                let count_tail = self.count_lines || !window_done;
-                let scanned = &buf[..begin + region_len];
-                // Where `buf[0]` is in the file.
-                let buf_start = origin + buf_offset;
-                let lines = if converts
-                    && (in_binary_line.is_some() || memchr(0, &scanned[begin..]).is_some())
-                {
-                    let binary = Binary { in_line: &mut in_binary_line, matched: &mut searched.binary_match };
-                    self.scan_with_binary(scanned, begin, buf_start, &mut progress, sink, binary)
-                } else {
-                    self.scan_region(scanned, begin, buf_start, &mut progress, sink, count_tail)
-                };
-                searched.bytes += region_len as u64;
-                searched.lines += lines;
-                // Past the sniffed bytes nothing found can be taken back.
-                let settled = settled_at_once || buf_start + region_end as u64 >= BINARY_SNIFF;
-                if settled && !sink.settled() {
-                    return searched;
-                }
-                if progress.done {
-                    // Done early (--max-count, -q, the path lists): the rest of the sniffed bytes
-                    // still decide whether the file is binary, as they would for a whole search.
-                    if !settled && nul_before_sniff_end(reader, buf, region_end, filled, buf_start) {
-                        sink.forget();
-                        return Searched::new(Outcome::Binary);
-                    }
-                    return searched;
-                }
-                if window_done {
-                    // After the window: only the context after its last hit, if any is left.
-                    let after = if selection.passthru { 0 } else { progress.after_left.min(selection.after) };
-                    if done || after == 0 {
-                        return searched;
-                    }
-                    progress.after_left = after;
-                    tail = true;
-                }
-            }
-            let keep_from = retained_from(buf, region_end, selection.before);
-            kept = region_end - keep_from;
-            shift(buf, keep_from, &mut filled, &mut buf_offset);
+            let Some(region_end) = scan.region_end(&mut lines, begin, done) else { continue };
+            // The region may end sooner: at the window's end.
+            let region_end = match scan.search_region(reader, &mut lines, begin..region_end, done, sink) {
+                Next::Go(region_end) => region_end,
+                _ => return scan.searched,
+            };
+            let keep_from = retained_from(lines.buf, region_end, self.selection.before);
+            lines.kept = region_end - keep_from;
+            lines.discard(keep_from);
         }
     }
 
@@ -761,6 +588,304 @@ impl Engine<'_> {
         searched.lines = self.scan_selected(text, 0, 0, &mut progress, sink, true, &mut spans);
         searched.bytes = len as u64;
         searched
+    }
+}
+
+/// What `search_reader` does after a step.
+enum Next<T> {
+    Go(T),
+    ReadMore,
+    Over,
+}
+
+/// The bytes of a reader being searched: `buf[..filled]` holds data, `buf[0]` is at `offset` from
+/// the reader's start, and `buf[..kept]` holds lines already searched, kept as context for the hits
+/// at the start of the next region.
+struct LineBuffer<'b> {
+    buf: &'b mut Vec<u8>,
+    filled: usize,
+    offset: u64,
+    kept: usize,
+    /// Bytes the caller read before the search, at the front of `buf`: the first read.
+    unread: usize,
+}
+
+impl LineBuffer<'_> {
+    /// Reads more after what is held (growing the buffer when it is full); 0 at the end.
+    fn fill(&mut self, reader: &mut impl Read) -> io::Result<usize> {
+        if self.filled == self.buf.len() {
+            self.buf.resize((self.buf.len() * 2).max(64), 0);
+        }
+        let n = loop {
+            if self.unread > 0 {
+                break std::mem::take(&mut self.unread);
+            }
+            match reader.read(&mut self.buf[self.filled..]) {
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+                read => break read?,
+            }
+        };
+        self.filled += n;
+        Ok(n)
+    }
+
+    /// Lets go of `buf[..from]`: what is held after it moves to the front.
+    fn discard(&mut self, from: usize) {
+        self.buf.copy_within(from..self.filled, 0);
+        self.filled -= from;
+        self.offset += from as u64;
+    }
+
+    fn held(&self) -> &[u8] {
+        &self.buf[..self.filled]
+    }
+}
+
+/// The state of `search_reader` from one region of a reader to the next.
+struct ReaderScan<'e> {
+    engine: &'e Engine<'e>,
+    /// Where the reader starts in the file, and where the window ends (from the reader's start).
+    origin: u64,
+    end: Option<u64>,
+    /// The caller found no NUL byte where one makes the file binary (see `Window::sniffed`).
+    sniffed: bool,
+    /// The first line read belongs to the part before, and is not yet passed.
+    skip_first_line: bool,
+    /// Lead lines not yet passed.
+    lead_left: u64,
+    progress: Progress,
+    searched: Searched,
+    /// Past the window's end: only the context after its last hit is read.
+    tail: bool,
+    /// A named file's region ended inside a line holding binary data: where its first NUL is.
+    in_binary_line: Option<u64>,
+    /// A named file (not -a): NUL bytes end lines, a line holding one is not reported.
+    converts: bool,
+    /// Nothing found can be taken back once binary data is known to be where it makes a file
+    /// binary or not, and never in a named file (where it ends lines): then hits go on as they are
+    /// found, not a region's worth at a time.
+    settled_at_once: bool,
+}
+
+impl<'e> ReaderScan<'e> {
+    fn new(engine: &'e Engine<'e>, window: Window) -> ReaderScan<'e> {
+        let converts = engine.named && !engine.text;
+        let mut progress = Progress::default();
+        if engine.selection.passthru {
+            progress.after_left = u64::MAX;
+        }
+        ReaderScan {
+            engine,
+            origin: window.origin,
+            end: window.end,
+            sniffed: window.sniffed,
+            skip_first_line: window.skip_first_line,
+            lead_left: window.lead,
+            progress,
+            searched: Searched::new(Outcome::Searched),
+            tail: false,
+            in_binary_line: None,
+            converts,
+            settled_at_once: engine.text || converts || window.sniffed,
+        }
+    }
+
+    /// Where the lines to search start in what is held: after a UTF-8 byte-order mark, the first
+    /// line a part does not own, and the lead lines (kept as the context of the first hits).
+    fn begin(&mut self, lines: &mut LineBuffer, done: bool) -> Next<usize> {
+        // A byte-order mark is not part of the first line: it leaves the buffer, so that no line (a
+        // hit, or context before one) takes it in.
+        const BOM: &[u8] = b"\xEF\xBB\xBF";
+        if self.origin + lines.offset == 0 && lines.kept == 0 && !self.skip_first_line {
+            if lines.held().starts_with(BOM) {
+                lines.discard(3);
+            } else if lines.filled < 3 && !done && BOM.starts_with(lines.held()) {
+                return Next::ReadMore;
+            }
+        }
+        let mut begin = lines.kept;
+        if self.skip_first_line {
+            match self.past_first_line(lines, begin, done) {
+                Next::Go(after) => begin = after,
+                other => return other,
+            }
+        }
+        while self.lead_left > 0 {
+            match memchr(b'\n', &lines.held()[begin..]) {
+                Some(i) => {
+                    begin += i + 1;
+                    self.lead_left -= 1;
+                    self.progress.lines += 1;
+                    // The lead reaches the end: the part owns no line at all.
+                    if self.lead_left == 0 && self.end.is_some_and(|end| lines.offset + begin as u64 >= end) {
+                        return Next::Over;
+                    }
+                }
+                None if done => return Next::Over,
+                None => {
+                    // The lead lines read so far are kept: they are the context of the first hits.
+                    lines.kept = begin;
+                    return Next::ReadMore;
+                }
+            }
+        }
+        Next::Go(begin)
+    }
+
+    /// Where the line after the first one starts: the first line, begun in the part before, is
+    /// not this part's.
+    fn past_first_line(&mut self, lines: &mut LineBuffer, begin: usize, done: bool) -> Next<usize> {
+        let held = lines.held();
+        let first_line_end = memchr(b'\n', &held[begin..]);
+        // A NUL byte in the line the part starts in: a walked file's text ended in the part before,
+        // which says so; nothing here is text (and the NUL bytes are not read on).
+        let line = &held[begin..first_line_end.map_or(held.len(), |i| begin + i)];
+        if !self.engine.text && !self.converts && memchr(0, line).is_some() {
+            return Next::Over;
+        }
+        let (offset, end) = (lines.offset, self.end);
+        let window_over = |at: u64| end.is_some_and(|end| offset + at >= end);
+        match first_line_end {
+            // The part ends inside that line: it owns no line at all.
+            Some(i) if window_over((begin + i) as u64 + 1) => Next::Over,
+            Some(i) => {
+                self.skip_first_line = false;
+                Next::Go(begin + i + 1)
+            }
+            None if done || window_over(lines.filled as u64) => Next::Over,
+            None => {
+                lines.offset += lines.filled as u64;
+                lines.filled = 0;
+                Next::ReadMore
+            }
+        }
+    }
+
+    /// Where the region to search from `begin` ends: after the last newline read, or at the end of
+    /// the file; None when no line is whole yet (the buffer then keeps only what is needed).
+    fn region_end(&self, lines: &mut LineBuffer, begin: usize, done: bool) -> Option<usize> {
+        if done {
+            return Some(lines.filled);
+        }
+        let unsearched = &lines.held()[begin..];
+        if let Some(i) = memrchr(b'\n', unsearched) {
+            return Some(begin + i + 1);
+        }
+        let walked = !self.engine.text && !self.converts;
+        match memrchr(0, unsearched) {
+            // A long stretch of binary data without a newline is cut at its NUL bytes.
+            Some(i) if self.converts => Some(begin + i + 1),
+            // A NUL byte ends a walked file's text, newline or not: searched now, the line that
+            // holds it ends the search (a file of NUL bytes with no newline is never read whole,
+            // nor held).
+            Some(_) if walked => Some(lines.filled),
+            _ => {
+                lines.kept = begin - retained_from(lines.buf, begin, self.engine.selection.before);
+                lines.discard(begin - lines.kept);
+                None
+            }
+        }
+    }
+
+    /// Searches `region` of what is held (whole lines), within the window or past it, and returns
+    /// where it ended (sooner at the window's end); `Over` when the search of the reader is over.
+    fn search_region(
+        &mut self,
+        reader: &mut impl Read,
+        lines: &mut LineBuffer,
+        region: Range<usize>,
+        mut done: bool,
+        sink: &mut impl Sink,
+    ) -> Next<usize> {
+        let (begin, mut region_end) = (region.start, region.end);
+        // Stop after the line that holds the byte before `end`.
+        let mut window_over = false;
+        if let Some(last_byte) = self.end.filter(|_| !self.tail).and_then(|end| end.checked_sub(1)) {
+            if last_byte < lines.offset + lines.filled as u64 {
+                let from = (last_byte.saturating_sub(lines.offset) as usize).max(begin);
+                if let Some(i) = memchr(b'\n', &lines.held()[from..]) {
+                    region_end = from + i + 1;
+                    window_over = true;
+                } else if done {
+                    window_over = true;
+                }
+            }
+        }
+        let mut region_len = region_end - begin;
+        let buf_start = self.origin + lines.offset;
+        let nul = match self.engine.text || self.converts {
+            true => None,
+            false => memchr(0, &lines.buf[begin..region_end]),
+        };
+        if let Some(at) = nul {
+            if !self.tail && !self.sniffed && buf_start + ((begin + at) as u64) < BINARY_SNIFF {
+                sink.forget();
+                self.searched = Searched::new(Outcome::Binary);
+                return Next::Over;
+            }
+            region_len = memrchr(b'\n', &lines.buf[begin..begin + at]).map_or(0, |i| i + 1);
+            if !self.tail {
+                self.searched.outcome = Outcome::Truncated;
+            }
+            done = true;
+        }
+        let scanned = &lines.buf[..begin + region_len];
+        if self.tail {
+            let tail_start = buf_start + begin as u64;
+            let over = self.engine.scan_tail(&scanned[begin..], tail_start, &mut self.progress, sink);
+            return if over || done { Next::Over } else { Next::Go(region_end) };
+        }
+        let window_done = done || window_over;
+        self.scan_window_region(scanned, begin, buf_start, window_done, sink);
+        // Past the sniffed bytes nothing found can be taken back.
+        let settled = self.settled_at_once || buf_start + region_end as u64 >= BINARY_SNIFF;
+        if settled && !sink.settled() {
+            return Next::Over;
+        }
+        if self.progress.done {
+            // Done early (--max-count, -q, the path lists): the rest of the sniffed bytes still
+            // decide whether the file is binary, as they would for a whole search.
+            if !settled && nul_before_sniff_end(reader, lines.buf, region_end, lines.filled, buf_start) {
+                sink.forget();
+                self.searched = Searched::new(Outcome::Binary);
+            }
+            return Next::Over;
+        }
+        if window_done {
+            // After the window: only the context after its last hit, if any is left.
+            let selection = &self.engine.selection;
+            let after = if selection.passthru { 0 } else { self.progress.after_left.min(selection.after) };
+            if done || after == 0 {
+                return Next::Over;
+            }
+            self.progress.after_left = after;
+            self.tail = true;
+        }
+        Next::Go(region_end)
+    }
+
+    /// Reports the lines of `scanned[begin..]`, within the window (`scanned[0]` at `buf_start` in
+    /// the file), and counts them.
+    fn scan_window_region(
+        &mut self,
+        scanned: &[u8],
+        begin: usize,
+        buf_start: u64,
+        window_done: bool,
+        sink: &mut impl Sink,
+    ) {
+        let engine = self.engine;
+        let binary_data = || self.in_binary_line.is_some() || memchr(0, &scanned[begin..]).is_some();
+        let lines = if self.converts && binary_data() {
+            let binary =
+                Binary { in_line: &mut self.in_binary_line, matched: &mut self.searched.binary_match };
+            engine.scan_with_binary(scanned, begin, buf_start, &mut self.progress, sink, binary)
+        } else {
+            let count_tail = engine.count_lines || !window_done;
+            engine.scan_region(scanned, begin, buf_start, &mut self.progress, sink, count_tail)
+        };
+        self.searched.bytes += (scanned.len() - begin) as u64;
+        self.searched.lines += lines;
     }
 }
 
@@ -912,13 +1037,6 @@ impl Iterator for MatchingLines<'_> {
 /// The number of `\n` bytes in `bytes` (SIMD; the summary counts every line searched).
 pub fn count_newlines(bytes: &[u8]) -> u64 {
     bytecount::count(bytes, b'\n') as u64
-}
-
-/// Moves the unsearched tail `buf[from..filled]` to the front of the buffer.
-fn shift(buf: &mut [u8], from: usize, filled: &mut usize, buf_offset: &mut u64) {
-    buf.copy_within(from..*filled, 0);
-    *filled -= from;
-    *buf_offset += from as u64;
 }
 
 #[cfg(test)]
