@@ -11,7 +11,7 @@
 
 mod diff;
 mod file;
-mod journal;
+pub(crate) mod journal;
 pub(crate) mod stream;
 mod undo;
 
@@ -39,7 +39,7 @@ use file::{rewind, Root, Target};
 use journal::Journal;
 use stream::{Line, Pass, Piece, Scratch, Stop};
 
-pub use undo::undo;
+pub use undo::{undo, UndoOptions};
 
 /// The most bytes of old contents one rewrite keeps in the undo journal, unless `--undo-limit`.
 pub(crate) const DEFAULT_UNDO_LIMIT: u64 = 256 << 20;

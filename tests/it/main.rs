@@ -10,6 +10,7 @@
 //! - `replace`: `-r/--replace`, `--dry-run` and `--interactive`;
 //! - `replace_faults`: `-r` and `--undo` killed with SIGKILL at random moments;
 //! - `undo`: the undo journal and `--undo`;
+//! - `undo_trust`: what `--undo` can be trusted with: damage, refusals, the state directory, where;
 //! - `big_file`: files cut into parts that several searchers search at once;
 //! - `integration`: what makes ba at home in the shell and the editor: completions, the man page;
 //! - `memory`: peak memory stays flat however many lines match;
@@ -36,3 +37,4 @@ mod search_zip;
 mod selection;
 mod sparse;
 mod undo;
+mod undo_trust;
