@@ -52,6 +52,8 @@ const KEEP_RUNS: usize = 5;
 
 const JOURNAL: &str = "journal";
 const DONE: &str = "done";
+/// `done` while it is written.
+const DONE_NEW: &str = "done.new";
 const RUN: &str = "run";
 const LOCK: &str = "lock";
 const MAGIC: &str = "ba-undo 2";
@@ -234,7 +236,7 @@ impl State {
     /// record, which is no run.
     fn remove_run(&self, name: &str) -> io::Result<()> {
         let dir = rustix::fs::openat(&self.runs, name, DIR, Mode::empty())?;
-        for file in [JOURNAL, DONE, RUN] {
+        for file in [JOURNAL, DONE, DONE_NEW, RUN] {
             match rustix::fs::unlinkat(&dir, file, AtFlags::empty()) {
                 Ok(()) | Err(Errno::NOENT) => {}
                 Err(err) => return Err(err.into()),
@@ -460,10 +462,18 @@ impl Journal {
         // Whatever a record taken back left past the last one kept.
         self.file.set_len(self.counts.len)?;
         self.file.sync_all()?;
-        let path = self.state.runs_path().join(&self.name).join(DONE);
-        let mut done = own_file(&self.dir, DONE, &path, OFlags::WRONLY | OFlags::CREATE | OFlags::EXCL)?;
-        done.write_all(&done_bytes(self.counts.records))?;
-        done.sync_all()?;
+        // Written aside and renamed: a `done` cut short (a full disk, a crash) would be damage.
+        let path = self.state.runs_path().join(&self.name).join(DONE_NEW);
+        let written = own_file(&self.dir, DONE_NEW, &path, OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC)
+            .and_then(|mut done| {
+                done.write_all(&done_bytes(self.counts.records))?;
+                done.sync_all()
+            })
+            .and_then(|()| Ok(rustix::fs::renameat(&self.dir, DONE_NEW, &self.dir, DONE)?));
+        if let Err(err) = written {
+            let _ = rustix::fs::unlinkat(&self.dir, DONE_NEW, AtFlags::empty());
+            return Err(err);
+        }
         Ok(rustix::fs::fsync(&self.dir)?)
     }
 }

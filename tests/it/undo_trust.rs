@@ -348,3 +348,137 @@ fn an_undo_of_many_files_names_ten_and_counts_the_rest() {
     assert_eq!(lines[1], format!("  {}", resolved(d, "src/f00.txt")));
     assert_eq!(lines[11], "  and 3 more");
 }
+
+/// Runs `args` with the state directory `state`, which must be refused with `reason`: exit 2, one
+/// line naming `named`, and `file` still as it was.
+fn assert_state_refused(state: &State, d: &Path, args: &[&str], named: &Path, reason: &str) {
+    let out = state.run(d, args);
+    let text = err(&out);
+    assert_eq!(code(&out), Some(2), "{args:?}: {text}");
+    let expected = format!(
+        "ba: {}: {reason}; remove it or set XDG_STATE_HOME to a directory of your own\n",
+        named.display()
+    );
+    assert_eq!(text, expected, "{args:?}");
+    assert_eq!(fs::read(d.join("a.txt")).unwrap(), b"foo\n", "{args:?}");
+}
+
+#[test]
+fn a_state_directory_of_someone_else_is_refused() {
+    if !running_as_root() {
+        eprintln!("note: not running as root: cannot give the state directory to another user");
+        return;
+    }
+    let state = State::new();
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "a.txt", "foo\n");
+    let ba_dir = state.path().join("ba");
+    // Another user made `ba/` first.
+    fs::create_dir(&ba_dir).unwrap();
+    std::os::unix::fs::chown(&ba_dir, Some(65534), Some(65534)).unwrap();
+    for args in [&["foo", "-r", "bar"][..], &["--undo"]] {
+        assert_state_refused(&state, d, args, &ba_dir, "owned by uid 65534, not by you");
+    }
+    // `ba/lock` planted as a link: nothing is created where it points.
+    std::os::unix::fs::chown(&ba_dir, Some(0), Some(0)).unwrap();
+    fs::set_permissions(&ba_dir, fs::Permissions::from_mode(0o700)).unwrap();
+    let target = d.join("planted");
+    std::os::unix::fs::symlink(&target, ba_dir.join("lock")).unwrap();
+    for args in [&["foo", "-r", "bar"][..], &["--undo"]] {
+        assert_state_refused(&state, d, args, &ba_dir.join("lock"), "a symbolic link");
+        assert!(fs::symlink_metadata(&target).is_err(), "{args:?} created the link's target");
+    }
+    fs::remove_file(ba_dir.join("lock")).unwrap();
+    // `runs/` that others may write.
+    assert_eq!(code(&state.run(d, &["foo", "-r", "bar"])), Some(0));
+    assert_eq!(code(&state.run(d, &["--undo"])), Some(0));
+    let runs = ba_dir.join("runs");
+    fs::set_permissions(&runs, fs::Permissions::from_mode(0o777)).unwrap();
+    for args in [&["foo", "-r", "bar"][..], &["--undo"]] {
+        assert_state_refused(&state, d, args, &runs, "writable by others than you (mode 0777)");
+    }
+    fs::set_permissions(&runs, fs::Permissions::from_mode(0o700)).unwrap();
+    // A run planted by another user: --undo restores nothing from it.
+    assert_eq!(code(&state.run(d, &["foo", "-r", "bar"])), Some(0));
+    let run = state.runs().pop().unwrap();
+    std::os::unix::fs::chown(&run, Some(65534), Some(65534)).unwrap();
+    let out = state.run(d, &["--undo"]);
+    assert_eq!(code(&out), Some(2), "{}", err(&out));
+    assert!(err(&out).starts_with(&format!("ba: {}: owned by uid 65534", run.display())), "{}", err(&out));
+    assert_eq!(fs::read(d.join("a.txt")).unwrap(), b"bar\n");
+    std::os::unix::fs::chown(&run, Some(0), Some(0)).unwrap();
+    std::os::unix::fs::chown(run.join("journal"), Some(65534), Some(65534)).unwrap();
+    let out = state.run(d, &["--undo"]);
+    assert_eq!(code(&out), Some(2), "{}", err(&out));
+    assert!(err(&out).contains("journal: owned by uid 65534"), "{}", err(&out));
+    assert_eq!(fs::read(d.join("a.txt")).unwrap(), b"bar\n");
+}
+
+#[test]
+fn the_journal_is_never_rewritten_by_its_own_rewrite() {
+    let dir = tempdir();
+    let d = dir.path();
+    let state = d.join(".state");
+    let ba_here = |args: &[&str]| ba(d).env("XDG_STATE_HOME", &state).args(args).run();
+    write(d, "a.txt", "x\n");
+    assert_eq!(code(&ba_here(&["x", "-r", "y"])), Some(0));
+    let journal =
+        fs::read_dir(state.join("ba/runs")).unwrap().next().unwrap().unwrap().path().join("journal");
+    let before = fs::read(&journal).unwrap();
+    write(d, "b.txt", "x\n");
+    // The first run's journal holds `x`, and the walk goes through it.
+    let out = ba_here(&["--hidden", "-u", "x", "-r", "z"]);
+    let text = err(&out);
+    assert_eq!(code(&out), Some(2), "{text}");
+    assert!(text.contains("journal: part of ba's undo journal, not written"), "{text}");
+    assert_eq!(fs::read(&journal).unwrap(), before, "the journal is as it was");
+    assert_eq!(fs::read(d.join("b.txt")).unwrap(), b"z\n");
+    for _ in 0..2 {
+        let out = ba_here(&["--undo"]);
+        assert_eq!(code(&out), Some(0), "{}", err(&out));
+    }
+    assert_eq!(fs::read(d.join("a.txt")).unwrap(), b"x\n");
+    assert_eq!(fs::read(d.join("b.txt")).unwrap(), b"x\n");
+}
+
+#[test]
+fn a_journal_that_fills_its_disk_stops_the_rewrite_with_one_message() {
+    let dir = tempdir();
+    let d = dir.path();
+    let Some(_mounted) = Tmpfs::mount(&d.join("state"), "64k") else { return };
+    let content = format!("foo\n{}", "padding\n".repeat(2500));
+    for i in 0..8 {
+        write(d, &format!("tree/f{i}.txt"), &content);
+    }
+    let out = ba(&d.join("tree")).env("XDG_STATE_HOME", d.join("state")).args(["foo", "-r", "bar"]).run();
+    let text = err(&out);
+    assert_eq!(code(&out), Some(2), "{text}");
+    let refused: Vec<&str> = text.lines().filter(|line| line.contains(".txt: ")).collect();
+    assert_eq!(refused.len(), 1, "one message, not one a file: {text}");
+    assert!(refused[0].contains("cannot record it in the undo journal"), "{text}");
+    assert!(refused[0].contains("nothing more is rewritten"), "{text}");
+    let rewritten =
+        (0..8).filter(|i| fs::read(d.join(format!("tree/f{i}.txt"))).unwrap() != content.as_bytes());
+    assert!(rewritten.count() < 8, "{text}");
+    let out = ba(&d.join("tree")).env("XDG_STATE_HOME", d.join("state")).arg("--undo").run();
+    assert!(matches!(code(&out), Some(0 | 1)), "{}", err(&out));
+    for i in 0..8 {
+        assert_eq!(fs::read(d.join(format!("tree/f{i}.txt"))).unwrap(), content.as_bytes(), "f{i}");
+    }
+}
+
+#[test]
+fn the_journal_limit_stops_the_rewrite_with_one_message() {
+    let state = State::new();
+    let dir = tempdir();
+    let d = dir.path();
+    for i in 0..6 {
+        write(d, &format!("f{i}.txt"), "foo\n");
+    }
+    let out = state.run(d, &["foo", "-r", "bar", "--undo-limit", "10"]);
+    let text = err(&out);
+    assert_eq!(code(&out), Some(2), "{text}");
+    assert_eq!(text.lines().filter(|line| line.contains("undo journal")).count(), 1, "{text}");
+    assert!(text.ends_with("ba: rewrote 2 files; ba --undo restores them\n"), "{text}");
+}
