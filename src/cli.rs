@@ -31,6 +31,8 @@ use crate::hyperlink::HyperlinkFormat;
 // A flag given twice takes its last value: an alias's and the one typed, the command line's over the
 // config file's.
 #[command(args_override_self = true)]
+// --dry-run goes with -r or with --undo.
+#[command(group = clap::ArgGroup::new("rewriting").args(["replace", "undo"]))]
 pub struct Args {
     /// The regular expression to search for (Rust regex syntax). Smart case (not with -r): an
     /// all-lowercase pattern matches case-insensitively, any uppercase letter makes it case-sensitive.
@@ -101,9 +103,10 @@ pub struct Args {
     #[arg(short = 'r', long = "replace", value_name = "REPL")]
     pub(crate) replace: Option<String>,
 
-    /// With -r: show the changes as a unified diff and write nothing.
-    #[arg(long = "dry-run", requires = "replace")]
-    pub(crate) dry_run: bool,
+    /// With -r: show the changes as a unified diff and write nothing. With --undo: list the files it
+    /// would restore (and name those it would not, and why), and touch nothing.
+    #[arg(long = "dry-run", requires = "rewriting")]
+    pub dry_run: bool,
 
     /// With -r: show each file's changes and ask before writing it: one key, y (yes), n (no), a (this
     /// and every file after it), q (no more files).
@@ -127,15 +130,37 @@ pub struct Args {
     #[arg(long = "preserve-case", requires = "replace")]
     pub(crate) preserve_case: bool,
 
-    /// Undo the last -r: put back the files it rewrote, from the undo journal ($XDG_STATE_HOME/ba,
-    /// else ~/.local/state/ba), except those changed since (each is named). Run it again to undo the
-    /// rewrite before. Exit status: 0 if every file was restored, 1 if there was nothing to undo, 2
-    /// if a file could not be.
+    /// Undo the last -r run made in the current directory or below it (where the run was started,
+    /// not where its files are): put back the files it rewrote, from the undo journal
+    /// ($XDG_STATE_HOME/ba, else ~/.local/state/ba), and name them. A file changed or gone since is
+    /// named and left alone, and the run stays in the journal until every file is restored (or it is
+    /// dropped with --drop). A damaged journal restores nothing. When the last run was made elsewhere,
+    /// it is named and, on a terminal, ba asks; in a script it refuses. Run it again to undo the
+    /// rewrite before. The journal keeps the five newest runs, from all directories. Exit status: 0 if
+    /// every file was restored, 1 if there was nothing to undo, 2 if a file could not be.
     #[arg(
         long = "undo",
         conflicts_with_all = ["pattern", "paths", "directories", "replace", "files", "type_list"]
     )]
     pub undo: bool,
+
+    /// With --undo: list the runs kept in the undo journal, newest first: when each started, where,
+    /// the command, how many files it rewrote and whether it is done, cut short or damaged.
+    #[arg(
+        long = "list",
+        requires = "undo",
+        conflicts_with_all = ["undo_drop", "dry_run", "pattern", "paths", "directories", "replace", "files", "type_list"]
+    )]
+    pub undo_list: bool,
+
+    /// With --undo: forget the run instead of restoring it (its files stay as they are): for a run
+    /// whose files cannot be restored, or whose journal is damaged.
+    #[arg(
+        long = "drop",
+        requires = "undo",
+        conflicts_with_all = ["dry_run", "pattern", "paths", "directories", "replace", "files", "type_list"]
+    )]
+    pub undo_drop: bool,
 
     /// With -r: keep no undo journal; the rewrite cannot be undone with --undo.
     #[arg(long = "no-undo", requires = "replace")]

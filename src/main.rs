@@ -14,7 +14,7 @@ use black_arrow::edit::EditList;
 use black_arrow::exit_code::ExitCode;
 use black_arrow::pipeline::{Backlog, Budget, RESULTS_BUDGET};
 use black_arrow::print::{self, Printer};
-use black_arrow::replace::Replacer;
+use black_arrow::replace::{Replacer, UndoOptions};
 use black_arrow::search::Searcher;
 use black_arrow::walk::{self, Indexer};
 use black_arrow::{config_file, errored, fatal, generate, interrupt, trace};
@@ -43,7 +43,8 @@ fn run() -> Result<ExitCode> {
     }
     if args.undo {
         interrupt::install(false)?;
-        return black_arrow::replace::undo();
+        let options = UndoOptions { list: args.undo_list, drop: args.undo_drop, dry_run: args.dry_run };
+        return black_arrow::replace::undo(&options);
     }
     if args.type_list {
         return printed(walk::print_type_list(&config::type_table(&args)?));

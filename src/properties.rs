@@ -548,3 +548,85 @@ pub fn binary_replace_then_undo(binary: &Path, case: &ReplaceCase) -> Result<(),
     }
     Ok(())
 }
+
+/// The undo journal's reader on any bytes: it never panics, never allocates past what the bytes
+/// hold, and what it accepts is whole: each old content within the journal and hashing to its hash,
+/// as many records as a finished run counts.
+pub fn undo_journal_reads_safely(bytes: &[u8], done: Option<u64>) -> Result<(), String> {
+    use crate::replace::journal::{read_records, Unread};
+    let len = bytes.len() as u64;
+    match read_records(Cursor::new(bytes), len, done) {
+        Ok(entries) => {
+            if done.is_some_and(|records| records != entries.len() as u64) {
+                return Err(format!("{} records read where done counts {done:?}", entries.len()));
+            }
+            for entry in &entries {
+                let end = entry.offset.checked_add(entry.size).filter(|&end| end <= len);
+                let Some(end) = end else { return Err(format!("{entry:?} runs past the journal")) };
+                if blake3::hash(&bytes[entry.offset as usize..end as usize]) != entry.old {
+                    return Err(format!("{entry:?}: the old content does not hash to its hash"));
+                }
+            }
+            Ok(())
+        }
+        Err(Unread::Damaged(_)) => Ok(()),
+        Err(Unread::Failed(err)) => Err(format!("an in-memory journal failed to read: {err}")),
+    }
+}
+
+/// A whole journal of `records` (each a path, an old and a new content), changed by one `damage`:
+/// a byte changed (at an index, with a mask), or the journal cut short. Read as a finished run's,
+/// it is damage every time; read as a run that never ended, a journal cut short gives back whole
+/// records only, of those written, in order.
+pub fn undo_journal_damage_is_found(
+    records: &[(Vec<u8>, Vec<u8>, Vec<u8>)],
+    damage: JournalDamage,
+) -> Result<(), String> {
+    use crate::replace::journal::{journal_of, read_records, Unread};
+    if records.is_empty() {
+        return Ok(());
+    }
+    let whole = journal_of(records);
+    let mut bytes = whole.clone();
+    let cut = match damage {
+        JournalDamage::Flip { at, mask } => {
+            let at = at % bytes.len();
+            bytes[at] ^= mask.max(1);
+            false
+        }
+        JournalDamage::Cut { at } => {
+            bytes.truncate(at % bytes.len());
+            true
+        }
+    };
+    let read = |done| read_records(Cursor::new(&bytes[..]), bytes.len() as u64, done);
+    if !matches!(read(Some(records.len() as u64)), Err(Unread::Damaged(_))) {
+        return Err(format!("{damage:?} not found in a finished run's journal"));
+    }
+    match (read(None), cut) {
+        (Err(Unread::Damaged(_)), false) => Ok(()),
+        (Ok(entries), true) => {
+            let all = read_records(Cursor::new(&whole[..]), whole.len() as u64, None)
+                .map_err(|err| format!("the whole journal does not read: {err:?}"))?;
+            match all.starts_with(&entries) {
+                true => Ok(()),
+                false => Err(format!("{damage:?}: the records read are not the first ones written")),
+            }
+        }
+        (read, _) => {
+            Err(format!("{damage:?} in a run that never ended reads as {:?}", read.map(|e| e.len())))
+        }
+    }
+}
+
+/// How [`undo_journal_damage_is_found`] damages a journal.
+#[derive(Clone, Copy, Debug)]
+pub enum JournalDamage {
+    Flip { at: usize, mask: u8 },
+    Cut { at: usize },
+}
+
+/// A whole journal of `records` (each a path, an old and a new content), as `ba -r` writes it.
+pub fn undo_journal_of(records: &[(Vec<u8>, Vec<u8>, Vec<u8>)]) -> Vec<u8> {
+    crate::replace::journal::journal_of(records)
+}

@@ -11,7 +11,7 @@
 
 mod diff;
 mod file;
-mod journal;
+pub(crate) mod journal;
 pub(crate) mod stream;
 mod undo;
 
@@ -39,7 +39,7 @@ use file::{rewind, Root, Target};
 use journal::Journal;
 use stream::{Line, Pass, Piece, Scratch, Stop};
 
-pub use undo::undo;
+pub use undo::{undo, UndoOptions};
 
 /// The most bytes of old contents one rewrite keeps in the undo journal, unless `--undo-limit`.
 pub(crate) const DEFAULT_UNDO_LIMIT: u64 = 256 << 20;
@@ -95,6 +95,8 @@ pub struct Replacer {
     journal: Option<Journal>,
     /// The journal could not take a file: nothing more is written.
     stopped: bool,
+    /// The undo journal's directory, resolved: never rewritten, whatever the search finds in it.
+    state: Option<PathBuf>,
     /// Files rewritten.
     rewritten: u64,
     /// The buffers of the passes over each file.
@@ -146,10 +148,12 @@ impl Replacer {
             true => None,
             false => Some(Journal::start(replace.undo_limit)?),
         };
+        let state = journal::state_dir().ok().and_then(|dir| dir.canonicalize().ok());
         Ok(Some(Replacer {
             template,
             journal,
             stopped: false,
+            state,
             rewritten: 0,
             scratch: Scratch::default(),
             dry_run: replace.dry_run,
@@ -205,6 +209,9 @@ impl Replacer {
         };
         if self.written.contains(&resolved) {
             return Ok(Applied::Untouched);
+        }
+        if self.state.as_ref().is_some_and(|state| resolved.starts_with(state)) {
+            return refuse(out, "part of ba's undo journal, not written");
         }
         let target = match self.open(&resolved) {
             Ok(target) => target,
@@ -302,6 +309,12 @@ impl Replacer {
                     writer.write_all(line.end)
                 }
             });
+        if let Err(Stop::Taken(err)) = &found {
+            if let Some(reason) = journal_failure(err) {
+                self.stopped = true;
+                return refuse(out, &reason);
+            }
+        }
         let found = match checked(found, &searched) {
             Ok(found) if shown_content.is_some_and(|shown| shown != found.content) => {
                 return refuse(out, "changed since its diff was shown; not written")
@@ -321,6 +334,10 @@ impl Replacer {
             .and_then(|()| recorded(&mut record))
             .and_then(|()| temp.put_in_place(&found.content));
         if let Err(err) = placed {
+            if let Some(reason) = journal_failure(&err) {
+                self.stopped = true;
+                return refuse(out, &reason);
+            }
             return refuse(out, &format!("not written: {}", describe(&err)));
         }
         // The whole Option is used up: its record no longer holds the journal.
@@ -602,7 +619,26 @@ impl<W: Write> Write for FirstLines<'_, W> {
 
 /// An error of the undo journal, told apart from one of the file.
 fn journal_error(err: io::Error) -> io::Error {
-    io::Error::new(err.kind(), format!("cannot write the undo journal ({})", describe(&err)))
+    io::Error::new(err.kind(), JournalFailed(err))
+}
+
+/// The undo journal could not be written.
+#[derive(Debug)]
+struct JournalFailed(io::Error);
+
+impl std::fmt::Display for JournalFailed {
+    fn fmt(&self, f: &mut std::fmt::Formatter) -> std::fmt::Result {
+        write!(f, "cannot write the undo journal ({})", describe(&self.0))
+    }
+}
+
+impl std::error::Error for JournalFailed {}
+
+/// Why nothing more is rewritten, when `err` is the journal's: said once, not once a file.
+fn journal_failure(err: &io::Error) -> Option<String> {
+    let failed = err.get_ref()?.downcast_ref::<JournalFailed>()?;
+    let err = io::Error::new(failed.0.kind(), describe(&failed.0));
+    Some(journal::not_recorded(&journal::NotRecorded::Failed(err)))
 }
 
 /// The most bytes of changed lines held until their file is in place; past it they are shown by a

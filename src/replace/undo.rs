@@ -1,14 +1,16 @@
-//! `ba --undo`: puts back the files of the last `-r` run from the undo journal (see `journal`).
+//! `ba --undo`: puts back the files of the last `-r` run made under the current directory, from the
+//! undo journal (see `journal`).
 //!
-//! A file is restored only while it holds what the run wrote (by its hash); one that already holds
-//! its old content (a restore cut short before, or a run killed between recording and renaming it)
+//! The run is read whole and checked before a file is touched: a damaged run restores nothing. A
+//! file is restored only while it holds what the run wrote (by its hash); one that already holds its
+//! old content (a restore cut short before, or a run killed between recording and renaming it)
 //! counts as restored. Each is restored as `-r` writes: through directory handles, locked, to a
 //! temporary file given the current file's owner, permissions and extended attributes, synced and
-//! renamed over it. The run leaves the journal once each of its files is restored or was changed
-//! since; after a failure it stays, so that `--undo` can be run again.
+//! renamed over it. The run leaves the journal only once each of its files is restored, or when it
+//! is dropped (`--drop`); until then `--undo` can be run again.
 
 use std::fs::File;
-use std::io::{self, Read, Seek, SeekFrom, Write};
+use std::io::{self, BufRead, IsTerminal, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
@@ -19,53 +21,221 @@ use crate::messages::{self, describe, files};
 use crate::sanitize::printable_path;
 
 use super::file::{Root, Target};
-use super::journal::{self, Entry, Last};
+use super::journal::{Entry, Found, Kind, Run, Runs};
 
-/// Restores the files of the last run and removes it from the journal. Exit code: 0 when every
-/// file was restored, 1 when there was nothing to undo, 2 when a file could not be restored.
-pub fn undo() -> Result<ExitCode> {
-    let run = match journal::last_run()? {
-        Last::Run(run) => run,
-        Last::Nothing => {
+/// What `--undo` is asked to do besides restoring.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct UndoOptions {
+    /// `--list`: show the runs kept.
+    pub list: bool,
+    /// `--drop`: forget the run instead of restoring it.
+    pub drop: bool,
+    /// `--dry-run`: say what would be restored, touch nothing.
+    pub dry_run: bool,
+}
+
+/// The paths named after a restore; the others are counted.
+const LISTED: usize = 10;
+
+/// Restores the files of the last run made under the current directory and removes it from the
+/// journal. Exit code: 0 when every file was restored, 1 when there was nothing to undo, 2 when a
+/// file could not be restored or the run could not be read.
+pub fn undo(options: &UndoOptions) -> Result<ExitCode> {
+    let Some(runs) = Runs::open()? else {
+        if !options.list {
+            messages::notice("nothing to undo");
+        }
+        return Ok(ExitCode::NoMatch);
+    };
+    if options.list {
+        return list(&runs);
+    }
+    let here = std::env::current_dir()
+        .and_then(|dir| dir.canonicalize())
+        .context("cannot tell the current directory")?;
+    let (mut chosen, mut elsewhere) = (None, None);
+    for name in runs.names()? {
+        let Found::Run(run) = runs.open_run(&name)? else { continue };
+        match &run.meta {
+            Some(meta) if !meta.cwd.starts_with(&here) => {
+                elsewhere.get_or_insert(run);
+            }
+            // Made here, or it cannot tell where: never passed over for an older run.
+            _ => {
+                chosen = Some(run);
+                break;
+            }
+        }
+    }
+    let verb = if options.drop { "drop" } else { "undo" };
+    let run = match (chosen, elsewhere) {
+        (Some(run), _) => run,
+        (None, None) => {
             messages::notice("nothing to undo");
             return Ok(ExitCode::NoMatch);
         }
-        Last::Busy(dir) => bail!(
-            "the last rewrite ({}) is still running, or being undone; nothing was restored",
-            printable_path(&dir)
-        ),
+        (None, Some(run)) => {
+            let question = format!(
+                "no rewrite was made under the current directory; the last one is {}",
+                described(&run)
+            );
+            if !(io::stdin().is_terminal() && io::stderr().is_terminal()) {
+                bail!("{question}: nothing restored; cd there and run ba --undo");
+            }
+            if !ask(&format!("{question}: {verb} it? [y/N] "))? {
+                messages::notice("nothing restored");
+                return Ok(ExitCode::NoMatch);
+            }
+            run
+        }
     };
-    let context = || format!("cannot read the undo journal in {}", printable_path(&run.dir));
-    let entries = run.entries().with_context(context)?;
-    let journal = run.file.as_ref().context("the undo journal is gone")?;
+    if let Kind::Busy = run.kind {
+        bail!("the rewrite {} is still running, or being undone; nothing was restored", described(&run));
+    }
+    if options.drop {
+        let what = described(&run);
+        runs.remove(&run)?;
+        messages::notice(&format!("dropped {what} from the undo journal; its files stay as they are"));
+        return Ok(ExitCode::Matched);
+    }
+    let dir = match &run.meta {
+        Some(meta) => printable_path(&meta.cwd).into_owned(),
+        None => "an unknown directory".into(),
+    };
+    let entries = match &run.kind {
+        Kind::Whole(entries) => entries,
+        Kind::Damaged(at) => {
+            let at = match at {
+                Some(record) => format!("record {record}"),
+                None => "what it says of the run".into(),
+            };
+            bail!(
+                "undo journal for the run of {} in {dir} is damaged at {at}: nothing restored; ba --undo \
+                 --drop removes it from the journal",
+                run.time()
+            )
+        }
+        Kind::OldFormat => bail!(
+            "undo journal for the run of {} was written by an older ba, in a format this one does not \
+             read: nothing restored; ba --undo --drop removes it from the journal",
+            run.time()
+        ),
+        Kind::Busy => bail!("the rewrite {} is still running", described(&run)),
+    };
+    let journal = run.journal().context("the undo journal is gone")?;
     let root = Root::open(Path::new("/")).context("cannot open /")?;
-    let (mut restored, mut changed, mut failed) = (0, 0, 0);
+    let mut restored = Vec::new();
+    let mut refused = 0;
     // The last change first: the file system comes back as it was, step by step.
     for entry in entries.iter().rev() {
-        match restore(&root, journal, entry) {
-            Ok(()) => restored += 1,
-            Err(Failure::Changed(reason)) => {
-                messages::error(&entry.path, reason);
-                changed += 1;
-            }
-            Err(Failure::Failed(err)) => {
-                messages::error(&entry.path, &format!("not restored: {}", describe(&err)));
-                failed += 1;
+        match restore(&root, journal, entry, options.dry_run) {
+            Ok(()) => restored.push(entry),
+            Err(failure) => {
+                refused += 1;
+                let would = if options.dry_run { "would not be restored" } else { "not restored" };
+                let reason = match failure {
+                    Failure::Changed(reason) => format!("{reason}, {would}"),
+                    Failure::Failed(err) => format!("{would}: {}", describe(&err)),
+                };
+                messages::error(&entry.path, &reason);
             }
         }
     }
-    let interrupted = if run.done { "" } else { " (the rewrite had been cut short)" };
-    if failed > 0 {
+    restored.reverse();
+    let what = described(&run);
+    let cut = if run.done { "" } else { " (the rewrite had been cut short)" };
+    let count = files(restored.len() as u64);
+    if options.dry_run {
+        let mut out = io::stdout().lock();
+        for entry in &restored {
+            out.write_all(printable_path(&entry.path).as_bytes())?;
+            out.write_all(b"\n")?;
+        }
+        out.flush()?;
+        let refusals = match refused {
+            0 => String::new(),
+            _ => format!(", and not {}", files(refused)),
+        };
         messages::notice(&format!(
-            "restored {}{interrupted}; the rewrite stays in the journal: run ba --undo again once the \
-             problems above are fixed",
-            files(restored)
+            "--dry-run: would restore {count}{refusals} of {what}{cut}; nothing was touched"
         ));
+    } else if refused == 0 {
+        runs.remove(&run)?;
+        messages::notice(&format!("restored {count} of {what}{cut}:"));
+        list_paths(&restored);
     } else {
-        run.remove().with_context(|| "cannot remove the rewrite from the undo journal".to_string())?;
-        messages::notice(&format!("restored {}{interrupted}", files(restored)));
+        messages::notice(&format!(
+            "restored {count} of {what}{cut}{}",
+            if restored.is_empty() { "" } else { ":" }
+        ));
+        list_paths(&restored);
+        messages::notice(&format!(
+            "{} not restored: the rewrite stays in the journal; run ba --undo again once the problems above \
+             are fixed, or ba --undo --drop to forget it",
+            files(refused)
+        ));
     }
-    Ok(if changed + failed == 0 { ExitCode::Matched } else { ExitCode::Error })
+    Ok(if refused == 0 { ExitCode::Matched } else { ExitCode::Error })
+}
+
+/// "the rewrite of 2026-12-07 09:14:03 in /home/me/src (ba colour -r color)".
+fn described(run: &Run) -> String {
+    match &run.meta {
+        Some(meta) => {
+            format!("the rewrite of {} in {} ({})", run.time(), printable_path(&meta.cwd), meta.command)
+        }
+        None => format!("the rewrite of {} in an unknown directory", run.time()),
+    }
+}
+
+/// Names the first restored files on stderr, and counts the others.
+fn list_paths(restored: &[&Entry]) {
+    let mut err = io::stderr().lock();
+    for entry in restored.iter().take(LISTED) {
+        let _ = writeln!(err, "  {}", printable_path(&entry.path));
+    }
+    if restored.len() > LISTED {
+        let _ = writeln!(err, "  and {} more", restored.len() - LISTED);
+    }
+}
+
+/// Asks on the terminal; true for yes.
+fn ask(question: &str) -> Result<bool> {
+    let mut err = io::stderr().lock();
+    write!(err, "ba: {question}")?;
+    err.flush()?;
+    let mut answer = String::new();
+    io::stdin().lock().read_line(&mut answer)?;
+    Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "Yes"))
+}
+
+/// `--undo --list`: the runs kept, newest first, one a line.
+fn list(runs: &Runs) -> Result<ExitCode> {
+    let mut out = io::stdout().lock();
+    let mut listed = false;
+    for name in runs.names()? {
+        let Found::Run(run) = runs.open_run(&name)? else { continue };
+        let (dir, command) = match &run.meta {
+            Some(meta) => (printable_path(&meta.cwd).into_owned(), meta.command.clone()),
+            None => ("?".into(), "?".into()),
+        };
+        let (count, status) = match &run.kind {
+            Kind::Whole(entries) => {
+                (files(entries.len() as u64), if run.done { "done" } else { "cut short" })
+            }
+            Kind::Damaged(_) => ("? files".into(), "damaged"),
+            Kind::OldFormat => ("? files".into(), "older format"),
+            Kind::Busy => ("? files".into(), "running"),
+        };
+        let line = format!("{}  {dir}  {command}  {count}  {status}\n", run.time());
+        match out.write_all(line.as_bytes()) {
+            Err(err) if err.kind() == io::ErrorKind::BrokenPipe => return Ok(ExitCode::Matched),
+            written => written?,
+        }
+        listed = true;
+    }
+    out.flush()?;
+    Ok(if listed { ExitCode::Matched } else { ExitCode::NoMatch })
 }
 
 enum Failure {
@@ -80,13 +250,14 @@ impl From<io::Error> for Failure {
     }
 }
 
-/// Puts back the old content of one file, unless it changed since the run wrote it.
-fn restore(root: &Root, journal: &File, entry: &Entry) -> Result<(), Failure> {
+/// Puts back the old content of one file, unless it changed since the run wrote it; with `dry_run`,
+/// only says whether it would.
+fn restore(root: &Root, journal: &File, entry: &Entry, dry_run: bool) -> Result<(), Failure> {
     let (dir, rel) = root.below(&entry.path).ok_or_else(|| io::Error::other("not an absolute path"))?;
     let target = match Target::open(dir, &rel) {
         Ok(target) => target,
         Err(err) if err.kind() == io::ErrorKind::NotFound => {
-            return Err(Failure::Changed("gone since the rewrite, not restored"))
+            return Err(Failure::Changed("gone since the rewrite"))
         }
         Err(err) => return Err(err.into()),
     };
@@ -97,7 +268,10 @@ fn restore(root: &Root, journal: &File, entry: &Entry) -> Result<(), Failure> {
         return Ok(());
     }
     if now != entry.new {
-        return Err(Failure::Changed("changed since the rewrite, not restored"));
+        return Err(Failure::Changed("changed since the rewrite"));
+    }
+    if dry_run {
+        return Ok(());
     }
     // Ctrl-C waits until the file is in place, or its temporary file removed.
     let _writing = interrupt::start_writing();

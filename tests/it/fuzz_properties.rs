@@ -5,7 +5,7 @@
 
 use std::path::Path;
 
-use black_arrow::properties::{self, BinaryCase, EngineCase, Lines, ReplaceCase};
+use black_arrow::properties::{self, BinaryCase, EngineCase, JournalDamage, Lines, ReplaceCase};
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 
@@ -70,6 +70,50 @@ proptest! {
     fn library_rewrite_matches_the_oracle((pattern, ignore_case, template, text) in rewrite()) {
         properties::rewrite_matches_oracle(&pattern, ignore_case, &template, &text).map_err(TestCaseError::fail)?;
     }
+
+    #[test]
+    #[ignore = "a deep run: PROPTEST_CASES=100000 cargo test --release --test it fuzz_properties::library_ -- --ignored"]
+    fn library_undo_journal_reads_any_bytes_safely(
+        bytes in prop_oneof![recipe(300), journal_bytes()],
+        done in prop::option::of(0u64..4),
+    ) {
+        properties::undo_journal_reads_safely(&bytes, done).map_err(TestCaseError::fail)?;
+    }
+
+    #[test]
+    #[ignore = "a deep run: PROPTEST_CASES=100000 cargo test --release --test it fuzz_properties::library_ -- --ignored"]
+    fn library_undo_journal_damage_is_found(records in journal_records(), damage in journal_damage()) {
+        properties::undo_journal_damage_is_found(&records, damage).map_err(TestCaseError::fail)?;
+    }
+}
+
+/// A few records: a path, an old and a new content each.
+fn journal_records() -> impl Strategy<Value = Vec<(Vec<u8>, Vec<u8>, Vec<u8>)>> {
+    prop::collection::vec((recipe(12), recipe(40), recipe(8)), 1..4)
+}
+
+fn journal_damage() -> impl Strategy<Value = JournalDamage> {
+    prop_oneof![
+        (any::<usize>(), any::<u8>()).prop_map(|(at, mask)| JournalDamage::Flip { at, mask }),
+        any::<usize>().prop_map(|at| JournalDamage::Cut { at }),
+    ]
+}
+
+/// A whole journal with a few of its bytes changed: closer to what the reader accepts than random
+/// bytes are.
+fn journal_bytes() -> impl Strategy<Value = Vec<u8>> {
+    (journal_records(), prop::collection::vec((any::<usize>(), any::<u8>()), 0..3)).prop_map(
+        |(records, edits)| {
+            let mut bytes = properties::undo_journal_of(&records);
+            for (at, byte) in edits {
+                if !bytes.is_empty() {
+                    let at = at % bytes.len();
+                    bytes[at] = byte;
+                }
+            }
+            bytes
+        },
+    )
 }
 
 proptest! {

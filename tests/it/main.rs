@@ -11,6 +11,7 @@
 //! - `replace_modes`: `-r` with other flags, habits, the config file, the question at a terminal, Ctrl-C;
 //! - `replace_faults`: `-r` and `--undo` killed with SIGKILL at random moments;
 //! - `undo`: the undo journal and `--undo`;
+//! - `undo_trust`: what `--undo` can be trusted with: damage, refusals, the state directory, where;
 //! - `big_file`: files cut into parts that several searchers search at once;
 //! - `integration`: what makes ba at home in the shell and the editor: completions, the man page;
 //! - `memory`: peak memory stays flat however many lines match;
@@ -38,3 +39,4 @@ mod search_zip;
 mod selection;
 mod sparse;
 mod undo;
+mod undo_trust;

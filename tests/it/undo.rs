@@ -99,7 +99,13 @@ fn undo_gives_back_every_byte_and_the_permissions() {
     assert_eq!(raw_stderr(&out), "ba: rewrote 6 files; ba --undo restores them\n");
     assert_ne!(contents(d), before);
 
-    assert_eq!(journal.undo(d, 0), "ba: restored 6 files\n");
+    let err = journal.undo(d, 0);
+    let (summary, listed) = err.split_once('\n').unwrap();
+    assert!(summary.starts_with("ba: restored 6 files of the rewrite of "), "{err}");
+    assert!(summary.ends_with(&format!(" in {} (ba foo -r BAR):", shown(d, "."))), "{err}");
+    let names = ["crlf.txt", "latin1.txt", "no-final-newline.txt", "private.txt", "sub/run.sh", "sub/setgid"];
+    let expected: String = names.iter().map(|name| format!("  {}\n", shown(d, name))).collect();
+    assert_eq!(listed, expected, "the files restored are named");
     assert_eq!(contents(d), before, "the files are back, byte for byte, with their modes");
     if acl {
         assert_eq!(getfacl(), acl_before, "the ACL is back");
@@ -127,12 +133,20 @@ fn a_file_changed_since_the_rewrite_is_named_and_left_alone() {
     let b = format!("ba: {}: changed since the rewrite, not restored\n", shown(d, "b.txt"));
     assert!(err.contains(&b), "{err}");
     assert!(err.contains(&format!("ba: {gone}: gone since the rewrite, not restored\n")), "{err}");
-    assert!(err.ends_with("ba: restored 2 files\n"), "{err}");
+    assert!(err.contains("ba: restored 2 files of the rewrite of "), "{err}");
+    assert!(err.ends_with("ba: 2 files not restored: the rewrite stays in the journal; run ba --undo again once the problems above are fixed, or ba --undo --drop to forget it\n"), "{err}");
     assert_eq!(fs::read(d.join("a.txt")).unwrap(), b"foo\n");
     assert_eq!(fs::read(d.join("c.txt")).unwrap(), b"foo\n");
     assert_eq!(fs::read(d.join("b.txt")).unwrap(), b"bar\nedited since\n");
     assert!(!d.join("d.txt").exists());
-    // The run is done with: nothing is left to undo.
+    // The run stays until it is dropped: its old contents are not thrown away.
+    assert_eq!(journal.runs().len(), 1);
+    let again = journal.undo(d, 2);
+    assert!(again.contains(&b), "{again}");
+    let out = journal.run(d, &["--undo", "--drop"]);
+    assert_eq!(out.status.code(), Some(0), "{}", raw_stderr(&out));
+    assert!(raw_stderr(&out).starts_with("ba: dropped the rewrite of "), "{}", raw_stderr(&out));
+    assert_eq!(fs::read(d.join("b.txt")).unwrap(), b"bar\nedited since\n");
     assert_eq!(journal.undo(d, 1), "ba: nothing to undo\n");
 }
 
@@ -172,7 +186,7 @@ fn an_undo_run_twice_restores_nothing_twice() {
     journal.run(d, &["foo", "-r", "bar"]);
     // As if an undo had put back a.txt and been killed.
     write(d, "a.txt", "foo\n");
-    assert_eq!(journal.undo(d, 0), "ba: restored 2 files\n");
+    assert!(journal.undo(d, 0).starts_with("ba: restored 2 files of the rewrite of "));
     assert_eq!(fs::read(d.join("b.txt")).unwrap(), b"foo\n");
 }
 
