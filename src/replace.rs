@@ -570,6 +570,33 @@ mod tests {
         assert_eq!(replace(r"\z", ";", "a\r\nb").0, "a;\r\nb;");
     }
 
+    /// A match at a CRLF line's `\r` puts nothing before it: the line changes as the same line with
+    /// an LF end does, and `$` still matches before the `\r`.
+    #[test]
+    fn a_match_at_the_cr_of_a_crlf_line_end_is_no_match() {
+        assert_eq!(replace(r"\W", "_", "foo-bar\r\nab\r\n"), ("foo_bar\r\nab\r\n".to_string(), 1));
+        assert_eq!(replace(r"\s+", " ", "a  b\r\n"), ("a b\r\n".to_string(), 1));
+        assert_eq!(replace(r"\r", "", "a\r\n\r\n"), ("a\r\n\r\n".to_string(), 0));
+        assert_eq!(replace(r"b\r", "B", "ab\r\n").0, "aB\r\n");
+        for (pattern, template) in [
+            (r"\W", "_"),
+            (r"\s*$", ";"),
+            (r"\r?$", ";"),
+            (r"\W*", "_"),
+            (r"\b", "|"),
+            (r"\B", "|"),
+            ("x*", "!"),
+            ("$", "!"),
+            (r"\z", "!"),
+        ] {
+            let lf = "ab\nabx\na \n\n-\n";
+            let (crlf, _) = replace(pattern, template, &lf.replace('\n', "\r\n"));
+            assert_eq!(crlf, replace(pattern, template, lf).0.replace('\n', "\r\n"), "{pattern}");
+        }
+        // `\b$` finds nothing in the search's `ab\r`: nothing in `x ab\r` either.
+        assert_eq!(replace(r"\b$|x", "!", "x ab\r\nab\r\n").0, "! ab\r\nab\r\n");
+    }
+
     #[test]
     fn line_ends_and_the_missing_final_newline_stay() {
         assert_eq!(replace("$", "!", "a \r\nb\r\nc").0, "a !\r\nb!\r\nc!");

@@ -78,7 +78,9 @@ pub(crate) struct Scratch {
 
 /// Reads `reader` to its end and hands `take` every piece of it. The regex sees each line as the
 /// search does (a CRLF line's `\r` included), but a line's end is never part of what is replaced: a
-/// match reaching into the `\r` stops before it, so line ends stay as they were.
+/// match reaching into the `\r` stops before it, and one that starts at the `\r` or after it stands
+/// for the line's end: an empty match before the `\r` where the line without it has one there (`$`),
+/// else no match (`\W` finding the `\r`).
 pub(crate) fn pass(
     matcher: &Matcher,
     template: &Template,
@@ -136,15 +138,36 @@ pub(crate) fn pass(
             new.clear();
             swaps.clear();
             let mut copied = body.start;
+            // A match the search finds at a CRLF line's `\r` or after it is in the line end.
+            let mut at_line_end = false;
+            let mut ended_at_body_end = false;
             for caps in matcher.regex.captures_iter(&region[range.clone()]) {
                 let m = caps.get(0).expect("group 0 is the whole match");
-                let start = (range.start + m.start()).min(body.end);
+                if crlf && range.start + m.start() >= body.end {
+                    at_line_end = true;
+                    continue;
+                }
+                let start = range.start + m.start();
                 let end = (range.start + m.end()).min(body.end);
                 new.extend_from_slice(&region[copied..start]);
                 let replaced_at = new.len();
                 template.expand(&caps, new);
                 swaps.push((start - body.start..end - body.start, replaced_at..new.len()));
                 copied = end;
+                ended_at_body_end = end == body.end;
+            }
+            // Such a match is an empty one before the `\r` where the line without its `\r` has one
+            // there (`$`, `\z`), else none (`\W` finding the `\r`); none right after a match, as
+            // the regex finds none there.
+            if at_line_end && !ended_at_body_end {
+                let text = &region[body.clone()];
+                if let Some(caps) = matcher.regex.captures_at(text, text.len()) {
+                    new.extend_from_slice(&region[copied..body.end]);
+                    let replaced_at = new.len();
+                    template.expand(&caps, new);
+                    swaps.push((text.len()..text.len(), replaced_at..new.len()));
+                    copied = body.end;
+                }
             }
             new.extend_from_slice(&region[copied..body.end]);
             if kept < range.start {
