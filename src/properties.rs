@@ -435,7 +435,7 @@ pub fn rewrite_matches_oracle(
     let mut new = Vec::new();
     let pass = stream::pass(&matcher, &parsed, &mut &text[..], &mut Scratch::default(), |piece| {
         match piece {
-            Piece::Kept(bytes) => new.extend_from_slice(bytes),
+            Piece::Bom(bytes) | Piece::Kept(bytes) => new.extend_from_slice(bytes),
             Piece::Line(line) => new.extend_from_slice(&[line.new, line.end].concat()),
         }
         Ok(())

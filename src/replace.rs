@@ -243,7 +243,7 @@ impl Replacer {
         };
         let found =
             stream::pass(matcher, &self.template, &mut file, &mut self.scratch, |piece| match piece {
-                Piece::Kept(bytes) => {
+                Piece::Bom(bytes) | Piece::Kept(bytes) => {
                     keep_old(&[bytes])?;
                     new.update(bytes);
                     writer.write_all(bytes)
@@ -306,10 +306,7 @@ impl Replacer {
     ) -> io::Result<Result<Option<Pass>, String>> {
         let mut hunks = Hunks::default();
         let found = stream::pass(matcher, &self.template, &mut file, &mut self.scratch, |piece| {
-            match piece {
-                Piece::Line(line) if line.changed() => hunks.add(line),
-                _ => {}
-            }
+            hunks.take(piece);
             Ok(())
         });
         let found = match checked(found, searched) {
@@ -512,7 +509,7 @@ mod tests {
         let mut new = Vec::new();
         let found = stream::pass(matcher, template, &mut &content[..], &mut Scratch::default(), |piece| {
             match piece {
-                Piece::Kept(bytes) => new.extend_from_slice(bytes),
+                Piece::Bom(bytes) | Piece::Kept(bytes) => new.extend_from_slice(bytes),
                 Piece::Line(line) => new.extend_from_slice(&[line.new, line.end].concat()),
             }
             Ok(())

@@ -19,6 +19,9 @@ const BLOCK: usize = 256 << 10;
 
 /// A piece of the file, in order: the pieces of a pass are the whole file.
 pub(crate) enum Piece<'p> {
+    /// The UTF-8 byte-order mark a file starts with: kept as it is, and no part of the first line as
+    /// the search reads it, though a diff shows it on that line, as the file has it.
+    Bom(&'p [u8]),
     /// Bytes no replacement touches: whole lines, each with its line end (the file's last line may
     /// have none).
     Kept(&'p [u8]),
@@ -124,10 +127,13 @@ pub(crate) fn pass(
         };
         let region = &block[..end];
         content.update(region);
-        let mut kept = 0;
         // A UTF-8 byte-order mark is not part of the first line, as the search reads it: kept as
         // it is, never matched or replaced.
         let bom = if last_byte.is_none() && region.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+        if bom > 0 {
+            take(Piece::Bom(&region[..bom])).map_err(Stop::Taken)?;
+        }
+        let mut kept = bom;
         for (number, range) in engine.matching_lines(&region[bom..]) {
             let range = bom + range.start..bom + range.end;
             let number = pass.lines + number;

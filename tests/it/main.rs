@@ -8,6 +8,7 @@
 //! - `fuzz_properties`: the fuzz targets' properties, many cases on a stable toolchain (`#[ignore]`d);
 //! - `habits`: grep and ripgrep habits typed into ba;
 //! - `replace`: `-r/--replace`, `--dry-run` and `--interactive`;
+//! - `replace_patch`: `--dry-run`'s diff applied with `patch` and `git apply`, as a property;
 //! - `replace_faults`: `-r` and `--undo` killed with SIGKILL at random moments;
 //! - `undo`: the undo journal and `--undo`;
 //! - `big_file`: files cut into parts that several searchers search at once;
@@ -32,6 +33,7 @@ mod memory;
 mod props;
 mod replace;
 mod replace_faults;
+mod replace_patch;
 mod search_zip;
 mod selection;
 mod sparse;
