@@ -374,7 +374,9 @@ pub fn template_round_trips(template: &str, pattern: usize, haystack: &[u8]) -> 
 
 /// What `-r` makes of `text`, found line by line: in each matching line (a leading byte-order mark
 /// is not part of it), each match is replaced by `template` in `$` syntax as the regex crate
-/// expands it; a match stops before the `\r` of a CRLF line end. Everything else stays.
+/// expands it; a match stops before the `\r` of a CRLF line end, and matches at the `\r` or after it
+/// are one empty match before it if the line without its `\r` ends with one, else none. Everything
+/// else stays.
 pub fn rewritten(regex: &Regex, template: &str, text: &[u8]) -> Vec<u8> {
     let (bom, body) = match text.strip_prefix(b"\xEF\xBB\xBF") {
         Some(body) => (&text[..3], body),
@@ -392,12 +394,26 @@ pub fn rewritten(regex: &Regex, template: &str, text: &[u8]) -> Vec<u8> {
         // The regex sees the line with its `\r`, as the search does.
         let with_cr = if end == b"\r\n" { [line, b"\r"].concat() } else { line.to_vec() };
         let mut copied = 0;
+        let mut last_end = None;
+        let mut at_cr = false;
         for caps in regex.captures_iter(&with_cr) {
             let m = caps.get(0).unwrap();
-            let (start, stop) = (m.start().min(line.len()), m.end().min(line.len()));
+            if end == b"\r\n" && m.start() >= line.len() {
+                at_cr = true;
+                continue;
+            }
+            let (start, stop) = (m.start(), m.end().min(line.len()));
             out.extend_from_slice(&line[copied..start]);
             caps.expand(template.as_bytes(), &mut out);
             copied = stop;
+            last_end = Some(stop);
+        }
+        if at_cr && last_end != Some(line.len()) {
+            if let Some(caps) = regex.captures_at(line, line.len()) {
+                out.extend_from_slice(&line[copied..]);
+                caps.expand(template.as_bytes(), &mut out);
+                copied = line.len();
+            }
         }
         out.extend_from_slice(&line[copied..]);
         out.extend_from_slice(end);
@@ -419,7 +435,7 @@ pub fn rewrite_matches_oracle(
     let mut new = Vec::new();
     let pass = stream::pass(&matcher, &parsed, &mut &text[..], &mut Scratch::default(), |piece| {
         match piece {
-            Piece::Kept(bytes) => new.extend_from_slice(bytes),
+            Piece::Bom(bytes) | Piece::Kept(bytes) => new.extend_from_slice(bytes),
             Piece::Line(line) => new.extend_from_slice(&[line.new, line.end].concat()),
         }
         Ok(())

@@ -292,7 +292,7 @@ impl Replacer {
         };
         let found =
             stream::pass(matcher, &self.template, &mut file, &mut self.scratch, |piece| match piece {
-                Piece::Kept(bytes) => {
+                Piece::Bom(bytes) | Piece::Kept(bytes) => {
                     keep_old(&[bytes])?;
                     new.update(bytes);
                     writer.write_all(bytes)
@@ -437,10 +437,7 @@ impl Replacer {
     ) -> io::Result<Result<Option<Pass>, String>> {
         let mut hunks = Hunks::default();
         let found = stream::pass(matcher, &self.template, &mut file, &mut self.scratch, |piece| {
-            match piece {
-                Piece::Line(line) if line.changed() => hunks.add(line),
-                _ => {}
-            }
+            hunks.take(piece);
             Ok(())
         });
         let found = match checked(found, searched) {
@@ -709,7 +706,7 @@ mod tests {
         let mut new = Vec::new();
         let found = stream::pass(matcher, template, &mut &content[..], &mut Scratch::default(), |piece| {
             match piece {
-                Piece::Kept(bytes) => new.extend_from_slice(bytes),
+                Piece::Bom(bytes) | Piece::Kept(bytes) => new.extend_from_slice(bytes),
                 Piece::Line(line) => new.extend_from_slice(&[line.new, line.end].concat()),
             }
             Ok(())
@@ -765,6 +762,33 @@ mod tests {
     fn text_anchors_mean_the_line_start_and_end() {
         assert_eq!(replace(r"\A", "> ", "a\nb\n").0, "> a\n> b\n");
         assert_eq!(replace(r"\z", ";", "a\r\nb").0, "a;\r\nb;");
+    }
+
+    /// A match at a CRLF line's `\r` puts nothing before it: the line changes as the same line with
+    /// an LF end does, and `$` still matches before the `\r`.
+    #[test]
+    fn a_match_at_the_cr_of_a_crlf_line_end_is_no_match() {
+        assert_eq!(replace(r"\W", "_", "foo-bar\r\nab\r\n"), ("foo_bar\r\nab\r\n".to_string(), 1));
+        assert_eq!(replace(r"\s+", " ", "a  b\r\n"), ("a b\r\n".to_string(), 1));
+        assert_eq!(replace(r"\r", "", "a\r\n\r\n"), ("a\r\n\r\n".to_string(), 0));
+        assert_eq!(replace(r"b\r", "B", "ab\r\n").0, "aB\r\n");
+        for (pattern, template) in [
+            (r"\W", "_"),
+            (r"\s*$", ";"),
+            (r"\r?$", ";"),
+            (r"\W*", "_"),
+            (r"\b", "|"),
+            (r"\B", "|"),
+            ("x*", "!"),
+            ("$", "!"),
+            (r"\z", "!"),
+        ] {
+            let lf = "ab\nabx\na \n\n-\n";
+            let (crlf, _) = replace(pattern, template, &lf.replace('\n', "\r\n"));
+            assert_eq!(crlf, replace(pattern, template, lf).0.replace('\n', "\r\n"), "{pattern}");
+        }
+        // `\b$` finds nothing in the search's `ab\r`: nothing in `x ab\r` either.
+        assert_eq!(replace(r"\b$|x", "!", "x ab\r\nab\r\n").0, "! ab\r\nab\r\n");
     }
 
     #[test]

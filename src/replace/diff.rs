@@ -29,6 +29,8 @@ pub(crate) struct Hunks {
     /// Lines the hunks so far added (a replacement may hold newlines) or removed (a last line
     /// without a newline may vanish): later hunks start lower or higher on the new side.
     shift: i64,
+    /// The file starts with a byte-order mark, which keeps its first line from vanishing.
+    bom: bool,
 }
 
 /// The lines one hunk shows: old lines `old_start..=old_end`, which are `new_count` lines from
@@ -41,9 +43,18 @@ pub(crate) struct Hunk {
 }
 
 impl Hunks {
+    /// Takes the pieces of a first pass, in order.
+    pub(crate) fn take(&mut self, piece: Piece) {
+        match piece {
+            Piece::Bom(_) => self.bom = true,
+            Piece::Line(line) if line.changed() => self.add(line),
+            _ => {}
+        }
+    }
+
     /// Adds a changed line (lines come in order).
-    pub(crate) fn add(&mut self, line: &Line) {
-        let added = new_lines(line) as i64 - 1;
+    fn add(&mut self, line: &Line) {
+        let added = new_lines(line, self.bom && line.number == 1) as i64 - 1;
         match &mut self.open {
             // A hunk takes every change within 2 * CONTEXT lines of the one before.
             Some((_, last, more)) if line.number - *last <= 2 * CONTEXT => {
@@ -77,11 +88,13 @@ impl Hunks {
 
 /// The lines a changed line's new text takes in the new file: one more than its newlines, as the
 /// line keeps its line end; at the end of a file without a final newline, a final newline of the new
-/// text (or an empty text) ends the file without another line.
-fn new_lines(line: &Line) -> u64 {
+/// text (or an empty text, unless a byte-order mark stays before it: `after_bom`) ends the file
+/// without another line.
+fn new_lines(line: &Line, after_bom: bool) -> u64 {
     let newlines = count_newlines(line.new);
     if line.end.is_empty() {
-        newlines + u64::from(line.new.last().is_some_and(|&b| b != b'\n'))
+        let last = line.new.last().map_or(after_bom, |&b| b != b'\n');
+        newlines + u64::from(last)
     } else {
         newlines + 1
     }
@@ -105,6 +118,8 @@ pub(crate) struct Diff<'d, W> {
     next: usize,
     /// The number of the next line.
     number: u64,
+    /// The byte-order mark the file starts with, shown at the start of its first line.
+    lead: Vec<u8>,
     scratch: Vec<u8>,
 }
 
@@ -116,8 +131,10 @@ impl<'d, W: Write> Diff<'d, W> {
         path: &Path,
         hunks: &'d [Hunk],
     ) -> io::Result<Diff<'d, W>> {
-        let mut diff = Diff { out, formatter, hunks, next: 0, number: 1, scratch: Vec::new() };
+        let mut diff =
+            Diff { out, formatter, hunks, next: 0, number: 1, lead: Vec::new(), scratch: Vec::new() };
         let name = formatter.path(path);
+        let name = if formatter.is_terminal() { name.into_owned() } else { header_name(&name) };
         formatter.paint(
             &mut diff.scratch,
             Paint::Header,
@@ -129,6 +146,10 @@ impl<'d, W: Write> Diff<'d, W> {
 
     pub(crate) fn take(&mut self, piece: Piece) -> io::Result<()> {
         match piece {
+            Piece::Bom(bytes) => {
+                self.lead = bytes.to_vec();
+                Ok(())
+            }
             Piece::Kept(bytes) => self.kept(bytes),
             Piece::Line(line) if !line.changed() => {
                 self.context(line.old, cr_of(line))?;
@@ -146,6 +167,7 @@ impl<'d, W: Write> Diff<'d, W> {
         }
         if self.hunks.get(self.next).is_none_or(|hunk| hunk.old_start >= self.number + lines) {
             self.number += lines;
+            self.lead.clear();
             return Ok(());
         }
         while !bytes.is_empty() {
@@ -179,8 +201,9 @@ impl<'d, W: Write> Diff<'d, W> {
 
     /// A line of context, as in the file (`cr` is the `\r` of a CRLF end).
     fn context(&mut self, line: &[u8], cr: &[u8]) -> io::Result<()> {
+        let lead = std::mem::take(&mut self.lead);
         if self.in_hunk()? {
-            self.write_line(b' ', line, cr)?;
+            self.write_line(b' ', &[&lead[..], line].concat(), cr)?;
         }
         Ok(())
     }
@@ -199,20 +222,23 @@ impl<'d, W: Write> Diff<'d, W> {
         let at_eof = line.end.is_empty();
         // The line end is not part of the change: the CR of a CRLF stays on the new line.
         let cr = cr_of(line);
-        self.write_line(b'-', line.old, cr)?;
+        let lead = std::mem::take(&mut self.lead);
+        let old = [&lead[..], line.old].concat();
+        self.write_line(b'-', &old, cr)?;
         if at_eof {
             self.write_line(b'\\', NO_NEWLINE, b"")?;
         }
+        let new = [&lead[..], line.new].concat();
         // At the end of a file without a final newline, a new text that ends with one (or is
         // empty) leaves no unterminated line behind.
-        let body = if at_eof { line.new.strip_suffix(b"\n").unwrap_or(line.new) } else { line.new };
-        if !(at_eof && line.new.is_empty()) {
+        let body = if at_eof { new.strip_suffix(b"\n").unwrap_or(&new) } else { &new };
+        if !(at_eof && new.is_empty()) {
             let pieces = count_newlines(body) as usize;
             for (i, piece) in body.split(|&b| b == b'\n').enumerate() {
                 self.write_line(b'+', piece, if i == pieces { cr } else { b"" })?;
             }
         }
-        if at_eof && line.new.last().is_some_and(|&b| b != b'\n') {
+        if at_eof && new.last().is_some_and(|&b| b != b'\n') {
             self.write_line(b'\\', NO_NEWLINE, b"")?;
         }
         self.number += 1;
@@ -239,4 +265,30 @@ impl<'d, W: Write> Diff<'d, W> {
         self.scratch.push(b'\n');
         self.out.write_all(&self.scratch)
     }
+}
+
+/// A file's name in a header, for `patch` and `git apply` to read back: as it is, with a tab after it
+/// where it holds a space (else the name would end there: a tab is where a date would start); in C
+/// quotes, as GNU diff writes it, where it holds a control character, starts with a quote, or starts
+/// or ends with a space (which patch would leave out).
+fn header_name(name: &[u8]) -> Vec<u8> {
+    let quoted = name.iter().any(|&b| b < b' ' || b == 0x7f)
+        || name.first().is_some_and(|&b| b == b'"' || b == b' ')
+        || name.last() == Some(&b' ');
+    if !quoted {
+        let tab: &[u8] = if name.contains(&b' ') { b"\t" } else { b"" };
+        return [name, tab].concat();
+    }
+    let mut out = vec![b'"'];
+    for &b in name {
+        match b {
+            b'"' | b'\\' => out.extend_from_slice(&[b'\\', b]),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b if b < b' ' || b == 0x7f => out.extend_from_slice(format!("\\{b:03o}").as_bytes()),
+            b => out.push(b),
+        }
+    }
+    out.push(b'"');
+    out
 }

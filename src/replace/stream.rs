@@ -19,6 +19,9 @@ const BLOCK: usize = 256 << 10;
 
 /// A piece of the file, in order: the pieces of a pass are the whole file.
 pub(crate) enum Piece<'p> {
+    /// The UTF-8 byte-order mark a file starts with: kept as it is, and no part of the first line as
+    /// the search reads it, though a diff shows it on that line, as the file has it.
+    Bom(&'p [u8]),
     /// Bytes no replacement touches: whole lines, each with its line end (the file's last line may
     /// have none).
     Kept(&'p [u8]),
@@ -78,7 +81,9 @@ pub(crate) struct Scratch {
 
 /// Reads `reader` to its end and hands `take` every piece of it. The regex sees each line as the
 /// search does (a CRLF line's `\r` included), but a line's end is never part of what is replaced: a
-/// match reaching into the `\r` stops before it, so line ends stay as they were.
+/// match reaching into the `\r` stops before it, and one that starts at the `\r` or after it stands
+/// for the line's end: an empty match before the `\r` where the line without it has one there (`$`),
+/// else no match (`\W` finding the `\r`).
 pub(crate) fn pass(
     matcher: &Matcher,
     template: &Template,
@@ -122,10 +127,13 @@ pub(crate) fn pass(
         };
         let region = &block[..end];
         content.update(region);
-        let mut kept = 0;
         // A UTF-8 byte-order mark is not part of the first line, as the search reads it: kept as
         // it is, never matched or replaced.
         let bom = if last_byte.is_none() && region.starts_with(b"\xEF\xBB\xBF") { 3 } else { 0 };
+        if bom > 0 {
+            take(Piece::Bom(&region[..bom])).map_err(Stop::Taken)?;
+        }
+        let mut kept = bom;
         for (number, range) in engine.matching_lines(&region[bom..]) {
             let range = bom + range.start..bom + range.end;
             let number = pass.lines + number;
@@ -136,15 +144,36 @@ pub(crate) fn pass(
             new.clear();
             swaps.clear();
             let mut copied = body.start;
+            // A match the search finds at a CRLF line's `\r` or after it is in the line end.
+            let mut at_line_end = false;
+            let mut ended_at_body_end = false;
             for caps in matcher.regex.captures_iter(&region[range.clone()]) {
                 let m = caps.get(0).expect("group 0 is the whole match");
-                let start = (range.start + m.start()).min(body.end);
+                if crlf && range.start + m.start() >= body.end {
+                    at_line_end = true;
+                    continue;
+                }
+                let start = range.start + m.start();
                 let end = (range.start + m.end()).min(body.end);
                 new.extend_from_slice(&region[copied..start]);
                 let replaced_at = new.len();
                 template.expand(&caps, new);
                 swaps.push((start - body.start..end - body.start, replaced_at..new.len()));
                 copied = end;
+                ended_at_body_end = end == body.end;
+            }
+            // Such a match is an empty one before the `\r` where the line without its `\r` has one
+            // there (`$`, `\z`), else none (`\W` finding the `\r`); none right after a match, as
+            // the regex finds none there.
+            if at_line_end && !ended_at_body_end {
+                let text = &region[body.clone()];
+                if let Some(caps) = matcher.regex.captures_at(text, text.len()) {
+                    new.extend_from_slice(&region[copied..body.end]);
+                    let replaced_at = new.len();
+                    template.expand(&caps, new);
+                    swaps.push((text.len()..text.len(), replaced_at..new.len()));
+                    copied = body.end;
+                }
             }
             new.extend_from_slice(&region[copied..body.end]);
             if kept < range.start {

@@ -9,6 +9,7 @@
 //! - `habits`: grep and ripgrep habits typed into ba;
 //! - `replace`: `-r/--replace`, `--dry-run` and `--interactive`;
 //! - `replace_modes`: `-r` with other flags, habits, the config file, the question at a terminal, Ctrl-C;
+//! - `replace_patch`: `--dry-run`'s diff applied with `patch` and `git apply`, as a property;
 //! - `replace_faults`: `-r` and `--undo` killed with SIGKILL at random moments;
 //! - `undo`: the undo journal and `--undo`;
 //! - `undo_trust`: what `--undo` can be trusted with: damage, refusals, the state directory, where;
@@ -35,6 +36,7 @@ mod props;
 mod replace;
 mod replace_faults;
 mod replace_modes;
+mod replace_patch;
 mod search_zip;
 mod selection;
 mod sparse;

@@ -443,6 +443,40 @@ fn crlf_lines_are_treated_alike_whatever_else_matches_on_them() {
     assert!(got == b"a\r\n\r\n" || got == b"a \r\n \r\n", "{}", show(&got));
 }
 
+/// A match at a CRLF line's `\r` is no match: nothing is put before the `\r`, as `rg --crlf` does;
+/// `$` still matches before it.
+#[test]
+fn a_match_at_the_cr_of_a_crlf_line_end_adds_nothing() {
+    let cases: &[(&str, &str, &[u8], &[u8])] = &[
+        (r"\W", "_", b"foo-bar\r\nab\r\n", b"foo_bar\r\nab\r\n"),
+        (r"\s+", " ", b"a  b\r\nc\r\n", b"a b\r\nc\r\n"),
+        (r"\s+$", "", b"a \t\r\nb\r\n", b"a\r\nb\r\n"),
+        ("$", ";", b"a\r\n\r\nb", b"a;\r\n;\r\nb;"),
+        (r"\s*$", ";", b"a\r\nb \r\n", b"a;\r\nb;\r\n"),
+    ];
+    for &(pattern, template, content, expected) in cases {
+        let dir = tempdir();
+        let d = dir.path();
+        write(d, "f.txt", content);
+        let out = run(d, &[pattern, "-r", template, "--no-undo"]);
+        assert_eq!(out.status.code(), Some(0), "{pattern:?}: {}", stderr_of(&out));
+        assert_output_eq!(read(d, "f.txt"), expected.to_vec(), "{pattern:?} -r {template:?}");
+        // The lines shown are those written.
+        let written = read(d, "f.txt");
+        let shown: Vec<u8> = written
+            .split_inclusive(|&b| b == b'\n')
+            .zip(content.split_inclusive(|&b| b == b'\n'))
+            .enumerate()
+            .filter(|(_, (new, old))| new != old)
+            .flat_map(|(i, (new, _))| {
+                let new = new.strip_suffix(b"\n").unwrap_or(new);
+                [format!("f.txt:{}:", i + 1).into_bytes(), new.to_vec(), b"\n".to_vec()].concat()
+            })
+            .collect();
+        assert_output_eq!(out.stdout, shown, "{pattern:?}");
+    }
+}
+
 // ---------------------------------------------------------------------------------------------
 // Which files: the same as the search
 // ---------------------------------------------------------------------------------------------
