@@ -566,15 +566,21 @@ impl Replacer {
         }
     }
 
-    /// Asks `question` on the terminal; true only for an answer of `y` or `yes` (then Enter).
+    /// Asks `question` on the terminal; true only for `y` or `yes`.
     fn ask_once(&mut self, question: &str) -> io::Result<bool> {
         let Some((input, output)) = &mut self.tty else { return Ok(false) };
-        write!(output, "{question}")?;
-        output.flush()?;
-        let mut line = String::new();
-        input.read_line(&mut line)?;
-        Ok(matches!(line.trim(), "y" | "Y" | "yes" | "Yes" | "YES"))
+        ask_yes(input, output, question)
     }
+}
+
+/// Asks `question` on `output`; true only for an answer of `y` or `yes` (then Enter): anything
+/// else, the end of the input included, is no.
+fn ask_yes(input: &mut impl BufRead, output: &mut impl Write, question: &str) -> io::Result<bool> {
+    write!(output, "{question}")?;
+    output.flush()?;
+    let mut line = String::new();
+    input.read_line(&mut line)?;
+    Ok(matches!(line.trim(), "y" | "Y" | "yes" | "Yes" | "YES"))
 }
 
 /// One key from the terminal, read as it is typed (no Enter), and not echoed; None at the end of

@@ -10,7 +10,7 @@
 //! is dropped (`--drop`); until then `--undo` can be run again.
 
 use std::fs::File;
-use std::io::{self, BufRead, IsTerminal, Read, Seek, SeekFrom, Write};
+use std::io::{self, IsTerminal, Read, Seek, SeekFrom, Write};
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
@@ -201,12 +201,7 @@ fn list_paths(restored: &[&Entry]) {
 
 /// Asks on the terminal; true for yes.
 fn ask(question: &str) -> Result<bool> {
-    let mut err = io::stderr().lock();
-    write!(err, "ba: {question}")?;
-    err.flush()?;
-    let mut answer = String::new();
-    io::stdin().lock().read_line(&mut answer)?;
-    Ok(matches!(answer.trim(), "y" | "Y" | "yes" | "Yes"))
+    Ok(super::ask_yes(&mut io::stdin().lock(), &mut io::stderr().lock(), &format!("ba: {question}"))?)
 }
 
 /// `--undo --list`: the runs kept, newest first, one a line.

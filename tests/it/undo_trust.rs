@@ -482,3 +482,30 @@ fn the_journal_limit_stops_the_rewrite_with_one_message() {
     assert_eq!(text.lines().filter(|line| line.contains("undo journal")).count(), 1, "{text}");
     assert!(text.ends_with("ba: rewrote 2 files; ba --undo restores them\n"), "{text}");
 }
+
+#[test]
+fn at_a_terminal_undo_asks_before_it_restores_a_run_made_elsewhere() {
+    let state = State::new();
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "a/f.txt", "colour\n");
+    fs::create_dir(d.join("b")).unwrap();
+    assert_eq!(code(&state.run(&d.join("a"), &["colour", "-r", "color"])), Some(0));
+    let vars = [("XDG_STATE_HOME", state.path())];
+    let question = r"undo it\? \[y/N\] ";
+    let Some((status, text)) = on_terminal_with(&d.join("b"), &vars, question, &["n\n"], &["--undo"]) else {
+        return;
+    };
+    assert_eq!(status, 1, "{text}");
+    assert!(
+        text.contains(&format!(" in {} (ba colour -r color): undo it? [y/N] ", resolved(d, "a"))),
+        "{text}"
+    );
+    assert!(text.contains("ba: nothing restored"), "{text}");
+    assert_eq!(fs::read(d.join("a/f.txt")).unwrap(), b"color\n");
+    let Some((status, text)) = on_terminal_with(&d.join("b"), &vars, question, &["y\n"], &["--undo"]) else {
+        return;
+    };
+    assert_eq!(status, 0, "{text}");
+    assert_eq!(fs::read(d.join("a/f.txt")).unwrap(), b"colour\n");
+}

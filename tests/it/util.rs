@@ -570,11 +570,23 @@ sys.stdout.write('\nEXIT %d\n' % os.waitstatus_to_exitcode(status))
 /// with its `\n`) when the output shows one more `question` (a regex); returns the exit code and
 /// what the terminal showed, without colours. None when python3 is not installed.
 pub fn on_terminal(dir: &Path, question: &str, answers: &[&str], args: &[&str]) -> Option<(i32, String)> {
+    on_terminal_with(dir, &[], question, answers, args)
+}
+
+/// `on_terminal`, with these variables set.
+pub fn on_terminal_with(
+    dir: &Path,
+    vars: &[(&str, &Path)],
+    question: &str,
+    answers: &[&str],
+    args: &[&str],
+) -> Option<(i32, String)> {
     if !have("python3") {
         eprintln!("note: python3 is not installed: skipping the checks at a terminal");
         return None;
     }
     let out = isolated(StdCommand::new("python3"), dir)
+        .envs(vars.iter().copied())
         .args(["-c", PTY_DRIVER, question, &answers.join("\x1f")])
         .arg(ba_path())
         .args(args)
