@@ -21,6 +21,8 @@ use crate::template::Template;
 
 /// Directory names skipped unless `--no-default-ignore`: version-control data nobody greps.
 pub(crate) const DEFAULT_IGNORED_DIRS: &[&str] = &[".git", ".hg", ".svn"];
+/// The most bytes of old contents one rewrite keeps in the undo journal, unless `--undo-limit`.
+pub(crate) const DEFAULT_UNDO_LIMIT: u64 = 256 << 20;
 /// File name ending skipped unless `--no-default-ignore`: minified bundles, one enormous line each.
 pub(crate) const DEFAULT_IGNORED_FILE_SUFFIX: &str = ".min.js";
 
@@ -171,40 +173,6 @@ pub(crate) enum Mode {
 
 impl Config {
     pub fn from_args(mut args: Args) -> Result<Config> {
-        let stdout_is_terminal = std::io::stdout().is_terminal();
-        let style = if args.json {
-            Style::Json
-        } else if args.vimgrep {
-            Style::Vimgrep
-        } else if args.pretty || (!args.pipe && stdout_is_terminal) {
-            Style::Terminal
-        } else {
-            Style::Pipe
-        };
-        let pretty = style == Style::Terminal;
-        // Programs' formats (JSON, vimgrep) are never coloured; the others when asked, or on a
-        // terminal unless NO_COLOR.
-        let color = matches!(style, Style::Pipe | Style::Terminal)
-            && match args.color {
-                ColorWhen::Always => true,
-                ColorWhen::Never => false,
-                ColorWhen::Auto => stdout_is_terminal && std::env::var_os("NO_COLOR").is_none(),
-            };
-        // `COLUMNS` first, as `ls` honours it: it is how a person (or a test) sets the width.
-        let columns = std::env::var("COLUMNS")
-            .ok()
-            .and_then(|columns| columns.parse::<usize>().ok())
-            .filter(|&columns| columns > 0)
-            .or_else(|| {
-                terminal_size::terminal_size_of(std::io::stdout())
-                    .map(|(terminal_size::Width(w), _)| w.into())
-            })
-            .unwrap_or(80);
-        let workers = match args.workers {
-            Some(n) => usize::from(n),
-            None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-        };
-
         // With standard input to read and no path, -r is a filter, as ripgrep's: it prints the lines
         // with their matches replaced and touches no file.
         let no_path = args.paths.is_empty() && args.directories.is_empty();
@@ -214,141 +182,26 @@ impl Config {
         if let Some(template) = &args.replace {
             refuse_a_rewrite_it_cannot_honour(&args, template)?;
         }
-        let patterns = patterns(&mut args)?;
-        let case = if args.ignore_case {
-            Case::Insensitive
-        } else if args.case_sensitive {
-            Case::Sensitive
-        } else if args.preserve_case {
-            Case::Insensitive
-        } else if args.replace.is_some() {
-            // A rewrite changes exactly what was typed: smart case would turn `COLOUR` into `color`.
-            Case::Sensitive
-        } else {
-            Case::Smart
-        };
-        let options = PatternOptions {
-            fixed_strings: args.fixed_strings,
-            word: args.word_regexp,
-            line: args.line_regexp,
-            case,
-            multiline: args.multiline,
-            dotall: args.multiline_dotall,
-            limits: size_limits(&args),
-        };
-        let matcher = Matcher::new(&patterns, &options)?;
-        let walk = WalkRules {
-            ignore: regex_set(&args.ignore, "-i/--ignore")?,
-            filename: regex_set(&args.filename, "-f/--filename")?,
-            default_ignores: !args.no_default_ignore && args.unrestricted < 3,
-            depth: args.depth,
-            follow: args.follow,
-            ignore_files: !args.no_ignore && args.unrestricted < 1,
-            hidden: args.hidden || args.unrestricted >= 2,
-            types: file_types(&args)?,
-            globs: globs(&args.globs, &args.iglobs, args.glob_case_insensitive)?,
-            max_filesize: args.max_filesize,
-            vcs_ignores: !args.no_ignore_vcs,
-            dot_ignores: !args.no_ignore_dot,
-            parent_ignores: !args.no_ignore_parent,
-            ignore_file: ignore_file(&args.ignore_file_paths),
-        };
-
-        let mode = if args.quiet {
-            Mode::Quiet
-        } else if args.files_with_matches {
-            Mode::FilesWithMatches
-        } else if args.files_without_match {
-            Mode::FilesWithoutMatch
-        } else if args.count || args.count_matches {
-            Mode::Count { matches: args.count_matches, include_zero: args.include_zero }
-        } else {
-            Mode::Lines
-        };
+        let matcher = matcher(&mut args)?;
         let encoding = args.encoding.unwrap_or_default();
         // A file decoded even without a byte-order mark is searched as other bytes than it holds.
         if args.replace.is_some() && encoding.decodes(b"") {
             bail!("-r rewrites the bytes a file holds: it cannot go with --encoding naming an encoding other than UTF-8");
         }
-        let lines = mode == Mode::Lines;
-        let selection = Selection {
-            invert: args.invert_match,
-            before: if lines { args.before_context.or(args.context).unwrap_or(0) } else { 0 },
-            after: if lines { args.after_context.or(args.context).unwrap_or(0) } else { 0 },
-            passthru: lines && args.passthru,
-            // One hit is enough to know a file matches.
-            max_count: if lines || matches!(mode, Mode::Count { .. }) { args.max_count } else { Some(1) },
-            multiline: args.multiline,
-        };
-        let replacement = match &args.output_replace {
-            Some(text) => Some(Template::parse(text, &matcher.regex)?),
-            None => None,
-        };
         if no_path {
             warn_of_paths_taken_as_regexes(&args);
         }
-
-        let mut roots: Vec<Root> = Vec::new();
-        for path in args.paths.into_iter().chain(args.directories) {
-            if !roots.iter().any(|r| r.path == path) {
-                roots.push(Root { path, implicit: false });
-            }
-        }
-        let stdin = roots.is_empty() && args.replace.is_none() && !args.files && stdin_is_readable();
-        if roots.is_empty() && !stdin {
-            roots.push(Root { path: PathBuf::from("."), implicit: true });
-        }
-
-        // Only with colours: escape sequences nobody asked for must not reach a pipe or a file.
-        let hyperlinks = match args.hyperlink_format {
-            Some(format) if color && !stdin && !format.is_none() => {
-                let cwd = std::env::current_dir().context("--hyperlink-format: no current directory")?;
-                Some(Hyperlinks::new(format, cwd))
-            }
-            _ => None,
-        };
-
+        let mode = Mode::of(&args);
+        let selection = Selection::of(&args, mode);
+        let (roots, stdin) = roots(&mut args);
         Ok(Config {
+            output: Output::of(&args, mode, &selection, &matcher, stdin)?,
+            walk: WalkRules::of(&args)?,
             roots,
             matcher,
-            walk,
-            workers,
-            output: Output {
-                pretty,
-                style,
-                mode,
-                color,
-                match_only: args.match_only,
-                stats: args.stats,
-                max_line_columns: (columns * 3 / 4).max(1),
-                flush_each_file: stdout_is_terminal,
-                // As GNU grep, any context flag (even `-C 0`) separates the groups; --passthru has none.
-                context: lines
-                    && !selection.passthru
-                    && (args.before_context.is_some()
-                        || args.after_context.is_some()
-                        || args.context.is_some()),
-                context_separator: if args.no_context_separator {
-                    None
-                } else {
-                    Some(args.context_separator.unwrap_or_else(|| "--".into()).into_bytes())
-                },
-                column: args.column,
-                byte_offset: args.byte_offset,
-                null: args.null,
-                heading: args.heading,
-                trim: args.trim,
-                max_columns: args.max_columns,
-                max_columns_preview: args.max_columns_preview,
-                replacement,
-                hyperlinks,
-                // Only for a person watching both outputs, and not to mix with --interactive's questions.
-                progress: stdout_is_terminal
-                    && std::io::stderr().is_terminal()
-                    && !stdin
-                    && !args.interactive
-                    && !args.no_progress
-                    && !args.quiet,
+            workers: match args.workers {
+                Some(n) => usize::from(n),
+                None => std::thread::available_parallelism().map_or(1, |n| n.get()),
             },
             selection,
             part_size: std::env::var("BA_PART_SIZE")
@@ -360,25 +213,208 @@ impl Config {
             text: args.text || args.unrestricted >= 3,
             edit: args.edit.then(Editor::from_env).transpose()?,
             list_files: args.files,
-            replace: args.replace.map(|template| Replace {
-                template,
-                dry_run: args.dry_run,
-                interactive: args.interactive,
-                // A person at a terminal is asked; a script (no terminal) is not.
-                ask_first: !args.yes
-                    && !args.dry_run
-                    && !args.interactive
-                    && std::io::stdin().is_terminal()
-                    && std::io::stderr().is_terminal(),
-                force_hardlinks: args.force_hardlinks,
-                preserve_case: args.preserve_case,
-                undo: !args.no_undo,
-                undo_limit: args.undo_limit.unwrap_or(crate::replace::DEFAULT_UNDO_LIMIT),
-            }),
+            replace: args.replace.take().map(|template| Replace::of(&args, template)),
             search_zip: args.search_zip,
             encoding,
         })
     }
+}
+
+impl Output {
+    fn of(args: &Args, mode: Mode, selection: &Selection, matcher: &Matcher, stdin: bool) -> Result<Output> {
+        let stdout_is_terminal = std::io::stdout().is_terminal();
+        let style = if args.json {
+            Style::Json
+        } else if args.vimgrep {
+            Style::Vimgrep
+        } else if args.pretty || (!args.pipe && stdout_is_terminal) {
+            Style::Terminal
+        } else {
+            Style::Pipe
+        };
+        // Programs' formats (JSON, vimgrep) are never coloured; the others when asked, or on a
+        // terminal unless NO_COLOR.
+        let color = matches!(style, Style::Pipe | Style::Terminal)
+            && match args.color {
+                ColorWhen::Always => true,
+                ColorWhen::Never => false,
+                ColorWhen::Auto => stdout_is_terminal && std::env::var_os("NO_COLOR").is_none(),
+            };
+        // Only with colours: escape sequences nobody asked for must not reach a pipe or a file.
+        let hyperlinks = match args.hyperlink_format.clone() {
+            Some(format) if color && !stdin && !format.is_none() => {
+                let cwd = std::env::current_dir().context("--hyperlink-format: no current directory")?;
+                Some(Hyperlinks::new(format, cwd))
+            }
+            _ => None,
+        };
+        let lines = mode == Mode::Lines;
+        let context_given =
+            args.before_context.is_some() || args.after_context.is_some() || args.context.is_some();
+        Ok(Output {
+            pretty: style == Style::Terminal,
+            style,
+            mode,
+            color,
+            match_only: args.match_only,
+            stats: args.stats,
+            max_line_columns: (terminal_columns() * 3 / 4).max(1),
+            flush_each_file: stdout_is_terminal,
+            // As GNU grep, any context flag (even `-C 0`) separates the groups; --passthru has none.
+            context: lines && !selection.passthru && context_given,
+            context_separator: match args.no_context_separator {
+                true => None,
+                false => Some(args.context_separator.clone().unwrap_or_else(|| "--".into()).into_bytes()),
+            },
+            column: args.column,
+            byte_offset: args.byte_offset,
+            null: args.null,
+            heading: args.heading,
+            trim: args.trim,
+            max_columns: args.max_columns,
+            max_columns_preview: args.max_columns_preview,
+            replacement: match &args.output_replace {
+                Some(text) => Some(Template::parse(text, &matcher.regex)?),
+                None => None,
+            },
+            hyperlinks,
+            // Only for a person watching both outputs, and not to mix with --interactive's questions.
+            progress: stdout_is_terminal
+                && std::io::stderr().is_terminal()
+                && !stdin
+                && !args.interactive
+                && !args.no_progress
+                && !args.quiet,
+        })
+    }
+}
+
+/// The terminal's width: `COLUMNS` first, as `ls` honours it (it is how a person, or a test, sets
+/// the width), then the terminal's own, else 80.
+fn terminal_columns() -> usize {
+    std::env::var("COLUMNS")
+        .ok()
+        .and_then(|columns| columns.parse::<usize>().ok())
+        .filter(|&columns| columns > 0)
+        .or_else(|| {
+            terminal_size::terminal_size_of(std::io::stdout()).map(|(terminal_size::Width(w), _)| w.into())
+        })
+        .unwrap_or(80)
+}
+
+impl Mode {
+    fn of(args: &Args) -> Mode {
+        if args.quiet {
+            Mode::Quiet
+        } else if args.files_with_matches {
+            Mode::FilesWithMatches
+        } else if args.files_without_match {
+            Mode::FilesWithoutMatch
+        } else if args.count || args.count_matches {
+            Mode::Count { matches: args.count_matches, include_zero: args.include_zero }
+        } else {
+            Mode::Lines
+        }
+    }
+}
+
+impl Selection {
+    fn of(args: &Args, mode: Mode) -> Selection {
+        let lines = mode == Mode::Lines;
+        Selection {
+            invert: args.invert_match,
+            before: if lines { args.before_context.or(args.context).unwrap_or(0) } else { 0 },
+            after: if lines { args.after_context.or(args.context).unwrap_or(0) } else { 0 },
+            passthru: lines && args.passthru,
+            // One hit is enough to know a file matches.
+            max_count: if lines || matches!(mode, Mode::Count { .. }) { args.max_count } else { Some(1) },
+            multiline: args.multiline,
+        }
+    }
+}
+
+impl WalkRules {
+    fn of(args: &Args) -> Result<WalkRules> {
+        Ok(WalkRules {
+            ignore: regex_set(&args.ignore, "-i/--ignore")?,
+            filename: regex_set(&args.filename, "-f/--filename")?,
+            default_ignores: !args.no_default_ignore && args.unrestricted < 3,
+            depth: args.depth,
+            follow: args.follow,
+            ignore_files: !args.no_ignore && args.unrestricted < 1,
+            hidden: args.hidden || args.unrestricted >= 2,
+            types: file_types(args)?,
+            globs: globs(&args.globs, &args.iglobs, args.glob_case_insensitive)?,
+            max_filesize: args.max_filesize,
+            vcs_ignores: !args.no_ignore_vcs,
+            dot_ignores: !args.no_ignore_dot,
+            parent_ignores: !args.no_ignore_parent,
+            ignore_file: ignore_file(&args.ignore_file_paths),
+        })
+    }
+}
+
+impl Replace {
+    fn of(args: &Args, template: String) -> Replace {
+        Replace {
+            template,
+            dry_run: args.dry_run,
+            interactive: args.interactive,
+            // A person at a terminal is asked; a script (no terminal) is not.
+            ask_first: !args.yes
+                && !args.dry_run
+                && !args.interactive
+                && std::io::stdin().is_terminal()
+                && std::io::stderr().is_terminal(),
+            force_hardlinks: args.force_hardlinks,
+            preserve_case: args.preserve_case,
+            undo: !args.no_undo,
+            undo_limit: args.undo_limit.unwrap_or(DEFAULT_UNDO_LIMIT),
+        }
+    }
+}
+
+/// The pattern, compiled: from the patterns given, with the case rules of the flags.
+fn matcher(args: &mut Args) -> Result<Matcher> {
+    let patterns = patterns(args)?;
+    let case = if args.ignore_case {
+        Case::Insensitive
+    } else if args.case_sensitive {
+        Case::Sensitive
+    } else if args.preserve_case {
+        Case::Insensitive
+    } else if args.replace.is_some() {
+        // A rewrite changes exactly what was typed: smart case would turn `COLOUR` into `color`.
+        Case::Sensitive
+    } else {
+        Case::Smart
+    };
+    let options = PatternOptions {
+        fixed_strings: args.fixed_strings,
+        word: args.word_regexp,
+        line: args.line_regexp,
+        case,
+        multiline: args.multiline,
+        dotall: args.multiline_dotall,
+        limits: size_limits(args),
+    };
+    Matcher::new(&patterns, &options)
+}
+
+/// The paths to search, in the order given and without repeats, and whether standard input is
+/// searched instead (no path, and it is a pipe or a file); `.` when neither.
+fn roots(args: &mut Args) -> (Vec<Root>, bool) {
+    let mut roots: Vec<Root> = Vec::new();
+    for path in std::mem::take(&mut args.paths).into_iter().chain(std::mem::take(&mut args.directories)) {
+        if !roots.iter().any(|r| r.path == path) {
+            roots.push(Root { path, implicit: false });
+        }
+    }
+    let stdin = roots.is_empty() && args.replace.is_none() && !args.files && stdin_is_readable();
+    if roots.is_empty() && !stdin {
+        roots.push(Root { path: PathBuf::from("."), implicit: true });
+    }
+    (roots, stdin)
 }
 
 impl Config {

@@ -41,9 +41,6 @@ use stream::{Line, Pass, Piece, Scratch, Stop};
 
 pub use undo::{undo, UndoOptions};
 
-/// The most bytes of old contents one rewrite keeps in the undo journal, unless `--undo-limit`.
-pub(crate) const DEFAULT_UNDO_LIMIT: u64 = 256 << 20;
-
 /// What the searcher saw of a file, for the rewrite to check that the file is still that one.
 #[derive(Clone, Copy)]
 pub(crate) struct Searched {
