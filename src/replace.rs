@@ -67,6 +67,67 @@ pub(crate) enum Applied {
     Held,
 }
 
+impl Passes {
+    /// The pass that writes the new content of `file` to `writer` and its old content to the
+    /// journal's `record`; it keeps the changed lines to show (unless `shows_diffs`) while they are
+    /// few. What the pass found, the hash of the new content, and whether the changed lines were
+    /// too many to keep (or not kept at all).
+    fn write_new(
+        &mut self,
+        matcher: &Matcher,
+        mut file: &File,
+        writer: &mut impl Write,
+        record: &mut Option<journal::Record>,
+        shown_path: &[u8],
+        shows_diffs: bool,
+    ) -> (Result<Pass, Stop>, blake3::Hash, bool) {
+        let (formatter, shown) = (&mut self.formatter, &mut self.shown);
+        shown.clear();
+        let mut spilled = shows_diffs;
+        let mut new = blake3::Hasher::new();
+        let mut keep_old = |old: &[&[u8]]| match record {
+            Some(record) => old.iter().try_for_each(|bytes| record.write(bytes)).map_err(journal_error),
+            None => Ok(()),
+        };
+        let found =
+            stream::pass(matcher, &self.template, &mut file, &mut self.scratch, |piece| match piece {
+                Piece::Bom(bytes) | Piece::Kept(bytes) => {
+                    keep_old(&[bytes])?;
+                    new.update(bytes);
+                    writer.write_all(bytes)
+                }
+                Piece::Line(line) => {
+                    if line.changed() && !spilled {
+                        show_changed_line(shown, formatter, shown_path, line);
+                        spilled = shown.len() > SHOWN_HELD;
+                    }
+                    keep_old(&[line.old, line.end])?;
+                    new.update(line.new);
+                    new.update(line.end);
+                    writer.write_all(line.new)?;
+                    writer.write_all(line.end)
+                }
+            });
+        (found, new.finalize(), spilled)
+    }
+}
+
+/// A file admitted for a rewrite: opened from the root it lies below, checked against what the
+/// searcher saw.
+struct Admitted<'p> {
+    path: &'p Path,
+    resolved: PathBuf,
+    target: Target,
+    searched: Searched,
+}
+
+/// Says on stderr why the file at `path` is not written, after what `out` holds.
+fn refused(out: &mut impl Write, path: &Path, reason: &str) -> io::Result<Applied> {
+    out.flush()?;
+    messages::error(path, reason);
+    Ok(Applied::Refused)
+}
+
 /// A rewrite asked for at a terminal: each file's change is found and the first lines of the diff
 /// shown, and nothing is written until the user says yes to all of them at once.
 struct Preview {
@@ -86,8 +147,17 @@ enum Answer {
     Quit,
 }
 
-pub struct Replacer {
+/// What each pass over a file works with.
+struct Passes {
     template: Template,
+    scratch: Scratch,
+    /// Shows the changed lines and the diffs.
+    formatter: Formatter,
+    /// The changed lines of one file as they are shown, held until the file is in place.
+    shown: Vec<u8>,
+}
+
+pub struct Replacer {
     /// Where each file's old content is kept for `--undo`; None with --no-undo or --dry-run.
     journal: Option<Journal>,
     /// The journal could not take a file: nothing more is written.
@@ -96,8 +166,6 @@ pub struct Replacer {
     state: Option<PathBuf>,
     /// Files rewritten.
     rewritten: u64,
-    /// The buffers of the passes over each file.
-    scratch: Scratch,
     dry_run: bool,
     follow: bool,
     force_hardlinks: bool,
@@ -112,10 +180,7 @@ pub struct Replacer {
     written: HashSet<PathBuf>,
     /// The terminal, for --interactive.
     tty: Option<(io::BufReader<File>, File)>,
-    /// Shows the changed lines and the diffs.
-    formatter: Formatter,
-    /// The changed lines of one file as they are shown, held until the file is in place.
-    shown: Vec<u8>,
+    passes: Passes,
     /// `-z`: compressed files were searched decompressed, and are never written.
     search_zip: bool,
     /// Files searched decoded are never written.
@@ -147,12 +212,10 @@ impl Replacer {
         };
         let state = journal::state_dir().ok().and_then(|dir| dir.canonicalize().ok());
         Ok(Some(Replacer {
-            template,
             journal,
             stopped: false,
             state,
             rewritten: 0,
-            scratch: Scratch::default(),
             dry_run: replace.dry_run,
             follow: config.walk.follow,
             force_hardlinks: replace.force_hardlinks,
@@ -166,10 +229,14 @@ impl Replacer {
             }),
             written: HashSet::new(),
             tty,
-            formatter: Formatter::new(&config.output, &config.matcher),
             search_zip: config.search_zip,
             encoding: config.encoding,
-            shown: Vec::new(),
+            passes: Passes {
+                template,
+                scratch: Scratch::default(),
+                formatter: Formatter::new(&config.output, &config.matcher),
+                shown: Vec::new(),
+            },
         }))
     }
 
@@ -192,62 +259,24 @@ impl Replacer {
         if matches!(self.answer, Answer::Quit) || self.stopped {
             return Ok(Applied::Untouched);
         }
-        let refuse = |out: &mut W, reason: &str| {
-            out.flush()?;
-            messages::error(path, reason);
-            Ok(Applied::Refused)
+        let file = match self.admit(path, searched) {
+            Ok(Some(file)) => file,
+            Ok(None) => return Ok(Applied::Untouched),
+            Err(reason) => return refused(out, path, &reason),
         };
-        if self.search_zip && Format::of(path).is_some() {
-            return refuse(out, "compressed (searched with -z), not written");
-        }
-        let resolved = match self.resolve(path) {
-            Ok(resolved) => resolved,
-            Err(reason) => return refuse(out, &reason),
-        };
-        if self.written.contains(&resolved) {
-            return Ok(Applied::Untouched);
-        }
-        if self.state.as_ref().is_some_and(|state| resolved.starts_with(state)) {
-            return refuse(out, "part of ba's undo journal, not written");
-        }
-        let target = match self.open(&resolved) {
-            Ok(target) => target,
-            Err(err) => return refuse(out, &format!("not written: {}", describe(&err))),
-        };
-        let (before, mut file) = (&target.metadata, &target.file);
-        if before.permissions().mode() & 0o222 == 0 {
-            return refuse(out, "read-only, not written");
-        }
-        if before.nlink() > 1 && !self.force_hardlinks {
-            return refuse(
-                out,
-                "has other hard links that a rewrite would split; not written (see --force-hardlinks)",
-            );
-        }
-        // A file searched decoded (UTF-16) was searched as other bytes than it holds.
-        let mut head = [0; 4];
-        let head = file.read_at(&mut head, 0).map_or(&head[..0], |n| &head[..n]);
-        if self.encoding.decodes(head) {
-            return refuse(out, "UTF-16 (searched decoded), not written");
-        }
-        if searched.stamp != Some(Stamp::of(before)) {
-            return refuse(out, CHANGED);
-        }
-
         if self.preview.is_some() && self.tty.is_some() {
-            return self.hold(matcher, path, resolved, file, searched, out);
+            return self.hold(matcher, file, out);
         }
-        let shows_diffs = self.dry_run || self.interactive;
         // What the diff showed, for --interactive to write that and nothing else.
         let mut shown_content = None;
-        if shows_diffs {
-            let found = match self.show_diff(matcher, path, file, &searched, out)? {
+        if self.dry_run || self.interactive {
+            let found = match self.show_diff(matcher, path, &file.target.file, &file.searched, out)? {
                 Ok(Some(found)) => found,
                 Ok(None) => return Ok(Applied::Untouched),
-                Err(reason) => return refuse(out, &reason),
+                Err(reason) => return refused(out, path, &reason),
             };
             // Shown or written once, however many paths lead to the file.
-            self.written.insert(resolved.clone());
+            self.written.insert(file.resolved.clone());
             if self.dry_run {
                 return Ok(Applied::Changed { replacements: found.replacements });
             }
@@ -255,75 +284,98 @@ impl Replacer {
                 return Ok(Applied::Untouched);
             }
             shown_content = Some(found.content);
-            if let Err(err) = rewind(file) {
-                return refuse(out, &describe(&err));
+            if let Err(err) = rewind(&file.target.file) {
+                return refused(out, path, &describe(&err));
             }
         }
+        self.rewrite(matcher, file, shown_content, out)
+    }
 
+    /// The file at `path`, opened from its root and checked against what the searcher saw; None
+    /// when it was already rewritten through another path; why it is not written.
+    fn admit<'p>(&self, path: &'p Path, searched: Searched) -> Result<Option<Admitted<'p>>, String> {
+        if self.search_zip && Format::of(path).is_some() {
+            return Err("compressed (searched with -z), not written".into());
+        }
+        let resolved = self.resolve(path)?;
+        if self.written.contains(&resolved) {
+            return Ok(None);
+        }
+        if self.state.as_ref().is_some_and(|state| resolved.starts_with(state)) {
+            return Err("part of ba's undo journal, not written".into());
+        }
+        let target = self.open(&resolved).map_err(|err| format!("not written: {}", describe(&err)))?;
+        let before = &target.metadata;
+        if before.permissions().mode() & 0o222 == 0 {
+            return Err("read-only, not written".into());
+        }
+        if before.nlink() > 1 && !self.force_hardlinks {
+            return Err(
+                "has other hard links that a rewrite would split; not written (see --force-hardlinks)".into(),
+            );
+        }
+        // A file searched decoded (UTF-16) was searched as other bytes than it holds.
+        let mut head = [0; 4];
+        let head = target.file.read_at(&mut head, 0).map_or(&head[..0], |n| &head[..n]);
+        if self.encoding.decodes(head) {
+            return Err("UTF-16 (searched decoded), not written".into());
+        }
+        if searched.stamp != Some(Stamp::of(before)) {
+            return Err(CHANGED.into());
+        }
+        Ok(Some(Admitted { path, resolved, target, searched }))
+    }
+
+    /// Writes the new content of an admitted file to a temporary file, records its old content in
+    /// the undo journal, renames it into place, then shows the changed lines (unless a diff showed
+    /// them). With `shown_content`, the file must still be the one whose diff was shown.
+    fn rewrite<W: Write>(
+        &mut self,
+        matcher: &Matcher,
+        file: Admitted,
+        shown_content: Option<blake3::Hash>,
+        out: &mut W,
+    ) -> io::Result<Applied> {
+        let Admitted { path, resolved, target, searched } = file;
+        let shows_diffs = shown_content.is_some();
         // Ctrl-C waits until the file is in place, or its temporary file removed.
         let _writing = interrupt::start_writing();
         // The old content goes to the undo journal as it is read, recorded before the rename.
-        let mut record = match self.journal.as_mut().map(|journal| journal.record(&resolved, before.len())) {
+        let size = target.metadata.len();
+        let mut record = match self.journal.as_mut().map(|journal| journal.record(&resolved, size)) {
             None => None,
             Some(Ok(record)) => Some(record),
             Some(Err(not_recorded)) => {
                 self.stopped = true;
-                return refuse(out, &journal::not_recorded(&not_recorded));
+                return refused(out, path, &journal::not_recorded(&not_recorded));
             }
         };
         let temp = match target.temp() {
             Ok(temp) => temp,
-            Err(err) => return refuse(out, &format!("not written: {}", describe(&err))),
+            Err(err) => return refused(out, path, &format!("not written: {}", describe(&err))),
         };
+        let shown_path = self.passes.formatter.path(path).into_owned();
         let mut writer = io::BufWriter::with_capacity(64 << 10, &temp.file);
-        // The changed lines are shown once the file is in place: kept until then if they are few,
-        // else shown by another pass.
-        let shown_path = self.formatter.path(path).into_owned();
-        let (formatter, shown) = (&mut self.formatter, &mut self.shown);
-        shown.clear();
-        let mut spilled = shows_diffs;
-        let mut new = blake3::Hasher::new();
-        let mut keep_old = |old: &[&[u8]]| match &mut record {
-            Some(record) => old.iter().try_for_each(|bytes| record.write(bytes)).map_err(journal_error),
-            None => Ok(()),
-        };
-        let found =
-            stream::pass(matcher, &self.template, &mut file, &mut self.scratch, |piece| match piece {
-                Piece::Bom(bytes) | Piece::Kept(bytes) => {
-                    keep_old(&[bytes])?;
-                    new.update(bytes);
-                    writer.write_all(bytes)
-                }
-                Piece::Line(line) => {
-                    if line.changed() && !spilled {
-                        show_changed_line(shown, formatter, &shown_path, line);
-                        spilled = shown.len() > SHOWN_HELD;
-                    }
-                    keep_old(&[line.old, line.end])?;
-                    new.update(line.new);
-                    new.update(line.end);
-                    writer.write_all(line.new)?;
-                    writer.write_all(line.end)
-                }
-            });
+        let (found, new, spilled) =
+            self.passes.write_new(matcher, &target.file, &mut writer, &mut record, &shown_path, shows_diffs);
         if let Err(Stop::Taken(err)) = &found {
             if let Some(reason) = journal_failure(err) {
                 self.stopped = true;
-                return refuse(out, &reason);
+                return refused(out, path, &reason);
             }
         }
         let found = match checked(found, &searched) {
             Ok(found) if shown_content.is_some_and(|shown| shown != found.content) => {
-                return refuse(out, "changed since its diff was shown; not written")
+                return refused(out, path, "changed since its diff was shown; not written")
             }
             Ok(found) if found.changed == 0 => return Ok(Applied::Untouched),
             Ok(found) => found,
-            Err(reason) => return refuse(out, &reason),
+            Err(reason) => return refused(out, path, &reason),
         };
         self.written.insert(resolved);
         let flushed = writer.into_inner().map(|_| ()).map_err(|err| err.into_error());
         let recorded = |record: &mut Option<journal::Record>| match record {
-            Some(record) => record.commit(&found.content, &new.finalize()).map_err(journal_error),
+            Some(record) => record.commit(&found.content, &new).map_err(journal_error),
             None => Ok(()),
         };
         let placed = flushed
@@ -333,9 +385,9 @@ impl Replacer {
         if let Err(err) = placed {
             if let Some(reason) = journal_failure(&err) {
                 self.stopped = true;
-                return refuse(out, &reason);
+                return refused(out, path, &reason);
             }
-            return refuse(out, &format!("not written: {}", describe(&err)));
+            return refused(out, path, &format!("not written: {}", describe(&err)));
         }
         // The whole Option is used up: its record no longer holds the journal.
         record.into_iter().for_each(journal::Record::keep);
@@ -344,45 +396,40 @@ impl Replacer {
         drop(_writing);
 
         if !spilled {
-            out.write_all(&self.shown)?;
+            out.write_all(&self.passes.shown)?;
         } else if !shows_diffs {
-            self.show_again(matcher, path, &shown_path, file, out)?;
+            self.show_again(matcher, path, &shown_path, &target.file, out)?;
         }
         Ok(Applied::Changed { replacements: found.replacements })
     }
 
     /// Finds the change of a file to hold until the user says yes, showing its diff while the
     /// preview has lines left.
-    fn hold<W: Write>(
-        &mut self,
-        matcher: &Matcher,
-        path: &Path,
-        resolved: PathBuf,
-        mut file: &File,
-        searched: Searched,
-        out: &mut W,
-    ) -> io::Result<Applied> {
+    fn hold<W: Write>(&mut self, matcher: &Matcher, file: Admitted, out: &mut W) -> io::Result<Applied> {
+        let Admitted { path, resolved, target, searched } = file;
         let lines_left = self.preview.as_ref().map_or(0, |preview| preview.lines_left);
         let found = if lines_left > 0 {
             let mut shown = FirstLines { out: &mut *out, left: lines_left };
-            let found = self.show_diff(matcher, path, file, &searched, &mut shown)?;
+            let found = self.show_diff(matcher, path, &target.file, &searched, &mut shown)?;
             let left = shown.left;
             if let Some(preview) = &mut self.preview {
                 preview.lines_left = left;
             }
             found
         } else {
-            let found = stream::pass(matcher, &self.template, &mut file, &mut self.scratch, |_| Ok(()));
+            let found = stream::pass(
+                matcher,
+                &self.passes.template,
+                &mut &target.file,
+                &mut self.passes.scratch,
+                |_| Ok(()),
+            );
             checked(found, &searched).map(|found| (found.changed > 0).then_some(found))
         };
         let found = match found {
             Ok(Some(found)) => found,
             Ok(None) => return Ok(Applied::Untouched),
-            Err(reason) => {
-                out.flush()?;
-                messages::error(path, &reason);
-                return Ok(Applied::Refused);
-            }
+            Err(reason) => return refused(out, path, &reason),
         };
         self.written.insert(resolved);
         if let Some(preview) = &mut self.preview {
@@ -433,10 +480,11 @@ impl Replacer {
         out: &mut W,
     ) -> io::Result<Result<Option<Pass>, String>> {
         let mut hunks = Hunks::default();
-        let found = stream::pass(matcher, &self.template, &mut file, &mut self.scratch, |piece| {
-            hunks.take(piece);
-            Ok(())
-        });
+        let found =
+            stream::pass(matcher, &self.passes.template, &mut file, &mut self.passes.scratch, |piece| {
+                hunks.take(piece);
+                Ok(())
+            });
         let found = match checked(found, searched) {
             Ok(found) if found.changed == 0 => return Ok(Ok(None)),
             Ok(found) => found,
@@ -444,8 +492,10 @@ impl Replacer {
         };
         let hunks = hunks.finish(found.lines);
         let shown = rewind(file).map_err(Stop::Read).and_then(|()| {
-            let mut diff = Diff::new(out, &self.formatter, path, &hunks).map_err(Stop::Taken)?;
-            stream::pass(matcher, &self.template, &mut file, &mut self.scratch, |piece| diff.take(piece))
+            let mut diff = Diff::new(out, &self.passes.formatter, path, &hunks).map_err(Stop::Taken)?;
+            stream::pass(matcher, &self.passes.template, &mut file, &mut self.passes.scratch, |piece| {
+                diff.take(piece)
+            })
         });
         match shown {
             Ok(_) => out.flush().map(|()| Ok(Some(found))),
@@ -464,15 +514,17 @@ impl Replacer {
         mut file: &File,
         out: &mut W,
     ) -> io::Result<()> {
-        let (formatter, shown) = (&mut self.formatter, &mut self.shown);
+        let (formatter, shown) = (&mut self.passes.formatter, &mut self.passes.shown);
         let result = rewind(file).map_err(Stop::Read).and_then(|()| {
-            stream::pass(matcher, &self.template, &mut file, &mut self.scratch, |piece| match piece {
-                Piece::Line(line) if line.changed() => {
-                    shown.clear();
-                    show_changed_line(shown, formatter, shown_path, line);
-                    out.write_all(shown)
+            stream::pass(matcher, &self.passes.template, &mut file, &mut self.passes.scratch, |piece| {
+                match piece {
+                    Piece::Line(line) if line.changed() => {
+                        shown.clear();
+                        show_changed_line(shown, formatter, shown_path, line);
+                        out.write_all(shown)
+                    }
+                    _ => Ok(()),
                 }
-                _ => Ok(()),
             })
         });
         match result {
