@@ -50,45 +50,7 @@ pub fn undo(options: &UndoOptions) -> Result<ExitCode> {
     if options.list {
         return list(&runs);
     }
-    let here = std::env::current_dir()
-        .and_then(|dir| dir.canonicalize())
-        .context("cannot tell the current directory")?;
-    let (mut chosen, mut elsewhere) = (None, None);
-    for name in runs.names()? {
-        let Found::Run(run) = runs.open_run(&name)? else { continue };
-        match &run.meta {
-            Some(meta) if !meta.cwd.starts_with(&here) => {
-                elsewhere.get_or_insert(run);
-            }
-            // Made here, or it cannot tell where: never passed over for an older run.
-            _ => {
-                chosen = Some(run);
-                break;
-            }
-        }
-    }
-    let verb = if options.drop { "drop" } else { "undo" };
-    let run = match (chosen, elsewhere) {
-        (Some(run), _) => run,
-        (None, None) => {
-            messages::notice("nothing to undo");
-            return Ok(ExitCode::NoMatch);
-        }
-        (None, Some(run)) => {
-            let question = format!(
-                "no rewrite was made under the current directory; the last one is {}",
-                described(&run)
-            );
-            if !(io::stdin().is_terminal() && io::stderr().is_terminal()) {
-                bail!("{question}: nothing restored; cd there and run ba --undo");
-            }
-            if !ask(&format!("{question}: {verb} it? [y/N] "))? {
-                messages::notice("nothing restored");
-                return Ok(ExitCode::NoMatch);
-            }
-            run
-        }
-    };
+    let Some(run) = choose_run(&runs, options)? else { return Ok(ExitCode::NoMatch) };
     if let Kind::Busy = run.kind {
         bail!("the rewrite {} is still running, or being undone; nothing was restored", described(&run));
     }
@@ -98,30 +60,7 @@ pub fn undo(options: &UndoOptions) -> Result<ExitCode> {
         messages::notice(&format!("dropped {what} from the undo journal; its files stay as they are"));
         return Ok(ExitCode::Matched);
     }
-    let dir = match &run.meta {
-        Some(meta) => printable_path(&meta.cwd).into_owned(),
-        None => "an unknown directory".into(),
-    };
-    let entries = match &run.kind {
-        Kind::Whole(entries) => entries,
-        Kind::Damaged(at) => {
-            let at = match at {
-                Some(record) => format!("record {record}"),
-                None => "what it says of the run".into(),
-            };
-            bail!(
-                "undo journal for the run of {} in {dir} is damaged at {at}: nothing restored; ba --undo \
-                 --drop removes it from the journal",
-                run.time()
-            )
-        }
-        Kind::OldFormat => bail!(
-            "undo journal for the run of {} was written by an older ba, in a format this one does not \
-             read: nothing restored; ba --undo --drop removes it from the journal",
-            run.time()
-        ),
-        Kind::Busy => bail!("the rewrite {} is still running", described(&run)),
-    };
+    let entries = whole_entries(&run)?;
     let journal = run.journal().context("the undo journal is gone")?;
     let root = Root::open(Path::new("/")).context("cannot open /")?;
     let mut restored = Vec::new();
@@ -142,12 +81,83 @@ pub fn undo(options: &UndoOptions) -> Result<ExitCode> {
         }
     }
     restored.reverse();
-    let what = described(&run);
+    if refused == 0 && !options.dry_run {
+        runs.remove(&run)?;
+    }
+    report(&run, &restored, refused, options.dry_run)?;
+    Ok(if refused == 0 { ExitCode::Matched } else { ExitCode::Error })
+}
+
+/// The run to undo: the newest made in the current directory or below it; else, at a terminal and
+/// if the user says so, the newest made elsewhere. None when there is nothing to undo.
+fn choose_run(runs: &Runs, options: &UndoOptions) -> Result<Option<Run>> {
+    let here = std::env::current_dir()
+        .and_then(|dir| dir.canonicalize())
+        .context("cannot tell the current directory")?;
+    let mut elsewhere = None;
+    for name in runs.names()? {
+        let Found::Run(run) = runs.open_run(&name)? else { continue };
+        match &run.meta {
+            Some(meta) if !meta.cwd.starts_with(&here) => {
+                elsewhere.get_or_insert(run);
+            }
+            // Made here, or it cannot tell where: never passed over for an older run.
+            _ => return Ok(Some(run)),
+        }
+    }
+    let Some(run) = elsewhere else {
+        messages::notice("nothing to undo");
+        return Ok(None);
+    };
+    let question =
+        format!("no rewrite was made under the current directory; the last one is {}", described(&run));
+    if !(io::stdin().is_terminal() && io::stderr().is_terminal()) {
+        bail!("{question}: nothing restored; cd there and run ba --undo");
+    }
+    let verb = if options.drop { "drop" } else { "undo" };
+    if !ask(&format!("{question}: {verb} it? [y/N] "))? {
+        messages::notice("nothing restored");
+        return Ok(None);
+    }
+    Ok(Some(run))
+}
+
+/// The records of a run read whole and checked; why nothing can be restored from it otherwise.
+fn whole_entries(run: &Run) -> Result<&[Entry]> {
+    match &run.kind {
+        Kind::Whole(entries) => Ok(entries),
+        Kind::Damaged(at) => {
+            let dir = match &run.meta {
+                Some(meta) => printable_path(&meta.cwd).into_owned(),
+                None => "an unknown directory".into(),
+            };
+            let at = match at {
+                Some(record) => format!("record {record}"),
+                None => "what it says of the run".into(),
+            };
+            bail!(
+                "undo journal for the run of {} in {dir} is damaged at {at}: nothing restored; ba --undo \
+                 --drop removes it from the journal",
+                run.time()
+            )
+        }
+        Kind::OldFormat => bail!(
+            "undo journal for the run of {} was written by an older ba, in a format this one does not \
+             read: nothing restored; ba --undo --drop removes it from the journal",
+            run.time()
+        ),
+        Kind::Busy => bail!("the rewrite {} is still running", described(run)),
+    }
+}
+
+/// What an undo did, or with `dry_run` would do: the files restored, named, and how many were not.
+fn report(run: &Run, restored: &[&Entry], refused: u64, dry_run: bool) -> io::Result<()> {
+    let what = described(run);
     let cut = if run.done { "" } else { " (the rewrite had been cut short)" };
     let count = files(restored.len() as u64);
-    if options.dry_run {
+    if dry_run {
         let mut out = io::stdout().lock();
-        for entry in &restored {
+        for entry in restored {
             out.write_all(printable_path(&entry.path).as_bytes())?;
             out.write_all(b"\n")?;
         }
@@ -159,23 +169,19 @@ pub fn undo(options: &UndoOptions) -> Result<ExitCode> {
         messages::notice(&format!(
             "--dry-run: would restore {count}{refusals} of {what}{cut}; nothing was touched"
         ));
-    } else if refused == 0 {
-        runs.remove(&run)?;
-        messages::notice(&format!("restored {count} of {what}{cut}:"));
-        list_paths(&restored);
-    } else {
-        messages::notice(&format!(
-            "restored {count} of {what}{cut}{}",
-            if restored.is_empty() { "" } else { ":" }
-        ));
-        list_paths(&restored);
+        return Ok(());
+    }
+    let colon = if restored.is_empty() && refused > 0 { "" } else { ":" };
+    messages::notice(&format!("restored {count} of {what}{cut}{colon}"));
+    list_paths(restored);
+    if refused > 0 {
         messages::notice(&format!(
             "{} not restored: the rewrite stays in the journal; run ba --undo again once the problems above \
              are fixed, or ba --undo --drop to forget it",
             files(refused)
         ));
     }
-    Ok(if refused == 0 { ExitCode::Matched } else { ExitCode::Error })
+    Ok(())
 }
 
 /// "the rewrite of 2026-12-07 09:14:03 in /home/me/src (ba colour -r color)".
