@@ -138,44 +138,8 @@ pub(crate) fn pass(
             let range = bom + range.start..bom + range.end;
             let number = pass.lines + number;
             matched.add(number, &region[range.clone()]);
-            let crlf = region[range.clone()].ends_with(b"\r") && range.end < region.len();
-            let body = range.start..range.end - usize::from(crlf);
+            let body = replace_in_line(matcher, template, region, range.clone(), new, swaps);
             let line_end = body.end..(range.end + 1).min(region.len());
-            new.clear();
-            swaps.clear();
-            let mut copied = body.start;
-            // A match the search finds at a CRLF line's `\r` or after it is in the line end.
-            let mut at_line_end = false;
-            let mut ended_at_body_end = false;
-            for caps in matcher.regex.captures_iter(&region[range.clone()]) {
-                let m = caps.get(0).expect("group 0 is the whole match");
-                if crlf && range.start + m.start() >= body.end {
-                    at_line_end = true;
-                    continue;
-                }
-                let start = range.start + m.start();
-                let end = (range.start + m.end()).min(body.end);
-                new.extend_from_slice(&region[copied..start]);
-                let replaced_at = new.len();
-                template.expand(&caps, new);
-                swaps.push((start - body.start..end - body.start, replaced_at..new.len()));
-                copied = end;
-                ended_at_body_end = end == body.end;
-            }
-            // Such a match is an empty one before the `\r` where the line without its `\r` has one
-            // there (`$`, `\z`), else none (`\W` finding the `\r`); none right after a match, as
-            // the regex finds none there.
-            if at_line_end && !ended_at_body_end {
-                let text = &region[body.clone()];
-                if let Some(caps) = matcher.regex.captures_at(text, text.len()) {
-                    new.extend_from_slice(&region[copied..body.end]);
-                    let replaced_at = new.len();
-                    template.expand(&caps, new);
-                    swaps.push((text.len()..text.len(), replaced_at..new.len()));
-                    copied = body.end;
-                }
-            }
-            new.extend_from_slice(&region[copied..body.end]);
             if kept < range.start {
                 take(Piece::Kept(&region[kept..range.start])).map_err(Stop::Taken)?;
             }
@@ -208,4 +172,55 @@ pub(crate) fn pass(
         block.copy_within(end..filled, 0);
         filled -= end;
     }
+}
+
+/// Replaces the matches of the line `region[range]` (without its `\n`): what its body (the line
+/// without a CRLF's `\r`) becomes goes to `new`, each match and its replacement to `swaps`. Returns
+/// the body's range.
+fn replace_in_line(
+    matcher: &Matcher,
+    template: &Template,
+    region: &[u8],
+    range: Range<usize>,
+    new: &mut Vec<u8>,
+    swaps: &mut Vec<(Range<usize>, Range<usize>)>,
+) -> Range<usize> {
+    let crlf = region[range.clone()].ends_with(b"\r") && range.end < region.len();
+    let body = range.start..range.end - usize::from(crlf);
+    new.clear();
+    swaps.clear();
+    let mut copied = body.start;
+    // A match the search finds at a CRLF line's `\r` or after it is in the line end.
+    let mut at_line_end = false;
+    let mut ended_at_body_end = false;
+    for caps in matcher.regex.captures_iter(&region[range.clone()]) {
+        let m = caps.get(0).expect("group 0 is the whole match");
+        if crlf && range.start + m.start() >= body.end {
+            at_line_end = true;
+            continue;
+        }
+        let start = range.start + m.start();
+        let end = (range.start + m.end()).min(body.end);
+        new.extend_from_slice(&region[copied..start]);
+        let replaced_at = new.len();
+        template.expand(&caps, new);
+        swaps.push((start - body.start..end - body.start, replaced_at..new.len()));
+        copied = end;
+        ended_at_body_end = end == body.end;
+    }
+    // Such a match is an empty one before the `\r` where the line without its `\r` has one there
+    // (`$`, `\z`), else none (`\W` finding the `\r`); none right after a match, as the regex finds
+    // none there.
+    if at_line_end && !ended_at_body_end {
+        let text = &region[body.clone()];
+        if let Some(caps) = matcher.regex.captures_at(text, text.len()) {
+            new.extend_from_slice(&region[copied..body.end]);
+            let replaced_at = new.len();
+            template.expand(&caps, new);
+            swaps.push((text.len()..text.len(), replaced_at..new.len()));
+            copied = body.end;
+        }
+    }
+    new.extend_from_slice(&region[copied..body.end]);
+    body
 }
