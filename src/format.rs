@@ -695,3 +695,363 @@ fn char_boundary(text: &[u8], at: usize) -> usize {
     }
     at
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The options of a plain `ba PATTERN` in `style`: no flag given.
+    fn output(style: Style) -> Output {
+        Output {
+            pretty: style == Style::Terminal,
+            style,
+            mode: Mode::Lines,
+            color: false,
+            match_only: false,
+            stats: false,
+            max_line_columns: 200,
+            flush_each_file: false,
+            context: false,
+            context_separator: Some(b"--".to_vec()),
+            column: false,
+            byte_offset: false,
+            null: false,
+            heading: false,
+            trim: false,
+            max_columns: None,
+            max_columns_preview: false,
+            replacement: None,
+            hyperlinks: None,
+            progress: false,
+        }
+    }
+
+    /// What a formatter of `output` writes for the lines of `file` numbered in `shown` (a hit, or a
+    /// context line and why), the file being at `path` and searched for `pattern`. Each line's
+    /// offset and matches are worked out from `file` here, as the searcher would.
+    fn render(
+        output: &Output,
+        pattern: &str,
+        path: &str,
+        file: &[u8],
+        shown: &[(u64, Option<Context>)],
+    ) -> Vec<u8> {
+        let matcher = Matcher::compile(pattern, false).unwrap();
+        let mut formatter = Formatter::new(output, &matcher);
+        let mut lines = Vec::new();
+        let mut offset = 0;
+        for raw in file.split_inclusive(|&b| b == b'\n') {
+            lines.push((offset as u64, raw));
+            offset += raw.len();
+        }
+        let mut out = Vec::new();
+        formatter.begin(false);
+        for &(number, context) in shown {
+            let (offset, raw) = lines[number as usize - 1];
+            let text = raw.strip_suffix(b"\n").unwrap_or(raw);
+            let matches: Vec<Range<usize>> = match context {
+                None => matcher.regex.find_iter(text).map(|m| m.range()).collect(),
+                Some(_) => Vec::new(),
+            };
+            let line = Shown {
+                number,
+                offset,
+                text,
+                terminated: raw.ends_with(b"\n"),
+                context,
+                matches: &matches,
+                groups: &[],
+            };
+            formatter.line(&mut out, Path::new(path), &line);
+        }
+        let totals = FileTotals { hit_lines: 1, matches: 1, bytes_searched: file.len() as u64 };
+        formatter.end(&mut out, Path::new(path), &totals);
+        out
+    }
+
+    fn text(bytes: Vec<u8>) -> String {
+        String::from_utf8(bytes).unwrap()
+    }
+
+    /// `output` with `--output-replace TEMPLATE` for `pattern`.
+    fn replacing(mut output: Output, pattern: &str, template: &str) -> Output {
+        let regex = Matcher::compile(pattern, false).unwrap().regex;
+        output.replacement = Some(Template::parse(template, &regex).unwrap());
+        output
+    }
+
+    /// The text with its ANSI colour escapes taken out.
+    fn uncoloured(bytes: &[u8]) -> Vec<u8> {
+        Regex::new(r"\x1b\[[0-9;]*m").unwrap().replace_all(bytes, &b""[..]).into_owned()
+    }
+
+    const BEFORE_2: Option<Context> = Some(Context::Before { hit: 2 });
+    const BEFORE_6: Option<Context> = Some(Context::Before { hit: 6 });
+    const AFTER: Option<Context> = Some(Context::After);
+
+    #[test]
+    fn pipe_context_lines_use_dashes_and_groups_apart_are_separated_as_grep_does() {
+        let file = b"a\nhit one\nb\nc\nd\nhit two\n";
+        let shown = [(1, BEFORE_2), (2, None), (3, AFTER), (5, BEFORE_6), (6, None)];
+        let mut out = output(Style::Pipe);
+        out.context = true;
+        // `grep -H -n -C1 hit f.txt`.
+        let expected = "f.txt-1-a\nf.txt:2:hit one\nf.txt-3-b\n--\nf.txt-5-d\nf.txt:6:hit two\n";
+        assert_eq!(text(render(&out, "hit", "f.txt", file, &shown)), expected);
+
+        out.context_separator = Some(b"@@".to_vec());
+        let custom = render(&out, "hit", "f.txt", file, &shown);
+        assert_eq!(text(custom), expected.replace("--", "@@"));
+
+        out.context_separator = None;
+        let none = render(&out, "hit", "f.txt", file, &shown);
+        assert_eq!(text(none), expected.replace("--\n", ""));
+    }
+
+    #[test]
+    fn pipe_column_is_the_first_match_byte_plus_one_and_byte_offset_the_line_start() {
+        let file = "first\nhéllo hit hit\n";
+        let mut out = output(Style::Pipe);
+        out.column = true;
+        out.byte_offset = true;
+        // `é` is two bytes: ripgrep counts columns in bytes, so `hit` is at column 8, not 7.
+        let column = "héllo ".len() + 1;
+        let offset = file.find("héllo").unwrap();
+        assert_eq!((column, offset), (8, 6));
+        let expected = format!("f.txt:2:{column}:{offset}:héllo hit hit\n");
+        assert_eq!(text(render(&out, "hit", "f.txt", file.as_bytes(), &[(2, None)])), expected);
+    }
+
+    #[test]
+    fn pipe_match_only_writes_each_match_with_its_own_column_and_offset() {
+        let file = "zz\nab x ab\n";
+        let mut out = output(Style::Pipe);
+        out.match_only = true;
+        assert_eq!(
+            text(render(&out, "ab", "f.txt", file.as_bytes(), &[(2, None)])),
+            "f.txt:2:ab\nf.txt:2:ab\n"
+        );
+
+        out.column = true;
+        out.byte_offset = true;
+        let line = file.find("ab x").unwrap();
+        let second = "ab x ".len();
+        // `rg -o -n --column -b`: with -o the offset is the match's, not the line's.
+        let expected = format!("f.txt:2:1:{line}:ab\nf.txt:2:{}:{}:ab\n", second + 1, line + second);
+        assert_eq!(text(render(&out, "ab", "f.txt", file.as_bytes(), &[(2, None)])), expected);
+
+        // Context lines have no match to show.
+        let file = "ab\nno\n";
+        let shown = [(1, None), (2, AFTER)];
+        out.context = true;
+        assert_eq!(text(render(&out, "ab", "f.txt", file.as_bytes(), &shown)), "f.txt:1:1:0:ab\n");
+    }
+
+    #[test]
+    fn pipe_null_follows_the_path_instead_of_its_separator() {
+        let mut out = output(Style::Pipe);
+        out.null = true;
+        out.context = true;
+        let file = b"a\nhit\n";
+        let shown = [(1, BEFORE_2), (2, None)];
+        assert_eq!(render(&out, "hit", "f.txt", file, &shown), b"f.txt\x001-a\nf.txt\x002:hit\n");
+    }
+
+    #[test]
+    fn pipe_heading_writes_the_path_once_and_files_apart_by_a_blank_line() {
+        let mut out = output(Style::Pipe);
+        out.heading = true;
+        let file = b"hit\nno\nhit\n";
+        assert_eq!(
+            text(render(&out, "hit", "f.txt", file, &[(1, None), (3, None)])),
+            "f.txt\n1:hit\n3:hit\n"
+        );
+        let formatter = Formatter::new(&out, &Matcher::compile("hit", false).unwrap());
+        assert_eq!(formatter.between_files(), Some(&b""[..]));
+
+        out.heading = false;
+        let formatter = Formatter::new(&out, &Matcher::compile("hit", false).unwrap());
+        assert_eq!(formatter.between_files(), None, "no separator without context or heading");
+    }
+
+    #[test]
+    fn pipe_trim_drops_leading_white_space_only() {
+        let mut out = output(Style::Pipe);
+        out.trim = true;
+        let file = b" \t  a hit  \n";
+        assert_eq!(text(render(&out, "hit", "f.txt", file, &[(1, None)])), "f.txt:1:a hit  \n");
+    }
+
+    #[test]
+    fn pipe_max_columns_leaves_out_lines_longer_than_n_bytes() {
+        let mut out = output(Style::Pipe);
+        out.context = true;
+        out.max_columns = Some(5);
+        // Exactly five bytes is not longer than five.
+        let file = b"a hit\nab hit\n123456\n";
+        let shown = [(1, None), (2, None), (3, AFTER)];
+        let expected =
+            "f.txt:1:a hit\nf.txt:2:[Omitted long matching line]\nf.txt-3-[Omitted long context line]\n";
+        assert_eq!(text(render(&out, "hit", "f.txt", file, &shown)), expected);
+
+        // Measured after --trim, as ripgrep does.
+        out.trim = true;
+        assert_eq!(text(render(&out, "hit", "f.txt", b"    a hit\n", &[(1, None)])), "f.txt:1:a hit\n");
+    }
+
+    #[test]
+    fn pipe_max_columns_preview_keeps_the_first_n_bytes_never_half_a_character() {
+        let mut out = output(Style::Pipe);
+        out.max_columns = Some(5);
+        out.max_columns_preview = true;
+        let file = b"ab hit more\n";
+        let expected = "f.txt:1:ab hi [... omitted end of long line]\n";
+        assert_eq!(text(render(&out, "hit", "f.txt", file, &[(1, None)])), expected);
+
+        // `é` is two bytes: five bytes end inside the third, which is left out whole.
+        let file = "ééé hit\n";
+        let written = text(render(&out, "hit", "f.txt", file.as_bytes(), &[(1, None)]));
+        assert_eq!(written, "f.txt:1:éé [... omitted end of long line]\n");
+    }
+
+    #[test]
+    fn pipe_output_replace_replaces_each_match_and_with_match_only_prints_the_replacements() {
+        let out = replacing(output(Style::Pipe), r"v(\d+)", "$1");
+        let file = b"x v12 y v3\n";
+        assert_eq!(text(render(&out, r"v(\d+)", "f.txt", file, &[(1, None)])), "f.txt:1:x 12 y 3\n");
+
+        let mut out = out;
+        out.match_only = true;
+        assert_eq!(text(render(&out, r"v(\d+)", "f.txt", file, &[(1, None)])), "f.txt:1:12\nf.txt:1:3\n");
+    }
+
+    #[test]
+    fn pipe_colours_only_when_on_and_otherwise_writes_the_same_bytes() {
+        let file = b"a\nx hit\n";
+        let shown = [(1, BEFORE_2), (2, None)];
+        let mut out = output(Style::Pipe);
+        out.context = true;
+        let plain = render(&out, "hit", "f.txt", file, &shown);
+        assert!(!plain.contains(&0x1b), "an escape without colour: {plain:?}");
+
+        out.color = true;
+        let coloured = render(&out, "hit", "f.txt", file, &shown);
+        assert_eq!(uncoloured(&coloured), plain);
+        let coloured = text(coloured);
+        // ripgrep's colours: paths magenta, line numbers green, matches bold red.
+        assert!(coloured.contains("\x1b[35mf.txt"), "{coloured:?}");
+        assert!(coloured.contains("\x1b[32m2"), "{coloured:?}");
+        assert!(coloured.contains("\x1b[1m\x1b[31mhit\x1b[0m"), "{coloured:?}");
+        // The context line's text is left as it is.
+        assert!(coloured.contains("-a\n"), "{coloured:?}");
+    }
+
+    #[test]
+    fn vimgrep_writes_a_line_per_match_and_no_context() {
+        let mut out = output(Style::Vimgrep);
+        out.context = true;
+        let file = b"x hit hit\nafter\n";
+        let expected = "f.txt:1:3:x hit hit\nf.txt:1:7:x hit hit\n";
+        assert_eq!(text(render(&out, "hit", "f.txt", file, &[(1, None), (2, AFTER)])), expected);
+    }
+
+    #[test]
+    fn terminal_writes_the_location_then_the_line_under_it_trimmed() {
+        let mut out = output(Style::Terminal);
+        out.context = true;
+        let file = b"before\n   hit\r\nafter\n";
+        let shown = [(1, BEFORE_2), (2, None), (3, AFTER)];
+        // The context before a hit comes under that hit's header, written once.
+        let expected = "f.txt:2\n\tbefore\n\thit\n\tafter\n";
+        assert_eq!(text(render(&out, "hit", "f.txt", file, &shown)), expected);
+
+        // Colour: matches bold yellow, context dimmed, and nothing else changes.
+        out.color = true;
+        let coloured = render(&out, "hit", "f.txt", file, &shown);
+        assert_eq!(text(uncoloured(&coloured)), expected);
+        let coloured = text(coloured);
+        assert!(coloured.contains("\x1b[1m\x1b[33mhit\x1b[0m"), "{coloured:?}");
+        assert!(coloured.contains("\x1b[2mbefore\x1b[0m"), "{coloured:?}");
+    }
+
+    #[test]
+    fn terminal_escapes_control_characters_in_paths_and_lines_but_the_pipe_does_not() {
+        let path = "a\x1b]0;title\x07.txt";
+        let file = b"hit\x1b[2J\n";
+        let terminal = render(&output(Style::Terminal), "hit", path, file, &[(1, None)]);
+        assert_eq!(text(terminal), "a\\x1B]0;title\\x07.txt:1\n\thit\\x1B[2J\n");
+        // A program reading the pipe needs the path's own bytes to open the file.
+        let pipe = render(&output(Style::Pipe), "hit", path, file, &[(1, None)]);
+        assert_eq!(pipe, b"a\x1b]0;title\x07.txt:1:hit\x1b[2J\n");
+    }
+
+    #[test]
+    fn terminal_cuts_wide_lines_between_characters_and_keeps_the_first_match_in_view() {
+        // Narrow, two-byte, three-byte wide (CJK), four-byte wide (emoji) characters.
+        let piece = "aé日本x語🙂b";
+        for budget in 8..40 {
+            for before in 0..6 {
+                let line = format!("{}HIT{}", piece.repeat(before), piece.repeat(4));
+                let mut out = output(Style::Terminal);
+                out.max_line_columns = budget;
+                let written = render(&out, "HIT", "f", format!("{line}\n").as_bytes(), &[(1, None)]);
+                let written = String::from_utf8(written).expect("a line cut inside a character");
+                let body = written.strip_prefix("f:1\n\t").unwrap().strip_suffix('\n').unwrap();
+                let width = unicode_width::UnicodeWidthStr::width(body);
+                assert!(width <= budget, "{width} columns in {budget}: {body:?}");
+                let cut_start = body.strip_prefix("...").unwrap_or(body);
+                let inner = cut_start.strip_suffix("...").unwrap_or(cut_start);
+                assert!(
+                    line.contains(inner) && inner.len() < line.len(),
+                    "{inner:?} is not a cut of the line"
+                );
+                // An end without its `...` is the line's own end.
+                assert!(inner.len() < cut_start.len() || line.ends_with(inner), "{body:?}");
+                assert!(cut_start.len() < body.len() || line.starts_with(inner), "{body:?}");
+                // Past the room for both marks, a third of it before the match, and the match.
+                if budget >= 12 {
+                    assert!(inner.contains("HIT"), "the match is cut out of {body:?} ({budget} columns)");
+                }
+            }
+        }
+        // A line that fits is written whole: 2 + 2 + 3 + 2 + 2 columns.
+        let mut out = output(Style::Terminal);
+        out.max_line_columns = 11;
+        assert_eq!(
+            text(render(&out, "HIT", "f", "日本HIT語🙂\n".as_bytes(), &[(1, None)])),
+            "f:1\n\t日本HIT語🙂\n"
+        );
+    }
+
+    #[test]
+    fn json_messages_are_ripgreps() {
+        let file = b"no\nx hit\n\xffhit\n";
+        let shown = [(1, BEFORE_2), (2, None), (3, None)];
+        let written = render(&output(Style::Json), "hit", "f.txt", file, &shown);
+        let messages: Vec<serde_json::Value> = written
+            .split(|&b| b == b'\n')
+            .filter(|l| !l.is_empty())
+            .map(|l| serde_json::from_slice(l).unwrap())
+            .collect();
+        let kinds: Vec<&str> = messages.iter().map(|m| m["type"].as_str().unwrap()).collect();
+        assert_eq!(kinds, ["begin", "context", "match", "match", "end"]);
+        assert_eq!(messages[0]["data"]["path"]["text"], "f.txt");
+        let context = &messages[1]["data"];
+        assert_eq!(context["lines"]["text"], "no\n");
+        assert_eq!(context["line_number"], 1);
+        assert_eq!(context["submatches"], serde_json::json!([]));
+        let hit = &messages[2]["data"];
+        assert_eq!(hit["lines"]["text"], "x hit\n");
+        assert_eq!(hit["line_number"], 2);
+        assert_eq!(hit["absolute_offset"], 3);
+        assert_eq!(hit["submatches"], serde_json::json!([{"match": {"text": "hit"}, "start": 2, "end": 5}]));
+        // Not UTF-8: base64 of the bytes, as ripgrep writes them.
+        let bytes = &messages[3]["data"];
+        assert_eq!(bytes["lines"]["bytes"], "/2hpdAo=");
+        assert_eq!(bytes["absolute_offset"], 9);
+        assert_eq!(bytes["submatches"][0]["match"]["text"], "hit");
+        // The bytes of the messages before `end`, which does not count itself.
+        let before_end = written[..written.len() - 1].iter().rposition(|&b| b == b'\n').unwrap() + 1;
+        assert_eq!(messages[4]["data"]["stats"]["bytes_printed"], before_end);
+    }
+}

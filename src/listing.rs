@@ -454,3 +454,313 @@ fn read_ignore_file(dir: &Path, file: &Path, warnings: &mut Vec<Message>) -> Opt
     }
     builder.build().ok().filter(|rules| !rules.is_empty())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use ignore::overrides::OverrideBuilder;
+    use tempfile::TempDir;
+
+    /// The rules of a plain `ba PATTERN`: no flag given.
+    fn defaults() -> WalkRules {
+        WalkRules {
+            ignore: None,
+            filename: None,
+            default_ignores: true,
+            depth: None,
+            follow: false,
+            ignore_files: true,
+            hidden: false,
+            types: None,
+            globs: None,
+            max_filesize: None,
+            vcs_ignores: true,
+            dot_ignores: true,
+            parent_ignores: true,
+            ignore_file: None,
+        }
+    }
+
+    /// A temporary tree of `(path, contents)`; a path ending in `/` is an empty directory.
+    fn tree(entries: &[(&str, &str)]) -> TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        for (path, contents) in entries {
+            let path = dir.path().join(path);
+            if path.as_os_str().as_encoded_bytes().ends_with(b"/") {
+                fs::create_dir_all(&path).unwrap();
+            } else {
+                fs::create_dir_all(path.parent().unwrap()).unwrap();
+                fs::write(&path, contents).unwrap();
+            }
+        }
+        dir
+    }
+
+    /// The files a walk of `root` by `rules` keeps, relative to the root and sorted; `above` holds
+    /// the rules of the directories above the root.
+    fn kept_below(root: &Path, rules: &WalkRules, above: Option<Arc<Rules>>) -> Vec<String> {
+        let absolute = fs::canonicalize(root).unwrap();
+        let walk = Arc::new(RootWalk { path: root.to_path_buf(), implicit: false, absolute: Some(absolute) });
+        let first = ListTask {
+            key: vec![0],
+            path: root.to_path_buf(),
+            depth: 0,
+            rules: above,
+            root: walk,
+            ancestors: None,
+        };
+        let (mut tasks, mut files) = (vec![first], Vec::new());
+        while let Some(task) = tasks.pop() {
+            let listing = list(task, rules);
+            for item in listing.items {
+                match item {
+                    Item::File(path) => {
+                        files.push(path.strip_prefix(root).unwrap().to_str().unwrap().to_owned())
+                    }
+                    Item::Message(message) => panic!("unexpected {message:?}"),
+                    Item::Dir(_) => {}
+                }
+            }
+            tasks.extend(listing.children);
+        }
+        files.sort();
+        files
+    }
+
+    fn kept(root: &Path, rules: &WalkRules) -> Vec<String> {
+        kept_below(root, rules, None)
+    }
+
+    /// `-g GLOB...`, as the command line builds them.
+    fn globs(globs: &[&str]) -> Option<ignore::overrides::Override> {
+        let mut builder = OverrideBuilder::new(".");
+        for glob in globs {
+            builder.add(glob).unwrap();
+        }
+        Some(builder.build().unwrap())
+    }
+
+    #[test]
+    fn gitignore_applies_inside_a_repository_only() {
+        let dir = tree(&[(".gitignore", "a.txt\n"), ("a.txt", ""), ("b.txt", "")]);
+        assert_eq!(kept(dir.path(), &defaults()), ["a.txt", "b.txt"]);
+        fs::create_dir(dir.path().join(".git")).unwrap();
+        assert_eq!(kept(dir.path(), &defaults()), ["b.txt"]);
+    }
+
+    #[test]
+    fn dot_ignore_beats_gitignore_in_both_directions() {
+        let dir = tree(&[
+            (".git/", ""),
+            (".gitignore", "*.txt\n!*.log\n"),
+            (".ignore", "!keep.txt\n*.log\n"),
+            ("keep.txt", ""),
+            ("drop.txt", ""),
+            ("drop.log", ""),
+            ("c.md", ""),
+        ]);
+        assert_eq!(kept(dir.path(), &defaults()), ["c.md", "keep.txt"]);
+    }
+
+    #[test]
+    fn a_shallower_dot_ignore_still_beats_a_deeper_gitignore() {
+        // ripgrep ranks the kinds of file first and depth second: the root's `.ignore` speaks first.
+        let dir = tree(&[
+            (".git/", ""),
+            (".ignore", "!keep.txt\n"),
+            ("sub/.gitignore", "*.txt\n"),
+            ("sub/keep.txt", ""),
+            ("sub/drop.txt", ""),
+        ]);
+        assert_eq!(kept(dir.path(), &defaults()), ["sub/keep.txt"]);
+    }
+
+    #[test]
+    fn gitignore_beats_info_exclude() {
+        let dir = tree(&[
+            (".git/info/exclude", "*.log\n"),
+            (".gitignore", "!kept.log\n"),
+            ("kept.log", ""),
+            ("other.log", ""),
+            ("a.txt", ""),
+        ]);
+        assert_eq!(kept(dir.path(), &defaults()), ["a.txt", "kept.log"]);
+    }
+
+    #[test]
+    fn a_deeper_file_of_the_same_kind_wins() {
+        let dir = tree(&[
+            (".git/", ""),
+            (".gitignore", "*.txt\n"),
+            ("sub/.gitignore", "!b.txt\n*.md\n"),
+            ("a.txt", ""),
+            ("a.md", ""),
+            ("sub/b.txt", ""),
+            ("sub/c.txt", ""),
+            ("sub/d.md", ""),
+        ]);
+        assert_eq!(kept(dir.path(), &defaults()), ["a.md", "sub/b.txt"]);
+    }
+
+    #[test]
+    fn directory_only_and_anchored_patterns() {
+        let dir = tree(&[
+            (".git/", ""),
+            (".gitignore", "build/\n/top.txt\nany.txt\nsub/mid.txt\n"),
+            ("build/a.txt", ""),
+            ("sub/build", ""),
+            ("top.txt", ""),
+            ("sub/top.txt", ""),
+            ("any.txt", ""),
+            ("sub/any.txt", ""),
+            ("sub/mid.txt", ""),
+            ("deep/sub/mid.txt", ""),
+        ]);
+        // `build/` is a directory only; a slash at the start or in the middle anchors a pattern to
+        // its file's directory.
+        assert_eq!(kept(dir.path(), &defaults()), ["deep/sub/mid.txt", "sub/build", "sub/top.txt"]);
+    }
+
+    #[test]
+    fn a_negation_cannot_bring_back_a_file_of_an_ignored_directory() {
+        let dir = tree(&[
+            (".git/", ""),
+            (".gitignore", "logs/\n!logs/keep.log\nout/*\n!out/keep.log\n"),
+            ("logs/keep.log", ""),
+            ("logs/a.log", ""),
+            ("out/keep.log", ""),
+            ("out/a.log", ""),
+        ]);
+        // As git: `out/*` ignores the files, not the directory, so the negation reaches `out/keep.log`.
+        assert_eq!(kept(dir.path(), &defaults()), ["out/keep.log"]);
+    }
+
+    #[test]
+    fn star_stays_in_one_component_and_double_star_crosses_them() {
+        let dir = tree(&[
+            (".git/", ""),
+            (".gitignore", "*.o\n**/gen/*.rs\ndocs/**/draft.md\n"),
+            ("x.o", ""),
+            ("sub/y.o", ""),
+            ("gen/a.rs", ""),
+            ("sub/gen/b.rs", ""),
+            ("sub/gen/deep/c.rs", ""),
+            ("docs/draft.md", ""),
+            ("docs/a/b/draft.md", ""),
+            ("other/draft.md", ""),
+            ("keep.rs", ""),
+        ]);
+        assert_eq!(kept(dir.path(), &defaults()), ["keep.rs", "other/draft.md", "sub/gen/deep/c.rs"]);
+    }
+
+    #[test]
+    fn version_control_directories_and_minified_scripts_are_skipped_by_default() {
+        let dir = tree(&[(".git/x", ""), (".hg/x", ""), (".svn/x", ""), ("a.min.js", ""), ("a.js", "")]);
+        let rules = WalkRules { hidden: true, ..defaults() };
+        assert_eq!(kept(dir.path(), &rules), ["a.js"]);
+        let rules = WalkRules { default_ignores: false, ..rules };
+        assert_eq!(kept(dir.path(), &rules), [".git/x", ".hg/x", ".svn/x", "a.js", "a.min.js"]);
+    }
+
+    #[test]
+    fn hidden_names_are_skipped_unless_asked_for_or_whitelisted() {
+        let entries = [(".env", ""), (".dir/a", ""), ("a", "")];
+        let dir = tree(&entries);
+        assert_eq!(kept(dir.path(), &defaults()), ["a"]);
+        assert_eq!(kept(dir.path(), &WalkRules { hidden: true, ..defaults() }), [".dir/a", ".env", "a"]);
+
+        // A `!` line makes a hidden name wanted, as in ripgrep.
+        fs::create_dir(dir.path().join(".git")).unwrap();
+        fs::write(dir.path().join(".gitignore"), "!.env\n").unwrap();
+        assert_eq!(kept(dir.path(), &defaults()), [".env", "a"]);
+    }
+
+    #[test]
+    fn globs_win_over_ignore_files() {
+        let dir = tree(&[
+            (".git/", ""),
+            (".gitignore", "*.log\n"),
+            ("a.log", ""),
+            ("b.txt", ""),
+            ("sub/c.log", ""),
+            ("sub/d.txt", ""),
+        ]);
+        assert_eq!(kept(dir.path(), &defaults()), ["b.txt", "sub/d.txt"]);
+        // A glob keeps only what it matches, ignored or not.
+        assert_eq!(
+            kept(dir.path(), &WalkRules { globs: globs(&["*.log"]), ..defaults() }),
+            ["a.log", "sub/c.log"]
+        );
+        // A `!` glob alone leaves the rest to the ignore files.
+        assert_eq!(kept(dir.path(), &WalkRules { globs: globs(&["!sub/**"]), ..defaults() }), ["b.txt"]);
+    }
+
+    #[test]
+    fn no_ignore_vcs_and_no_ignore_dot_each_drop_their_kind_of_file() {
+        let dir = tree(&[
+            (".git/info/exclude", "e.txt\n"),
+            (".gitignore", "a.txt\n"),
+            (".ignore", "b.txt\n"),
+            ("a.txt", ""),
+            ("b.txt", ""),
+            ("c.txt", ""),
+            ("e.txt", ""),
+        ]);
+        assert_eq!(kept(dir.path(), &defaults()), ["c.txt"]);
+        let no_vcs = WalkRules { vcs_ignores: false, ..defaults() };
+        assert_eq!(kept(dir.path(), &no_vcs), ["a.txt", "c.txt", "e.txt"]);
+        let no_dot = WalkRules { dot_ignores: false, ..defaults() };
+        assert_eq!(kept(dir.path(), &no_dot), ["b.txt", "c.txt"]);
+        let none = WalkRules { ignore_files: false, ..defaults() };
+        assert_eq!(kept(dir.path(), &none), ["a.txt", "b.txt", "c.txt", "e.txt"]);
+    }
+
+    #[test]
+    fn a_nested_repository_stops_git_rules_from_above_but_not_dot_ignore() {
+        let dir = tree(&[
+            (".git/", ""),
+            (".gitignore", "*.txt\n"),
+            (".ignore", "*.md\n"),
+            ("c.txt", ""),
+            ("sub/.git/", ""),
+            ("sub/a.txt", ""),
+            ("sub/b.md", ""),
+        ]);
+        assert_eq!(kept(dir.path(), &defaults()), ["sub/a.txt"]);
+    }
+
+    #[test]
+    fn ignore_file_ranks_below_every_ignore_file() {
+        let dir = tree(&[(".ignore", "!a.txt\n"), ("a.txt", ""), ("b.txt", ""), ("c.md", "")]);
+        let mut builder = GitignoreBuilder::new(dir.path());
+        builder.add_line(None, "*.txt").unwrap();
+        let rules = WalkRules { ignore_file: Some(builder.build().unwrap()), ..defaults() };
+        assert_eq!(kept(dir.path(), &rules), ["a.txt", "c.md"]);
+        // It applies without the ignore files, as in ripgrep.
+        assert_eq!(kept(dir.path(), &WalkRules { ignore_files: false, ..rules }), ["c.md"]);
+    }
+
+    #[test]
+    fn rules_of_the_directories_above_the_root_apply_to_it() {
+        let top = tree(&[
+            (".git/", ""),
+            (".gitignore", "*.tmp\n"),
+            (".ignore", "*.log\n"),
+            ("sub/.gitignore", "c.txt\n"),
+            ("sub/a.log", ""),
+            ("sub/b.tmp", ""),
+            ("sub/c.txt", ""),
+            ("sub/d.md", ""),
+        ]);
+        let root = top.path().join("sub");
+        let rules = defaults();
+        let mut warnings = Vec::new();
+        let top_dir = fs::canonicalize(top.path()).unwrap();
+        let names = DotNames::in_dir(&top_dir).respected(&rules);
+        let above = Rules::of_dir(&top_dir, names, None, true, &mut warnings);
+        assert!(warnings.is_empty());
+        assert_eq!(kept_below(&root, &rules, above), ["d.md"]);
+        // --no-ignore-parent: the rules above are not read, but the root is still in a repository.
+        assert_eq!(kept_below(&root, &rules, Some(Rules::repository_above())), ["a.log", "b.tmp", "d.md"]);
+    }
+}

@@ -26,12 +26,12 @@ fn matching_tree(root: &Path) -> u64 {
 /// 64 MiB, or twice ripgrep's peak on `args` (in KiB).
 fn bound(dir: &Path, args: &[&str]) -> u64 {
     let floor = 64 << 10;
-    if !have("rg") {
+    if !have(rg_program()) {
         return floor;
     }
     // Read, not mapped: the pages of a file ripgrep maps count in its peak, and would excuse any
     // copy of the file ba made.
-    let mut rg = isolated(Command::new("rg"), dir);
+    let mut rg = isolated(Command::new(rg_program()), dir);
     let Some(rg) = run_measured(rg.args(["-n", "--no-mmap"]).args(args), Duration::from_secs(60)) else {
         return floor;
     };

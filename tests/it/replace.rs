@@ -1040,7 +1040,7 @@ fn output_of(dir: &Path, program: &str, args: &[&str]) -> String {
 /// and trusted attributes; and a file without an ACL in a directory with a default ACL gets none.
 #[test]
 fn acls_and_extended_attributes_are_kept() {
-    if !["setfacl", "getfacl", "setfattr", "getfattr"].iter().all(|tool| have(tool)) {
+    if !["setfacl", "getfacl", "setfattr", "getfattr"].iter().all(have) {
         eprintln!(
             "note: setfacl, getfacl, setfattr or getfattr is missing (apt-get install acl attr): skipping"
         );

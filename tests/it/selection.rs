@@ -19,7 +19,7 @@ fn ba_files(cwd: &Path, home: &Path, args: &[&str]) -> (Vec<String>, String, i32
 
 /// What `rg --files ARGS` lists in `cwd`, sorted; `None`, with a note, where ripgrep is not installed.
 fn rg_files(cwd: &Path, home: &Path, args: &[&str]) -> Option<Vec<String>> {
-    let mut rg = isolated(Command::new("rg"), cwd);
+    let mut rg = isolated(Command::new(rg_program()), cwd);
     rg.env("HOME", home).env_remove("RIPGREP_CONFIG_PATH").arg("--files").args(args);
     let Ok(child) = rg.stdout(Stdio::piped()).stderr(Stdio::piped()).spawn() else {
         eprintln!("note: rg is not installed: the comparison with ripgrep is skipped");

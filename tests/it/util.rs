@@ -91,9 +91,21 @@ pub fn ba_path() -> &'static str {
     env!("CARGO_BIN_EXE_ba")
 }
 
+/// The ripgrep the tests compare ba with: the one `.ci/run` installs into the build directory's
+/// `tools/bin` where it is there, else whichever `rg` is on the PATH.
+pub fn rg_program() -> PathBuf {
+    let target = Path::new(env!("CARGO_TARGET_TMPDIR")).parent().expect("the build directory");
+    let installed = target.join("tools/bin/rg");
+    if installed.is_file() {
+        installed
+    } else {
+        PathBuf::from("rg")
+    }
+}
+
 /// ripgrep's output, or `None` where it is not installed.
 pub fn rg(dir: &Path, args: &[&str]) -> Option<Vec<u8>> {
-    let mut cmd = isolated(StdCommand::new("rg"), dir);
+    let mut cmd = isolated(StdCommand::new(rg_program()), dir);
     match cmd.args(args).output() {
         Ok(out) => Some(out.stdout),
         Err(_) => {
@@ -413,7 +425,7 @@ pub fn open_to_all(dir: &Path) {
 }
 
 /// Whether `program --version` runs.
-pub fn have(program: &str) -> bool {
+pub fn have(program: impl AsRef<std::ffi::OsStr>) -> bool {
     StdCommand::new(program)
         .arg("--version")
         .stdin(Stdio::null())
