@@ -26,7 +26,50 @@ pub(crate) const DEFAULT_UNDO_LIMIT: u64 = 256 << 20;
 /// File name ending skipped unless `--no-default-ignore`: minified bundles, one enormous line each.
 pub(crate) const DEFAULT_IGNORED_FILE_SUFFIX: &str = ".min.js";
 
+/// What `--undo` is asked to do besides restoring.
+#[derive(Clone, Copy, Debug, Default)]
+pub struct UndoOptions {
+    /// `--list`: show the runs kept.
+    pub list: bool,
+    /// `--drop`: forget the run instead of restoring it.
+    pub drop: bool,
+    /// `--dry-run`: say what would be restored, touch nothing.
+    pub dry_run: bool,
+}
+
+/// What the command line asks for, decided once: the binary runs one of these.
+pub enum Command {
+    /// `--generate`: print a completion script or the man page.
+    Generate(crate::cli::Generate),
+    /// `--undo`, with its flags.
+    Undo(UndoOptions),
+    /// `--type-list`: print the file types.
+    TypeList(TypesBuilder),
+    /// `--files`: list the files a search would read.
+    ListFiles(Config),
+    Search(Config),
+}
+
+impl Command {
+    pub fn from_args(args: Args) -> Result<Command> {
+        if let Some(kind) = args.generate {
+            return Ok(Command::Generate(kind));
+        }
+        if args.undo {
+            let options = UndoOptions { list: args.undo_list, drop: args.undo_drop, dry_run: args.dry_run };
+            return Ok(Command::Undo(options));
+        }
+        if args.type_list {
+            return Ok(Command::TypeList(type_table(&args)?));
+        }
+        let config = Config::from_args(args)?;
+        Ok(if config.list_files { Command::ListFiles(config) } else { Command::Search(config) })
+    }
+}
+
 pub struct Config {
+    /// What the searchers keep of each file, decided once from the mode.
+    pub(crate) plan: Plan,
     /// Where to search, in the order given, without repeats.
     pub(crate) roots: Vec<Root>,
     /// Which lines the engine reports.
@@ -53,6 +96,48 @@ pub struct Config {
     pub(crate) search_zip: bool,
     /// `--encoding`: which files are decoded before they are searched.
     pub(crate) encoding: Encoding,
+}
+
+/// What a searcher keeps of each file, and whether it may cut a big one into parts.
+pub(crate) struct Plan {
+    pub(crate) keep: Keep,
+    /// A big file may be cut into parts that several searchers search at once.
+    pub(crate) splits: bool,
+    /// `-e`: the editor opens each hit at its first match, which the searchers find.
+    pub(crate) editor: bool,
+}
+
+/// What the printer wants of a file's lines.
+#[derive(Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Keep {
+    /// The formatted output.
+    Formatted,
+    /// The lines themselves, for the printer to number and format (a big file's parts, `-e`).
+    Lines,
+    /// Only how many there are (`-c`, the path lists, `-q`): what is printed comes at the end.
+    Count,
+    /// Only a digest of them: `-r` rewrites the file itself.
+    Digest,
+}
+
+impl Plan {
+    fn of(args: &Args, mode: Mode, selection: &Selection, workers: usize) -> Plan {
+        let rewrite = args.replace.is_some();
+        let keep = if rewrite {
+            Keep::Digest
+        } else if mode != Mode::Lines {
+            Keep::Count
+        } else if args.edit {
+            Keep::Lines
+        } else {
+            Keep::Formatted
+        };
+        // A file to rewrite is searched whole: the replacer takes it in one piece. With -U a match
+        // may reach any part; with --max-count (and the modes that need one hit) a file is read
+        // only up to its first hits, which parts would not spare.
+        let splits = workers > 1 && !rewrite && !selection.multiline && selection.max_count.is_none();
+        Plan { keep, splits, editor: args.edit }
+    }
 }
 
 pub(crate) struct Replace {
@@ -194,15 +279,17 @@ impl Config {
         let mode = Mode::of(&args);
         let selection = Selection::of(&args, mode);
         let (roots, stdin) = roots(&mut args);
+        let workers = match args.workers {
+            Some(n) => usize::from(n),
+            None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        };
         Ok(Config {
+            plan: Plan::of(&args, mode, &selection, workers),
             output: Output::of(&args, mode, &selection, &matcher, stdin)?,
             walk: WalkRules::of(&args)?,
             roots,
             matcher,
-            workers: match args.workers {
-                Some(n) => usize::from(n),
-                None => std::thread::available_parallelism().map_or(1, |n| n.get()),
-            },
+            workers,
             selection,
             part_size: std::env::var("BA_PART_SIZE")
                 .ok()
@@ -632,7 +719,7 @@ fn regex_set(patterns: &[String], flag: &str) -> Result<Option<RegexSet>> {
 
 /// The file types -t, -T and --type-list know: the built-in table, changed by --type-add and
 /// --type-clear in the order given.
-pub fn type_table(args: &Args) -> Result<TypesBuilder> {
+fn type_table(args: &Args) -> Result<TypesBuilder> {
     let mut builder = TypesBuilder::new();
     builder.add_defaults();
     for change in &args.type_changes {

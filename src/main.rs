@@ -9,12 +9,12 @@ use std::time::Instant;
 use anyhow::{anyhow, Context, Result};
 use crossbeam_channel::{bounded, unbounded};
 
-use black_arrow::config::{self, Config};
+use black_arrow::config::{Command, Config};
 use black_arrow::edit::EditList;
 use black_arrow::exit_code::ExitCode;
 use black_arrow::pipeline::{Backlog, Budget, RESULTS_BUDGET};
 use black_arrow::print::{self, Printer};
-use black_arrow::replace::{Replacer, UndoOptions};
+use black_arrow::replace::Replacer;
 use black_arrow::search::Searcher;
 use black_arrow::walk::{self, Indexer};
 use black_arrow::{config_file, errored, fatal, generate, interrupt, trace};
@@ -37,23 +37,16 @@ fn main() -> std::process::ExitCode {
 
 fn run() -> Result<ExitCode> {
     let started = Instant::now();
-    let args = config_file::parse_args()?;
-    if let Some(kind) = args.generate {
-        return printed(generate::write(kind, &mut io::stdout().lock()));
+    match Command::from_args(config_file::parse_args()?)? {
+        Command::Generate(kind) => printed(generate::write(kind, &mut io::stdout().lock())),
+        Command::Undo(options) => {
+            interrupt::install(false)?;
+            black_arrow::replace::undo(&options)
+        }
+        Command::TypeList(types) => printed(walk::print_type_list(&types)),
+        Command::ListFiles(config) => list_files(Arc::new(config), started),
+        Command::Search(config) => search(Arc::new(config), started),
     }
-    if args.undo {
-        interrupt::install(false)?;
-        let options = UndoOptions { list: args.undo_list, drop: args.undo_drop, dry_run: args.dry_run };
-        return black_arrow::replace::undo(&options);
-    }
-    if args.type_list {
-        return printed(walk::print_type_list(&config::type_table(&args)?));
-    }
-    let config = Arc::new(Config::from_args(args)?);
-    if config.list_files {
-        return list_files(config, started);
-    }
-    search(config, started)
 }
 
 /// The exit code of a command that only prints: a reader that went away (`| head`) is no error.

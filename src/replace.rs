@@ -39,7 +39,7 @@ use file::{rewind, Root, Target};
 use journal::Journal;
 use stream::{Line, Pass, Piece, Scratch, Stop};
 
-pub use undo::{undo, UndoOptions};
+pub use undo::undo;
 
 /// What the searcher saw of a file, for the rewrite to check that the file is still that one.
 #[derive(Clone, Copy)]

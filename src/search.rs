@@ -16,7 +16,7 @@ use std::sync::{Arc, Condvar, Mutex, MutexGuard};
 use crossbeam_channel::{Receiver, Sender};
 use memchr::memchr;
 
-use crate::config::{Config, Mode};
+use crate::config::{Config, Keep, Mode};
 use crate::decompress::{self, Format};
 use crate::engine::{lead_start, Context, Engine, Line, Searched, Sink, Window, BINARY_SNIFF};
 use crate::format::{FileTotals, Formatter, Shown};
@@ -49,19 +49,6 @@ pub struct Searcher {
     outbox: Outbox,
     formatter: Formatter,
     buf: Vec<u8>,
-}
-
-/// What the printer wants of a file's lines.
-#[derive(Clone, Copy, PartialEq, Eq)]
-enum Keep {
-    /// The formatted output.
-    Formatted,
-    /// The lines themselves, for the printer to number and format (a big file's parts, `-e`).
-    Lines,
-    /// Only how many there are (`-c`, the path lists, `-q`): what is printed comes at the end.
-    Count,
-    /// Only a digest of them: `-r` rewrites the file itself.
-    Digest,
 }
 
 impl Searcher {
@@ -138,7 +125,7 @@ impl Searcher {
                     // as it is.
                     let mut decoded = self.config.encoding.reader(io::stdin().lock());
                     let path = PathBuf::from("<stdin>");
-                    self.search_reader(&mut decoded, seq, (0, 1), path, Window::WHOLE, None, true)?;
+                    self.search_window(&mut decoded, Job::whole(seq, path, true), Window::WHOLE)?;
                 }
                 Ok(Task::Stop) => {
                     // About to wait for parts: the printer may be waiting for what is batched.
@@ -171,7 +158,7 @@ impl Searcher {
         }
         let mut file = match File::open(&path) {
             Ok(file) => file,
-            Err(err) => return self.outbox.send(failed(seq, (0, 1), path, err)),
+            Err(err) => return self.outbox.send(failed(Job::whole(seq, path, named), err)),
         };
         let metadata = file.metadata().ok().filter(|m| m.is_file());
         let size = metadata.as_ref().map(|m| m.len());
@@ -193,19 +180,12 @@ impl Searcher {
             match sparse::hole_after(&mut file, read as u64) {
                 // The search reads the hole's first byte, and stops there.
                 Ok(hole) => text_size = Some(hole.map_or(size, |hole| size.min(hole + 1))),
-                Err(err) => return self.outbox.send(failed(seq, (0, 1), path, err)),
+                Err(err) => return self.outbox.send(failed(Job::whole(seq, path, named), err)),
             }
         }
-        // A file to rewrite is searched whole: the replacer takes it in one piece. With -U a match
-        // may reach any part; with --max-count (and the modes that need one hit) a file is read
-        // only up to its first hits, which parts would not spare. A file's parts are searched as
-        // text from their first line: only once the first block found none of it binary.
-        let selection = &config.selection;
-        let splits = config.workers > 1
-            && config.replace.is_none()
-            && !selection.multiline
-            && selection.max_count.is_none()
-            && (sniffed || !walked_text);
+        // A file's parts are searched as text from their first line: only once the first block
+        // found none of it binary.
+        let splits = config.plan.splits && (sniffed || !walked_text);
         let part_size = config.part_size;
         let parts = match text_size {
             Some(size) if size > 2 * part_size && splits => size.div_ceil(part_size) as u32,
@@ -217,7 +197,8 @@ impl Searcher {
         let stamp = metadata.as_ref().map(Stamp::of);
         let end = if parts > 1 { Some(part_size) } else { text_size.filter(|&s| s > 0) };
         let window = Window { end, read, sniffed, ..Window::WHOLE };
-        self.search_reader(&mut file, seq, (0, parts), path, window, stamp, named)
+        let job = Job { seq, part: 0, parts, path, stamp, named };
+        self.search_window(&mut file, job, window)
     }
 
     /// `--encoding`: searches a file's text decoded to UTF-8, whole: where its parts start is known
@@ -226,9 +207,9 @@ impl Searcher {
         match file.seek(SeekFrom::Start(0)) {
             Ok(_) => {
                 let mut decoded = self.config.encoding.reader(file);
-                self.search_reader(&mut decoded, seq, (0, 1), path, Window::WHOLE, None, named)
+                self.search_window(&mut decoded, Job::whole(seq, path, named), Window::WHOLE)
             }
-            Err(err) => self.outbox.send(failed(seq, (0, 1), path, err)),
+            Err(err) => self.outbox.send(failed(Job::whole(seq, path, named), err)),
         }
     }
 
@@ -244,9 +225,9 @@ impl Searcher {
         match File::open(&path) {
             Ok(file) => {
                 let mut decoded = self.config.encoding.reader(decompress::open(format, file));
-                self.search_reader(&mut decoded, seq, (0, 1), path, Window::WHOLE, None, named)
+                self.search_window(&mut decoded, Job::whole(seq, path, named), Window::WHOLE)
             }
-            Err(err) => self.outbox.send(failed(seq, (0, 1), path, err)),
+            Err(err) => self.outbox.send(failed(Job::whole(seq, path, named), err)),
         }
     }
 
@@ -270,39 +251,30 @@ impl Searcher {
             (&file).seek(SeekFrom::Start(window.origin))?;
             Ok((file, window))
         });
-        let place = (part.index, part.count);
+        let job = Job {
+            seq: part.seq,
+            part: part.index,
+            parts: part.count,
+            path: part.path,
+            stamp: None,
+            named: part.named,
+        };
         let result = match opened {
-            Ok((mut file, window)) => {
-                self.search_reader(&mut file, part.seq, place, part.path, window, None, part.named)
-            }
-            Err(err) => self.outbox.send(failed(part.seq, place, part.path, err)),
+            Ok((mut file, window)) => self.search_window(&mut file, job, window),
+            Err(err) => self.outbox.send(failed(job, err)),
         };
         result.and_then(|()| self.outbox.flush())
     }
 
-    /// Searches `window` of `reader`, part `place` (index, count) of file `seq` (`named` on the
-    /// command line, or standard input), and sends the result.
-    #[allow(clippy::too_many_arguments)]
-    fn search_reader(
-        &mut self,
-        reader: &mut impl io::Read,
-        seq: u64,
-        place: (u32, u32),
-        path: PathBuf,
-        window: Window,
-        stamp: Option<Stamp>,
-        named: bool,
-    ) -> Result<(), Hangup> {
+    /// Searches `window` of `reader`, which is `job`, and sends the result.
+    fn search_window(&mut self, reader: &mut impl io::Read, job: Job, window: Window) -> Result<(), Hangup> {
         let config = &*self.config;
-        let (part, parts) = place;
-        let keep = if config.replace.is_some() {
-            Keep::Digest
-        } else if !self.formatter.shows_lines() {
-            Keep::Count
-        } else if parts > 1 || config.edit.is_some() {
-            Keep::Lines
-        } else {
-            Keep::Formatted
+        let Job { seq, part, parts, path, stamp, named } = job;
+        // A big file's parts are numbered and formatted by the printer, which knows where each
+        // starts.
+        let keep = match config.plan.keep {
+            Keep::Formatted if parts > 1 => Keep::Lines,
+            keep => keep,
         };
         let engine = Engine {
             text: config.text,
@@ -321,8 +293,7 @@ impl Searcher {
             path,
             keep,
             matcher: &config.matcher,
-            // The editor opens a hit at its first match.
-            matches: self.formatter.shows_matches() || config.edit.is_some(),
+            matches: self.formatter.shows_matches() || config.plan.editor,
             groups: self.formatter.shows_groups() && config.matcher.has_groups,
             invert: config.selection.invert,
             formatter: &mut self.formatter,
@@ -349,6 +320,25 @@ impl Searcher {
             self.buf = vec![0; READ_SIZE];
         }
         self.outbox.send(result)
+    }
+}
+
+/// What one search reads: part `part` of the `parts` of file `seq`.
+struct Job {
+    seq: u64,
+    part: u32,
+    parts: u32,
+    path: PathBuf,
+    /// The file's size and modification time when it was opened, for `-r`.
+    stamp: Option<Stamp>,
+    /// Named on the command line, or standard input.
+    named: bool,
+}
+
+impl Job {
+    /// A file searched whole.
+    fn whole(seq: u64, path: PathBuf, named: bool) -> Job {
+        Job { seq, part: 0, parts: 1, path, stamp: None, named }
     }
 }
 
@@ -595,8 +585,8 @@ fn reported(seq: u64, message: Message) -> FileResult {
     ended(seq, (0, 1), path, Outcome::Reported(message))
 }
 
-fn failed(seq: u64, place: (u32, u32), path: PathBuf, err: io::Error) -> FileResult {
-    ended(seq, place, path, Outcome::Failed(err))
+fn failed(job: Job, err: io::Error) -> FileResult {
+    ended(job.seq, (job.part, job.parts), job.path, Outcome::Failed(err))
 }
 
 /// A result with no hits and this outcome.

@@ -15,6 +15,7 @@ use std::path::Path;
 
 use anyhow::{bail, Context, Result};
 
+use crate::config::UndoOptions;
 use crate::exit_code::ExitCode;
 use crate::interrupt;
 use crate::messages::{self, describe, files};
@@ -22,17 +23,6 @@ use crate::sanitize::printable_path;
 
 use super::file::{Root, Target};
 use super::journal::{Entry, Found, Kind, Run, Runs};
-
-/// What `--undo` is asked to do besides restoring.
-#[derive(Clone, Copy, Debug, Default)]
-pub struct UndoOptions {
-    /// `--list`: show the runs kept.
-    pub list: bool,
-    /// `--drop`: forget the run instead of restoring it.
-    pub drop: bool,
-    /// `--dry-run`: say what would be restored, touch nothing.
-    pub dry_run: bool,
-}
 
 /// The paths named after a restore; the others are counted.
 const LISTED: usize = 10;
