@@ -253,22 +253,19 @@ impl Engine<'_> {
         None
     }
 
-    /// Reports the lines of `buf[start..]` (whole lines, the last maybe without `\n`) beyond the
-    /// plain matching lines: `-v`, context, `--passthru`, `--max-count`. `buf[..start]` holds the
-    /// lines before them kept for context; `buf[0]` is at `offset` in the file. Returns how many
-    /// lines `buf[start..]` holds (short of it without `count_tail`).
-    #[allow(clippy::too_many_arguments)]
+    /// Reports the lines of `held` (whole lines, the last maybe without `\n`) beyond the plain
+    /// matching lines: `-v`, context, `--passthru`, `--max-count`. Returns how many lines it holds
+    /// (short of it without `count_tail`).
     fn scan_selected(
         &self,
-        buf: &[u8],
-        start: usize,
-        offset: u64,
+        held: Held,
         progress: &mut Progress,
         sink: &mut impl Sink,
         count_tail: bool,
         spans: &mut MultilineSpans,
     ) -> u64 {
         let selection = &self.selection;
+        let Held { buf, start, offset } = held;
         let region = &buf[start..];
         let region_offset = offset + start as u64;
         let first = progress.lines + 1;
@@ -363,23 +360,20 @@ impl Engine<'_> {
         }
     }
 
-    /// Reports the lines of `buf[start..]` (whole lines, `buf[..start]` kept for context, `buf[0]` at
-    /// `offset` in the file), by the fast path when it can; counts them into `progress`.
+    /// Reports the lines of `held`, by the fast path when it can; counts them into `progress`.
     fn scan_region(
         &self,
-        buf: &[u8],
-        start: usize,
-        offset: u64,
+        held: Held,
         progress: &mut Progress,
         sink: &mut impl Sink,
         count_tail: bool,
     ) -> u64 {
         let lines = if self.selection.is_plain() {
-            let region = &buf[start..];
-            self.scan_lines(region, offset + start as u64, progress.lines, sink, count_tail)
+            let region = &held.buf[held.start..];
+            self.scan_lines(region, held.offset + held.start as u64, progress.lines, sink, count_tail)
         } else {
             let mut no_spans = MultilineSpans::default();
-            self.scan_selected(buf, start, offset, progress, sink, count_tail, &mut no_spans)
+            self.scan_selected(held, progress, sink, count_tail, &mut no_spans)
         };
         progress.lines += lines;
         lines
@@ -390,13 +384,12 @@ impl Engine<'_> {
     /// `binary.matched` (the offset of the first NUL).
     fn scan_with_binary(
         &self,
-        buf: &[u8],
-        start: usize,
-        offset: u64,
+        held: Held,
         progress: &mut Progress,
         sink: &mut impl Sink,
         binary: Binary,
     ) -> u64 {
+        let Held { buf, start, offset } = held;
         let end = buf.len();
         let (mut at, mut lines) = (start, 0);
         if let Some(first_nul) = *binary.in_line {
@@ -408,11 +401,12 @@ impl Engine<'_> {
         }
         while at < end {
             let Some(nul) = memchr(0, &buf[at..]).map(|i| at + i) else {
-                lines += self.scan_region(&buf[..end], at, offset, progress, sink, true);
+                lines += self.scan_region(Held { buf: &buf[..end], start: at, offset }, progress, sink, true);
                 break;
             };
             let line_start = memrchr(b'\n', &buf[at..nul]).map_or(at, |i| at + i + 1);
-            lines += self.scan_region(&buf[..line_start], at, offset, progress, sink, true);
+            let before_nul = Held { buf: &buf[..line_start], start: at, offset };
+            lines += self.scan_region(before_nul, progress, sink, true);
             let line_end = memchr(b'\n', &buf[nul..]).map_or(end, |i| nul + i);
             let first_nul = offset + nul as u64;
             self.binary_line(&buf[line_start..line_end], line_end < end, first_nul, binary.matched);
@@ -585,7 +579,13 @@ impl Engine<'_> {
         if self.selection.passthru {
             progress.after_left = u64::MAX;
         }
-        searched.lines = self.scan_selected(text, 0, 0, &mut progress, sink, true, &mut spans);
+        searched.lines = self.scan_selected(
+            Held { buf: text, start: 0, offset: 0 },
+            &mut progress,
+            sink,
+            true,
+            &mut spans,
+        );
         searched.bytes = len as u64;
         searched
     }
@@ -836,7 +836,7 @@ impl<'e> ReaderScan<'e> {
             return if over || done { Next::Over } else { Next::Go(region_end) };
         }
         let window_done = done || window_over;
-        self.scan_window_region(scanned, begin, buf_start, window_done, sink);
+        self.scan_window_region(Held { buf: scanned, start: begin, offset: buf_start }, window_done, sink);
         // Past the sniffed bytes nothing found can be taken back.
         let settled = self.settled_at_once || buf_start + region_end as u64 >= BINARY_SNIFF;
         if settled && !sink.settled() {
@@ -864,27 +864,19 @@ impl<'e> ReaderScan<'e> {
         Next::Go(region_end)
     }
 
-    /// Reports the lines of `scanned[begin..]`, within the window (`scanned[0]` at `buf_start` in
-    /// the file), and counts them.
-    fn scan_window_region(
-        &mut self,
-        scanned: &[u8],
-        begin: usize,
-        buf_start: u64,
-        window_done: bool,
-        sink: &mut impl Sink,
-    ) {
+    /// Reports the lines of `held`, within the window, and counts them.
+    fn scan_window_region(&mut self, held: Held, window_done: bool, sink: &mut impl Sink) {
         let engine = self.engine;
-        let binary_data = || self.in_binary_line.is_some() || memchr(0, &scanned[begin..]).is_some();
+        let binary_data = || self.in_binary_line.is_some() || memchr(0, &held.buf[held.start..]).is_some();
         let lines = if self.converts && binary_data() {
             let binary =
                 Binary { in_line: &mut self.in_binary_line, matched: &mut self.searched.binary_match };
-            engine.scan_with_binary(scanned, begin, buf_start, &mut self.progress, sink, binary)
+            engine.scan_with_binary(held, &mut self.progress, sink, binary)
         } else {
             let count_tail = engine.count_lines || !window_done;
-            engine.scan_region(scanned, begin, buf_start, &mut self.progress, sink, count_tail)
+            engine.scan_region(held, &mut self.progress, sink, count_tail)
         };
-        self.searched.bytes += (scanned.len() - begin) as u64;
+        self.searched.bytes += (held.buf.len() - held.start) as u64;
         self.searched.lines += lines;
     }
 }
@@ -936,6 +928,15 @@ fn nul_before_sniff_end(reader: &mut impl Read, buf: &mut [u8], from: usize, fil
         }
     }
     false
+}
+
+/// Whole lines to search, `buf[start..]` (the last maybe without `\n`), after lines kept as context
+/// for their first hits, `buf[..start]`; `buf[0]` is at `offset` in the file.
+#[derive(Clone, Copy)]
+struct Held<'a> {
+    buf: &'a [u8],
+    start: usize,
+    offset: u64,
 }
 
 /// What `scan_with_binary` carries from one region to the next.
