@@ -33,6 +33,7 @@ pub mod listing;
 pub mod matcher;
 pub mod pipeline;
 pub mod print;
+#[cfg(any(test, feature = "fuzzing"))]
 pub mod properties;
 pub mod replace;
 pub mod search;

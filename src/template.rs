@@ -89,6 +89,7 @@ impl Template {
 
     /// The template written back as plain text, `$$` for a dollar, `\\` for a backslash and `${N}`
     /// for a group: it parses to the same template.
+    #[cfg(any(test, feature = "fuzzing"))]
     pub(crate) fn source(&self) -> String {
         let mut source = String::new();
         for part in &self.parts {

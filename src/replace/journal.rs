@@ -689,6 +689,7 @@ fn parse_end(header: &[u8], bytes: &[u8]) -> Option<(blake3::Hash, blake3::Hash)
 }
 
 /// A journal made of whole records, for the properties: each path with its old and new contents.
+#[cfg(any(test, feature = "fuzzing"))]
 pub(crate) fn journal_of(records: &[(Vec<u8>, Vec<u8>, Vec<u8>)]) -> Vec<u8> {
     let mut journal = Vec::new();
     for (index, (path, old, new)) in records.iter().enumerate() {
