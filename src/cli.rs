@@ -451,6 +451,19 @@ pub struct Args {
     #[arg(skip)]
     pub(crate) type_changes: Vec<TypeChange>,
 
+    /// -r came before the pattern on the command line, as grep's `-r` does (`ba -r TODO src`).
+    #[arg(skip)]
+    pub(crate) replace_first: bool,
+
+    /// The replacement was written `--replace=TEXT`: meant as it is, whatever it names.
+    #[arg(skip)]
+    pub(crate) replace_spelled_out: bool,
+
+    /// The flags of the hit lines' format given on the command line itself (not in the config
+    /// file): `-r` shows its changes in a format of its own, and refuses them.
+    #[arg(skip)]
+    pub(crate) line_format_flags: Vec<&'static str>,
+
     /// Make each `path:LINE` of the terminal format a hyperlink that opens the file, in terminals that
     /// know OSC 8 links, when colours are on: default or file (`file://{host}{path}`), vscode
     /// (`vscode://file{path}:{line}:{column}`), none, or a template of your own with {path}, {line},
@@ -521,6 +534,12 @@ fn grep_letters(letters: &str) -> bool {
     !letters.is_empty() && letters.len() <= 3 && letters.chars().all(|c| "inlrwcvxHhsoEFRIL".contains(c))
 }
 
+/// What grep's short flags glued to its `-r` look like: a few letters and digits (`-rq`, `-rA3`,
+/// `-rn`), which ba would take as the replacement.
+fn glued_flags(letters: &str) -> bool {
+    (1..=4).contains(&letters.len()) && letters.bytes().all(|b| b.is_ascii_alphanumeric())
+}
+
 /// `ba -in foo`: grep's `-i -n` is read here as `-i n`, a regex of names to skip (every file with an
 /// `n` in its name). When a value of `-i` or `-f` is glued to it and is only grep letters, say so.
 pub(crate) fn glued_grep_letters(argv: &[OsString]) -> Vec<String> {
@@ -543,11 +562,30 @@ pub(crate) fn glued_grep_letters(argv: &[OsString]) -> Vec<String> {
     said
 }
 
+impl Args {
+    /// The flags given that shape how each hit line is printed.
+    pub(crate) fn line_format_flags(&self) -> Vec<&'static str> {
+        [
+            (self.column, "--column"),
+            (self.null, "-0/--null"),
+            (self.heading, "--heading"),
+            (self.trim, "--trim"),
+            (self.max_columns.is_some(), "--max-columns"),
+            (self.max_columns_preview, "--max-columns-preview"),
+            (self.byte_offset, "-b/--byte-offset"),
+            (self.match_only, "-m/--match-only"),
+        ]
+        .into_iter()
+        .filter_map(|(given, flag)| given.then_some(flag))
+        .collect()
+    }
+}
+
 /// `ba -rn foo .` (or `-arn`, `-lrn`): grep's `-r -n` is read here as `-r n`, which would replace
 /// every match with `n` in place. A rewrite is too much to stake on a habit: when the replacement
 /// is grep letters that came glued to `-r`, it is refused, with the way to mean it.
 pub(crate) fn glued_replace(argv: &[OsString], replacement: Option<&str>) -> Option<String> {
-    let letters = replacement.filter(|letters| grep_letters(letters))?;
+    let letters = replacement.filter(|letters| glued_flags(letters))?;
     let glued = format!("r{letters}");
     let arg = argv.iter().skip(1).take_while(|arg| *arg != "--").find_map(|arg| {
         let arg = arg.to_str()?;

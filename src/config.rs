@@ -561,42 +561,72 @@ fn refuse_a_rewrite_it_cannot_honour(args: &Args, template: &str) -> Result<()> 
         (args.multiline, "-U/--multiline", "-r rewrites a file line by line"),
         (args.json, "--json", "-r's report of what it changed is not JSON"),
         (args.vimgrep, "--vimgrep", "-r's report of what it changed is not in that format"),
+        (args.output_replace.is_some(), "--output-replace", "-r replaces with its own REPL"),
+        (args.files, "--files", "it lists the files and searches none"),
     ];
     if let Some((_, flag, why)) = unhonoured.into_iter().find(|(given, _, _)| *given) {
         bail!("-r cannot go with {flag}: {why}; nothing was read or written");
     }
-    refuse_a_pattern_read_from_a_habit(args, template)
+    // In the config file they shape searches, and -r leaves them be.
+    if let Some(flag) = args.line_format_flags.first() {
+        bail!(
+            "-r cannot go with {flag}: -r shows each changed line in a format of its own (see --dry-run \
+             for a diff); nothing was read or written"
+        );
+    }
+    refuse_a_rewrite_read_from_a_habit(args, template)
 }
 
-/// `ba -r TODO .` (grep's "recursive") takes `.` as the pattern and would turn every character of
-/// every file into `TODO`; `ba -r todo src` takes `src` as the pattern. Both are refused, showing
-/// both readings: a habit must not rewrite a tree.
-fn refuse_a_pattern_read_from_a_habit(args: &Args, template: &str) -> Result<()> {
-    let Some(pattern) = args.pattern.as_deref() else { return Ok(()) };
-    let no_path = args.paths.is_empty() && args.directories.is_empty();
-    let names_a_path = no_path && Path::new(pattern).exists();
-    if pattern != "." && !names_a_path {
-        return Ok(());
+/// grep's `-r` (recursive) typed into ba takes the next word as the replacement, and would rewrite
+/// a tree: `ba -r TODO .` (`.` the pattern: every character becomes `TODO`), `ba -r todo src tests`
+/// (`src` the pattern), `ba TODO -r .` (every `TODO` becomes `.`). Refused, showing both readings:
+/// a pattern of `.`; a pattern naming a path when -r came before it; a replacement naming a path,
+/// unless written `--replace=TEXT`.
+fn refuse_a_rewrite_read_from_a_habit(args: &Args, template: &str) -> Result<()> {
+    // With --regexp or --patterns-file, the first word is a path, not the pattern.
+    let positional = args.regexp.is_empty() && args.patterns_file.is_empty();
+    let Some(pattern) = args.pattern.as_deref().filter(|_| positional) else { return Ok(()) };
+    let exists = |text: &str| Path::new(text).exists();
+    let quote = |text: &str| shell_words::quote(text).into_owned();
+    let paths: Vec<String> =
+        args.paths.iter().chain(&args.directories).map(|path| quote(&path.to_string_lossy())).collect();
+    let within = if paths.is_empty() { "every file below the current directory" } else { "the paths given" };
+    let command = |words: &[&str]| {
+        let typed: Vec<String> = words.iter().map(|word| quote(word)).chain(paths.iter().cloned()).collect();
+        format!("ba {}", typed.join(" "))
+    };
+    if pattern == "." || (args.replace_first && exists(pattern)) {
+        let fix = match pattern {
+            "." => "to rewrite every character nonetheless, write the pattern as '(?:.)'".to_string(),
+            _ if paths.is_empty() => {
+                format!(
+                    "to replace '{pattern}' nonetheless, put it before -r: {}",
+                    command(&[pattern, "-r", template, "."])
+                )
+            }
+            _ => format!(
+                "to replace '{pattern}' nonetheless, put it before -r: {}",
+                command(&[pattern, "-r", template])
+            ),
+        };
+        bail!(
+            "-r takes '{template}' as the replacement, so '{pattern}' is the pattern: every match of it in \
+             {within} would become '{template}'; nothing was written. To search for '{template}' (grep's -r), \
+             leave -r out, as ba always searches directories recursively: {}; {fix}",
+            command(&[template, pattern])
+        );
     }
-    let (typed_pattern, typed_template) = (shell_words::quote(pattern), shell_words::quote(template));
-    let paths = if no_path { "every file below the current directory" } else { "the paths given" };
-    let search = if names_a_path {
-        format!("ba {typed_template} {typed_pattern}")
-    } else {
-        format!("ba {typed_template}")
-    };
-    let fix = if pattern == "." {
-        "to rewrite every character nonetheless, write the pattern as '(?:.)'".to_string()
-    } else {
-        format!(
-            "to replace '{pattern}' nonetheless, name the paths: ba {typed_pattern} -r {typed_template} ."
-        )
-    };
-    bail!(
-        "-r takes '{template}' as the replacement, so '{pattern}' is the pattern: every match of it in {paths} \
-         would become '{template}'; nothing was written. To search for '{template}' (grep's -r), leave -r out, \
-         as ba always searches directories recursively: {search}; {fix}"
-    )
+    if (template == "." || exists(template)) && !args.replace_spelled_out {
+        bail!(
+            "-r takes '{template}' as the replacement: every match of '{pattern}' in {within} would become \
+             '{template}'; nothing was written. To search for '{pattern}' (grep's -r), leave -r out, as ba \
+             always searches directories recursively: {}; to replace with '{template}' nonetheless, write \
+             --replace={}",
+            command(&[pattern, template]),
+            quote(template)
+        );
+    }
+    Ok(())
 }
 
 /// `--regex-size-limit` and `--dfa-size-limit`, or their defaults (a size past the address space is

@@ -24,7 +24,8 @@ const PATH_VARIABLE: &str = "BA_CONFIG_PATH";
 /// `--help` and `--version` end the process, as clap ends it; a bad config file is an error.
 pub fn parse_args() -> Result<Args> {
     let command_line: Vec<OsString> = std::env::args_os().collect();
-    let args = parse(&command_line);
+    let mut args = parse(&command_line);
+    args.line_format_flags = args.line_format_flags();
     if args.no_config {
         return Ok(args);
     }
@@ -43,7 +44,8 @@ pub fn parse_args() -> Result<Args> {
     // line) must not take the command line's pattern as one more value.
     all.push("--no-config".into());
     all.extend(given.iter().cloned());
-    Ok(parse(&all))
+    let line_format_flags = std::mem::take(&mut args.line_format_flags);
+    Ok(Args { line_format_flags, ..parse(&all) })
 }
 
 /// `argv` as clap parses it (ending the process on a usage error, `--help` or `--version`), with
@@ -68,6 +70,11 @@ fn parse(argv: &[OsString]) -> Args {
     for warning in glued_grep_letters(argv) {
         messages::notice(&warning);
     }
+    args.replace_first = match (matches.index_of("replace"), matches.index_of("pattern")) {
+        (Some(replace), Some(pattern)) => replace < pattern,
+        _ => false,
+    };
+    args.replace_spelled_out = argv.iter().any(|arg| arg.as_encoded_bytes().starts_with(b"--replace="));
     let indices = |id| matches.indices_of(id).into_iter().flatten();
     let added = indices("type_add").zip(args.type_add.iter().cloned().map(TypeChange::Add));
     let cleared = indices("type_clear").zip(args.type_clear.iter().cloned().map(TypeChange::Clear));
@@ -124,16 +131,31 @@ fn read(path: &Path) -> Result<Vec<OsString>> {
     Ok(lines.into_iter().map(|(_, line)| OsString::from_vec(line.to_vec())).collect())
 }
 
-/// The flags that write files or start a program (`-r`, `--undo`, `-e`): a config file could turn
-/// every plain search into a rewrite. Which of them `lines` turn on, if any.
+/// The flags that write files or start a program (`-r`, `--undo`, `-e`), and those that go with
+/// them alone: a config file could turn every plain search into a rewrite. Which of them `lines`
+/// turn on, if any.
 fn command_line_only(command: &clap::Command, lines: &[(usize, &[u8])]) -> Option<&'static str> {
     // Leniently: `--undo` conflicts with the stand-in pattern.
     let matches =
         command.clone().ignore_errors(true).try_get_matches_from(stand_in_command_line(lines)).ok()?;
-    [("replace", "-r/--replace"), ("undo", "--undo"), ("edit", "-e/--edit")]
-        .into_iter()
-        .find(|(id, _)| matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine))
-        .map(|(_, flag)| flag)
+    [
+        ("replace", "-r/--replace"),
+        ("undo", "--undo"),
+        ("edit", "-e/--edit"),
+        // What goes with -r or --undo alone: it would break every other search, or (--no-undo)
+        // take every rewrite's net away unseen.
+        ("dry_run", "--dry-run"),
+        ("interactive", "--interactive"),
+        ("force_hardlinks", "--force-hardlinks"),
+        ("preserve_case", "--preserve-case"),
+        ("no_undo", "--no-undo"),
+        ("undo_limit", "--undo-limit"),
+        ("undo_list", "--list"),
+        ("undo_drop", "--drop"),
+    ]
+    .into_iter()
+    .find(|(id, _)| matches.value_source(id) == Some(clap::parser::ValueSource::CommandLine))
+    .map(|(_, flag)| flag)
 }
 
 /// `ba`, the flags of `lines`, then a stand-in pattern after `--` so that no flag takes it for its

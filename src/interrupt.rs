@@ -1,4 +1,4 @@
-//! Ctrl-C, SIGTERM and SIGHUP. They are blocked in every thread and taken by a thread of their own:
+//! Ctrl-C, SIGTERM, SIGHUP and SIGQUIT. They are blocked in every thread and taken by a thread of their own:
 //! it stops new rewrites from starting, waits for the one being written to be finished (or its
 //! temporary file removed), resets the terminal's colours, then dies by the signal it took, so that a
 //! calling shell or script sees the signal, not an exit code.
@@ -14,8 +14,9 @@ use anyhow::{bail, Context, Result};
 
 use crate::{messages, progress};
 
-/// The signals that end ba once the file being written is in place.
-const SIGNALS: [libc::c_int; 3] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP];
+/// The signals that end ba once the file being written is in place (Ctrl-\ too: it must not leave
+/// a terminal read a key at a time).
+const SIGNALS: [libc::c_int; 4] = [libc::SIGINT, libc::SIGTERM, libc::SIGHUP, libc::SIGQUIT];
 
 /// Set by a signal before it waits for `WRITING`: no new file is started after it.
 static INTERRUPTED: AtomicBool = AtomicBool::new(false);
@@ -41,7 +42,7 @@ pub fn install(reset_colors: bool) -> Result<()> {
     let set = signal_set(&SIGNALS);
     // SAFETY: pthread_sigmask(3) with a set made by sigemptyset/sigaddset.
     if unsafe { libc::pthread_sigmask(libc::SIG_BLOCK, &set, std::ptr::null_mut()) } != 0 {
-        bail!("cannot take over Ctrl-C, SIGTERM and SIGHUP");
+        bail!("cannot take over Ctrl-C, SIGTERM, SIGHUP and SIGQUIT");
     }
     std::thread::Builder::new()
         .name("signals".into())
@@ -61,7 +62,7 @@ pub fn install(reset_colors: bool) -> Result<()> {
             }
             die_by(signal);
         })
-        .context("cannot start the thread that takes Ctrl-C, SIGTERM and SIGHUP")?;
+        .context("cannot start the thread that takes Ctrl-C, SIGTERM, SIGHUP and SIGQUIT")?;
     Ok(())
 }
 
@@ -111,6 +112,14 @@ impl RawTerminal {
             unsafe { libc::tcsetattr(fd, libc::TCSANOW, &raw) };
         }
         RawTerminal(())
+    }
+}
+
+impl RawTerminal {
+    /// Drops what was typed and not yet read.
+    pub(crate) fn drop_typed_ahead(terminal: &impl AsRawFd) {
+        // SAFETY: tcflush on a descriptor the caller holds open.
+        unsafe { libc::tcflush(terminal.as_raw_fd(), libc::TCIFLUSH) };
     }
 }
 

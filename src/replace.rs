@@ -17,7 +17,7 @@ mod undo;
 
 use std::collections::HashSet;
 use std::fs::{self, File};
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, IsTerminal, Write};
 use std::os::unix::fs::{FileExt, MetadataExt, PermissionsExt};
 use std::path::{Path, PathBuf};
 
@@ -135,6 +135,10 @@ struct Preview {
     replacements: u64,
     /// Diff lines still to show.
     lines_left: usize,
+    /// Where the diff is shown when standard output is not the terminal (`ba x -r y | cat > log`):
+    /// the terminal the question is asked on. The output then gets the changed lines, as a rewrite
+    /// without a question prints them.
+    terminal: Option<File>,
 }
 
 /// The most diff lines the question shows before it is asked.
@@ -222,11 +226,18 @@ impl Replacer {
             roots,
             answer: Answer::Ask,
             interactive: replace.interactive,
-            preview: replace.ask_first.then(|| Preview {
-                held: Vec::new(),
-                replacements: 0,
-                lines_left: PREVIEW_LINES,
-            }),
+            preview: match replace.ask_first {
+                true => Some(Preview {
+                    held: Vec::new(),
+                    replacements: 0,
+                    lines_left: PREVIEW_LINES,
+                    terminal: match io::stdout().is_terminal() {
+                        true => None,
+                        false => tty.as_ref().map(|(_, terminal)| terminal.try_clone()).transpose()?,
+                    },
+                }),
+                false => None,
+            },
             written: HashSet::new(),
             tty,
             search_zip: config.search_zip,
@@ -409,9 +420,13 @@ impl Replacer {
         let Admitted { path, resolved, target, searched } = file;
         let lines_left = self.preview.as_ref().map_or(0, |preview| preview.lines_left);
         let found = if lines_left > 0 {
-            let mut shown = FirstLines { out: &mut *out, left: lines_left };
-            let found = self.show_diff(matcher, path, &target.file, &searched, &mut shown)?;
-            let left = shown.left;
+            let terminal = self.preview.as_ref().and_then(|preview| preview.terminal.as_ref());
+            let (found, left) = match terminal.map(File::try_clone).transpose()? {
+                Some(mut terminal) => {
+                    self.show_first_lines(matcher, path, &target.file, &searched, &mut terminal)?
+                }
+                None => self.show_first_lines(matcher, path, &target.file, &searched, out)?,
+            };
             if let Some(preview) = &mut self.preview {
                 preview.lines_left = left;
             }
@@ -439,6 +454,22 @@ impl Replacer {
         Ok(Applied::Held)
     }
 
+    /// `show_diff` for the preview: its first lines, while the preview has lines left; how many it
+    /// has left after them.
+    fn show_first_lines<W: Write>(
+        &mut self,
+        matcher: &Matcher,
+        path: &Path,
+        file: &File,
+        searched: &Searched,
+        out: &mut W,
+    ) -> io::Result<(Result<Option<Pass>, String>, usize)> {
+        let lines_left = self.preview.as_ref().map_or(0, |preview| preview.lines_left);
+        let mut shown = FirstLines { out, left: lines_left };
+        let found = self.show_diff(matcher, path, file, searched, &mut shown)?;
+        Ok((found, shown.left))
+    }
+
     /// Asks once whether to write the files held for the question, and writes them if the user
     /// says yes; what became of each. Nothing to do without a question.
     pub(crate) fn settle<W: Write>(&mut self, matcher: &Matcher, out: &mut W) -> io::Result<Vec<Applied>> {
@@ -446,10 +477,15 @@ impl Replacer {
         if preview.held.is_empty() {
             return Ok(Vec::new());
         }
-        if preview.lines_left == 0 {
-            writeln!(out, "(the diff goes on: --dry-run shows all of it)")?;
-        }
         out.flush()?;
+        if preview.lines_left == 0 {
+            const GOES_ON: &str = "(the diff goes on: --dry-run shows all of it)";
+            match &preview.terminal {
+                Some(terminal) => writeln!(&mut &*terminal, "{GOES_ON}")?,
+                None => writeln!(out, "{GOES_ON}")?,
+            }
+            out.flush()?;
+        }
         let replacements = match preview.replacements {
             1 => "1 replacement".to_string(),
             n => format!("{n} replacements"),
@@ -464,7 +500,11 @@ impl Replacer {
         self.written.clear();
         let mut applied = Vec::with_capacity(preview.held.len());
         for (path, searched) in preview.held {
-            applied.push(self.apply(matcher, &path, searched, &mut io::sink())?);
+            // The diff was shown where the output goes: the changed lines are not shown again.
+            applied.push(match preview.terminal {
+                Some(_) => self.apply(matcher, &path, searched, out)?,
+                None => self.apply(matcher, &path, searched, &mut io::sink())?,
+            });
         }
         Ok(applied)
     }
@@ -633,18 +673,29 @@ fn ask_yes(input: &mut impl BufRead, output: &mut impl Write, question: &str) ->
 }
 
 /// One key from the terminal, read as it is typed (no Enter), and not echoed; None at the end of
-/// the input. The line ends left by answers typed with Enter are stepped over.
+/// the input (or Ctrl-D). An escape sequence is no answer (NUL): an arrow key's `ESC [ A` must not
+/// answer `A`. A line end left by an answer typed with Enter is stepped over, and what was typed
+/// after the key (`es` of `yes`) is dropped: it answers no other file.
 fn read_key(input: &mut io::BufReader<File>) -> io::Result<Option<u8>> {
     let _raw = interrupt::RawTerminal::enter(input.get_ref());
+    let held = input.buffer().len();
+    input.consume(held);
     loop {
-        let mut key = [0];
-        match io::Read::read(input, &mut key) {
-            Ok(0) => return Ok(None),
-            Ok(_) if matches!(key[0], b'\n' | b'\r') => continue,
-            Ok(_) => return Ok(Some(key[0])),
+        let mut keys = [0; 16];
+        let n = match io::Read::read(input.get_mut(), &mut keys) {
+            Ok(n) => n,
             Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
             Err(err) => return Err(err),
-        }
+        };
+        interrupt::RawTerminal::drop_typed_ahead(input.get_ref());
+        return Ok(match keys[0] {
+            _ if n == 0 => None,
+            0x04 => None,
+            b'\n' | b'\r' => continue,
+            // No answer: the question is asked again.
+            0x1b => Some(0),
+            key => Some(key),
+        });
     }
 }
 

@@ -37,6 +37,16 @@ fn flags_a_rewrite_cannot_honour_are_refused_before_anything_is_read() {
         &["-U"],
         &["--json"],
         &["--vimgrep"],
+        &["--output-replace", "x"],
+        &["--files"],
+        // What shapes a hit line: -r shows its changes in a format of its own.
+        &["--column"],
+        &["-0"],
+        &["--heading"],
+        &["--trim"],
+        &["--max-columns", "5"],
+        &["-b"],
+        &["-m"],
     ];
     for flags in refused {
         let mut args = vec!["foo", "-r", "bar"];
@@ -48,6 +58,13 @@ fn flags_a_rewrite_cannot_honour_are_refused_before_anything_is_read() {
         assert_eq!(stdout_of(&out), "", "{flags:?}");
         assert_eq!(snapshot(d), before, "{flags:?} wrote");
     }
+    // In the config file the line format's flags shape searches, and -r leaves them be.
+    write(d, "config", "--heading\n--max-columns=150\n");
+    let out = ba(d).env("BA_CONFIG_PATH", d.join("config")).args(["foo", "-r", "bar", "a.txt"]).run();
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(fs::read(d.join("a.txt")).unwrap(), b"bar one\nkeep\nbar two\n");
+    fs::write(d.join("a.txt"), "foo one\nkeep\nfoo two\n").unwrap();
+    fs::remove_file(d.join("config")).unwrap();
     // Standard input with no path is a filter, which writes no file: there they mean what they say.
     let out = ba(d).args(["-v", "foo", "-r", "bar"]).run_stdin(b"foo\nkeep\n");
     assert_eq!((out.status.code(), stdout_of(&out).as_str()), (Some(0), "keep\n"));
@@ -69,14 +86,39 @@ fn grep_habits_that_would_rewrite_a_tree_are_refused_with_both_readings() {
     let err = stderr_of(&out);
     assert_eq!(out.status.code(), Some(2), "{err}");
     assert!(err.contains("'src' is the pattern") && err.contains("ba src -r todo ."), "{err}");
+    // grep's habits, each read as a rewrite: the pattern then -r PATH, -r first with paths, glued
+    // letters.
+    for args in [
+        &["foo", "-r", "."][..],
+        &["foo", "-r", "src"],
+        &["foo", "-r", "src", "a.txt"],
+        &["-r", "foo", "src", "a.txt"],
+        &["-r", "foo", "a.txt", "src"],
+        &["-rq", "foo", "."],
+        &["-rA3", "foo", "."],
+        &["-rn2", "foo"],
+    ] {
+        let out = run(d, args);
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains("nothing was written") || err.contains("put a space"), "{args:?}: {err}");
+        assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+    }
+    let out = run(d, &["-r", "foo", "src", "a.txt"]);
+    assert!(stderr_of(&out)
+        .contains("ba foo src a.txt; to replace 'src' nonetheless, put it before -r: ba src -r foo a.txt"));
     // `.` is refused as a pattern of -r even with paths.
     assert_eq!(run(d, &[".", "-r", "x", "a.txt"]).status.code(), Some(2));
     assert_eq!(snapshot(d), before);
-    // With the paths named, the pattern is meant: it is replaced.
+    // The pattern before -r is ba's own order: meant, even where it names a path.
     write(d, "c.txt", "in src\n");
     let out = run(d, &["src", "-r", "todo", "c.txt"]);
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert_eq!(fs::read(d.join("c.txt")).unwrap(), b"in todo\n");
+    // A replacement that names a path, spelled out, is meant too.
+    let out = run(d, &["todo", "--replace=src", "c.txt"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert_eq!(fs::read(d.join("c.txt")).unwrap(), b"in src\n");
 }
 
 #[test]
@@ -92,6 +134,10 @@ fn the_config_file_cannot_turn_on_a_rewrite_an_undo_or_the_editor() {
         ("--undo", "--undo"),
         ("-e", "-e/--edit"),
         ("--edit", "-e/--edit"),
+        ("--no-undo", "--no-undo"),
+        ("--dry-run", "--dry-run"),
+        ("--interactive", "--interactive"),
+        ("--undo-limit=1M", "--undo-limit"),
     ] {
         write(d, "config", format!("# ba\n{lines}\n"));
         let out = ba(d).env("BA_CONFIG_PATH", d.join("config")).arg("foo").run();
@@ -243,4 +289,54 @@ fn ctrl_c_says_how_many_files_were_rewritten_before_it() {
     let undo = ba(d).arg("--undo").env("XDG_STATE_HOME", state.path()).run();
     assert_eq!(undo.status.code(), Some(0), "{}", String::from_utf8_lossy(&undo.stderr));
     assert_eq!(holding(d, b"bar "), 0);
+}
+
+#[test]
+fn with_the_output_in_a_file_the_question_shows_the_diff_on_the_terminal() {
+    let dir = tempdir();
+    let d = dir.path();
+    tree(d);
+    // The output goes to a file (outside the tree), the question and the diff to the terminal.
+    let out_dir = tempdir();
+    let out_file = out_dir.path().join("out.txt");
+    let script = format!("exec \"$0\" \"$@\" > '{}'", out_file.display());
+    let program = ["/bin/sh", "-c", &script, ba_path(), "foo", "-r", "bar"];
+    let Some((code, text)) = run_on_terminal(d, &[], REWRITE_QUESTION, &["y\n"], &program) else { return };
+    assert_eq!(code, 0, "{text}");
+    let question = text.find("rewrite 2 files (3 replacements)? [y/N] ").expect(&text);
+    assert!(text[..question].contains("-foo one\n+bar one\n"), "{text}");
+    // Written, the changed lines go to the output as they do without a question.
+    let written = fs::read_to_string(&out_file).unwrap();
+    assert_eq!(written, "a.txt:1:bar one\na.txt:3:bar two\nsrc/b.txt:1:bar\n");
+    assert_eq!(fs::read(d.join("src/b.txt")).unwrap(), b"bar\n");
+}
+
+/// --interactive's question.
+const FILE_QUESTION: &str = r"Replace in [^\n]*?\?[^\n]*?: ";
+
+#[test]
+fn interactive_takes_one_key_and_no_escape_sequence_or_type_ahead_for_an_answer() {
+    let dir = tempdir();
+    let d = dir.path();
+    tree(d);
+    let before = snapshot(d);
+    // The up arrow (`ESC [ A`) is no `a`ll, `yes` typed ahead answers one file, not three; Ctrl-D
+    // ends the questions.
+    let answers = ["\x1b[A", "n", "\x04"];
+    let Some((code, text)) = on_terminal(d, FILE_QUESTION, &answers, &["foo", "-r", "bar", "--interactive"])
+    else {
+        return;
+    };
+    assert_eq!(code, 0, "{text}");
+    assert_eq!(snapshot(d), before, "{text}");
+    assert!(text.contains("Files Changed: 0\n"), "{text}");
+    let answers = ["yes"];
+    let Some((code, text)) = on_terminal(d, FILE_QUESTION, &answers, &["foo", "-r", "bar", "--interactive"])
+    else {
+        return;
+    };
+    assert_eq!(code, 0, "{text}");
+    assert!(text.contains("Files Changed: 1\n"), "{text}");
+    assert_eq!(fs::read(d.join("a.txt")).unwrap(), b"bar one\nkeep\nbar two\n");
+    assert_eq!(fs::read(d.join("src/b.txt")).unwrap(), b"foo\n");
 }

@@ -593,6 +593,19 @@ pub fn on_terminal_with(
     answers: &[&str],
     args: &[&str],
 ) -> Option<(i32, String)> {
+    let mut program = vec![ba_path()];
+    program.extend_from_slice(args);
+    run_on_terminal(dir, vars, question, answers, &program)
+}
+
+/// Runs `program` (its path, then its arguments) as `on_terminal` runs ba.
+pub fn run_on_terminal(
+    dir: &Path,
+    vars: &[(&str, &Path)],
+    question: &str,
+    answers: &[&str],
+    program: &[&str],
+) -> Option<(i32, String)> {
     if !have("python3") {
         eprintln!("note: python3 is not installed: skipping the checks at a terminal");
         return None;
@@ -600,8 +613,7 @@ pub fn on_terminal_with(
     let out = isolated(StdCommand::new("python3"), dir)
         .envs(vars.iter().copied())
         .args(["-c", PTY_DRIVER, question, &answers.join("\x1f")])
-        .arg(ba_path())
-        .args(args)
+        .args(program)
         .run();
     assert!(out.status.success(), "the driver failed: {}", stderr_of(&out));
     let text = strip_ansi(&String::from_utf8_lossy(&out.stdout)).replace("\r\n", "\n");
