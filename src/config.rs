@@ -361,7 +361,7 @@ impl Output {
             max_columns: args.max_columns,
             max_columns_preview: args.max_columns_preview,
             replacement: match &args.output_replace {
-                Some(text) => Some(Template::parse(text, &matcher.regex)?),
+                Some(text) => Some(Template::parse(text, matcher)?),
                 None => None,
             },
             hyperlinks,

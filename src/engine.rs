@@ -214,7 +214,7 @@ impl Engine<'_> {
             let Some(candidates) = &self.matcher.candidates else {
                 // Where the first match ends is enough to know its line (a match never spans two):
                 // the regex engine can stop there instead of finding the match's bounds.
-                let end = self.matcher.regex.shortest_match_at(region, at)?;
+                let end = self.matcher.shortest_match_at(region, at)?;
                 // Only an empty match ends after the final newline: it is not on any line.
                 if end == region.len() && region.last() == Some(&b'\n') {
                     return None;
@@ -222,7 +222,7 @@ impl Engine<'_> {
                 return Some(line_around(region, end));
             };
             let line = line_around(region, candidates.find_at(region, at)?.start());
-            if self.matcher.regex.is_match(&region[line.clone()]) {
+            if self.matcher.is_match(&region[line.clone()]) {
                 return Some(line);
             }
             at = line.end + 1;
@@ -433,7 +433,7 @@ impl Engine<'_> {
     /// an empty stretch after it only where a `newline` follows: a piece of a longer line, cut
     /// after a NUL, goes on in the next piece, and the file's last line ends with the file.
     fn stretch_matches(&self, line: &[u8], newline: bool) -> bool {
-        let regex = &self.matcher.regex;
+        let regex = self.matcher;
         let (mut at, mut empty) = (0, false);
         loop {
             let end = memchr(0, &line[at..]).map_or(line.len(), |i| at + i);
@@ -464,7 +464,7 @@ impl Engine<'_> {
         while at < region.len() {
             let end = memchr(b'\n', &region[at..]).map_or(region.len(), |i| at + i);
             let text = &region[at..end];
-            if self.matcher.regex.is_match(text) != self.selection.invert {
+            if self.matcher.is_match(text) != self.selection.invert {
                 return true;
             }
             progress.lines += 1;
@@ -572,7 +572,11 @@ impl Engine<'_> {
         }
         let text = &buf[..len];
         let mut spans = MultilineSpans {
-            matches: self.matcher.regex.find_iter(text).map(|m| m.range()).collect(),
+            matches: {
+                let mut matches = Vec::new();
+                self.matcher.matches(text, &mut matches);
+                matches
+            },
             in_line: Vec::new(),
         };
         let mut progress = Progress::default();
@@ -1154,7 +1158,7 @@ mod tests {
             let line = [head, vec![0; run], tail].concat();
             let matcher = Matcher::compile(pattern, false).unwrap();
             let engine = Engine::new(&matcher);
-            let split = line.split(|&b| b == 0).any(|stretch| matcher.regex.is_match(stretch));
+            let split = line.split(|&b| b == 0).any(|stretch| matcher.is_match(stretch));
             prop_assert_eq!(engine.stretch_matches(&line, true), split);
         }
 

@@ -16,13 +16,12 @@ use std::ops::Range;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
-use regex::bytes::Regex;
 use termcolor::{Ansi, Color, ColorSpec, WriteColor};
 
 use crate::config::{Mode, Output, Style};
 use crate::engine::Context;
 use crate::hyperlink::Linker;
-use crate::matcher::Matcher;
+use crate::matcher::{Groups, Matcher};
 use crate::sanitize::{chars_with_offsets, display_width, printable_path, push_char, push_escaped};
 use crate::template::Template;
 
@@ -47,7 +46,7 @@ pub(crate) struct Formatter {
     max_columns: Option<usize>,
     max_columns_preview: bool,
     /// `--output-replace`, with the regex whose captures it expands.
-    replacement: Option<(Template, Regex)>,
+    replacement: Option<(Template, Matcher)>,
     /// What the current file has shown so far.
     file: FileState,
     /// Scratch space for one terminal line.
@@ -196,7 +195,7 @@ impl Formatter {
             trim: output.trim,
             max_columns: output.max_columns,
             max_columns_preview: output.max_columns_preview,
-            replacement: output.replacement.clone().map(|template| (template, matcher.regex.clone())),
+            replacement: output.replacement.clone().map(|template| (template, matcher.clone())),
             file: FileState::default(),
             segment: String::new(),
             links: output.hyperlinks.clone().map(Linker::new),
@@ -644,9 +643,10 @@ impl Formatter {
 }
 
 /// Appends what replaces the match that starts at `start` in `text`.
-fn expand_at(template: &Template, regex: &Regex, text: &[u8], start: usize, out: &mut Vec<u8>) {
-    if let Some(caps) = regex.captures_at(text, start) {
-        template.expand(&caps, out);
+fn expand_at(template: &Template, matcher: &Matcher, text: &[u8], start: usize, out: &mut Vec<u8>) {
+    let mut groups = Groups::default();
+    if matcher.captures_at(text, start, &mut groups) {
+        template.expand(&groups, text, out);
     }
 }
 
@@ -750,7 +750,11 @@ mod tests {
             let (offset, raw) = lines[number as usize - 1];
             let text = raw.strip_suffix(b"\n").unwrap_or(raw);
             let matches: Vec<Range<usize>> = match context {
-                None => matcher.regex.find_iter(text).map(|m| m.range()).collect(),
+                None => {
+                    let mut matches = Vec::new();
+                    matcher.matches(text, &mut matches);
+                    matches
+                }
                 Some(_) => Vec::new(),
             };
             let line = Shown {
@@ -775,14 +779,14 @@ mod tests {
 
     /// `output` with `--output-replace TEMPLATE` for `pattern`.
     fn replacing(mut output: Output, pattern: &str, template: &str) -> Output {
-        let regex = Matcher::compile(pattern, false).unwrap().regex;
+        let regex = Matcher::compile(pattern, false).unwrap();
         output.replacement = Some(Template::parse(template, &regex).unwrap());
         output
     }
 
     /// The text with its ANSI colour escapes taken out.
     fn uncoloured(bytes: &[u8]) -> Vec<u8> {
-        Regex::new(r"\x1b\[[0-9;]*m").unwrap().replace_all(bytes, &b""[..]).into_owned()
+        regex::bytes::Regex::new(r"\x1b\[[0-9;]*m").unwrap().replace_all(bytes, &b""[..]).into_owned()
     }
 
     const BEFORE_2: Option<Context> = Some(Context::Before { hit: 2 });

@@ -5,16 +5,132 @@
 //! whole buffer at once; and the literals inside the pattern are found, so that the searchers can
 //! look for them first.
 
+use std::ops::Range;
+use std::sync::Arc;
+
 use anyhow::{bail, Result};
 use regex::bytes::Regex;
 use regex_syntax::ast::{self, Ast};
 use regex_syntax::hir::{self, Hir, HirKind};
 
+/// What the searchers, the formats and the replacer ask of a pattern, whichever engine compiled
+/// it: where it matches from a place in a buffer, and with which groups. The regex crate answers
+/// (`RegexPattern`). Every engine's pattern never matches a line end outside `-U`, so that it can
+/// run over a whole buffer at once; `^` and `$` match at line ends.
+///
+/// ripgrep's grep-matcher crate draws the same line; ba keeps its own few methods rather than
+/// that crate's wider interface (line terminators, its own captures and sinks), because ba's
+/// engine already owns lines, and needs only these.
+pub(crate) trait Pattern: Send + Sync {
+    /// The leftmost-first match at or after `at`, seen in the whole of `haystack` (so that `^`,
+    /// `\b` and lookbehinds see what comes before `at`).
+    fn find_at(&self, haystack: &[u8], at: usize) -> Option<Range<usize>>;
+
+    /// Where some match that starts at or after `at` ends: the cheapest proof that one exists.
+    fn shortest_match_at(&self, haystack: &[u8], at: usize) -> Option<usize> {
+        self.find_at(haystack, at).map(|m| m.end)
+    }
+
+    fn is_match(&self, haystack: &[u8]) -> bool {
+        self.shortest_match_at(haystack, 0).is_some()
+    }
+
+    /// Each match of `haystack` in turn, as the engine iterates them (an empty match right after
+    /// another is not one), until `each` says stop.
+    fn for_each_match(&self, haystack: &[u8], each: &mut dyn FnMut(Range<usize>) -> bool);
+
+    /// The first match at or after `at`, with its groups, into `groups`; false when there is none.
+    fn captures_at(&self, haystack: &[u8], at: usize, groups: &mut Groups) -> bool;
+
+    /// Each match of `haystack` with its groups, as `for_each_match`.
+    fn for_each_captures(&self, haystack: &[u8], each: &mut dyn FnMut(&Groups) -> bool);
+
+    /// The names of the groups, by number (group 0, the whole match, has none).
+    fn group_names(&self) -> Vec<Option<String>>;
+}
+
+/// Where each group of one match is, by number: group 0 is the whole match.
+#[derive(Clone, Debug, Default)]
+pub(crate) struct Groups(Vec<Option<Range<usize>>>);
+
+impl Groups {
+    pub(crate) fn get(&self, group: usize) -> Option<Range<usize>> {
+        self.0.get(group).cloned().flatten()
+    }
+
+    /// The whole match.
+    pub(crate) fn whole(&self) -> Range<usize> {
+        self.get(0).unwrap_or_default()
+    }
+
+    /// The groups the regex crate found.
+    pub(crate) fn of(caps: &regex::bytes::Captures) -> Groups {
+        let mut groups = Groups::default();
+        groups.fill(caps);
+        groups
+    }
+
+    fn fill(&mut self, caps: &regex::bytes::Captures) {
+        self.0.clear();
+        self.0.extend(caps.iter().map(|group| group.map(|m| m.range())));
+    }
+}
+
+/// A pattern compiled by the regex crate.
+struct RegexPattern(Regex);
+
+impl Pattern for RegexPattern {
+    fn find_at(&self, haystack: &[u8], at: usize) -> Option<Range<usize>> {
+        self.0.find_at(haystack, at).map(|m| m.range())
+    }
+
+    fn shortest_match_at(&self, haystack: &[u8], at: usize) -> Option<usize> {
+        self.0.shortest_match_at(haystack, at)
+    }
+
+    fn is_match(&self, haystack: &[u8]) -> bool {
+        self.0.is_match(haystack)
+    }
+
+    fn for_each_match(&self, haystack: &[u8], each: &mut dyn FnMut(Range<usize>) -> bool) {
+        for m in self.0.find_iter(haystack) {
+            if !each(m.range()) {
+                break;
+            }
+        }
+    }
+
+    fn captures_at(&self, haystack: &[u8], at: usize, groups: &mut Groups) -> bool {
+        match self.0.captures_at(haystack, at) {
+            Some(caps) => {
+                groups.fill(&caps);
+                true
+            }
+            None => false,
+        }
+    }
+
+    fn for_each_captures(&self, haystack: &[u8], each: &mut dyn FnMut(&Groups) -> bool) {
+        let mut groups = Groups::default();
+        for caps in self.0.captures_iter(haystack) {
+            groups.fill(&caps);
+            if !each(&groups) {
+                break;
+            }
+        }
+    }
+
+    fn group_names(&self) -> Vec<Option<String>> {
+        self.0.capture_names().map(|name| name.map(String::from)).collect()
+    }
+}
+
 /// The compiled pattern.
+#[derive(Clone)]
 pub struct Matcher {
-    /// Multi-line mode (`^`/`$` match at line ends) with `\n` removed from every class, so a match
-    /// never spans two lines and the searcher can run it over a whole buffer at once.
-    pub(crate) regex: Regex,
+    /// The pattern, whichever engine compiled it: never matching a line end (outside `-U`), so
+    /// that the searcher can run it over a whole buffer at once.
+    pub(crate) pattern: Arc<dyn Pattern>,
     /// Literals that every match holds somewhere after its start, when the pattern has some: the
     /// searcher finds them first and runs `regex` only on the lines that hold one, as ripgrep does.
     /// (A literal at the start of the pattern the regex engine already looks for itself.)
@@ -131,7 +247,43 @@ impl Matcher {
                 err => anyhow::anyhow!("invalid pattern: {err}"),
             })?;
         let candidates = if multiline { None } else { inner_literals(&hir) };
-        Ok(Matcher { regex, candidates, has_groups })
+        Ok(Matcher { pattern: Arc::new(RegexPattern(regex)), candidates, has_groups })
+    }
+}
+
+impl Matcher {
+    pub(crate) fn shortest_match_at(&self, haystack: &[u8], at: usize) -> Option<usize> {
+        self.pattern.shortest_match_at(haystack, at)
+    }
+
+    pub(crate) fn is_match(&self, haystack: &[u8]) -> bool {
+        self.pattern.is_match(haystack)
+    }
+
+    /// Every match of `haystack`, in order.
+    pub(crate) fn matches(&self, haystack: &[u8], into: &mut Vec<Range<usize>>) {
+        self.pattern.for_each_match(haystack, &mut |m| {
+            into.push(m);
+            true
+        });
+    }
+
+    /// How many matches `haystack` holds.
+    pub(crate) fn count(&self, haystack: &[u8]) -> usize {
+        let mut count = 0;
+        self.pattern.for_each_match(haystack, &mut |_| {
+            count += 1;
+            true
+        });
+        count
+    }
+
+    pub(crate) fn captures_at(&self, haystack: &[u8], at: usize, groups: &mut Groups) -> bool {
+        self.pattern.captures_at(haystack, at, groups)
+    }
+
+    pub(crate) fn for_each_captures(&self, haystack: &[u8], each: &mut dyn FnMut(&Groups) -> bool) {
+        self.pattern.for_each_captures(haystack, each)
     }
 }
 
@@ -401,7 +553,7 @@ mod tests {
                     limits: SizeLimits::default(),
                 };
                 let matcher = Matcher::new(&[pattern.to_string()], &options).unwrap();
-                let found = matcher.regex.find(line.as_bytes()).map(|m| m.as_bytes());
+                let found = matcher.pattern.find_at(line.as_bytes(), 0).map(|m| &line.as_bytes()[m]);
                 assert_eq!(found, expected.map(str::as_bytes), "{pattern} on {line}, multiline {multiline}");
             }
         }

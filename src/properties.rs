@@ -18,7 +18,7 @@ use std::process::{Command, Stdio};
 use regex::bytes::{Regex, RegexBuilder};
 
 use crate::engine::{lead_start, Context, Engine, Line, Selection, Sink, Window};
-use crate::matcher::Matcher;
+use crate::matcher::{Groups, Matcher};
 use crate::replace::stream::{self, Piece, Scratch};
 use crate::template::Template;
 
@@ -343,10 +343,12 @@ fn regex_syntax(template: &Template) -> String {
 /// expands each match of `TEMPLATE_PATTERNS[pattern]` in `haystack` as `Captures::expand` does. A
 /// template with no `$` and no `\` is its own text.
 pub fn template_round_trips(template: &str, pattern: usize, haystack: &[u8]) -> Result<(), String> {
-    let regex = Regex::new(TEMPLATE_PATTERNS[pattern % TEMPLATE_PATTERNS.len()]).unwrap();
-    let Ok(parsed) = Template::parse(template, &regex) else { return Ok(()) };
+    let source = TEMPLATE_PATTERNS[pattern % TEMPLATE_PATTERNS.len()];
+    let regex = Regex::new(source).unwrap();
+    let matcher = Matcher::compile(source, false).unwrap();
+    let Ok(parsed) = Template::parse(template, &matcher) else { return Ok(()) };
     let written = parsed.source();
-    match Template::parse(&written, &regex) {
+    match Template::parse(&written, &matcher) {
         Ok(again) if again == parsed => {}
         again => {
             return Err(format!("{template:?} parses to {parsed:?}, written back as {written:?}: {again:?}"))
@@ -355,7 +357,7 @@ pub fn template_round_trips(template: &str, pattern: usize, haystack: &[u8]) -> 
     let written = regex_syntax(&parsed);
     for caps in regex.captures_iter(haystack) {
         let (mut ours, mut theirs) = (Vec::new(), Vec::new());
-        parsed.expand(&caps, &mut ours);
+        parsed.expand(&Groups::of(&caps), haystack, &mut ours);
         caps.expand(written.as_bytes(), &mut theirs);
         if ours != theirs {
             return Err(format!(
@@ -430,7 +432,7 @@ pub fn rewrite_matches_oracle(
     text: &[u8],
 ) -> Result<(), String> {
     let Some((matcher, regex)) = both_regexes(pattern, ignore_case)? else { return Ok(()) };
-    let Ok(parsed) = Template::parse(template, &matcher.regex) else { return Ok(()) };
+    let Ok(parsed) = Template::parse(template, &matcher) else { return Ok(()) };
     let written = regex_syntax(&parsed);
     let mut new = Vec::new();
     let pass = stream::pass(&matcher, &parsed, &mut &text[..], &mut Scratch::default(), |piece| {
@@ -529,7 +531,7 @@ pub struct ReplaceCase<'a> {
 /// `ba --undo` then gives back the old bytes, whatever the rewrite did.
 pub fn binary_replace_then_undo(binary: &Path, case: &ReplaceCase) -> Result<(), String> {
     let Some((matcher, regex)) = both_regexes(case.pattern, case.ignore_case)? else { return Ok(()) };
-    let Ok(parsed) = Template::parse(case.template, &matcher.regex) else { return Ok(()) };
+    let Ok(parsed) = Template::parse(case.template, &matcher) else { return Ok(()) };
     let dir = tempfile::tempdir().map_err(|err| err.to_string())?;
     let file = dir.path().join("t/f.txt");
     std::fs::create_dir(dir.path().join("t")).map_err(|err| err.to_string())?;

@@ -195,7 +195,7 @@ impl Replacer {
     pub fn new(config: &Config) -> Result<Option<Replacer>> {
         let Some(replace) = &config.replace else { return Ok(None) };
         let template =
-            Template::parse(&replace.template, &config.matcher.regex)?.preserving_case(replace.preserve_case);
+            Template::parse(&replace.template, &config.matcher)?.preserving_case(replace.preserve_case);
         // A root that cannot be opened is reported by the walk, and nothing below it is written.
         let roots = config.roots.iter().filter_map(|root| Root::open(&root.path).ok()).collect();
         let tty = if replace.interactive || replace.ask_first {
@@ -822,7 +822,7 @@ mod tests {
 
     fn replace(pattern: &str, template: &str, content: &str) -> (String, u64) {
         let matcher = Matcher::compile(pattern, false).unwrap();
-        let template = Template::parse(template, &matcher.regex).unwrap();
+        let template = Template::parse(template, &matcher).unwrap();
         let (new, replacements) = rewrite(&matcher, &template, content.as_bytes());
         (String::from_utf8(new).unwrap(), replacements)
     }
@@ -840,7 +840,7 @@ mod tests {
 
     #[test]
     fn unknown_groups_are_refused() {
-        let regex = Matcher::compile(r"(?P<a>x)(y)", false).unwrap().regex;
+        let regex = Matcher::compile(r"(?P<a>x)(y)", false).unwrap();
         for template in ["$3", "${b}", r"\3", r"\g<b>", "$b"] {
             assert!(Template::parse(template, &regex).is_err(), "{template}");
         }
@@ -850,7 +850,7 @@ mod tests {
     #[test]
     fn preserve_case_follows_the_case_of_each_match() {
         let matcher = Matcher::compile("colou?r", true).unwrap();
-        let template = Template::parse("color", &matcher.regex).unwrap().preserving_case(true);
+        let template = Template::parse("color", &matcher).unwrap().preserving_case(true);
         let content = "colour Colour COLOUR cOLOUR 1colour\n";
         let (new, _) = rewrite(&matcher, &template, content.as_bytes());
         assert_eq!(String::from_utf8(new).unwrap(), "color Color COLOR color 1color\n");

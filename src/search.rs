@@ -21,7 +21,7 @@ use crate::decompress::{self, Format};
 use crate::engine::{lead_start, Context, Engine, Line, Searched, Sink, Window, BINARY_SNIFF};
 use crate::format::{FileTotals, Formatter, Shown};
 use crate::listing::{self, Listing};
-use crate::matcher::Matcher;
+use crate::matcher::{Groups, Matcher};
 use crate::messages::Message;
 use crate::pipeline::{
     Backlog, Body, Budget, Charge, Entry, FileResult, Hits, LineDigest, Outcome, PartEnd, Report, Stamp,
@@ -484,12 +484,14 @@ impl Collector<'_> {
         if let Some(matches) = line.matches {
             self.spans.extend_from_slice(matches);
         } else if self.matches {
-            self.spans.extend(self.matcher.regex.find_iter(line.text).map(|m| m.range()));
+            self.matcher.matches(line.text, &mut self.spans);
         }
         let matches = self.spans.len();
         if self.groups {
-            if let Some(caps) = self.matcher.regex.captures(line.text) {
-                self.spans.extend(caps.iter().skip(1).map(|g| g.map_or(0..0, |g| g.range())));
+            let mut groups = Groups::default();
+            if self.matcher.captures_at(line.text, 0, &mut groups) {
+                let count = self.matcher.pattern.group_names().len();
+                self.spans.extend((1..count).map(|group| groups.get(group).unwrap_or(0..0)));
             }
         }
         matches
@@ -534,7 +536,7 @@ impl Sink for Collector<'_> {
                 if self.matches && !self.invert {
                     let matches = match line.matches {
                         Some(matches) => matches.len(),
-                        None => self.matcher.regex.find_iter(line.text).count(),
+                        None => self.matcher.count(line.text),
                     } as u64;
                     self.match_count += matches;
                     self.totals.matches += matches;

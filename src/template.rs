@@ -1,7 +1,7 @@
 //! Replacement templates, for `-r` and `--output-replace`.
 
+use crate::matcher::{Groups, Matcher};
 use anyhow::{bail, Result};
-use regex::bytes::{Captures, Regex};
 
 /// The parsed replacement text: parts of literal bytes and capture groups.
 #[derive(Clone, Debug, PartialEq)]
@@ -20,12 +20,12 @@ enum Part {
 impl Template {
     /// Reads `$1`, `${name}`, `$0` and `$$` (a dollar), and Black Arrow's Python forms `\1`,
     /// `\g<1>`, `\g<name>`, `\\`, `\n` and `\t`. A group the pattern does not have is an error.
-    pub(crate) fn parse(text: &str, regex: &Regex) -> Result<Template> {
-        let names: Vec<Option<&str>> = regex.capture_names().collect();
+    pub(crate) fn parse(text: &str, matcher: &Matcher) -> Result<Template> {
+        let names = matcher.pattern.group_names();
         let group = |name: &str| -> Result<usize> {
             let index = match name.parse::<usize>() {
                 Ok(index) => Some(index).filter(|&i| i < names.len()),
-                Err(_) => names.iter().position(|n| *n == Some(name)),
+                Err(_) => names.iter().position(|n| n.as_deref() == Some(name)),
             };
             match index {
                 Some(index) => Ok(index),
@@ -107,17 +107,17 @@ impl Template {
         Template { preserve_case, ..self }
     }
 
-    pub(crate) fn expand(&self, caps: &Captures, out: &mut Vec<u8>) {
+    /// Appends what replaces the match whose groups in `haystack` are `groups`.
+    pub(crate) fn expand(&self, groups: &Groups, haystack: &[u8], out: &mut Vec<u8>) {
         let start = out.len();
         for part in &self.parts {
             match part {
                 Part::Literal(bytes) => out.extend_from_slice(bytes),
-                Part::Group(i) => out.extend_from_slice(caps.get(*i).map_or(&b""[..], |m| m.as_bytes())),
+                Part::Group(i) => out.extend_from_slice(groups.get(*i).map_or(&b""[..], |m| &haystack[m])),
             }
         }
         if self.preserve_case {
-            let matched = caps.get(0).expect("group 0 is the whole match").as_bytes();
-            take_case(matched, out, start);
+            take_case(&haystack[groups.whole()], out, start);
         }
     }
 }

@@ -9,7 +9,7 @@ use std::ops::Range;
 use memchr::{memchr, memrchr};
 
 use crate::engine::{count_newlines, Engine};
-use crate::matcher::Matcher;
+use crate::matcher::{Groups, Matcher};
 use crate::pipeline::LineDigest;
 
 use super::Template;
@@ -193,30 +193,33 @@ fn replace_in_line(
     // A match the search finds at a CRLF line's `\r` or after it is in the line end.
     let mut at_line_end = false;
     let mut ended_at_body_end = false;
-    for caps in matcher.regex.captures_iter(&region[range.clone()]) {
-        let m = caps.get(0).expect("group 0 is the whole match");
-        if crlf && range.start + m.start() >= body.end {
+    let line = &region[range.clone()];
+    matcher.for_each_captures(line, &mut |groups| {
+        let m = groups.whole();
+        if crlf && range.start + m.start >= body.end {
             at_line_end = true;
-            continue;
+            return true;
         }
-        let start = range.start + m.start();
-        let end = (range.start + m.end()).min(body.end);
+        let start = range.start + m.start;
+        let end = (range.start + m.end).min(body.end);
         new.extend_from_slice(&region[copied..start]);
         let replaced_at = new.len();
-        template.expand(&caps, new);
+        template.expand(groups, line, new);
         swaps.push((start - body.start..end - body.start, replaced_at..new.len()));
         copied = end;
         ended_at_body_end = end == body.end;
-    }
+        true
+    });
     // Such a match is an empty one before the `\r` where the line without its `\r` has one there
     // (`$`, `\z`), else none (`\W` finding the `\r`); none right after a match, as the regex finds
     // none there.
     if at_line_end && !ended_at_body_end {
         let text = &region[body.clone()];
-        if let Some(caps) = matcher.regex.captures_at(text, text.len()) {
+        let mut groups = Groups::default();
+        if matcher.captures_at(text, text.len(), &mut groups) {
             new.extend_from_slice(&region[copied..body.end]);
             let replaced_at = new.len();
-            template.expand(&caps, new);
+            template.expand(&groups, text, new);
             swaps.push((text.len()..text.len(), replaced_at..new.len()));
             copied = body.end;
         }
