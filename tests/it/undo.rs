@@ -186,7 +186,9 @@ fn an_undo_run_twice_restores_nothing_twice() {
     journal.run(d, &["foo", "-r", "bar"]);
     // As if an undo had put back a.txt and been killed.
     write(d, "a.txt", "foo\n");
-    assert!(journal.undo(d, 0).starts_with("ba: restored 2 files of the rewrite of "));
+    let err = journal.undo(d, 0);
+    assert!(err.starts_with("ba: restored 1 file (1 was already back) of the rewrite of "), "{err}");
+    assert!(err.ends_with(&format!(":\n  {}\n", shown(d, "b.txt"))), "only the file written is named: {err}");
     assert_eq!(fs::read(d.join("b.txt")).unwrap(), b"foo\n");
 }
 
