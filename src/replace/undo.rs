@@ -11,6 +11,7 @@
 
 use std::fs::File;
 use std::io::{self, IsTerminal, Read, Seek, SeekFrom, Write};
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
@@ -65,6 +66,7 @@ pub fn undo(options: &UndoOptions) -> Result<ExitCode> {
                 let would = if options.dry_run { "would not be restored" } else { "not restored" };
                 let reason = match failure {
                     Failure::Changed(reason) => format!("{reason}, {would}"),
+                    Failure::Linked => format!("has other hard links that a restore would split; {would}"),
                     Failure::Failed(err) => format!("{would}: {}", describe(&err)),
                 };
                 messages::error(&entry.path, &reason);
@@ -163,7 +165,7 @@ fn report(run: &Run, restored: &[&Entry], back: u64, refused: u64, dry_run: bool
         out.flush()?;
         let refusals = match refused {
             0 => String::new(),
-            _ => format!(", and not {}", files(refused)),
+            _ => format!(", and not {},", files(refused)),
         };
         messages::notice(&format!(
             "--dry-run: would restore {count}{refusals} of {what}{cut}; nothing was touched"
@@ -246,8 +248,11 @@ enum Restored {
 }
 
 enum Failure {
-    /// The file no longer holds what the run wrote: it is left as it is.
+    /// The file no longer holds what the run wrote, or is read-only: it is left as it is.
     Changed(&'static str),
+    /// Other names share the file: a restore, a new file renamed over one of them, would leave
+    /// them with the run's content. `-r` refuses such a file too.
+    Linked,
     Failed(io::Error),
 }
 
@@ -276,6 +281,13 @@ fn restore(root: &Root, journal: &File, entry: &Entry, dry_run: bool) -> Result<
     }
     if now != entry.new {
         return Err(Failure::Changed("changed since the rewrite"));
+    }
+    // As `-r` refuses them: the user may fix the file, and run --undo again.
+    if target.metadata.permissions().mode() & 0o222 == 0 {
+        return Err(Failure::Changed("read-only"));
+    }
+    if target.metadata.nlink() > 1 {
+        return Err(Failure::Linked);
     }
     if dry_run {
         return Ok(Restored::Written);
