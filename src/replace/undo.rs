@@ -104,12 +104,15 @@ fn choose_run(runs: &Runs, options: &UndoOptions) -> Result<Option<Run>> {
     };
     let question =
         format!("no rewrite was made under the current directory; the last one is {}", described(&run));
+    let (verb, nothing, command) = match options.drop {
+        true => ("drop", "nothing dropped", "ba --undo --drop"),
+        false => ("undo", "nothing restored", "ba --undo"),
+    };
     if !(io::stdin().is_terminal() && io::stderr().is_terminal()) {
-        bail!("{question}: nothing restored; cd there and run ba --undo");
+        bail!("{question}: {nothing}; cd there and run {command}");
     }
-    let verb = if options.drop { "drop" } else { "undo" };
     if !ask(&format!("{question}: {verb} it? [y/N] "))? {
-        messages::notice("nothing restored");
+        messages::notice(nothing);
         return Ok(None);
     }
     Ok(Some(run))

@@ -296,8 +296,12 @@ fn undo_is_about_the_current_directory() {
     assert_eq!(code(&out), Some(2), "{}", err(&out));
     let text = err(&out);
     assert!(text.contains(&format!(" in {} (ba colour -r color)", resolved(d, "a"))), "{text}");
-    assert!(text.contains("cd there and run ba --undo"), "{text}");
+    assert!(text.contains("cd there and run ba --undo\n"), "{text}");
     assert_eq!(text.lines().count(), 1, "{text}");
+    let out = state.run(&d.join("b"), &["--undo", "--drop"]);
+    assert_eq!(code(&out), Some(2), "{}", err(&out));
+    assert!(err(&out).ends_with(": nothing dropped; cd there and run ba --undo --drop\n"), "{}", err(&out));
+    assert_eq!(state.runs().len(), 1);
     assert_eq!(fs::read(d.join("a/f.txt")).unwrap(), b"color\n");
     // --dry-run names what it would restore and touches nothing.
     let out = state.run(&d.join("a"), &["--undo", "--dry-run"]);
