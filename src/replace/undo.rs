@@ -32,7 +32,7 @@ const LISTED: usize = 10;
 /// journal. Exit code: 0 when every file was restored, 1 when there was nothing to undo, 2 when a
 /// file could not be restored or the run could not be read.
 pub fn undo(options: &UndoOptions) -> Result<ExitCode> {
-    let Some(runs) = Runs::open()? else {
+    let Some(runs) = Runs::open(!options.list && !options.dry_run)? else {
         if !options.list {
             messages::notice("nothing to undo");
         }

@@ -527,3 +527,78 @@ fn at_a_terminal_undo_asks_before_it_restores_a_run_made_elsewhere() {
     assert_eq!(status, 0, "{text}");
     assert_eq!(fs::read(d.join("a/f.txt")).unwrap(), b"colour\n");
 }
+
+/// Every file below the state directory with its content, to see that nothing there changed.
+fn state_files(state: &State) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files: Vec<_> =
+        files_below(state.path()).into_iter().map(|path| (fs::read(&path).unwrap(), path)).collect();
+    files.sort();
+    files.into_iter().map(|(content, path)| (path, content)).collect()
+}
+
+#[test]
+fn a_journal_emptied_or_removed_is_damage_and_never_an_older_run() {
+    let state = State::new();
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "older.txt", "one\n");
+    tree(d, 3);
+    assert_eq!(code(&state.run(d, &["one", "-r", "two", "older.txt"])), Some(0));
+    assert_eq!(code(&state.run(d, &["colour", "-r", "color", "src"])), Some(0));
+    let journal = state.journal();
+    let whole = fs::read(&journal).unwrap();
+    for (how, damage) in
+        [("emptied", Some(&b""[..])), ("cut short", Some(&whole[..whole.len() - 1])), ("removed", None)]
+    {
+        match damage {
+            Some(bytes) => fs::write(&journal, bytes).unwrap(),
+            None => fs::remove_file(&journal).unwrap(),
+        }
+        let before = state_files(&state);
+        // Read-only: they neither list nor remove the damaged run.
+        let out = state.run(d, &["--undo", "--list"]);
+        let listed = stdout_of(&out);
+        assert_eq!(listed.lines().count(), 2, "{how}: {listed}{}", err(&out));
+        assert!(listed.lines().next().unwrap().ends_with("  damaged"), "{how}: {listed}");
+        let out = state.run(d, &["--undo", "--dry-run"]);
+        assert_eq!(code(&out), Some(2), "{how}: {}", err(&out));
+        assert!(err(&out).contains(" is damaged at record "), "{how}: {}", err(&out));
+        assert_eq!(state_files(&state), before, "{how}: --list and --dry-run change nothing");
+        assert_refused_as_damaged(&state, d, 3);
+        assert_eq!(fs::read(d.join("older.txt")).unwrap(), b"two\n", "{how}: the older run is not undone");
+        assert_eq!(state.runs().len(), 2, "{how}");
+    }
+    fs::write(&journal, &whole).unwrap();
+    fs::set_permissions(&journal, fs::Permissions::from_mode(0o600)).unwrap();
+    assert_eq!(code(&state.run(d, &["--undo"])), Some(0));
+    assert!(all_old(d, 3));
+    assert_eq!(code(&state.run(d, &["--undo"])), Some(0));
+    assert_eq!(fs::read(d.join("older.txt")).unwrap(), b"one\n");
+}
+
+#[test]
+fn a_run_that_recorded_nothing_is_tidied_only_by_a_writing_undo() {
+    let state = State::new();
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "a.txt", "one\n");
+    assert_eq!(code(&state.run(d, &["one", "-r", "two"])), Some(0));
+    // A run killed before it recorded a file: its journal holds nothing, and it has no `done`.
+    let empty = state.path().join("ba/runs/99999999999999999999-1");
+    fs::create_dir(&empty).unwrap();
+    fs::set_permissions(&empty, fs::Permissions::from_mode(0o700)).unwrap();
+    fs::write(empty.join("journal"), "").unwrap();
+    fs::set_permissions(empty.join("journal"), fs::Permissions::from_mode(0o600)).unwrap();
+    // Not even the lock file is made by what only reads.
+    fs::remove_file(state.path().join("ba/lock")).unwrap();
+    let before = state_files(&state);
+    let out = state.run(d, &["--undo", "--list"]);
+    assert_eq!(stdout_of(&out).lines().count(), 1, "{}", stdout_of(&out));
+    let out = state.run(d, &["--undo", "--dry-run"]);
+    assert_eq!(code(&out), Some(0), "{}", err(&out));
+    assert_eq!(state_files(&state), before, "--list and --dry-run change nothing");
+    assert!(empty.exists());
+    assert_eq!(code(&state.run(d, &["--undo"])), Some(0));
+    assert_eq!(fs::read(d.join("a.txt")).unwrap(), b"one\n");
+    assert!(!empty.exists(), "tidied away by --undo");
+}
