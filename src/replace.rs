@@ -166,6 +166,9 @@ pub struct Replacer {
     journal: Option<Journal>,
     /// The journal could not take a file: nothing more is written.
     stopped: bool,
+    /// It stopped because the journal could not be written (not because of its limit): its end
+    /// fails for the same cause, said already.
+    journal_failed: bool,
     /// The undo journal's directory, resolved: never rewritten, whatever the search finds in it.
     state: Option<PathBuf>,
     /// Files rewritten.
@@ -218,6 +221,7 @@ impl Replacer {
         Ok(Some(Replacer {
             journal,
             stopped: false,
+            journal_failed: false,
             state,
             rewritten: 0,
             dry_run: replace.dry_run,
@@ -358,6 +362,7 @@ impl Replacer {
             Some(Ok(record)) => Some(record),
             Some(Err(not_recorded)) => {
                 self.stopped = true;
+                self.journal_failed = matches!(not_recorded, journal::NotRecorded::Failed(_));
                 return refused(out, path, &journal::not_recorded(&not_recorded));
             }
         };
@@ -371,7 +376,7 @@ impl Replacer {
             self.passes.write_new(matcher, &target.file, &mut writer, &mut record, &shown_path, shows_diffs);
         if let Err(Stop::Taken(err)) = &found {
             if let Some(reason) = journal_failure(err) {
-                self.stopped = true;
+                (self.stopped, self.journal_failed) = (true, true);
                 return refused(out, path, &reason);
             }
         }
@@ -395,7 +400,7 @@ impl Replacer {
             .and_then(|()| temp.put_in_place(&found.content));
         if let Err(err) = placed {
             if let Some(reason) = journal_failure(&err) {
-                self.stopped = true;
+                (self.stopped, self.journal_failed) = (true, true);
                 return refused(out, path, &reason);
             }
             return refused(out, path, &format!("not written: {}", describe(&err)));
@@ -613,7 +618,10 @@ impl Replacer {
         }
         let undoable = self.journal.is_some();
         if let Some(journal) = self.journal {
-            if let Err(err) = journal.finish() {
+            let finished = journal.finish();
+            // When the journal could not be written, that was said: its end fails for the same
+            // cause, and without it the run is undone whole, as one cut short.
+            if let (Err(err), false) = (finished, self.journal_failed) {
                 messages::notice(&format!(
                     "cannot mark the rewrite done in the undo journal ({})",
                     describe(&err)

@@ -21,7 +21,9 @@
 //! not check out is damage, and the run is not restored. The one exception is the last record of a
 //! run that never ended (killed): its file was never renamed, so a record cut short at the very end
 //! of the journal of a run without `done` is left out. A finished run must hold exactly the records
-//! `done` counts.
+//! `done` counts: its journal missing or empty is damage too. Only a run with no whole record and
+//! nothing saying it had one is no run; it is removed by what writes, never by `--list` or
+//! `--dry-run`. A run is removed by renaming its directory out of the runs (`gone-<name>`) first.
 //!
 //! The state directory is trusted only when it is the user's: `ba/`, `runs/`, each run and every
 //! file in them must belong to the user and be writable by nobody else, and each is opened from the
@@ -56,6 +58,8 @@ const DONE: &str = "done";
 const DONE_NEW: &str = "done.new";
 const RUN: &str = "run";
 const LOCK: &str = "lock";
+/// The start of the name of a run's directory being removed: no run's name.
+const GONE: &str = "gone-";
 const MAGIC: &str = "ba-undo 2";
 /// The start of a record written by the ba before this format.
 const OLD_MAGIC: &[u8] = b"ba-undo 1 ";
@@ -212,6 +216,18 @@ impl State {
         Ok(lock)
     }
 
+    /// The lock of the whole journal, not created: None when there is none, and so no run written
+    /// to lock out.
+    fn lock_to_read(&self) -> io::Result<Option<File>> {
+        let lock = match own_file(&self.ba, LOCK, &self.path.join(LOCK), OFlags::RDONLY) {
+            Ok(lock) => lock,
+            Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
+            Err(err) => return Err(err),
+        };
+        rustix::fs::flock(&lock, FlockOperation::LockExclusive)?;
+        Ok(Some(lock))
+    }
+
     fn runs_path(&self) -> PathBuf {
         self.path.join("runs")
     }
@@ -232,22 +248,37 @@ impl State {
         Ok(names)
     }
 
-    /// Removes the run `name`: its journal first, so that a removal cut short leaves a run with no
-    /// record, which is no run.
+    /// Removes the run `name`: renamed first to a name that is no run's, at once, so that a removal
+    /// cut short leaves no run that is part gone (a `done` without its journal is damage).
     fn remove_run(&self, name: &str) -> io::Result<()> {
-        let dir = rustix::fs::openat(&self.runs, name, DIR, Mode::empty())?;
+        let gone = format!("{GONE}{name}");
+        rustix::fs::renameat(&self.runs, name, &self.runs, gone.as_str())?;
+        self.remove_gone(&gone)
+    }
+
+    /// Removes a run's directory already renamed out of the runs.
+    fn remove_gone(&self, gone: &str) -> io::Result<()> {
+        let dir = rustix::fs::openat(&self.runs, gone, DIR, Mode::empty())?;
         for file in [JOURNAL, DONE, DONE_NEW, RUN] {
             match rustix::fs::unlinkat(&dir, file, AtFlags::empty()) {
                 Ok(()) | Err(Errno::NOENT) => {}
                 Err(err) => return Err(err.into()),
             }
         }
-        Ok(rustix::fs::unlinkat(&self.runs, name, AtFlags::REMOVEDIR)?)
+        Ok(rustix::fs::unlinkat(&self.runs, gone, AtFlags::REMOVEDIR)?)
     }
 
-    /// Removes the oldest runs, keeping `KEEP_RUNS` with `own`; runs in use are left alone.
+    /// Removes the oldest runs, keeping `KEEP_RUNS` with `own`; runs in use are left alone. What a
+    /// removal cut short left goes too.
     fn prune(&self, own: &str) -> io::Result<()> {
         let _lock = self.lock()?;
+        let dir = rustix::fs::openat(&self.runs, ".", DIR, Mode::empty())?;
+        for entry in rustix::fs::Dir::read_from(&dir)? {
+            let entry = entry?;
+            if let Some(gone) = entry.file_name().to_str().ok().filter(|name| name.starts_with(GONE)) {
+                let _ = self.remove_gone(gone);
+            }
+        }
         let others: Vec<String> = self.run_names()?.into_iter().filter(|name| name != own).collect();
         let old = others.len().saturating_sub(KEEP_RUNS - 1);
         for name in &others[..old] {
@@ -745,23 +776,30 @@ impl Run {
 /// What the search for runs found of one.
 pub(crate) enum Found {
     Run(Run),
-    /// It recorded nothing: no run (removed on the way when it could be locked).
+    /// It provably recorded nothing: no run.
     Empty,
 }
 
 /// The journal's runs, opened.
 pub(crate) struct Runs {
     state: State,
-    _lock: File,
+    _lock: Option<File>,
+    /// Runs that recorded nothing are removed on the way; never by what only reads.
+    tidy: bool,
 }
 
 impl Runs {
-    /// Opens the journal and takes its lock; None when there is no journal.
-    pub(crate) fn open() -> Result<Option<Runs>> {
+    /// Opens the journal and takes its lock; None when there is no journal. With `write`, runs
+    /// may be removed; without it, nothing in the state directory changes, not even its lock file.
+    pub(crate) fn open(write: bool) -> Result<Option<Runs>> {
         let Some(state) = State::open(false)? else { return Ok(None) };
         let context = || format!("cannot read the undo journal in {}", printable_path(&state.path));
-        let lock = state.lock().map_err(|err| reported(err, context))?;
-        Ok(Some(Runs { state, _lock: lock }))
+        let lock = match write {
+            true => state.lock().map(Some),
+            false => state.lock_to_read(),
+        };
+        let lock = lock.map_err(|err| reported(err, context))?;
+        Ok(Some(Runs { state, _lock: lock, tidy: write }))
     }
 
     fn context(&self) -> impl Fn() -> String + '_ {
@@ -813,40 +851,57 @@ impl Runs {
             }));
         }
         let file = match own_file(&dir, JOURNAL, &path.join(JOURNAL), OFlags::RDONLY) {
-            Ok(file) => file,
-            Err(err) if err.kind() == io::ErrorKind::NotFound => {
-                self.state.remove_run(name)?;
-                return Ok(Found::Empty);
-            }
+            Ok(file) => Some(file),
+            Err(err) if err.kind() == io::ErrorKind::NotFound => None,
             Err(err) => return Err(err),
         };
-        let len = file.metadata()?.len();
+        let len = file.as_ref().map_or(Ok(0), |file| file.metadata().map(|meta| meta.len()))?;
         let done_bytes = read(DONE, HEADER_MAX)?;
         let done = done_bytes.is_some();
+        let records = done_bytes.map(|bytes| parse_done(&bytes));
+        // What the run says of itself apart from its journal: `done` counts its records, and
+        // `done.new` is written only once the journal holds one.
+        let recorded = match records {
+            Some(records) => records != Some(0),
+            None => read(DONE_NEW, 0)?.is_some(),
+        };
+        if len == 0 && !recorded {
+            return self.nothing(name);
+        }
         let mut head = [0; OLD_MAGIC.len()];
-        let old_format = (&file).read_exact(&mut head).is_ok() && head == OLD_MAGIC;
-        let kind = if len == 0 {
-            self.state.remove_run(name)?;
-            return Ok(Found::Empty);
-        } else if old_format {
+        let old_format =
+            file.as_ref().is_some_and(|mut file| file.read_exact(&mut head).is_ok() && head == OLD_MAGIC);
+        let read_all = |records| match &file {
+            Some(file) => read_records(file, len, records),
+            // Missing, the journal holds no record: damage when it should.
+            None => read_records(io::Cursor::new([]), 0, records),
+        };
+        let kind = if old_format {
             Kind::OldFormat
         } else if meta.is_none() {
             Kind::Damaged(None)
         } else {
-            match done_bytes.map(|bytes| parse_done(&bytes)) {
+            match records {
                 Some(None) => Kind::Damaged(None),
-                done => match read_records(&file, len, done.flatten()) {
-                    Ok(entries) if entries.is_empty() => {
-                        self.state.remove_run(name)?;
-                        return Ok(Found::Empty);
-                    }
+                records => match read_all(records.flatten()) {
+                    Ok(entries) if entries.is_empty() && recorded => Kind::Damaged(None),
+                    // A first record cut short, in a run that never ended: no file was renamed.
+                    Ok(entries) if entries.is_empty() => return self.nothing(name),
                     Ok(entries) => Kind::Whole(entries),
                     Err(Unread::Damaged(record)) => Kind::Damaged(Some(record)),
                     Err(Unread::Failed(err)) => return Err(err),
                 },
             }
         };
-        Ok(Found::Run(Run { name: name.into(), path, meta, done, kind, file: Some(file), _dir: Some(dir) }))
+        Ok(Found::Run(Run { name: name.into(), path, meta, done, kind, file, _dir: Some(dir) }))
+    }
+
+    /// A run that recorded nothing: removed when this may write, its directory still locked.
+    fn nothing(&self, name: &str) -> io::Result<Found> {
+        if self.tidy {
+            self.state.remove_run(name)?;
+        }
+        Ok(Found::Empty)
     }
 
     /// Removes a run from the journal.

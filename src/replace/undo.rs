@@ -3,14 +3,15 @@
 //!
 //! The run is read whole and checked before a file is touched: a damaged run restores nothing. A
 //! file is restored only while it holds what the run wrote (by its hash); one that already holds its
-//! old content (a restore cut short before, or a run killed between recording and renaming it)
-//! counts as restored. Each is restored as `-r` writes: through directory handles, locked, to a
-//! temporary file given the current file's owner, permissions and extended attributes, synced and
-//! renamed over it. The run leaves the journal only once each of its files is restored, or when it
+//! old content (a restore cut short before, or a run killed between recording and renaming it) is
+//! back: it is not written again, and is counted apart from the files restored. Each is restored as
+//! `-r` writes: through directory handles, locked, to a temporary file given the current file's
+//! owner, permissions and extended attributes, synced and renamed over it. The run leaves the journal only once each of its files is restored, or when it
 //! is dropped (`--drop`); until then `--undo` can be run again.
 
 use std::fs::File;
 use std::io::{self, IsTerminal, Read, Seek, SeekFrom, Write};
+use std::os::unix::fs::{MetadataExt, PermissionsExt};
 use std::path::Path;
 
 use anyhow::{bail, Context, Result};
@@ -31,7 +32,7 @@ const LISTED: usize = 10;
 /// journal. Exit code: 0 when every file was restored, 1 when there was nothing to undo, 2 when a
 /// file could not be restored or the run could not be read.
 pub fn undo(options: &UndoOptions) -> Result<ExitCode> {
-    let Some(runs) = Runs::open()? else {
+    let Some(runs) = Runs::open(!options.list && !options.dry_run)? else {
         if !options.list {
             messages::notice("nothing to undo");
         }
@@ -54,16 +55,18 @@ pub fn undo(options: &UndoOptions) -> Result<ExitCode> {
     let journal = run.journal().context("the undo journal is gone")?;
     let root = Root::open(Path::new("/")).context("cannot open /")?;
     let mut restored = Vec::new();
-    let mut refused = 0;
+    let (mut back, mut refused) = (0, 0);
     // The last change first: the file system comes back as it was, step by step.
     for entry in entries.iter().rev() {
         match restore(&root, journal, entry, options.dry_run) {
-            Ok(()) => restored.push(entry),
+            Ok(Restored::Written) => restored.push(entry),
+            Ok(Restored::AlreadyBack) => back += 1,
             Err(failure) => {
                 refused += 1;
                 let would = if options.dry_run { "would not be restored" } else { "not restored" };
                 let reason = match failure {
                     Failure::Changed(reason) => format!("{reason}, {would}"),
+                    Failure::Linked => format!("has other hard links that a restore would split; {would}"),
                     Failure::Failed(err) => format!("{would}: {}", describe(&err)),
                 };
                 messages::error(&entry.path, &reason);
@@ -74,7 +77,7 @@ pub fn undo(options: &UndoOptions) -> Result<ExitCode> {
     if refused == 0 && !options.dry_run {
         runs.remove(&run)?;
     }
-    report(&run, &restored, refused, options.dry_run)?;
+    report(&run, &restored, back, refused, options.dry_run)?;
     Ok(if refused == 0 { ExitCode::Matched } else { ExitCode::Error })
 }
 
@@ -101,12 +104,15 @@ fn choose_run(runs: &Runs, options: &UndoOptions) -> Result<Option<Run>> {
     };
     let question =
         format!("no rewrite was made under the current directory; the last one is {}", described(&run));
+    let (verb, nothing, command) = match options.drop {
+        true => ("drop", "nothing dropped", "ba --undo --drop"),
+        false => ("undo", "nothing restored", "ba --undo"),
+    };
     if !(io::stdin().is_terminal() && io::stderr().is_terminal()) {
-        bail!("{question}: nothing restored; cd there and run ba --undo");
+        bail!("{question}: {nothing}; cd there and run {command}");
     }
-    let verb = if options.drop { "drop" } else { "undo" };
     if !ask(&format!("{question}: {verb} it? [y/N] "))? {
-        messages::notice("nothing restored");
+        messages::notice(nothing);
         return Ok(None);
     }
     Ok(Some(run))
@@ -140,11 +146,19 @@ fn whole_entries(run: &Run) -> Result<&[Entry]> {
     }
 }
 
-/// What an undo did, or with `dry_run` would do: the files restored, named, and how many were not.
-fn report(run: &Run, restored: &[&Entry], refused: u64, dry_run: bool) -> io::Result<()> {
+/// What an undo did, or with `dry_run` would do: the files restored, named, how many already held
+/// their old content (`back`), and how many were not restored.
+fn report(run: &Run, restored: &[&Entry], back: u64, refused: u64, dry_run: bool) -> io::Result<()> {
     let what = described(run);
     let cut = if run.done { "" } else { " (the rewrite had been cut short)" };
-    let count = files(restored.len() as u64);
+    let back = match (back, dry_run) {
+        (0, _) => String::new(),
+        (1, false) => " (1 was already back)".into(),
+        (1, true) => " (1 is already back)".into(),
+        (n, false) => format!(" ({n} were already back)"),
+        (n, true) => format!(" ({n} are already back)"),
+    };
+    let count = format!("{}{back}", files(restored.len() as u64));
     if dry_run {
         let mut out = io::stdout().lock();
         for entry in restored {
@@ -154,14 +168,14 @@ fn report(run: &Run, restored: &[&Entry], refused: u64, dry_run: bool) -> io::Re
         out.flush()?;
         let refusals = match refused {
             0 => String::new(),
-            _ => format!(", and not {}", files(refused)),
+            _ => format!(", and not {},", files(refused)),
         };
         messages::notice(&format!(
             "--dry-run: would restore {count}{refusals} of {what}{cut}; nothing was touched"
         ));
         return Ok(());
     }
-    let colon = if restored.is_empty() && refused > 0 { "" } else { ":" };
+    let colon = if restored.is_empty() { "" } else { ":" };
     messages::notice(&format!("restored {count} of {what}{cut}{colon}"));
     list_paths(restored);
     if refused > 0 {
@@ -229,9 +243,19 @@ fn list(runs: &Runs) -> Result<ExitCode> {
     Ok(if listed { ExitCode::Matched } else { ExitCode::NoMatch })
 }
 
+/// What became of a file that is back.
+enum Restored {
+    Written,
+    /// It already held its old content: nothing was written.
+    AlreadyBack,
+}
+
 enum Failure {
-    /// The file no longer holds what the run wrote: it is left as it is.
+    /// The file no longer holds what the run wrote, or is read-only: it is left as it is.
     Changed(&'static str),
+    /// Other names share the file: a restore, a new file renamed over one of them, would leave
+    /// them with the run's content. `-r` refuses such a file too.
+    Linked,
     Failed(io::Error),
 }
 
@@ -243,7 +267,7 @@ impl From<io::Error> for Failure {
 
 /// Puts back the old content of one file, unless it changed since the run wrote it; with `dry_run`,
 /// only says whether it would.
-fn restore(root: &Root, journal: &File, entry: &Entry, dry_run: bool) -> Result<(), Failure> {
+fn restore(root: &Root, journal: &File, entry: &Entry, dry_run: bool) -> Result<Restored, Failure> {
     let (dir, rel) = root.below(&entry.path).ok_or_else(|| io::Error::other("not an absolute path"))?;
     let target = match Target::open(dir, &rel) {
         Ok(target) => target,
@@ -256,13 +280,20 @@ fn restore(root: &Root, journal: &File, entry: &Entry, dry_run: bool) -> Result<
     io::copy(&mut &target.file, &mut now)?;
     let now = now.finalize();
     if now == entry.old {
-        return Ok(());
+        return Ok(Restored::AlreadyBack);
     }
     if now != entry.new {
         return Err(Failure::Changed("changed since the rewrite"));
     }
+    // As `-r` refuses them: the user may fix the file, and run --undo again.
+    if target.metadata.permissions().mode() & 0o222 == 0 {
+        return Err(Failure::Changed("read-only"));
+    }
+    if target.metadata.nlink() > 1 {
+        return Err(Failure::Linked);
+    }
     if dry_run {
-        return Ok(());
+        return Ok(Restored::Written);
     }
     // Ctrl-C waits until the file is in place, or its temporary file removed.
     let _writing = interrupt::start_writing();
@@ -289,5 +320,5 @@ fn restore(root: &Root, journal: &File, entry: &Entry, dry_run: bool) -> Result<
     writer.into_inner().map_err(|err| err.into_error())?;
     temp.finish()?;
     temp.put_in_place(&now)?;
-    Ok(())
+    Ok(Restored::Written)
 }

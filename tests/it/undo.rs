@@ -186,7 +186,9 @@ fn an_undo_run_twice_restores_nothing_twice() {
     journal.run(d, &["foo", "-r", "bar"]);
     // As if an undo had put back a.txt and been killed.
     write(d, "a.txt", "foo\n");
-    assert!(journal.undo(d, 0).starts_with("ba: restored 2 files of the rewrite of "));
+    let err = journal.undo(d, 0);
+    assert!(err.starts_with("ba: restored 1 file (1 was already back) of the rewrite of "), "{err}");
+    assert!(err.ends_with(&format!(":\n  {}\n", shown(d, "b.txt"))), "only the file written is named: {err}");
     assert_eq!(fs::read(d.join("b.txt")).unwrap(), b"foo\n");
 }
 
@@ -335,4 +337,51 @@ fn undo_waits_for_no_rewrite_still_running() {
         code => panic!("--undo during a rewrite exited with {code:?}: {err}"),
     }
     assert_eq!(fs::read(d.join("big.txt")).unwrap(), big);
+}
+
+#[test]
+fn undo_refuses_hard_linked_and_read_only_files_as_the_rewrite_does() {
+    let journal = Journal::new();
+    let dir = tempdir();
+    let d = dir.path();
+    for name in ["a.txt", "b.txt", "c.txt"] {
+        write(d, name, "color\n");
+    }
+    let out = journal.run(d, &["color", "-r", "colour"]);
+    assert_eq!(out.status.code(), Some(0), "{}", raw_stderr(&out));
+    fs::hard_link(d.join("a.txt"), d.join("a.link")).unwrap();
+    fs::set_permissions(d.join("b.txt"), fs::Permissions::from_mode(0o444)).unwrap();
+    let linked =
+        format!("ba: {}: has other hard links that a restore would split; not restored\n", shown(d, "a.txt"));
+    let read_only = format!("ba: {}: read-only, not restored\n", shown(d, "b.txt"));
+
+    let out = journal.run(d, &["--undo", "--dry-run"]);
+    assert_eq!(out.status.code(), Some(2), "{}", raw_stderr(&out));
+    assert_eq!(stdout_of(&out), format!("{}\n", shown(d, "c.txt")));
+    let err = raw_stderr(&out);
+    assert!(err.contains(&linked.replace("; not restored", "; would not be restored")), "{err}");
+    assert!(err.contains(&read_only.replace(", not restored", ", would not be restored")), "{err}");
+    assert!(err.contains("would restore 1 file, and not 2 files, of the rewrite"), "{err}");
+
+    let err = journal.undo(d, 2);
+    assert!(err.contains(&linked), "{err}");
+    assert!(err.contains(&read_only), "{err}");
+    assert!(err.contains("2 files not restored: the rewrite stays in the journal"), "{err}");
+    for name in ["a.txt", "a.link", "b.txt"] {
+        assert_eq!(fs::read(d.join(name)).unwrap(), b"colour\n", "{name} is left as it is");
+    }
+    assert_eq!(fs::read(d.join("c.txt")).unwrap(), b"color\n");
+    assert_eq!(journal.runs().len(), 1, "the run is kept");
+    assert_eq!(leftovers(d), Vec::<PathBuf>::new());
+
+    // Once fixed, the next --undo restores them; c.txt was already back and is not counted again.
+    fs::remove_file(d.join("a.link")).unwrap();
+    fs::set_permissions(d.join("b.txt"), fs::Permissions::from_mode(0o644)).unwrap();
+    let err = journal.undo(d, 0);
+    assert!(err.starts_with("ba: restored 2 files (1 was already back) of the rewrite of "), "{err}");
+    assert!(err.ends_with(&format!(":\n  {}\n  {}\n", shown(d, "a.txt"), shown(d, "b.txt"))), "{err}");
+    for name in ["a.txt", "b.txt", "c.txt"] {
+        assert_eq!(fs::read(d.join(name)).unwrap(), b"color\n", "{name}");
+    }
+    assert_eq!(journal.runs(), Vec::<PathBuf>::new());
 }

@@ -296,8 +296,12 @@ fn undo_is_about_the_current_directory() {
     assert_eq!(code(&out), Some(2), "{}", err(&out));
     let text = err(&out);
     assert!(text.contains(&format!(" in {} (ba colour -r color)", resolved(d, "a"))), "{text}");
-    assert!(text.contains("cd there and run ba --undo"), "{text}");
+    assert!(text.contains("cd there and run ba --undo\n"), "{text}");
     assert_eq!(text.lines().count(), 1, "{text}");
+    let out = state.run(&d.join("b"), &["--undo", "--drop"]);
+    assert_eq!(code(&out), Some(2), "{}", err(&out));
+    assert!(err(&out).ends_with(": nothing dropped; cd there and run ba --undo --drop\n"), "{}", err(&out));
+    assert_eq!(state.runs().len(), 1);
     assert_eq!(fs::read(d.join("a/f.txt")).unwrap(), b"color\n");
     // --dry-run names what it would restore and touches nothing.
     let out = state.run(&d.join("a"), &["--undo", "--dry-run"]);
@@ -442,6 +446,14 @@ fn the_journal_is_never_rewritten_by_its_own_rewrite() {
     assert_eq!(fs::read(d.join("b.txt")).unwrap(), b"x\n");
 }
 
+/// The end note of a rewrite of `n` files.
+fn rewrote_note(n: usize) -> String {
+    match n {
+        1 => "ba: rewrote 1 file; ba --undo restores it\n".into(),
+        n => format!("ba: rewrote {n} files; ba --undo restores them\n"),
+    }
+}
+
 #[test]
 fn a_journal_that_fills_its_disk_stops_the_rewrite_with_one_message() {
     let dir = tempdir();
@@ -459,10 +471,16 @@ fn a_journal_that_fills_its_disk_stops_the_rewrite_with_one_message() {
     assert!(refused[0].contains("cannot record it in the undo journal"), "{text}");
     assert!(refused[0].contains("nothing more is rewritten"), "{text}");
     let rewritten =
-        (0..8).filter(|i| fs::read(d.join(format!("tree/f{i}.txt"))).unwrap() != content.as_bytes());
-    assert!(rewritten.count() < 8, "{text}");
+        (0..8).filter(|i| fs::read(d.join(format!("tree/f{i}.txt"))).unwrap() != content.as_bytes()).count();
+    assert!(rewritten < 8, "{text}");
+    // The full disk is said once: not again for the end of the run, which is the same failure.
+    let end = rewrote_note(rewritten);
+    assert_eq!(text, format!("{}\n{end}", refused[0]), "one error, then the end note");
+    // Whether or not its end could be recorded, the run gives back every file it rewrote.
+    let done = fs::read_dir(d.join("state/ba/runs")).unwrap().next().unwrap().unwrap().path().join("done");
+    let _ = fs::remove_file(done);
     let out = ba(&d.join("tree")).env("XDG_STATE_HOME", d.join("state")).arg("--undo").run();
-    assert!(matches!(code(&out), Some(0 | 1)), "{}", err(&out));
+    assert_eq!(code(&out), Some(if rewritten > 0 { 0 } else { 1 }), "{}", err(&out));
     for i in 0..8 {
         assert_eq!(fs::read(d.join(format!("tree/f{i}.txt"))).unwrap(), content.as_bytes(), "f{i}");
     }
@@ -508,4 +526,79 @@ fn at_a_terminal_undo_asks_before_it_restores_a_run_made_elsewhere() {
     };
     assert_eq!(status, 0, "{text}");
     assert_eq!(fs::read(d.join("a/f.txt")).unwrap(), b"colour\n");
+}
+
+/// Every file below the state directory with its content, to see that nothing there changed.
+fn state_files(state: &State) -> Vec<(PathBuf, Vec<u8>)> {
+    let mut files: Vec<_> =
+        files_below(state.path()).into_iter().map(|path| (fs::read(&path).unwrap(), path)).collect();
+    files.sort();
+    files.into_iter().map(|(content, path)| (path, content)).collect()
+}
+
+#[test]
+fn a_journal_emptied_or_removed_is_damage_and_never_an_older_run() {
+    let state = State::new();
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "older.txt", "one\n");
+    tree(d, 3);
+    assert_eq!(code(&state.run(d, &["one", "-r", "two", "older.txt"])), Some(0));
+    assert_eq!(code(&state.run(d, &["colour", "-r", "color", "src"])), Some(0));
+    let journal = state.journal();
+    let whole = fs::read(&journal).unwrap();
+    for (how, damage) in
+        [("emptied", Some(&b""[..])), ("cut short", Some(&whole[..whole.len() - 1])), ("removed", None)]
+    {
+        match damage {
+            Some(bytes) => fs::write(&journal, bytes).unwrap(),
+            None => fs::remove_file(&journal).unwrap(),
+        }
+        let before = state_files(&state);
+        // Read-only: they neither list nor remove the damaged run.
+        let out = state.run(d, &["--undo", "--list"]);
+        let listed = stdout_of(&out);
+        assert_eq!(listed.lines().count(), 2, "{how}: {listed}{}", err(&out));
+        assert!(listed.lines().next().unwrap().ends_with("  damaged"), "{how}: {listed}");
+        let out = state.run(d, &["--undo", "--dry-run"]);
+        assert_eq!(code(&out), Some(2), "{how}: {}", err(&out));
+        assert!(err(&out).contains(" is damaged at record "), "{how}: {}", err(&out));
+        assert_eq!(state_files(&state), before, "{how}: --list and --dry-run change nothing");
+        assert_refused_as_damaged(&state, d, 3);
+        assert_eq!(fs::read(d.join("older.txt")).unwrap(), b"two\n", "{how}: the older run is not undone");
+        assert_eq!(state.runs().len(), 2, "{how}");
+    }
+    fs::write(&journal, &whole).unwrap();
+    fs::set_permissions(&journal, fs::Permissions::from_mode(0o600)).unwrap();
+    assert_eq!(code(&state.run(d, &["--undo"])), Some(0));
+    assert!(all_old(d, 3));
+    assert_eq!(code(&state.run(d, &["--undo"])), Some(0));
+    assert_eq!(fs::read(d.join("older.txt")).unwrap(), b"one\n");
+}
+
+#[test]
+fn a_run_that_recorded_nothing_is_tidied_only_by_a_writing_undo() {
+    let state = State::new();
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "a.txt", "one\n");
+    assert_eq!(code(&state.run(d, &["one", "-r", "two"])), Some(0));
+    // A run killed before it recorded a file: its journal holds nothing, and it has no `done`.
+    let empty = state.path().join("ba/runs/99999999999999999999-1");
+    fs::create_dir(&empty).unwrap();
+    fs::set_permissions(&empty, fs::Permissions::from_mode(0o700)).unwrap();
+    fs::write(empty.join("journal"), "").unwrap();
+    fs::set_permissions(empty.join("journal"), fs::Permissions::from_mode(0o600)).unwrap();
+    // Not even the lock file is made by what only reads.
+    fs::remove_file(state.path().join("ba/lock")).unwrap();
+    let before = state_files(&state);
+    let out = state.run(d, &["--undo", "--list"]);
+    assert_eq!(stdout_of(&out).lines().count(), 1, "{}", stdout_of(&out));
+    let out = state.run(d, &["--undo", "--dry-run"]);
+    assert_eq!(code(&out), Some(0), "{}", err(&out));
+    assert_eq!(state_files(&state), before, "--list and --dry-run change nothing");
+    assert!(empty.exists());
+    assert_eq!(code(&state.run(d, &["--undo"])), Some(0));
+    assert_eq!(fs::read(d.join("a.txt")).unwrap(), b"one\n");
+    assert!(!empty.exists(), "tidied away by --undo");
 }
