@@ -2,8 +2,8 @@
 //! baseline a change to the hot path is compared against (`cargo bench --bench engine --
 //! --save-baseline before`, then `--baseline before`).
 
-use black_arrow::engine::{count_newlines, Engine, Line, Sink};
-use black_arrow::matcher::Matcher;
+use black_arrow::search::engine::{count_newlines, Engine, Line, Sink};
+use black_arrow::search::matcher::Matcher;
 use criterion::{criterion_group, criterion_main, Criterion, Throughput};
 
 /// About 32 MiB of source-like lines, the same on every run (a fixed-seed generator), with

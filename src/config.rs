@@ -13,10 +13,10 @@ use regex::bytes::RegexSet;
 use crate::cli::{Args, ColorWhen, TypeChange};
 use crate::edit::Editor;
 use crate::encoding::Encoding;
-use crate::engine::Selection;
 use crate::hyperlink::Hyperlinks;
-use crate::matcher::{Case, Matcher, PatternOptions, SizeLimits};
 use crate::messages::{self, describe};
+use crate::search::engine::Selection;
+use crate::search::matcher::{Case, Matcher, PatternOptions, SizeLimits};
 use crate::template::Template;
 
 /// Directory names skipped unless `--no-default-ignore`: version-control data nobody greps.

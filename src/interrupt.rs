@@ -12,7 +12,8 @@ use std::time::Duration;
 
 use anyhow::{bail, Context, Result};
 
-use crate::{messages, progress};
+use crate::messages;
+use crate::print::progress;
 
 /// The signals that end ba once the file being written is in place (Ctrl-\ too: it must not leave
 /// a terminal read a key at a time).

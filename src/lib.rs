@@ -1,36 +1,41 @@
 //! ba (Black Arrow): a recursive grep built as a pipeline of threads.
 //!
 //! ```text
-//! indexer --tasks--> searchers --results--> printer
+//!                 directories to list
+//!            +---------------------------+
+//!            v                           |
+//!   indexer --tasks (files, dirs)--> searchers --results--> printer --> replacer (-r)
+//!   (walk/)       in walk order      (search/)              (print/)    (replace/)
 //! ```
 //!
-//! The stages, one module each: the indexer ([`walk`]) walks the roots and numbers each file in walk
-//! order; a pool of searchers ([`search`]) searches them with the [`engine`] and formats their hits;
-//! the printer ([`print`]) puts the results back in walk order, writes them, hands files to the
-//! replacer ([`replace`]) with `-r`, and prints the summary. The binary (`main.rs`) wires them,
-//! after reading the command line behind the flags of the [`config_file`]; before a search, it may
-//! only print what [`generate`] makes from the command line's definition.
+//! The stages, one folder each: the indexer ([`walk`]) walks the roots and numbers each file in
+//! walk order, handing the listing of directories to the searchers when they run short of files
+//! ([`walk::listing`] judges a directory's entries by the ignore rules); a pool of searchers
+//! ([`search`]) searches files with the [`search::engine`], which asks the pattern
+//! ([`search::matcher`]) where it matches, and formats their hits; the printer ([`print`]) puts
+//! the results back in walk order (`order`), writes them, hands files to the replacer
+//! ([`replace`]) with `-r`, and prints the summary. The binary (`main.rs`) reads the command line
+//! behind the flags of the [`config_file`], resolves it into a [`config::Command`], and runs it:
+//! a search wires the stages; `--generate` prints what [`generate`] makes of the command line's
+//! definition; `--undo` restores from the journal.
 //!
-//! Shared leaves, which use no stage: [`pipeline`] (the messages, sentinels and byte budget between
-//! the stages), [`matcher`] (the compiled pattern), `format` (the output formats) and `hyperlink`
-//! (their links to the files), `order` (the reorder buffer), `summary`, `messages` (errors on stderr
-//! and the error flag), `progress` (the progress line on stderr), `sanitize` (escaping for the
-//! terminal), `decompress` (`-z`'s decoders), `encoding` (`--encoding`'s decoding), [`exit_code`]
-//! and [`interrupt`] (Ctrl-C, SIGTERM, SIGHUP).
+//! Leaves, which use no stage: [`config`] (what the command line means), [`pipeline`] (the
+//! messages, sentinels and byte budget between the stages), `template` (replacement templates),
+//! `hyperlink`, `messages` (errors on stderr and the error flag), `sanitize` (escaping for the
+//! terminal), `decompress` (`-z`'s decoders), `encoding` (`--encoding`'s decoding), [`exit_code`],
+//! [`edit`] and [`interrupt`] (Ctrl-C, SIGTERM, SIGHUP, SIGQUIT). No module imports one that
+//! imports it back.
 //!
 //! [`properties`] holds what the fuzz targets (`fuzz/`) and the property tests check against naive
-//! oracles; ba itself never calls it.
+//! oracles; it is compiled for them alone (the `fuzzing` feature), never into ba.
 
 pub mod cli;
 pub mod config;
 pub mod config_file;
 pub mod edit;
-pub mod engine;
 pub mod exit_code;
 pub mod generate;
 pub mod interrupt;
-pub mod listing;
-pub mod matcher;
 pub mod pipeline;
 pub mod print;
 #[cfg(any(test, feature = "fuzzing"))]
@@ -41,14 +46,9 @@ pub mod walk;
 
 mod decompress;
 mod encoding;
-mod format;
 mod hyperlink;
 mod messages;
-mod order;
-mod progress;
 mod sanitize;
-mod sparse;
-mod summary;
 mod template;
 pub mod trace;
 mod version;

@@ -8,16 +8,15 @@
 //! that is an abort, not an end.
 
 use std::fs::Metadata;
-use std::io;
 use std::ops::Range;
 use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard};
 
-use crate::engine::Line;
-use crate::listing::ListTask;
 use crate::messages::Message;
+use crate::search::engine::{Context, Line, Outcome};
+use crate::walk::listing::ListTask;
 
 /// What the indexer sends a searcher.
 pub enum Task {
@@ -48,15 +47,6 @@ pub enum Report {
     Results(Vec<FileResult>),
     /// The sentinel: this searcher has sent everything.
     Done,
-}
-
-/// Why a context line is shown.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Context {
-    /// Before the hit numbered `hit`.
-    Before { hit: u64 },
-    /// After the last hit.
-    After,
 }
 
 /// The position of a result in walk order: the file's number, and the part of a big file.
@@ -110,18 +100,6 @@ pub(crate) struct PartEnd {
     pub(crate) digest: u64,
     /// A line with binary data matched, in a named file (where its first NUL byte is).
     pub(crate) binary_match: Option<u64>,
-}
-
-pub(crate) enum Outcome {
-    Searched,
-    /// A NUL byte early on: the file is not text and is skipped.
-    Binary,
-    /// A NUL byte further on: the lines before it were searched, the rest of the file is not, as
-    /// grep and ripgrep stop at the first NUL they read.
-    Truncated,
-    Failed(io::Error),
-    /// A problem the walk met, in its place in walk order.
-    Reported(Message),
 }
 
 /// Matching lines for the printer to format: the lines one after another, their match and capture

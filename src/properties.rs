@@ -17,9 +17,9 @@ use std::process::{Command, Stdio};
 
 use regex::bytes::{Regex, RegexBuilder};
 
-use crate::engine::{lead_start, Context, Engine, Line, Selection, Sink, Window};
-use crate::matcher::{Groups, Matcher};
 use crate::replace::stream::{self, Piece, Scratch};
+use crate::search::engine::{lead_start, Context, Engine, Line, Selection, Sink, Window};
+use crate::search::matcher::{Groups, Matcher};
 use crate::template::Template;
 
 /// The pieces of patterns: literals, classes, anchors and boundaries, groups and repetitions.

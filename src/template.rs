@@ -1,6 +1,6 @@
 //! Replacement templates, for `-r` and `--output-replace`.
 
-use crate::matcher::{Groups, Matcher};
+use crate::search::matcher::{Groups, Matcher};
 use anyhow::{bail, Result};
 
 /// The parsed replacement text: parts of literal bytes and capture groups.

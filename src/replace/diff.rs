@@ -9,9 +9,9 @@ use std::path::Path;
 
 use memchr::memchr;
 
-use crate::engine::count_newlines;
-use crate::format::{Formatter, Paint};
+use crate::print::format::{Formatter, Paint};
 use crate::sanitize::push_escaped;
+use crate::search::engine::count_newlines;
 
 use super::stream::{Line, Piece};
 

@@ -8,9 +8,9 @@ use std::ops::Range;
 
 use memchr::{memchr, memrchr};
 
-use crate::engine::{count_newlines, Engine};
-use crate::matcher::{Groups, Matcher};
 use crate::pipeline::LineDigest;
+use crate::search::engine::{count_newlines, Engine};
+use crate::search::matcher::{Groups, Matcher};
 
 use super::Template;
 

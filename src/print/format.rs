@@ -19,10 +19,10 @@ use std::time::{Duration, Instant};
 use termcolor::{Ansi, Color, ColorSpec, WriteColor};
 
 use crate::config::{Mode, Output, Style};
-use crate::engine::Context;
 use crate::hyperlink::Linker;
-use crate::matcher::{Groups, Matcher};
 use crate::sanitize::{chars_with_offsets, display_width, printable_path, push_char, push_escaped};
+use crate::search::engine::Context;
+use crate::search::matcher::{Groups, Matcher};
 use crate::template::Template;
 
 pub(crate) use json::summary as json_summary;

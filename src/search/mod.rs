@@ -4,6 +4,10 @@
 //! A file over two parts (`Config::part_size`, 8 MiB) is cut into parts that every searcher helps with;
 //! a file with many hits is sent in pieces, each paid for from the budget before it is sent.
 
+pub mod engine;
+pub mod matcher;
+mod sparse;
+
 use std::collections::VecDeque;
 use std::fs::File;
 use std::io::{self, Read, Seek, SeekFrom};
@@ -18,17 +22,18 @@ use memchr::memchr;
 
 use crate::config::{Config, Keep, Mode};
 use crate::decompress::{self, Format};
-use crate::engine::{lead_start, Context, Engine, Line, Searched, Sink, Window, BINARY_SNIFF};
-use crate::format::{FileTotals, Formatter, Shown};
-use crate::listing::{self, Listing};
-use crate::matcher::{Groups, Matcher};
 use crate::messages::Message;
 use crate::pipeline::{
-    Backlog, Body, Budget, Charge, Entry, FileResult, Hits, LineDigest, Outcome, PartEnd, Report, Stamp,
-    Task, PIECE_SIZE,
+    Backlog, Body, Budget, Charge, Entry, FileResult, Hits, LineDigest, PartEnd, Report, Stamp, Task,
+    PIECE_SIZE,
 };
-use crate::sparse;
+use crate::print::format::{FileTotals, Formatter, Shown};
+use crate::search::engine::{
+    lead_start, Context, Engine, Line, Outcome, Searched, Sink, Window, BINARY_SNIFF,
+};
+use crate::search::matcher::{Groups, Matcher};
 use crate::trace;
+use crate::walk::listing::{self, Listing};
 
 /// How much a searcher reads at a time: small enough to stay in cache, big enough for few syscalls.
 const READ_SIZE: usize = 256 << 10;

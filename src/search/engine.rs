@@ -12,9 +12,30 @@ use std::ops::Range;
 
 use memchr::{memchr, memrchr};
 
-use crate::matcher::Matcher;
-pub use crate::pipeline::Context;
-use crate::pipeline::Outcome;
+use crate::messages::Message;
+use crate::search::matcher::Matcher;
+
+/// Why a context line is shown.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum Context {
+    /// Before the hit numbered `hit`.
+    Before { hit: u64 },
+    /// After the last hit.
+    After,
+}
+
+/// What became of the search of a file (or a part of one).
+pub(crate) enum Outcome {
+    Searched,
+    /// A NUL byte early on: the file is not text and is skipped.
+    Binary,
+    /// A NUL byte further on: the lines before it were searched, the rest of the file is not, as
+    /// grep and ripgrep stop at the first NUL they read.
+    Truncated,
+    Failed(io::Error),
+    /// A problem the walk met, in its place in walk order.
+    Reported(Message),
+}
 
 /// A NUL byte this early makes a file binary: nothing of it is printed.
 pub(crate) const BINARY_SNIFF: u64 = 256 << 10;
@@ -1311,14 +1332,14 @@ mod tests {
     /// -U: every line a match touches is a hit, once.
     #[test]
     fn multiline_matches_report_every_line_they_touch() {
-        let options = crate::matcher::PatternOptions {
+        let options = crate::search::matcher::PatternOptions {
             fixed_strings: false,
             word: false,
             line: false,
-            case: crate::matcher::Case::Sensitive,
+            case: crate::search::matcher::Case::Sensitive,
             multiline: true,
             dotall: false,
-            limits: crate::matcher::SizeLimits::default(),
+            limits: crate::search::matcher::SizeLimits::default(),
         };
         let matcher = Matcher::new(&[r"b\nc\nd|f".to_string()], &options).unwrap();
         let selection = Selection { multiline: true, before: 1, ..Selection::default() };

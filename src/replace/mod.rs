@@ -26,12 +26,12 @@ use anyhow::{bail, Result};
 use crate::config::Config;
 use crate::decompress::Format;
 use crate::encoding::Encoding;
-use crate::format::{Formatter, Spans};
 use crate::interrupt;
-use crate::matcher::Matcher;
 use crate::messages::{self, describe};
 use crate::pipeline::{PartEnd, Stamp};
+use crate::print::format::{Formatter, Spans};
 use crate::sanitize::printable_path;
+use crate::search::matcher::Matcher;
 use crate::template::Template;
 
 use diff::{Diff, Hunks};

@@ -64,6 +64,7 @@ impl Groups {
     }
 
     /// The groups the regex crate found.
+    #[cfg(any(test, feature = "fuzzing"))]
     pub(crate) fn of(caps: &regex::bytes::Captures) -> Groups {
         let mut groups = Groups::default();
         groups.fill(caps);

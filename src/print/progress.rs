@@ -9,8 +9,8 @@ use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
 use crate::config::Output;
+use crate::print::summary::{thousands, Summary};
 use crate::sanitize::printable_path;
-use crate::summary::{thousands, Summary};
 
 /// How long a search runs before the line is shown.
 const SHOW_AFTER: Duration = Duration::from_secs(1);

@@ -46,7 +46,8 @@ impl ReorderBuffer {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pipeline::{Body, Charge, Outcome, PartEnd};
+    use crate::pipeline::{Body, Charge, PartEnd};
+    use crate::search::engine::Outcome;
 
     fn result(seq: u64, part: u32, parts: u32, piece: u32, last: bool, text: &str) -> FileResult {
         let end = last.then_some(PartEnd {

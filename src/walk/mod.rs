@@ -8,6 +8,8 @@
 //! nothing is handed over that the indexer could do as cheaply itself. Directories are listed
 //! lowest key first (keys compare in walk order), and only a bounded number ahead of the walk.
 
+pub mod listing;
+
 use std::cmp::Reverse;
 use std::collections::{BinaryHeap, HashMap};
 use std::io;
@@ -18,10 +20,10 @@ use std::sync::Arc;
 use crossbeam_channel::{unbounded, Receiver, Sender, TrySendError};
 
 use crate::config::{Config, Root};
-use crate::listing::{self, Ancestor, DirKey, DotNames, Item, ListTask, Listing, RootWalk, Rules};
 use crate::messages::{describe, Message};
 use crate::pipeline::{Backlog, Entry, Task};
 use crate::trace;
+use listing::{Ancestor, DirKey, DotNames, Item, ListTask, Listing, RootWalk, Rules};
 
 /// The most entries sent to the searchers in one message.
 const BATCH_SIZE: usize = 32;

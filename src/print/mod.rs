@@ -3,6 +3,11 @@
 //! errors in their place, hands the files with hits to the replacer (`-r`) and to the editor's list
 //! (`-e`), keeps the counts and ends with the summary.
 
+pub(crate) mod format;
+mod order;
+pub(crate) mod progress;
+pub(crate) mod summary;
+
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 use std::sync::Arc;
@@ -13,15 +18,15 @@ use crossbeam_channel::{Receiver, RecvError, RecvTimeoutError};
 use crate::config::{Config, Mode, Style};
 use crate::edit::EditList;
 use crate::exit_code::ExitCode;
-use crate::format::{self, FileTotals, Formatter, Shown};
 use crate::messages;
-use crate::order::ReorderBuffer;
-use crate::pipeline::{Body, Budget, Context, Entry, FileResult, Outcome, PartEnd, Report, Task};
-use crate::progress;
+use crate::pipeline::{Body, Budget, Entry, FileResult, PartEnd, Report, Task};
+use crate::print::order::ReorderBuffer;
+use crate::print::summary::Summary;
 use crate::replace::{Applied, Replacer, Searched};
 use crate::sanitize::printable_path;
-use crate::summary::Summary;
+use crate::search::engine::{Context, Outcome};
 use crate::trace;
+use format::{FileTotals, Formatter, Shown};
 
 /// What the printer leaves when it is done.
 pub struct Printed {
