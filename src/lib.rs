@@ -12,7 +12,7 @@
 //! walk order, handing the listing of directories to the searchers when they run short of files
 //! ([`walk::listing`] judges a directory's entries by the ignore rules); a pool of searchers
 //! ([`search`]) searches files with the [`search::engine`], which asks the pattern
-//! ([`search::matcher`]) where it matches, and formats their hits; the printer ([`print`]) puts
+//! ([`search::matcher`]) where it matches, and formats their hits; the printer ([`print`](mod@print)) puts
 //! the results back in walk order (`order`), writes them, hands files to the replacer
 //! ([`replace`]) with `-r`, and prints the summary. The binary (`main.rs`) reads the command line
 //! behind the flags of the [`config_file`], resolves it into a [`config::Command`], and runs it:
@@ -26,7 +26,7 @@
 //! [`edit`] and [`interrupt`] (Ctrl-C, SIGTERM, SIGHUP, SIGQUIT). No module imports one that
 //! imports it back.
 //!
-//! [`properties`] holds what the fuzz targets (`fuzz/`) and the property tests check against naive
+//! `properties` holds what the fuzz targets (`fuzz/`) and the property tests check against naive
 //! oracles; it is compiled for them alone (the `fuzzing` feature), never into ba.
 
 pub mod cli;
