@@ -22,6 +22,66 @@ use crate::search::engine::{lead_start, Context, Engine, Line, Selection, Sink, 
 use crate::search::matcher::{Groups, Matcher};
 use crate::template::Template;
 
+/// Patterns the engine's properties and the command-line properties try: anchors, word
+/// boundaries, classes, case (smart case looks at the uppercase ones), the `\r` of CRLF line ends,
+/// and bytes that are not UTF-8.
+pub const PATTERNS: &[&str] = &[
+    "a",
+    "ab",
+    "A",
+    "aB",
+    "b+",
+    "^a",
+    "a$",
+    "^$",
+    "^",
+    "$",
+    "x*",
+    r"a\s+b",
+    r"\s",
+    "[^a]",
+    ".",
+    "a|bc",
+    r"\bab\b",
+    "é",
+    "É",
+    r"\w{2}\s\w",
+    "(a)(b)?",
+    "[A-Z]",
+    r"\d",
+    "a.?b",
+    r"\r$",
+    r"\S+",
+    // A line's start and end, in any part and through any buffer.
+    r"\A",
+    r"\z",
+    r"\Aa",
+    r"b\z",
+    r"\A\z",
+    r"\A\s*\w",
+    r"\ba",
+    r"\Bb",
+    r"a\r$",
+    r"^\r?$",
+    r"\wab",
+    r"[^a]\s*ab",
+    r"(?:a|c)+ b",
+    r"\b\wc a",
+    r"(?i)\wAB",
+    // `\A` and `\z` are a line's start and end, wherever the buffer or the part starts.
+    r"\A\s*a",
+    r"\A\wab",
+    r"\sab\z",
+    // A word boundary at a line's start; the `\r` of a CRLF line end.
+    r"\b ",
+    r"\r?$",
+    r"b\r?\z",
+    // Bytes that are not UTF-8, or a piece of a character.
+    r"(?-u:\xa9)",
+    r"(?-u:.)a",
+    r"(?-u:\xc3)\S",
+];
+
 /// The pieces of patterns: literals, classes, anchors and boundaries, groups and repetitions.
 const PATTERN_PIECES: &[&str] = &[
     "a",

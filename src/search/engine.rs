@@ -1068,55 +1068,9 @@ pub fn count_newlines(bytes: &[u8]) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::properties::{self, engine_matches_oracle, oracle, EngineCase, Lines, Recorder};
+    use crate::properties::{self, engine_matches_oracle, oracle, EngineCase, Lines, Recorder, PATTERNS};
     use proptest::prelude::*;
     use std::io::Cursor;
-
-    const PATTERNS: &[&str] = &[
-        "a",
-        "ab",
-        "b+",
-        "^a",
-        "a$",
-        "^$",
-        "^",
-        "$",
-        "x*",
-        r"a\s+b",
-        r"\s",
-        "[^a]",
-        ".",
-        "a|bc",
-        r"\bab\b",
-        "é",
-        r"\w{2}\s\w",
-        "(a)(b)?",
-        r"\wab",
-        r"[^a]\s*ab",
-        r"(?:a|c)+ b",
-        r"\b\wc a",
-        r"(?i)\wAB",
-        // `\A` and `\z` are a line's start and end, wherever the buffer or the part starts.
-        r"\A",
-        r"\z",
-        r"\Aa",
-        r"b\z",
-        r"\A\z",
-        r"\A\s*a",
-        r"\A\wab",
-        r"\sab\z",
-        // A word boundary at a line's start; the `\r` of a CRLF line end.
-        r"\ba",
-        r"\Bb",
-        r"\b ",
-        r"a\r$",
-        r"\r?$",
-        r"b\r?\z",
-        // Bytes that are not UTF-8, or a piece of a character.
-        r"(?-u:\xa9)",
-        r"(?-u:.)a",
-        r"(?-u:\xc3)\S",
-    ];
 
     fn selections() -> impl Strategy<Value = Lines> {
         (any::<bool>(), 0u64..4, 0u64..4, any::<bool>(), proptest::option::of(1u64..4)).prop_map(

@@ -3,50 +3,12 @@
 
 use std::path::Path;
 
+use black_arrow::properties::PATTERNS;
+
 use crate::util::*;
 use proptest::prelude::*;
 use proptest::test_runner::Config;
 use regex::bytes::{Regex, RegexBuilder};
-
-const PATTERNS: &[&str] = &[
-    "a",
-    "ab",
-    "A",
-    "aB",
-    "b+",
-    "^a",
-    "a$",
-    "^$",
-    "^",
-    "$",
-    "x*",
-    r"a\s+b",
-    r"\s",
-    "[^a]",
-    ".",
-    "a|bc",
-    r"\bab\b",
-    "é",
-    "É",
-    r"\w{2}\s\w",
-    "(a)(b)?",
-    "[A-Z]",
-    r"\d",
-    "a.?b",
-    r"\r$",
-    r"\S+",
-    // A line's start and end, in any part and through any buffer.
-    r"\A",
-    r"\z",
-    r"\Aa",
-    r"b\z",
-    r"\A\z",
-    r"\A\s*\w",
-    r"\ba",
-    r"\Bb",
-    r"a\r$",
-    r"^\r?$",
-];
 
 const PIECES: &[&str] = &["a", "b", "A", "B", "c", " ", "\t", "\r", "\n", "\n", "é", "É", "1"];
 
