@@ -137,8 +137,9 @@ impl Printer {
 
     fn print_all(&mut self, reports: &Receiver<Report>) -> io::Result<()> {
         let quiet = self.config.output.mode == Mode::Quiet;
-        let mut searchers_left = self.config.workers;
-        while searchers_left > 0 {
+        // Each searcher ends with its `Done`; the printer ends when every searcher is gone, so
+        // that no count of sentinels can keep it waiting.
+        loop {
             match self.next_report(reports)? {
                 Ok(Report::Results(results)) => {
                     // -q: the first match anywhere ends the search, whatever comes before it.
@@ -159,8 +160,8 @@ impl Printer {
                         }
                     }
                 }
-                Ok(Report::Done) => searchers_left -= 1,
-                // A searcher died (a panic, which its thread reports): print what came.
+                Ok(Report::Done) => {}
+                // Every searcher ended (or died, which its thread reports): print what came.
                 Err(_) => break,
             }
         }

@@ -132,13 +132,13 @@ impl Searcher {
                     let path = PathBuf::from("<stdin>");
                     self.search_window(&mut decoded, Job::whole(seq, path, true), Window::WHOLE)?;
                 }
-                Ok(Task::Stop) => {
+                // The indexer's sentinel, or the indexer gone (which a miscounted sentinel, or a
+                // panic its thread reports, would leave): the same end.
+                Ok(Task::Stop) | Err(_) => {
                     // About to wait for parts: the printer may be waiting for what is batched.
                     self.outbox.flush()?;
                     break;
                 }
-                // The indexer died without its sentinel (a panic, which its thread reports).
-                Err(_) => return Err(Hangup),
             }
         }
         self.big_files.done_with_files();
