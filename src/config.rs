@@ -85,7 +85,7 @@ pub struct Config {
     /// No path was given and standard input is a pipe or a file: search it instead of `.`.
     pub(crate) stdin: bool,
     /// Search files with NUL bytes too (`-a`).
-    pub(crate) text: bool,
+    pub(crate) binary_as_text: bool,
     /// The editor to open the hits in after the search (`-e`).
     pub edit: Option<Editor>,
     /// `--files`: list the files to search instead of searching them.
@@ -297,7 +297,7 @@ impl Config {
                 .filter(|&size| size > 0)
                 .unwrap_or(8 << 20),
             stdin,
-            text: args.text || args.unrestricted >= 3,
+            binary_as_text: args.text || args.unrestricted >= 3,
             edit: args.edit.then(Editor::from_env).transpose()?,
             list_files: args.files,
             replace: args.replace.take().map(|template| Replace::of(&args, template)),

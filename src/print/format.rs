@@ -48,7 +48,7 @@ pub(crate) struct Formatter {
     /// `--output-replace`, with the regex whose captures it expands.
     replacement: Option<(Template, Matcher)>,
     /// What the current file has shown so far.
-    file: FileState,
+    file: FormattedFile,
     /// Scratch space for one terminal line.
     segment: String,
     /// Makes each `path:LINE` a link to its file (`--hyperlink-format`).
@@ -56,7 +56,7 @@ pub(crate) struct Formatter {
 }
 
 #[derive(Default)]
-struct FileState {
+struct FormattedFile {
     /// Standard input: in the pipe format its lines are printed bare, as grep prints them.
     stdin: bool,
     /// The path as shown, made at the first line.
@@ -196,7 +196,7 @@ impl Formatter {
             max_columns: output.max_columns,
             max_columns_preview: output.max_columns_preview,
             replacement: output.replacement.clone().map(|template| (template, matcher.clone())),
-            file: FileState::default(),
+            file: FormattedFile::default(),
             segment: String::new(),
             links: output.hyperlinks.clone().map(Linker::new),
         }
@@ -248,7 +248,7 @@ impl Formatter {
 
     /// A new file begins (`stdin`: standard input).
     pub(crate) fn begin(&mut self, stdin: bool) {
-        self.file = FileState { stdin, ..FileState::default() };
+        self.file = FormattedFile { stdin, ..FormattedFile::default() };
         if self.style == Style::Json {
             self.file.started = Some(Instant::now());
         }

@@ -43,11 +43,11 @@ pub struct Printed {
 pub struct Printer {
     config: Arc<Config>,
     started: Instant,
-    out: BufWriter<Output>,
+    out: BufWriter<Destination>,
     order: ReorderBuffer,
     budget: Arc<Budget>,
     /// The file being printed.
-    file: FileState,
+    file: PrintedFile,
     summary: Summary,
     /// Totals over every file, for the JSON summary, and the bytes written.
     totals: FileTotals,
@@ -65,7 +65,7 @@ pub struct Printer {
 }
 
 #[derive(Default)]
-struct FileState {
+struct PrintedFile {
     seq: u64,
     /// Lines in the parts of the file already printed: a part's lines count from its own start.
     line_base: u64,
@@ -94,11 +94,15 @@ impl Printer {
         Printer {
             out: BufWriter::with_capacity(
                 64 << 10,
-                Output { stdout: progress::Stdout::new(&config.output, started), rewriting, closed: false },
+                Destination {
+                    stdout: progress::Stdout::new(&config.output, started),
+                    rewriting,
+                    closed: false,
+                },
             ),
             order: ReorderBuffer::default(),
             budget,
-            file: FileState::default(),
+            file: PrintedFile::default(),
             summary: Summary::default(),
             totals: FileTotals::default(),
             bytes_printed: 0,
@@ -219,7 +223,7 @@ impl Printer {
 
     fn print(&mut self, result: FileResult) -> io::Result<()> {
         if result.seq != self.file.seq || (result.part == 0 && result.piece == 0) {
-            self.file = FileState { seq: result.seq, ..FileState::default() };
+            self.file = PrintedFile { seq: result.seq, ..PrintedFile::default() };
             self.formatter.begin(self.config.stdin);
         }
         if self.file.suppressed {
@@ -388,13 +392,13 @@ fn count_rewrite(summary: &mut Summary, applied: Applied) {
 
 /// Standard output, which with `rewriting` drops what it is given once its reader went away (the
 /// pipe is closed), instead of failing.
-struct Output {
+struct Destination {
     stdout: progress::Stdout,
     rewriting: bool,
     closed: bool,
 }
 
-impl Output {
+impl Destination {
     fn dropping_after_close<T>(&mut self, result: io::Result<T>, dropped: T) -> io::Result<T> {
         match result {
             Err(err) if err.kind() == io::ErrorKind::BrokenPipe && self.rewriting => {
@@ -406,7 +410,7 @@ impl Output {
     }
 }
 
-impl Write for Output {
+impl Write for Destination {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
         if self.closed {
             return Ok(buf.len());

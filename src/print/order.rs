@@ -1,4 +1,4 @@
-//! The ordering stage: results arrive from the searchers as they finish, and leave in walk order
+//! The printer's reorder buffer: results arrive from the searchers as they finish, and leave in walk order
 //! (file by file, a big file part by part, a part piece by piece), whatever the number of searchers.
 
 use std::collections::BTreeMap;

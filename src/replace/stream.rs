@@ -91,7 +91,7 @@ pub(crate) fn pass(
     scratch: &mut Scratch,
     mut take: impl FnMut(Piece) -> io::Result<()>,
 ) -> Result<Pass, Stop> {
-    let engine = Engine { text: true, count_lines: false, ..Engine::new(matcher) };
+    let engine = Engine { binary_as_text: true, count_lines: false, ..Engine::new(matcher) };
     let Scratch { block, new, swaps } = scratch;
     // A very long line grew the block for the file before: give the memory back.
     if block.len() != BLOCK {

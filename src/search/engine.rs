@@ -2,8 +2,10 @@
 //! `Sink`: the matching lines (or with `-v` the others), the context lines around them, up to
 //! `--max-count`.
 //!
-//! The regex runs over a whole buffer at once, never once per line: a search from the last hit finds
+//! The pattern runs over a whole buffer at once, not once per line: a search from the last hit finds
 //! the next match, memchr finds the line around it, and newlines are counted only between hits.
+//! It runs on one line only where that line alone is the question: the line around a literal the
+//! prefilter found, and the context after a part's window (is it a hit?).
 //! Context lines are found the same way, backwards and forwards from each hit; the last lines of
 //! each buffer are kept for the hits at the start of the next.
 
@@ -150,7 +152,7 @@ impl Searched {
 
 /// The state of a search across the regions of a reader.
 #[derive(Default)]
-struct Progress {
+struct ScanState {
     /// Lines numbered before the current region (lead lines included).
     lines: u64,
     /// Context lines still to show after the last hit.
@@ -169,7 +171,7 @@ struct Progress {
 pub struct Engine<'a> {
     pub matcher: &'a Matcher,
     /// Search files with NUL bytes as text.
-    pub text: bool,
+    pub binary_as_text: bool,
     /// A file named on the command line (or standard input) is searched in full: NUL bytes end
     /// lines, a line holding one is not reported, and a match in such a line is told once (as
     /// `Searched::binary_match`). Files found while walking stop at their first NUL.
@@ -182,7 +184,13 @@ pub struct Engine<'a> {
 impl<'a> Engine<'a> {
     /// An engine that reports the matching lines of text files and counts every line.
     pub fn new(matcher: &'a Matcher) -> Engine<'a> {
-        Engine { matcher, text: false, named: false, count_lines: true, selection: Selection::default() }
+        Engine {
+            matcher,
+            binary_as_text: false,
+            named: false,
+            count_lines: true,
+            selection: Selection::default(),
+        }
     }
 }
 
@@ -280,7 +288,7 @@ impl Engine<'_> {
     fn scan_selected(
         &self,
         held: Held,
-        progress: &mut Progress,
+        progress: &mut ScanState,
         sink: &mut impl Sink,
         count_tail: bool,
         spans: &mut MultilineSpans,
@@ -324,7 +332,7 @@ impl Engine<'_> {
             if selection.before > 0 {
                 self.before_context(buf, start + line.start, number, offset, progress, sink);
             }
-            let matches = if selection.multiline { Some(spans.in_line(region_offset, &line)) } else { None };
+            let matches = if selection.multiline { Some(spans.in_line(&line)) } else { None };
             let text = &region[line.clone()];
             let offset = region_offset + line.start as u64;
             sink.hit(&Line { number, offset, text, terminated: line.end < region.len(), matches });
@@ -354,7 +362,7 @@ impl Engine<'_> {
         hit_start: usize,
         number: u64,
         offset: u64,
-        progress: &Progress,
+        progress: &ScanState,
         sink: &mut impl Sink,
     ) {
         let wanted = self.selection.before.min(number - 1 - progress.last_shown) as usize;
@@ -363,7 +371,7 @@ impl Engine<'_> {
         while lines.len() < wanted && end > 0 {
             let start = memrchr(b'\n', &buf[..end - 1]).map_or(0, |i| i + 1);
             // A named file's line holding binary data is never shown: the context ends at it.
-            if self.named && !self.text && memchr(0, &buf[start..end - 1]).is_some() {
+            if self.named && !self.binary_as_text && memchr(0, &buf[start..end - 1]).is_some() {
                 break;
             }
             lines.push(start..end - 1);
@@ -385,7 +393,7 @@ impl Engine<'_> {
     fn scan_region(
         &self,
         held: Held,
-        progress: &mut Progress,
+        progress: &mut ScanState,
         sink: &mut impl Sink,
         count_tail: bool,
     ) -> u64 {
@@ -406,7 +414,7 @@ impl Engine<'_> {
     fn scan_with_binary(
         &self,
         held: Held,
-        progress: &mut Progress,
+        progress: &mut ScanState,
         sink: &mut impl Sink,
         binary: Binary,
     ) -> u64 {
@@ -480,7 +488,7 @@ impl Engine<'_> {
     /// Reports the lines after the window's end that are context after its last hit: up to the
     /// lines left, stopping at the first line that would be a hit (the next part reports it).
     /// Returns whether that is over.
-    fn scan_tail(&self, region: &[u8], offset: u64, progress: &mut Progress, sink: &mut impl Sink) -> bool {
+    fn scan_tail(&self, region: &[u8], offset: u64, progress: &mut ScanState, sink: &mut impl Sink) -> bool {
         let mut at = 0;
         while at < region.len() {
             let end = memchr(b'\n', &region[at..]).map_or(region.len(), |i| at + i);
@@ -564,7 +572,7 @@ impl Engine<'_> {
         let mut checked = 0;
         loop {
             let start = buf.len();
-            if !self.text && memchr(0, &buf[checked..]).is_some() {
+            if !self.binary_as_text && memchr(0, &buf[checked..]).is_some() {
                 break;
             }
             checked = start;
@@ -584,7 +592,7 @@ impl Engine<'_> {
             }
         }
         let mut len = buf.len();
-        if let Some(at) = memchr(0, buf).filter(|_| !self.text) {
+        if let Some(at) = memchr(0, buf).filter(|_| !self.binary_as_text) {
             if (at as u64) < BINARY_SNIFF {
                 return Searched::new(Outcome::Binary);
             }
@@ -600,7 +608,7 @@ impl Engine<'_> {
             },
             in_line: Vec::new(),
         };
-        let mut progress = Progress::default();
+        let mut progress = ScanState::default();
         if self.selection.passthru {
             progress.after_left = u64::MAX;
         }
@@ -678,7 +686,7 @@ struct ReaderScan<'e> {
     skip_first_line: bool,
     /// Lead lines not yet passed.
     lead_left: u64,
-    progress: Progress,
+    progress: ScanState,
     searched: Searched,
     /// Past the window's end: only the context after its last hit is read.
     tail: bool,
@@ -694,8 +702,8 @@ struct ReaderScan<'e> {
 
 impl<'e> ReaderScan<'e> {
     fn new(engine: &'e Engine<'e>, window: Window) -> ReaderScan<'e> {
-        let converts = engine.named && !engine.text;
-        let mut progress = Progress::default();
+        let converts = engine.named && !engine.binary_as_text;
+        let mut progress = ScanState::default();
         if engine.selection.passthru {
             progress.after_left = u64::MAX;
         }
@@ -711,7 +719,7 @@ impl<'e> ReaderScan<'e> {
             tail: false,
             in_binary_line: None,
             converts,
-            settled_at_once: engine.text || converts || window.sniffed,
+            settled_at_once: engine.binary_as_text || converts || window.sniffed,
         }
     }
 
@@ -765,7 +773,7 @@ impl<'e> ReaderScan<'e> {
         // A NUL byte in the line the part starts in: a walked file's text ended in the part before,
         // which says so; nothing here is text (and the NUL bytes are not read on).
         let line = &held[begin..first_line_end.map_or(held.len(), |i| begin + i)];
-        if !self.engine.text && !self.converts && memchr(0, line).is_some() {
+        if !self.engine.binary_as_text && !self.converts && memchr(0, line).is_some() {
             return Next::Over;
         }
         let (offset, end) = (lines.offset, self.end);
@@ -796,7 +804,7 @@ impl<'e> ReaderScan<'e> {
         if let Some(i) = memrchr(b'\n', unsearched) {
             return Some(begin + i + 1);
         }
-        let walked = !self.engine.text && !self.converts;
+        let walked = !self.engine.binary_as_text && !self.converts;
         match memrchr(0, unsearched) {
             // A long stretch of binary data without a newline is cut at its NUL bytes.
             Some(i) if self.converts => Some(begin + i + 1),
@@ -838,7 +846,7 @@ impl<'e> ReaderScan<'e> {
         }
         let mut region_len = region_end - begin;
         let buf_start = self.origin + lines.offset;
-        let nul = match self.engine.text || self.converts {
+        let nul = match self.engine.binary_as_text || self.converts {
             true => None,
             false => memchr(0, &lines.buf[begin..region_end]),
         };
@@ -992,7 +1000,7 @@ impl MultilineSpans {
     }
 
     /// The parts of the matches within `line`, relative to its start.
-    fn in_line(&mut self, _offset: u64, line: &Range<usize>) -> &[Range<usize>] {
+    fn in_line(&mut self, line: &Range<usize>) -> &[Range<usize>] {
         self.in_line.clear();
         let first =
             self.matches.partition_point(|m| m.end < line.start || (m.end == line.start && !m.is_empty()));
@@ -1103,7 +1111,7 @@ mod tests {
             pattern in prop::sample::select(PATTERNS),
         ) {
             let matcher = Matcher::compile(pattern, false).unwrap();
-            let engine = Engine { text: true, ..Engine::new(&matcher) };
+            let engine = Engine { binary_as_text: true, ..Engine::new(&matcher) };
             let mut lines = Recorder::default();
             let count = engine.scan(&text, 0, &mut lines);
             let regex = regex::bytes::Regex::new(pattern).unwrap();
@@ -1170,7 +1178,7 @@ mod tests {
             engine.search_reader(&mut Cursor::new(b"a\n\0a\n"), &mut vec![0; 64], Window::WHOLE, &mut lines);
         assert!(matches!(searched.outcome, Outcome::Binary));
         assert!(lines.found.is_empty());
-        engine.text = true;
+        engine.binary_as_text = true;
         let mut lines = Recorder::default();
         engine.search_reader(&mut Cursor::new(b"a\n\0a\n"), &mut vec![0; 64], Window::WHOLE, &mut lines);
         assert_eq!(lines.found, vec![(1, b"a".to_vec(), true), (2, b"\0a".to_vec(), true)]);

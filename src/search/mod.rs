@@ -40,7 +40,7 @@ const READ_SIZE: usize = 256 << 10;
 // The first read of a file holds the bytes that say whether it is binary.
 const _: () = assert!(READ_SIZE >= BINARY_SNIFF as usize);
 /// The most results sent to the printer in one message.
-const BATCH_SIZE: usize = 32;
+const RESULTS_PER_BATCH: usize = 32;
 
 /// One searcher thread.
 pub struct Searcher {
@@ -97,7 +97,7 @@ impl Searcher {
         let _ = self.search_tasks();
     }
 
-    fn search_tasks(&mut self) -> Result<(), Hangup> {
+    fn search_tasks(&mut self) -> Result<(), PrinterGone> {
         loop {
             self.search_parts()?;
             let task = match self.tasks.try_recv() {
@@ -123,7 +123,7 @@ impl Searcher {
                 }
                 Ok(Task::List(task)) => {
                     let listing = listing::list(task, &self.config.walk);
-                    self.listings.send(listing).map_err(|_| Hangup)?;
+                    self.listings.send(listing).map_err(|_| PrinterGone)?;
                 }
                 Ok(Task::Stdin { seq }) => {
                     // Its first bytes are known only as it is read: a byte-order mark is looked for
@@ -146,10 +146,10 @@ impl Searcher {
             self.search_part(part)?;
         }
         self.outbox.flush()?;
-        self.outbox.reports.send(Report::Done).map_err(|_| Hangup)
+        self.outbox.reports.send(Report::Done).map_err(|_| PrinterGone)
     }
 
-    fn search_parts(&mut self) -> Result<(), Hangup> {
+    fn search_parts(&mut self) -> Result<(), PrinterGone> {
         while let Some(part) = self.big_files.take() {
             self.search_part(part)?;
         }
@@ -157,7 +157,7 @@ impl Searcher {
     }
 
     /// Searches a whole file, or the first part of a big one after handing out the rest.
-    fn search_file(&mut self, seq: u64, path: PathBuf, named: bool) -> Result<(), Hangup> {
+    fn search_file(&mut self, seq: u64, path: PathBuf, named: bool) -> Result<(), PrinterGone> {
         if let Some(format) = self.config.search_zip.then(|| Format::of(&path)).flatten() {
             return self.search_compressed(seq, path, format, named);
         }
@@ -175,7 +175,7 @@ impl Searcher {
         if config.encoding.decodes(&self.buf[..read]) {
             return self.search_decoded(seq, path, file, named);
         }
-        let walked_text = !config.text && !named;
+        let walked_text = !config.binary_as_text && !named;
         let binary = walked_text && memchr(0, &self.buf[..read]).is_some();
         let sniffed = !binary && (read as u64 == BINARY_SNIFF || size == Some(read as u64));
         // A walked file's text ends at its first NUL byte, so at its first hole at the latest:
@@ -208,7 +208,13 @@ impl Searcher {
 
     /// `--encoding`: searches a file's text decoded to UTF-8, whole: where its parts start is known
     /// only by decoding what comes before them.
-    fn search_decoded(&mut self, seq: u64, path: PathBuf, mut file: File, named: bool) -> Result<(), Hangup> {
+    fn search_decoded(
+        &mut self,
+        seq: u64,
+        path: PathBuf,
+        mut file: File,
+        named: bool,
+    ) -> Result<(), PrinterGone> {
         match file.seek(SeekFrom::Start(0)) {
             Ok(_) => {
                 let mut decoded = self.config.encoding.reader(file);
@@ -226,7 +232,7 @@ impl Searcher {
         path: PathBuf,
         format: Format,
         named: bool,
-    ) -> Result<(), Hangup> {
+    ) -> Result<(), PrinterGone> {
         match File::open(&path) {
             Ok(file) => {
                 let mut decoded = self.config.encoding.reader(decompress::open(format, file));
@@ -236,7 +242,7 @@ impl Searcher {
         }
     }
 
-    fn search_part(&mut self, part: Part) -> Result<(), Hangup> {
+    fn search_part(&mut self, part: Part) -> Result<(), PrinterGone> {
         let part_size = self.config.part_size;
         let start = part.index as u64 * part_size;
         let before = self.config.selection.before;
@@ -272,7 +278,12 @@ impl Searcher {
     }
 
     /// Searches `window` of `reader`, which is `job`, and sends the result.
-    fn search_window(&mut self, reader: &mut impl io::Read, job: Job, window: Window) -> Result<(), Hangup> {
+    fn search_window(
+        &mut self,
+        reader: &mut impl io::Read,
+        job: Job,
+        window: Window,
+    ) -> Result<(), PrinterGone> {
         let config = &*self.config;
         let Job { seq, part, parts, path, stamp, named } = job;
         // A big file's parts are numbered and formatted by the printer, which knows where each
@@ -282,7 +293,7 @@ impl Searcher {
             keep => keep,
         };
         let engine = Engine {
-            text: config.text,
+            binary_as_text: config.binary_as_text,
             named,
             count_lines: config.output.pretty || parts > 1,
             selection: config.selection,
@@ -348,7 +359,7 @@ impl Job {
 }
 
 /// The printer is gone (the output was closed): stop.
-struct Hangup;
+struct PrinterGone;
 
 /// A searcher's results on their way to the printer: gathered into batches, each paid for from the
 /// budget first.
@@ -365,7 +376,7 @@ struct Outbox {
 impl Outbox {
     /// Adds a result to the batch, which goes when full, when the searcher is about to wait, or at once
     /// when it is a piece or (on a terminal) the one the printer waits for.
-    fn send(&mut self, mut result: FileResult) -> Result<(), Hangup> {
+    fn send(&mut self, mut result: FileResult) -> Result<(), PrinterGone> {
         let (key, size) = (result.key(), result.size());
         result.charge = match self.budget.try_charge(key, size) {
             Some(charge) => charge,
@@ -380,17 +391,17 @@ impl Outbox {
             || (self.quiet && result.hit_lines > 0)
             || (self.prompt && self.budget.is_head(result.seq));
         self.batch.push(result);
-        if urgent || self.batch.len() >= BATCH_SIZE {
+        if urgent || self.batch.len() >= RESULTS_PER_BATCH {
             self.flush()?;
         }
         Ok(())
     }
 
-    fn flush(&mut self) -> Result<(), Hangup> {
+    fn flush(&mut self) -> Result<(), PrinterGone> {
         if self.batch.is_empty() {
             return Ok(());
         }
-        self.reports.send(Report::Results(mem::take(&mut self.batch))).map_err(|_| Hangup)
+        self.reports.send(Report::Results(mem::take(&mut self.batch))).map_err(|_| PrinterGone)
     }
 }
 
@@ -464,9 +475,9 @@ impl Collector<'_> {
 
     /// The last piece, with what the search came to; a whole file's output ends with what is written
     /// once per file.
-    fn finish(mut self, searched: Searched, stamp: Option<Stamp>) -> Result<FileResult, Hangup> {
+    fn finish(mut self, searched: Searched, stamp: Option<Stamp>) -> Result<FileResult, PrinterGone> {
         if self.hung_up {
-            return Err(Hangup);
+            return Err(PrinterGone);
         }
         let mut body = mem::replace(&mut self.body, Body::Formatted(Vec::new()));
         if let (Body::Formatted(bytes), 1, Keep::Formatted | Keep::Count) = (&mut body, self.parts, self.keep)

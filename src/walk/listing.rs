@@ -239,11 +239,10 @@ enum Verdict {
 /// Lists `task`'s directory by `rules`.
 pub(crate) fn list(task: ListTask, rules: &WalkRules) -> Listing {
     let mut listing = Listing { key: task.key.clone(), items: Vec::new(), children: Vec::new() };
-    let lister = Lister { task: &task, rules };
+    let judge = EntryJudge { task: &task, rules };
     let mut entries: Vec<(PathBuf, fs::DirEntry)> = Vec::new();
-    let read: io::Result<()> = fs::read_dir(&task.path).and_then(|mut dir| {
-        dir.try_for_each(|entry| entry.map(|e| entries.push((lister.child_path(&e), e))))
-    });
+    let read: io::Result<()> = fs::read_dir(&task.path)
+        .and_then(|mut dir| dir.try_for_each(|entry| entry.map(|e| entries.push((judge.child_path(&e), e)))));
     if let Err(err) = read {
         listing.items.push(Item::Message(Message::error(&task.path, describe(&err))));
         return listing;
@@ -265,9 +264,9 @@ pub(crate) fn list(task: ListTask, rules: &WalkRules) -> Listing {
     }
 
     for (path, entry) in entries {
-        let verdict = lister
+        let verdict = judge
             .kind(&entry, &path)
-            .map(|kind| (lister.judge(&path, &kind, &entry, dir_rules.as_deref()), kind));
+            .map(|kind| (judge.judge(&path, &kind, &entry, dir_rules.as_deref()), kind));
         let kind = match verdict {
             Ok((Verdict::Skip, _)) => continue,
             Ok((Verdict::File, _)) => {
@@ -283,7 +282,7 @@ pub(crate) fn list(task: ListTask, rules: &WalkRules) -> Listing {
         if rules.depth.is_some_and(|max| task.depth + 1 > max) {
             continue;
         }
-        let ancestors = match lister.ancestors(&kind, &path) {
+        let ancestors = match judge.ancestors(&kind, &path) {
             Ok(ancestors) => ancestors,
             Err(message) => {
                 listing.items.push(Item::Message(message));
@@ -305,7 +304,7 @@ pub(crate) fn list(task: ListTask, rules: &WalkRules) -> Listing {
     listing
 }
 
-/// The last component of a path built by `Lister::child_path` (which never ends in `/` or `..`):
+/// The last component of a path built by `EntryJudge::child_path` (which never ends in `/` or `..`):
 /// found with one search for the last `/`, as paths are not parsed on the hot path.
 fn file_name(path: &Path) -> &[u8] {
     let bytes = path.as_os_str().as_encoded_bytes();
@@ -323,12 +322,12 @@ struct Kind {
 }
 
 /// The judge of one directory's entries.
-struct Lister<'a> {
+struct EntryJudge<'a> {
     task: &'a ListTask,
     rules: &'a WalkRules,
 }
 
-impl Lister<'_> {
+impl EntryJudge<'_> {
     /// `dir/name`; below the implicit root, without the leading `./`.
     fn child_path(&self, entry: &fs::DirEntry) -> PathBuf {
         if self.task.root.implicit && self.task.depth == 0 {

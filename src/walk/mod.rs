@@ -26,7 +26,7 @@ use crate::trace;
 use listing::{Ancestor, DirKey, DotNames, Item, ListTask, Listing, RootWalk, Rules};
 
 /// The most entries sent to the searchers in one message.
-const BATCH_SIZE: usize = 32;
+const ENTRIES_PER_TASK: usize = 32;
 /// Listings handed out to the pool and not walked yet, per pool thread: enough to keep it busy
 /// ahead of the walk.
 const LISTINGS_AHEAD: usize = 16;
@@ -132,7 +132,7 @@ impl Ord for Queued {
 }
 
 /// The consumers hung up: nothing more to do.
-struct Hangup;
+struct ConsumersGone;
 
 impl Indexer {
     /// An indexer whose entries are taken by `takers` threads on `entries`.
@@ -157,7 +157,7 @@ impl Indexer {
     pub fn run(mut self) {
         let config = Arc::clone(&self.config);
         let walked = if config.stdin {
-            self.entries.send(Task::Stdin { seq: 0 }).map_err(|_| Hangup)
+            self.entries.send(Task::Stdin { seq: 0 }).map_err(|_| ConsumersGone)
         } else {
             (0..)
                 .zip(&config.roots)
@@ -180,7 +180,7 @@ impl Indexer {
         }
     }
 
-    fn walk_root(&mut self, index: u32, root: &Root) -> Result<(), Hangup> {
+    fn walk_root(&mut self, index: u32, root: &Root) -> Result<(), ConsumersGone> {
         let metadata = match std::fs::metadata(&root.path) {
             Ok(metadata) => metadata,
             Err(err) => return self.send(Entry::Message(Message::error(&root.path, describe(&err)))),
@@ -210,7 +210,7 @@ impl Indexer {
     /// The ignore rules of the directories above a root, up to the top of its repository (or of the
     /// file system), so that `ba x -d src` inside a repository obeys the repository's rules; and
     /// the root's absolute path, which entries are matched by against those rules.
-    fn rules_above(&mut self, root: &Path) -> Result<(Option<Arc<Rules>>, Option<PathBuf>), Hangup> {
+    fn rules_above(&mut self, root: &Path) -> Result<(Option<Arc<Rules>>, Option<PathBuf>), ConsumersGone> {
         // Resolved (no `.`, `..` or links), so that its ancestors are the directories really above it.
         let Ok(absolute) = std::fs::canonicalize(root) else { return Ok((None, None)) };
         let mut parents: Vec<&Path> = absolute.ancestors().skip(1).collect();
@@ -237,7 +237,7 @@ impl Indexer {
     }
 
     /// Walks the directory `key` and everything below it, depth first.
-    fn walk_dir(&mut self, key: DirKey) -> Result<(), Hangup> {
+    fn walk_dir(&mut self, key: DirKey) -> Result<(), ConsumersGone> {
         let mut stack = vec![self.enter(&key)?];
         while let Some(items) = stack.last_mut() {
             match items.next() {
@@ -256,17 +256,17 @@ impl Indexer {
     }
 
     /// The items of directory `key`, and the batch size for its files.
-    fn enter(&mut self, key: &DirKey) -> Result<std::vec::IntoIter<Item>, Hangup> {
+    fn enter(&mut self, key: &DirKey) -> Result<std::vec::IntoIter<Item>, ConsumersGone> {
         let listing = self.take_listing(key)?;
         let files = listing.items.len() - listing.children.len();
         // Shared among the searchers that can run at once.
-        self.batch_limit = (files / self.pool.running.min(self.takers)).clamp(1, BATCH_SIZE);
+        self.batch_limit = (files / self.pool.running.min(self.takers)).clamp(1, ENTRIES_PER_TASK);
         Ok(listing.items.into_iter())
     }
 
     /// The listing of `key`: made by the pool, or here. While it is being made elsewhere, the
     /// indexer lists the next directories itself rather than wait.
-    fn take_listing(&mut self, key: &DirKey) -> Result<Listing, Hangup> {
+    fn take_listing(&mut self, key: &DirKey) -> Result<Listing, ConsumersGone> {
         loop {
             if let Some(listing) = self.arrived.remove(key) {
                 self.entries_ahead -= listing.items.len();
@@ -288,7 +288,7 @@ impl Indexer {
                     self.flush()?;
                     let listing = trace::waiting("a listing", || self.pool.listings.recv());
                     self.handed_out -= 1;
-                    listing.map_err(|_| Hangup)?
+                    listing.map_err(|_| ConsumersGone)?
                 }
             };
             self.receive(listing)?;
@@ -306,7 +306,7 @@ impl Indexer {
     }
 
     /// Keeps a listing until the walk reaches it; its directories are to be listed in turn.
-    fn receive(&mut self, mut listing: Listing) -> Result<(), Hangup> {
+    fn receive(&mut self, mut listing: Listing) -> Result<(), ConsumersGone> {
         let children = std::mem::take(&mut listing.children);
         self.unasked.extend(children.into_iter().map(|task| Reverse(Queued(task))));
         self.entries_ahead += listing.items.len();
@@ -316,14 +316,14 @@ impl Indexer {
 
     /// Hands the next directories in walk order to the pool while it has little else to do, up to
     /// the limits.
-    fn hand_out(&mut self) -> Result<(), Hangup> {
+    fn hand_out(&mut self) -> Result<(), ConsumersGone> {
         while self.handed_out < LISTINGS_AHEAD * self.pool.running
             && self.entries_ahead < ENTRIES_AHEAD
             && self.pool.hungry()
         {
             let Some(Reverse(Queued(task))) = self.unasked.pop() else { break };
             self.handed_out += 1;
-            self.pool.tasks.send(Task::List(task)).map_err(|_| Hangup)?;
+            self.pool.tasks.send(Task::List(task)).map_err(|_| ConsumersGone)?;
         }
         Ok(())
     }
@@ -331,7 +331,7 @@ impl Indexer {
     /// Entries go to the searchers in batches, to spare a channel hand-over (and the wake-up of a
     /// waiting searcher) per file. A batch is at most `batch_limit`: a directory's files are shared
     /// among the searchers, however few they are. What is batched goes when the walk waits.
-    fn send(&mut self, entry: Entry) -> Result<(), Hangup> {
+    fn send(&mut self, entry: Entry) -> Result<(), ConsumersGone> {
         self.batch.push(entry);
         if self.batch.len() >= self.batch_limit {
             self.flush()?;
@@ -341,7 +341,7 @@ impl Indexer {
 
     /// Sends the batch. While the searchers have enough to do, the indexer lists the next
     /// directories rather than wait for room.
-    fn flush(&mut self) -> Result<(), Hangup> {
+    fn flush(&mut self) -> Result<(), ConsumersGone> {
         if self.batch.is_empty() {
             return Ok(());
         }
@@ -356,13 +356,14 @@ impl Indexer {
         loop {
             match self.entries.try_send(task) {
                 Ok(()) => return Ok(()),
-                Err(TrySendError::Disconnected(_)) => return Err(Hangup),
+                Err(TrySendError::Disconnected(_)) => return Err(ConsumersGone),
                 Err(TrySendError::Full(full)) => task = full,
             }
             match self.list_next(false) {
                 Some(listing) => self.receive(listing)?,
                 None => {
-                    return trace::waiting("room for tasks", || self.entries.send(task)).map_err(|_| Hangup);
+                    return trace::waiting("room for tasks", || self.entries.send(task))
+                        .map_err(|_| ConsumersGone);
                 }
             }
         }
