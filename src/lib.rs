@@ -29,6 +29,9 @@
 //! `properties` holds what the fuzz targets (`fuzz/`) and the property tests check against naive
 //! oracles; it is compiled for them alone (the `fuzzing` feature), never into ba.
 
+// No function over 100 lines (clippy.toml): a long function is one that hides its steps.
+#![warn(clippy::too_many_lines)]
+
 pub mod cli;
 pub mod config;
 pub mod config_file;
