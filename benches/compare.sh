@@ -40,6 +40,12 @@ apt_install() {
 command -v hyperfine >/dev/null || apt_install hyperfine
 command -v ugrep >/dev/null || apt_install ugrep
 command -v rg >/dev/null || cargo install --locked ripgrep
+# The -P cases need an rg with PCRE2: the one on the PATH if it has it, else one built with it apart.
+RG_PCRE2=rg
+if ! rg --pcre2-version >/dev/null 2>&1; then
+    RG_PCRE2=$CACHE/rg-pcre2/bin/rg
+    [ -x "$RG_PCRE2" ] || cargo install --locked ripgrep --features pcre2 --root "$CACHE/rg-pcre2"
+fi
 command -v python3 >/dev/null || apt_install python3
 cargo build --release --quiet
 BA=$PWD/target/release/ba
@@ -61,8 +67,9 @@ if [ ! -f "$BIG" ]; then
 fi
 
 # --- cases --------------------------------------------------------------------------------------
-# name | target (tree or file) | pattern | case flag (s: sensitive, i: insensitive, w: word) |
-# grep mode (E: grep -E in C locale, P: grep -P in a UTF-8 locale, for \p and Unicode \w)
+# name | target (tree or file) | pattern | case flag (s: sensitive, i: insensitive, w: word, p:
+# sensitive with PCRE2, -P for every tool) | grep mode (E: grep -E in C locale, P: grep -P in a UTF-8
+# locale, for \p and Unicode \w)
 CASES=(
     "literal|tree|PM_RESUME|s|E"
     "literal_casei|tree|PM_RESUME|i|E"
@@ -79,6 +86,10 @@ CASES=(
     "file_alternates|file|ERR_SYS|PME_TURN_OFF|LINK_REQ_RST|CFG_BME_EVT|s|E"
     "file_alternates_casei|file|ERR_SYS|PME_TURN_OFF|LINK_REQ_RST|CFG_BME_EVT|i|E"
     "file_no_literal|file|\\w{5}\\s+\\w{5}\\s+\\w{5}\\s+\\w{5}\\s+\\w{5}|s|P"
+    "pcre2_lookahead|tree|PM_RESUME(?=_)|p|P"
+    "pcre2_backreference|tree|(\\w+)_\\1|p|P"
+    "file_pcre2_lookahead|file|PM_RESUME(?=_)|p|P"
+    "file_pcre2_backreference|file|(\\w+)_\\1|p|P"
 )
 
 # name | command A (ba) | command B (the baseline) | command C (optional, a third reference)
@@ -111,8 +122,10 @@ for spec in "${CASES[@]}"; do
     cflag=${rest##*|}; pattern=${rest%|*}
 
     where=$TREE; [ "$target" = file ] && where=$BIG
+    rg_bin=rg
     case $cflag in
         s) ba_case=-l; rg_case=-s; g_case=; ug_case= ;;
+        p) ba_case="-l -P"; rg_case="-s -P"; g_case=; ug_case=; rg_bin=$RG_PCRE2 ;;
         i) ba_case=--ignore-case; rg_case=-i; g_case=-i; ug_case=-i ;;
         w) ba_case="-l --word-regexp"; rg_case="-s -w"; g_case=-w; ug_case=-w ;;
     esac
@@ -129,7 +142,7 @@ for spec in "${CASES[@]}"; do
     q="'$pattern'"
     ba_pipe="$BA -p $ba_sel $ba_case $q $where"
     ba_pretty="$BA --pretty --color always $ba_sel $ba_case $q $where"
-    rg="rg -n $rg_sel $rg_case $q $where"
+    rg="$rg_bin -n $rg_sel $rg_case $q $where"
     grep="env $g_env grep -n $g_sel $g_re $g_case $q $where"
     ugrep="ugrep -n $ug_sel $ug_re $ug_case $q $where"
 

@@ -34,9 +34,9 @@ use crate::hyperlink::HyperlinkFormat;
 // --dry-run goes with -r or with --undo.
 #[command(group = clap::ArgGroup::new("rewriting").args(["replace", "undo"]))]
 pub struct Args {
-    /// The regular expression to search for (Rust regex syntax). Smart case (not with -r): an
+    /// The regular expression to search for (Rust regex syntax, or PCRE2's with -P). Smart case (not with -r): an
     /// all-lowercase pattern matches case-insensitively, any uppercase letter makes it case-sensitive.
-    #[arg(required_unless_present_any = ["type_list", "files", "regexp", "patterns_file", "generate", "undo"])]
+    #[arg(required_unless_present_any = ["type_list", "files", "regexp", "patterns_file", "generate", "undo", "pcre2_version"])]
     pub(crate) pattern: Option<String>,
 
     /// Files or directories to search, as well as those given with -d. Default: `.`, or standard
@@ -372,6 +372,25 @@ pub struct Args {
     #[arg(long = "multiline-dotall", requires = "multiline")]
     pub(crate) multiline_dotall: bool,
 
+    /// Compile the pattern with PCRE2 (Perl's syntax) instead of Rust's regex: look-around
+    /// (`(?<=the )cat`, `foo(?!bar)`), backreferences (`(\w+) \1`), `\K`, possessive and atomic
+    /// groups. Outside -U each line is searched on its own, without its line end: `\s` and `[^a]`
+    /// never reach the next line, and a look-around sees only its own line. Unicode classes, as the
+    /// default engine; bytes that are not UTF-8 never match. A line on which the pattern backtracks
+    /// past PCRE2's match limit is reported, and the search goes on (exit 2). Same as --engine pcre2.
+    #[arg(short = 'P', long = "pcre2", visible_alias = "perl-regexp", overrides_with = "engine")]
+    pub(crate) pcre2: bool,
+
+    /// Which engine compiles the pattern: default (Rust's regex: guaranteed linear time), pcre2
+    /// (as -P), or auto (Rust's regex, or PCRE2 when the pattern needs it, such as look-around or
+    /// backreferences, without a word). The last of -P and --engine wins.
+    #[arg(long = "engine", value_name = "ENGINE", overrides_with = "pcre2")]
+    pub(crate) engine: Option<crate::search::matcher::EngineChoice>,
+
+    /// Print the version of PCRE2 built into ba, and whether its JIT compiler is available, then exit.
+    #[arg(long = "pcre2-version")]
+    pub(crate) pcre2_version: bool,
+
     /// The most memory the compiled pattern may take: bytes, or with a K, M or G suffix (`1G`).
     /// Default 256M. A pattern that needs more is refused, with an error that says so.
     #[arg(long = "regex-size-limit", value_name = "SIZE", value_parser = parse_size)]
@@ -492,11 +511,11 @@ pub(crate) fn habit_hint(err: &clap::Error, argv: &[OsString]) -> Option<String>
                 }
                 "-R" | "--recursive" => "ba always searches directories recursively: leave it out",
                 "-E" => {
-                    "ba has one pattern syntax, Rust's regex (no look-around or backreferences): leave it out \
-                     (ripgrep's -E NAME is --encoding NAME)"
+                    "ba's patterns are Rust's regex (or PCRE2's with -P): leave it out (ripgrep's -E NAME is \
+                     --encoding NAME)"
                 }
-                "--extended-regexp" | "-P" | "--perl-regexp" | "-G" | "--basic-regexp" => {
-                    "ba has one pattern syntax, Rust's regex (no look-around or backreferences): leave it out"
+                "--extended-regexp" | "-G" | "--basic-regexp" => {
+                    "ba's patterns are Rust's regex (or PCRE2's with -P): leave it out"
                 }
                 "-o" | "--only-matching" => "use -m (--match-only)",
                 "-L" => "use --files-without-match (grep's -l is --files-with-matches; -l is strict case)",

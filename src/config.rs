@@ -16,7 +16,7 @@ use crate::encoding::Encoding;
 use crate::hyperlink::Hyperlinks;
 use crate::messages::{self, describe};
 use crate::search::engine::Selection;
-use crate::search::matcher::{Case, Matcher, PatternOptions, SizeLimits};
+use crate::search::matcher::{Case, EngineChoice, Matcher, PatternOptions, SizeLimits};
 use crate::template::Template;
 
 /// Directory names skipped unless `--no-default-ignore`: version-control data nobody greps.
@@ -43,6 +43,8 @@ pub enum Command {
     Generate(crate::cli::Generate),
     /// `--undo`, with its flags.
     Undo(UndoOptions),
+    /// `--pcre2-version`: print this line.
+    Pcre2Version(String),
     /// `--type-list`: print the file types.
     TypeList(TypesBuilder),
     /// `--files`: list the files a search would read.
@@ -54,6 +56,9 @@ impl Command {
     pub fn from_args(args: Args) -> Result<Command> {
         if let Some(kind) = args.generate {
             return Ok(Command::Generate(kind));
+        }
+        if args.pcre2_version {
+            return Ok(Command::Pcre2Version(crate::search::pcre::version()));
         }
         if args.undo {
             let options = UndoOptions { list: args.undo_list, drop: args.undo_drop, dry_run: args.dry_run };
@@ -484,6 +489,7 @@ fn matcher(args: &mut Args) -> Result<Matcher> {
         multiline: args.multiline,
         dotall: args.multiline_dotall,
         limits: size_limits(args),
+        engine: if args.pcre2 { EngineChoice::Pcre2 } else { args.engine.unwrap_or_default() },
     };
     Matcher::new(&patterns, &options)
 }

@@ -1,7 +1,7 @@
 //! `ba`: parse the command line, plan the search, start the indexer, the searchers and the printer,
 //! wait for them, and exit with the code the search came to.
 
-use std::io;
+use std::io::{self, Write};
 use std::sync::Arc;
 use std::thread::{self, JoinHandle};
 use std::time::Instant;
@@ -43,6 +43,7 @@ fn run() -> Result<ExitCode> {
             interrupt::install(false)?;
             black_arrow::replace::undo(&options)
         }
+        Command::Pcre2Version(line) => printed(writeln!(io::stdout(), "{line}")),
         Command::TypeList(types) => printed(walk::print_type_list(&types)),
         Command::ListFiles(config) => list_files(Arc::new(config), started),
         Command::Search(config) => search(Arc::new(config), started),

@@ -100,6 +100,8 @@ pub(crate) struct PartEnd {
     pub(crate) digest: u64,
     /// A line with binary data matched, in a named file (where its first NUL byte is).
     pub(crate) binary_match: Option<u64>,
+    /// The first line the pattern gave up on, numbered from the part's lead (as its hits).
+    pub(crate) gave_up: Option<u64>,
 }
 
 /// Matching lines for the printer to format: the lines one after another, their match and capture

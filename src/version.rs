@@ -1,6 +1,7 @@
 //! `ba --version`: the version, then, as ripgrep prints them, the SIMD instructions the build was
 //! compiled to assume and those this CPU has. ba's own code has no SIMD of its own: memchr, bytecount
-//! and the regex engine's literal searchers choose among what the CPU has when they run.
+//! and the regex engine's literal searchers choose among what the CPU has when they run. PCRE2 (`-P`)
+//! is always built in; whether its JIT is depends on the target.
 
 use std::sync::OnceLock;
 
@@ -10,10 +11,11 @@ pub(crate) fn long() -> &'static str {
     LONG.get_or_init(|| {
         let (compiled, detected) = simd();
         format!(
-            "{}\n\nfeatures: +mimalloc,+simd-runtime-dispatch\nsimd(compile): {compiled}\nsimd(runtime): \
-             {detected}\n\nmemchr, bytecount and the regex engine's literal search pick among simd(runtime) \
-             as they run.",
-            env!("CARGO_PKG_VERSION")
+            "{}\n\nfeatures: +mimalloc,+simd-runtime-dispatch,+pcre2\nsimd(compile): {compiled}\nsimd(runtime): \
+             {detected}\n\n-P: {}\n\nmemchr, bytecount and the regex engine's literal search pick among \
+             simd(runtime) as they run.",
+            env!("CARGO_PKG_VERSION"),
+            crate::search::pcre::version(),
         )
     })
 }

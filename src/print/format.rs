@@ -345,7 +345,7 @@ impl Formatter {
                 self.pipe_prefix(out, line, sep, Some(span.start));
                 let mut text = Vec::new();
                 match &self.replacement {
-                    Some((template, regex)) => expand_at(template, regex, line.text, span.start, &mut text),
+                    Some((template, regex)) => expand_at(template, regex, line.text, span.clone(), &mut text),
                     None => text.extend_from_slice(&line.text[span.clone()]),
                 }
                 self.paint(out, Paint::PipeMatch, &text);
@@ -481,7 +481,7 @@ impl Formatter {
                 let text = match &self.replacement {
                     Some((template, regex)) => {
                         let mut text = Vec::new();
-                        expand_at(template, regex, line.text, span.start, &mut text);
+                        expand_at(template, regex, line.text, span.clone(), &mut text);
                         Cow::Owned(text)
                     }
                     None => Cow::Borrowed(&line.text[span.clone()]),
@@ -518,7 +518,7 @@ impl Formatter {
         for span in line.matches {
             text.extend_from_slice(&line.text[copied..span.start]);
             let start = text.len();
-            expand_at(template, regex, line.text, span.start, &mut text);
+            expand_at(template, regex, line.text, span.clone(), &mut text);
             spans.push(start..text.len());
             copied = span.end;
         }
@@ -642,12 +642,15 @@ impl Formatter {
     }
 }
 
-/// Appends what replaces the match that starts at `start` in `text`.
-fn expand_at(template: &Template, matcher: &Matcher, text: &[u8], start: usize, out: &mut Vec<u8>) {
+/// Appends what replaces the match `span` of `text`. A match of -U that needs what lies outside its
+/// line (`(?<=foo\n)bar`) is not found again in the line alone: it is replaced with its groups
+/// other than the whole match empty.
+fn expand_at(template: &Template, matcher: &Matcher, text: &[u8], span: Range<usize>, out: &mut Vec<u8>) {
     let mut groups = Groups::default();
-    if matcher.captures_at(text, start, &mut groups) {
-        template.expand(&groups, text, out);
+    if !matcher.captures_at(text, span.start, &mut groups) || groups.whole().start != span.start {
+        groups = Groups::whole_only(span);
     }
+    template.expand(&groups, text, out);
 }
 
 /// Marks where the terminal format cut a line.

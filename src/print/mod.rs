@@ -277,7 +277,7 @@ impl Printer {
             }
         }
         if let Some(end) = end {
-            self.end_part(part, parts, &path, end)?;
+            self.end_part(part, parts, &path, end, lead)?;
         }
         if hit_lines > 0 && self.config.output.flush_each_file {
             self.out.flush()?;
@@ -307,9 +307,15 @@ impl Printer {
 
     /// Counts a part that ended, reports what went wrong with it, ends a big file's output at its
     /// last part, and with `-r` rewrites the file.
-    fn end_part(&mut self, part: u32, parts: u32, path: &Path, end: PartEnd) -> io::Result<()> {
+    fn end_part(&mut self, part: u32, parts: u32, path: &Path, end: PartEnd, lead: u64) -> io::Result<()> {
         match &end.outcome {
             Outcome::Searched | Outcome::Truncated => {
+                if let Some(number) = end.gave_up {
+                    self.out.flush()?;
+                    let line = self.file.line_base - lead + number;
+                    let reason = format!("line {line}: the pattern backtracks too much (PCRE2 match limit)");
+                    messages::error(path, &reason);
+                }
                 self.summary.files_searched += u64::from(part == 0);
                 self.summary.lines_searched += end.lines;
                 self.summary.bytes_searched += end.bytes;

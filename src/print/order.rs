@@ -57,6 +57,7 @@ mod tests {
             stamp: None,
             digest: 0,
             binary_match: None,
+            gave_up: None,
         });
         FileResult {
             seq,

@@ -16,6 +16,7 @@ use memchr::{memchr, memrchr};
 
 use crate::messages::Message;
 use crate::search::matcher::Matcher;
+use crate::search::pcre;
 
 /// Why a context line is shown.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -142,11 +143,28 @@ pub(crate) struct Searched {
     /// A named file or standard input had a matching line with binary data (not reported): where
     /// its first NUL byte is.
     pub(crate) binary_match: Option<u64>,
+    /// The first line the pattern gave up on (PCRE2's match limit), numbered as `Line::number`: it
+    /// is taken as not matching, and reported.
+    pub(crate) gave_up: Option<u64>,
 }
 
 impl Searched {
     fn new(outcome: Outcome) -> Searched {
-        Searched { outcome, lines: 0, bytes: 0, binary_match: None }
+        Searched { outcome, lines: 0, bytes: 0, binary_match: None, gave_up: None }
+    }
+
+    /// Keeps the number of the first line the pattern gave up on since the last call, if it lies in
+    /// `text[from..]`, whose first line is numbered `first`.
+    fn note_gave_up(&mut self, text: &[u8], from: usize, first: u64) {
+        let Some(address) = pcre::take_failure() else { return };
+        let Some(at) =
+            address.checked_sub(text.as_ptr() as usize).filter(|&at| at >= from && at < text.len())
+        else {
+            return;
+        };
+        if self.gave_up.is_none() {
+            self.gave_up = Some(first + count_newlines(&text[from..at]));
+        }
     }
 }
 
@@ -523,6 +541,10 @@ impl Engine<'_> {
         if self.selection.multiline {
             return self.search_whole(reader, buf, window.read, sink);
         }
+        if self.matcher.fallible {
+            // What another search in this thread left.
+            pcre::take_failure();
+        }
         let mut scan = ReaderScan::new(self, window);
         if scan.settled_at_once && !sink.settled() {
             return scan.searched;
@@ -545,7 +567,12 @@ impl Engine<'_> {
             };
             let Some(region_end) = scan.region_end(&mut lines, begin, done) else { continue };
             // The region may end sooner: at the window's end.
-            let region_end = match scan.search_region(reader, &mut lines, begin..region_end, done, sink) {
+            let first = scan.progress.lines + 1;
+            let next = scan.search_region(reader, &mut lines, begin..region_end, done, sink);
+            if self.matcher.fallible {
+                scan.searched.note_gave_up(lines.held(), begin, first);
+            }
+            let region_end = match next {
                 Next::Go(region_end) => region_end,
                 _ => return scan.searched,
             };
@@ -600,6 +627,9 @@ impl Engine<'_> {
             searched.outcome = Outcome::Truncated;
         }
         let text = &buf[..len];
+        if self.matcher.fallible {
+            pcre::take_failure();
+        }
         let mut spans = MultilineSpans {
             matches: {
                 let mut matches = Vec::new();
@@ -619,6 +649,9 @@ impl Engine<'_> {
             true,
             &mut spans,
         );
+        if self.matcher.fallible {
+            searched.note_gave_up(text, 0, 1);
+        }
         searched.bytes = len as u64;
         searched
     }
@@ -1302,6 +1335,7 @@ mod tests {
             multiline: true,
             dotall: false,
             limits: crate::search::matcher::SizeLimits::default(),
+            engine: crate::search::matcher::EngineChoice::Default,
         };
         let matcher = Matcher::new(&[r"b\nc\nd|f".to_string()], &options).unwrap();
         let selection = Selection { multiline: true, before: 1, ..Selection::default() };

@@ -13,6 +13,11 @@ use regex::bytes::Regex;
 use regex_syntax::ast::{self, Ast};
 use regex_syntax::hir::{self, Hir, HirKind};
 
+use crate::search::pcre::Pcre2Pattern;
+
+/// How the error of a pattern the regex crate cannot read begins.
+const UNREADABLE: &str = "invalid pattern";
+
 /// What the searchers, the formats and the replacer ask of a pattern, whichever engine compiled
 /// it: where it matches from a place in a buffer, and with which groups. The regex crate answers
 /// (`RegexPattern`). Every engine's pattern never matches a line end outside `-U`, so that it can
@@ -69,6 +74,17 @@ impl Groups {
         let mut groups = Groups::default();
         groups.fill(caps);
         groups
+    }
+
+    /// Only the whole match, where the groups cannot be found again (a match of `-U` seen in one of
+    /// its lines).
+    pub(crate) fn whole_only(range: Range<usize>) -> Groups {
+        Groups(vec![Some(range)])
+    }
+
+    pub(crate) fn set(&mut self, groups: impl Iterator<Item = Option<Range<usize>>>) {
+        self.0.clear();
+        self.0.extend(groups);
     }
 
     fn fill(&mut self, caps: &regex::bytes::Captures) {
@@ -138,6 +154,9 @@ pub struct Matcher {
     pub(crate) candidates: Option<Regex>,
     /// The pattern has capture groups: the terminal output shows what they captured.
     pub(crate) has_groups: bool,
+    /// PCRE2 compiled the pattern: it may give up on a line (its match limit), which the searcher
+    /// then reports (see `pcre::take_failure`).
+    pub(crate) fallible: bool,
 }
 
 /// How the pattern as typed is to be read.
@@ -153,6 +172,19 @@ pub(crate) struct PatternOptions {
     pub(crate) multiline: bool,
     pub(crate) dotall: bool,
     pub(crate) limits: SizeLimits,
+    pub(crate) engine: EngineChoice,
+}
+
+/// Which engine compiles the pattern: `--engine`, `-P`.
+#[derive(Clone, Copy, PartialEq, Eq, Debug, Default, clap::ValueEnum)]
+pub enum EngineChoice {
+    /// The regex crate.
+    #[default]
+    Default,
+    /// PCRE2 (`-P`): look-around and backreferences.
+    Pcre2,
+    /// The regex crate, or PCRE2 where the pattern needs it (the regex crate cannot read it).
+    Auto,
 }
 
 /// How big the compiled pattern may grow: `--regex-size-limit` and `--dfa-size-limit`.
@@ -182,6 +214,30 @@ pub(crate) enum Case {
 impl Matcher {
     /// The matcher of `patterns` (a line matches if any does; none matches nothing).
     pub(crate) fn new(patterns: &[String], options: &PatternOptions) -> Result<Matcher> {
+        let case_insensitive = match options.case {
+            Case::Smart if options.fixed_strings => {
+                !patterns.iter().any(|p| p.chars().any(char::is_uppercase))
+            }
+            Case::Smart => !patterns.iter().any(|p| has_uppercase_literal(p)),
+            Case::Sensitive => false,
+            Case::Insensitive => true,
+        };
+        match options.engine {
+            EngineChoice::Default => Matcher::with_regex(patterns, options, case_insensitive),
+            EngineChoice::Pcre2 => Matcher::with_pcre2(patterns, options, case_insensitive),
+            // As ripgrep's: PCRE2 takes over, silently, only a pattern the regex crate cannot read.
+            EngineChoice::Auto => match Matcher::with_regex(patterns, options, case_insensitive) {
+                Err(err) if err.to_string().starts_with(UNREADABLE) => {
+                    Matcher::with_pcre2(patterns, options, case_insensitive).map_err(|pcre2_err| {
+                        anyhow::anyhow!("{err:#}\n\nnor could PCRE2 read it:\n{pcre2_err:#}")
+                    })
+                }
+                result => result,
+            },
+        }
+    }
+
+    fn with_regex(patterns: &[String], options: &PatternOptions, case_insensitive: bool) -> Result<Matcher> {
         let patterns: Vec<String> = patterns
             .iter()
             .map(|p| if options.fixed_strings { regex::escape(p) } else { p.clone() })
@@ -200,12 +256,44 @@ impl Matcher {
         if options.line {
             pattern = format!("^(?:{pattern})$");
         }
-        let case_insensitive = match options.case {
-            Case::Smart => !patterns.iter().any(|p| has_uppercase_literal(p)),
-            Case::Sensitive => false,
-            Case::Insensitive => true,
-        };
         Matcher::build(&pattern, case_insensitive, options.multiline, options.dotall, options.limits)
+    }
+
+    /// `-P`: the pattern compiled by PCRE2, wrapped as ripgrep wraps it. The literals looked for first
+    /// are those of the regex crate's reading, where it reads the pattern (PCRE2's own finds the
+    /// rest): a line that cannot match then holds none of them.
+    fn with_pcre2(patterns: &[String], options: &PatternOptions, case_insensitive: bool) -> Result<Matcher> {
+        let patterns: Vec<String> = patterns
+            .iter()
+            .map(|p| if options.fixed_strings { pcre2::escape(p) } else { p.clone() })
+            .collect();
+        let mut pattern = match patterns.as_slice() {
+            [] => "(*FAIL)".to_string(),
+            [one] => one.clone(),
+            many => many.iter().map(|p| format!("(?:{p})")).collect::<Vec<_>>().join("|"),
+        };
+        if options.word {
+            pattern = format!(r"(?<!\w)(?:{pattern})(?!\w)");
+        }
+        if options.line {
+            pattern = format!("^(?:{pattern})$");
+        }
+        let compiled = Pcre2Pattern::new(&pattern, case_insensitive, options.multiline, options.dotall)?;
+        let has_groups = compiled.group_names().len() > 1;
+        let candidates = if options.multiline || options.fixed_strings {
+            None
+        } else {
+            regex_syntax::ParserBuilder::new()
+                .utf8(false)
+                .multi_line(true)
+                .case_insensitive(case_insensitive)
+                .build()
+                .parse(&pattern)
+                .ok()
+                .and_then(|hir| within_lines(&hir).ok())
+                .and_then(|hir| inner_literals(&hir))
+        };
+        Ok(Matcher { pattern: Arc::new(compiled), candidates, has_groups, fallible: true })
     }
 
     /// The matcher of one regex, matches never spanning lines.
@@ -228,7 +316,7 @@ impl Matcher {
             .dot_matches_new_line(dotall)
             .build()
             .parse(pattern)
-            .map_err(|e| anyhow::anyhow!("invalid pattern:\n{e}"))?;
+            .map_err(|e| anyhow::anyhow!("{UNREADABLE}:\n{e}"))?;
         let has_groups = hir.properties().explicit_captures_len() > 0;
         // With -U the whole file is searched at once: no line end to take out, no literal to look
         // for first.
@@ -248,7 +336,7 @@ impl Matcher {
                 err => anyhow::anyhow!("invalid pattern: {err}"),
             })?;
         let candidates = if multiline { None } else { inner_literals(&hir) };
-        Ok(Matcher { pattern: Arc::new(RegexPattern(regex)), candidates, has_groups })
+        Ok(Matcher { pattern: Arc::new(RegexPattern(regex)), candidates, has_groups, fallible: false })
     }
 }
 
@@ -407,8 +495,31 @@ fn has_uppercase_literal(pattern: &str) -> bool {
             _ => false,
         }
     }
-    // An unparsable pattern is reported by the real parse that follows.
-    ast::parse::Parser::new().parse(pattern).is_ok_and(|ast| in_ast(&ast))
+    match ast::parse::Parser::new().parse(pattern) {
+        Ok(ast) => in_ast(&ast),
+        // A pattern only PCRE2 reads (look-around, backreferences): its letters outside escapes, as
+        // ripgrep reads them then. (The regex crate reports the error of one it cannot read.)
+        Err(_) => {
+            let mut chars = pattern.chars();
+            while let Some(c) = chars.next() {
+                match c {
+                    // `\p{Greek}`, `\x{FF}`, `\k<name>`: a name, not letters typed.
+                    '\\' => {
+                        if let Some('p' | 'P' | 'x' | 'k' | 'g' | 'N') = chars.next() {
+                            let rest = chars.as_str();
+                            let close = rest.starts_with(['{', '<']).then(|| rest.find(['}', '>'])).flatten();
+                            if let Some(close) = close {
+                                chars = rest[close + 1..].chars();
+                            }
+                        }
+                    }
+                    c if c.is_uppercase() => return true,
+                    _ => {}
+                }
+            }
+            false
+        }
+    }
 }
 
 /// Keeps every match within one line, whatever buffer the regex runs over: removes `\n` from every
@@ -552,6 +663,7 @@ mod tests {
                     multiline,
                     dotall: false,
                     limits: SizeLimits::default(),
+                    engine: EngineChoice::Default,
                 };
                 let matcher = Matcher::new(&[pattern.to_string()], &options).unwrap();
                 let found = matcher.pattern.find_at(line.as_bytes(), 0).map(|m| &line.as_bytes()[m]);

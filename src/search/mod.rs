@@ -6,6 +6,7 @@
 
 pub mod engine;
 pub mod matcher;
+pub(crate) mod pcre;
 mod sparse;
 
 use std::collections::VecDeque;
@@ -485,8 +486,9 @@ impl Collector<'_> {
             self.totals.bytes_searched = searched.bytes;
             self.formatter.end(bytes, &self.path, &self.totals);
         }
-        let Searched { outcome, lines, bytes, binary_match } = searched;
-        let end = PartEnd { outcome, lines, bytes, stamp, digest: self.digest.finish(), binary_match };
+        let Searched { outcome, lines, bytes, binary_match, gave_up } = searched;
+        let end =
+            PartEnd { outcome, lines, bytes, stamp, digest: self.digest.finish(), binary_match, gave_up };
         Ok(self.result(body, Some(end)))
     }
 
@@ -619,7 +621,15 @@ fn ended(seq: u64, (part, parts): (u32, u32), path: PathBuf, outcome: Outcome) -
         hit_lines: 0,
         matches: 0,
         lead: 0,
-        end: Some(PartEnd { outcome, lines: 0, bytes: 0, stamp: None, digest: 0, binary_match: None }),
+        end: Some(PartEnd {
+            outcome,
+            lines: 0,
+            bytes: 0,
+            stamp: None,
+            digest: 0,
+            binary_match: None,
+            gave_up: None,
+        }),
         charge: Charge::default(),
     }
 }

@@ -66,10 +66,10 @@ fn grep_and_ripgrep_flags_say_how_to_do_it_in_ba() {
         ("-R", "ba always searches directories recursively: leave it out"),
         (
             "-E",
-            "ba has one pattern syntax, Rust's regex (no look-around or backreferences): leave it out \
-             (ripgrep's -E NAME is --encoding NAME)",
+            "ba's patterns are Rust's regex (or PCRE2's with -P): leave it out (ripgrep's -E NAME is \
+             --encoding NAME)",
         ),
-        ("-P", "ba has one pattern syntax, Rust's regex (no look-around or backreferences): leave it out"),
+        ("-G", "ba's patterns are Rust's regex (or PCRE2's with -P): leave it out"),
         ("-o", "use -m (--match-only)"),
         ("-L", "use --files-without-match (grep's -l is --files-with-matches; -l is strict case)"),
         ("-j", "use -w N (--workers)"),

@@ -471,8 +471,9 @@ fn version_tells_the_simd_instruction_sets() {
     let long = stdout_ok(dir.path(), &["--version"], 0);
     let sets = r"(none|[+-][A-Z0-9]+(,[+-][A-Z0-9]+)*)";
     let shape = format!(
-        r"^ba {}\n\nfeatures: [+-][a-z-]+(,[+-][a-z-]+)*\nsimd\(compile\): {sets}\nsimd\(runtime\): {sets}\n\n[^\n]+\n$",
-        regex::escape(version)
+        r"^ba {}\n\nfeatures: [+-][a-z0-9-]+(,[+-][a-z0-9-]+)*\nsimd\(compile\): {sets}\nsimd\(runtime\): {sets}\n\n{pcre2}\n\n[^\n]+\n$",
+        regex::escape(version),
+        pcre2 = r"-P: PCRE2 \d+\.\d+ is available \(JIT is (un)?available\)",
     );
     assert!(regex::Regex::new(&shape).unwrap().is_match(&long), "{long}");
     if cfg!(target_arch = "x86_64") {

@@ -17,6 +17,7 @@
 //! - `big_file`: files cut into parts that several searchers search at once;
 //! - `integration`: what makes ba at home in the shell and the editor: completions, the man page;
 //! - `memory`: peak memory stays flat however many lines match;
+//! - `pcre2`: `-P`, against ripgrep's cases, the default engine, a naive PCRE2 oracle and GNU grep -P;
 //! - `props`: property tests against naive oracles;
 //! - `search_zip`: `-z`, compressed files searched decompressed;
 //! - `selection`: the file-selection switches ripgrep users script with, compared with ripgrep;
@@ -34,6 +35,7 @@ mod fuzz_properties;
 mod habits;
 mod integration;
 mod memory;
+mod pcre2;
 mod props;
 mod replace;
 mod replace_faults;
