@@ -19,7 +19,8 @@ use regex::bytes::{Regex, RegexBuilder};
 
 use crate::replace::stream::{self, Piece, Scratch};
 use crate::search::engine::{lead_start, Context, Engine, Line, Selection, Sink, Window};
-use crate::search::matcher::{Groups, Matcher};
+use crate::search::matcher::Matcher;
+use crate::search::pattern::Groups;
 use crate::template::Template;
 
 /// Patterns the engine's properties and the command-line properties try: anchors, word

@@ -1,6 +1,7 @@
 //! Replacement templates, for `-r` and `--output-replace`.
 
-use crate::search::matcher::{Groups, Matcher};
+use crate::search::matcher::Matcher;
+use crate::search::pattern::Groups;
 use anyhow::{bail, Result};
 
 /// The parsed replacement text: parts of literal bytes and capture groups.

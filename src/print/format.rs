@@ -22,7 +22,8 @@ use crate::config::{Mode, Output, Style};
 use crate::hyperlink::Linker;
 use crate::sanitize::{chars_with_offsets, display_width, printable_path, push_char, push_escaped};
 use crate::search::engine::Context;
-use crate::search::matcher::{Groups, Matcher};
+use crate::search::matcher::Matcher;
+use crate::search::pattern::Groups;
 use crate::template::Template;
 
 pub(crate) use json::summary as json_summary;

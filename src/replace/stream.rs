@@ -10,7 +10,8 @@ use memchr::{memchr, memrchr};
 
 use crate::pipeline::LineDigest;
 use crate::search::engine::{count_newlines, Engine};
-use crate::search::matcher::{Groups, Matcher};
+use crate::search::matcher::Matcher;
+use crate::search::pattern::Groups;
 
 use super::Template;
 

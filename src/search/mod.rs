@@ -6,6 +6,7 @@
 
 pub mod engine;
 pub mod matcher;
+pub(crate) mod pattern;
 pub(crate) mod pcre;
 mod sparse;
 
@@ -32,7 +33,8 @@ use crate::print::format::{FileTotals, Formatter, Shown};
 use crate::search::engine::{
     lead_start, Context, Engine, Line, Outcome, Searched, Sink, Window, BINARY_SNIFF,
 };
-use crate::search::matcher::{Groups, Matcher};
+use crate::search::matcher::Matcher;
+use crate::search::pattern::Groups;
 use crate::trace;
 use crate::walk::listing::{self, Listing};
 

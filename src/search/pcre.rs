@@ -12,7 +12,7 @@ use anyhow::Result;
 use memchr::{memchr, memrchr};
 use pcre2::bytes::{CaptureLocations, Regex, RegexBuilder};
 
-use crate::search::matcher::{Groups, Pattern};
+use crate::search::pattern::{Groups, Pattern};
 
 /// ripgrep's JIT stack: deep enough for the patterns people write, bounded for those that recurse
 /// without end.
