@@ -5,8 +5,9 @@
 //! line end, so outside `-U` each line is searched on its own, without its `\n`, as ripgrep does:
 //! then no match spans lines and no look-around sees another line, whatever the pattern.
 
-use std::cell::Cell;
+use std::cell::{Cell, RefCell};
 use std::ops::Range;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use anyhow::Result;
 use memchr::{memchr, memrchr};
@@ -23,6 +24,16 @@ thread_local! {
     /// the search treats that line as not matching and goes on, and the searcher reports it.
     static FAILURE: Cell<Option<usize>> = const { Cell::new(None) };
 }
+
+thread_local! {
+    /// This thread's match data for the pattern it last searched with (by the pattern's number):
+    /// PCRE2's own pool takes a lock on every call but the first thread's, and a search a line at a
+    /// time makes one call per line.
+    static LOCATIONS: RefCell<Option<(usize, CaptureLocations)>> = const { RefCell::new(None) };
+}
+
+/// Numbers each pattern, for `LOCATIONS`.
+static PATTERNS: AtomicUsize = AtomicUsize::new(0);
 
 /// The address of the start of the first line the pattern gave up on in this thread since the last
 /// call (PCRE2's match limit), if any.
@@ -51,6 +62,8 @@ type Find<'f, T> = dyn FnMut(&[u8], usize) -> Result<Option<T>, pcre2::Error> + 
 /// A pattern compiled by PCRE2.
 pub(crate) struct Pcre2Pattern {
     regex: Regex,
+    /// This pattern's number, for the match data each thread keeps.
+    number: usize,
     /// Outside `-U`: each line is a haystack of its own.
     per_line: bool,
 }
@@ -69,7 +82,20 @@ impl Pcre2Pattern {
             .max_jit_stack_size(Some(JIT_STACK))
             .build(pattern)
             .map_err(|err| compile_error(pattern, &err))?;
-        Ok(Pcre2Pattern { regex, per_line: !multiline })
+        Ok(Pcre2Pattern { regex, number: PATTERNS.fetch_add(1, Ordering::Relaxed), per_line: !multiline })
+    }
+
+    /// Runs `search` with this thread's match data for the pattern (a new one when a search is
+    /// already using it).
+    fn with_locations<T>(&self, search: impl FnOnce(&mut CaptureLocations) -> T) -> T {
+        let held = LOCATIONS.with(|held| held.borrow_mut().take());
+        let mut locations = match held {
+            Some((number, locations)) if number == self.number => locations,
+            _ => self.regex.capture_locations(),
+        };
+        let found = search(&mut locations);
+        LOCATIONS.with(|held| *held.borrow_mut() = Some((self.number, locations)));
+        found
     }
 
     /// The first match at or after `at`, with `find` run on each haystack (a line, or all of it with
@@ -137,35 +163,61 @@ impl Pcre2Pattern {
 
 impl Pattern for Pcre2Pattern {
     fn find_at(&self, haystack: &[u8], at: usize) -> Option<Range<usize>> {
-        let mut find = |text: &[u8], at| self.regex.find_at(text, at).map(|m| m.map(|m| m.start()..m.end()));
-        self.first(haystack, at, &mut find).map(|(base, m)| base + m.start..base + m.end)
+        self.with_locations(|locations| {
+            let mut find = |text: &[u8], at| {
+                let found = self.regex.captures_read_at(locations, text, at)?;
+                Ok(found.map(|m| m.start()..m.end()))
+            };
+            self.first(haystack, at, &mut find).map(|(base, m)| base + m.start..base + m.end)
+        })
     }
 
     fn for_each_match(&self, haystack: &[u8], each: &mut dyn FnMut(Range<usize>) -> bool) {
-        let mut find = |text: &[u8], at| self.regex.find_at(text, at).map(|m| m.map(|m| m.start()..m.end()));
-        self.each(haystack, &mut find, Range::clone, &mut |base, m| each(base + m.start..base + m.end));
+        self.with_locations(|locations| {
+            let mut find = |text: &[u8], at| {
+                let found = self.regex.captures_read_at(locations, text, at)?;
+                Ok(found.map(|m| m.start()..m.end()))
+            };
+            self.each(haystack, &mut find, Range::clone, &mut |base, m| each(base + m.start..base + m.end));
+        })
     }
 
     fn captures_at(&self, haystack: &[u8], at: usize, groups: &mut Groups) -> bool {
-        let mut locations = self.regex.capture_locations();
-        let mut find = |text: &[u8], at| {
-            let found = self.regex.captures_read_at(&mut locations, text, at)?;
-            Ok(found.map(|_| located(&locations)))
-        };
-        match self.first(haystack, at, &mut find) {
-            Some((base, found)) => {
-                groups.set(found.iter().map(|group| group.clone().map(|g| base + g.start..base + g.end)));
-                true
+        self.with_locations(|locations| {
+            let mut find = |text: &[u8], at| {
+                let found = self.regex.captures_read_at(locations, text, at)?;
+                Ok(found.map(|_| located(locations)))
+            };
+            match self.first(haystack, at, &mut find) {
+                Some((base, found)) => {
+                    groups.set(found.iter().map(|group| group.clone().map(|g| base + g.start..base + g.end)));
+                    true
+                }
+                None => false,
             }
-            None => false,
-        }
+        })
     }
 
     fn for_each_captures(&self, haystack: &[u8], each: &mut dyn FnMut(&Groups) -> bool) {
-        let mut locations = self.regex.capture_locations();
+        self.with_locations(|locations| self.each_captures(haystack, locations, each))
+    }
+
+    fn group_names(&self) -> Vec<Option<String>> {
+        let names = self.regex.capture_names();
+        (0..self.regex.captures_len()).map(|i| names.get(i).cloned().flatten()).collect()
+    }
+}
+
+impl Pcre2Pattern {
+    fn each_captures(
+        &self,
+        haystack: &[u8],
+        locations: &mut CaptureLocations,
+        each: &mut dyn FnMut(&Groups) -> bool,
+    ) {
         let mut find = |text: &[u8], at| {
-            let found = self.regex.captures_read_at(&mut locations, text, at)?;
-            Ok(found.map(|_| located(&locations)))
+            let found = self.regex.captures_read_at(locations, text, at)?;
+            Ok(found.map(|_| located(locations)))
         };
         let mut groups = Groups::default();
         let whole = |found: &Vec<Option<Range<usize>>>| found[0].clone().unwrap_or_default();
@@ -173,11 +225,6 @@ impl Pattern for Pcre2Pattern {
             groups.set(found.into_iter().map(|group| group.map(|g| base + g.start..base + g.end)));
             each(&groups)
         });
-    }
-
-    fn group_names(&self) -> Vec<Option<String>> {
-        let names = self.regex.capture_names();
-        (0..self.regex.captures_len()).map(|i| names.get(i).cloned().flatten()).collect()
     }
 }
 
