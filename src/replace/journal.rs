@@ -256,16 +256,24 @@ impl State {
         self.remove_gone(&gone)
     }
 
-    /// Removes a run's directory already renamed out of the runs.
+    /// Removes a run's directory already renamed out of the runs. Gone already (removed by a
+    /// prune of another run), it is removed.
     fn remove_gone(&self, gone: &str) -> io::Result<()> {
-        let dir = rustix::fs::openat(&self.runs, gone, DIR, Mode::empty())?;
+        let dir = match rustix::fs::openat(&self.runs, gone, DIR, Mode::empty()) {
+            Ok(dir) => dir,
+            Err(Errno::NOENT) => return Ok(()),
+            Err(err) => return Err(err.into()),
+        };
         for file in [JOURNAL, DONE, DONE_NEW, RUN] {
             match rustix::fs::unlinkat(&dir, file, AtFlags::empty()) {
                 Ok(()) | Err(Errno::NOENT) => {}
                 Err(err) => return Err(err.into()),
             }
         }
-        Ok(rustix::fs::unlinkat(&self.runs, gone, AtFlags::REMOVEDIR)?)
+        match rustix::fs::unlinkat(&self.runs, gone, AtFlags::REMOVEDIR) {
+            Ok(()) | Err(Errno::NOENT) => Ok(()),
+            Err(err) => Err(err.into()),
+        }
     }
 
     /// Removes the oldest runs, keeping `KEEP_RUNS` with `own`; runs in use are left alone. What a
@@ -275,8 +283,14 @@ impl State {
         let dir = rustix::fs::openat(&self.runs, ".", DIR, Mode::empty())?;
         for entry in rustix::fs::Dir::read_from(&dir)? {
             let entry = entry?;
+            // Left by a removal cut short; one under way holds its lock, and finishes itself.
             if let Some(gone) = entry.file_name().to_str().ok().filter(|name| name.starts_with(GONE)) {
-                let _ = self.remove_gone(gone);
+                let unlocked = rustix::fs::openat(&self.runs, gone, DIR, Mode::empty()).is_ok_and(|dir| {
+                    rustix::fs::flock(&dir, FlockOperation::NonBlockingLockExclusive).is_ok()
+                });
+                if unlocked {
+                    let _ = self.remove_gone(gone);
+                }
             }
         }
         let others: Vec<String> = self.run_names()?.into_iter().filter(|name| name != own).collect();

@@ -5,7 +5,8 @@
 use std::fs;
 use std::os::unix::fs::PermissionsExt;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
+use std::process::{Command, Output, Stdio};
+use std::time::Duration;
 
 use proptest::prelude::*;
 use proptest::test_runner::Config;
@@ -601,4 +602,39 @@ fn a_run_that_recorded_nothing_is_tidied_only_by_a_writing_undo() {
     assert_eq!(code(&state.run(d, &["--undo"])), Some(0));
     assert_eq!(fs::read(d.join("a.txt")).unwrap(), b"one\n");
     assert!(!empty.exists(), "tidied away by --undo");
+}
+
+/// Runs that keep nothing leave the journal while others prune it: neither trips on the other.
+#[test]
+fn concurrent_runs_that_keep_nothing_and_prune_never_complain() {
+    let state = State::new();
+    let dir = tempdir();
+    let d = dir.path();
+    for i in 0..24 {
+        write(d, &format!("{i}/a.txt"), "foo x\n");
+    }
+    for round in 0..10 {
+        let children: Vec<_> = (0..24)
+            .map(|i| {
+                // Half replace each match by itself (a run that keeps nothing); half rewrite.
+                let args: Vec<String> = match i % 2 {
+                    0 => vec!["foo".into(), "-r".into(), "$0".into()],
+                    _ => vec!["foo|x[0-9]".into(), "-r".into(), format!("x{round}")],
+                };
+                state
+                    .ba(&d.join(i.to_string()))
+                    .args(&args)
+                    .stdout(Stdio::null())
+                    .stderr(Stdio::piped())
+                    .spawn()
+                    .unwrap()
+            })
+            .collect();
+        for child in children {
+            let out = output_within(child, Duration::from_secs(30));
+            let err = String::from_utf8_lossy(&out.stderr);
+            let noted = err.lines().all(|line| line.starts_with("ba: rewrote 1 file"));
+            assert!(noted, "round {round}: {err}");
+        }
+    }
 }
