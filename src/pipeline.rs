@@ -84,13 +84,13 @@ pub(crate) enum Body {
     Formatted(Vec<u8>),
     /// Left to the printer to format: the lines of a big file's part are numbered from the part's
     /// start, and only the printer knows how many lines the parts before it had; and `-e` keeps them.
-    Hits(Hits),
+    Lines(KeptLines),
 }
 
 /// How a file (or part) ended.
 pub(crate) struct PartEnd {
     pub(crate) outcome: Outcome,
-    /// Lines in this part: hit line numbers in `Body::Hits` count from the part's first line.
+    /// Lines in this part: hit line numbers in `Body::Lines` count from the part's first line.
     pub(crate) lines: u64,
     pub(crate) bytes: u64,
     /// The file's size and modification time when it was opened, for `-r`.
@@ -104,17 +104,19 @@ pub(crate) struct PartEnd {
     pub(crate) gave_up: Option<u64>,
 }
 
-/// Matching lines for the printer to format: the lines one after another, their match and capture
-/// group spans, and a `Hit` naming each one's slices.
+/// Lines for the printer to number and format (hits and context lines): the lines one after
+/// another, their match and capture group spans, and a `KeptLine` naming each one's slices. The
+/// printer shows each as a `format::Shown`, the borrowed view the formats take.
 #[derive(Default)]
-pub(crate) struct Hits {
-    pub(crate) hits: Vec<Hit>,
+pub(crate) struct KeptLines {
+    pub(crate) lines: Vec<KeptLine>,
     pub(crate) text: Vec<u8>,
     /// Match and capture-group ranges, relative to their line.
     pub(crate) spans: Vec<Range<usize>>,
 }
 
-pub(crate) struct Hit {
+/// One line kept: a hit or a context line.
+pub(crate) struct KeptLine {
     pub(crate) line_number: u64,
     /// Where the line starts in its file, and whether a `\n` ends it.
     pub(crate) offset: u64,
@@ -128,7 +130,7 @@ pub(crate) struct Hit {
     pub(crate) groups: Range<usize>,
 }
 
-impl Hits {
+impl KeptLines {
     /// Appends a line with its match and group spans.
     pub(crate) fn push(
         &mut self,
@@ -143,7 +145,7 @@ impl Hits {
         self.spans.extend(matches);
         let groups_start = self.spans.len();
         self.spans.extend(groups);
-        self.hits.push(Hit {
+        self.lines.push(KeptLine {
             line_number: line.number,
             offset: line.offset,
             terminated: line.terminated,
@@ -154,15 +156,15 @@ impl Hits {
         });
     }
 
-    pub(crate) fn line(&self, hit: &Hit) -> &[u8] {
+    pub(crate) fn line(&self, hit: &KeptLine) -> &[u8] {
         &self.text[hit.line.clone()]
     }
 
-    pub(crate) fn matches(&self, hit: &Hit) -> &[Range<usize>] {
+    pub(crate) fn matches(&self, hit: &KeptLine) -> &[Range<usize>] {
         &self.spans[hit.matches.clone()]
     }
 
-    pub(crate) fn groups(&self, hit: &Hit) -> &[Range<usize>] {
+    pub(crate) fn groups(&self, hit: &KeptLine) -> &[Range<usize>] {
         &self.spans[hit.groups.clone()]
     }
 
@@ -170,18 +172,18 @@ impl Hits {
     pub(crate) fn size(&self) -> usize {
         self.text.len()
             + self.spans.len() * std::mem::size_of::<Range<usize>>()
-            + self.hits.len() * std::mem::size_of::<Hit>()
+            + self.lines.len() * std::mem::size_of::<KeptLine>()
     }
 
     /// Bytes allocated: what the budget charges.
     fn capacity(&self) -> usize {
         self.text.capacity()
             + self.spans.capacity() * std::mem::size_of::<Range<usize>>()
-            + self.hits.capacity() * std::mem::size_of::<Hit>()
+            + self.lines.capacity() * std::mem::size_of::<KeptLine>()
     }
 
     pub(crate) fn clear(&mut self) {
-        self.hits.clear();
+        self.lines.clear();
         self.text.clear();
         self.spans.clear();
     }
@@ -191,14 +193,14 @@ impl Body {
     pub(crate) fn size(&self) -> usize {
         match self {
             Body::Formatted(bytes) => bytes.len(),
-            Body::Hits(hits) => hits.size(),
+            Body::Lines(hits) => hits.size(),
         }
     }
 
     fn capacity(&self) -> usize {
         match self {
             Body::Formatted(bytes) => bytes.capacity(),
-            Body::Hits(hits) => hits.capacity(),
+            Body::Lines(hits) => hits.capacity(),
         }
     }
 }

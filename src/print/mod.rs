@@ -239,11 +239,11 @@ impl Printer {
         self.file.totals.matches += matches;
         match body {
             Body::Formatted(bytes) => self.write_lines(&bytes)?,
-            Body::Hits(hits) => {
+            Body::Lines(hits) => {
                 self.formatted.clear();
                 // A part's lines count from its lead, which belongs to the parts before.
                 let base = self.file.line_base - lead;
-                for hit in &hits.hits {
+                for hit in &hits.lines {
                     let line = hits.line(hit);
                     let shown = Shown {
                         number: base + hit.line_number,

@@ -26,7 +26,7 @@ use crate::config::{Config, Keep, Mode};
 use crate::decompress::{self, Format};
 use crate::messages::Message;
 use crate::pipeline::{
-    Backlog, Body, Budget, Charge, Entry, FileResult, Hits, LineDigest, PartEnd, Report, Stamp, Task,
+    Backlog, Body, Budget, Charge, Entry, FileResult, KeptLines, LineDigest, PartEnd, Report, Stamp, Task,
     PIECE_SIZE,
 };
 use crate::print::format::{FileTotals, Formatter, Shown};
@@ -318,7 +318,7 @@ impl Searcher {
             formatter: &mut self.formatter,
             outbox: &mut self.outbox,
             body: match keep {
-                Keep::Lines => Body::Hits(Hits::default()),
+                Keep::Lines => Body::Lines(KeptLines::default()),
                 Keep::Formatted | Keep::Count | Keep::Digest => Body::Formatted(Vec::new()),
             },
             hit_lines: 0,
@@ -469,7 +469,7 @@ impl Collector<'_> {
         let empty = match &self.body {
             // Room for a piece and the line that goes past it.
             Body::Formatted(_) => Body::Formatted(Vec::with_capacity(2 * PIECE_SIZE)),
-            Body::Hits(_) => Body::Hits(Hits::default()),
+            Body::Lines(_) => Body::Lines(KeptLines::default()),
         };
         let body = mem::replace(&mut self.body, empty);
         let piece = self.result(body, None);
@@ -538,7 +538,7 @@ impl Collector<'_> {
                 };
                 self.formatter.line(bytes, &self.path, &shown);
             }
-            Body::Hits(hits) => hits.push(line, context, matches.iter().cloned(), groups.iter().cloned()),
+            Body::Lines(hits) => hits.push(line, context, matches.iter().cloned(), groups.iter().cloned()),
         }
         if self.settled {
             self.send_piece();
@@ -582,7 +582,7 @@ impl Sink for Collector<'_> {
         debug_assert!(!self.settled, "settled lines are never taken back");
         match &mut self.body {
             Body::Formatted(bytes) => bytes.clear(),
-            Body::Hits(hits) => hits.clear(),
+            Body::Lines(hits) => hits.clear(),
         }
         self.hit_lines = 0;
         self.match_count = 0;
