@@ -13,7 +13,7 @@ use crate::print::format::{Formatter, Paint};
 use crate::sanitize::push_escaped;
 use crate::search::engine::count_newlines;
 
-use super::stream::{Line, Piece};
+use super::stream::{MatchingLine, Piece};
 
 /// Lines of context around each change.
 const CONTEXT: u64 = 3;
@@ -53,7 +53,7 @@ impl Hunks {
     }
 
     /// Adds a changed line (lines come in order).
-    fn add(&mut self, line: &Line) {
+    fn add(&mut self, line: &MatchingLine) {
         let added = new_lines(line, self.bom && line.number == 1) as i64 - 1;
         match &mut self.open {
             // A hunk takes every change within 2 * CONTEXT lines of the one before.
@@ -90,7 +90,7 @@ impl Hunks {
 /// line keeps its line end; at the end of a file without a final newline, a final newline of the new
 /// text (or an empty text, unless a byte-order mark stays before it: `after_bom`) ends the file
 /// without another line.
-fn new_lines(line: &Line, after_bom: bool) -> u64 {
+fn new_lines(line: &MatchingLine, after_bom: bool) -> u64 {
     let newlines = count_newlines(line.new);
     if line.end.is_empty() {
         let last = line.new.last().map_or(after_bom, |&b| b != b'\n');
@@ -101,7 +101,7 @@ fn new_lines(line: &Line, after_bom: bool) -> u64 {
 }
 
 /// The `\r` of a CRLF line end, shown at the end of the line as the file has it.
-fn cr_of<'l>(line: &Line) -> &'l [u8] {
+fn cr_of<'l>(line: &MatchingLine) -> &'l [u8] {
     if line.end == b"\r\n" {
         b"\r"
     } else {
@@ -217,7 +217,7 @@ impl<'d, W: Write> Diff<'d, W> {
         Ok(())
     }
 
-    fn changed(&mut self, line: &Line) -> io::Result<()> {
+    fn changed(&mut self, line: &MatchingLine) -> io::Result<()> {
         self.in_hunk()?;
         let at_eof = line.end.is_empty();
         // The line end is not part of the change: the CR of a CRLF stays on the new line.

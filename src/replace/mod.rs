@@ -37,7 +37,7 @@ use crate::template::Template;
 use diff::{Diff, Hunks};
 use file::{rewind, Root, Target};
 use journal::Journal;
-use stream::{Line, Pass, Piece, Scratch, Stop};
+use stream::{MatchingLine, Pass, Piece, Scratch, Stop};
 
 pub use undo::undo;
 
@@ -781,7 +781,7 @@ fn checked(found: Result<Pass, Stop>, searched: &Searched) -> Result<Pass, Strin
 
 /// One rewritten line: `path:LINE:new line` in the pipe format (with the `\r` of a CRLF line end,
 /// as a search prints it); on a terminal, the old line with each match shown as `(old -> new)`.
-fn show_changed_line(out: &mut Vec<u8>, formatter: &mut Formatter, path: &[u8], line: &Line) {
+fn show_changed_line(out: &mut Vec<u8>, formatter: &mut Formatter, path: &[u8], line: &MatchingLine) {
     let mut number = itoa::Buffer::new();
     let number = number.format(line.number);
     if !formatter.is_terminal() {

@@ -27,11 +27,11 @@ pub(crate) enum Piece<'p> {
     /// have none).
     Kept(&'p [u8]),
     /// A matching line.
-    Line(&'p Line<'p>),
+    Line(&'p MatchingLine<'p>),
 }
 
 /// A matching line, its line end and what it becomes.
-pub(crate) struct Line<'p> {
+pub(crate) struct MatchingLine<'p> {
     pub(crate) number: u64,
     /// The line without its line end.
     pub(crate) old: &'p [u8],
@@ -43,7 +43,7 @@ pub(crate) struct Line<'p> {
     pub(crate) swaps: &'p [(Range<usize>, Range<usize>)],
 }
 
-impl Line<'_> {
+impl MatchingLine<'_> {
     pub(crate) fn changed(&self) -> bool {
         self.old != self.new
     }
@@ -144,7 +144,7 @@ pub(crate) fn pass(
             if kept < range.start {
                 take(Piece::Kept(&region[kept..range.start])).map_err(Stop::Taken)?;
             }
-            let line = Line {
+            let line = MatchingLine {
                 number,
                 old: &region[body.clone()],
                 end: &region[line_end.clone()],
