@@ -553,10 +553,12 @@ fn grep_letters(letters: &str) -> bool {
     !letters.is_empty() && letters.len() <= 3 && letters.chars().all(|c| "inlrwcvxHhsoEFRIL".contains(c))
 }
 
-/// What grep's short flags glued to its `-r` look like: a few letters and digits (`-rq`, `-rA3`,
-/// `-rn`), which ba would take as the replacement.
+/// What grep's short flags glued to its `-r` look like, which ba would take as the replacement: a
+/// few letters and digits (`-rq`, `-rA3`, `-rn`), or any run of grep's flag letters (`-rniIwl`).
 fn glued_flags(letters: &str) -> bool {
-    (1..=4).contains(&letters.len()) && letters.bytes().all(|b| b.is_ascii_alphanumeric())
+    const GREP_FLAGS: &str = "abcdefhiklmnoqrsuvwxyzABCDEFGHILNPRTUVZ0123456789";
+    let few = (1..=4).contains(&letters.len()) && letters.bytes().all(|b| b.is_ascii_alphanumeric());
+    few || (!letters.is_empty() && letters.chars().all(|c| GREP_FLAGS.contains(c)))
 }
 
 /// `ba -in foo`: grep's `-i -n` is read here as `-i n`, a regex of names to skip (every file with an
@@ -593,6 +595,11 @@ impl Args {
             (self.max_columns_preview, "--max-columns-preview"),
             (self.byte_offset, "-b/--byte-offset"),
             (self.match_only, "-m/--match-only"),
+            (
+                self.before_context.is_some() || self.after_context.is_some() || self.context.is_some(),
+                "context (-A/-B/-C)",
+            ),
+            (self.passthru, "--passthru"),
         ]
         .into_iter()
         .filter_map(|(given, flag)| given.then_some(flag))

@@ -353,7 +353,7 @@ impl Output {
             max_line_columns: (terminal_columns() * 3 / 4).max(1),
             flush_each_file: stdout_is_terminal,
             // As GNU grep, any context flag (even `-C 0`) separates the groups; --passthru has none.
-            context: lines && !selection.passthru && context_given,
+            context: lines && !selection.passthru && context_given && args.replace.is_none(),
             context_separator: match args.no_context_separator {
                 true => None,
                 false => Some(args.context_separator.clone().unwrap_or_else(|| "--".into()).into_bytes()),
@@ -413,11 +413,13 @@ impl Mode {
 impl Selection {
     fn of(args: &Args, mode: Mode) -> Selection {
         let lines = mode == Mode::Lines;
+        // A rewrite finds the matching lines alone: context from the config file is the searches'.
+        let context = lines && args.replace.is_none();
         Selection {
             invert: args.invert_match,
-            before: if lines { args.before_context.or(args.context).unwrap_or(0) } else { 0 },
-            after: if lines { args.after_context.or(args.context).unwrap_or(0) } else { 0 },
-            passthru: lines && args.passthru,
+            before: if context { args.before_context.or(args.context).unwrap_or(0) } else { 0 },
+            after: if context { args.after_context.or(args.context).unwrap_or(0) } else { 0 },
+            passthru: context && args.passthru,
             // One hit is enough to know a file matches.
             max_count: if lines || matches!(mode, Mode::Count { .. }) { args.max_count } else { Some(1) },
             multiline: args.multiline,
@@ -551,7 +553,6 @@ fn patterns(args: &mut Args) -> Result<Vec<String>> {
 /// would select other lines, stop early, or print in another format cannot be honoured by a rewrite:
 /// they are refused before anything is read, rather than half honoured.
 fn refuse_a_rewrite_it_cannot_honour(args: &Args, template: &str) -> Result<()> {
-    let context = args.before_context.is_some() || args.after_context.is_some() || args.context.is_some();
     let unhonoured = [
         (args.invert_match, "-v/--invert-match", "the lines it selects hold no match to replace"),
         (args.quiet, "-q/--quiet", "it stops at the first match and prints nothing"),
@@ -563,7 +564,7 @@ fn refuse_a_rewrite_it_cannot_honour(args: &Args, template: &str) -> Result<()> 
             "it lists the files that have nothing to replace",
         ),
         (args.count || args.count_matches, "-c/--count", "it prints counts, not the changes"),
-        (context || args.passthru, "context (-A/-B/-C/--passthru)", "-r shows the changed lines alone"),
+        (args.edit, "-e/--edit", "the lines it would open are being rewritten"),
         (args.multiline, "-U/--multiline", "-r rewrites a file line by line"),
         (args.json, "--json", "-r's report of what it changed is not JSON"),
         (args.vimgrep, "--vimgrep", "-r's report of what it changed is not in that format"),
@@ -573,7 +574,7 @@ fn refuse_a_rewrite_it_cannot_honour(args: &Args, template: &str) -> Result<()> 
     if let Some((_, flag, why)) = unhonoured.into_iter().find(|(given, _, _)| *given) {
         bail!("-r cannot go with {flag}: {why}; nothing was read or written");
     }
-    // In the config file they shape searches, and -r leaves them be.
+    // In the config file they shape searches, and -r leaves them be (see `Selection::of`).
     if let Some(flag) = args.line_format_flags.first() {
         bail!(
             "-r cannot go with {flag}: -r shows each changed line in a format of its own (see --dry-run \

@@ -141,8 +141,9 @@ struct Preview {
     terminal: Option<File>,
 }
 
-/// The most diff lines the question shows before it is asked.
+/// The most diff lines the question shows before it is asked, and the most bytes of each file's.
 const PREVIEW_LINES: usize = 40;
+const PREVIEW_BYTES: usize = 16 << 10;
 
 /// `--interactive`'s answers so far.
 enum Answer {
@@ -470,7 +471,7 @@ impl Replacer {
         out: &mut W,
     ) -> io::Result<(Result<Option<Pass>, String>, usize)> {
         let lines_left = self.preview.as_ref().map_or(0, |preview| preview.lines_left);
-        let mut shown = FirstLines { out, left: lines_left };
+        let mut shown = FirstLines { out, left: lines_left, bytes_left: PREVIEW_BYTES };
         let found = self.show_diff(matcher, path, file, searched, &mut shown)?;
         Ok((found, shown.left))
     }
@@ -646,6 +647,8 @@ impl Replacer {
                 Answer::Quit => return Ok(false),
                 Answer::Ask => {}
             }
+            // Keys typed before the question (and its diff) were shown answer nothing.
+            interrupt::RawTerminal::drop_typed_ahead(input.get_ref());
             write!(output, "Replace in {}? [y]es [n]o [a]ll [q]uit: ", printable_path(path))?;
             output.flush()?;
             let key = read_key(input)?;
@@ -666,6 +669,10 @@ impl Replacer {
     /// Asks `question` on the terminal; true only for `y` or `yes`.
     fn ask_once(&mut self, question: &str) -> io::Result<bool> {
         let Some((input, output)) = &mut self.tty else { return Ok(false) };
+        // Keys typed before the question was shown answer nothing.
+        interrupt::RawTerminal::drop_typed_ahead(input.get_ref());
+        let held = input.buffer().len();
+        input.consume(held);
         ask_yes(input, output, question)
     }
 }
@@ -707,19 +714,34 @@ fn read_key(input: &mut io::BufReader<File>) -> io::Result<Option<u8>> {
     }
 }
 
-/// The first `left` lines written through it, and nothing after them.
+/// The first `left` lines written through it, up to `bytes_left` bytes (a line past them is cut,
+/// between characters), and nothing after them. It writes to a terminal: a cut line ends with the
+/// colour reset, and `...`.
 struct FirstLines<'w, W> {
     out: &'w mut W,
     left: usize,
+    bytes_left: usize,
 }
 
 impl<W: Write> Write for FirstLines<'_, W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
-        if self.left > 0 {
-            let end = memchr::memchr_iter(b'\n', buf).nth(self.left - 1).map_or(buf.len(), |i| i + 1);
-            self.left -= memchr::memchr_iter(b'\n', &buf[..end]).count();
-            self.out.write_all(&buf[..end])?;
+        if self.left == 0 {
+            return Ok(buf.len());
         }
+        let end = memchr::memchr_iter(b'\n', buf).nth(self.left - 1).map_or(buf.len(), |i| i + 1);
+        if end > self.bytes_left {
+            let mut cut = self.bytes_left;
+            while cut > 0 && buf[cut] & 0xC0 == 0x80 {
+                cut -= 1;
+            }
+            self.out.write_all(&buf[..cut])?;
+            self.out.write_all(b"\x1b[0m...\n")?;
+            (self.left, self.bytes_left) = (0, 0);
+            return Ok(buf.len());
+        }
+        self.left -= memchr::memchr_iter(b'\n', &buf[..end]).count();
+        self.bytes_left -= end;
+        self.out.write_all(&buf[..end])?;
         Ok(buf.len())
     }
 

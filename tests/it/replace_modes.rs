@@ -47,6 +47,7 @@ fn flags_a_rewrite_cannot_honour_are_refused_before_anything_is_read() {
         &["--max-columns", "5"],
         &["-b"],
         &["-m"],
+        &["-e"],
     ];
     for flags in refused {
         let mut args = vec!["foo", "-r", "bar"];
@@ -59,7 +60,7 @@ fn flags_a_rewrite_cannot_honour_are_refused_before_anything_is_read() {
         assert_eq!(snapshot(d), before, "{flags:?} wrote");
     }
     // In the config file the line format's flags shape searches, and -r leaves them be.
-    write(d, "config", "--heading\n--max-columns=150\n");
+    write(d, "config", "--heading\n--max-columns=150\n-C2\n");
     let out = ba(d).env("BA_CONFIG_PATH", d.join("config")).args(["foo", "-r", "bar", "a.txt"]).run();
     assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
     assert_eq!(fs::read(d.join("a.txt")).unwrap(), b"bar one\nkeep\nbar two\n");
@@ -97,6 +98,7 @@ fn grep_habits_that_would_rewrite_a_tree_are_refused_with_both_readings() {
         &["-rq", "foo", "."],
         &["-rA3", "foo", "."],
         &["-rn2", "foo"],
+        &["-rniIwl", "foo", "."],
     ] {
         let out = run(d, args);
         let err = stderr_of(&out);
@@ -339,4 +341,19 @@ fn interactive_takes_one_key_and_no_escape_sequence_or_type_ahead_for_an_answer(
     assert!(text.contains("Files Changed: 1\n"), "{text}");
     assert_eq!(fs::read(d.join("a.txt")).unwrap(), b"bar one\nkeep\nbar two\n");
     assert_eq!(fs::read(d.join("src/b.txt")).unwrap(), b"foo\n");
+}
+
+#[test]
+fn the_question_shows_a_long_line_cut_short() {
+    let dir = tempdir();
+    let d = dir.path();
+    write(d, "long.txt", format!("foo {}\n", "é".repeat(100_000)));
+    let Some((code, text)) = on_terminal(d, REWRITE_QUESTION, &["n\n"], &["foo", "-r", "bar"]) else {
+        return;
+    };
+    assert_eq!(code, 0, "{text}");
+    let question = text.find("rewrite 1 file (1 replacement)? [y/N] ").expect(&text);
+    let shown = &text[..question];
+    assert!(shown.len() < 40_000, "{} bytes shown", shown.len());
+    assert!(shown.contains("...\n") && shown.contains("--dry-run shows all of it"), "{}", &shown[..200]);
 }
