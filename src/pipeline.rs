@@ -104,6 +104,13 @@ pub(crate) struct PartEnd {
     pub(crate) gave_up: Option<u64>,
 }
 
+impl PartEnd {
+    /// The end of a file or part that searched no line.
+    pub(crate) fn of(outcome: Outcome) -> PartEnd {
+        PartEnd { outcome, lines: 0, bytes: 0, stamp: None, digest: 0, binary_match: None, gave_up: None }
+    }
+}
+
 /// Lines for the printer to number and format (hits and context lines): the lines one after
 /// another, their match and capture group spans, and a `KeptLine` naming each one's slices. The
 /// printer shows each as a `format::Shown`, the borrowed view the formats take.

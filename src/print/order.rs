@@ -50,15 +50,7 @@ mod tests {
     use crate::search::engine::Outcome;
 
     fn result(seq: u64, part: u32, parts: u32, piece: u32, last: bool, text: &str) -> FileResult {
-        let end = last.then_some(PartEnd {
-            outcome: Outcome::Searched,
-            lines: 0,
-            bytes: 0,
-            stamp: None,
-            digest: 0,
-            binary_match: None,
-            gave_up: None,
-        });
+        let end = last.then(|| PartEnd::of(Outcome::Searched));
         FileResult {
             seq,
             part,

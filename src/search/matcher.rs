@@ -164,24 +164,11 @@ impl Matcher {
     }
 
     fn with_regex(patterns: &[String], options: &PatternOptions, case_insensitive: bool) -> Result<Matcher> {
-        let patterns: Vec<String> = patterns
-            .iter()
-            .map(|p| if options.fixed_strings { regex::escape(p) } else { p.clone() })
-            .collect();
-        let mut pattern = match patterns.as_slice() {
-            // An empty class: no match anywhere, as grep with an empty patterns file.
-            [] => "[a&&b]".to_string(),
-            [one] => one.clone(),
-            many => many.iter().map(|p| format!("(?:{p})")).collect::<Vec<_>>().join("|"),
-        };
-        // As ripgrep: a word starts and ends where a word character meets a non-word one on either
-        // side of the match only, so `-b` and `@property` are found as words too.
-        if options.word {
-            pattern = format!(r"\b{{start-half}}(?:{pattern})\b{{end-half}}");
-        }
-        if options.line {
-            pattern = format!("^(?:{pattern})$");
-        }
+        // An empty class: no match anywhere, as grep with an empty patterns file. As ripgrep, a
+        // word starts and ends where a word character meets a non-word one on either side of the
+        // match only, so `-b` and `@property` are found as words too.
+        let word = |pattern: &str| format!(r"\b{{start-half}}(?:{pattern})\b{{end-half}}");
+        let pattern = one_pattern(patterns, options, regex::escape, "[a&&b]", word);
         Matcher::build(&pattern, case_insensitive, options.multiline, options.dotall, options.limits)
     }
 
@@ -189,21 +176,8 @@ impl Matcher {
     /// are those of the regex crate's reading, where it reads the pattern (PCRE2's own finds the
     /// rest): a line that cannot match then holds none of them.
     fn with_pcre2(patterns: &[String], options: &PatternOptions, case_insensitive: bool) -> Result<Matcher> {
-        let patterns: Vec<String> = patterns
-            .iter()
-            .map(|p| if options.fixed_strings { pcre2::escape(p) } else { p.clone() })
-            .collect();
-        let mut pattern = match patterns.as_slice() {
-            [] => "(*FAIL)".to_string(),
-            [one] => one.clone(),
-            many => many.iter().map(|p| format!("(?:{p})")).collect::<Vec<_>>().join("|"),
-        };
-        if options.word {
-            pattern = format!(r"(?<!\w)(?:{pattern})(?!\w)");
-        }
-        if options.line {
-            pattern = format!("^(?:{pattern})$");
-        }
+        let word = |pattern: &str| format!(r"(?<!\w)(?:{pattern})(?!\w)");
+        let pattern = one_pattern(patterns, options, pcre2::escape, "(*FAIL)", word);
         let compiled = Pcre2Pattern::new(&pattern, case_insensitive, options.multiline, options.dotall)?;
         let has_groups = compiled.group_names().len() > 1;
         let candidates = if options.multiline || options.fixed_strings {
@@ -300,6 +274,31 @@ impl Matcher {
     pub(crate) fn for_each_captures(&self, haystack: &[u8], each: &mut dyn FnMut(&Groups) -> bool) {
         self.pattern.for_each_captures(haystack, each)
     }
+}
+
+/// The patterns as one, in an engine's syntax: each escaped with `-F`, joined as alternatives
+/// (`none`, which matches nothing, when there is none), wrapped for `--word-regexp` and `-x`.
+fn one_pattern(
+    patterns: &[String],
+    options: &PatternOptions,
+    escape: fn(&str) -> String,
+    none: &str,
+    word: impl Fn(&str) -> String,
+) -> String {
+    let patterns: Vec<String> =
+        patterns.iter().map(|p| if options.fixed_strings { escape(p) } else { p.clone() }).collect();
+    let mut pattern = match patterns.as_slice() {
+        [] => none.to_string(),
+        [one] => one.clone(),
+        many => many.iter().map(|p| format!("(?:{p})")).collect::<Vec<_>>().join("|"),
+    };
+    if options.word {
+        pattern = word(&pattern);
+    }
+    if options.line {
+        pattern = format!("^(?:{pattern})$");
+    }
+    pattern
 }
 
 /// A size as `--regex-size-limit` reads it: `256M`, `1G`, `1000`.

@@ -623,15 +623,7 @@ fn ended(seq: u64, (part, parts): (u32, u32), path: PathBuf, outcome: Outcome) -
         hit_lines: 0,
         matches: 0,
         lead: 0,
-        end: Some(PartEnd {
-            outcome,
-            lines: 0,
-            bytes: 0,
-            stamp: None,
-            digest: 0,
-            binary_match: None,
-            gave_up: None,
-        }),
+        end: Some(PartEnd::of(outcome)),
         charge: Charge::default(),
     }
 }
