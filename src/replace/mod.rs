@@ -506,7 +506,8 @@ impl Replacer {
         self.written.clear();
         let mut applied = Vec::with_capacity(preview.held.len());
         for (path, searched) in preview.held {
-            // The diff was shown where the output goes: the changed lines are not shown again.
+            // The diff went to the terminal: the output (a pipe, a file) gets the changed lines.
+            // The diff went to the output: they are not shown again.
             applied.push(match preview.terminal {
                 Some(_) => self.apply(matcher, &path, searched, out)?,
                 None => self.apply(matcher, &path, searched, &mut io::sink())?,
