@@ -3,7 +3,15 @@
 //! Smart case looks at the letters typed; `-F` and `--word-regexp` wrap the pattern; every class
 //! loses the line terminator, so that a match never spans two lines and the regex can run over a
 //! whole buffer at once; and the literals inside the pattern are found, so that the searchers can
-//! look for them first.
+//! look for them first. With `-P` (or `--engine auto` on a pattern the regex crate cannot read)
+//! PCRE2 compiles it instead (`pcre`).
+//!
+//! ripgrep's grep-regex does much of this (smart case, the line terminator taken out, inner
+//! literals), behind grep-matcher's `Matcher` trait. ba does not take them: their interface comes
+//! with grep-searcher's model (its sinks, its line terminators, its captures type), where ba's
+//! engine owns lines itself and asks a pattern only the few things of `pattern::Pattern`; and ba's
+//! inner-literal search is bounded to linear time in the pattern's length and cut at 16 literals,
+//! which its tests hold it to.
 
 use std::ops::Range;
 use std::sync::Arc;
