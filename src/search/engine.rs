@@ -549,7 +549,8 @@ impl Engine<'_> {
         if scan.settled_at_once && !sink.settled() {
             return scan.searched;
         }
-        let mut lines = LineBuffer { buf, filled: 0, offset: 0, kept: 0, unread: window.read };
+        let mut lines =
+            LineBuffer { buf, filled: 0, offset: 0, kept: 0, unread: window.read, no_line_end_to: 0 };
         loop {
             let done = match lines.fill(reader) {
                 Ok(n) => n == 0,
@@ -674,6 +675,9 @@ struct LineBuffer<'b> {
     kept: usize,
     /// Bytes the caller read before the search, at the front of `buf`: the first read.
     unread: usize,
+    /// Where the bytes held stop being known to hold no line end (from the reader's start): a line
+    /// longer than a read is looked through once, not again after every read.
+    no_line_end_to: u64,
 }
 
 impl LineBuffer<'_> {
@@ -833,19 +837,23 @@ impl<'e> ReaderScan<'e> {
         if done {
             return Some(lines.filled);
         }
-        let unsearched = &lines.held()[begin..];
+        // What was looked through before (and held no line end) is not looked through again.
+        let known = lines.no_line_end_to.saturating_sub(lines.offset) as usize;
+        let from = begin.max(known).min(lines.filled);
+        let unsearched = &lines.held()[from..];
         if let Some(i) = memrchr(b'\n', unsearched) {
-            return Some(begin + i + 1);
+            return Some(from + i + 1);
         }
         let walked = !self.engine.binary_as_text && !self.converts;
         match memrchr(0, unsearched) {
             // A long stretch of binary data without a newline is cut at its NUL bytes.
-            Some(i) if self.converts => Some(begin + i + 1),
+            Some(i) if self.converts => Some(from + i + 1),
             // A NUL byte ends a walked file's text, newline or not: searched now, the line that
             // holds it ends the search (a file of NUL bytes with no newline is never read whole,
             // nor held).
             Some(_) if walked => Some(lines.filled),
             _ => {
+                lines.no_line_end_to = lines.offset + lines.filled as u64;
                 lines.kept = begin - retained_from(lines.buf, begin, self.engine.selection.before);
                 lines.discard(begin - lines.kept);
                 None

@@ -14,6 +14,7 @@
 //! - `replace_faults`: `-r` and `--undo` killed with SIGKILL at random moments;
 //! - `undo`: the undo journal and `--undo`;
 //! - `undo_trust`: what `--undo` can be trusted with: damage, refusals, the state directory, where;
+//! - `bounds`: time in proportion to the input on hostile shapes (ratios of times, never times);
 //! - `big_file`: files cut into parts that several searchers search at once;
 //! - `integration`: what makes ba at home in the shell and the editor: completions, the man page;
 //! - `memory`: peak memory stays flat however many lines match;
@@ -28,6 +29,7 @@ mod macros;
 mod util;
 
 mod big_file;
+mod bounds;
 mod cli;
 mod files_property;
 mod flags;

@@ -1,0 +1,33 @@
+//! Hostile shapes: ba's time grows with the input, not faster. Each test doubles (or quadruples)
+//! an input and bounds the ratio of the times, never a time itself.
+
+use std::time::{Duration, Instant};
+
+use crate::util::*;
+
+/// The shortest of three runs of `ba ARGS` with `input` on its standard input.
+fn fastest(args: &[&str], input: &[u8]) -> Duration {
+    let dir = tempdir();
+    (0..3)
+        .map(|_| {
+            let started = Instant::now();
+            let out = ba(dir.path()).args(args).run_stdin(input);
+            assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+            started.elapsed()
+        })
+        .min()
+        .unwrap()
+}
+
+/// One line longer than any read, through a pipe (short reads): each read is looked through once.
+/// Quadrupling the line quadruples the time (a look at the whole line after every read made it 10
+/// to 16 times).
+#[test]
+fn a_line_longer_than_the_reads_takes_time_in_proportion() {
+    let line = |size: usize| [vec![b'a'; size], b" needle\n".to_vec()].concat();
+    let (small, large) = (line(4 << 20), line(16 << 20));
+    let args = ["-c", "needle"];
+    let (small, large) = (fastest(&args, &small), fastest(&args, &large));
+    let ratio = large.as_secs_f64() / small.as_secs_f64();
+    assert!(ratio < 8.0, "4 MiB: {small:?}, 16 MiB: {large:?}, ratio {ratio:.1}");
+}
