@@ -56,8 +56,9 @@ pub struct Args {
     #[arg(short = 'f', long = "filename", value_name = "REGEX", num_args = 1.., action = clap::ArgAction::Append)]
     pub(crate) filename: Vec<String>,
 
-    /// Search with N searcher threads. Default: the number of available cores.
-    #[arg(short = 'w', long = "workers", value_name = "N", value_parser = clap::value_parser!(u16).range(1..))]
+    /// Search with N searcher threads. Default (and 0): the number of available cores. More than
+    /// 256 are taken as 256, with a note: threads beyond the cores only wait their turn.
+    #[arg(short = 'w', long = "workers", value_name = "N", value_parser = clap::value_parser!(u16))]
     pub(crate) workers: Option<u16>,
 
     /// Pipe (brief) output: one hit per line, `path:LINE:line`, exactly as in the file, no colour, no

@@ -21,6 +21,9 @@ use crate::template::Template;
 
 /// Directory names skipped unless `--no-default-ignore`: version-control data nobody greps.
 pub(crate) const DEFAULT_IGNORED_DIRS: &[&str] = &[".git", ".hg", ".svn"];
+/// The most searcher threads: each holds a read buffer and a share of the results budget, and
+/// thousands spend their time starting and waiting.
+const MAX_WORKERS: usize = 256;
 /// The most bytes of old contents one rewrite keeps in the undo journal, unless `--undo-limit`.
 pub(crate) const DEFAULT_UNDO_LIMIT: u64 = 256 << 20;
 /// File name ending skipped unless `--no-default-ignore`: minified bundles, one enormous line each.
@@ -284,9 +287,15 @@ impl Config {
         let mode = Mode::of(&args);
         let selection = Selection::of(&args, mode);
         let (roots, stdin) = roots(&mut args);
-        let workers = match args.workers {
-            Some(n) => usize::from(n),
-            None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+        let workers = match args.workers.map(usize::from) {
+            Some(0) | None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            Some(n) if n > MAX_WORKERS => {
+                messages::notice(&format!(
+                    "-w {n}: {MAX_WORKERS} searchers at most; searching with {MAX_WORKERS}"
+                ));
+                MAX_WORKERS
+            }
+            Some(n) => n,
         };
         Ok(Config {
             plan: Plan::of(&args, mode, &selection, workers),

@@ -31,3 +31,21 @@ fn a_line_longer_than_the_reads_takes_time_in_proportion() {
     let ratio = large.as_secs_f64() / small.as_secs_f64();
     assert!(ratio < 8.0, "4 MiB: {small:?}, 16 MiB: {large:?}, ratio {ratio:.1}");
 }
+
+/// `-w 0` is the default (as many searchers as cores); a number past the cap is taken as the cap,
+/// with a note, and finds what the default finds.
+#[test]
+fn workers_zero_is_the_default_and_thousands_are_capped() {
+    let dir = tempdir();
+    let d = dir.path();
+    for i in 0..50 {
+        write(d, &format!("f{i:02}.txt"), format!("needle {i}\nhay\n"));
+    }
+    let default = run(d, &["needle"]);
+    assert_eq!(default.status.code(), Some(0));
+    let zero = run(d, &["needle", "-w", "0"]);
+    assert_eq!((zero.status.code(), &zero.stdout, stderr_of(&zero).as_str()), (Some(0), &default.stdout, ""));
+    let many = run(d, &["needle", "-w", "5000"]);
+    assert_eq!((many.status.code(), &many.stdout), (Some(0), &default.stdout));
+    assert_eq!(stderr_of(&many), "ba: -w 5000: 256 searchers at most; searching with 256\n");
+}
