@@ -1111,7 +1111,9 @@ fn a_pattern_with_a_newline_is_refused() {
 fn bad_arguments_exit_two() {
     let dir = tempdir();
     write(dir.path(), "a.txt", "hit\n");
-    for args in [&["-w", "many", "hit"][..], &["--color", "sometimes", "hit"], &["--no-such-flag", "hit"], &[]] {
+    for args in
+        [&["-w", "many", "hit"][..], &["--color", "sometimes", "hit"], &["--no-such-flag", "hit"], &[]]
+    {
         let out = run(dir.path(), args);
         assert_eq!(out.status.code(), Some(2), "ba {args:?}");
         assert_output_eq!(stdout_of(&out), "", "ba {args:?}");
