@@ -89,7 +89,7 @@ fn search(config: Arc<Config>, started: Instant) -> Result<ExitCode> {
     // Tasks are a few paths each: bounded by count. Results are bounded by the bytes they hold.
     let (task_tx, task_rx) = bounded(config.workers * 256);
     let (report_tx, report_rx) = unbounded();
-    let budget = Arc::new(Budget::new(RESULTS_BUDGET));
+    let budget = Arc::new(Budget::new(RESULTS_BUDGET, config.workers));
     let backlog = Arc::new(Backlog::default());
     let (pool, listings) = walk::pool(task_tx.clone(), config.workers, Some(Arc::clone(&backlog)));
     let indexer = Indexer::new(Arc::clone(&config), task_tx, config.workers, pool);

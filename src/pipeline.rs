@@ -294,9 +294,13 @@ pub(crate) const PIECE_SIZE: usize = 64 << 10;
 /// other searcher waits until the printer frees bytes or until its own result becomes the head,
 /// which the printer announces (`advance`). The head is always held by a searcher that can send it,
 /// or is a part of a big file that the searcher which finished the part before takes next (see
-/// `search::BigFiles`), so the printer always gets it.
+/// `search::BigFiles`), so the printer always gets it. Should every searcher wait all the same
+/// (none holding the head), the one whose result comes first goes on over the limit: a search
+/// never stops for good, whatever the order its parts were taken in.
 pub struct Budget {
     limit: usize,
+    /// The searchers that charge the budget: when all of them wait, one goes on.
+    searchers: usize,
     /// Bytes charged and not released; changed without the lock while under the limit.
     in_use: AtomicUsize,
     /// The file the printer waits for, readable without the lock.
@@ -313,6 +317,8 @@ struct BudgetState {
     head_over: usize,
     /// The printer is gone: nobody waits any more.
     closed: bool,
+    /// The results the waiting searchers wait to send, and how many wait for each.
+    waiting: std::collections::BTreeMap<Key, usize>,
 }
 
 /// A result's share of the budget.
@@ -324,13 +330,19 @@ pub(crate) struct Charge {
 }
 
 impl Budget {
-    pub fn new(limit: usize) -> Budget {
+    pub fn new(limit: usize, searchers: usize) -> Budget {
         Budget {
             limit,
+            searchers,
             in_use: AtomicUsize::new(0),
             head_seq: AtomicU64::new(0),
             waiters: AtomicUsize::new(0),
-            state: Mutex::new(BudgetState { head: (0, 0), head_over: 0, closed: false }),
+            state: Mutex::new(BudgetState {
+                head: (0, 0),
+                head_over: 0,
+                closed: false,
+                waiting: std::collections::BTreeMap::new(),
+            }),
             changed: Condvar::new(),
         }
     }
@@ -347,13 +359,29 @@ impl Budget {
         }
         let mut state = self.lock();
         // Counted before the check, so that a release after the check knows to wake us.
-        self.waiters.fetch_add(1, Ordering::SeqCst);
+        let waiters = self.waiters.fetch_add(1, Ordering::SeqCst) + 1;
+        *state.waiting.entry(key).or_default() += 1;
+        if waiters >= self.searchers {
+            // Everyone waits now: the first of them must learn it goes on.
+            self.changed.notify_all();
+        }
         let charge = loop {
             if let Some(charge) = self.beyond_limit(&mut state, key, bytes) {
                 break charge;
             }
+            let everyone_waits = self.waiters.load(Ordering::SeqCst) >= self.searchers;
+            if everyone_waits && state.waiting.keys().next() == Some(&key) {
+                self.in_use.fetch_add(bytes, Ordering::SeqCst);
+                break Charge { bytes, over: false };
+            }
             state = self.changed.wait(state).unwrap_or_else(|poisoned| poisoned.into_inner());
         };
+        match state.waiting.get_mut(&key) {
+            Some(count) if *count > 1 => *count -= 1,
+            _ => {
+                state.waiting.remove(&key);
+            }
+        }
         self.waiters.fetch_sub(1, Ordering::SeqCst);
         charge
     }
@@ -438,9 +466,36 @@ impl Budget {
 mod tests {
     use super::*;
 
+    /// Every searcher waits and none holds the head (it is a part nobody took yet): the one whose
+    /// result comes first in walk order goes on, so that the search goes on.
+    #[test]
+    fn when_every_searcher_waits_the_first_result_goes_on() {
+        let budget = std::sync::Arc::new(Budget::new(10, 2));
+        let _full = budget.try_charge((1, 0), 10).unwrap();
+        budget.advance((1, 1));
+        let (tx, rx) = std::sync::mpsc::channel();
+        let waiting: Vec<_> = [(7, 0), (5, 2)]
+            .into_iter()
+            .map(|key| {
+                let (budget, tx) = (std::sync::Arc::clone(&budget), tx.clone());
+                std::thread::spawn(move || {
+                    budget.wait_charge(key, 4);
+                    tx.send(key).unwrap();
+                })
+            })
+            .collect();
+        let first = rx.recv_timeout(std::time::Duration::from_secs(10)).expect("one goes on");
+        assert_eq!(first, (5, 2));
+        // The other waits until the budget frees bytes, or it is alone.
+        assert!(rx.recv_timeout(std::time::Duration::from_millis(200)).is_err());
+        budget.close();
+        assert_eq!(rx.recv_timeout(std::time::Duration::from_secs(10)), Ok((7, 0)));
+        waiting.into_iter().for_each(|thread| thread.join().unwrap());
+    }
+
     #[test]
     fn the_head_may_go_over_the_limit_by_a_quarter_of_it() {
-        let budget = Budget::new(100);
+        let budget = Budget::new(100, 2);
         let first = budget.try_charge((5, 0), 80).unwrap();
         assert!(budget.try_charge((6, 0), 80).is_none(), "over the limit and not the head");
         budget.advance((6, 0));
@@ -453,13 +508,13 @@ mod tests {
 
     #[test]
     fn a_result_bigger_than_the_limit_goes_when_nothing_else_is_held() {
-        let budget = Budget::new(10);
+        let budget = Budget::new(10, 2);
         assert!(budget.try_charge((3, 0), 1000).is_some());
     }
 
     #[test]
     fn a_waiting_searcher_goes_when_it_becomes_the_head() {
-        let budget = std::sync::Arc::new(Budget::new(10));
+        let budget = std::sync::Arc::new(Budget::new(10, 2));
         let held = budget.try_charge((0, 0), 10).unwrap();
         let waiter = {
             let budget = std::sync::Arc::clone(&budget);
