@@ -482,7 +482,7 @@ pub struct Args {
     /// The flags of the hit lines' format given on the command line itself (not in the config
     /// file): `-r` shows its changes in a format of its own, and refuses them.
     #[arg(skip)]
-    pub(crate) line_format_flags: Vec<&'static str>,
+    pub(crate) typed_line_format_flags: Vec<&'static str>,
 
     /// Make each `path:LINE` of the terminal format a hyperlink that opens the file, in terminals that
     /// know OSC 8 links, when colours are on: default or file (`file://{host}{path}`), vscode

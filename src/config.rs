@@ -584,7 +584,7 @@ fn refuse_a_rewrite_it_cannot_honour(args: &Args, template: &str) -> Result<()> 
         bail!("-r cannot go with {flag}: {why}; nothing was read or written");
     }
     // In the config file they shape searches, and -r leaves them be (see `Selection::of`).
-    if let Some(flag) = args.line_format_flags.first() {
+    if let Some(flag) = args.typed_line_format_flags.first() {
         bail!(
             "-r cannot go with {flag}: -r shows each changed line in a format of its own (see --dry-run \
              for a diff); nothing was read or written"

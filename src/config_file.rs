@@ -25,7 +25,7 @@ const PATH_VARIABLE: &str = "BA_CONFIG_PATH";
 pub fn parse_args() -> Result<Args> {
     let command_line: Vec<OsString> = std::env::args_os().collect();
     let mut args = parse(&command_line);
-    args.line_format_flags = args.line_format_flags();
+    args.typed_line_format_flags = args.line_format_flags();
     if args.no_config {
         return Ok(args);
     }
@@ -44,8 +44,8 @@ pub fn parse_args() -> Result<Args> {
     // line) must not take the command line's pattern as one more value.
     all.push("--no-config".into());
     all.extend(given.iter().cloned());
-    let line_format_flags = std::mem::take(&mut args.line_format_flags);
-    Ok(Args { line_format_flags, ..parse(&all) })
+    let typed_line_format_flags = std::mem::take(&mut args.typed_line_format_flags);
+    Ok(Args { typed_line_format_flags, ..parse(&all) })
 }
 
 /// `argv` as clap parses it (ending the process on a usage error, `--help` or `--version`), with
