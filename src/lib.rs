@@ -51,6 +51,7 @@ mod decompress;
 mod encoding;
 mod hyperlink;
 mod messages;
+mod own;
 mod sanitize;
 mod template;
 pub mod trace;

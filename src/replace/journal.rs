@@ -32,10 +32,10 @@
 //! old runs are removed, and while `--undo` picks its run.
 
 use std::ffi::OsStr;
-use std::fmt;
+
 use std::fs::{DirBuilder, File};
 use std::io::{self, BufRead, BufReader, BufWriter, Read, Seek, SeekFrom, Write};
-use std::os::fd::{AsFd, OwnedFd};
+use std::os::fd::OwnedFd;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
@@ -46,6 +46,7 @@ use rustix::fs::{AtFlags, FlockOperation, Mode, OFlags};
 use rustix::io::Errno;
 
 use crate::messages::describe;
+use crate::own::{Area, Untrusted, DIR};
 use crate::sanitize::printable_path;
 
 /// Runs kept, from every directory together: a new run removes the oldest beyond these (itself
@@ -72,6 +73,9 @@ const END_LEN: u64 = 4 + 64 + 1 + 64 + 1 + 64 + 1;
 /// The largest `run` file read: a command line longer than that is no command ba wrote.
 const RUN_MAX: u64 = 1 << 20;
 
+/// The journal's area, which `XDG_STATE_HOME` moves.
+const STATE: Area = Area { env: "XDG_STATE_HOME" };
+
 /// Where the journal lives: `$XDG_STATE_HOME/ba`, else `~/.local/state/ba`.
 pub(crate) fn state_dir() -> Result<PathBuf> {
     let xdg = std::env::var_os("XDG_STATE_HOME").map(PathBuf::from).filter(|dir| dir.is_absolute());
@@ -85,90 +89,12 @@ pub(crate) fn state_dir() -> Result<PathBuf> {
     }
 }
 
-/// Why ba does not use a part of the state directory: someone else could have put it there.
-#[derive(Debug)]
-struct Untrusted(String);
-
-impl fmt::Display for Untrusted {
-    fn fmt(&self, f: &mut fmt::Formatter) -> fmt::Result {
-        f.write_str(&self.0)
-    }
-}
-
-impl std::error::Error for Untrusted {}
-
-fn untrusted(path: &Path, reason: &str) -> io::Error {
-    io::Error::other(Untrusted(format!(
-        "{}: {reason}; remove it or set XDG_STATE_HOME to a directory of your own",
-        printable_path(path)
-    )))
-}
-
 /// An error of the journal as ba reports it: an untrusted entry as it is, another with `context`.
 fn reported(err: io::Error, context: impl FnOnce() -> String) -> anyhow::Error {
     match err.get_ref().and_then(|inner| inner.downcast_ref::<Untrusted>()) {
         Some(untrusted) => anyhow!("{untrusted}"),
         None => anyhow::Error::new(err).context(context()),
     }
-}
-
-/// Fails unless what `fd` opened belongs to this user and nobody else may write it.
-fn trusted(fd: impl AsFd, path: &Path) -> io::Result<()> {
-    let stat = rustix::fs::fstat(fd)?;
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    let me = unsafe { libc::geteuid() };
-    if stat.st_uid != me {
-        return Err(untrusted(path, &format!("owned by uid {}, not by you", stat.st_uid)));
-    }
-    let mode = stat.st_mode & 0o7777;
-    if mode & 0o022 != 0 {
-        return Err(untrusted(path, &format!("writable by others than you (mode {mode:04o})")));
-    }
-    Ok(())
-}
-
-/// A link, or something else, where ba's own entry should be.
-fn not_followed(err: Errno, path: &Path) -> io::Error {
-    match err {
-        Errno::LOOP | Errno::NOTDIR => untrusted(path, "a symbolic link or not a directory"),
-        err => err.into(),
-    }
-}
-
-const DIR: OFlags = OFlags::RDONLY.union(OFlags::DIRECTORY).union(OFlags::NOFOLLOW).union(OFlags::CLOEXEC);
-
-/// Opens the directory `name` in `dir`, through no link, creating it when `create`; None when it is
-/// not there. It must be the user's.
-fn own_dir(dir: impl AsFd, name: &str, path: &Path, create: bool) -> io::Result<Option<OwnedFd>> {
-    if create {
-        match rustix::fs::mkdirat(&dir, name, Mode::from_raw_mode(0o700)) {
-            Ok(()) | Err(Errno::EXIST) => {}
-            Err(err) => return Err(err.into()),
-        }
-    }
-    match rustix::fs::openat(&dir, name, DIR, Mode::empty()) {
-        Ok(fd) => {
-            trusted(&fd, path)?;
-            Ok(Some(fd))
-        }
-        Err(Errno::NOENT) if !create => Ok(None),
-        Err(err) => Err(not_followed(err, path)),
-    }
-}
-
-/// Opens the file `name` in `dir` with `flags`, through no link; it must be the user's.
-fn own_file(dir: impl AsFd, name: &str, path: &Path, flags: OFlags) -> io::Result<File> {
-    let flags = flags | OFlags::NOFOLLOW | OFlags::CLOEXEC | OFlags::NOCTTY | OFlags::NONBLOCK;
-    let fd = rustix::fs::openat(dir, name, flags, Mode::from_raw_mode(0o600)).map_err(|err| match err {
-        Errno::LOOP => untrusted(path, "a symbolic link"),
-        err => err.into(),
-    })?;
-    trusted(&fd, path)?;
-    let file = File::from(fd);
-    if !file.metadata()?.is_file() {
-        return Err(untrusted(path, "not a regular file"));
-    }
-    Ok(file)
 }
 
 /// The state directory (`ba/`) and its `runs/`, opened and checked.
@@ -202,8 +128,8 @@ impl State {
                 Err(Errno::NOENT) if !create => return Ok(None),
                 Err(err) => return Err(err.into()),
             };
-            let Some(ba) = own_dir(&parent, "ba", &path, create)? else { return Ok(None) };
-            let Some(runs) = own_dir(&ba, "runs", &path.join("runs"), create)? else { return Ok(None) };
+            let Some(ba) = STATE.dir(&parent, "ba", &path, create)? else { return Ok(None) };
+            let Some(runs) = STATE.dir(&ba, "runs", &path.join("runs"), create)? else { return Ok(None) };
             Ok(Some(State { path: path.clone(), ba, runs }))
         };
         opened().map_err(|err| reported(err, context))
@@ -211,7 +137,7 @@ impl State {
 
     /// Holds the lock of the whole journal while it is alive.
     fn lock(&self) -> io::Result<File> {
-        let lock = own_file(&self.ba, LOCK, &self.path.join(LOCK), OFlags::RDWR | OFlags::CREATE)?;
+        let lock = STATE.file(&self.ba, LOCK, &self.path.join(LOCK), OFlags::RDWR | OFlags::CREATE)?;
         rustix::fs::flock(&lock, FlockOperation::LockExclusive)?;
         Ok(lock)
     }
@@ -219,7 +145,7 @@ impl State {
     /// The lock of the whole journal, not created: None when there is none, and so no run written
     /// to lock out.
     fn lock_to_read(&self) -> io::Result<Option<File>> {
-        let lock = match own_file(&self.ba, LOCK, &self.path.join(LOCK), OFlags::RDONLY) {
+        let lock = match STATE.file(&self.ba, LOCK, &self.path.join(LOCK), OFlags::RDONLY) {
             Ok(lock) => lock,
             Err(err) if err.kind() == io::ErrorKind::NotFound => return Ok(None),
             Err(err) => return Err(err),
@@ -296,7 +222,7 @@ impl State {
         let others: Vec<String> = self.run_names()?.into_iter().filter(|name| name != own).collect();
         let old = others.len().saturating_sub(KEEP_RUNS - 1);
         for name in &others[..old] {
-            let Ok(dir) = own_dir(&self.runs, name, &self.runs_path().join(name), false) else { continue };
+            let Ok(dir) = STATE.dir(&self.runs, name, &self.runs_path().join(name), false) else { continue };
             if dir
                 .is_some_and(|dir| rustix::fs::flock(&dir, FlockOperation::NonBlockingLockExclusive).is_ok())
             {
@@ -440,9 +366,9 @@ impl Journal {
             let create = OFlags::RDWR | OFlags::CREATE | OFlags::EXCL;
             let cwd = std::env::current_dir().and_then(|cwd| cwd.canonicalize()).unwrap_or_default();
             let meta = Meta { started: nanos, cwd, command: command_line() };
-            let mut run = own_file(&dir, RUN, &dir_path.join(RUN), create)?;
+            let mut run = STATE.file(&dir, RUN, &dir_path.join(RUN), create)?;
             run.write_all(&meta.bytes())?;
-            let file = own_file(&dir, JOURNAL, &dir_path.join(JOURNAL), create)?;
+            let file = STATE.file(&dir, JOURNAL, &dir_path.join(JOURNAL), create)?;
             Ok((name, dir, run, file))
         };
         match started(&state) {
@@ -509,7 +435,8 @@ impl Journal {
         self.file.sync_all()?;
         // Written aside and renamed: a `done` cut short (a full disk, a crash) would be damage.
         let path = self.state.runs_path().join(&self.name).join(DONE_NEW);
-        let written = own_file(&self.dir, DONE_NEW, &path, OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC)
+        let written = STATE
+            .file(&self.dir, DONE_NEW, &path, OFlags::WRONLY | OFlags::CREATE | OFlags::TRUNC)
             .and_then(|mut done| {
                 done.write_all(&done_bytes(self.counts.records))?;
                 done.sync_all()
@@ -834,14 +761,14 @@ impl Runs {
 
     fn opened(&self, name: &str) -> io::Result<Found> {
         let path = self.state.runs_path().join(name);
-        let Some(dir) = own_dir(&self.state.runs, name, &path, false)? else { return Ok(Found::Empty) };
+        let Some(dir) = STATE.dir(&self.state.runs, name, &path, false)? else { return Ok(Found::Empty) };
         let locked = match rustix::fs::flock(&dir, FlockOperation::NonBlockingLockExclusive) {
             Ok(()) => true,
             Err(Errno::WOULDBLOCK) => false,
             Err(err) => return Err(err.into()),
         };
         let read = |file: &str, max: u64| -> io::Result<Option<Vec<u8>>> {
-            match own_file(&dir, file, &path.join(file), OFlags::RDONLY) {
+            match STATE.file(&dir, file, &path.join(file), OFlags::RDONLY) {
                 Ok(file) => {
                     let mut bytes = Vec::new();
                     file.take(max).read_to_end(&mut bytes)?;
@@ -864,7 +791,7 @@ impl Runs {
                 _dir: None,
             }));
         }
-        let file = match own_file(&dir, JOURNAL, &path.join(JOURNAL), OFlags::RDONLY) {
+        let file = match STATE.file(&dir, JOURNAL, &path.join(JOURNAL), OFlags::RDONLY) {
             Ok(file) => Some(file),
             Err(err) if err.kind() == io::ErrorKind::NotFound => None,
             Err(err) => return Err(err),
