@@ -36,7 +36,7 @@ use crate::hyperlink::HyperlinkFormat;
 pub struct Args {
     /// The regular expression to search for (Rust regex syntax, or PCRE2's with -P). Smart case (not with -r): an
     /// all-lowercase pattern matches case-insensitively, any uppercase letter makes it case-sensitive.
-    #[arg(required_unless_present_any = ["type_list", "files", "regexp", "patterns_file", "generate", "undo", "pcre2_version"])]
+    #[arg(required_unless_present_any = ["type_list", "files", "index_build", "index_status", "index_drop", "regexp", "patterns_file", "generate", "undo", "pcre2_version"])]
     pub(crate) pattern: Option<String>,
 
     /// Files or directories to search, as well as those given with -d. Default: `.`, or standard
@@ -226,6 +226,27 @@ pub struct Args {
     /// argument is then a path. (Binary files are listed too: that is known only by reading them.)
     #[arg(long = "files")]
     pub(crate) files: bool,
+
+    /// Build or update the search index of each PATH (default: .), a directory tree: the files a
+    /// search would read (the same ignore rules and flags), and the trigrams each holds. A search of
+    /// a directory an index covers then reads only the files that can match, and every file changed
+    /// since the index was built: the same answer as without it. An update re-reads only what
+    /// changed. The index lives in $XDG_CACHE_HOME/ba/index (else ~/.cache/ba/index).
+    #[arg(long = "index-build", conflicts_with_all = ["replace", "files", "index_status", "index_drop", "no_index"])]
+    pub(crate) index_build: bool,
+
+    /// Say which index covers each PATH (default: .), what it holds, and how many of its files changed
+    /// since it was built.
+    #[arg(long = "index-status", conflicts_with_all = ["replace", "files", "index_drop", "no_index"])]
+    pub(crate) index_status: bool,
+
+    /// Remove the index of each PATH (default: .).
+    #[arg(long = "index-drop", conflicts_with_all = ["replace", "files", "no_index"])]
+    pub(crate) index_drop: bool,
+
+    /// Search without the index, even where one covers the tree: read every file.
+    #[arg(long = "no-index")]
+    pub(crate) no_index: bool,
 
     /// Print the file types -t and -T know, with their globs, and exit.
     #[arg(long = "type-list")]

@@ -14,6 +14,7 @@ use crate::cli::{Args, ColorWhen, TypeChange};
 use crate::edit::Editor;
 use crate::encoding::Encoding;
 use crate::hyperlink::Hyperlinks;
+use crate::index::Filter;
 use crate::messages::{self, describe};
 use crate::search::engine::Selection;
 use crate::search::matcher::{Case, EngineChoice, Matcher, PatternOptions, SizeLimits};
@@ -52,11 +53,15 @@ pub enum Command {
     TypeList(TypesBuilder),
     /// `--files`: list the files a search would read.
     ListFiles(Config),
+    /// `--index-build`, `--index-status`, `--index-drop`: of the roots' trees.
+    IndexBuild(Config),
+    IndexStatus(Config),
+    IndexDrop(Config),
     Search(Config),
 }
 
 impl Command {
-    pub fn from_args(args: Args) -> Result<Command> {
+    pub fn from_args(mut args: Args) -> Result<Command> {
         if let Some(kind) = args.generate {
             return Ok(Command::Generate(kind));
         }
@@ -69,6 +74,17 @@ impl Command {
         }
         if args.type_list {
             return Ok(Command::TypeList(type_table(&args)?));
+        }
+        let index_command = [args.index_build, args.index_status, args.index_drop];
+        if index_command.contains(&true) {
+            // As with --files, every positional argument is a path.
+            args.files = true;
+            let config = Config::from_args(args)?;
+            return Ok(match index_command {
+                [true, _, _] => Command::IndexBuild(config),
+                [_, true, _] => Command::IndexStatus(config),
+                _ => Command::IndexDrop(config),
+            });
         }
         let config = Config::from_args(args)?;
         Ok(if config.list_files { Command::ListFiles(config) } else { Command::Search(config) })
@@ -104,6 +120,8 @@ pub struct Config {
     pub(crate) search_zip: bool,
     /// `--encoding`: which files are decoded before they are searched.
     pub(crate) encoding: Encoding,
+    /// The index of the roots' trees, when one covers them and can rule files out.
+    pub(crate) index: Option<Filter>,
 }
 
 /// What a searcher keeps of each file, and whether it may cut a big one into parts.
@@ -163,6 +181,7 @@ pub(crate) struct Replace {
 }
 
 /// A path to search and how to show the paths found below it.
+#[derive(Clone)]
 pub(crate) struct Root {
     pub(crate) path: PathBuf,
     /// The implicit `.`: paths below it print without the leading `./`, as typed paths would.
@@ -297,6 +316,15 @@ impl Config {
             }
             Some(n) => n,
         };
+        // The index rules files out only where a file that holds no match prints nothing: not with
+        // -v or --passthru, whose hits are the lines that do not match.
+        let indexed = !args.no_index
+            && !args.files
+            && !stdin
+            && !selection.invert
+            && !selection.passthru
+            && !matches!(encoding, Encoding::Named(_));
+        let index = indexed.then(|| Filter::open(&roots, &matcher.required)).flatten();
         Ok(Config {
             plan: Plan::of(&args, mode, &selection, workers),
             output: Output::of(&args, mode, &selection, &matcher, stdin)?,
@@ -317,6 +345,7 @@ impl Config {
             replace: args.replace.take().map(|template| Replace::of(&args, template)),
             search_zip: args.search_zip,
             encoding,
+            index,
         })
     }
 }

@@ -38,6 +38,7 @@ pub mod config_file;
 pub mod edit;
 pub mod exit_code;
 pub mod generate;
+pub mod index;
 pub mod interrupt;
 pub mod pipeline;
 pub mod print;

@@ -17,7 +17,7 @@ use black_arrow::print::{self, Printer};
 use black_arrow::replace::Replacer;
 use black_arrow::search::Searcher;
 use black_arrow::walk::{self, Indexer};
-use black_arrow::{config_file, errored, fatal, generate, interrupt, trace};
+use black_arrow::{config_file, errored, fatal, generate, index, interrupt, trace};
 
 /// Paths are allocated by the indexer and freed by the printer: glibc's allocator serialises such
 /// cross-thread frees on an arena lock; mimalloc does not (measured: about 10% off a kernel-tree search).
@@ -47,6 +47,9 @@ fn run() -> Result<ExitCode> {
         Command::TypeList(types) => printed(walk::print_type_list(&types)),
         Command::ListFiles(config) => list_files(Arc::new(config), started),
         Command::Search(config) => search(Arc::new(config), started),
+        Command::IndexBuild(config) => index::build_command(Arc::new(config)),
+        Command::IndexStatus(config) => index::status_command(&config),
+        Command::IndexDrop(config) => index::drop_command(&config),
     }
 }
 
@@ -58,24 +61,13 @@ fn printed(result: io::Result<()>) -> Result<ExitCode> {
     }
 }
 
-/// `--files`: the indexer and a pool that lists directories for it; the files are printed as they
-/// are numbered.
+/// `--files`: the files are printed as they are numbered.
 fn list_files(config: Arc<Config>, started: Instant) -> Result<ExitCode> {
-    let (task_tx, task_rx) = bounded(64);
-    let (pool_tx, pool_rx) = bounded(config.workers * 4);
-    let (pool, listings) = walk::pool(pool_tx, config.workers, None);
-    let listers = walk::spawn_listers(&config, &pool_rx, &listings)?;
-    drop((pool_rx, listings));
-    let indexer = Indexer::new(Arc::clone(&config), task_tx, 1, pool);
-    let indexer = spawn("indexer", move || indexer.run())?;
-    let listed = match print::print_file_list(&task_rx, &config) {
+    let listed = match walk::walk_files(&config, |tasks| print::print_file_list(tasks, &config))? {
         Ok(listed) => listed,
         Err(err) if err.kind() == io::ErrorKind::BrokenPipe => return Ok(ExitCode::Matched),
         Err(err) => return Err(err).context("cannot write to standard output"),
     };
-    for stage in listers.into_iter().chain([indexer]) {
-        stage.join().map_err(|_| anyhow!("a walking thread panicked"))?;
-    }
     trace::report(started.elapsed());
     Ok(ExitCode::of_search(listed, errored(), false))
 }

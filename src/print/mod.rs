@@ -308,6 +308,7 @@ impl Printer {
     /// Counts a part that ended, reports what went wrong with it, ends a big file's output at its
     /// last part, and with `-r` rewrites the file.
     fn end_part(&mut self, part: u32, parts: u32, path: &Path, end: PartEnd, lead: u64) -> io::Result<()> {
+        self.summary.ruled_out += u64::from(end.ruled_out);
         match &end.outcome {
             Outcome::Searched | Outcome::Truncated => {
                 if let Some(number) = end.gave_up {

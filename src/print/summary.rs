@@ -21,6 +21,8 @@ pub(crate) struct Summary {
     pub(crate) replacements: u64,
     /// `-r`: a file with matches could not be written.
     pub(crate) write_failed: bool,
+    /// Files the index ruled out, not read.
+    pub(crate) ruled_out: u64,
 }
 
 impl Summary {
@@ -57,6 +59,9 @@ impl Summary {
         }
         if config.output.stats {
             writeln!(out, "Bytes Searched: {}", thousands(self.bytes_searched))?;
+            if config.index.is_some() {
+                writeln!(out, "Files Ruled Out by the Index: {}", thousands(self.ruled_out))?;
+            }
         }
         writeln!(out, "Duration: {:.3}s", elapsed.as_secs_f64())
     }

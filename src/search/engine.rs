@@ -149,7 +149,7 @@ pub(crate) struct Searched {
 }
 
 impl Searched {
-    fn new(outcome: Outcome) -> Searched {
+    pub(crate) fn new(outcome: Outcome) -> Searched {
         Searched { outcome, lines: 0, bytes: 0, binary_match: None, gave_up: None }
     }
 

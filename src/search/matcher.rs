@@ -21,6 +21,7 @@ use regex::bytes::Regex;
 use regex_syntax::ast::{self, Ast};
 use regex_syntax::hir::{self, Hir, HirKind};
 
+use crate::index::query::{self, Query};
 use crate::search::pattern::{Groups, Pattern};
 use crate::search::pcre::Pcre2Pattern;
 
@@ -91,6 +92,8 @@ pub struct Matcher {
     /// PCRE2 compiled the pattern: it may give up on a line (its match limit), which the searcher
     /// then reports (see `pcre::take_failure`).
     pub(crate) fallible: bool,
+    /// What a file must hold for the pattern to match in it, for the index to rule files out.
+    pub(crate) required: Query,
 }
 
 /// How the pattern as typed is to be read.
@@ -201,7 +204,9 @@ impl Matcher {
                 .and_then(|hir| within_lines(&hir).ok())
                 .and_then(|hir| inner_literals(&hir))
         };
-        Ok(Matcher { pattern: Arc::new(compiled), candidates, has_groups, fallible: true })
+        // PCRE2 reads some patterns otherwise than the regex crate: the index is not asked.
+        let required = Query::All;
+        Ok(Matcher { pattern: Arc::new(compiled), candidates, has_groups, fallible: true, required })
     }
 
     /// The matcher of one regex, matches never spanning lines.
@@ -244,7 +249,14 @@ impl Matcher {
                 err => anyhow::anyhow!("invalid pattern: {err}"),
             })?;
         let candidates = if multiline { None } else { inner_literals(&hir) };
-        Ok(Matcher { pattern: Arc::new(RegexPattern(regex)), candidates, has_groups, fallible: false })
+        let required = query::plan(&hir);
+        Ok(Matcher {
+            pattern: Arc::new(RegexPattern(regex)),
+            candidates,
+            has_groups,
+            fallible: false,
+            required,
+        })
     }
 }
 

@@ -24,6 +24,7 @@ use memchr::memchr;
 
 use crate::config::{Config, Keep, Mode};
 use crate::decompress::{self, Format};
+use crate::index::store::Doc;
 use crate::messages::Message;
 use crate::pipeline::{
     Backlog, Body, Budget, Charge, Entry, FileResult, KeptLines, LineDigest, PartEnd, Report, Stamp, Task,
@@ -118,7 +119,12 @@ impl Searcher {
                         // Parts come first: the printer may be waiting for one of them.
                         self.search_parts()?;
                         match entry {
-                            Entry::File(path) => self.search_file(seq, path, false)?,
+                            Entry::File(path) => {
+                                match self.config.index.as_ref().and_then(|i| i.ruled_out(&path)) {
+                                    Some(doc) => self.rule_out(seq, path, &doc)?,
+                                    None => self.search_file(seq, path, false)?,
+                                }
+                            }
                             Entry::Named(path) => self.search_file(seq, path, true)?,
                             Entry::Message(message) => self.outbox.send(reported(seq, message))?,
                         }
@@ -287,20 +293,58 @@ impl Searcher {
         job: Job,
         window: Window,
     ) -> Result<(), PrinterGone> {
+        let config = Arc::clone(&self.config);
+        let engine = Engine {
+            binary_as_text: config.binary_as_text,
+            named: job.named,
+            count_lines: config.output.pretty || job.parts > 1,
+            selection: config.selection,
+            ..Engine::new(&config.matcher)
+        };
+        let result = self.collect(job, window.lead, |collector, buf| {
+            engine.search_reader(reader, buf, window, collector)
+        })?;
+        // A very long line, or -U's whole file, grew the buffer: give the memory back. (-U leaves
+        // it the size of the file, which may be less than the next file's first read needs.)
+        if self.buf.len() > 16 * READ_SIZE || self.buf.len() < READ_SIZE {
+            self.buf = vec![0; READ_SIZE];
+        }
+        self.outbox.send(result)
+    }
+
+    /// Sends the result of a walked file the index rules out: what its search, which would find
+    /// no hit, would send.
+    fn rule_out(&mut self, seq: u64, path: PathBuf, doc: &Doc) -> Result<(), PrinterGone> {
+        let searched = match doc.nul.filter(|_| !self.config.binary_as_text) {
+            Some(nul) if nul.at < BINARY_SNIFF => Searched::new(Outcome::Binary),
+            Some(nul) => Searched {
+                lines: nul.lines_before,
+                bytes: nul.bytes_before,
+                ..Searched::new(Outcome::Truncated)
+            },
+            None => Searched { lines: doc.lines, bytes: doc.bytes, ..Searched::new(Outcome::Searched) },
+        };
+        let mut result = self.collect(Job::whole(seq, path, false), 0, |_, _| searched)?;
+        if let Some(end) = &mut result.end {
+            end.ruled_out = true;
+        }
+        self.outbox.send(result)
+    }
+
+    /// The result of `job`, which `search` comes to, its hits gathered by a collector.
+    fn collect(
+        &mut self,
+        job: Job,
+        lead: u64,
+        search: impl FnOnce(&mut Collector, &mut Vec<u8>) -> Searched,
+    ) -> Result<FileResult, PrinterGone> {
         let config = &*self.config;
-        let Job { seq, part, parts, path, stamp, named } = job;
+        let Job { seq, part, parts, path, stamp, named: _ } = job;
         // A big file's parts are numbered and formatted by the printer, which knows where each
         // starts.
         let keep = match config.plan.keep {
             Keep::Formatted if parts > 1 => Keep::Lines,
             keep => keep,
-        };
-        let engine = Engine {
-            binary_as_text: config.binary_as_text,
-            named,
-            count_lines: config.output.pretty || parts > 1,
-            selection: config.selection,
-            ..Engine::new(&config.matcher)
         };
         if keep == Keep::Formatted {
             self.formatter.begin(config.stdin);
@@ -324,21 +368,15 @@ impl Searcher {
             hit_lines: 0,
             match_count: 0,
             totals: FileTotals::default(),
-            lead: window.lead,
+            lead,
             digest: LineDigest::default(),
             spans: Vec::new(),
             pieces: 0,
             settled: false,
             hung_up: false,
         };
-        let searched = engine.search_reader(reader, &mut self.buf, window, &mut collector);
-        let result = collector.finish(searched, stamp)?;
-        // A very long line, or -U's whole file, grew the buffer: give the memory back. (-U leaves
-        // it the size of the file, which may be less than the next file's first read needs.)
-        if self.buf.len() > 16 * READ_SIZE || self.buf.len() < READ_SIZE {
-            self.buf = vec![0; READ_SIZE];
-        }
-        self.outbox.send(result)
+        let searched = search(&mut collector, &mut self.buf);
+        collector.finish(searched, stamp)
     }
 }
 
@@ -489,8 +527,16 @@ impl Collector<'_> {
             self.formatter.end(bytes, &self.path, &self.totals);
         }
         let Searched { outcome, lines, bytes, binary_match, gave_up } = searched;
-        let end =
-            PartEnd { outcome, lines, bytes, stamp, digest: self.digest.finish(), binary_match, gave_up };
+        let end = PartEnd {
+            outcome,
+            lines,
+            bytes,
+            stamp,
+            digest: self.digest.finish(),
+            binary_match,
+            gave_up,
+            ruled_out: false,
+        };
         Ok(self.result(body, Some(end)))
     }
 

@@ -91,8 +91,28 @@ pub fn pool(tasks: Sender<Task>, threads: usize, backlog: Option<Arc<Backlog>>) 
     (Pool { tasks, listings, threads, running, backlog }, listings_tx)
 }
 
+/// Walks the roots with the indexer and a pool that lists directories for it, and hands the numbered
+/// entries (`Task::Entries`) to `consume` as they come: `--files` prints them, `--index-build` reads
+/// them.
+pub fn walk_files<T>(config: &Arc<Config>, consume: impl FnOnce(&Receiver<Task>) -> T) -> anyhow::Result<T> {
+    let (task_tx, task_rx) = crossbeam_channel::bounded(64);
+    let (pool_tx, pool_rx) = crossbeam_channel::bounded(config.workers * 4);
+    let (pool, listings) = pool(pool_tx, config.workers, None);
+    let listers = spawn_listers(config, &pool_rx, &listings)?;
+    drop((pool_rx, listings));
+    let indexer = Indexer::new(Arc::clone(config), task_tx, 1, pool);
+    let indexer = std::thread::Builder::new().name("indexer".into()).spawn(move || indexer.run())?;
+    let consumed = consume(&task_rx);
+    // A consumer that stopped early (a closed pipe) leaves the walk to find its reader gone.
+    drop(task_rx);
+    for stage in listers.into_iter().chain([indexer]) {
+        stage.join().map_err(|_| anyhow::anyhow!("a walking thread panicked"))?;
+    }
+    Ok(consumed)
+}
+
 /// `--files`: threads that only list directories for the indexer, until their `Stop`.
-pub fn spawn_listers(
+fn spawn_listers(
     config: &Arc<Config>,
     tasks: &Receiver<Task>,
     listings: &Sender<Listing>,

@@ -16,6 +16,7 @@
 //! - `undo_trust`: what `--undo` can be trusted with: damage, refusals, the state directory, where;
 //! - `bounds`: time in proportion to the input on hostile shapes (ratios of times, never times);
 //! - `big_file`: files cut into parts that several searchers search at once;
+//! - `index`: `--index-build`: an indexed search answers as a full scan, whatever changed;
 //! - `integration`: what makes ba at home in the shell and the editor: completions, the man page;
 //! - `memory`: peak memory stays flat however many lines match;
 //! - `pcre2`: `-P`, against ripgrep's cases, the default engine, a naive PCRE2 oracle and GNU grep -P;
@@ -35,6 +36,7 @@ mod files_property;
 mod flags;
 mod fuzz_properties;
 mod habits;
+mod index;
 mod integration;
 mod memory;
 mod pcre2;

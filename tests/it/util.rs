@@ -31,6 +31,7 @@ pub fn isolated(mut cmd: StdCommand, dir: &Path) -> StdCommand {
         .env_remove("VISUAL")
         .env_remove("EDITOR")
         .env_remove("XDG_CONFIG_HOME")
+        .env_remove("XDG_CACHE_HOME")
         .env_remove("GIT_CONFIG_GLOBAL")
         .env_remove("BA_CONFIG_PATH")
         .env_remove("COLUMNS")

@@ -1,0 +1,410 @@
+//! Building an index: every file's trigrams read in parallel, gathered into posting lists in file
+//! order, spilled to disk in sorted runs when they grow past `RUN_BYTES`, and merged into the index
+//! file. An update takes the files that have not changed from the old index instead of reading them.
+
+use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::fs::File;
+use std::hash::{BuildHasherDefault, Hasher};
+use std::io::{self, BufReader, BufWriter, Read, Seek, Write};
+use std::os::unix::fs::MetadataExt;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicUsize, Ordering};
+
+use crossbeam_channel::bounded;
+
+use super::query::ascii_fold;
+use super::store::{decode_postings, put_varint, Damaged, Doc, Identity, IndexFile, IndexWriter, Nul};
+use crate::decompress::Format;
+use crate::encoding::Encoding;
+
+/// Posting bytes held in memory before they are spilled to a run on disk: what bounds the build's
+/// memory on any tree.
+const RUN_BYTES: usize = 64 << 20;
+/// A file bigger than this is not indexed: a search always reads it.
+const MAX_INDEXED: u64 = 256 << 20;
+/// How much of a file is read at a time.
+const CHUNK: usize = 1 << 20;
+/// Trigrams are three bytes: a bit each.
+const TRIGRAM_BITS: usize = 1 << 24;
+
+/// One file to index: where it is, and its path relative to the tree (its key in the index).
+pub(crate) struct TreeFile {
+    pub(crate) path: PathBuf,
+    pub(crate) key: Vec<u8>,
+}
+
+/// What a build came to.
+pub(crate) struct Built {
+    pub(crate) files: usize,
+    /// Files read (the others were taken from the old index), and their bytes.
+    pub(crate) read: usize,
+    pub(crate) read_bytes: u64,
+    pub(crate) file: File,
+}
+
+/// Builds the index of `files` (in walk order) into `out`, taking what it can from `old`.
+pub(crate) fn build(
+    files: &[TreeFile],
+    old: Option<&IndexFile>,
+    out: File,
+    runs_dir: &Path,
+    threads: usize,
+    built_ns: i64,
+    progress: &dyn Fn(usize, usize),
+) -> io::Result<Built> {
+    let mut docs: Vec<Option<Doc>> = vec![None; files.len()];
+    // Old numbers to new, for the files taken from the old index.
+    let mut remap = old.map(|old| vec![u32::MAX; old.docs() as usize]).unwrap_or_default();
+    let mut fresh = Vec::new();
+    for (i, file) in files.iter().enumerate() {
+        match old.and_then(|old| unchanged(old, file)) {
+            Some((old_doc, doc)) => {
+                remap[old_doc as usize] = i as u32;
+                docs[i] = Some(doc);
+            }
+            None => fresh.push(i),
+        }
+    }
+    let mut postings = Postings::new(runs_dir);
+    let read_bytes = read_fresh(files, &fresh, threads, &mut docs, &mut postings, progress)?;
+    let runs = postings.finish()?;
+    let mut writer = IndexWriter::new(out, built_ns)?;
+    merge(runs, old.map(|old| (old, remap.as_slice())), &mut writer)?;
+    let docs: Vec<Doc> = docs.into_iter().map(|doc| doc.expect("every file read or taken")).collect();
+    let keys: Vec<Vec<u8>> = files.iter().map(|f| f.key.clone()).collect();
+    let file = writer.finish(&docs, &keys)?;
+    Ok(Built { files: files.len(), read: fresh.len(), read_bytes, file })
+}
+
+/// The old index's entry for `file`, when the file has not changed since and its content is in
+/// the old postings.
+fn unchanged(old: &IndexFile, file: &TreeFile) -> Option<(u32, Doc)> {
+    let doc_number = old.find(&file.key).ok()??;
+    let doc = old.doc(doc_number);
+    let now = Identity::of(&std::fs::metadata(&file.path).ok()?);
+    super::Built::of(old).unchanged(&doc, &now).then_some((doc_number, doc))
+}
+
+impl Identity {
+    pub(crate) fn of(meta: &std::fs::Metadata) -> Identity {
+        Identity {
+            dev: meta.dev(),
+            ino: meta.ino(),
+            size: meta.size(),
+            mtime_ns: meta.mtime() * 1_000_000_000 + meta.mtime_nsec(),
+            ctime_ns: meta.ctime() * 1_000_000_000 + meta.ctime_nsec(),
+        }
+    }
+}
+
+/// Reads the files numbered in `fresh` on `threads` threads, and gathers their trigrams in order.
+/// Returns the bytes read.
+fn read_fresh(
+    files: &[TreeFile],
+    fresh: &[usize],
+    threads: usize,
+    docs: &mut [Option<Doc>],
+    postings: &mut Postings,
+    progress: &dyn Fn(usize, usize),
+) -> io::Result<u64> {
+    let next = AtomicUsize::new(0);
+    let (tx, rx) = bounded::<(usize, Doc, Vec<u32>)>(threads * 4);
+    std::thread::scope(|scope| {
+        for _ in 0..threads.max(1) {
+            let (tx, next) = (tx.clone(), &next);
+            scope.spawn(move || {
+                let mut reader = TrigramReader::new();
+                loop {
+                    let i = next.fetch_add(1, Ordering::Relaxed);
+                    let Some(&file) = fresh.get(i) else { return };
+                    let (doc, trigrams) = reader.read(&files[file].path);
+                    if tx.send((i, doc, trigrams)).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+        drop(tx);
+        // The readers finish out of order; the postings take files in order.
+        let mut waiting = BTreeMap::new();
+        let (mut taken, mut bytes) = (0, 0);
+        for (i, doc, trigrams) in rx {
+            waiting.insert(i, (doc, trigrams));
+            while let Some((doc, trigrams)) = waiting.remove(&taken) {
+                let number = fresh[taken];
+                bytes += doc.identity.size;
+                postings.add(number as u32, &trigrams)?;
+                docs[number] = Some(doc);
+                taken += 1;
+                progress(taken, fresh.len());
+            }
+        }
+        Ok(bytes)
+    })
+}
+
+/// Reads a file's trigrams, with a bit per trigram to keep each once.
+struct TrigramReader {
+    seen: Vec<u64>,
+    buf: Vec<u8>,
+}
+
+impl TrigramReader {
+    fn new() -> TrigramReader {
+        TrigramReader { seen: vec![0; TRIGRAM_BITS / 64], buf: vec![0; CHUNK] }
+    }
+
+    /// The file's entry and its trigrams (none when it is not indexed: a search then reads it).
+    fn read(&mut self, path: &Path) -> (Doc, Vec<u32>) {
+        let unindexed = |identity| Doc { identity, lines: 0, bytes: 0, nul: None, unindexed: true };
+        let Ok(mut file) = File::open(path) else { return (unindexed(Identity::default()), Vec::new()) };
+        let Ok(before) = file.metadata().map(|meta| Identity::of(&meta)) else {
+            return (unindexed(Identity::default()), Vec::new());
+        };
+        // A compressed file is searched decompressed with -z; a big one is not worth its postings.
+        if Format::of(path).is_some() || before.size > MAX_INDEXED {
+            return (unindexed(before), Vec::new());
+        }
+        let mut trigrams = Vec::new();
+        let Ok(counts) = self.scan(&mut file, &mut trigrams) else { return (unindexed(before), Vec::new()) };
+        for &t in &trigrams {
+            self.seen[t as usize / 64] &= !(1 << (t % 64));
+        }
+        // A file that changed while it was read may be indexed with text it never held at once.
+        let after = file.metadata().map(|meta| Identity::of(&meta)).ok();
+        if counts.decoded || after != Some(before) {
+            return (unindexed(before), Vec::new());
+        }
+        // A search steps over a UTF-8 byte-order mark, and does not count it.
+        let bom = if counts.bom { 3 } else { 0 };
+        let nul = counts.nul.map(|nul| Nul { bytes_before: nul.bytes_before.saturating_sub(bom), ..nul });
+        let doc =
+            Doc { identity: before, lines: counts.lines, bytes: before.size - bom, nul, unindexed: false };
+        (doc, trigrams)
+    }
+
+    fn scan(&mut self, file: &mut File, trigrams: &mut Vec<u32>) -> io::Result<Counts> {
+        let mut counts = Counts::default();
+        let (mut window, mut offset, mut newlines, mut last) = (0u32, 0u64, 0u64, b'\n');
+        // Where the last whole line read ends.
+        let mut lines_end = 0;
+        loop {
+            let n = match file.read(&mut self.buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(err) if err.kind() == io::ErrorKind::Interrupted => continue,
+                Err(err) => return Err(err),
+            };
+            let chunk = &self.buf[..n];
+            if offset == 0 && Encoding::Auto.decodes(chunk) {
+                counts.decoded = true;
+                return Ok(counts);
+            }
+            counts.bom |= offset == 0 && chunk.starts_with(b"\xEF\xBB\xBF");
+            if counts.nul.is_none() {
+                if let Some(at) = memchr::memchr(0, chunk) {
+                    let before = &chunk[..at];
+                    counts.nul = Some(Nul {
+                        at: offset + at as u64,
+                        lines_before: newlines + bytecount::count(before, b'\n') as u64,
+                        bytes_before: memchr::memrchr(b'\n', before)
+                            .map_or(lines_end, |i| offset + i as u64 + 1),
+                    });
+                }
+            }
+            if let Some(i) = memchr::memrchr(b'\n', chunk) {
+                lines_end = offset + i as u64 + 1;
+            }
+            newlines += bytecount::count(chunk, b'\n') as u64;
+            for (i, &byte) in chunk.iter().enumerate() {
+                window = ((window << 8) | u32::from(ascii_fold(byte))) & 0xFF_FFFF;
+                if offset + i as u64 >= 2 {
+                    let (word, bit) = (window as usize / 64, 1u64 << (window % 64));
+                    if self.seen[word] & bit == 0 {
+                        self.seen[word] |= bit;
+                        trigrams.push(window);
+                    }
+                }
+            }
+            offset += n as u64;
+            last = chunk[n - 1];
+        }
+        counts.lines = newlines + u64::from(last != b'\n');
+        Ok(counts)
+    }
+}
+
+#[derive(Default)]
+struct Counts {
+    lines: u64,
+    nul: Option<Nul>,
+    /// The file starts with a UTF-16 byte-order mark: a search decodes it, so its bytes are not what
+    /// is searched.
+    decoded: bool,
+    /// It starts with a UTF-8 byte-order mark.
+    bom: bool,
+}
+
+/// Trigrams are spread well enough by a multiply: no need for SipHash's work per key.
+#[derive(Default)]
+struct TrigramHasher(u64);
+
+impl Hasher for TrigramHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for &b in bytes {
+            self.0 = (self.0 << 8 | u64::from(b)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        self.0 = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+    }
+}
+
+/// A trigram's posting list while it is gathered: its last file, and the gaps so far.
+struct List {
+    last: u32,
+    bytes: Vec<u8>,
+}
+
+/// The posting lists being gathered, and the runs spilled so far.
+struct Postings<'a> {
+    lists: HashMap<u32, List, BuildHasherDefault<TrigramHasher>>,
+    bytes: usize,
+    runs: Vec<File>,
+    runs_dir: &'a Path,
+}
+
+impl<'a> Postings<'a> {
+    fn new(runs_dir: &'a Path) -> Postings<'a> {
+        Postings { lists: HashMap::default(), bytes: 0, runs: Vec::new(), runs_dir }
+    }
+
+    /// Adds file `doc`'s trigrams (files come in increasing order).
+    fn add(&mut self, doc: u32, trigrams: &[u32]) -> io::Result<()> {
+        for &trigram in trigrams {
+            let list = self.lists.entry(trigram).or_insert_with(|| List { last: 0, bytes: Vec::new() });
+            let before = list.bytes.len();
+            let gap = if list.bytes.is_empty() { doc } else { doc - list.last };
+            put_varint(&mut list.bytes, gap);
+            list.last = doc;
+            self.bytes += list.bytes.len() - before;
+        }
+        if self.bytes > RUN_BYTES {
+            self.spill()?;
+        }
+        Ok(())
+    }
+
+    /// Writes the lists in trigram order to a run: `trigram, length, gaps` each.
+    fn spill(&mut self) -> io::Result<()> {
+        let mut lists: Vec<(u32, List)> = self.lists.drain().collect();
+        lists.sort_unstable_by_key(|(trigram, _)| *trigram);
+        let mut run = BufWriter::with_capacity(1 << 20, tempfile::tempfile_in(self.runs_dir)?);
+        for (trigram, list) in lists {
+            run.write_all(&trigram.to_le_bytes())?;
+            run.write_all(&(list.bytes.len() as u32).to_le_bytes())?;
+            run.write_all(&list.bytes)?;
+        }
+        let mut run = run.into_inner().map_err(io::IntoInnerError::into_error)?;
+        run.rewind()?;
+        self.runs.push(run);
+        self.bytes = 0;
+        Ok(())
+    }
+
+    fn finish(mut self) -> io::Result<Vec<File>> {
+        if !self.lists.is_empty() {
+            self.spill()?;
+        }
+        Ok(self.runs)
+    }
+}
+
+/// Where the merge takes posting lists from: a run, or the old index (its lists renumbered).
+enum Source<'a> {
+    Run(BufReader<File>),
+    Old { index: &'a IndexFile, remap: &'a [u32], next: u32 },
+}
+
+impl Source<'_> {
+    /// The next trigram and its files, in the new numbering.
+    fn next(&mut self) -> io::Result<Option<(u32, Vec<u32>)>> {
+        match self {
+            Source::Run(run) => {
+                let mut head = [0u8; 8];
+                match run.read_exact(&mut head) {
+                    Err(err) if err.kind() == io::ErrorKind::UnexpectedEof => return Ok(None),
+                    result => result?,
+                }
+                let trigram = u32::from_le_bytes(head[..4].try_into().expect("4 bytes"));
+                let mut bytes = vec![0; u32::from_le_bytes(head[4..].try_into().expect("4 bytes")) as usize];
+                run.read_exact(&mut bytes)?;
+                let mut docs = Vec::new();
+                decode_postings(&bytes, &mut docs).ok_or_else(|| io::Error::other("a run is malformed"))?;
+                Ok(Some((trigram, docs)))
+            }
+            Source::Old { index, remap, next } => loop {
+                if *next >= index.trigrams() {
+                    return Ok(None);
+                }
+                let mut docs = Vec::new();
+                let trigram =
+                    index.postings_at(*next, &mut docs).map_err(|Damaged(why)| io::Error::other(why))?;
+                *next += 1;
+                docs.retain_mut(|doc| {
+                    *doc = remap[*doc as usize];
+                    *doc != u32::MAX
+                });
+                if !docs.is_empty() {
+                    return Ok(Some((trigram, docs)));
+                }
+            },
+        }
+    }
+}
+
+/// Merges the runs and the old index's lists, trigram by trigram, into the writer.
+fn merge(runs: Vec<File>, old: Option<(&IndexFile, &[u32])>, writer: &mut IndexWriter) -> io::Result<()> {
+    let mut sources: Vec<Source> =
+        runs.into_iter().map(|run| Source::Run(BufReader::with_capacity(1 << 20, run))).collect();
+    sources.extend(old.map(|(index, remap)| Source::Old { index, remap, next: 0 }));
+    let mut heads = BinaryHeap::new();
+    let mut pending: Vec<Option<Vec<u32>>> = vec![None; sources.len()];
+    for (i, source) in sources.iter_mut().enumerate() {
+        if let Some((trigram, docs)) = source.next()? {
+            heads.push(std::cmp::Reverse((trigram, i)));
+            pending[i] = Some(docs);
+        }
+    }
+    let (mut docs, mut bytes) = (Vec::new(), Vec::new());
+    while let Some(std::cmp::Reverse((trigram, _))) = heads.peek().copied() {
+        docs.clear();
+        while let Some(&std::cmp::Reverse((next, i))) = heads.peek() {
+            if next != trigram {
+                break;
+            }
+            heads.pop();
+            docs.extend(pending[i].take().expect("a pending list"));
+            if let Some((trigram, list)) = sources[i].next()? {
+                heads.push(std::cmp::Reverse((trigram, i)));
+                pending[i] = Some(list);
+            }
+        }
+        if !docs.is_sorted() {
+            docs.sort_unstable();
+        }
+        bytes.clear();
+        let mut previous = None;
+        for &doc in &docs {
+            put_varint(&mut bytes, previous.map_or(doc, |previous| doc - previous));
+            previous = Some(doc);
+        }
+        writer.postings(trigram, &bytes)?;
+    }
+    Ok(())
+}

@@ -1,0 +1,466 @@
+//! The search index: a trigram index of a tree, so that a search reads only the files that can
+//! match, and never gives another answer than a search without it.
+//!
+//! `ba --index-build` walks a tree as a search would (the same ignore rules and flags) and records,
+//! per file, what identified it (device, inode, size, modification and change times) and which
+//! trigrams (three bytes, ASCII letters folded to lower case) it holds. A search of a directory the
+//! index covers plans a trigram query from its pattern (`query`), takes the files that satisfy it
+//! from the posting lists, and walks the tree as always: a walked file the query rules out is
+//! skipped only if the index knows it and a `stat` of it shows it unchanged since it was indexed.
+//! Every other file (new, changed, renamed, unknown, or changed within a second of the build) is
+//! read and searched, so the answer is the one a search without the index gives. The freshness
+//! check is that `stat` per file: there is no watcher and no server.
+//!
+//! The index lives in the user's cache (`$XDG_CACHE_HOME/ba/index`, else `~/.cache/ba/index`), one
+//! file per tree named by a hash of the tree's real path, under the same ownership rules as the undo
+//! journal (`own`). It is written aside and renamed into place: two builds at once, or a build
+//! killed half way, leave the old index or a new one, never half of one. A damaged index (checksums,
+//! `store`) is reported once and not used.
+//!
+//! Crates: `memmap2` maps the file, so that a search reads only the few posting lists and paths it
+//! needs. The trigram dictionary is a sorted table of fixed-size entries (a trigram is a number
+//! below 2^24, so a binary search over it is as compact as an `fst` and needs no crate), and the
+//! posting lists are varint gaps (read whole and in order, which is all a query does: `roaring`'s
+//! random access and set operations would not be used, and its containers are bigger for short
+//! lists).
+
+mod build;
+pub mod query;
+pub(crate) mod store;
+
+use std::fs::{DirBuilder, File};
+use std::io::{self, IsTerminal, Write};
+use std::os::fd::OwnedFd;
+use std::os::unix::ffi::OsStrExt;
+use std::os::unix::fs::DirBuilderExt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::{Instant, SystemTime, UNIX_EPOCH};
+
+use anyhow::{anyhow, Context, Result};
+use rustix::fs::{Mode, OFlags};
+
+use crate::config::{Config, Root};
+use crate::exit_code::ExitCode;
+use crate::messages;
+use crate::own::Area;
+use crate::pipeline::{Entry, Task};
+use crate::sanitize::printable_path;
+use build::TreeFile;
+use query::Query;
+use store::{Doc, Identity, IndexFile};
+
+/// The index's area, which `XDG_CACHE_HOME` moves.
+const CACHE: Area = Area { env: "XDG_CACHE_HOME" };
+
+/// A file changed this close to the build's start may have changed again within the same tick of
+/// the file system's clock after it was read, with the same times: it is always read. Two seconds
+/// cover the coarsest clocks (FAT's; ext3's and many network file systems' tick once a second).
+/// `BA_INDEX_RACY_MS` sets it, for the tests, which edit files within milliseconds of a build.
+fn racy_window_ns() -> i64 {
+    let ms = std::env::var("BA_INDEX_RACY_MS").ok().and_then(|ms| ms.parse::<i64>().ok());
+    ms.unwrap_or(2000).saturating_mul(1_000_000)
+}
+
+/// When an index was built, and how close to it a change must be to be doubted.
+#[derive(Clone, Copy)]
+struct Built {
+    at_ns: i64,
+    racy_ns: i64,
+}
+
+impl Built {
+    fn of(index: &IndexFile) -> Built {
+        Built { at_ns: index.built_ns(), racy_ns: racy_window_ns() }
+    }
+
+    /// Whether the file `doc` of the index, which shows `now`, is as it was indexed: the same file,
+    /// not changed since, and not changed so close to the build that a change could hide.
+    fn unchanged(self, doc: &Doc, now: &Identity) -> bool {
+        !doc.unindexed && doc.identity == *now && now.mtime_ns.max(now.ctime_ns) < self.at_ns - self.racy_ns
+    }
+}
+
+fn now_ns() -> i64 {
+    SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |since| since.as_nanos() as i64)
+}
+
+/// Where the indexes live: `$XDG_CACHE_HOME/ba/index`, else `~/.cache/ba/index`.
+fn index_dir() -> Result<PathBuf> {
+    let xdg = std::env::var_os("XDG_CACHE_HOME").map(PathBuf::from).filter(|dir| dir.is_absolute());
+    let home = || std::env::var_os("HOME").map(|home| Path::new(&home).join(".cache"));
+    match xdg.or_else(home) {
+        Some(dir) => Ok(dir.join("ba").join("index")),
+        None => anyhow::bail!("neither XDG_CACHE_HOME nor HOME is set: there is nowhere to keep an index"),
+    }
+}
+
+/// The index directory, opened and checked; None when there is none and `create` is false.
+fn open_dir(create: bool) -> Result<Option<(PathBuf, OwnedFd)>> {
+    let path = index_dir()?;
+    let ba_path = path.parent().expect("ba/index has a parent");
+    let cache = ba_path.parent().expect("ba has a parent");
+    let opened = || -> io::Result<Option<OwnedFd>> {
+        if create {
+            DirBuilder::new().recursive(true).mode(0o700).create(cache)?;
+        }
+        let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+        let cache = match rustix::fs::open(cache, flags, Mode::empty()) {
+            Ok(fd) => fd,
+            Err(rustix::io::Errno::NOENT) if !create => return Ok(None),
+            Err(err) => return Err(err.into()),
+        };
+        let Some(ba) = CACHE.dir(&cache, "ba", ba_path, create)? else { return Ok(None) };
+        CACHE.dir(&ba, "index", &path, create)
+    };
+    let dir = opened().map_err(|err| own_error(err, &path))?;
+    Ok(dir.map(|dir| (path, dir)))
+}
+
+/// An error of the index directory, as ba reports it: an untrusted entry as it is.
+fn own_error(err: io::Error, path: &Path) -> anyhow::Error {
+    match err.get_ref().and_then(|inner| inner.downcast_ref::<crate::own::Untrusted>()) {
+        Some(untrusted) => anyhow!("{untrusted}"),
+        None => anyhow::Error::new(err)
+            .context(format!("cannot use the index directory {}", printable_path(path))),
+    }
+}
+
+/// The name of the index of the tree at `real` (a real path): a hash of it.
+fn index_name(real: &Path) -> String {
+    let hash = blake3::hash(real.as_os_str().as_bytes());
+    format!("{}.idx", &hash.to_hex()[..32])
+}
+
+/// Opens the index named `name` in `dir`, if there is one.
+fn open_index(dir: &OwnedFd, dir_path: &Path, name: &str) -> Result<Option<File>> {
+    let path = dir_path.join(name);
+    match CACHE.file(dir, name, &path, OFlags::RDONLY) {
+        Ok(file) => Ok(Some(file)),
+        Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(None),
+        Err(err) => Err(own_error(err, dir_path)),
+    }
+}
+
+/// The directories of `config`'s roots, each with its real path; a root that is no directory is an
+/// error.
+fn trees(config: &Config) -> Result<Vec<(&Root, PathBuf)>> {
+    config
+        .roots
+        .iter()
+        .map(|root| {
+            let real = std::fs::canonicalize(&root.path)
+                .with_context(|| format!("{}", printable_path(&root.path)))?;
+            if !real.is_dir() {
+                anyhow::bail!(
+                    "{}: not a directory: an index is of a directory tree",
+                    printable_path(&root.path)
+                );
+            }
+            Ok((root, real))
+        })
+        .collect()
+}
+
+/// The path of `path` (a walked file below `root`) relative to the root.
+fn relative<'p>(root: &Root, path: &'p Path) -> Option<&'p Path> {
+    if root.implicit {
+        return Some(path);
+    }
+    path.strip_prefix(&root.path).ok()
+}
+
+/// `--index-build`: builds or updates the index of each root.
+pub fn build_command(config: Arc<Config>) -> Result<ExitCode> {
+    let trees = trees(&config)?;
+    let (dir_path, dir) = open_dir(true)?.expect("created");
+    let started = Instant::now();
+    let built_ns = now_ns();
+    let entries = crate::walk::walk_files(&config, |tasks| {
+        let mut files = Vec::new();
+        while let Ok(Task::Entries { entries, .. }) = tasks.recv() {
+            for entry in entries {
+                match entry {
+                    Entry::File(path) | Entry::Named(path) => files.push(path),
+                    Entry::Message(message) => message.report(),
+                }
+            }
+        }
+        files
+    })?;
+    for (root, real) in &trees {
+        let files: Vec<TreeFile> = entries
+            .iter()
+            .filter_map(|path| {
+                let key = relative(root, path)?.as_os_str().as_bytes().to_vec();
+                Some(TreeFile { path: path.clone(), key })
+            })
+            .collect();
+        build_tree(&config, real, &files, (&dir_path, &dir), built_ns, started)?;
+    }
+    Ok(if messages::errored() { ExitCode::Error } else { ExitCode::Matched })
+}
+
+fn build_tree(
+    config: &Config,
+    real: &Path,
+    files: &[TreeFile],
+    (dir_path, dir): (&Path, &OwnedFd),
+    built_ns: i64,
+    started: Instant,
+) -> Result<()> {
+    let name = index_name(real);
+    let old = open_index(dir, dir_path, &name)?.and_then(|file| IndexFile::open(&file).ok());
+    let out = tempfile::Builder::new()
+        .prefix(".building-")
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))
+        .tempfile_in(dir_path)
+        .with_context(|| format!("cannot write an index in {}", printable_path(dir_path)))?;
+    let file = out.as_file().try_clone()?;
+    let terminal = io::stderr().is_terminal();
+    let progress = |done: usize, total: usize| {
+        if terminal && (done.is_multiple_of(256) || done == total) {
+            eprint!("\rba: indexing {}: {done}/{total} files", printable_path(real));
+        }
+    };
+    let built = build::build(files, old.as_ref(), file, dir_path, config.workers, built_ns, &progress)
+        .with_context(|| format!("cannot build the index of {}", printable_path(real)))?;
+    if terminal {
+        eprint!("\r\x1b[K");
+    }
+    built.file.sync_all()?;
+    out.persist(dir_path.join(&name)).map_err(|err| err.error)?;
+    let size = built.file.metadata()?.len();
+    writeln!(
+        io::stdout(),
+        "{}: {} files indexed ({} read, {}), index {} in {:.2} s",
+        printable_path(real),
+        built.files,
+        built.read,
+        mib(built.read_bytes),
+        mib(size),
+        started.elapsed().as_secs_f64()
+    )?;
+    Ok(())
+}
+
+fn mib(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / f64::from(1 << 20))
+}
+
+/// `--index-status`: what the index of each root holds, and how many of its files changed since.
+pub fn status_command(config: &Config) -> Result<ExitCode> {
+    let Some((dir_path, dir)) = open_dir(false)? else {
+        println!("no index: build one with ba --index-build");
+        return Ok(ExitCode::NoMatch);
+    };
+    let mut found = false;
+    for (root, real) in trees(config)? {
+        let Some((index, tree)) = covering(&dir, &dir_path, &real)? else {
+            println!("{}: no index covers it", printable_path(&root.path));
+            continue;
+        };
+        found = true;
+        let index = match index {
+            Ok(index) => index,
+            Err(store::Damaged(why)) => {
+                println!(
+                    "{}: the index of {} is damaged ({why}); build it again",
+                    printable_path(&root.path),
+                    printable_path(&tree)
+                );
+                continue;
+            }
+        };
+        let built = Built::of(&index);
+        let changed = (0..index.docs()).filter(|&doc| !fresh(&index, built, &tree, doc)).count();
+        println!(
+            "{}: index of {}: {} files, {} trigrams, {}, built {} s ago; {changed} files changed or gone since",
+            printable_path(&root.path),
+            printable_path(&tree),
+            index.docs(),
+            index.trigrams(),
+            mib(index.size()),
+            (now_ns() - index.built_ns()) / 1_000_000_000,
+        );
+    }
+    Ok(if found { ExitCode::Matched } else { ExitCode::NoMatch })
+}
+
+/// Whether file `doc` of the index of `tree` is as it was indexed.
+fn fresh(index: &IndexFile, built: Built, tree: &Path, doc: u32) -> bool {
+    let Ok(path) = index.path(doc) else { return false };
+    let path = tree.join(Path::new(std::ffi::OsStr::from_bytes(path)));
+    std::fs::metadata(path).is_ok_and(|meta| built.unchanged(&index.doc(doc), &Identity::of(&meta)))
+}
+
+/// `--index-drop`: removes the index of each root.
+pub fn drop_command(config: &Config) -> Result<ExitCode> {
+    let mut dropped = false;
+    if let Some((dir_path, dir)) = open_dir(false)? {
+        for (root, real) in trees(config)? {
+            let name = index_name(&real);
+            match rustix::fs::unlinkat(&dir, name.as_str(), rustix::fs::AtFlags::empty()) {
+                Ok(()) => {
+                    dropped = true;
+                    println!("{}: index dropped", printable_path(&root.path));
+                }
+                Err(rustix::io::Errno::NOENT) => {
+                    println!("{}: no index of this tree", printable_path(&root.path))
+                }
+                Err(err) => return Err(anyhow!("{}: {err}", printable_path(&dir_path.join(name)))),
+            }
+        }
+    }
+    Ok(if dropped { ExitCode::Matched } else { ExitCode::NoMatch })
+}
+
+/// The index of `real` or of the nearest directory above it that has one, with that directory.
+fn covering(
+    dir: &OwnedFd,
+    dir_path: &Path,
+    real: &Path,
+) -> Result<Option<(Result<IndexFile, store::Damaged>, PathBuf)>> {
+    for tree in real.ancestors() {
+        if let Some(file) = open_index(dir, dir_path, &index_name(tree))? {
+            return Ok(Some((IndexFile::open(&file), tree.to_path_buf())));
+        }
+    }
+    Ok(None)
+}
+
+/// What a search takes from the indexes: for each root an index covers, the files the query leaves.
+pub struct Filter {
+    covered: Vec<Covered>,
+}
+
+struct Covered {
+    root: Root,
+    /// The root's path relative to the indexed tree, as a prefix of the index's keys.
+    prefix: PathBuf,
+    index: IndexFile,
+    /// A bit per indexed file: the query leaves it.
+    candidates: Vec<u64>,
+    built: Built,
+}
+
+impl Filter {
+    /// The filter of a search of `roots` for files that satisfy `query`; None when no index helps
+    /// (the query asks nothing, or no index covers a root). A damaged index is reported, once, as a
+    /// warning, and the search goes on without it.
+    pub(crate) fn open(roots: &[Root], query: &Query) -> Option<Filter> {
+        if *query == Query::All {
+            return None;
+        }
+        let (dir_path, dir) = match open_dir(false) {
+            Ok(found) => found?,
+            Err(err) => {
+                messages::notice(&format!("{err:#}: searching without the index"));
+                return None;
+            }
+        };
+        let mut covered = Vec::new();
+        for root in roots {
+            let Ok(real) = std::fs::canonicalize(&root.path) else { continue };
+            let Ok(Some((index, tree))) = covering(&dir, &dir_path, &real) else { continue };
+            let index_path = dir_path.join(index_name(&tree));
+            let candidates = index.and_then(|index| {
+                let candidates = evaluate(&index, query)?;
+                Ok((index, candidates))
+            });
+            match candidates {
+                Ok((index, candidates)) => {
+                    let prefix = real.strip_prefix(&tree).expect("an ancestor").to_path_buf();
+                    let built = Built::of(&index);
+                    covered.push(Covered { root: root.clone(), prefix, index, candidates, built });
+                }
+                Err(store::Damaged(why)) => messages::warning(
+                    &index_path,
+                    &format!(
+                        "the index of {} is damaged ({why}): searching without it",
+                        printable_path(&tree)
+                    ),
+                ),
+            }
+        }
+        (!covered.is_empty()).then_some(Filter { covered })
+    }
+
+    /// The index's entry for the walked file `path` when the query rules it out and it has not
+    /// changed since it was indexed: it cannot match, and need not be read.
+    pub(crate) fn ruled_out(&self, path: &Path) -> Option<Doc> {
+        let (covered, relative) = self.covered.iter().find_map(|c| Some((c, relative(&c.root, path)?)))?;
+        let key = covered.prefix.join(relative);
+        let doc = covered.index.find(key.as_os_str().as_bytes()).ok()??;
+        if covered.candidates[doc as usize / 64] & (1 << (doc % 64)) != 0 {
+            return None;
+        }
+        let entry = covered.index.doc(doc);
+        let now = Identity::of(&std::fs::metadata(path).ok()?);
+        covered.built.unchanged(&entry, &now).then_some(entry)
+    }
+}
+
+/// The files of `index` that satisfy `query`, a bit each.
+fn evaluate(index: &IndexFile, query: &Query) -> Result<Vec<u64>, store::Damaged> {
+    let docs = index.docs() as usize;
+    let mut bits = vec![0u64; docs.div_ceil(64)];
+    match matching(index, query)? {
+        None => bits.iter_mut().for_each(|word| *word = !0),
+        Some(list) => list.iter().for_each(|&doc| bits[doc as usize / 64] |= 1 << (doc % 64)),
+    }
+    Ok(bits)
+}
+
+/// The sorted files that satisfy `query`; None for every file.
+fn matching(index: &IndexFile, query: &Query) -> Result<Option<Vec<u32>>, store::Damaged> {
+    Ok(match query {
+        Query::All => None,
+        Query::Nothing => Some(Vec::new()),
+        Query::Trigram(trigram) => {
+            let mut docs = Vec::new();
+            index.postings(*trigram, &mut docs)?;
+            Some(docs)
+        }
+        Query::And(terms) => {
+            let mut result: Option<Vec<u32>> = None;
+            for term in terms {
+                let Some(docs) = matching(index, term)? else { continue };
+                result = Some(match result {
+                    None => docs,
+                    Some(so_far) => intersect(&so_far, &docs),
+                });
+                if result.as_ref().is_some_and(Vec::is_empty) {
+                    break;
+                }
+            }
+            result
+        }
+        Query::Or(terms) => {
+            let mut all = Vec::new();
+            for term in terms {
+                let Some(docs) = matching(index, term)? else { return Ok(None) };
+                all.extend(docs);
+            }
+            all.sort_unstable();
+            all.dedup();
+            Some(all)
+        }
+    })
+}
+
+fn intersect(a: &[u32], b: &[u32]) -> Vec<u32> {
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                out.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,447 @@
+//! The index file: its layout, how it is written, and how it is read back and checked.
+//!
+//! One file per tree, mapped into memory, little-endian throughout:
+//!
+//! ```text
+//! header     HEADER_LEN bytes: magic, version, counts, the sections' places, checksums
+//! postings   per trigram, its files' numbers as varint gaps
+//! docs       per file, DOC_LEN bytes: its path's place, what identified it, what it held
+//! paths      the files' paths relative to the tree, one after another
+//! by_path    the files' numbers in the byte order of their paths (for lookups by path)
+//! trigrams   per trigram, TRIGRAM_LEN bytes, in trigram order: its postings' place and checks
+//! ```
+//!
+//! The header, docs, paths and by_path are checked as a whole (blake3) when the file is opened:
+//! a few megabytes for a big tree. The trigram table and the postings are checked where they are
+//! read: each table entry carries a check of itself and one of its postings, so a lookup checks
+//! every entry its binary search visits, and the postings it takes.
+
+use std::fs::File;
+use std::io::{self, Write};
+use std::ops::Range;
+
+use memmap2::Mmap;
+
+pub(crate) const MAGIC: &[u8; 8] = b"ba-index";
+pub(crate) const VERSION: u32 = 1;
+const HEADER_LEN: usize = 128;
+const DOC_LEN: usize = 96;
+const TRIGRAM_LEN: usize = 24;
+
+/// What identified a file when it was indexed: while its path still shows all of it, its content is
+/// the one indexed.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub(crate) struct Identity {
+    pub(crate) dev: u64,
+    pub(crate) ino: u64,
+    pub(crate) size: u64,
+    pub(crate) mtime_ns: i64,
+    pub(crate) ctime_ns: i64,
+}
+
+/// One indexed file.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Doc {
+    pub(crate) identity: Identity,
+    /// Its lines and its bytes (after a UTF-8 byte-order mark): what a search that rules it out
+    /// counts as searched.
+    pub(crate) lines: u64,
+    pub(crate) bytes: u64,
+    /// Where its first NUL byte is, if it has one, and its whole lines before it: what a search of
+    /// it as text stops at.
+    pub(crate) nul: Option<Nul>,
+    /// Its content is not in the postings (a compressed or UTF-16 file, one too big, one changed
+    /// while it was read): a search always reads it.
+    pub(crate) unindexed: bool,
+}
+
+/// A file's first NUL byte.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Nul {
+    pub(crate) at: u64,
+    pub(crate) lines_before: u64,
+    pub(crate) bytes_before: u64,
+}
+
+/// The sections' places in the file.
+#[derive(Clone, Copy, Debug, Default)]
+struct Layout {
+    built_ns: i64,
+    docs: u32,
+    trigrams: u32,
+    postings: (u64, u64),
+    doc_table: (u64, u64),
+    paths: (u64, u64),
+    by_path: (u64, u64),
+    trigram_table: (u64, u64),
+}
+
+/// An entry of the trigram table.
+struct TableEntry {
+    trigram: u32,
+    postings: Range<u64>,
+    check: u32,
+}
+
+/// What is wrong with an index file: it is then not used, and a search reads every file.
+#[derive(Debug)]
+pub(crate) struct Damaged(pub(crate) String);
+
+fn damaged(why: impl Into<String>) -> Damaged {
+    Damaged(why.into())
+}
+
+/// A 32-bit check of some bytes.
+fn check(parts: &[&[u8]]) -> u32 {
+    let mut hasher = blake3::Hasher::new();
+    for part in parts {
+        hasher.update(part);
+    }
+    let hash = hasher.finalize();
+    u32::from_le_bytes(hash.as_bytes()[..4].try_into().expect("4 bytes"))
+}
+
+/// Appends `value` as a varint: seven bits a byte, low bits first.
+pub(crate) fn put_varint(out: &mut Vec<u8>, mut value: u32) {
+    while value >= 0x80 {
+        out.push(value as u8 | 0x80);
+        value >>= 7;
+    }
+    out.push(value as u8);
+}
+
+/// Decodes a posting list; None when it is malformed.
+pub(crate) fn decode_postings(mut bytes: &[u8], into: &mut Vec<u32>) -> Option<()> {
+    let mut doc: u32 = 0;
+    let mut first = true;
+    while !bytes.is_empty() {
+        let mut value: u32 = 0;
+        let mut shift = 0;
+        loop {
+            let (&byte, rest) = bytes.split_first()?;
+            bytes = rest;
+            if shift > 28 {
+                return None;
+            }
+            value |= u32::from(byte & 0x7F) << shift;
+            shift += 7;
+            if byte & 0x80 == 0 {
+                break;
+            }
+        }
+        doc = if first { value } else { doc.checked_add(value)? };
+        first = false;
+        into.push(doc);
+    }
+    Some(())
+}
+
+/// Writes an index file: the postings first, as they are merged, then the rest.
+pub(crate) struct IndexWriter {
+    file: io::BufWriter<File>,
+    at: u64,
+    table: Vec<u8>,
+    trigrams: u32,
+    layout: Layout,
+}
+
+impl IndexWriter {
+    pub(crate) fn new(file: File, built_ns: i64) -> io::Result<IndexWriter> {
+        let mut file = io::BufWriter::with_capacity(1 << 20, file);
+        file.write_all(&[0; HEADER_LEN])?;
+        let layout = Layout { built_ns, ..Layout::default() };
+        Ok(IndexWriter { file, at: HEADER_LEN as u64, table: Vec::new(), trigrams: 0, layout })
+    }
+
+    /// The postings of the next trigram (trigrams come in increasing order).
+    pub(crate) fn postings(&mut self, trigram: u32, postings: &[u8]) -> io::Result<()> {
+        let offset = self.at;
+        self.file.write_all(postings)?;
+        self.at += postings.len() as u64;
+        let mut entry = [0u8; TRIGRAM_LEN];
+        entry[0..4].copy_from_slice(&trigram.to_le_bytes());
+        entry[4..8].copy_from_slice(&(postings.len() as u32).to_le_bytes());
+        entry[8..16].copy_from_slice(&offset.to_le_bytes());
+        entry[16..20].copy_from_slice(&check(&[postings]).to_le_bytes());
+        let own = check(&[&entry[..20]]);
+        entry[20..24].copy_from_slice(&own.to_le_bytes());
+        self.table.extend_from_slice(&entry);
+        self.trigrams += 1;
+        Ok(())
+    }
+
+    /// The files and their paths (numbered in this order), then the table; returns the file.
+    pub(crate) fn finish(mut self, docs: &[Doc], paths: &[Vec<u8>]) -> io::Result<File> {
+        let layout = &mut self.layout;
+        layout.postings = (HEADER_LEN as u64, self.at);
+        layout.docs = docs.len() as u32;
+        layout.trigrams = self.trigrams;
+        let mut head = Vec::with_capacity(docs.len() * DOC_LEN);
+        let mut path_bytes = Vec::new();
+        for (doc, path) in docs.iter().zip(paths) {
+            head.extend_from_slice(&encode_doc(doc, path_bytes.len() as u64, path.len() as u32));
+            path_bytes.extend_from_slice(path);
+        }
+        let mut by_path: Vec<u32> = (0..docs.len() as u32).collect();
+        by_path.sort_unstable_by(|&a, &b| paths[a as usize].cmp(&paths[b as usize]));
+        let by_path: Vec<u8> = by_path.iter().flat_map(|doc| doc.to_le_bytes()).collect();
+        let mut at = self.at;
+        for (section, bytes) in [
+            (&mut layout.doc_table, &head),
+            (&mut layout.paths, &path_bytes),
+            (&mut layout.by_path, &by_path),
+            (&mut layout.trigram_table, &self.table),
+        ] {
+            *section = (at, at + bytes.len() as u64);
+            self.file.write_all(bytes)?;
+            at += bytes.len() as u64;
+        }
+        let header = encode_header(layout, &[&head, &path_bytes, &by_path]);
+        let mut file = self.file.into_inner().map_err(io::IntoInnerError::into_error)?;
+        std::os::unix::fs::FileExt::write_all_at(&file, &header, 0)?;
+        file.flush()?;
+        Ok(file)
+    }
+}
+
+fn encode_doc(doc: &Doc, path_offset: u64, path_len: u32) -> [u8; DOC_LEN] {
+    let mut out = [0u8; DOC_LEN];
+    let id = &doc.identity;
+    let nul = doc.nul.unwrap_or(Nul { at: u64::MAX, lines_before: 0, bytes_before: 0 });
+    let fields: [u64; 11] = [
+        path_offset,
+        id.dev,
+        id.ino,
+        id.size,
+        id.mtime_ns as u64,
+        id.ctime_ns as u64,
+        doc.lines,
+        nul.at,
+        nul.lines_before,
+        nul.bytes_before,
+        doc.bytes,
+    ];
+    for (i, field) in fields.iter().enumerate() {
+        out[i * 8..i * 8 + 8].copy_from_slice(&field.to_le_bytes());
+    }
+    out[88..92].copy_from_slice(&path_len.to_le_bytes());
+    out[92..96].copy_from_slice(&u32::from(doc.unindexed).to_le_bytes());
+    out
+}
+
+fn encode_header(layout: &Layout, head: &[&[u8]]) -> [u8; HEADER_LEN] {
+    let mut out = [0u8; HEADER_LEN];
+    out[0..8].copy_from_slice(MAGIC);
+    out[8..12].copy_from_slice(&VERSION.to_le_bytes());
+    out[12..16].copy_from_slice(&layout.docs.to_le_bytes());
+    out[16..20].copy_from_slice(&layout.trigrams.to_le_bytes());
+    out[20..28].copy_from_slice(&layout.built_ns.to_le_bytes());
+    let places = [layout.postings, layout.doc_table, layout.paths, layout.by_path, layout.trigram_table];
+    for (i, (start, end)) in places.iter().enumerate() {
+        out[28 + i * 16..36 + i * 16].copy_from_slice(&start.to_le_bytes());
+        out[36 + i * 16..44 + i * 16].copy_from_slice(&end.to_le_bytes());
+    }
+    // 28 + 5 * 16 = 108: the check of the header so far and of the sections read whole.
+    let mut parts = vec![&out[..108]];
+    parts.extend_from_slice(head);
+    let sum = check(&parts);
+    out[108..112].copy_from_slice(&sum.to_le_bytes());
+    out
+}
+
+fn u32_at(bytes: &[u8], at: usize) -> u32 {
+    u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes"))
+}
+
+fn u64_at(bytes: &[u8], at: usize) -> u64 {
+    u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"))
+}
+
+/// An index file opened and its whole-checked sections checked.
+pub(crate) struct IndexFile {
+    map: Mmap,
+    layout: Layout,
+}
+
+impl IndexFile {
+    pub(crate) fn open(file: &File) -> Result<IndexFile, Damaged> {
+        // SAFETY: the file is the user's own (checked by the caller) and ba never writes an index in
+        // place (a new one is renamed over it): the mapping does not change under it.
+        let map = unsafe { Mmap::map(file) }.map_err(|err| damaged(format!("cannot map it: {err}")))?;
+        let bytes = &map[..];
+        if bytes.len() < HEADER_LEN || &bytes[..8] != MAGIC {
+            return Err(damaged("not a ba index"));
+        }
+        let version = u32_at(bytes, 8);
+        if version != VERSION {
+            return Err(damaged(format!("version {version}, not {VERSION}: build it again")));
+        }
+        let place = |i: usize| (u64_at(bytes, 28 + i * 16), u64_at(bytes, 36 + i * 16));
+        let layout = Layout {
+            built_ns: u64_at(bytes, 20) as i64,
+            docs: u32_at(bytes, 12),
+            trigrams: u32_at(bytes, 16),
+            postings: place(0),
+            doc_table: place(1),
+            paths: place(2),
+            by_path: place(3),
+            trigram_table: place(4),
+        };
+        let len = bytes.len() as u64;
+        let places = [layout.postings, layout.doc_table, layout.paths, layout.by_path, layout.trigram_table];
+        if places.iter().any(|&(start, end)| start > end || end > len) {
+            return Err(damaged("truncated"));
+        }
+        let docs = u64::from(layout.docs);
+        if layout.doc_table.1 - layout.doc_table.0 != docs * DOC_LEN as u64
+            || layout.by_path.1 - layout.by_path.0 != docs * 4
+            || layout.trigram_table.1 - layout.trigram_table.0
+                != u64::from(layout.trigrams) * TRIGRAM_LEN as u64
+        {
+            return Err(damaged("its sections do not add up"));
+        }
+        let index = IndexFile { map, layout };
+        let head = [
+            &index.map[..108],
+            index.section(layout.doc_table),
+            index.section(layout.paths),
+            index.section(layout.by_path),
+        ];
+        if check(&head) != u32_at(&index.map, 108) {
+            return Err(damaged("its checksum does not match"));
+        }
+        Ok(index)
+    }
+
+    fn section(&self, (start, end): (u64, u64)) -> &[u8] {
+        &self.map[start as usize..end as usize]
+    }
+
+    /// When the build began (nanoseconds since the epoch).
+    pub(crate) fn built_ns(&self) -> i64 {
+        self.layout.built_ns
+    }
+
+    pub(crate) fn docs(&self) -> u32 {
+        self.layout.docs
+    }
+
+    pub(crate) fn trigrams(&self) -> u32 {
+        self.layout.trigrams
+    }
+
+    pub(crate) fn size(&self) -> u64 {
+        self.map.len() as u64
+    }
+
+    pub(crate) fn doc(&self, doc: u32) -> Doc {
+        let table = self.section(self.layout.doc_table);
+        let entry = &table[doc as usize * DOC_LEN..(doc as usize + 1) * DOC_LEN];
+        let field = |i: usize| u64_at(entry, i * 8);
+        Doc {
+            identity: Identity {
+                dev: field(1),
+                ino: field(2),
+                size: field(3),
+                mtime_ns: field(4) as i64,
+                ctime_ns: field(5) as i64,
+            },
+            lines: field(6),
+            bytes: field(10),
+            nul: (field(7) != u64::MAX).then(|| Nul {
+                at: field(7),
+                lines_before: field(8),
+                bytes_before: field(9),
+            }),
+            unindexed: u32_at(entry, 92) != 0,
+        }
+    }
+
+    /// The path of file `doc`, relative to the tree (checked when opened: its place is in bounds).
+    pub(crate) fn path(&self, doc: u32) -> Result<&[u8], Damaged> {
+        let table = self.section(self.layout.doc_table);
+        let entry = &table[doc as usize * DOC_LEN..];
+        let start = u64_at(entry, 0);
+        let len = u64::from(u32_at(entry, 88));
+        let paths = self.section(self.layout.paths);
+        let range = start as usize..(start + len) as usize;
+        paths.get(range).ok_or_else(|| damaged("a path out of bounds"))
+    }
+
+    /// The number of the file at `path`, if the index has it.
+    pub(crate) fn find(&self, path: &[u8]) -> Result<Option<u32>, Damaged> {
+        let by_path = self.section(self.layout.by_path);
+        let (mut low, mut high) = (0usize, self.layout.docs as usize);
+        while low < high {
+            let mid = (low + high) / 2;
+            let doc = u32_at(by_path, mid * 4);
+            if doc >= self.layout.docs {
+                return Err(damaged("a file number out of bounds"));
+            }
+            match self.path(doc)?.cmp(path) {
+                std::cmp::Ordering::Less => low = mid + 1,
+                std::cmp::Ordering::Greater => high = mid,
+                std::cmp::Ordering::Equal => return Ok(Some(doc)),
+            }
+        }
+        Ok(None)
+    }
+
+    /// The files that hold `trigram`, in order, appended to `into` (none when the index has no
+    /// such trigram). A binary search of the table, checking each entry it reads.
+    pub(crate) fn postings(&self, trigram: u32, into: &mut Vec<u32>) -> Result<(), Damaged> {
+        let (mut low, mut high) = (0u32, self.layout.trigrams);
+        while low < high {
+            let mid = low + (high - low) / 2;
+            let entry = self.entry(mid)?;
+            match entry.trigram.cmp(&trigram) {
+                std::cmp::Ordering::Less => low = mid + 1,
+                std::cmp::Ordering::Greater => high = mid,
+                std::cmp::Ordering::Equal => return self.decode(&entry, into),
+            }
+        }
+        Ok(())
+    }
+
+    /// The `i`th trigram of the table, its files appended to `into`.
+    pub(crate) fn postings_at(&self, i: u32, into: &mut Vec<u32>) -> Result<u32, Damaged> {
+        let entry = self.entry(i)?;
+        self.decode(&entry, into)?;
+        Ok(entry.trigram)
+    }
+
+    fn entry(&self, i: u32) -> Result<TableEntry, Damaged> {
+        let table = self.section(self.layout.trigram_table);
+        let entry = &table[i as usize * TRIGRAM_LEN..(i as usize + 1) * TRIGRAM_LEN];
+        if check(&[&entry[..20]]) != u32_at(entry, 20) {
+            return Err(damaged("its trigram table's checksum does not match"));
+        }
+        let offset = u64_at(entry, 8);
+        Ok(TableEntry {
+            trigram: u32_at(entry, 0),
+            postings: offset..offset + u64::from(u32_at(entry, 4)),
+            check: u32_at(entry, 16),
+        })
+    }
+
+    fn decode(&self, entry: &TableEntry, into: &mut Vec<u32>) -> Result<(), Damaged> {
+        let bytes = self.postings_bytes(entry.postings.clone())?;
+        if check(&[bytes]) != entry.check {
+            return Err(damaged("a posting list's checksum does not match"));
+        }
+        let before = into.len();
+        decode_postings(bytes, into).ok_or_else(|| damaged("a posting list is malformed"))?;
+        if into[before..].iter().any(|&doc| doc >= self.layout.docs) {
+            return Err(damaged("a file number out of bounds"));
+        }
+        Ok(())
+    }
+
+    fn postings_bytes(&self, range: Range<u64>) -> Result<&[u8], Damaged> {
+        let (start, end) = self.layout.postings;
+        if range.start < start || range.end > end {
+            return Err(damaged("a posting list out of bounds"));
+        }
+        Ok(&self.map[range.start as usize..range.end as usize])
+    }
+}
