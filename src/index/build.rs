@@ -368,6 +368,25 @@ impl Source<'_> {
     }
 }
 
+/// The union of two sorted lists of distinct numbers, sorted.
+fn merged(a: &[u32], b: &[u32]) -> Vec<u32> {
+    let mut out = Vec::with_capacity(a.len() + b.len());
+    let (mut i, mut j) = (0, 0);
+    while i < a.len() && j < b.len() {
+        if a[i] <= b[j] {
+            out.push(a[i]);
+            j += usize::from(a[i] == b[j]);
+            i += 1;
+        } else {
+            out.push(b[j]);
+            j += 1;
+        }
+    }
+    out.extend_from_slice(&a[i..]);
+    out.extend_from_slice(&b[j..]);
+    out
+}
+
 /// Merges the runs and the old index's lists, trigram by trigram, into the writer.
 fn merge(runs: Vec<File>, old: Option<(&IndexFile, &[u32])>, writer: &mut IndexWriter) -> io::Result<()> {
     let mut sources: Vec<Source> =
@@ -389,14 +408,18 @@ fn merge(runs: Vec<File>, old: Option<(&IndexFile, &[u32])>, writer: &mut IndexW
                 break;
             }
             heads.pop();
-            docs.extend(pending[i].take().expect("a pending list"));
+            // Each source's list is in order, and the runs' lists follow one another: a merge of
+            // two sorted lists only where the old index's list meets the new files'.
+            let list = pending[i].take().expect("a pending list");
+            if docs.last().is_none_or(|&last| list.first().is_none_or(|&first| last < first)) {
+                docs.extend(list);
+            } else {
+                docs = merged(&docs, &list);
+            }
             if let Some((trigram, list)) = sources[i].next()? {
                 heads.push(std::cmp::Reverse((trigram, i)));
                 pending[i] = Some(list);
             }
-        }
-        if !docs.is_sorted() {
-            docs.sort_unstable();
         }
         bytes.clear();
         let mut previous = None;

@@ -162,12 +162,17 @@ fn trees(config: &Config) -> Result<Vec<(&Root, PathBuf)>> {
         .collect()
 }
 
-/// The path of `path` (a walked file below `root`) relative to the root.
+/// The path of `path` (a walked file below `root`) relative to the root. The walk joins names to
+/// the root as it is given, so its bytes begin every path below it (a byte comparison, not
+/// `Path::strip_prefix`'s by component: it costs nothing next to a search).
 fn relative<'p>(root: &Root, path: &'p Path) -> Option<&'p Path> {
     if root.implicit {
         return Some(path);
     }
-    path.strip_prefix(&root.path).ok()
+    let (root, path) = (root.path.as_os_str().as_bytes(), path.as_os_str().as_bytes());
+    let rest = path.strip_prefix(root)?;
+    let rest = if root.ends_with(b"/") { rest } else { rest.strip_prefix(b"/")? };
+    Some(Path::new(std::ffi::OsStr::from_bytes(rest)))
 }
 
 /// `--index-build`: builds or updates the index of each root.
@@ -388,7 +393,7 @@ impl Filter {
 
     /// The index's entry for the walked file `path` when the query rules it out and it has not
     /// changed since it was indexed: it cannot match, and need not be read.
-    pub(crate) fn ruled_out(&self, path: &Path) -> Option<Doc> {
+    pub(crate) fn ruled_out(&self, path: &Path, dirs: &mut DirCache) -> Option<Doc> {
         let (covered, relative) = self.covered.iter().find_map(|c| Some((c, relative(&c.root, path)?)))?;
         let key = covered.prefix.join(relative);
         let doc = covered.index.find(key.as_os_str().as_bytes()).ok()??;
@@ -396,8 +401,37 @@ impl Filter {
             return None;
         }
         let entry = covered.index.doc(doc);
-        let now = Identity::of(&std::fs::metadata(path).ok()?);
+        let now = dirs.identity(path)?;
         covered.built.unchanged(&entry, &now).then_some(entry)
+    }
+}
+
+/// A searcher's last directory, held open: the files of a directory come one after another, and a
+/// `stat` by name in an open directory does not walk the whole path again.
+#[derive(Default)]
+pub(crate) struct DirCache {
+    dir: PathBuf,
+    fd: Option<OwnedFd>,
+}
+
+impl DirCache {
+    /// What identifies the file at `path` now (following a link, as a search opens it).
+    fn identity(&mut self, path: &Path) -> Option<Identity> {
+        let (parent, name) = (path.parent()?, path.file_name()?);
+        if self.fd.is_none() || self.dir != parent {
+            let dir = if parent.as_os_str().is_empty() { Path::new(".") } else { parent };
+            let flags = OFlags::PATH | OFlags::DIRECTORY | OFlags::CLOEXEC;
+            self.fd = rustix::fs::open(dir, flags, Mode::empty()).ok();
+            self.dir = parent.to_path_buf();
+        }
+        let stat = rustix::fs::statat(self.fd.as_ref()?, name, rustix::fs::AtFlags::empty()).ok()?;
+        Some(Identity {
+            dev: stat.st_dev,
+            ino: stat.st_ino,
+            size: stat.st_size as u64,
+            mtime_ns: stat.st_mtime * 1_000_000_000 + stat.st_mtime_nsec as i64,
+            ctime_ns: stat.st_ctime * 1_000_000_000 + stat.st_ctime_nsec as i64,
+        })
     }
 }
 

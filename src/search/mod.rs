@@ -25,6 +25,7 @@ use memchr::memchr;
 use crate::config::{Config, Keep, Mode};
 use crate::decompress::{self, Format};
 use crate::index::store::Doc;
+use crate::index::DirCache;
 use crate::messages::Message;
 use crate::pipeline::{
     Backlog, Body, Budget, Charge, Entry, FileResult, KeptLines, LineDigest, PartEnd, Report, Stamp, Task,
@@ -58,6 +59,8 @@ pub struct Searcher {
     outbox: Outbox,
     formatter: Formatter,
     buf: Vec<u8>,
+    /// Where the index checks that a file has not changed.
+    dirs: DirCache,
 }
 
 impl Searcher {
@@ -89,6 +92,7 @@ impl Searcher {
                     },
                     formatter: Formatter::new(&config.output, &config.matcher),
                     buf: vec![0; READ_SIZE],
+                    dirs: DirCache::default(),
                 };
                 std::thread::Builder::new().name(format!("searcher-{i}")).spawn(move || searcher.run())
             })
@@ -120,7 +124,8 @@ impl Searcher {
                         self.search_parts()?;
                         match entry {
                             Entry::File(path) => {
-                                match self.config.index.as_ref().and_then(|i| i.ruled_out(&path)) {
+                                let index = self.config.index.as_ref();
+                                match index.and_then(|index| index.ruled_out(&path, &mut self.dirs)) {
                                     Some(doc) => self.rule_out(seq, path, &doc)?,
                                     None => self.search_file(seq, path, false)?,
                                 }
