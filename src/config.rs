@@ -324,7 +324,8 @@ impl Config {
             && !selection.invert
             && !selection.passthru
             && !matches!(encoding, Encoding::Named(_));
-        let index = indexed.then(|| Filter::open(&roots, &matcher.required)).flatten();
+        let roots_shown = roots.iter().map(|root| (root.path.as_path(), root.implicit));
+        let index = indexed.then(|| Filter::open(roots_shown, &matcher.required)).flatten();
         Ok(Config {
             plan: Plan::of(&args, mode, &selection, workers),
             output: Output::of(&args, mode, &selection, &matcher, stdin)?,

@@ -39,6 +39,7 @@ pub mod edit;
 pub mod exit_code;
 pub mod generate;
 pub mod index;
+pub mod index_commands;
 pub mod interrupt;
 pub mod pipeline;
 pub mod print;

@@ -17,7 +17,7 @@ use black_arrow::print::{self, Printer};
 use black_arrow::replace::Replacer;
 use black_arrow::search::Searcher;
 use black_arrow::walk::{self, Indexer};
-use black_arrow::{config_file, errored, fatal, generate, index, interrupt, trace};
+use black_arrow::{config_file, errored, fatal, generate, index_commands, interrupt, trace};
 
 /// Paths are allocated by the indexer and freed by the printer: glibc's allocator serialises such
 /// cross-thread frees on an arena lock; mimalloc does not (measured: about 10% off a kernel-tree search).
@@ -47,9 +47,9 @@ fn run() -> Result<ExitCode> {
         Command::TypeList(types) => printed(walk::print_type_list(&types)),
         Command::ListFiles(config) => list_files(Arc::new(config), started),
         Command::Search(config) => search(Arc::new(config), started),
-        Command::IndexBuild(config) => index::build_command(Arc::new(config)),
-        Command::IndexStatus(config) => index::status_command(&config),
-        Command::IndexDrop(config) => index::drop_command(&config),
+        Command::IndexBuild(config) => index_commands::build_command(Arc::new(config)),
+        Command::IndexStatus(config) => index_commands::status_command(&config),
+        Command::IndexDrop(config) => index_commands::drop_command(&config),
     }
 }
 

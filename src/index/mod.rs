@@ -24,29 +24,24 @@
 //! random access and set operations would not be used, and its containers are bigger for short
 //! lists).
 
-mod build;
+pub(crate) mod build;
 pub mod query;
 pub(crate) mod store;
 
 use std::fs::{DirBuilder, File};
-use std::io::{self, IsTerminal, Write};
+use std::io;
 use std::os::fd::OwnedFd;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
-use std::time::{Instant, SystemTime, UNIX_EPOCH};
+use std::time::{SystemTime, UNIX_EPOCH};
 
-use anyhow::{anyhow, Context, Result};
+use anyhow::{anyhow, Result};
 use rustix::fs::{Mode, OFlags};
 
-use crate::config::{Config, Root};
-use crate::exit_code::ExitCode;
 use crate::messages;
 use crate::own::Area;
-use crate::pipeline::{Entry, Task};
 use crate::sanitize::printable_path;
-use build::TreeFile;
 use query::Query;
 use store::{Doc, Identity, IndexFile};
 
@@ -64,13 +59,13 @@ fn racy_window_ns() -> i64 {
 
 /// When an index was built, and how close to it a change must be to be doubted.
 #[derive(Clone, Copy)]
-struct Built {
+pub(crate) struct Built {
     at_ns: i64,
     racy_ns: i64,
 }
 
 impl Built {
-    fn of(index: &IndexFile) -> Built {
+    pub(crate) fn of(index: &IndexFile) -> Built {
         Built { at_ns: index.built_ns(), racy_ns: racy_window_ns() }
     }
 
@@ -81,7 +76,7 @@ impl Built {
     }
 }
 
-fn now_ns() -> i64 {
+pub(crate) fn now_ns() -> i64 {
     SystemTime::now().duration_since(UNIX_EPOCH).map_or(0, |since| since.as_nanos() as i64)
 }
 
@@ -96,7 +91,7 @@ fn index_dir() -> Result<PathBuf> {
 }
 
 /// The index directory, opened and checked; None when there is none and `create` is false.
-fn open_dir(create: bool) -> Result<Option<(PathBuf, OwnedFd)>> {
+pub(crate) fn open_dir(create: bool) -> Result<Option<(PathBuf, OwnedFd)>> {
     let path = index_dir()?;
     let ba_path = path.parent().expect("ba/index has a parent");
     let cache = ba_path.parent().expect("ba has a parent");
@@ -127,13 +122,13 @@ fn own_error(err: io::Error, path: &Path) -> anyhow::Error {
 }
 
 /// The name of the index of the tree at `real` (a real path): a hash of it.
-fn index_name(real: &Path) -> String {
+pub(crate) fn index_name(real: &Path) -> String {
     let hash = blake3::hash(real.as_os_str().as_bytes());
     format!("{}.idx", &hash.to_hex()[..32])
 }
 
 /// Opens the index named `name` in `dir`, if there is one.
-fn open_index(dir: &OwnedFd, dir_path: &Path, name: &str) -> Result<Option<File>> {
+pub(crate) fn open_index(dir: &OwnedFd, dir_path: &Path, name: &str) -> Result<Option<File>> {
     let path = dir_path.join(name);
     match CACHE.file(dir, name, &path, OFlags::RDONLY) {
         Ok(file) => Ok(Some(file)),
@@ -142,186 +137,28 @@ fn open_index(dir: &OwnedFd, dir_path: &Path, name: &str) -> Result<Option<File>
     }
 }
 
-/// The directories of `config`'s roots, each with its real path; a root that is no directory is an
-/// error.
-fn trees(config: &Config) -> Result<Vec<(&Root, PathBuf)>> {
-    config
-        .roots
-        .iter()
-        .map(|root| {
-            let real = std::fs::canonicalize(&root.path)
-                .with_context(|| format!("{}", printable_path(&root.path)))?;
-            if !real.is_dir() {
-                anyhow::bail!(
-                    "{}: not a directory: an index is of a directory tree",
-                    printable_path(&root.path)
-                );
-            }
-            Ok((root, real))
-        })
-        .collect()
-}
-
 /// The path of `path` (a walked file below `root`) relative to the root. The walk joins names to
 /// the root as it is given, so its bytes begin every path below it (a byte comparison, not
 /// `Path::strip_prefix`'s by component: it costs nothing next to a search).
-fn relative<'p>(root: &Root, path: &'p Path) -> Option<&'p Path> {
-    if root.implicit {
+pub(crate) fn relative<'p>(root: &Path, implicit: bool, path: &'p Path) -> Option<&'p Path> {
+    if implicit {
         return Some(path);
     }
-    let (root, path) = (root.path.as_os_str().as_bytes(), path.as_os_str().as_bytes());
+    let (root, path) = (root.as_os_str().as_bytes(), path.as_os_str().as_bytes());
     let rest = path.strip_prefix(root)?;
     let rest = if root.ends_with(b"/") { rest } else { rest.strip_prefix(b"/")? };
     Some(Path::new(std::ffi::OsStr::from_bytes(rest)))
 }
 
-/// `--index-build`: builds or updates the index of each root.
-pub fn build_command(config: Arc<Config>) -> Result<ExitCode> {
-    let trees = trees(&config)?;
-    let (dir_path, dir) = open_dir(true)?.expect("created");
-    let started = Instant::now();
-    let built_ns = now_ns();
-    let entries = crate::walk::walk_files(&config, |tasks| {
-        let mut files = Vec::new();
-        while let Ok(Task::Entries { entries, .. }) = tasks.recv() {
-            for entry in entries {
-                match entry {
-                    Entry::File(path) | Entry::Named(path) => files.push(path),
-                    Entry::Message(message) => message.report(),
-                }
-            }
-        }
-        files
-    })?;
-    for (root, real) in &trees {
-        let files: Vec<TreeFile> = entries
-            .iter()
-            .filter_map(|path| {
-                let key = relative(root, path)?.as_os_str().as_bytes().to_vec();
-                Some(TreeFile { path: path.clone(), key })
-            })
-            .collect();
-        build_tree(&config, real, &files, (&dir_path, &dir), built_ns, started)?;
-    }
-    Ok(if messages::errored() { ExitCode::Error } else { ExitCode::Matched })
-}
-
-fn build_tree(
-    config: &Config,
-    real: &Path,
-    files: &[TreeFile],
-    (dir_path, dir): (&Path, &OwnedFd),
-    built_ns: i64,
-    started: Instant,
-) -> Result<()> {
-    let name = index_name(real);
-    let old = open_index(dir, dir_path, &name)?.and_then(|file| IndexFile::open(&file).ok());
-    let out = tempfile::Builder::new()
-        .prefix(".building-")
-        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))
-        .tempfile_in(dir_path)
-        .with_context(|| format!("cannot write an index in {}", printable_path(dir_path)))?;
-    let file = out.as_file().try_clone()?;
-    let terminal = io::stderr().is_terminal();
-    let progress = |done: usize, total: usize| {
-        if terminal && (done.is_multiple_of(256) || done == total) {
-            eprint!("\rba: indexing {}: {done}/{total} files", printable_path(real));
-        }
-    };
-    let built = build::build(files, old.as_ref(), file, dir_path, config.workers, built_ns, &progress)
-        .with_context(|| format!("cannot build the index of {}", printable_path(real)))?;
-    if terminal {
-        eprint!("\r\x1b[K");
-    }
-    built.file.sync_all()?;
-    out.persist(dir_path.join(&name)).map_err(|err| err.error)?;
-    let size = built.file.metadata()?.len();
-    writeln!(
-        io::stdout(),
-        "{}: {} files indexed ({} read, {}), index {} in {:.2} s",
-        printable_path(real),
-        built.files,
-        built.read,
-        mib(built.read_bytes),
-        mib(size),
-        started.elapsed().as_secs_f64()
-    )?;
-    Ok(())
-}
-
-fn mib(bytes: u64) -> String {
-    format!("{:.1} MiB", bytes as f64 / f64::from(1 << 20))
-}
-
-/// `--index-status`: what the index of each root holds, and how many of its files changed since.
-pub fn status_command(config: &Config) -> Result<ExitCode> {
-    let Some((dir_path, dir)) = open_dir(false)? else {
-        println!("no index: build one with ba --index-build");
-        return Ok(ExitCode::NoMatch);
-    };
-    let mut found = false;
-    for (root, real) in trees(config)? {
-        let Some((index, tree)) = covering(&dir, &dir_path, &real)? else {
-            println!("{}: no index covers it", printable_path(&root.path));
-            continue;
-        };
-        found = true;
-        let index = match index {
-            Ok(index) => index,
-            Err(store::Damaged(why)) => {
-                println!(
-                    "{}: the index of {} is damaged ({why}); build it again",
-                    printable_path(&root.path),
-                    printable_path(&tree)
-                );
-                continue;
-            }
-        };
-        let built = Built::of(&index);
-        let changed = (0..index.docs()).filter(|&doc| !fresh(&index, built, &tree, doc)).count();
-        println!(
-            "{}: index of {}: {} files, {} trigrams, {}, built {} s ago; {changed} files changed or gone since",
-            printable_path(&root.path),
-            printable_path(&tree),
-            index.docs(),
-            index.trigrams(),
-            mib(index.size()),
-            (now_ns() - index.built_ns()) / 1_000_000_000,
-        );
-    }
-    Ok(if found { ExitCode::Matched } else { ExitCode::NoMatch })
-}
-
 /// Whether file `doc` of the index of `tree` is as it was indexed.
-fn fresh(index: &IndexFile, built: Built, tree: &Path, doc: u32) -> bool {
+pub(crate) fn fresh(index: &IndexFile, built: Built, tree: &Path, doc: u32) -> bool {
     let Ok(path) = index.path(doc) else { return false };
     let path = tree.join(Path::new(std::ffi::OsStr::from_bytes(path)));
     std::fs::metadata(path).is_ok_and(|meta| built.unchanged(&index.doc(doc), &Identity::of(&meta)))
 }
 
-/// `--index-drop`: removes the index of each root.
-pub fn drop_command(config: &Config) -> Result<ExitCode> {
-    let mut dropped = false;
-    if let Some((dir_path, dir)) = open_dir(false)? {
-        for (root, real) in trees(config)? {
-            let name = index_name(&real);
-            match rustix::fs::unlinkat(&dir, name.as_str(), rustix::fs::AtFlags::empty()) {
-                Ok(()) => {
-                    dropped = true;
-                    println!("{}: index dropped", printable_path(&root.path));
-                }
-                Err(rustix::io::Errno::NOENT) => {
-                    println!("{}: no index of this tree", printable_path(&root.path))
-                }
-                Err(err) => return Err(anyhow!("{}: {err}", printable_path(&dir_path.join(name)))),
-            }
-        }
-    }
-    Ok(if dropped { ExitCode::Matched } else { ExitCode::NoMatch })
-}
-
 /// The index of `real` or of the nearest directory above it that has one, with that directory.
-fn covering(
+pub(crate) fn covering(
     dir: &OwnedFd,
     dir_path: &Path,
     real: &Path,
@@ -340,7 +177,9 @@ pub struct Filter {
 }
 
 struct Covered {
-    root: Root,
+    root: PathBuf,
+    /// The root is the implicit `.`: paths below it have no `./`.
+    implicit: bool,
     /// The root's path relative to the indexed tree, as a prefix of the index's keys.
     prefix: PathBuf,
     index: IndexFile,
@@ -353,7 +192,10 @@ impl Filter {
     /// The filter of a search of `roots` for files that satisfy `query`; None when no index helps
     /// (the query asks nothing, or no index covers a root). A damaged index is reported, once, as a
     /// warning, and the search goes on without it.
-    pub(crate) fn open(roots: &[Root], query: &Query) -> Option<Filter> {
+    pub(crate) fn open<'r>(
+        roots: impl IntoIterator<Item = (&'r Path, bool)>,
+        query: &Query,
+    ) -> Option<Filter> {
         if *query == Query::All {
             return None;
         }
@@ -365,8 +207,8 @@ impl Filter {
             }
         };
         let mut covered = Vec::new();
-        for root in roots {
-            let Ok(real) = std::fs::canonicalize(&root.path) else { continue };
+        for (root, implicit) in roots {
+            let Ok(real) = std::fs::canonicalize(root) else { continue };
             let Ok(Some((index, tree))) = covering(&dir, &dir_path, &real) else { continue };
             let index_path = dir_path.join(index_name(&tree));
             let candidates = index.and_then(|index| {
@@ -377,7 +219,14 @@ impl Filter {
                 Ok((index, candidates)) => {
                     let prefix = real.strip_prefix(&tree).expect("an ancestor").to_path_buf();
                     let built = Built::of(&index);
-                    covered.push(Covered { root: root.clone(), prefix, index, candidates, built });
+                    covered.push(Covered {
+                        root: root.to_path_buf(),
+                        implicit,
+                        prefix,
+                        index,
+                        candidates,
+                        built,
+                    });
                 }
                 Err(store::Damaged(why)) => messages::warning(
                     &index_path,
@@ -394,7 +243,8 @@ impl Filter {
     /// The index's entry for the walked file `path` when the query rules it out and it has not
     /// changed since it was indexed: it cannot match, and need not be read.
     pub(crate) fn ruled_out(&self, path: &Path, dirs: &mut DirCache) -> Option<Doc> {
-        let (covered, relative) = self.covered.iter().find_map(|c| Some((c, relative(&c.root, path)?)))?;
+        let (covered, relative) =
+            self.covered.iter().find_map(|c| Some((c, relative(&c.root, c.implicit, path)?)))?;
         let key = covered.prefix.join(relative);
         let doc = covered.index.find(key.as_os_str().as_bytes()).ok()??;
         if covered.candidates[doc as usize / 64] & (1 << (doc % 64)) != 0 {

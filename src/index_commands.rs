@@ -1,0 +1,179 @@
+//! The commands that keep the index (`index`) of a tree: `--index-build` walks the tree as a search
+//! would and builds or updates its index, `--index-status` says what an index holds and how much of
+//! it is stale, `--index-drop` removes it.
+
+use std::io::{self, IsTerminal, Write};
+use std::os::fd::OwnedFd;
+use std::os::unix::ffi::OsStrExt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Instant;
+
+use anyhow::{anyhow, Context, Result};
+
+use crate::config::{Config, Root};
+use crate::exit_code::ExitCode;
+use crate::index::build::{self, TreeFile};
+use crate::index::store::{self, IndexFile};
+use crate::index::{self as index, relative, Built};
+use crate::messages;
+use crate::pipeline::{Entry, Task};
+use crate::sanitize::printable_path;
+
+/// The directories of `config`'s roots, each with its real path; a root that is no directory is an
+/// error.
+fn trees(config: &Config) -> Result<Vec<(&Root, PathBuf)>> {
+    config
+        .roots
+        .iter()
+        .map(|root| {
+            let real = std::fs::canonicalize(&root.path)
+                .with_context(|| format!("{}", printable_path(&root.path)))?;
+            if !real.is_dir() {
+                anyhow::bail!(
+                    "{}: not a directory: an index is of a directory tree",
+                    printable_path(&root.path)
+                );
+            }
+            Ok((root, real))
+        })
+        .collect()
+}
+
+/// `--index-build`: builds or updates the index of each root.
+pub fn build_command(config: Arc<Config>) -> Result<ExitCode> {
+    let trees = trees(&config)?;
+    let (dir_path, dir) = index::open_dir(true)?.expect("created");
+    let started = Instant::now();
+    let built_ns = index::now_ns();
+    let entries = crate::walk::walk_files(&config, |tasks| {
+        let mut files = Vec::new();
+        while let Ok(Task::Entries { entries, .. }) = tasks.recv() {
+            for entry in entries {
+                match entry {
+                    Entry::File(path) | Entry::Named(path) => files.push(path),
+                    Entry::Message(message) => message.report(),
+                }
+            }
+        }
+        files
+    })?;
+    for (root, real) in &trees {
+        let files: Vec<TreeFile> = entries
+            .iter()
+            .filter_map(|path| {
+                let key = relative(&root.path, root.implicit, path)?.as_os_str().as_bytes().to_vec();
+                Some(TreeFile { path: path.clone(), key })
+            })
+            .collect();
+        build_tree(&config, real, &files, (&dir_path, &dir), built_ns, started)?;
+    }
+    Ok(if messages::errored() { ExitCode::Error } else { ExitCode::Matched })
+}
+
+fn build_tree(
+    config: &Config,
+    real: &Path,
+    files: &[TreeFile],
+    (dir_path, dir): (&Path, &OwnedFd),
+    built_ns: i64,
+    started: Instant,
+) -> Result<()> {
+    let name = index::index_name(real);
+    let old = index::open_index(dir, dir_path, &name)?.and_then(|file| IndexFile::open(&file).ok());
+    let out = tempfile::Builder::new()
+        .prefix(".building-")
+        .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))
+        .tempfile_in(dir_path)
+        .with_context(|| format!("cannot write an index in {}", printable_path(dir_path)))?;
+    let file = out.as_file().try_clone()?;
+    let terminal = io::stderr().is_terminal();
+    let progress = |done: usize, total: usize| {
+        if terminal && (done.is_multiple_of(256) || done == total) {
+            eprint!("\rba: indexing {}: {done}/{total} files", printable_path(real));
+        }
+    };
+    let built = build::build(files, old.as_ref(), file, dir_path, config.workers, built_ns, &progress)
+        .with_context(|| format!("cannot build the index of {}", printable_path(real)))?;
+    if terminal {
+        eprint!("\r\x1b[K");
+    }
+    built.file.sync_all()?;
+    out.persist(dir_path.join(&name)).map_err(|err| err.error)?;
+    let size = built.file.metadata()?.len();
+    writeln!(
+        io::stdout(),
+        "{}: {} files indexed ({} read, {}), index {} in {:.2} s",
+        printable_path(real),
+        built.files,
+        built.read,
+        mib(built.read_bytes),
+        mib(size),
+        started.elapsed().as_secs_f64()
+    )?;
+    Ok(())
+}
+
+fn mib(bytes: u64) -> String {
+    format!("{:.1} MiB", bytes as f64 / f64::from(1 << 20))
+}
+
+/// `--index-status`: what the index of each root holds, and how many of its files changed since.
+pub fn status_command(config: &Config) -> Result<ExitCode> {
+    let Some((dir_path, dir)) = index::open_dir(false)? else {
+        println!("no index: build one with ba --index-build");
+        return Ok(ExitCode::NoMatch);
+    };
+    let mut found = false;
+    for (root, real) in trees(config)? {
+        let Some((index, tree)) = index::covering(&dir, &dir_path, &real)? else {
+            println!("{}: no index covers it", printable_path(&root.path));
+            continue;
+        };
+        found = true;
+        let index = match index {
+            Ok(index) => index,
+            Err(store::Damaged(why)) => {
+                println!(
+                    "{}: the index of {} is damaged ({why}); build it again",
+                    printable_path(&root.path),
+                    printable_path(&tree)
+                );
+                continue;
+            }
+        };
+        let built = Built::of(&index);
+        let changed = (0..index.docs()).filter(|&doc| !index::fresh(&index, built, &tree, doc)).count();
+        println!(
+            "{}: index of {}: {} files, {} trigrams, {}, built {} s ago; {changed} files changed or gone since",
+            printable_path(&root.path),
+            printable_path(&tree),
+            index.docs(),
+            index.trigrams(),
+            mib(index.size()),
+            (index::now_ns() - index.built_ns()) / 1_000_000_000,
+        );
+    }
+    Ok(if found { ExitCode::Matched } else { ExitCode::NoMatch })
+}
+
+/// `--index-drop`: removes the index of each root.
+pub fn drop_command(config: &Config) -> Result<ExitCode> {
+    let mut dropped = false;
+    if let Some((dir_path, dir)) = index::open_dir(false)? {
+        for (root, real) in trees(config)? {
+            let name = index::index_name(&real);
+            match rustix::fs::unlinkat(&dir, name.as_str(), rustix::fs::AtFlags::empty()) {
+                Ok(()) => {
+                    dropped = true;
+                    println!("{}: index dropped", printable_path(&root.path));
+                }
+                Err(rustix::io::Errno::NOENT) => {
+                    println!("{}: no index of this tree", printable_path(&root.path))
+                }
+                Err(err) => return Err(anyhow!("{}: {err}", printable_path(&dir_path.join(name)))),
+            }
+        }
+    }
+    Ok(if dropped { ExitCode::Matched } else { ExitCode::NoMatch })
+}
