@@ -1,5 +1,5 @@
 //! Building an index: every file's trigrams read in parallel, gathered into posting lists in file
-//! order, spilled to disk in sorted runs when they grow past `RUN_BYTES`, and merged into the index
+//! order, spilled to disk in sorted runs when they grow past `run_bytes`, and merged into the index
 //! file. An update takes the files that have not changed from the old index instead of reading them.
 
 use std::collections::{BTreeMap, BinaryHeap, HashMap};
@@ -18,8 +18,10 @@ use crate::decompress::Format;
 use crate::encoding::Encoding;
 
 /// Posting bytes held in memory before they are spilled to a run on disk: what bounds the build's
-/// memory on any tree.
-const RUN_BYTES: usize = 64 << 20;
+/// memory on any tree. `BA_INDEX_RUN_BYTES` sets it, for the tests of the merge of many runs.
+fn run_bytes() -> usize {
+    std::env::var("BA_INDEX_RUN_BYTES").ok().and_then(|n| n.parse().ok()).unwrap_or(64 << 20)
+}
 /// A file bigger than this is not indexed: a search always reads it.
 const MAX_INDEXED: u64 = 256 << 20;
 /// How much of a file is read at a time.
@@ -277,11 +279,12 @@ struct Postings<'a> {
     bytes: usize,
     runs: Vec<File>,
     runs_dir: &'a Path,
+    run_bytes: usize,
 }
 
 impl<'a> Postings<'a> {
     fn new(runs_dir: &'a Path) -> Postings<'a> {
-        Postings { lists: HashMap::default(), bytes: 0, runs: Vec::new(), runs_dir }
+        Postings { lists: HashMap::default(), bytes: 0, runs: Vec::new(), runs_dir, run_bytes: run_bytes() }
     }
 
     /// Adds file `doc`'s trigrams (files come in increasing order).
@@ -294,7 +297,7 @@ impl<'a> Postings<'a> {
             list.last = doc;
             self.bytes += list.bytes.len() - before;
         }
-        if self.bytes > RUN_BYTES {
+        if self.bytes > self.run_bytes {
             self.spill()?;
         }
         Ok(())

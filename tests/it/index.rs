@@ -182,15 +182,30 @@ proptest! {
     fn an_indexed_search_answers_as_a_full_scan_after_random_edits(
         files in prop::collection::vec((0..NAMES.len(), content()), 1..8),
         edits in prop::collection::vec(edit(), 0..6),
+        update in prop::option::of(prop::collection::vec(edit(), 0..4)),
+        run_bytes in prop::sample::select(vec![16, 256, 1 << 20]),
     ) {
         let fixture = Fixture::new();
         for (n, c) in &files {
             write(fixture.root(), NAMES[*n], c);
         }
         settle();
-        fixture.build();
+        // Small runs: the build merges many of them.
+        let build = || {
+            let out = fixture.ba().env("BA_INDEX_RUN_BYTES", run_bytes.to_string()).arg("--index-build").output();
+            assert_eq!(out.unwrap().status.code(), Some(0));
+        };
+        build();
         for edit in &edits {
             apply(fixture.root(), edit);
+        }
+        // An update, after which the tree changes again.
+        if let Some(more) = &update {
+            settle();
+            build();
+            for edit in more {
+                apply(fixture.root(), edit);
+            }
         }
         for search in SEARCHES {
             fixture.same_answer(search);
