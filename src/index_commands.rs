@@ -40,10 +40,37 @@ fn trees(config: &Config) -> Result<Vec<(&Root, PathBuf)>> {
         .collect()
 }
 
+/// How an index being built is named, before its process id: the file is renamed into place when
+/// it is whole.
+const BUILDING: &str = ".building-";
+
+/// Removes what builds killed half way left: the files being built by a process that is gone.
+fn remove_leftovers(dir: &OwnedFd) {
+    let Ok(entries) = rustix::fs::Dir::read_from(dir) else { return };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_bytes();
+        let Some(pid) =
+            name.strip_prefix(BUILDING.as_bytes()).and_then(|rest| rest.split(|&b| b == b'-').next())
+        else {
+            continue;
+        };
+        let Some(pid) = std::str::from_utf8(pid).ok().and_then(|pid| pid.parse::<i32>().ok()) else {
+            continue;
+        };
+        // SAFETY: kill with signal 0 only asks whether the process exists.
+        let gone = unsafe { libc::kill(pid, 0) } != 0
+            && io::Error::last_os_error().raw_os_error() == Some(libc::ESRCH);
+        if gone {
+            let _ = rustix::fs::unlinkat(dir, entry.file_name(), rustix::fs::AtFlags::empty());
+        }
+    }
+}
+
 /// `--index-build`: builds or updates the index of each root.
 pub fn build_command(config: Arc<Config>) -> Result<ExitCode> {
     let trees = trees(&config)?;
     let (dir_path, dir) = index::open_dir(true)?.expect("created");
+    remove_leftovers(&dir);
     let started = Instant::now();
     let built_ns = index::now_ns();
     let entries = crate::walk::walk_files(&config, |tasks| {
@@ -82,7 +109,7 @@ fn build_tree(
     let name = index::index_name(real);
     let old = index::open_index(dir, dir_path, &name)?.and_then(|file| IndexFile::open(&file).ok());
     let out = tempfile::Builder::new()
-        .prefix(".building-")
+        .prefix(&format!("{BUILDING}{}-", std::process::id()))
         .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))
         .tempfile_in(dir_path)
         .with_context(|| format!("cannot write an index in {}", printable_path(dir_path)))?;

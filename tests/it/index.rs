@@ -364,6 +364,16 @@ fn a_build_killed_half_way_leaves_the_old_index_or_the_new() {
         let out = fixture.same_answer(&["-p", "needle"]);
         assert_eq!(stderr_of(&out), "");
     }
+    // The next build removes what killed builds left, and leaves the files of builds still running.
+    let index_dir = fixture.cache.path().join("ba/index");
+    let dead = index_dir.join(".building-999999999-abc");
+    let running = index_dir.join(format!(".building-{}-abc", std::process::id()));
+    fs::write(&dead, "half").unwrap();
+    fs::write(&running, "half").unwrap();
+    fixture.build();
+    assert!(!dead.exists() && running.exists());
+    fs::remove_file(running).unwrap();
+    assert_eq!(fixture.index_files().len(), 1, "{:?}", fixture.index_files());
 }
 
 #[test]
