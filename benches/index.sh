@@ -67,7 +67,7 @@ for case in "${CASES[@]}"; do
         echo "| $name | $lines | differs from --no-index or rg: not timed | | | | |" >>"$OUT"
         continue
     fi
-    hyperfine -N -w 2 -r "$RUNS" --export-json /tmp/ba-index-bench.json \
+    hyperfine -N -i -w 2 -r "$RUNS" --export-json /tmp/ba-index-bench.json \
         "$BA -p '$pattern' -d $TREE" "$BA -p --no-index '$pattern' -d $TREE" "rg -S -n --no-heading '$pattern' $TREE" >/dev/null
     a=$(median /tmp/ba-index-bench.json 0); b=$(median /tmp/ba-index-bench.json 1); r=$(median /tmp/ba-index-bench.json 2)
     echo "| $name (\`$pattern\`) | $lines | $a | $b | $r | **$(python3 -c "print('%.2f' % ($a/$r))")** | $(python3 -c "print('%.2f' % ($a/$b))") |" >>"$OUT"
