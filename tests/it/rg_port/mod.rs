@@ -21,6 +21,7 @@ use crate::util::{self, RunExt};
 mod binary;
 mod json;
 mod multiline;
+mod regression;
 
 /// ripgrep's `tests/hay.rs`: the haystack most cases search.
 pub const SHERLOCK: &str = "\
@@ -60,6 +61,29 @@ impl Dir {
         Dir { dir: util::tempdir(), smart_case: false }
     }
 
+    /// The directory, searched with ba's smart case instead of `-l`.
+    pub fn smart_case(mut self) -> Dir {
+        self.smart_case = true;
+        self
+    }
+
+    /// The directory with an empty directory made in it (its parents too).
+    pub fn with_dir(self, rel: &str) -> Dir {
+        std::fs::create_dir_all(self.path().join(rel)).expect("create a directory");
+        self
+    }
+
+    /// The directory made a git repository, as ripgrep's tests make one: an empty `.git` directory.
+    pub fn git(self) -> Dir {
+        self.with_dir(".git")
+    }
+
+    /// The directory with a symbolic link `link` to `target` made in it.
+    pub fn with_link(self, target: &str, link: &str) -> Dir {
+        std::os::unix::fs::symlink(target, self.path().join(link)).expect("make a symbolic link");
+        self
+    }
+
     /// A directory holding one file, `sherlock`, with [`SHERLOCK`] in it.
     pub fn sherlock() -> Dir {
         Dir::new().with("sherlock", SHERLOCK)
@@ -84,7 +108,7 @@ impl Dir {
         self.command(cwd, args).run()
     }
 
-    fn command(&self, cwd: &str, args: &[&str]) -> std::process::Command {
+    pub fn command(&self, cwd: &str, args: &[&str]) -> std::process::Command {
         let mut cmd = util::ba(&self.path().join(cwd));
         cmd.arg("-p");
         if !self.smart_case {
@@ -108,10 +132,46 @@ impl Dir {
         check(&self.ba(args), args, stdout, code);
     }
 
+    /// [`Dir::expect`] run in the directory `cwd` below this one.
+    pub fn expect_in(&self, cwd: &str, args: &[&str], stdout: &str, code: i32) {
+        check(&self.ba_in(cwd, args), args, stdout, code);
+    }
+
     /// [`Dir::expect`] with `input` on standard input.
     pub fn expect_stdin(&self, args: &[&str], input: impl AsRef<[u8]>, stdout: &str, code: i32) {
         check(&self.ba_stdin(args, input), args, stdout, code);
     }
+}
+
+impl Dir {
+    /// Runs `ba -p -l ARGS` and checks only its exit code.
+    pub fn expect_code(&self, args: &[&str], code: i32) -> Output {
+        let out = self.ba(args);
+        let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+        assert_eq!(out.status.code(), Some(code), "ba {args:?}: stdout: {stdout}stderr: {stderr}");
+        out
+    }
+
+    /// Runs `ba -p -l ARGS` in `cwd` below the directory and checks that it fails (exits 1 or 2), as
+    /// ripgrep's `assert_err`.
+    pub fn expect_err_in(&self, cwd: &str, args: &[&str]) {
+        let out = self.ba_in(cwd, args);
+        let (stdout, stderr) = (text(&out.stdout), text(&out.stderr));
+        assert!(
+            matches!(out.status.code(), Some(1 | 2)),
+            "ba {args:?}: {:?}: stdout: {stdout}stderr: {stderr}",
+            out.status
+        );
+    }
+
+    pub fn expect_err(&self, args: &[&str]) {
+        self.expect_err_in("", args);
+    }
+}
+
+/// Each line of `text` as ba prints a hit on it: `path:N:line`.
+pub fn numbered(path: &str, text: &str) -> String {
+    text.lines().enumerate().map(|(i, line)| format!("{path}:{}:{line}\n", i + 1)).collect()
 }
 
 /// Checks that `out`, what `ba ARGS` did, has `stdout` and `code`.
