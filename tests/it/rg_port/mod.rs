@@ -19,6 +19,7 @@ use tempfile::TempDir;
 use crate::util::{self, RunExt};
 
 mod binary;
+mod feature;
 mod json;
 mod multiline;
 mod regression;
