@@ -529,15 +529,10 @@ fn f1466_no_ignore_files() {
     dir.expect(&["--files", "--ignore-file", ".myignore", "-u"], "foo\n", 0);
 }
 
-// The access times are set, not waited for.
 #[test]
 #[ignore = "deliberate: ba prints in walk order always (no --sort accessed)"]
 fn f2361_sort_nested_files() {
-    use std::time::{Duration, SystemTime};
-    let dir = Dir::new().with("foo", "1").with("dir/bar", "1");
-    let earlier = SystemTime::now() - Duration::from_secs(60);
-    let file = std::fs::File::options().write(true).open(dir.path().join("foo")).unwrap();
-    file.set_times(std::fs::FileTimes::new().set_accessed(earlier)).unwrap();
+    let dir = Dir::new().with("foo", "1").with("dir/bar", "1").accessed_in_order(&["foo", "dir/bar"]);
     dir.expect(&["--sort", "accessed", "--files"], "foo\ndir/bar\n", 0);
 }
 

@@ -21,6 +21,7 @@ use crate::util::{self, RunExt};
 mod binary;
 mod feature;
 mod json;
+mod misc;
 mod multiline;
 mod regression;
 
@@ -79,9 +80,21 @@ impl Dir {
         self.with_dir(".git")
     }
 
-    /// The directory with a symbolic link `link` to `target` made in it.
+    /// The directory with a symbolic link `link` to `target` (both relative to the directory) made in it.
     pub fn with_link(self, target: &str, link: &str) -> Dir {
-        std::os::unix::fs::symlink(target, self.path().join(link)).expect("make a symbolic link");
+        std::os::unix::fs::symlink(self.path().join(target), self.path().join(link))
+            .expect("make a symbolic link");
+        self
+    }
+
+    /// The directory with the files `rel` last read in this order, a minute apart: set, not waited for.
+    pub fn accessed_in_order(self, rels: &[&str]) -> Dir {
+        let start = std::time::SystemTime::now() - std::time::Duration::from_secs(3600);
+        for (minutes, rel) in rels.iter().enumerate() {
+            let file = std::fs::File::options().write(true).open(self.path().join(rel)).expect("open a file");
+            let accessed = start + std::time::Duration::from_secs(60 * minutes as u64);
+            file.set_times(std::fs::FileTimes::new().set_accessed(accessed)).expect("set a file's times");
+        }
         self
     }
 
