@@ -102,12 +102,24 @@ pub(crate) struct PartEnd {
     pub(crate) binary_match: Option<u64>,
     /// The first line the pattern gave up on, numbered from the part's lead (as its hits).
     pub(crate) gave_up: Option<u64>,
+    /// The bytes of what ends the file's output (the JSON `end`), which the JSON summary's
+    /// `bytes_printed` leaves out, as ripgrep's does.
+    pub(crate) closing_bytes: u64,
 }
 
 impl PartEnd {
     /// The end of a file or part that searched no line.
     pub(crate) fn of(outcome: Outcome) -> PartEnd {
-        PartEnd { outcome, lines: 0, bytes: 0, stamp: None, digest: 0, binary_match: None, gave_up: None }
+        PartEnd {
+            outcome,
+            lines: 0,
+            bytes: 0,
+            stamp: None,
+            digest: 0,
+            binary_match: None,
+            gave_up: None,
+            closing_bytes: 0,
+        }
     }
 }
 
