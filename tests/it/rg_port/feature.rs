@@ -41,7 +41,6 @@ fn f1_unknown_encoding() {
 
 // WHATWG's `replacement` encoding decodes nothing: ripgrep refuses its names.
 #[test]
-#[ignore = "gap: --encoding takes the names of WHATWG's replacement encoding"]
 fn f1_replacement_encoding() {
     let out = Dir::new().expect_code(&["--encoding", "csiso2022kr", "x"], 2);
     assert_stderr_has(&out, "csiso2022kr");
