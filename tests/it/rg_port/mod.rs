@@ -211,3 +211,27 @@ pub fn data_lines(stdout: &[u8]) -> Vec<serde_json::Value> {
         .map(|line| serde_json::from_str(line).unwrap_or_else(|err| panic!("{err}: {line}")))
         .collect()
 }
+
+/// `TALLY.md` counts what the code holds: for each ripgrep file, the cases ported, passing, ignored
+/// as gaps and as deliberate differences.
+#[test]
+fn tally_counts_the_cases_of_each_file() {
+    let here = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/it/rg_port");
+    let tally = std::fs::read_to_string(here.join("TALLY.md")).unwrap();
+    for file in ["regression", "feature", "misc", "binary", "multiline", "json"] {
+        let code = std::fs::read_to_string(here.join(format!("{file}.rs"))).unwrap();
+        let count = |prefix: &str| code.lines().filter(|line| line.starts_with(prefix)).count();
+        let (ported, gaps) = (count("#[test]"), count("#[ignore = \"gap:"));
+        let deliberate = count("#[ignore = \"deliberate:");
+        assert_eq!(
+            count("#[ignore"),
+            gaps + deliberate,
+            "{file}.rs: an ignored case says neither gap nor deliberate"
+        );
+        let row_start = format!("| {file}.rs |");
+        let row = tally.lines().find(|line| line.starts_with(&row_start)).expect("a row per file");
+        let numbers: Vec<usize> = row.split('|').filter_map(|cell| cell.trim().parse().ok()).collect();
+        let passing = ported - gaps - deliberate;
+        assert_eq!(numbers[1..5], [ported, passing, gaps, deliberate], "{file}.rs: {row}");
+    }
+}
