@@ -5,6 +5,8 @@
 //! As in `regression.rs`, ripgrep's `-n`, `-N`, `-H`, `--no-filename`, `-j`, `--sort path` and
 //! `--sort-files` are left out where they only shape the output, which is written in ba's format.
 
+use crate::util::RunExt;
+
 use super::{assert_stderr_has, check, data_lines, text, Dir, SHERLOCK, SHERLOCK_CRLF};
 
 const HOLMES: &str = "Шерлок Холмс";
@@ -222,7 +224,7 @@ fn f196_persistent_config() {
     let dir = dir.with(".barc", "--ignore-case");
     let mut cmd = dir.command("", &["SHERLOCK", "sherlock"]);
     cmd.env("BA_CONFIG_PATH", ".barc");
-    check(&crate::util::RunExt::run(&mut cmd), &["SHERLOCK", "sherlock"], SHERLOCK_LINES_1_3, 0);
+    check(&cmd.run(), &["SHERLOCK", "sherlock"], SHERLOCK_LINES_1_3, 0);
 }
 
 #[test]

@@ -105,12 +105,8 @@ impl Dir {
 
     /// The directory with a file written into it (its parent directories made).
     pub fn with(self, rel: &str, contents: impl AsRef<[u8]>) -> Dir {
-        self.create(rel, contents);
-        self
-    }
-
-    pub fn create(&self, rel: &str, contents: impl AsRef<[u8]>) {
         util::write(self.path(), rel, contents);
+        self
     }
 
     pub fn path(&self) -> &Path {
@@ -122,6 +118,7 @@ impl Dir {
         self.command(cwd, args).run()
     }
 
+    /// The command [`Dir::ba_in`] runs, for a case that adds to it (an environment variable).
     pub fn command(&self, cwd: &str, args: &[&str]) -> std::process::Command {
         let mut cmd = util::ba(&self.path().join(cwd));
         cmd.arg("-p");
@@ -155,9 +152,7 @@ impl Dir {
     pub fn expect_stdin(&self, args: &[&str], input: impl AsRef<[u8]>, stdout: &str, code: i32) {
         check(&self.ba_stdin(args, input), args, stdout, code);
     }
-}
 
-impl Dir {
     /// Runs `ba -p -l ARGS` and checks only its exit code.
     pub fn expect_code(&self, args: &[&str], code: i32) -> Output {
         let out = self.ba(args);

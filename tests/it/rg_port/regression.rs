@@ -6,6 +6,8 @@
 //! of every hit of a file, and standard input's hits bare), `-j1`, `--sort path`, `--sort-files` (ba
 //! prints in walk order on any number of threads), `--mmap`, `--no-mmap`.
 
+use crate::util::RunExt;
+
 use super::{check, numbered, Dir, SHERLOCK};
 
 #[test]
@@ -179,7 +181,7 @@ fn r210() {
     let dir = Dir::new();
     let name = OsStr::from_bytes(b"foo\xffbar");
     std::fs::write(dir.path().join(name), "test").unwrap();
-    let out = crate::util::RunExt::run(dir.command("", &["test"]).arg(name));
+    let out = dir.command("", &["test"]).arg(name).run();
     assert_eq!(out.stdout, b"foo\xffbar:1:test\n");
     assert_eq!(out.status.code(), Some(0));
 }
@@ -900,5 +902,5 @@ fn r3275_git_global_config_env() {
     let dir = dir.with("global-config-nonstandard", config);
     let mut cmd = dir.command("", &["--files", "foo"]);
     cmd.env("GIT_CONFIG_GLOBAL", dir.path().join("global-config-nonstandard"));
-    check(&crate::util::RunExt::run(&mut cmd), &["--files", "foo"], "foo/foo1\n", 0);
+    check(&cmd.run(), &["--files", "foo"], "foo/foo1\n", 0);
 }
