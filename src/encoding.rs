@@ -20,18 +20,19 @@ pub enum Encoding {
 }
 
 impl Encoding {
-    /// `auto`, `none` or a WHATWG label (`utf-16le`, `latin1`, `shift_jis`, ...), any case.
+    /// `auto`, `none` or a WHATWG label (`utf-16le`, `latin1`, `shift_jis`, ...), any case; not the
+    /// labels of WHATWG's `replacement` encoding (`iso-2022-kr`, ...), which decodes nothing.
     pub fn parse(name: &str) -> Result<Encoding, String> {
         match name.to_ascii_lowercase().as_str() {
             "auto" => Ok(Encoding::Auto),
             "none" => Ok(Encoding::None),
-            label => {
-                encoding_rs::Encoding::for_label(label.as_bytes()).map(Encoding::Named).ok_or_else(|| {
+            label => encoding_rs::Encoding::for_label_no_replacement(label.as_bytes())
+                .map(Encoding::Named)
+                .ok_or_else(|| {
                     "not an encoding: give auto, none or a label such as utf-16le, utf-16be, latin1, \
                  shift_jis, euc-kr, gbk (the WHATWG Encoding Standard's names)"
                         .to_string()
-                })
-            }
+                }),
         }
     }
 
@@ -109,5 +110,12 @@ mod tests {
         assert!(!utf8.decodes(b"caf\xC3\xA9") && utf8.decodes(b"\xFF\xFEh\0"));
         assert_eq!(Encoding::parse("NONE"), Ok(Encoding::None));
         assert!(Encoding::parse("klingon").unwrap_err().contains("utf-16le"));
+    }
+
+    #[test]
+    fn the_labels_of_the_replacement_encoding_are_refused() {
+        for label in ["csiso2022kr", "iso-2022-kr", "hz-gb-2312", "replacement"] {
+            assert!(Encoding::parse(label).is_err(), "{label}");
+        }
     }
 }

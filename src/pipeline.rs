@@ -104,6 +104,9 @@ pub(crate) struct PartEnd {
     pub(crate) gave_up: Option<u64>,
     /// The index ruled the file out: it was not read.
     pub(crate) ruled_out: bool,
+    /// The bytes of what ends the file's output (the JSON `end`), which the JSON summary's
+    /// `bytes_printed` leaves out, as ripgrep's does.
+    pub(crate) closing_bytes: u64,
 }
 
 impl PartEnd {
@@ -118,6 +121,7 @@ impl PartEnd {
             binary_match: None,
             gave_up: None,
             ruled_out: false,
+            closing_bytes: 0,
         }
     }
 }

@@ -274,7 +274,7 @@ impl Formatter {
                 if !self.file.began {
                     json::begin(out, path);
                 }
-                json::line(out, path, line);
+                json::line(out, path, line, self.replacements(line).as_deref());
             }
         }
         self.file.began = true;
@@ -505,6 +505,17 @@ impl Formatter {
             self.segment.push_str("]\n");
             out.extend_from_slice(self.segment.as_bytes());
         }
+    }
+
+    /// What each match of the line is replaced with (`--output-replace`), if anything is.
+    fn replacements(&self, line: &Shown) -> Option<Vec<Vec<u8>>> {
+        let (template, regex) = self.replacement.as_ref()?;
+        let expand = |span: &Range<usize>| {
+            let mut text = Vec::new();
+            expand_at(template, regex, line.text, span.clone(), &mut text);
+            text
+        };
+        Some(line.matches.iter().map(expand).collect())
     }
 
     /// The line with its matches replaced (`--output-replace`), and where the replacements are; or

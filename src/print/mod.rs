@@ -49,7 +49,8 @@ pub struct Printer {
     /// The file being printed.
     file: PrintedFile,
     summary: Summary,
-    /// Totals over every file, for the JSON summary, and the bytes written.
+    /// Totals over every file, for the JSON summary, and the bytes written but those that end each
+    /// file's output (as ripgrep counts them).
     totals: FileTotals,
     bytes_printed: u64,
     /// A file before this one wrote lines: the next file's are set apart (`--`, or a blank line
@@ -309,6 +310,7 @@ impl Printer {
     /// last part, and with `-r` rewrites the file.
     fn end_part(&mut self, part: u32, parts: u32, path: &Path, end: PartEnd, lead: u64) -> io::Result<()> {
         self.summary.ruled_out += u64::from(end.ruled_out);
+        self.bytes_printed -= end.closing_bytes;
         match &end.outcome {
             Outcome::Searched | Outcome::Truncated => {
                 if let Some(number) = end.gave_up {
@@ -365,7 +367,6 @@ impl Printer {
                 self.formatted.clear();
                 self.formatter.end(&mut self.formatted, path, &self.file.totals);
                 let formatted = std::mem::take(&mut self.formatted);
-                self.bytes_printed += formatted.len() as u64;
                 self.out.write_all(&formatted)?;
                 self.formatted = formatted;
             }

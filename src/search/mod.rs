@@ -526,20 +526,25 @@ impl Collector<'_> {
             return Err(PrinterGone);
         }
         let mut body = mem::replace(&mut self.body, Body::Formatted(Vec::new()));
+        let mut closing_bytes = 0;
         if let (Body::Formatted(bytes), 1, Keep::Formatted | Keep::Count) = (&mut body, self.parts, self.keep)
         {
             self.totals.bytes_searched = searched.bytes;
+            let before = bytes.len();
             self.formatter.end(bytes, &self.path, &self.totals);
+            closing_bytes = (bytes.len() - before) as u64;
         }
         let Searched { outcome, lines, bytes, binary_match, gave_up } = searched;
+        let digest = self.digest.finish();
         let end = PartEnd {
             outcome,
             lines,
             bytes,
             stamp,
-            digest: self.digest.finish(),
+            digest,
             binary_match,
             gave_up,
+            closing_bytes,
             ruled_out: false,
         };
         Ok(self.result(body, Some(end)))

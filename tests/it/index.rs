@@ -355,7 +355,9 @@ fn builds_at_once_leave_a_whole_index() {
 fn a_build_killed_half_way_leaves_the_old_index_or_the_new() {
     let fixture = Fixture::new();
     haystack(&fixture, 2000);
-    for delay_ms in [1, 5, 20] {
+    fixture.build();
+    write(fixture.root(), "d0/new.txt", "a needle\n");
+    for delay_ms in [1, 5, 20, 60] {
         let mut build =
             fixture.ba().arg("--index-build").stdout(std::process::Stdio::null()).spawn().unwrap();
         std::thread::sleep(Duration::from_millis(delay_ms));

@@ -11,6 +11,7 @@
 //! - `replace`: `-r/--replace`, `--dry-run` and `--interactive`;
 //! - `replace_modes`: `-r` with other flags, habits, the config file, the question at a terminal, Ctrl-C;
 //! - `replace_patch`: `--dry-run`'s diff applied with `patch` and `git apply`, as a property;
+//! - `rg_port`: ripgrep's own integration tests, ported case by case (its `TALLY.md` counts them);
 //! - `replace_faults`: `-r` and `--undo` killed with SIGKILL at random moments;
 //! - `undo`: the undo journal and `--undo`;
 //! - `undo_trust`: what `--undo` can be trusted with: damage, refusals, the state directory, where;
@@ -45,6 +46,7 @@ mod replace;
 mod replace_faults;
 mod replace_modes;
 mod replace_patch;
+mod rg_port;
 mod search_zip;
 mod selection;
 mod sparse;

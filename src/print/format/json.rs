@@ -15,7 +15,8 @@ pub(super) fn begin(out: &mut Vec<u8>, path: &Path) {
     out.extend_from_slice(b"}}\n");
 }
 
-pub(super) fn line(out: &mut Vec<u8>, path: &Path, line: &Shown) {
+/// A `match` or `context` message; with `--output-replace`, each submatch has its `replacement`.
+pub(super) fn line(out: &mut Vec<u8>, path: &Path, line: &Shown, replacements: Option<&[Vec<u8>]>) {
     let kind: &[u8] = if line.context.is_some() { b"context" } else { b"match" };
     out.extend_from_slice(br#"{"type":""#);
     out.extend_from_slice(kind);
@@ -42,6 +43,10 @@ pub(super) fn line(out: &mut Vec<u8>, path: &Path, line: &Shown) {
             }
             out.extend_from_slice(br#"{"match":"#);
             data(out, &line.text[span.clone()]);
+            if let Some(replacement) = replacements.and_then(|all| all.get(i)) {
+                out.extend_from_slice(br#","replacement":"#);
+                data(out, replacement);
+            }
             out.extend_from_slice(br#","start":"#);
             out.extend_from_slice(itoa::Buffer::new().format(span.start).as_bytes());
             out.extend_from_slice(br#","end":"#);
