@@ -359,6 +359,9 @@ impl Source<'_> {
                 let trigram =
                     index.postings_at(*next, &mut docs).map_err(|Damaged(why)| io::Error::other(why))?;
                 *next += 1;
+                if next.is_multiple_of(1 << 14) {
+                    index.release_postings_before(*next);
+                }
                 docs.retain_mut(|doc| {
                     *doc = remap[*doc as usize];
                     *doc != u32::MAX

@@ -424,6 +424,16 @@ impl IndexFile {
         Ok(entry.trigram)
     }
 
+    /// Lets the pages of the postings before the `i`th trigram's go: an update reads the old index
+    /// once, in order, and its memory need not grow with the old index's size.
+    pub(crate) fn release_postings_before(&self, i: u32) {
+        let Ok(entry) = self.entry(i) else { return };
+        let end = entry.postings.start as usize & !4095;
+        // SAFETY: the mapping is read-only and of a file never written in place: pages dropped are
+        // read again from the file if they are needed again.
+        let _ = unsafe { self.map.unchecked_advise_range(memmap2::UncheckedAdvice::DontNeed, 0, end) };
+    }
+
     fn entry(&self, i: u32) -> Result<TableEntry, Damaged> {
         let table = self.section(self.layout.trigram_table);
         let entry = &table[i as usize * TRIGRAM_LEN..(i as usize + 1) * TRIGRAM_LEN];
