@@ -373,6 +373,17 @@ pub struct Args {
     #[arg(long = "multiline-dotall", requires = "multiline")]
     pub(crate) multiline_dotall: bool,
 
+    /// Lines may end with CRLF, as ripgrep's --crlf: `$` matches before a `\r\n` (`ba --crlf 'end$'`
+    /// finds `end\r\n`), no class matches the `\r` (`\s`, `.`, `[^a]`), and a `\r` typed in the
+    /// pattern is refused. Without it, the `\r` is the line's last character. In every mode, -r
+    /// included; --no-crlf turns it off.
+    #[arg(long = "crlf", overrides_with = "no_crlf")]
+    pub(crate) crlf: bool,
+
+    /// Undo --crlf (of a config file or an alias).
+    #[arg(long = "no-crlf", overrides_with = "crlf")]
+    pub(crate) no_crlf: bool,
+
     /// Compile the pattern with PCRE2 (Perl's syntax) instead of Rust's regex: look-around
     /// (`(?<=the )cat`, `foo(?!bar)`), backreferences (`(\w+) \1`), `\K`, possessive and atomic
     /// groups. Outside -U each line is searched on its own, without its line end: `\s` and `[^a]`
@@ -533,7 +544,6 @@ pub(crate) fn habit_hint(err: &clap::Error, argv: &[OsString]) -> Option<String>
                 "--sort" | "--sort-files" => {
                     "ba's output is always in walk order, on every thread: leave it out"
                 }
-                "-k" | "--crlf" => "ba treats a CRLF line end as the line's end already: leave it out",
                 _ => return None,
             };
             Some(format!("{flag} is not a ba flag: {how} (ba --help lists the flags)"))

@@ -104,6 +104,9 @@ pub struct Config {
     pub(crate) search_zip: bool,
     /// `--encoding`: which files are decoded before they are searched.
     pub(crate) encoding: Encoding,
+    /// The file standard output writes to (its device and inode), when it is a regular file: it
+    /// is never searched, or `ba x > out.txt` would read its own hits back without end.
+    pub(crate) output_file: Option<(u64, u64)>,
 }
 
 /// What a searcher keeps of each file, and whether it may cut a big one into parts.
@@ -317,6 +320,7 @@ impl Config {
             replace: args.replace.take().map(|template| Replace::of(&args, template)),
             search_zip: args.search_zip,
             encoding,
+            output_file: output_file(),
         })
     }
 }
@@ -499,6 +503,7 @@ fn matcher(args: &mut Args) -> Result<Matcher> {
         case,
         multiline: args.multiline,
         dotall: args.multiline_dotall,
+        crlf: args.crlf,
         limits: size_limits(args),
         engine: if args.pcre2 { EngineChoice::Pcre2 } else { args.engine.unwrap_or_default() },
     };
@@ -676,6 +681,15 @@ fn warn_of_paths_taken_as_regexes(args: &Args) {
 
 /// Standard input is searched when it is a pipe, a file or a socket, as ripgrep decides: a terminal,
 /// `/dev/null` or a closed stdin (a cron job, a script) means the user wants the tree searched.
+/// Standard output's device and inode, when it is a regular file.
+fn output_file() -> Option<(u64, u64)> {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::MetadataExt;
+    let fd = std::io::stdout().as_fd().try_clone_to_owned().ok()?;
+    let metadata = std::fs::File::from(fd).metadata().ok()?;
+    metadata.is_file().then(|| (metadata.dev(), metadata.ino()))
+}
+
 fn stdin_is_readable() -> bool {
     use std::os::fd::AsFd;
     use std::os::unix::fs::FileTypeExt;

@@ -329,6 +329,7 @@ impl Printer {
                 self.summary.binary_skipped += u64::from(part == 0);
                 self.file.suppressed = true;
             }
+            Outcome::Output => self.file.suppressed = true,
             Outcome::Failed(err) => {
                 // What was printed before comes first on a shared terminal too.
                 self.out.flush()?;

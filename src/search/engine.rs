@@ -38,6 +38,9 @@ pub(crate) enum Outcome {
     Failed(io::Error),
     /// A problem the walk met, in its place in walk order.
     Reported(Message),
+    /// The file standard output writes to, met while walking: not searched, and not told of, as
+    /// ripgrep skips it.
+    Output,
 }
 
 /// A NUL byte this early makes a file binary: nothing of it is printed.
@@ -1335,16 +1338,7 @@ mod tests {
     /// -U: every line a match touches is a hit, once.
     #[test]
     fn multiline_matches_report_every_line_they_touch() {
-        let options = crate::search::matcher::PatternOptions {
-            fixed_strings: false,
-            word: false,
-            line: false,
-            case: crate::search::matcher::Case::Sensitive,
-            multiline: true,
-            dotall: false,
-            limits: crate::search::matcher::SizeLimits::default(),
-            engine: crate::search::matcher::EngineChoice::Default,
-        };
+        let options = crate::search::matcher::PatternOptions { multiline: true, ..Default::default() };
         let matcher = Matcher::new(&[r"b\nc\nd|f".to_string()], &options).unwrap();
         let selection = Selection { multiline: true, before: 1, ..Selection::default() };
         let engine = Engine { selection, ..Engine::new(&matcher) };

@@ -161,6 +161,16 @@ impl Searcher {
 
     /// Searches a whole file, or the first part of a big one after handing out the rest.
     fn search_file(&mut self, seq: u64, path: PathBuf, named: bool) -> Result<(), PrinterGone> {
+        if self.config.output_file.is_some_and(|output| is_file(&path, output)) {
+            // A file named on the command line is refused as grep refuses it; a walked one is
+            // passed over, as ripgrep passes it over.
+            return self.outbox.send(match named {
+                true => {
+                    failed(Job::whole(seq, path, named), io::Error::other("input file is also the output"))
+                }
+                false => ended(seq, (0, 1), path, Outcome::Output),
+            });
+        }
         if let Some(format) = self.config.search_zip.then(|| Format::of(&path)).flatten() {
             return self.search_compressed(seq, path, format, named);
         }
@@ -600,6 +610,12 @@ fn read_first(file: &mut File, buf: &mut [u8]) -> io::Result<usize> {
             read => return read,
         }
     }
+}
+
+/// Whether `path` is the file of this device and inode.
+fn is_file(path: &Path, (dev, ino): (u64, u64)) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).is_ok_and(|metadata| metadata.dev() == dev && metadata.ino() == ino)
 }
 
 fn reported(seq: u64, message: Message) -> FileResult {

@@ -1,0 +1,127 @@
+//! What a ripgrep or grep user types gets ripgrep's or grep's answer: each behaviour compared with
+//! `rg` where it is installed, and with the answer written out where it is not.
+
+use std::path::Path;
+
+use crate::util::*;
+
+/// ba's output and ripgrep's for the same search, ripgrep asked for paths, line numbers and walk
+/// order as ba always gives them; `None` without ripgrep.
+fn ba_and_rg(dir: &Path, ba_args: &[&str], rg_args: &[&str]) -> Option<(String, String)> {
+    let rg_args: Vec<&str> = ["--sort", "path", "-H", "-n"].iter().chain(rg_args).copied().collect();
+    let rg = String::from_utf8(rg(dir, &rg_args)?).unwrap();
+    let mut args = vec!["-p"];
+    args.extend_from_slice(ba_args);
+    let out = run(dir, &args);
+    assert_eq!(stderr_of(&out), "", "ba {args:?}");
+    Some((stdout_of(&out), rg))
+}
+
+/// `output` without the lines that tell times (`--json`'s `end` and `summary`).
+fn without_times(output: &str) -> String {
+    output.split_inclusive('\n').filter(|line| !line.contains("\"elapsed")).collect()
+}
+
+/// CRLF lines, an LF line, an empty CRLF line and a lone `\r` inside a line.
+fn crlf_tree(root: &Path) {
+    write(root, "a.txt", "one crlf\r\ntwo lf\n\r\nthree\rcrlf\r\nfour crlf\r\n");
+    write(root, "b.txt", "crlf\r\n  crlf end \r\n");
+}
+
+#[test]
+fn crlf_makes_dollar_match_before_the_cr_as_ripgrep() {
+    let dir = tempdir();
+    crlf_tree(dir.path());
+    let files = ["a.txt", "b.txt"];
+    for args in [
+        &["crlf$"][..],
+        &["-x", "crlf"],
+        &["-x", ".*"],
+        &["-v", "f$"],
+        &["--word-regexp", "crlf"],
+        // (ripgrep ends the lines it makes itself with `\r\n` too: see below.)
+        &["-c", r"\w$"],
+        &["--count-matches", r"\s*$"],
+        &["--json", r"end\s*$"],
+        &["-C", "1", "^$"],
+        &["-U", r"lf$\n^"],
+    ] {
+        let with: Vec<&str> = ["--crlf"].iter().chain(args).chain(&files).copied().collect();
+        let Some((ba, rg)) = ba_and_rg(dir.path(), &with, &with) else { return };
+        let rg = if args[0].starts_with("-c") || args[0] == "--count-matches" {
+            rg.replace("\r\n", "\n")
+        } else {
+            rg
+        };
+        assert_output_eq!(without_times(&ba), without_times(&rg), "--crlf {args:?}");
+    }
+    // Without it the `\r` is the line's last character, as in ripgrep.
+    let Some((ba, rg)) = ba_and_rg(dir.path(), &["crlf$", "a.txt", "b.txt"], &["crlf$", "a.txt", "b.txt"])
+    else {
+        return;
+    };
+    assert_output_eq!(ba, rg, "without --crlf");
+}
+
+#[test]
+fn crlf_matches_leave_the_cr_out_in_every_engine_and_rewrite() {
+    let dir = tempdir();
+    crlf_tree(dir.path());
+    // A last line without a line end.
+    write(dir.path(), "c.txt", "crlf\r\nfive crlf");
+    // The match never holds the `\r`, PCRE2's neither.
+    for engine in [&[][..], &["-P"]] {
+        let mut args = vec!["-p", "--crlf", "-m", r"\S+\s*$", "b.txt"];
+        args.extend_from_slice(engine);
+        assert_output_eq!(stdout_ok(dir.path(), &args, 0), "b.txt:1:crlf\nb.txt:2:end \n", "{engine:?}");
+        let mut args = vec!["-p", "--crlf", "-c", "crlf$", "a.txt", "c.txt"];
+        args.extend_from_slice(engine);
+        assert_output_eq!(stdout_ok(dir.path(), &args, 0), "a.txt:3\nc.txt:2\n", "{engine:?}");
+    }
+    // A `\r` typed in the pattern can never match: refused, as ripgrep refuses it.
+    let out = run(dir.path(), &["--crlf", r"crlf\r", "a.txt"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr_of(&out).contains(r"literal \r"), "{}", stderr_of(&out));
+    // --no-crlf undoes it.
+    stdout_ok(dir.path(), &["--crlf", "--no-crlf", "one crlf$", "a.txt"], 1);
+    // -r puts the replacement before the `\r\n`, and keeps every line end.
+    stdout_ok(dir.path(), &["--crlf", "crlf$", "-r", "CRLF", "a.txt", "c.txt"], 0);
+    assert_eq!(
+        std::fs::read(dir.path().join("a.txt")).unwrap(),
+        b"one CRLF\r\ntwo lf\n\r\nthree\rCRLF\r\nfour CRLF\r\n"
+    );
+    assert_eq!(std::fs::read(dir.path().join("c.txt")).unwrap(), b"CRLF\r\nfive CRLF");
+}
+
+/// `ba needle > out.txt` inside the tree searched: the output file is never read back, as ripgrep
+/// skips it when walking (and grep refuses it when named).
+#[test]
+fn the_file_standard_output_writes_to_is_not_searched() {
+    let dir = tempdir();
+    write(dir.path(), "a.txt", "needle\n");
+    let out_path = write(dir.path(), "out.txt", "needle from before\n".repeat(3));
+    let run_into = |args: &[&str], append: bool| {
+        let file =
+            std::fs::OpenOptions::new().append(append).write(true).truncate(!append).open(&out_path).unwrap();
+        // (`output` keeps the standard output given; `run` would pipe it.)
+        let status = ba(dir.path()).args(args).stdout(file).output().unwrap();
+        (status.status.code(), stderr_of(&status), std::fs::read_to_string(&out_path).unwrap())
+    };
+    // Appended to, it still holds its old needles: walked, it is passed over in silence.
+    let (code, stderr, out) = run_into(&["-p", "needle"], true);
+    assert_eq!((code, stderr.as_str()), (Some(0), ""));
+    assert_eq!(out, format!("{}a.txt:1:needle\n", "needle from before\n".repeat(3)));
+    if let Some(rg) = rg(dir.path(), &["--sort", "path", "-n", "needle", "."]) {
+        // ripgrep, with its output elsewhere, finds what ba found in the file it wrote to.
+        assert!(String::from_utf8(rg).unwrap().contains("./out.txt:1:"));
+    }
+    // Named, it is an error, and the other paths are searched.
+    let (code, stderr, out) = run_into(&["-p", "needle", "out.txt", "a.txt"], false);
+    assert_eq!(
+        (code, stderr.as_str(), out.as_str()),
+        (Some(2), "ba: out.txt: input file is also the output\n", "a.txt:1:needle\n")
+    );
+    // Standard output elsewhere, the file is searched as any other.
+    let listed = stdout_ok(dir.path(), &["-p", "-c", "needle"], 0);
+    assert_output_eq!(listed, "a.txt:1\nout.txt:1\n");
+}
