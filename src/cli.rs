@@ -289,7 +289,7 @@ pub struct Args {
     pub(crate) passthru: bool,
 
     /// Print only how many lines matched in each file, `path:N` (files with none are left out
-    /// unless --include-zero).
+    /// unless --include-zero); `N` alone for standard input or a single file named.
     #[arg(short = 'c', long = "count")]
     pub(crate) count: bool,
 
@@ -324,6 +324,7 @@ pub struct Args {
     pub(crate) null: bool,
 
     /// Show the 1-based column of the first match (of each match with -m): `path:LINE:COL:text`.
+    /// Lines without a match (context, -v) have none; standard input's lines get their number.
     #[arg(long = "column")]
     pub(crate) column: bool,
 

@@ -229,6 +229,9 @@ pub(crate) struct Output {
     /// `--max-columns` and `--max-columns-preview`.
     pub(crate) max_columns: Option<usize>,
     pub(crate) max_columns_preview: bool,
+    /// `-c` and `--count-matches` print the count alone, as grep and ripgrep do where one file is
+    /// searched: standard input, or a single path that is not a directory.
+    pub(crate) bare_counts: bool,
     /// `--output-replace`: each match is shown replaced.
     pub(crate) replacement: Option<Template>,
     /// `--hyperlink-format`, where it applies: the terminal format, in colour, of files.
@@ -302,7 +305,7 @@ impl Config {
         };
         Ok(Config {
             plan: Plan::of(&args, mode, &selection, workers),
-            output: Output::of(&args, mode, &selection, &matcher, stdin)?,
+            output: Output::of(&args, mode, &selection, &matcher, (&roots, stdin))?,
             walk: WalkRules::of(&args)?,
             roots,
             matcher,
@@ -326,7 +329,14 @@ impl Config {
 }
 
 impl Output {
-    fn of(args: &Args, mode: Mode, selection: &Selection, matcher: &Matcher, stdin: bool) -> Result<Output> {
+    /// The output of a search of `roots`, or of standard input (`stdin`).
+    fn of(
+        args: &Args,
+        mode: Mode,
+        selection: &Selection,
+        matcher: &Matcher,
+        (roots, stdin): (&[Root], bool),
+    ) -> Result<Output> {
         let stdout_is_terminal = std::io::stdout().is_terminal();
         let style = if args.json {
             Style::Json
@@ -378,6 +388,7 @@ impl Output {
             trim: args.trim,
             max_columns: args.max_columns,
             max_columns_preview: args.max_columns_preview,
+            bare_counts: stdin || matches!(roots, [root] if !root.path.is_dir()),
             replacement: match &args.output_replace {
                 Some(text) => Some(Template::parse(text, matcher)?),
                 None => None,

@@ -46,6 +46,8 @@ pub(crate) struct Formatter {
     trim: bool,
     max_columns: Option<usize>,
     max_columns_preview: bool,
+    /// Counts are printed without their path (one file named, or standard input).
+    bare_counts: bool,
     /// `--output-replace`, with the regex whose captures it expands.
     replacement: Option<(Template, Matcher)>,
     /// What the current file has shown so far.
@@ -196,6 +198,7 @@ impl Formatter {
             trim: output.trim,
             max_columns: output.max_columns,
             max_columns_preview: output.max_columns_preview,
+            bare_counts: output.bare_counts,
             replacement: output.replacement.clone().map(|template| (template, matcher.clone())),
             file: FormattedFile::default(),
             segment: String::new(),
@@ -303,8 +306,14 @@ impl Formatter {
             Mode::FilesWithoutMatch if totals.hit_lines == 0 => None,
             Mode::FilesWithMatches | Mode::FilesWithoutMatch => return,
         };
-        out.extend_from_slice(&self.path(path));
+        if listed.is_none() || !self.bare_counts {
+            out.extend_from_slice(&self.path(path));
+        }
         match listed {
+            Some(count) if self.bare_counts => {
+                out.extend_from_slice(itoa::Buffer::new().format(count).as_bytes());
+                out.push(b'\n');
+            }
             Some(count) => {
                 out.push(if self.null { 0 } else { b':' });
                 out.extend_from_slice(itoa::Buffer::new().format(count).as_bytes());
@@ -395,19 +404,21 @@ impl Formatter {
     }
 
     /// `path:LINE:[COL:][OFFSET:]` (with `-` for context), the path left out under `--heading`, the
-    /// path and line number left out for standard input.
+    /// path and (without `--column`) the line number left out for standard input.
     fn pipe_prefix(&self, out: &mut Vec<u8>, line: &Shown, sep: u8, first_match: Option<usize>) {
-        if !self.file.stdin {
-            if !self.heading {
-                self.paint(out, Paint::Path, &self.file.path);
-                out.push(if self.null { 0 } else { sep });
-            }
+        if !self.file.stdin && !self.heading {
+            self.paint(out, Paint::Path, &self.file.path);
+            out.push(if self.null { 0 } else { sep });
+        }
+        // A column without its line would read as a line number: `--column` numbers standard
+        // input's lines, as ripgrep does.
+        if !self.file.stdin || self.column {
             self.paint(out, Paint::LineNumber, itoa::Buffer::new().format(line.number).as_bytes());
             out.push(sep);
         }
-        if self.column {
-            let column = first_match.map_or(0, |start| start + 1);
-            self.paint(out, Paint::LineNumber, itoa::Buffer::new().format(column).as_bytes());
+        // A line without a match (context, `-v`) has no column, as in ripgrep.
+        if let Some(start) = first_match.filter(|_| self.column && line.context.is_none()) {
+            self.paint(out, Paint::LineNumber, itoa::Buffer::new().format(start + 1).as_bytes());
             out.push(sep);
         }
         if self.byte_offset {
@@ -724,6 +735,7 @@ mod tests {
             trim: false,
             max_columns: None,
             max_columns_preview: false,
+            bare_counts: false,
             replacement: None,
             hyperlinks: None,
             progress: false,

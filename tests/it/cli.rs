@@ -1054,7 +1054,7 @@ fn long_patterns_compile_and_give_the_right_answer() {
     write(dir.path(), "long.txt", format!("{}\n{typo}\n1x2x3x\n", lowercase.to_uppercase()));
     // Smart case: the lowercase literal finds its uppercase line, not the one with a typo.
     let out = run(dir.path(), &["-c", &lowercase, "long.txt"]);
-    assert_eq!((stdout_of(&out).as_str(), stderr_of(&out).as_str()), ("long.txt:1\n", ""));
+    assert_eq!((stdout_of(&out).as_str(), stderr_of(&out).as_str()), ("1\n", ""));
     // No line holds 8,000 digits each followed by an `x`; the third holds three.
     let out = run(dir.path(), &["-c", &r"\dx".repeat(8000), "long.txt"]);
     assert_eq!((out.status.code(), stderr_of(&out).as_str()), (Some(1), ""));

@@ -125,3 +125,61 @@ fn the_file_standard_output_writes_to_is_not_searched() {
     let listed = stdout_ok(dir.path(), &["-p", "-c", "needle"], 0);
     assert_output_eq!(listed, "a.txt:1\nout.txt:1\n");
 }
+
+/// `ba` with `rg`'s standard input, and ripgrep's output for the same (`None` without it).
+fn ba_and_rg_on_stdin(dir: &Path, args: &[&str], input: &[u8]) -> (String, Option<String>) {
+    let ba = ba(dir).arg("-p").args(args).run_stdin(input);
+    assert_eq!(stderr_of(&ba), "", "{args:?}");
+    let rg = isolated(std::process::Command::new(rg_program()), dir).args(args).run_stdin(input);
+    let rg = (rg.status.code() != Some(2) || !rg.stderr.is_empty()).then(|| stdout_of(&rg));
+    (stdout_of(&ba), rg.filter(|_| have(rg_program())))
+}
+
+#[test]
+fn counts_of_one_file_or_standard_input_are_bare_numbers_as_in_grep() {
+    let dir = tempdir();
+    write(dir.path(), "a.txt", "x\nabhi\nhi\n");
+    write(dir.path(), "b.txt", "hi\n");
+    for (args, expected) in [
+        (&["-c", "hi", "a.txt"][..], "2\n"),
+        (&["--count-matches", "hi", "a.txt"], "2\n"),
+        (&["-c", "--include-zero", "nothing", "a.txt"], "0\n"),
+        (&["-c", "hi", "a.txt", "b.txt"], "a.txt:2\nb.txt:1\n"),
+    ] {
+        let mut ba_args = vec!["-p"];
+        ba_args.extend_from_slice(args);
+        let code = if expected.starts_with('0') { 1 } else { 0 };
+        assert_output_eq!(stdout_ok(dir.path(), &ba_args, code), expected, "{args:?}");
+        if let Some(rg) = rg(dir.path(), args) {
+            assert_output_eq!(String::from_utf8(rg).unwrap(), expected, "rg {args:?}");
+        }
+    }
+    // A directory is many files: the paths stay.
+    assert_output_eq!(stdout_ok(dir.path(), &["-p", "-c", "hi", "."], 0), "./a.txt:2\n./b.txt:1\n");
+    for (args, expected) in [
+        (&["-c", "hi"][..], "2\n"),
+        (&["--column", "hi"], "2:3:abhi\n3:1:hi\n"),
+        (&["--column", "-B1", "bhi"], "1-x\n2:2:abhi\n"),
+        (&["-v", "--column", "hi"], "1:x\n"),
+    ] {
+        let (ba, rg) = ba_and_rg_on_stdin(dir.path(), args, b"x\nabhi\nhi\n");
+        assert_output_eq!(ba, expected, "{args:?} on standard input");
+        if let Some(rg) = rg {
+            assert_output_eq!(rg, expected, "rg {args:?} on standard input");
+        }
+    }
+}
+
+#[test]
+fn lines_without_a_match_have_no_column_as_in_ripgrep() {
+    let dir = tempdir();
+    write(dir.path(), "a.txt", "x\nabhi\n");
+    write(dir.path(), "b.txt", "hi\n");
+    for args in [&["--column", "-C1", "hi"][..], &["--column", "-v", "hi"], &["--column", "-b", "-C1", "hi"]]
+    {
+        let mut with: Vec<&str> = args.to_vec();
+        with.extend(["a.txt", "b.txt"]);
+        let Some((ba, rg)) = ba_and_rg(dir.path(), &with, &with) else { return };
+        assert_output_eq!(ba, rg, "{args:?}");
+    }
+}
