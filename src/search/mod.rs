@@ -189,7 +189,8 @@ impl Searcher {
             return self.search_decoded(seq, path, file, named);
         }
         let walked_text = !config.binary_as_text && !named;
-        let binary = walked_text && memchr(0, &self.buf[..read]).is_some();
+        let nul_early = !config.binary_as_text && memchr(0, &self.buf[..read]).is_some();
+        let binary = walked_text && nul_early;
         let sniffed = !binary && (read as u64 == BINARY_SNIFF || size == Some(read as u64));
         // A walked file's text ends at its first NUL byte, so at its first hole at the latest:
         // what lies beyond is never read.
@@ -203,7 +204,9 @@ impl Searcher {
         }
         // A file's parts are searched as text from their first line: only once the first block
         // found none of it binary.
-        let splits = config.plan.splits && (sniffed || !walked_text);
+        // Nor a named file with binary data early: its parts could not know that what they hold
+        // comes after a NUL byte, and is not shown.
+        let splits = config.plan.splits && (sniffed || !walked_text) && !nul_early;
         let part_size = config.part_size;
         let parts = match text_size {
             Some(size) if size > 2 * part_size && splits => size.div_ceil(part_size) as u32,

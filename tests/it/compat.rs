@@ -150,7 +150,8 @@ fn counts_of_one_file_or_standard_input_are_bare_numbers_as_in_grep() {
         ba_args.extend_from_slice(args);
         let code = if expected.starts_with('0') { 1 } else { 0 };
         assert_output_eq!(stdout_ok(dir.path(), &ba_args, code), expected, "{args:?}");
-        if let Some(rg) = rg(dir.path(), args) {
+        let sorted: Vec<&str> = ["--sort", "path"].iter().chain(args).copied().collect();
+        if let Some(rg) = rg(dir.path(), &sorted) {
             assert_output_eq!(String::from_utf8(rg).unwrap(), expected, "rg {args:?}");
         }
     }
@@ -181,5 +182,36 @@ fn lines_without_a_match_have_no_column_as_in_ripgrep() {
         with.extend(["a.txt", "b.txt"]);
         let Some((ba, rg)) = ba_and_rg(dir.path(), &with, &with) else { return };
         assert_output_eq!(ba, rg, "{args:?}");
+    }
+}
+
+/// A named binary file (`ba a /bin/ls`): the text before its first NUL byte is shown, then only
+/// that the binary data matched, as ripgrep says it; no byte of binary data reaches the output,
+/// whatever the parts the file is cut into, and an endless stream of it ends at its first match.
+#[test]
+fn a_named_binary_file_shows_no_binary_data_and_ends_at_its_first_match() {
+    let dir = tempdir();
+    let binary = [
+        b"hit text\n".as_slice(),
+        b"\x7fELF\x00\x01hit\x1b]0;title\x07\n",
+        &b"hit \x1b[31m\n".repeat(10_000),
+    ]
+    .concat();
+    write(dir.path(), "prog", &binary);
+    for workers in ["1", "4"] {
+        let out = ba(dir.path()).env("BA_PART_SIZE", "1000").args(["-p", "-w", workers, "hit", "prog"]).run();
+        assert_eq!(out.status.code(), Some(0));
+        assert_output_eq!(stdout_of(&out), "prog:1:hit text\n", "-w {workers}");
+        assert_eq!(stderr_of(&out), "ba: prog: binary file matches (found \"\\0\" byte around offset 13)\n");
+    }
+    if let Some(rg) = rg(dir.path(), &["hit", "prog"]) {
+        assert!(String::from_utf8(rg).unwrap().contains("binary file matches"));
+    }
+    // An endless stream of binary data ends at its first match.
+    if Path::new("/dev/urandom").exists() {
+        let out =
+            ba(dir.path()).args(["-p", "x", "/dev/urandom"]).run_timeout(std::time::Duration::from_secs(20));
+        assert_eq!((out.status.code(), stdout_of(&out).as_str()), (Some(0), ""));
+        assert!(stderr_of(&out).starts_with("ba: /dev/urandom: binary file matches"), "{}", stderr_of(&out));
     }
 }
