@@ -265,27 +265,33 @@ pub struct Args {
 
     /// Show N lines of context after each hit (`path-LINE-text` in the pipe format, dimmed on a
     /// terminal; groups separated by `--`).
-    #[arg(short = 'A', long = "after-context", value_name = "N")]
+    #[arg(short = 'A', long = "after-context", value_name = "N", overrides_with = "passthru")]
     pub(crate) after_context: Option<u64>,
 
     /// Show N lines of context before each hit.
-    #[arg(short = 'B', long = "before-context", value_name = "N")]
+    #[arg(short = 'B', long = "before-context", value_name = "N", overrides_with = "passthru")]
     pub(crate) before_context: Option<u64>,
 
     /// Show N lines of context before and after each hit (-A and -B win where given).
-    #[arg(short = 'C', long = "context", value_name = "N")]
+    #[arg(short = 'C', long = "context", value_name = "N", overrides_with = "passthru")]
     pub(crate) context: Option<u64>,
 
     /// The line between groups of context (default `--`).
-    #[arg(long = "context-separator", value_name = "SEP", allow_hyphen_values = true)]
+    #[arg(
+        long = "context-separator",
+        value_name = "SEP",
+        allow_hyphen_values = true,
+        overrides_with = "no_context_separator"
+    )]
     pub(crate) context_separator: Option<String>,
 
-    /// No line between groups of context.
-    #[arg(long = "no-context-separator", conflicts_with = "context_separator")]
+    /// No line between groups of context (the last of it and --context-separator wins).
+    #[arg(long = "no-context-separator", overrides_with = "context_separator")]
     pub(crate) no_context_separator: bool,
 
-    /// Print every line, the hits highlighted (the others as context lines).
-    #[arg(long = "passthru", alias = "passthrough")]
+    /// Print every line, the hits highlighted (the others as context lines). The last of it and
+    /// -A, -B, -C wins, as in ripgrep.
+    #[arg(long = "passthru", alias = "passthrough", overrides_with_all = ["after_context", "before_context", "context"])]
     pub(crate) passthru: bool,
 
     /// Print only how many lines matched in each file, `path:N` (files with none are left out
@@ -293,7 +299,8 @@ pub struct Args {
     #[arg(short = 'c', long = "count")]
     pub(crate) count: bool,
 
-    /// Print only how many matches each file holds, `path:N` (several on a line count apart).
+    /// Print only how many matches each file holds, `path:N` (several on a line count apart; with
+    /// -v, the lines selected).
     #[arg(long = "count-matches")]
     pub(crate) count_matches: bool,
 
@@ -306,16 +313,18 @@ pub struct Args {
     #[arg(long = "files-with-matches")]
     pub(crate) files_with_matches: bool,
 
-    /// Print only the paths of the files without a match.
+    /// Print only the paths of the files without a match (with -q, nothing: exit 0 if a file has
+    /// no match).
     #[arg(long = "files-without-match", conflicts_with = "files_with_matches")]
     pub(crate) files_without_match: bool,
 
-    /// Print nothing; exit 0 at the first match, at once. (Errors are still reported.)
+    /// Print nothing; exit 0 at the first match, at once. (Errors are still reported; --json still
+    /// prints its summary.)
     #[arg(short = 'q', long = "quiet")]
     pub(crate) quiet: bool,
 
-    /// Stop reading a file after N matching lines (the context after the last one is shown).
-    /// (grep's -m; here -m is --match-only.)
+    /// Stop reading a file after N matching lines (the context after the last one is shown); 0
+    /// selects none. (grep's -m; here -m is --match-only.)
     #[arg(long = "max-count", value_name = "N")]
     pub(crate) max_count: Option<u64>,
 
@@ -348,11 +357,13 @@ pub struct Args {
     #[arg(long = "no-heading", overrides_with = "heading")]
     pub(crate) no_heading: bool,
 
-    /// In the pipe format, leave out lines longer than N bytes (`[Omitted long matching line]`).
+    /// In the pipe format, leave out lines longer than N bytes (`[Omitted long matching line]`); 0
+    /// means no limit, as in ripgrep.
     #[arg(long = "max-columns", value_name = "N")]
     pub(crate) max_columns: Option<usize>,
 
-    /// With --max-columns: print the first N bytes of a long line instead of leaving it out.
+    /// With --max-columns: print the first N bytes of a long line instead of leaving it out, then
+    /// `[... omitted end of long line]`, or in colour how many matches are cut off (as ripgrep).
     #[arg(long = "max-columns-preview", requires = "max_columns")]
     pub(crate) max_columns_preview: bool,
 

@@ -229,6 +229,9 @@ pub(crate) struct Output {
     /// `--max-columns` and `--max-columns-preview`.
     pub(crate) max_columns: Option<usize>,
     pub(crate) max_columns_preview: bool,
+    /// `-q`: nothing is printed (but JSON's summary, as ripgrep prints it), even with the modes
+    /// that are not `Mode::Quiet` (`--files-without-match`, whose exit code it asks for).
+    pub(crate) quiet: bool,
     /// `-c` and `--count-matches` print the count alone, as grep and ripgrep do where one file is
     /// searched: standard input, or a single path that is not a directory.
     pub(crate) bare_counts: bool,
@@ -386,8 +389,10 @@ impl Output {
             null: args.null,
             heading: args.heading,
             trim: args.trim,
-            max_columns: args.max_columns,
+            // 0 is no limit, as in ripgrep.
+            max_columns: args.max_columns.filter(|&max| max > 0),
             max_columns_preview: args.max_columns_preview,
+            quiet: args.quiet,
             bare_counts: stdin || matches!(roots, [root] if !root.path.is_dir()),
             replacement: match &args.output_replace {
                 Some(text) => Some(Template::parse(text, matcher)?),
@@ -420,14 +425,16 @@ fn terminal_columns() -> usize {
 
 impl Mode {
     fn of(args: &Args) -> Mode {
-        if args.quiet {
+        // -q with --files-without-match still asks whether a file has no match (its exit code).
+        if args.quiet && !args.files_without_match {
             Mode::Quiet
         } else if args.files_with_matches {
             Mode::FilesWithMatches
         } else if args.files_without_match {
             Mode::FilesWithoutMatch
         } else if args.count || args.count_matches {
-            Mode::Count { matches: args.count_matches, include_zero: args.include_zero }
+            // The lines -v selects hold no match: ripgrep counts them.
+            Mode::Count { matches: args.count_matches && !args.invert_match, include_zero: args.include_zero }
         } else {
             Mode::Lines
         }
@@ -444,8 +451,13 @@ impl Selection {
             before: if context { args.before_context.or(args.context).unwrap_or(0) } else { 0 },
             after: if context { args.after_context.or(args.context).unwrap_or(0) } else { 0 },
             passthru: context && args.passthru,
-            // One hit is enough to know a file matches.
-            max_count: if lines || matches!(mode, Mode::Count { .. }) { args.max_count } else { Some(1) },
+            // One hit is enough to know a file matches (JSON's summary, printed even with -q, counts
+            // them all).
+            max_count: match lines || matches!(mode, Mode::Count { .. }) || (args.json && mode == Mode::Quiet)
+            {
+                true => args.max_count,
+                false => Some(1),
+            },
             multiline: args.multiline,
         }
     }

@@ -48,6 +48,8 @@ pub(crate) struct Formatter {
     max_columns_preview: bool,
     /// Counts are printed without their path (one file named, or standard input).
     bare_counts: bool,
+    /// `-q`: no path is listed.
+    quiet: bool,
     /// `--output-replace`, with the regex whose captures it expands.
     replacement: Option<(Template, Matcher)>,
     /// What the current file has shown so far.
@@ -199,6 +201,7 @@ impl Formatter {
             max_columns: output.max_columns,
             max_columns_preview: output.max_columns_preview,
             bare_counts: output.bare_counts,
+            quiet: output.quiet,
             replacement: output.replacement.clone().map(|template| (template, matcher.clone())),
             file: FormattedFile::default(),
             segment: String::new(),
@@ -303,7 +306,7 @@ impl Formatter {
                 Some(count)
             }
             Mode::FilesWithMatches if totals.hit_lines > 0 => None,
-            Mode::FilesWithoutMatch if totals.hit_lines == 0 => None,
+            Mode::FilesWithoutMatch if totals.hit_lines == 0 && !self.quiet => None,
             Mode::FilesWithMatches | Mode::FilesWithoutMatch => return,
         };
         if listed.is_none() || !self.bare_counts {
@@ -373,12 +376,7 @@ impl Formatter {
         match self.max_columns {
             Some(max) if end - start > max => {
                 if !self.max_columns_preview {
-                    let omitted: &[u8] = if line.context.is_some() {
-                        b"[Omitted long context line]"
-                    } else {
-                        b"[Omitted long matching line]"
-                    };
-                    out.extend_from_slice(omitted);
+                    out.extend_from_slice(&self.omitted_line(line, &matches));
                     out.push(b'\n');
                     return;
                 }
@@ -398,9 +396,32 @@ impl Formatter {
         }
         out.extend_from_slice(&text[copied..end]);
         if end < text.len() {
-            out.extend_from_slice(b" [... omitted end of long line]");
+            out.extend_from_slice(&self.omitted_end(line, &matches, end));
         }
         out.push(b'\n');
+    }
+
+    /// What stands for a line left out by `--max-columns`: in colour, as ripgrep, how many matches
+    /// it holds.
+    fn omitted_line(&self, line: &Shown, matches: &[Range<usize>]) -> Vec<u8> {
+        match line.context {
+            Some(_) => b"[Omitted long context line]".to_vec(),
+            None if self.palette.is_some() => {
+                let count = matches.iter().filter(|m| !m.is_empty()).count();
+                format!("[Omitted long line with {count} matches]").into_bytes()
+            }
+            None => b"[Omitted long matching line]".to_vec(),
+        }
+    }
+
+    /// What ends a line cut at `end` by `--max-columns-preview`: in colour, as ripgrep, how many
+    /// matches start past the cut.
+    fn omitted_end(&self, line: &Shown, matches: &[Range<usize>], end: usize) -> Vec<u8> {
+        if self.palette.is_none() || line.context.is_some() {
+            return b" [... omitted end of long line]".to_vec();
+        }
+        let more = matches.iter().filter(|m| !m.is_empty() && m.start >= end).count();
+        format!(" [... {more} more {}]", if more == 1 { "match" } else { "matches" }).into_bytes()
     }
 
     /// `path:LINE:[COL:][OFFSET:]` (with `-` for context), the path left out under `--heading`, the
@@ -735,6 +756,7 @@ mod tests {
             trim: false,
             max_columns: None,
             max_columns_preview: false,
+            quiet: false,
             bare_counts: false,
             replacement: None,
             hyperlinks: None,

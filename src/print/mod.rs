@@ -140,7 +140,8 @@ impl Printer {
     }
 
     fn print_all(&mut self, reports: &Receiver<Report>) -> io::Result<()> {
-        let quiet = self.config.output.mode == Mode::Quiet;
+        // JSON's summary, which ripgrep prints even with -q, waits for every file.
+        let quiet = self.config.output.mode == Mode::Quiet && self.config.output.style != Style::Json;
         // Each searcher ends with its `Done`; the printer ends when every searcher is gone, so
         // that no count of sentinels can keep it waiting.
         loop {
@@ -445,6 +446,8 @@ pub fn print_file_list(tasks: &Receiver<Task>, config: &Config) -> io::Result<bo
     while let Ok(Task::Entries { entries, .. }) = trace::waiting("entries", || tasks.recv()) {
         for entry in entries {
             match entry {
+                // -q: whether there is a file to list is all that is asked.
+                Entry::File(_) | Entry::Named(_) if output.quiet => listed = true,
                 Entry::File(path) | Entry::Named(path) => {
                     listed = true;
                     // The name's own bytes for the next program; escaped for a person's terminal.

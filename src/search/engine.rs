@@ -750,6 +750,8 @@ impl<'e> ReaderScan<'e> {
         if engine.selection.passthru {
             progress.after_left = u64::MAX;
         }
+        // `--max-count 0`: no line is selected, as in ripgrep.
+        progress.capped = engine.selection.max_count == Some(0);
         ReaderScan {
             engine,
             origin: window.origin,

@@ -215,3 +215,69 @@ fn a_named_binary_file_shows_no_binary_data_and_ends_at_its_first_match() {
         assert!(stderr_of(&out).starts_with("ba: /dev/urandom: binary file matches"), "{}", stderr_of(&out));
     }
 }
+
+/// Small answers from ripgrep's own tests: each the same as ripgrep's, exit code included.
+#[test]
+fn ripgrep_s_answers_for_counts_limits_quiet_and_long_lines() {
+    let dir = tempdir();
+    write(dir.path(), "t.txt", "a\nb a\nc\n");
+    write(
+        dir.path(),
+        "long.txt",
+        "short a\nxx this is one long line with y in it\nthis is a long line with a and a\n",
+    );
+    for (args, expected, code) in [
+        // The lines -v selects hold no match: counted as lines.
+        (&["--count-matches", "-v", "a", "t.txt"][..], "1\n", 0),
+        (&["--max-count", "0", "a", "t.txt"], "", 1),
+        // -q asks the exit code of the file list: 0 when a file has no match.
+        (&["--files-without-match", "-q", "zzz", "t.txt"], "", 0),
+        (&["--files-without-match", "-q", "a", "t.txt"], "", 1),
+        (&["--quiet", "--files", "."], "", 0),
+    ] {
+        let out = ba(dir.path()).args(args).run();
+        assert_eq!((stdout_of(&out).as_str(), out.status.code()), (expected, Some(code)), "{args:?}");
+        if have(rg_program()) {
+            let rg = isolated(std::process::Command::new(rg_program()), dir.path()).args(args).run();
+            assert_eq!((stdout_of(&rg).as_str(), rg.status.code()), (expected, Some(code)), "rg {args:?}");
+        }
+    }
+    // 0 columns is no limit, as in ripgrep.
+    assert_output_eq!(
+        stdout_ok(dir.path(), &["-p", "--max-columns", "0", "long", "long.txt"], 0),
+        stdout_ok(dir.path(), &["-p", "long", "long.txt"], 0)
+    );
+    // JSON's summary comes even with -q, and counts every match.
+    let out = stdout_ok(dir.path(), &["--json", "--quiet", "--stats", "a", "t.txt"], 0);
+    assert_eq!(out.lines().count(), 1, "{out}");
+    assert!(out.contains("\"type\":\"summary\"") && out.contains("\"matched_lines\":2"), "{out}");
+    // In colour, a long line tells how many matches it holds, or how many the preview cut off.
+    for args in [&["-M", "10", "a|y"][..], &["-M", "5", "--max-columns-preview", "a|xx|y"]] {
+        let mut with = vec!["--color", "always"];
+        with.extend_from_slice(args);
+        with.push("long.txt");
+        let rg_args: Vec<&str> = with.iter().map(|&a| if a == "-M" { "--max-columns" } else { a }).collect();
+        let Some((ba, rg)) = ba_and_rg(dir.path(), &rg_args, &rg_args) else { return };
+        assert_output_eq!(strip_ansi(&ba), strip_ansi(&rg), "{args:?}");
+    }
+}
+
+/// Flags of the same kind given again override each other in order, as in ripgrep: an alias's and
+/// the one typed.
+#[test]
+fn context_flags_override_each_other_in_order() {
+    let dir = tempdir();
+    write(dir.path(), "a.txt", "1\nhit\n3\n4\n5\n6\nhit\n8\n");
+    for args in [
+        &["--context-separator", "XX", "--no-context-separator", "-C1"][..],
+        &["--no-context-separator", "--context-separator", "XX", "-C1"],
+        &["--passthru", "-C1"],
+        &["-C1", "--passthru"],
+        &["-A1", "--passthru", "-B1"],
+    ] {
+        let mut with: Vec<&str> = args.to_vec();
+        with.extend(["hit", "a.txt"]);
+        let Some((ba, rg)) = ba_and_rg(dir.path(), &with, &with) else { return };
+        assert_output_eq!(ba, rg, "{args:?}");
+    }
+}
