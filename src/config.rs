@@ -229,6 +229,8 @@ pub(crate) struct Output {
     /// `--max-columns` and `--max-columns-preview`.
     pub(crate) max_columns: Option<usize>,
     pub(crate) max_columns_preview: bool,
+    /// The fields before each line in the pipe format.
+    pub(crate) fields: Fields,
     /// `-q`: nothing is printed (but JSON's summary, as ripgrep prints it), even with the modes
     /// that are not `Mode::Quiet` (`--files-without-match`, whose exit code it asks for).
     pub(crate) quiet: bool,
@@ -241,6 +243,38 @@ pub(crate) struct Output {
     pub(crate) hyperlinks: Option<Hyperlinks>,
     /// Show how far a long search has got, on stderr (`progress`).
     pub(crate) progress: bool,
+}
+
+/// The fields before each line in the pipe format, as ripgrep's flags set them.
+#[derive(Clone, Debug)]
+pub(crate) struct Fields {
+    /// The path (`-I`, `--no-filename`, leaves it out).
+    pub(crate) path: bool,
+    /// The line number (`-N`, `--no-line-number`, leaves it out).
+    pub(crate) line_number: bool,
+    /// What follows each field of a hit (`:`), and of a context line (`-`).
+    pub(crate) hit: Vec<u8>,
+    pub(crate) context: Vec<u8>,
+}
+
+impl Default for Fields {
+    fn default() -> Fields {
+        Fields { path: true, line_number: true, hit: b":".to_vec(), context: b"-".to_vec() }
+    }
+}
+
+impl Fields {
+    fn of(args: &Args) -> Fields {
+        let text = |sep: &Option<String>, default: &[u8]| {
+            sep.as_ref().map_or(default.to_vec(), |s| s.clone().into_bytes())
+        };
+        Fields {
+            path: !args.no_filename,
+            line_number: !args.no_line_number,
+            hit: text(&args.field_match_separator, b":"),
+            context: text(&args.field_context_separator, b"-"),
+        }
+    }
 }
 
 /// How each line is written.
@@ -283,6 +317,12 @@ impl Config {
         }
         if let Some(template) = &args.replace {
             refuse_a_rewrite_it_cannot_honour(&args, template)?;
+            if args.paths.iter().chain(&args.directories).any(|path| path.as_os_str() == "-") {
+                bail!("-r rewrites files, not standard input (-): with no path at all, -r prints standard input's lines replaced");
+            }
+        }
+        if args.no_messages {
+            messages::silence();
         }
         let matcher = matcher(&mut args)?;
         let encoding = args.encoding.unwrap_or_default();
@@ -392,8 +432,10 @@ impl Output {
             // 0 is no limit, as in ripgrep.
             max_columns: args.max_columns.filter(|&max| max > 0),
             max_columns_preview: args.max_columns_preview,
+            fields: Fields::of(args),
             quiet: args.quiet,
-            bare_counts: stdin || matches!(roots, [root] if !root.path.is_dir()),
+            bare_counts: args.no_filename
+                || (!args.with_filename && (stdin || matches!(roots, [root] if !root.path.is_dir()))),
             replacement: match &args.output_replace {
                 Some(text) => Some(Template::parse(text, matcher)?),
                 None => None,
@@ -507,7 +549,9 @@ impl Replace {
 /// The pattern, compiled: from the patterns given, with the case rules of the flags.
 fn matcher(args: &mut Args) -> Result<Matcher> {
     let patterns = patterns(args)?;
-    let case = if args.ignore_case {
+    let case = if args.smart_case {
+        Case::Smart
+    } else if args.ignore_case {
         Case::Insensitive
     } else if args.case_sensitive {
         Case::Sensitive
@@ -527,6 +571,7 @@ fn matcher(args: &mut Args) -> Result<Matcher> {
         multiline: args.multiline,
         dotall: args.multiline_dotall,
         crlf: args.crlf,
+        unicode: !args.no_unicode,
         limits: size_limits(args),
         engine: if args.pcre2 { EngineChoice::Pcre2 } else { args.engine.unwrap_or_default() },
     };
@@ -541,6 +586,12 @@ fn roots(args: &mut Args) -> (Vec<Root>, bool) {
         if !roots.iter().any(|r| r.path == path) {
             roots.push(Root { path, implicit: false });
         }
+    }
+    // `-` alone is standard input alone, printed as such (bare lines); among other paths it is
+    // searched in its turn as `<stdin>`.
+    if matches!(roots.as_slice(), [root] if root.path.as_os_str() == "-") {
+        roots.clear();
+        return (roots, true);
     }
     let stdin = roots.is_empty() && args.replace.is_none() && !args.files && stdin_is_readable();
     if roots.is_empty() && !stdin {

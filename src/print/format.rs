@@ -14,6 +14,7 @@ mod json;
 use std::borrow::Cow;
 use std::ops::Range;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use termcolor::{Ansi, Color, ColorSpec, WriteColor};
@@ -26,6 +27,7 @@ use crate::search::matcher::Matcher;
 use crate::search::pattern::Groups;
 use crate::template::Template;
 
+use crate::config::Fields;
 pub(crate) use json::summary as json_summary;
 
 pub(crate) struct Formatter {
@@ -50,6 +52,8 @@ pub(crate) struct Formatter {
     bare_counts: bool,
     /// `-q`: no path is listed.
     quiet: bool,
+    /// The fields before a line in the pipe format.
+    fields: Arc<Fields>,
     /// `--output-replace`, with the regex whose captures it expands.
     replacement: Option<(Template, Matcher)>,
     /// What the current file has shown so far.
@@ -202,6 +206,7 @@ impl Formatter {
             max_columns_preview: output.max_columns_preview,
             bare_counts: output.bare_counts,
             quiet: output.quiet,
+            fields: Arc::new(output.fields.clone()),
             replacement: output.replacement.clone().map(|template| (template, matcher.clone())),
             file: FormattedFile::default(),
             segment: String::new(),
@@ -349,7 +354,8 @@ impl Formatter {
             self.paint(out, Paint::Path, &self.file.path);
             out.push(if self.null { 0 } else { b'\n' });
         }
-        let sep = if line.context.is_some() { b'-' } else { b':' };
+        let fields = Arc::clone(&self.fields);
+        let sep: &[u8] = if line.context.is_some() { &fields.context } else { &fields.hit };
         if self.match_only {
             if line.context.is_some() {
                 return;
@@ -426,26 +432,29 @@ impl Formatter {
 
     /// `path:LINE:[COL:][OFFSET:]` (with `-` for context), the path left out under `--heading`, the
     /// path and (without `--column`) the line number left out for standard input.
-    fn pipe_prefix(&self, out: &mut Vec<u8>, line: &Shown, sep: u8, first_match: Option<usize>) {
-        if !self.file.stdin && !self.heading {
+    fn pipe_prefix(&self, out: &mut Vec<u8>, line: &Shown, sep: &[u8], first_match: Option<usize>) {
+        if self.fields.path && !self.file.stdin && !self.heading {
             self.paint(out, Paint::Path, &self.file.path);
-            out.push(if self.null { 0 } else { sep });
+            match self.null {
+                true => out.push(0),
+                false => out.extend_from_slice(sep),
+            }
         }
         // A column without its line would read as a line number: `--column` numbers standard
         // input's lines, as ripgrep does.
-        if !self.file.stdin || self.column {
+        if self.fields.line_number && (!self.file.stdin || self.column) {
             self.paint(out, Paint::LineNumber, itoa::Buffer::new().format(line.number).as_bytes());
-            out.push(sep);
+            out.extend_from_slice(sep);
         }
         // A line without a match (context, `-v`) has no column, as in ripgrep.
         if let Some(start) = first_match.filter(|_| self.column && line.context.is_none()) {
             self.paint(out, Paint::LineNumber, itoa::Buffer::new().format(start + 1).as_bytes());
-            out.push(sep);
+            out.extend_from_slice(sep);
         }
         if self.byte_offset {
             let offset = line.offset + if self.match_only { first_match.unwrap_or(0) as u64 } else { 0 };
             self.paint(out, Paint::LineNumber, itoa::Buffer::new().format(offset).as_bytes());
-            out.push(sep);
+            out.extend_from_slice(sep);
         }
     }
 
@@ -757,6 +766,7 @@ mod tests {
             max_columns: None,
             max_columns_preview: false,
             quiet: false,
+            fields: Fields::default(),
             bare_counts: false,
             replacement: None,
             hyperlinks: None,

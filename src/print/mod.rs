@@ -196,6 +196,8 @@ impl Printer {
             self.out.write_all(&self.formatted)?;
         } else if self.config.output.pretty && !quiet {
             self.summary.write(&mut self.out, &self.config, elapsed)?;
+        } else if self.config.output.stats {
+            self.summary.write_stats(&mut self.out, &self.totals, self.bytes_printed, elapsed)?;
         }
         self.out.flush()
     }
@@ -447,6 +449,8 @@ pub fn print_file_list(tasks: &Receiver<Task>, config: &Config) -> io::Result<bo
         for entry in entries {
             match entry {
                 // -q: whether there is a file to list is all that is asked.
+                // Standard input is no file to list.
+                Entry::Stdin => {}
                 Entry::File(_) | Entry::Named(_) if output.quiet => listed = true,
                 Entry::File(path) | Entry::Named(path) => {
                     listed = true;

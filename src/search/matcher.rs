@@ -127,6 +127,8 @@ pub(crate) struct PatternOptions {
     /// `--crlf`: a line may end with `\r\n`, whose `\r` is no part of it: `$` matches before it
     /// and no class matches it.
     pub(crate) crlf: bool,
+    /// Unicode classes and case folding (`--no-unicode` turns them off: ASCII only).
+    pub(crate) unicode: bool,
     pub(crate) limits: SizeLimits,
     pub(crate) engine: EngineChoice,
 }
@@ -142,6 +144,7 @@ impl Default for PatternOptions {
             multiline: false,
             dotall: false,
             crlf: false,
+            unicode: true,
             limits: SizeLimits::default(),
             engine: EngineChoice::Default,
         }
@@ -256,6 +259,7 @@ impl Matcher {
             .multi_line(true)
             // `^` and `$` at `\r\n` too, and `.` matches no `\r`, as in `rg --crlf`.
             .crlf(options.crlf)
+            .unicode(options.unicode)
             .case_insensitive(case_insensitive)
             .dot_matches_new_line(options.dotall)
             .build()

@@ -120,6 +120,7 @@ impl Searcher {
                         match entry {
                             Entry::File(path) => self.search_file(seq, path, false)?,
                             Entry::Named(path) => self.search_file(seq, path, true)?,
+                            Entry::Stdin => self.search_stdin(seq)?,
                             Entry::Message(message) => self.outbox.send(reported(seq, message))?,
                         }
                     }
@@ -128,13 +129,7 @@ impl Searcher {
                     let listing = listing::list(task, &self.config.walk);
                     self.listings.send(listing).map_err(|_| PrinterGone)?;
                 }
-                Ok(Task::Stdin { seq }) => {
-                    // Its first bytes are known only as it is read: a byte-order mark is looked for
-                    // as it is.
-                    let mut decoded = self.config.encoding.reader(io::stdin().lock());
-                    let path = PathBuf::from("<stdin>");
-                    self.search_window(&mut decoded, Job::whole(seq, path, true), Window::WHOLE)?;
-                }
+                Ok(Task::Stdin { seq }) => self.search_stdin(seq)?,
                 // The indexer's sentinel, or the indexer gone (which a miscounted sentinel, or a
                 // panic its thread reports, would leave): the same end.
                 Ok(Task::Stop) | Err(_) => {
@@ -157,6 +152,13 @@ impl Searcher {
             self.search_part(part)?;
         }
         Ok(())
+    }
+
+    /// Searches standard input, as `<stdin>`.
+    fn search_stdin(&mut self, seq: u64) -> Result<(), PrinterGone> {
+        // Its first bytes are known only as it is read: a byte-order mark is looked for as it is.
+        let mut decoded = self.config.encoding.reader(io::stdin().lock());
+        self.search_window(&mut decoded, Job::whole(seq, PathBuf::from("<stdin>"), true), Window::WHOLE)
     }
 
     /// Searches a whole file, or the first part of a big one after handing out the rest.
@@ -325,7 +327,8 @@ impl Searcher {
             path,
             keep,
             matcher: &config.matcher,
-            matches: self.formatter.shows_matches() || config.plan.editor,
+            // (--stats and JSON's summary count the matches.)
+            matches: self.formatter.shows_matches() || config.plan.editor || config.output.stats,
             groups: self.formatter.shows_groups() && config.matcher.has_groups,
             invert: config.selection.invert,
             formatter: &mut self.formatter,

@@ -6,9 +6,9 @@ use std::path::Path;
 use crate::util::*;
 
 /// ba's output and ripgrep's for the same search, ripgrep asked for paths, line numbers and walk
-/// order as ba always gives them; `None` without ripgrep.
+/// order and smart case, as ba always gives them; `None` without ripgrep.
 fn ba_and_rg(dir: &Path, ba_args: &[&str], rg_args: &[&str]) -> Option<(String, String)> {
-    let rg_args: Vec<&str> = ["--sort", "path", "-H", "-n"].iter().chain(rg_args).copied().collect();
+    let rg_args: Vec<&str> = ["--sort", "path", "-H", "-n", "-S"].iter().chain(rg_args).copied().collect();
     let rg = String::from_utf8(rg(dir, &rg_args)?).unwrap();
     let mut args = vec!["-p"];
     args.extend_from_slice(ba_args);
@@ -279,5 +279,54 @@ fn context_flags_override_each_other_in_order() {
         with.extend(["hit", "a.txt"]);
         let Some((ba, rg)) = ba_and_rg(dir.path(), &with, &with) else { return };
         assert_output_eq!(ba, rg, "{args:?}");
+    }
+}
+
+/// ripgrep's and grep's everyday flags are taken: those that ask for what ba does anyway, and
+/// those that change the pipe format as they change ripgrep's.
+#[test]
+fn grep_and_ripgrep_flags_are_taken_and_answer_as_ripgrep() {
+    let dir = tempdir();
+    write(dir.path(), "t.txt", "a\nb a\nc\nd\n");
+    write(dir.path(), "u.txt", "é x\nA\n");
+    for args in [
+        &["-n", "-H", "-o", "a"][..],
+        &["-j", "2", "--sort", "path", "a"],
+        &["--sort", "none", "-j1", "a"],
+        &["-I", "-N", "a"],
+        &["-I", "-C1", "b"],
+        &["--field-match-separator", "|", "--field-context-separator", "#", "-C1", "b"],
+        &["--ignore-case", "-S", "A"],
+        &["-S", "--ignore-case", "A"],
+        &["--no-unicode", "-o", r"\w+"],
+        &["--no-unicode", "--ignore-case", "-o", "é|A"],
+        &["-c", "a"],
+    ] {
+        let mut with: Vec<&str> = args.to_vec();
+        with.extend(["t.txt", "u.txt"]);
+        let Some((ba, rg)) = ba_and_rg(dir.path(), &with, &with) else { return };
+        assert_output_eq!(ba, rg, "{args:?}");
+    }
+    // -H names the one file counted.
+    assert_output_eq!(stdout_ok(dir.path(), &["-c", "-H", "a", "t.txt"], 0), "t.txt:2\n");
+    // Another order is refused; --no-messages keeps the error out of sight, not out of the exit code.
+    assert_eq!(run(dir.path(), &["--sort", "modified", "a"]).status.code(), Some(2));
+    let out = run(dir.path(), &["-p", "--no-messages", "a", "missing", "t.txt"]);
+    assert_eq!((out.status.code(), stderr_of(&out).as_str()), (Some(2), ""));
+    // `-` is standard input among the paths, `<stdin>` in the output, as in ripgrep.
+    let (ba_out, rg_out) =
+        ba_and_rg_on_stdin(dir.path(), &["--sort", "path", "-n", "a", "-", "t.txt"], b"x\nya\n");
+    assert_output_eq!(ba_out, "<stdin>:2:ya\nt.txt:1:a\nt.txt:2:b a\n");
+    if let Some(rg_out) = rg_out {
+        assert_output_eq!(rg_out, "<stdin>:2:ya\nt.txt:1:a\nt.txt:2:b a\n");
+    }
+    let out = ba(dir.path()).args(["-p", "a", "-"]).run_stdin(b"x\nya\n");
+    assert_output_eq!(stdout_of(&out), "ya\n");
+    // --stats in the pipe format: ripgrep's block after the hits.
+    let out = stdout_ok(dir.path(), &["-p", "--stats", "b a|d", "t.txt", "u.txt"], 0);
+    let counts = "\n2 matches\n2 matched lines\n1 files contained matches\n2 files searched\n";
+    assert!(out.starts_with("t.txt:2:b a\nt.txt:4:d\n") && out.contains(counts), "{out}");
+    if let Some(rg) = rg(dir.path(), &["--stats", "b a|d", "t.txt", "u.txt"]) {
+        assert!(String::from_utf8(rg).unwrap().contains(counts));
     }
 }
