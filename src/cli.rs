@@ -601,6 +601,7 @@ pub(crate) fn habit_hint(err: &clap::Error, argv: &[OsString]) -> Option<String>
                 "-y" => "use --ignore-case",
                 "-s" => "use --no-messages (ripgrep's -s is strict case: -l here)",
                 "-M" => "use --max-columns N",
+                "--max-depth" | "--maxdepth" => "use -D N (--depth N)",
                 "--include" => "use -g GLOB (--glob)",
                 "--exclude" => "use -g '!GLOB'",
                 "--exclude-dir" => "use -g '!DIR/' (or -i REGEX to skip names)",
@@ -612,7 +613,21 @@ pub(crate) fn habit_hint(err: &clap::Error, argv: &[OsString]) -> Option<String>
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
             let Some(ContextValue::String(arg)) = err.get(ContextKind::InvalidArg) else { return None };
             arg.starts_with("--workers").then(|| {
-                "-w sets the number of workers (a number); grep's -w is --word-regexp here".to_string()
+                let words: Vec<String> = argv[1..]
+                    .iter()
+                    .map(|arg| {
+                        if arg == "-w" {
+                            "--word-regexp".into()
+                        } else {
+                            shell_word(&arg.to_string_lossy())
+                        }
+                    })
+                    .collect();
+                format!(
+                    "-w sets the number of searcher threads (-w 4; 0: one per core); for grep's -w, type \
+                     --word-regexp: ba {}",
+                    words.join(" ")
+                )
             })
         }
         _ => None,
@@ -709,28 +724,60 @@ pub(crate) fn glued_replace(argv: &[OsString], replacement: Option<&str>) -> Opt
     ))
 }
 
-/// `ba -d src foo`: `-d` took `foo` too, and no pattern is left. Which flag did, and the fix.
+/// `ba -d src foo`: `-d` took `foo` too, and no pattern is left. Which flag did, and the fix: the
+/// whole command again, the pattern put first (or after `--`), quoted so that pasting it runs it.
+/// `ba -i pm_resume` (grep's ignore case) took the one argument there was: --ignore-case is the fix.
 fn swallowed_pattern(argv: &[OsString]) -> Option<String> {
     let lists = [
-        ("-d", "--directories", "directories"),
-        ("-i", "--ignore", "ignore regexes"),
-        ("-f", "--filename", "filename regexes"),
+        ("-d", "--directories", "directories", None),
+        ("-i", "--ignore", "ignore regexes", Some("--ignore-case")),
+        ("-f", "--filename", "filename regexes", Some("--patterns-file")),
     ];
-    let (at, (short, _, what)) = argv.iter().enumerate().rev().find_map(|(at, arg)| {
-        lists.iter().find(|(short, long, _)| arg == short || arg == long).map(|list| (at, *list))
+    let (at, (_, _, what, grep_meaning)) = argv.iter().enumerate().rev().find_map(|(at, arg)| {
+        lists.iter().find(|(short, long, ..)| arg == short || arg == long).map(|list| (at, *list))
     })?;
-    let taken: Vec<String> = argv[at + 1..]
-        .iter()
-        .take_while(|arg| !arg.as_encoded_bytes().starts_with(b"-"))
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect();
-    let last = taken.last()?;
-    let rest = taken[..taken.len() - 1].join(" ");
-    Some(format!(
-        "no pattern: {short} takes every argument after it as {what} ({}), so {last:?} was taken too. \
-         Put the pattern first (ba {last} {short} {rest}), or end the list with -- (ba {short} {rest} -- {last})",
-        taken.join(" ")
-    ))
+    let words: Vec<String> = argv.iter().map(|arg| shell_word(&arg.to_string_lossy())).collect();
+    let flag = &words[at];
+    let taken = argv[at + 1..].iter().take_while(|arg| !arg.as_encoded_bytes().starts_with(b"-")).count();
+    let (before, values, after) = (&words[1..at], &words[at + 1..at + 1 + taken], &words[at + 1 + taken..]);
+    let (last, rest) = values.split_last()?;
+    let command = |parts: &[&[String]]| {
+        std::iter::once("ba")
+            .chain(parts.iter().flat_map(|part| part.iter().map(String::as_str)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let one = std::slice::from_ref;
+    let told = format!(
+        "no pattern: {flag} takes every argument after it as {what} ({}), so {last} was taken",
+        values.join(" ")
+    );
+    match (rest.is_empty(), grep_meaning) {
+        (true, Some(long)) => Some(format!(
+            "{told}. For grep's {}, type {long}: {}",
+            &flag[..2.min(flag.len())],
+            command(&[before, one(&long.to_string()), one(last), after])
+        )),
+        (true, None) => Some(format!(
+            "{told}. Give the pattern before it: {}",
+            command(&[before, one(&"PATTERN".to_string()), one(flag), values, after])
+        )),
+        (false, _) => Some(format!(
+            "{told} too. Put the pattern first: {}, or end the list with --: {}",
+            command(&[before, one(last), one(flag), rest, after]),
+            command(&[before, one(flag), rest, after, one(&"--".to_string()), one(last)])
+        )),
+    }
+}
+
+/// `word` as a shell reads it back: as it is when it holds only plain characters, else in single
+/// quotes (a quote inside written `'\''`).
+fn shell_word(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_./:=,+@%^-".contains(c);
+    match !word.is_empty() && word.chars().all(plain) {
+        true => word.to_string(),
+        false => format!("'{}'", word.replace('\'', r"'\''")),
+    }
 }
 
 /// `10M` -> 10485760. K, M and G are powers of 1024.

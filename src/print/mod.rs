@@ -184,9 +184,14 @@ impl Printer {
         {
             // As ripgrep says it: an exit code of 1 alone would hide a filter that left nothing.
             self.out.flush()?;
-            let reason = "no file was searched: the filters (ignore files, hidden names, -t, -g, -f, -i, \
-                          --max-filesize) left none; ba --files lists what a search reads";
-            messages::notice(reason);
+            let filters = crate::walk::listing::filters_that_skipped();
+            messages::notice(&match filters.is_empty() {
+                true => "no file was searched: the paths given hold none".to_string(),
+                false => format!(
+                    "no file was searched: the filters left none ({}); ba --files lists what a search reads",
+                    filters.join("; ")
+                ),
+            });
         }
         if self.config.output.style == Style::Json {
             self.formatted.clear();

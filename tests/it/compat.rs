@@ -330,3 +330,63 @@ fn grep_and_ripgrep_flags_are_taken_and_answer_as_ripgrep() {
         assert!(String::from_utf8(rg).unwrap().contains(counts));
     }
 }
+
+/// The command a message suggests, pasted into a shell, runs: with `ba` on the PATH, each `ba ...`
+/// after a colon in the message is run by `sh`, and finds the hit.
+#[test]
+fn suggested_commands_run_when_pasted() {
+    let dir = tempdir();
+    write(dir.path(), "src/main.rs", "fn main() {}\nPM_RESUME\n");
+    // grep's -f FILE: a file of patterns.
+    write(dir.path(), "pm_resume", "PM_RESUME\n");
+    let bin_dir = Path::new(ba_path()).parent().unwrap();
+    let path = format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default());
+    for (args, suggestions) in [
+        (&["-d", "src", "fn main"][..], 2),
+        (&["-p", "-i", "pm_resume"], 1),
+        (&["-f", "pm_resume"], 1),
+        (&["-w", "main", "src"], 1),
+    ] {
+        let out = run(dir.path(), args);
+        assert_eq!(out.status.code(), Some(2), "{args:?}");
+        let message = stderr_of(&out);
+        let commands: Vec<&str> =
+            message.split(": ba ").skip(1).map(|rest| rest.split([',', '\n']).next().unwrap()).collect();
+        assert_eq!(commands.len(), suggestions, "{message}");
+        for command in commands {
+            let pasted = isolated(std::process::Command::new("sh"), dir.path())
+                .env("PATH", &path)
+                .args(["-c", &format!("ba -p {command}")])
+                .run();
+            assert_eq!(pasted.status.code(), Some(0), "ba {command}: {}", stderr_of(&pasted));
+            assert!(!stdout_of(&pasted).is_empty(), "ba {command}");
+        }
+    }
+    // `--max-depth` is -D, not --max-count.
+    assert!(stderr_of(&run(dir.path(), &["--max-depth", "1", "x"])).contains("use -D N (--depth N)"));
+}
+
+/// When nothing was searched, the message names the rules that left the files out, or says there
+/// were none to leave out.
+#[test]
+fn nothing_searched_names_the_filters_that_did_it() {
+    let dir = tempdir();
+    std::fs::create_dir(dir.path().join("empty")).unwrap();
+    write(dir.path(), "web/app.min.js", "x\n");
+    write(dir.path(), "web/.hidden.js", "x\n");
+    let told = |args: &[&str]| {
+        let out = run(dir.path(), args);
+        assert_eq!(out.status.code(), Some(1), "{args:?}");
+        stderr_of(&out)
+    };
+    assert_eq!(told(&["x", "empty"]), "ba: no file was searched: the paths given hold none\n");
+    let default_and_hidden =
+        "the default ignores: .git, .hg, .svn, *.min.js (--no-default-ignore); hidden names (--hidden)";
+    assert_eq!(
+        told(&["x", "web"]),
+        format!("ba: no file was searched: the filters left none ({default_and_hidden}); ba --files lists what a search reads\n")
+    );
+    write(dir.path(), "web/app.js", "x\n");
+    assert!(told(&["x", "-t", "rust", "web"]).contains(&format!("({default_and_hidden}; -t/-T)")));
+    stdout_ok(dir.path(), &["-p", "x", "web", "--no-default-ignore"], 0);
+}

@@ -30,8 +30,8 @@ fn a_list_that_swallowed_the_pattern_says_so_and_shows_the_fix() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         stderr_of(&out),
-        "ba: no pattern: -d takes every argument after it as directories (src main), so \"main\" was taken \
-         too. Put the pattern first (ba main -d src), or end the list with -- (ba -d src -- main)\n"
+        "ba: no pattern: -d takes every argument after it as directories (src main), so main was taken \
+         too. Put the pattern first: ba main -d src, or end the list with --: ba -d src -- main\n"
     );
     assert_eq!(stdout_of(&out), "");
     // The fixes it shows work.
@@ -85,7 +85,8 @@ fn grep_and_ripgrep_flags_say_how_to_do_it_in_ba() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         stderr_of(&out),
-        "ba: -w sets the number of workers (a number); grep's -w is --word-regexp here\n"
+        "ba: -w sets the number of searcher threads (-w 4; 0: one per core); for grep's -w, type \
+         --word-regexp: ba --word-regexp main src\n"
     );
 }
 
