@@ -514,6 +514,12 @@ impl Formatter {
         }
         if line.context.is_some() {
             if !self.match_only {
+                // Without colour a context line is not dimmed: its number and a `-`, as in grep's
+                // context lines, tell it from a hit (and show a blank one).
+                if self.palette.is_none() && !self.heading {
+                    out.extend_from_slice(itoa::Buffer::new().format(line.number).as_bytes());
+                    out.push(b'-');
+                }
                 self.shown(out, line.text, &[], Spans::Matches, true, Some(Paint::Context));
             }
             return;
@@ -1013,11 +1019,13 @@ mod tests {
         out.context = true;
         let file = b"before\n   hit\r\nafter\n";
         let shown = [(1, BEFORE_2), (2, None), (3, AFTER)];
-        // The context before a hit comes under that hit's header, written once.
-        let expected = "f.txt:2\n\tbefore\n\thit\n\tafter\n";
-        assert_eq!(text(render(&out, "hit", "f.txt", file, &shown)), expected);
+        // The context before a hit comes under that hit's header, written once; without colour,
+        // a context line shows its number.
+        let plain = "f.txt:2\n1-\tbefore\n\thit\n3-\tafter\n";
+        assert_eq!(text(render(&out, "hit", "f.txt", file, &shown)), plain);
 
-        // Colour: matches bold yellow, context dimmed, and nothing else changes.
+        // Colour: matches bold yellow, context dimmed (without the number).
+        let expected = "f.txt:2\n\tbefore\n\thit\n\tafter\n";
         out.color = true;
         let coloured = render(&out, "hit", "f.txt", file, &shown);
         assert_eq!(text(uncoloured(&coloured)), expected);

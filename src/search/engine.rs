@@ -129,12 +129,29 @@ pub(crate) struct Window {
     /// The caller found no NUL byte where one makes a file binary (its first `BINARY_SNIFF` bytes,
     /// or all of it): nothing found will be taken back, so the lines found go on at once.
     pub(crate) sniffed: bool,
+    /// A named file whose first block is binary data before its first NUL byte, at this offset:
+    /// none of it is shown, as ripgrep shows none (`ba x /dev/urandom`).
+    pub(crate) binary_from_start: Option<u64>,
 }
 
 impl Window {
     /// A whole reader, from its start to its end.
-    pub(crate) const WHOLE: Window =
-        Window { origin: 0, skip_first_line: false, lead: 0, end: None, read: 0, sniffed: false };
+    pub(crate) const WHOLE: Window = Window {
+        origin: 0,
+        skip_first_line: false,
+        lead: 0,
+        end: None,
+        read: 0,
+        sniffed: false,
+        binary_from_start: None,
+    };
+}
+
+/// Whether `bytes`, the start of a named file before its first NUL byte, read as text: UTF-8
+/// without control characters but white space. Else the file is binary data from its start.
+pub(crate) fn reads_as_text(bytes: &[u8]) -> bool {
+    let control = |&b: &u8| (b < 0x20 && !b"\t\n\r\x0b\x0c".contains(&b)) || b == 0x7f;
+    std::str::from_utf8(bytes).is_ok() && !bytes.iter().any(control)
 }
 
 /// What a search of a reader came to.
@@ -762,7 +779,7 @@ impl<'e> ReaderScan<'e> {
             progress,
             searched: Searched::new(Outcome::Searched),
             tail: false,
-            first_nul: None,
+            first_nul: window.binary_from_start,
             mid_binary_line: false,
             converts,
             settled_at_once: engine.binary_as_text || converts || window.sniffed,

@@ -31,7 +31,7 @@ use crate::pipeline::{
 };
 use crate::print::format::{FileTotals, Formatter, Shown};
 use crate::search::engine::{
-    lead_start, Context, Engine, Line, Outcome, Searched, Sink, Window, BINARY_SNIFF,
+    lead_start, reads_as_text, Context, Engine, Line, Outcome, Searched, Sink, Window, BINARY_SNIFF,
 };
 use crate::search::matcher::Matcher;
 use crate::search::pattern::Groups;
@@ -219,7 +219,10 @@ impl Searcher {
         }
         let stamp = metadata.as_ref().map(Stamp::of);
         let end = if parts > 1 { Some(part_size) } else { text_size.filter(|&s| s > 0) };
-        let window = Window { end, read, sniffed, ..Window::WHOLE };
+        let first_nul = memchr(0, &self.buf[..read]).filter(|_| named && !config.binary_as_text);
+        let binary_from_start =
+            first_nul.filter(|&nul| !reads_as_text(&self.buf[..nul])).map(|nul| nul as u64);
+        let window = Window { end, read, sniffed, binary_from_start, ..Window::WHOLE };
         let job = Job { seq, part: 0, parts, path, stamp, named };
         self.search_window(&mut file, job, window)
     }

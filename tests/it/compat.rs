@@ -191,19 +191,21 @@ fn lines_without_a_match_have_no_column_as_in_ripgrep() {
 #[test]
 fn a_named_binary_file_shows_no_binary_data_and_ends_at_its_first_match() {
     let dir = tempdir();
-    let binary = [
-        b"hit text\n".as_slice(),
-        b"\x7fELF\x00\x01hit\x1b]0;title\x07\n",
-        &b"hit \x1b[31m\n".repeat(10_000),
-    ]
-    .concat();
+    let binary =
+        [b"hit text\n".as_slice(), b"\x00\x01hit\x1b]0;title\x07\n", &b"hit \x1b[31m\n".repeat(10_000)]
+            .concat();
     write(dir.path(), "prog", &binary);
     for workers in ["1", "4"] {
         let out = ba(dir.path()).env("BA_PART_SIZE", "1000").args(["-p", "-w", workers, "hit", "prog"]).run();
         assert_eq!(out.status.code(), Some(0));
         assert_output_eq!(stdout_of(&out), "prog:1:hit text\n", "-w {workers}");
-        assert_eq!(stderr_of(&out), "ba: prog: binary file matches (found \"\\0\" byte around offset 13)\n");
+        assert_eq!(stderr_of(&out), "ba: prog: binary file matches (found \"\\0\" byte around offset 9)\n");
     }
+    // Binary data before the first NUL byte (not text: control bytes, not UTF-8) is not shown either.
+    write(dir.path(), "elf", b"\x7fELF\x02 hit\n\x00hit\n".as_slice());
+    let out = run(dir.path(), &["-p", "hit", "elf"]);
+    assert_eq!((out.status.code(), stdout_of(&out).as_str()), (Some(0), ""));
+    assert_eq!(stderr_of(&out), "ba: elf: binary file matches (found \"\\0\" byte around offset 10)\n");
     if let Some(rg) = rg(dir.path(), &["hit", "prog"]) {
         assert!(String::from_utf8(rg).unwrap().contains("binary file matches"));
     }
@@ -389,4 +391,53 @@ fn nothing_searched_names_the_filters_that_did_it() {
     write(dir.path(), "web/app.js", "x\n");
     assert!(told(&["x", "-t", "rust", "web"]).contains(&format!("({default_and_hidden}; -t/-T)")));
     stdout_ok(dir.path(), &["-p", "x", "web", "--no-default-ignore"], 0);
+}
+
+/// Without colour (NO_COLOR), the terminal format cannot dim context lines: each shows its number
+/// and a `-`, as grep's context lines do, so that it is told from a hit, and a blank one is seen.
+#[test]
+fn context_lines_without_colour_are_told_from_hits() {
+    let dir = tempdir();
+    write(dir.path(), "a.txt", "one\n\nhit\nfour\n");
+    let out = ba(dir.path()).env("NO_COLOR", "1").args(["--pretty", "-C1", "hit", "a.txt"]).run();
+    assert!(stdout_of(&out).starts_with("a.txt:3\n2-\t\n\thit\n4-\tfour\n---"), "{}", stdout_of(&out));
+    // In colour they are dimmed, without the number.
+    let out = stdout_ok(dir.path(), &["--pretty", "--color", "always", "-A1", "hit", "a.txt"], 0);
+    assert!(strip_ansi(&out).starts_with("a.txt:3\n\thit\n\tfour\n"), "{out}");
+}
+
+/// The man page's NAME reads `ba - Black Arrow: ...`, and each flag's other names are given.
+#[test]
+fn the_man_page_names_ba_once_and_gives_the_flags_other_names() {
+    let dir = tempdir();
+    let man = stdout_ok(dir.path(), &["--generate", "man"], 0);
+    assert!(man.contains(".SH NAME\nba \\- Black Arrow: search"), "{}", &man[..man.len().min(400)]);
+    for alias in
+        [r"Also: \-\-case\-sensitive.", r"Also: \-o, \-\-only\-matching.", r"Also: \-j, \-\-threads."]
+    {
+        assert!(man.contains(alias), "{alias}");
+    }
+}
+
+/// The README's commands that install the completions and the man page run as shown in a home
+/// where none of their directories exists yet.
+#[test]
+fn the_readme_s_install_commands_run_on_a_fresh_home() {
+    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
+    let section = readme.split("### Completions and the man page").nth(1).unwrap();
+    let block = section.split("```\n").nth(1).unwrap();
+    assert!(block.contains("ba --generate man"), "{block}");
+    let dir = tempdir();
+    let home = dir.path().join("home");
+    std::fs::create_dir(&home).unwrap();
+    let bin_dir = Path::new(ba_path()).parent().unwrap();
+    let out = isolated(std::process::Command::new("sh"), dir.path())
+        .env("HOME", &home)
+        .env("PATH", format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default()))
+        .args(["-e", "-c", block])
+        .run();
+    assert_eq!(out.status.code(), Some(0), "{block}{}", stderr_of(&out));
+    for made in [".local/share/bash-completion/completions/ba", ".local/share/man/man1/ba.1"] {
+        assert!(std::fs::metadata(home.join(made)).is_ok_and(|m| m.len() > 0), "{made}");
+    }
 }
