@@ -40,7 +40,8 @@ pub struct Args {
     pub(crate) pattern: Option<String>,
 
     /// Files or directories to search, as well as those given with -d. Default: `.`, or standard
-    /// input when it is a pipe or a file. A path named here is searched even if ignored or hidden.
+    /// input when it is a pipe or a file; `-` is standard input. A path named here is searched even
+    /// if ignored or hidden.
     pub(crate) paths: Vec<PathBuf>,
 
     /// Directories (or files) to search, several allowed: `-d src tests`. Default: `.`
@@ -58,7 +59,15 @@ pub struct Args {
 
     /// Search with N searcher threads. Default (and 0): the number of available cores. More than
     /// 256 are taken as 256, with a note: threads beyond the cores only wait their turn.
-    #[arg(short = 'w', long = "workers", value_name = "N", value_parser = clap::value_parser!(u16))]
+    /// (ripgrep's -j/--threads.)
+    #[arg(
+        short = 'w',
+        long = "workers",
+        short_alias = 'j',
+        alias = "threads",
+        value_name = "N",
+        value_parser = clap::value_parser!(u16)
+    )]
     pub(crate) workers: Option<u16>,
 
     /// Pipe (brief) output: one hit per line, `path:LINE:line`, exactly as in the file, no colour, no
@@ -70,17 +79,27 @@ pub struct Args {
     #[arg(long = "pretty", overrides_with = "pipe")]
     pub(crate) pretty: bool,
 
-    /// Print only the matched text, one match per line, not the whole line.
-    #[arg(short = 'm', long = "match-only")]
+    /// Print only the matched text, one match per line, not the whole line (grep's -o,
+    /// --only-matching, which ba takes too).
+    #[arg(short = 'm', long = "match-only", short_alias = 'o', alias = "only-matching")]
     pub(crate) match_only: bool,
 
     /// Strict case: match case-sensitively even when the pattern is all lowercase.
-    #[arg(short = 'l', long = "lower", visible_alias = "case-sensitive", overrides_with = "ignore_case")]
+    #[arg(
+        short = 'l',
+        long = "lower",
+        visible_alias = "case-sensitive",
+        overrides_with_all = ["ignore_case", "smart_case"]
+    )]
     pub(crate) case_sensitive: bool,
 
     /// Match case-insensitively even when the pattern has uppercase letters.
-    #[arg(long = "ignore-case", overrides_with = "case_sensitive")]
+    #[arg(long = "ignore-case", overrides_with_all = ["case_sensitive", "smart_case"])]
     pub(crate) ignore_case: bool,
+
+    /// Smart case, ba's default (as ripgrep's -S): undoes an earlier -l or --ignore-case.
+    #[arg(short = 'S', long = "smart-case", overrides_with_all = ["case_sensitive", "ignore_case"])]
+    pub(crate) smart_case: bool,
 
     /// Treat PATTERN as a literal string, not a regular expression: `ba -F 'a.b(c)'`.
     #[arg(short = 'F', long = "fixed-strings")]
@@ -261,9 +280,49 @@ pub struct Args {
     #[arg(long = "max-filesize", value_name = "SIZE", value_parser = parse_size)]
     pub(crate) max_filesize: Option<u64>,
 
-    /// Add to the summary what was skipped and how many bytes were searched.
+    /// Add to the summary what was skipped and how many bytes were searched; in the pipe format,
+    /// print ripgrep's statistics after the hits (matches, lines, files, bytes, seconds).
     #[arg(long = "stats")]
     pub(crate) stats: bool,
+
+    /// Line numbers are always shown (grep's and ripgrep's -n): taken, and changes nothing.
+    #[arg(short = 'n', long = "line-number", overrides_with = "no_line_number")]
+    pub(crate) line_number: bool,
+
+    /// In the pipe format, leave out each hit's line number (as ripgrep's -N).
+    #[arg(short = 'N', long = "no-line-number", overrides_with = "line_number")]
+    pub(crate) no_line_number: bool,
+
+    /// Show the path even where ba leaves it out: on the count of a single file (grep's and
+    /// ripgrep's -H).
+    #[arg(short = 'H', long = "with-filename", overrides_with = "no_filename")]
+    pub(crate) with_filename: bool,
+
+    /// In the pipe format and the counts, leave out each hit's path (as ripgrep's -I).
+    #[arg(short = 'I', long = "no-filename", overrides_with = "with_filename")]
+    pub(crate) no_filename: bool,
+
+    /// The order of the output: path (ba's, always, on every thread) or none (taken as path). Other
+    /// orders are refused.
+    #[arg(long = "sort", value_name = "BY", value_parser = ["path", "none"])]
+    pub(crate) sort: Option<String>,
+
+    /// Do not report the errors met reading files and directories (they still make the exit code 2).
+    #[arg(long = "no-messages")]
+    pub(crate) no_messages: bool,
+
+    /// The separator after the path and the numbers of a hit in the pipe format (default `:`).
+    #[arg(long = "field-match-separator", value_name = "SEP", allow_hyphen_values = true)]
+    pub(crate) field_match_separator: Option<String>,
+
+    /// The separator after the path and the numbers of a context line in the pipe format (default `-`).
+    #[arg(long = "field-context-separator", value_name = "SEP", allow_hyphen_values = true)]
+    pub(crate) field_context_separator: Option<String>,
+
+    /// Unicode off: `\w`, `\d`, `\s`, `\b` and case-insensitive matching know only ASCII, and `.`
+    /// matches any byte (but the line end), as ripgrep's --no-unicode.
+    #[arg(long = "no-unicode")]
+    pub(crate) no_unicode: bool,
 
     // ----- grep and ripgrep's flags (long-only where Black Arrow's letters take theirs) -----
     /// A pattern to search for (repeatable: a line matches if any pattern does). With --regexp or
@@ -286,35 +345,42 @@ pub struct Args {
 
     /// Show N lines of context after each hit (`path-LINE-text` in the pipe format, dimmed on a
     /// terminal; groups separated by `--`).
-    #[arg(short = 'A', long = "after-context", value_name = "N")]
+    #[arg(short = 'A', long = "after-context", value_name = "N", overrides_with = "passthru")]
     pub(crate) after_context: Option<u64>,
 
     /// Show N lines of context before each hit.
-    #[arg(short = 'B', long = "before-context", value_name = "N")]
+    #[arg(short = 'B', long = "before-context", value_name = "N", overrides_with = "passthru")]
     pub(crate) before_context: Option<u64>,
 
     /// Show N lines of context before and after each hit (-A and -B win where given).
-    #[arg(short = 'C', long = "context", value_name = "N")]
+    #[arg(short = 'C', long = "context", value_name = "N", overrides_with = "passthru")]
     pub(crate) context: Option<u64>,
 
     /// The line between groups of context (default `--`).
-    #[arg(long = "context-separator", value_name = "SEP", allow_hyphen_values = true)]
+    #[arg(
+        long = "context-separator",
+        value_name = "SEP",
+        allow_hyphen_values = true,
+        overrides_with = "no_context_separator"
+    )]
     pub(crate) context_separator: Option<String>,
 
-    /// No line between groups of context.
-    #[arg(long = "no-context-separator", conflicts_with = "context_separator")]
+    /// No line between groups of context (the last of it and --context-separator wins).
+    #[arg(long = "no-context-separator", overrides_with = "context_separator")]
     pub(crate) no_context_separator: bool,
 
-    /// Print every line, the hits highlighted (the others as context lines).
-    #[arg(long = "passthru", alias = "passthrough")]
+    /// Print every line, the hits highlighted (the others as context lines). The last of it and
+    /// -A, -B, -C wins, as in ripgrep.
+    #[arg(long = "passthru", alias = "passthrough", overrides_with_all = ["after_context", "before_context", "context"])]
     pub(crate) passthru: bool,
 
     /// Print only how many lines matched in each file, `path:N` (files with none are left out
-    /// unless --include-zero).
+    /// unless --include-zero); `N` alone for standard input or a single file named.
     #[arg(short = 'c', long = "count")]
     pub(crate) count: bool,
 
-    /// Print only how many matches each file holds, `path:N` (several on a line count apart).
+    /// Print only how many matches each file holds, `path:N` (several on a line count apart; with
+    /// -v, the lines selected).
     #[arg(long = "count-matches")]
     pub(crate) count_matches: bool,
 
@@ -327,16 +393,18 @@ pub struct Args {
     #[arg(long = "files-with-matches")]
     pub(crate) files_with_matches: bool,
 
-    /// Print only the paths of the files without a match.
+    /// Print only the paths of the files without a match (with -q, nothing: exit 0 if a file has
+    /// no match).
     #[arg(long = "files-without-match", conflicts_with = "files_with_matches")]
     pub(crate) files_without_match: bool,
 
-    /// Print nothing; exit 0 at the first match, at once. (Errors are still reported.)
+    /// Print nothing; exit 0 at the first match, at once. (Errors are still reported; --json still
+    /// prints its summary.)
     #[arg(short = 'q', long = "quiet")]
     pub(crate) quiet: bool,
 
-    /// Stop reading a file after N matching lines (the context after the last one is shown).
-    /// (grep's -m; here -m is --match-only.)
+    /// Stop reading a file after N matching lines (the context after the last one is shown); 0
+    /// selects none. (grep's -m; here -m is --match-only.)
     #[arg(long = "max-count", value_name = "N")]
     pub(crate) max_count: Option<u64>,
 
@@ -345,6 +413,7 @@ pub struct Args {
     pub(crate) null: bool,
 
     /// Show the 1-based column of the first match (of each match with -m): `path:LINE:COL:text`.
+    /// Lines without a match (context, -v) have none; standard input's lines get their number.
     #[arg(long = "column")]
     pub(crate) column: bool,
 
@@ -368,11 +437,13 @@ pub struct Args {
     #[arg(long = "no-heading", overrides_with = "heading")]
     pub(crate) no_heading: bool,
 
-    /// In the pipe format, leave out lines longer than N bytes (`[Omitted long matching line]`).
+    /// In the pipe format, leave out lines longer than N bytes (`[Omitted long matching line]`); 0
+    /// means no limit, as in ripgrep.
     #[arg(long = "max-columns", value_name = "N")]
     pub(crate) max_columns: Option<usize>,
 
-    /// With --max-columns: print the first N bytes of a long line instead of leaving it out.
+    /// With --max-columns: print the first N bytes of a long line instead of leaving it out, then
+    /// `[... omitted end of long line]`, or in colour how many matches are cut off (as ripgrep).
     #[arg(long = "max-columns-preview", requires = "max_columns")]
     pub(crate) max_columns_preview: bool,
 
@@ -393,6 +464,17 @@ pub struct Args {
     /// With -U: `.` matches line ends too.
     #[arg(long = "multiline-dotall", requires = "multiline")]
     pub(crate) multiline_dotall: bool,
+
+    /// Lines may end with CRLF, as ripgrep's --crlf: `$` matches before a `\r\n` (`ba --crlf 'end$'`
+    /// finds `end\r\n`), no class matches the `\r` (`\s`, `.`, `[^a]`), and a `\r` typed in the
+    /// pattern is refused. Without it, the `\r` is the line's last character. In every mode, -r
+    /// included; --no-crlf turns it off.
+    #[arg(long = "crlf", overrides_with = "no_crlf")]
+    pub(crate) crlf: bool,
+
+    /// Undo --crlf (of a config file or an alias).
+    #[arg(long = "no-crlf", overrides_with = "crlf")]
+    pub(crate) no_crlf: bool,
 
     /// Compile the pattern with PCRE2 (Perl's syntax) instead of Rust's regex: look-around
     /// (`(?<=the )cat`, `foo(?!bar)`), backreferences (`(\w+) \1`), `\K`, possessive and atomic
@@ -528,9 +610,6 @@ pub(crate) fn habit_hint(err: &clap::Error, argv: &[OsString]) -> Option<String>
             let Some(ContextValue::String(flag)) = err.get(ContextKind::InvalidArg) else { return None };
             let flag = flag.split('=').next().unwrap_or(flag);
             let how = match flag {
-                "-n" | "--line-number" | "-H" | "--with-filename" => {
-                    "ba always shows paths and line numbers: leave it out"
-                }
                 "-R" | "--recursive" => "ba always searches directories recursively: leave it out",
                 "-E" => {
                     "ba's patterns are Rust's regex (or PCRE2's with -P): leave it out (ripgrep's -E NAME is \
@@ -539,22 +618,15 @@ pub(crate) fn habit_hint(err: &clap::Error, argv: &[OsString]) -> Option<String>
                 "--extended-regexp" | "-G" | "--basic-regexp" => {
                     "ba's patterns are Rust's regex (or PCRE2's with -P): leave it out"
                 }
-                "-o" | "--only-matching" => "use -m (--match-only)",
                 "-L" => "use --files-without-match (grep's -l is --files-with-matches; -l is strict case)",
                 "-y" => "use --ignore-case",
-                "-S" | "--smart-case" => "smart case is the default: leave it out",
-                "-I" => "ba skips binary files by default: leave it out",
-                "-s" | "--no-messages" => "ba has no such flag: send stderr elsewhere (2>/dev/null)",
-                "-j" | "--threads" => "use -w N (--workers)",
+                "-s" => "use --no-messages (ripgrep's -s is strict case: -l here)",
                 "-M" => "use --max-columns N",
-                "-N" | "--no-line-number" | "--no-filename" => "ba always shows paths and line numbers",
+                "--max-depth" | "--maxdepth" => "use -D N (--depth N)",
                 "--include" => "use -g GLOB (--glob)",
                 "--exclude" => "use -g '!GLOB'",
                 "--exclude-dir" => "use -g '!DIR/' (or -i REGEX to skip names)",
-                "--sort" | "--sort-files" => {
-                    "ba's output is always in walk order, on every thread: leave it out"
-                }
-                "-k" | "--crlf" => "ba treats a CRLF line end as the line's end already: leave it out",
+                "--sort-files" => "ba's output is always in walk order, on every thread: leave it out",
                 _ => return None,
             };
             Some(format!("{flag} is not a ba flag: {how} (ba --help lists the flags)"))
@@ -562,7 +634,21 @@ pub(crate) fn habit_hint(err: &clap::Error, argv: &[OsString]) -> Option<String>
         ErrorKind::InvalidValue | ErrorKind::ValueValidation => {
             let Some(ContextValue::String(arg)) = err.get(ContextKind::InvalidArg) else { return None };
             arg.starts_with("--workers").then(|| {
-                "-w sets the number of workers (a number); grep's -w is --word-regexp here".to_string()
+                let words: Vec<String> = argv[1..]
+                    .iter()
+                    .map(|arg| {
+                        if arg == "-w" {
+                            "--word-regexp".into()
+                        } else {
+                            shell_word(&arg.to_string_lossy())
+                        }
+                    })
+                    .collect();
+                format!(
+                    "-w sets the number of searcher threads (-w 4; 0: one per core); for grep's -w, type \
+                     --word-regexp: ba {}",
+                    words.join(" ")
+                )
             })
         }
         _ => None,
@@ -583,26 +669,43 @@ fn glued_flags(letters: &str) -> bool {
     few || (!letters.is_empty() && letters.chars().all(|c| GREP_FLAGS.contains(c)))
 }
 
-/// `ba -in foo`: grep's `-i -n` is read here as `-i n`, a regex of names to skip (every file with an
-/// `n` in its name). When a value of `-i` or `-f` is glued to it and is only grep letters, say so.
-pub(crate) fn glued_grep_letters(argv: &[OsString]) -> Vec<String> {
-    let mut said = Vec::new();
-    for arg in argv.iter().skip(1).take_while(|arg| *arg != "--") {
-        let arg = arg.to_string_lossy();
-        for (flag, does, grep) in [
-            ("-i", "skip names matching", "for grep's -i, type --ignore-case"),
-            ("-f", "search only names matching", "for grep's -f FILE, type --patterns-file FILE"),
-        ] {
-            let Some(letters) = arg.strip_prefix(flag).filter(|letters| grep_letters(letters)) else {
-                continue;
-            };
-            said.push(format!(
-                "{arg} is read as {flag} {letters} (Black Arrow's {flag}: {does} '{letters}'); {grep} (paths \
-                 and line numbers are always shown)"
-            ));
-        }
-    }
-    said
+/// `ba -in foo` (or `-fn`, `-dn`): grep's `-i -n` is read here as `-i n`, a regex of names to skip
+/// (every file with an `n` in its name). A value of `-i`, `-f` or `-d` glued to it that is only grep
+/// letters is refused, as `-rn` is, with the way to mean it.
+pub(crate) fn glued_list_value(args: &Args, argv: &[OsString]) -> Option<String> {
+    let lists: [(char, Vec<String>, &str, &str); 3] = [
+        ('i', args.ignore.clone(), "skip every name matching", "grep's -i is --ignore-case here"),
+        (
+            'f',
+            args.filename.clone(),
+            "search only names matching",
+            "grep's -f FILE is --patterns-file FILE here",
+        ),
+        (
+            'd',
+            args.directories.iter().map(|dir| dir.to_string_lossy().into_owned()).collect(),
+            "search the directory",
+            "grep's -d ACTION has no use here",
+        ),
+    ];
+    lists.into_iter().find_map(|(letter, values, does, grep)| {
+        let letters = values.iter().find(|value| grep_letters(value))?;
+        let arg = glued_arg(argv, letter, letters)?;
+        Some(format!(
+            "{arg} is read as -{letter} {letters}: {does} '{letters}'. Type grep's flags apart ({grep}; \
+             paths and line numbers are always shown); to mean it, put a space: -{letter} {letters}"
+        ))
+    })
+}
+
+/// The argument before `--` in which `value` came glued to the short flag `letter` (`-rn`, `-arn`):
+/// grep's flags typed together, more likely than the value they became.
+fn glued_arg<'a>(argv: &'a [OsString], letter: char, value: &str) -> Option<&'a str> {
+    let glued = format!("{letter}{value}");
+    argv.iter().skip(1).take_while(|arg| *arg != "--").find_map(|arg| {
+        let arg = arg.to_str()?;
+        (arg.starts_with('-') && !arg.starts_with("--") && arg.ends_with(&glued)).then_some(arg)
+    })
 }
 
 impl Args {
@@ -634,11 +737,7 @@ impl Args {
 /// is grep letters that came glued to `-r`, it is refused, with the way to mean it.
 pub(crate) fn glued_replace(argv: &[OsString], replacement: Option<&str>) -> Option<String> {
     let letters = replacement.filter(|letters| glued_flags(letters))?;
-    let glued = format!("r{letters}");
-    let arg = argv.iter().skip(1).take_while(|arg| *arg != "--").find_map(|arg| {
-        let arg = arg.to_str()?;
-        (arg.starts_with('-') && !arg.starts_with("--") && arg.ends_with(&glued)).then_some(arg)
-    })?;
+    let arg = glued_arg(argv, 'r', letters)?;
     Some(format!(
         "{arg} is read as -r {letters}: replace every match with '{letters}', in place. For grep's -r, \
          leave it out (ba always searches directories recursively); to replace with '{letters}', put a \
@@ -646,28 +745,60 @@ pub(crate) fn glued_replace(argv: &[OsString], replacement: Option<&str>) -> Opt
     ))
 }
 
-/// `ba -d src foo`: `-d` took `foo` too, and no pattern is left. Which flag did, and the fix.
+/// `ba -d src foo`: `-d` took `foo` too, and no pattern is left. Which flag did, and the fix: the
+/// whole command again, the pattern put first (or after `--`), quoted so that pasting it runs it.
+/// `ba -i pm_resume` (grep's ignore case) took the one argument there was: --ignore-case is the fix.
 fn swallowed_pattern(argv: &[OsString]) -> Option<String> {
     let lists = [
-        ("-d", "--directories", "directories"),
-        ("-i", "--ignore", "ignore regexes"),
-        ("-f", "--filename", "filename regexes"),
+        ("-d", "--directories", "directories", None),
+        ("-i", "--ignore", "ignore regexes", Some("--ignore-case")),
+        ("-f", "--filename", "filename regexes", Some("--patterns-file")),
     ];
-    let (at, (short, _, what)) = argv.iter().enumerate().rev().find_map(|(at, arg)| {
-        lists.iter().find(|(short, long, _)| arg == short || arg == long).map(|list| (at, *list))
+    let (at, (_, _, what, grep_meaning)) = argv.iter().enumerate().rev().find_map(|(at, arg)| {
+        lists.iter().find(|(short, long, ..)| arg == short || arg == long).map(|list| (at, *list))
     })?;
-    let taken: Vec<String> = argv[at + 1..]
-        .iter()
-        .take_while(|arg| !arg.as_encoded_bytes().starts_with(b"-"))
-        .map(|a| a.to_string_lossy().into_owned())
-        .collect();
-    let last = taken.last()?;
-    let rest = taken[..taken.len() - 1].join(" ");
-    Some(format!(
-        "no pattern: {short} takes every argument after it as {what} ({}), so {last:?} was taken too. \
-         Put the pattern first (ba {last} {short} {rest}), or end the list with -- (ba {short} {rest} -- {last})",
-        taken.join(" ")
-    ))
+    let words: Vec<String> = argv.iter().map(|arg| shell_word(&arg.to_string_lossy())).collect();
+    let flag = &words[at];
+    let taken = argv[at + 1..].iter().take_while(|arg| !arg.as_encoded_bytes().starts_with(b"-")).count();
+    let (before, values, after) = (&words[1..at], &words[at + 1..at + 1 + taken], &words[at + 1 + taken..]);
+    let (last, rest) = values.split_last()?;
+    let command = |parts: &[&[String]]| {
+        std::iter::once("ba")
+            .chain(parts.iter().flat_map(|part| part.iter().map(String::as_str)))
+            .collect::<Vec<_>>()
+            .join(" ")
+    };
+    let one = std::slice::from_ref;
+    let told = format!(
+        "no pattern: {flag} takes every argument after it as {what} ({}), so {last} was taken",
+        values.join(" ")
+    );
+    match (rest.is_empty(), grep_meaning) {
+        (true, Some(long)) => Some(format!(
+            "{told}. For grep's {}, type {long}: {}",
+            &flag[..2.min(flag.len())],
+            command(&[before, one(&long.to_string()), one(last), after])
+        )),
+        (true, None) => Some(format!(
+            "{told}. Give the pattern before it: {}",
+            command(&[before, one(&"PATTERN".to_string()), one(flag), values, after])
+        )),
+        (false, _) => Some(format!(
+            "{told} too. Put the pattern first: {}, or end the list with --: {}",
+            command(&[before, one(last), one(flag), rest, after]),
+            command(&[before, one(flag), rest, after, one(&"--".to_string()), one(last)])
+        )),
+    }
+}
+
+/// `word` as a shell reads it back: as it is when it holds only plain characters, else in single
+/// quotes (a quote inside written `'\''`).
+fn shell_word(word: &str) -> String {
+    let plain = |c: char| c.is_ascii_alphanumeric() || "_./:=,+@%^-".contains(c);
+    match !word.is_empty() && word.chars().all(plain) {
+        true => word.to_string(),
+        false => format!("'{}'", word.replace('\'', r"'\''")),
+    }
 }
 
 /// `10M` -> 10485760. K, M and G are powers of 1024.

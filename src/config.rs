@@ -122,6 +122,9 @@ pub struct Config {
     pub(crate) encoding: Encoding,
     /// The index of the roots' trees, when one covers them and can rule files out.
     pub(crate) index: Option<Filter>,
+    /// The file standard output writes to (its device and inode), when it is a regular file: it
+    /// is never searched, or `ba x > out.txt` would read its own hits back without end.
+    pub(crate) output_file: Option<(u64, u64)>,
 }
 
 /// What a searcher keeps of each file, and whether it may cut a big one into parts.
@@ -245,12 +248,52 @@ pub(crate) struct Output {
     /// `--max-columns` and `--max-columns-preview`.
     pub(crate) max_columns: Option<usize>,
     pub(crate) max_columns_preview: bool,
+    /// The fields before each line in the pipe format.
+    pub(crate) fields: Fields,
+    /// `-q`: nothing is printed (but JSON's summary, as ripgrep prints it), even with the modes
+    /// that are not `Mode::Quiet` (`--files-without-match`, whose exit code it asks for).
+    pub(crate) quiet: bool,
+    /// `-c` and `--count-matches` print the count alone, as grep and ripgrep do where one file is
+    /// searched: standard input, or a single path that is not a directory.
+    pub(crate) bare_counts: bool,
     /// `--output-replace`: each match is shown replaced.
     pub(crate) replacement: Option<Template>,
     /// `--hyperlink-format`, where it applies: the terminal format, in colour, of files.
     pub(crate) hyperlinks: Option<Hyperlinks>,
     /// Show how far a long search has got, on stderr (`progress`).
     pub(crate) progress: bool,
+}
+
+/// The fields before each line in the pipe format, as ripgrep's flags set them.
+#[derive(Clone, Debug)]
+pub(crate) struct Fields {
+    /// The path (`-I`, `--no-filename`, leaves it out).
+    pub(crate) path: bool,
+    /// The line number (`-N`, `--no-line-number`, leaves it out).
+    pub(crate) line_number: bool,
+    /// What follows each field of a hit (`:`), and of a context line (`-`).
+    pub(crate) hit: Vec<u8>,
+    pub(crate) context: Vec<u8>,
+}
+
+impl Default for Fields {
+    fn default() -> Fields {
+        Fields { path: true, line_number: true, hit: b":".to_vec(), context: b"-".to_vec() }
+    }
+}
+
+impl Fields {
+    fn of(args: &Args) -> Fields {
+        let text = |sep: &Option<String>, default: &[u8]| {
+            sep.as_ref().map_or(default.to_vec(), |s| s.clone().into_bytes())
+        };
+        Fields {
+            path: !args.no_filename,
+            line_number: !args.no_line_number,
+            hit: text(&args.field_match_separator, b":"),
+            context: text(&args.field_context_separator, b"-"),
+        }
+    }
 }
 
 /// How each line is written.
@@ -293,6 +336,12 @@ impl Config {
         }
         if let Some(template) = &args.replace {
             refuse_a_rewrite_it_cannot_honour(&args, template)?;
+            if args.paths.iter().chain(&args.directories).any(|path| path.as_os_str() == "-") {
+                bail!("-r rewrites files, not standard input (-): with no path at all, -r prints standard input's lines replaced");
+            }
+        }
+        if args.no_messages {
+            messages::silence();
         }
         let matcher = matcher(&mut args)?;
         let encoding = args.encoding.unwrap_or_default();
@@ -328,7 +377,7 @@ impl Config {
         let index = indexed.then(|| Filter::open(roots_shown, &matcher.required)).flatten();
         Ok(Config {
             plan: Plan::of(&args, mode, &selection, workers),
-            output: Output::of(&args, mode, &selection, &matcher, stdin)?,
+            output: Output::of(&args, mode, &selection, &matcher, (&roots, stdin))?,
             walk: WalkRules::of(&args)?,
             roots,
             matcher,
@@ -347,12 +396,20 @@ impl Config {
             search_zip: args.search_zip,
             encoding,
             index,
+            output_file: output_file(),
         })
     }
 }
 
 impl Output {
-    fn of(args: &Args, mode: Mode, selection: &Selection, matcher: &Matcher, stdin: bool) -> Result<Output> {
+    /// The output of a search of `roots`, or of standard input (`stdin`).
+    fn of(
+        args: &Args,
+        mode: Mode,
+        selection: &Selection,
+        matcher: &Matcher,
+        (roots, stdin): (&[Root], bool),
+    ) -> Result<Output> {
         let stdout_is_terminal = std::io::stdout().is_terminal();
         let style = if args.json {
             Style::Json
@@ -402,8 +459,13 @@ impl Output {
             null: args.null,
             heading: args.heading,
             trim: args.trim,
-            max_columns: args.max_columns,
+            // 0 is no limit, as in ripgrep.
+            max_columns: args.max_columns.filter(|&max| max > 0),
             max_columns_preview: args.max_columns_preview,
+            fields: Fields::of(args),
+            quiet: args.quiet,
+            bare_counts: args.no_filename
+                || (!args.with_filename && (stdin || matches!(roots, [root] if !root.path.is_dir()))),
             replacement: match &args.output_replace {
                 Some(text) => Some(Template::parse(text, matcher)?),
                 None => None,
@@ -435,14 +497,16 @@ fn terminal_columns() -> usize {
 
 impl Mode {
     fn of(args: &Args) -> Mode {
-        if args.quiet {
+        // -q with --files-without-match still asks whether a file has no match (its exit code).
+        if args.quiet && !args.files_without_match {
             Mode::Quiet
         } else if args.files_with_matches {
             Mode::FilesWithMatches
         } else if args.files_without_match {
             Mode::FilesWithoutMatch
         } else if args.count || args.count_matches {
-            Mode::Count { matches: args.count_matches, include_zero: args.include_zero }
+            // The lines -v selects hold no match: ripgrep counts them.
+            Mode::Count { matches: args.count_matches && !args.invert_match, include_zero: args.include_zero }
         } else {
             Mode::Lines
         }
@@ -459,8 +523,13 @@ impl Selection {
             before: if context { args.before_context.or(args.context).unwrap_or(0) } else { 0 },
             after: if context { args.after_context.or(args.context).unwrap_or(0) } else { 0 },
             passthru: context && args.passthru,
-            // One hit is enough to know a file matches.
-            max_count: if lines || matches!(mode, Mode::Count { .. }) { args.max_count } else { Some(1) },
+            // One hit is enough to know a file matches (JSON's summary, printed even with -q, counts
+            // them all).
+            max_count: match lines || matches!(mode, Mode::Count { .. }) || (args.json && mode == Mode::Quiet)
+            {
+                true => args.max_count,
+                false => Some(1),
+            },
             multiline: args.multiline,
         }
     }
@@ -510,7 +579,9 @@ impl Replace {
 /// The pattern, compiled: from the patterns given, with the case rules of the flags.
 fn matcher(args: &mut Args) -> Result<Matcher> {
     let patterns = patterns(args)?;
-    let case = if args.ignore_case {
+    let case = if args.smart_case {
+        Case::Smart
+    } else if args.ignore_case {
         Case::Insensitive
     } else if args.case_sensitive {
         Case::Sensitive
@@ -529,6 +600,8 @@ fn matcher(args: &mut Args) -> Result<Matcher> {
         case,
         multiline: args.multiline,
         dotall: args.multiline_dotall,
+        crlf: args.crlf,
+        unicode: !args.no_unicode,
         limits: size_limits(args),
         engine: if args.pcre2 { EngineChoice::Pcre2 } else { args.engine.unwrap_or_default() },
     };
@@ -543,6 +616,12 @@ fn roots(args: &mut Args) -> (Vec<Root>, bool) {
         if !roots.iter().any(|r| r.path == path) {
             roots.push(Root { path, implicit: false });
         }
+    }
+    // `-` alone is standard input alone, printed as such (bare lines); among other paths it is
+    // searched in its turn as `<stdin>`.
+    if matches!(roots.as_slice(), [root] if root.path.as_os_str() == "-") {
+        roots.clear();
+        return (roots, true);
     }
     let stdin = roots.is_empty() && args.replace.is_none() && !args.files && stdin_is_readable();
     if roots.is_empty() && !stdin {
@@ -706,6 +785,15 @@ fn warn_of_paths_taken_as_regexes(args: &Args) {
 
 /// Standard input is searched when it is a pipe, a file or a socket, as ripgrep decides: a terminal,
 /// `/dev/null` or a closed stdin (a cron job, a script) means the user wants the tree searched.
+/// Standard output's device and inode, when it is a regular file.
+fn output_file() -> Option<(u64, u64)> {
+    use std::os::fd::AsFd;
+    use std::os::unix::fs::MetadataExt;
+    let fd = std::io::stdout().as_fd().try_clone_to_owned().ok()?;
+    let metadata = std::fs::File::from(fd).metadata().ok()?;
+    metadata.is_file().then(|| (metadata.dev(), metadata.ino()))
+}
+
 fn stdin_is_readable() -> bool {
     use std::os::fd::AsFd;
     use std::os::unix::fs::FileTypeExt;

@@ -13,8 +13,8 @@ use anyhow::{bail, Result};
 use clap::error::ErrorKind;
 use clap::{CommandFactory, FromArgMatches};
 
-use crate::cli::{glued_grep_letters, glued_replace, habit_hint, Args, TypeChange};
-use crate::messages::{self, describe};
+use crate::cli::{glued_list_value, glued_replace, habit_hint, Args, TypeChange};
+use crate::messages::describe;
 use crate::sanitize::{printable_path, push_escaped};
 
 /// The variable that names the config file.
@@ -63,12 +63,11 @@ fn parse(argv: &[OsString]) -> Args {
     };
     let mut args =
         Args::from_arg_matches(&matches).unwrap_or_else(|err| err.format(&mut Args::command()).exit());
-    if let Some(refusal) = glued_replace(argv, args.replace.as_deref()) {
+    if let Some(refusal) =
+        glued_replace(argv, args.replace.as_deref()).or_else(|| glued_list_value(&args, argv))
+    {
         eprintln!("ba: {refusal}");
         std::process::exit(2);
-    }
-    for warning in glued_grep_letters(argv) {
-        messages::notice(&warning);
     }
     args.replace_first = match (matches.index_of("replace"), matches.index_of("pattern")) {
         (Some(replace), Some(pattern)) => replace < pattern,

@@ -39,10 +39,28 @@ pub fn write(kind: Generate, out: &mut impl Write) -> io::Result<()> {
     out.flush()
 }
 
+/// `arg` with its other names said at the end of its help, which clap's man page leaves out
+/// (`--case-sensitive` for `-l`, `-o` for `-m`).
+fn with_aliases(arg: clap::Arg) -> clap::Arg {
+    let longs = arg.get_all_aliases().unwrap_or_default().into_iter().map(|alias| format!("--{alias}"));
+    let shorts = arg.get_all_short_aliases().unwrap_or_default().into_iter().map(|alias| format!("-{alias}"));
+    let aliases: Vec<String> = shorts.chain(longs).collect();
+    if aliases.is_empty() {
+        return arg;
+    }
+    let help = arg.get_long_help().or(arg.get_help()).map(ToString::to_string).unwrap_or_default();
+    arg.long_help(format!("{help}\n\nAlso: {}.", aliases.join(", ")))
+}
+
 /// The man page: clap's sections, with the environment variables before the version.
 fn write_man(command: clap::Command, out: &mut impl Write) -> io::Result<()> {
-    // The version alone: what `--version` adds tells of the machine that made the page.
-    let man = Man::new(command.long_version(None::<&str>));
+    // The version alone: what `--version` adds tells of the machine that made the page. NAME is
+    // `ba - ABOUT`: the about line without the name it begins with.
+    let command = command
+        .long_version(None::<&str>)
+        .about("Black Arrow: search a tree of files for a regular expression, in parallel")
+        .mut_args(with_aliases);
+    let man = Man::new(command);
     let mut page = Vec::new();
     man.render_title(&mut page)?;
     man.render_name_section(&mut page)?;

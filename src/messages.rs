@@ -11,6 +11,14 @@ use crate::sanitize::{printable, printable_path};
 /// Set by every error reported; warnings leave it alone.
 static ERRORED: AtomicBool = AtomicBool::new(false);
 
+/// `--no-messages`: errors about paths are not shown (they still count for the exit code).
+static SILENT: AtomicBool = AtomicBool::new(false);
+
+/// `--no-messages`: from now on, say nothing of the errors met with paths.
+pub(crate) fn silence() {
+    SILENT.store(true, Ordering::Relaxed);
+}
+
 /// Whether an error was reported since the start.
 pub fn errored() -> bool {
     ERRORED.load(Ordering::Relaxed)
@@ -37,16 +45,18 @@ impl Message {
     pub(crate) fn report(&self) {
         if self.is_error {
             error(&self.path, &self.reason);
-        } else {
+        } else if !SILENT.load(Ordering::Relaxed) {
             warning(&self.path, &self.reason);
         }
     }
 }
 
-/// `ba: PATH: reason` and the error flag.
+/// `ba: PATH: reason` (unless `--no-messages`) and the error flag.
 pub(crate) fn error(path: &Path, reason: &str) {
     ERRORED.store(true, Ordering::Relaxed);
-    warning(path, reason);
+    if !SILENT.load(Ordering::Relaxed) {
+        warning(path, reason);
+    }
 }
 
 /// `ba: PATH: reason` from an io error, worded as grep words it.

@@ -36,6 +36,8 @@ pub enum Entry {
     File(PathBuf),
     /// A file named on the command line: searched in full, binary data or not.
     Named(PathBuf),
+    /// `-` among the paths: standard input, searched as a named file is.
+    Stdin,
     /// A problem the walk met (a missing root, an unreadable directory, a bad line in an ignore
     /// file): it is reported in its place among the results, the same for any number of searchers.
     Message(Message),

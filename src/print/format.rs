@@ -14,6 +14,7 @@ mod json;
 use std::borrow::Cow;
 use std::ops::Range;
 use std::path::Path;
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use termcolor::{Ansi, Color, ColorSpec, WriteColor};
@@ -26,6 +27,7 @@ use crate::search::matcher::Matcher;
 use crate::search::pattern::Groups;
 use crate::template::Template;
 
+use crate::config::Fields;
 pub(crate) use json::summary as json_summary;
 
 pub(crate) struct Formatter {
@@ -46,6 +48,12 @@ pub(crate) struct Formatter {
     trim: bool,
     max_columns: Option<usize>,
     max_columns_preview: bool,
+    /// Counts are printed without their path (one file named, or standard input).
+    bare_counts: bool,
+    /// `-q`: no path is listed.
+    quiet: bool,
+    /// The fields before a line in the pipe format.
+    fields: Arc<Fields>,
     /// `--output-replace`, with the regex whose captures it expands.
     replacement: Option<(Template, Matcher)>,
     /// What the current file has shown so far.
@@ -196,6 +204,9 @@ impl Formatter {
             trim: output.trim,
             max_columns: output.max_columns,
             max_columns_preview: output.max_columns_preview,
+            bare_counts: output.bare_counts,
+            quiet: output.quiet,
+            fields: Arc::new(output.fields.clone()),
             replacement: output.replacement.clone().map(|template| (template, matcher.clone())),
             file: FormattedFile::default(),
             segment: String::new(),
@@ -300,11 +311,17 @@ impl Formatter {
                 Some(count)
             }
             Mode::FilesWithMatches if totals.hit_lines > 0 => None,
-            Mode::FilesWithoutMatch if totals.hit_lines == 0 => None,
+            Mode::FilesWithoutMatch if totals.hit_lines == 0 && !self.quiet => None,
             Mode::FilesWithMatches | Mode::FilesWithoutMatch => return,
         };
-        out.extend_from_slice(&self.path(path));
+        if listed.is_none() || !self.bare_counts {
+            out.extend_from_slice(&self.path(path));
+        }
         match listed {
+            Some(count) if self.bare_counts => {
+                out.extend_from_slice(itoa::Buffer::new().format(count).as_bytes());
+                out.push(b'\n');
+            }
             Some(count) => {
                 out.push(if self.null { 0 } else { b':' });
                 out.extend_from_slice(itoa::Buffer::new().format(count).as_bytes());
@@ -337,7 +354,8 @@ impl Formatter {
             self.paint(out, Paint::Path, &self.file.path);
             out.push(if self.null { 0 } else { b'\n' });
         }
-        let sep = if line.context.is_some() { b'-' } else { b':' };
+        let fields = Arc::clone(&self.fields);
+        let sep: &[u8] = if line.context.is_some() { &fields.context } else { &fields.hit };
         if self.match_only {
             if line.context.is_some() {
                 return;
@@ -364,12 +382,7 @@ impl Formatter {
         match self.max_columns {
             Some(max) if end - start > max => {
                 if !self.max_columns_preview {
-                    let omitted: &[u8] = if line.context.is_some() {
-                        b"[Omitted long context line]"
-                    } else {
-                        b"[Omitted long matching line]"
-                    };
-                    out.extend_from_slice(omitted);
+                    out.extend_from_slice(&self.omitted_line(line, &matches));
                     out.push(b'\n');
                     return;
                 }
@@ -389,31 +402,59 @@ impl Formatter {
         }
         out.extend_from_slice(&text[copied..end]);
         if end < text.len() {
-            out.extend_from_slice(b" [... omitted end of long line]");
+            out.extend_from_slice(&self.omitted_end(line, &matches, end));
         }
         out.push(b'\n');
     }
 
-    /// `path:LINE:[COL:][OFFSET:]` (with `-` for context), the path left out under `--heading`, the
-    /// path and line number left out for standard input.
-    fn pipe_prefix(&self, out: &mut Vec<u8>, line: &Shown, sep: u8, first_match: Option<usize>) {
-        if !self.file.stdin {
-            if !self.heading {
-                self.paint(out, Paint::Path, &self.file.path);
-                out.push(if self.null { 0 } else { sep });
+    /// What stands for a line left out by `--max-columns`: in colour, as ripgrep, how many matches
+    /// it holds.
+    fn omitted_line(&self, line: &Shown, matches: &[Range<usize>]) -> Vec<u8> {
+        match line.context {
+            Some(_) => b"[Omitted long context line]".to_vec(),
+            None if self.palette.is_some() => {
+                let count = matches.iter().filter(|m| !m.is_empty()).count();
+                format!("[Omitted long line with {count} matches]").into_bytes()
             }
-            self.paint(out, Paint::LineNumber, itoa::Buffer::new().format(line.number).as_bytes());
-            out.push(sep);
+            None => b"[Omitted long matching line]".to_vec(),
         }
-        if self.column {
-            let column = first_match.map_or(0, |start| start + 1);
-            self.paint(out, Paint::LineNumber, itoa::Buffer::new().format(column).as_bytes());
-            out.push(sep);
+    }
+
+    /// What ends a line cut at `end` by `--max-columns-preview`: in colour, as ripgrep, how many
+    /// matches start past the cut.
+    fn omitted_end(&self, line: &Shown, matches: &[Range<usize>], end: usize) -> Vec<u8> {
+        if self.palette.is_none() || line.context.is_some() {
+            return b" [... omitted end of long line]".to_vec();
+        }
+        let more = matches.iter().filter(|m| !m.is_empty() && m.start >= end).count();
+        format!(" [... {more} more {}]", if more == 1 { "match" } else { "matches" }).into_bytes()
+    }
+
+    /// `path:LINE:[COL:][OFFSET:]` (with `-` for context), the path left out under `--heading`, the
+    /// path and (without `--column`) the line number left out for standard input.
+    fn pipe_prefix(&self, out: &mut Vec<u8>, line: &Shown, sep: &[u8], first_match: Option<usize>) {
+        if self.fields.path && !self.file.stdin && !self.heading {
+            self.paint(out, Paint::Path, &self.file.path);
+            match self.null {
+                true => out.push(0),
+                false => out.extend_from_slice(sep),
+            }
+        }
+        // A column without its line would read as a line number: `--column` numbers standard
+        // input's lines, as ripgrep does.
+        if self.fields.line_number && (!self.file.stdin || self.column) {
+            self.paint(out, Paint::LineNumber, itoa::Buffer::new().format(line.number).as_bytes());
+            out.extend_from_slice(sep);
+        }
+        // A line without a match (context, `-v`) has no column, as in ripgrep.
+        if let Some(start) = first_match.filter(|_| self.column && line.context.is_none()) {
+            self.paint(out, Paint::LineNumber, itoa::Buffer::new().format(start + 1).as_bytes());
+            out.extend_from_slice(sep);
         }
         if self.byte_offset {
             let offset = line.offset + if self.match_only { first_match.unwrap_or(0) as u64 } else { 0 };
             self.paint(out, Paint::LineNumber, itoa::Buffer::new().format(offset).as_bytes());
-            out.push(sep);
+            out.extend_from_slice(sep);
         }
     }
 
@@ -473,6 +514,12 @@ impl Formatter {
         }
         if line.context.is_some() {
             if !self.match_only {
+                // Without colour a context line is not dimmed: its number and a `-`, as in grep's
+                // context lines, tell it from a hit (and show a blank one).
+                if self.palette.is_none() && !self.heading {
+                    out.extend_from_slice(itoa::Buffer::new().format(line.number).as_bytes());
+                    out.push(b'-');
+                }
                 self.shown(out, line.text, &[], Spans::Matches, true, Some(Paint::Context));
             }
             return;
@@ -735,6 +782,9 @@ mod tests {
             trim: false,
             max_columns: None,
             max_columns_preview: false,
+            quiet: false,
+            fields: Fields::default(),
+            bare_counts: false,
             replacement: None,
             hyperlinks: None,
             progress: false,
@@ -980,11 +1030,13 @@ mod tests {
         out.context = true;
         let file = b"before\n   hit\r\nafter\n";
         let shown = [(1, BEFORE_2), (2, None), (3, AFTER)];
-        // The context before a hit comes under that hit's header, written once.
-        let expected = "f.txt:2\n\tbefore\n\thit\n\tafter\n";
-        assert_eq!(text(render(&out, "hit", "f.txt", file, &shown)), expected);
+        // The context before a hit comes under that hit's header, written once; without colour,
+        // a context line shows its number.
+        let plain = "f.txt:2\n1-\tbefore\n\thit\n3-\tafter\n";
+        assert_eq!(text(render(&out, "hit", "f.txt", file, &shown)), plain);
 
-        // Colour: matches bold yellow, context dimmed, and nothing else changes.
+        // Colour: matches bold yellow, context dimmed (without the number).
+        let expected = "f.txt:2\n\tbefore\n\thit\n\tafter\n";
         out.color = true;
         let coloured = render(&out, "hit", "f.txt", file, &shown);
         assert_eq!(text(uncoloured(&coloured)), expected);

@@ -141,7 +141,8 @@ impl Printer {
     }
 
     fn print_all(&mut self, reports: &Receiver<Report>) -> io::Result<()> {
-        let quiet = self.config.output.mode == Mode::Quiet;
+        // JSON's summary, which ripgrep prints even with -q, waits for every file.
+        let quiet = self.config.output.mode == Mode::Quiet && self.config.output.style != Style::Json;
         // Each searcher ends with its `Done`; the printer ends when every searcher is gone, so
         // that no count of sentinels can keep it waiting.
         loop {
@@ -184,9 +185,14 @@ impl Printer {
         {
             // As ripgrep says it: an exit code of 1 alone would hide a filter that left nothing.
             self.out.flush()?;
-            let reason = "no file was searched: the filters (ignore files, hidden names, -t, -g, -f, -i, \
-                          --max-filesize) left none; ba --files lists what a search reads";
-            messages::notice(reason);
+            let filters = crate::walk::listing::filters_that_skipped();
+            messages::notice(&match filters.is_empty() {
+                true => "no file was searched: the paths given hold none".to_string(),
+                false => format!(
+                    "no file was searched: the filters left none ({}); ba --files lists what a search reads",
+                    filters.join("; ")
+                ),
+            });
         }
         if self.config.output.style == Style::Json {
             self.formatted.clear();
@@ -196,6 +202,8 @@ impl Printer {
             self.out.write_all(&self.formatted)?;
         } else if self.config.output.pretty && !quiet {
             self.summary.write(&mut self.out, &self.config, elapsed)?;
+        } else if self.config.output.stats {
+            self.summary.write_stats(&mut self.out, &self.totals, self.bytes_printed, elapsed)?;
         }
         self.out.flush()
     }
@@ -332,6 +340,7 @@ impl Printer {
                 self.summary.binary_skipped += u64::from(part == 0);
                 self.file.suppressed = true;
             }
+            Outcome::Output => self.file.suppressed = true,
             Outcome::Failed(err) => {
                 // What was printed before comes first on a shared terminal too.
                 self.out.flush()?;
@@ -446,6 +455,10 @@ pub fn print_file_list(tasks: &Receiver<Task>, config: &Config) -> io::Result<bo
     while let Ok(Task::Entries { entries, .. }) = trace::waiting("entries", || tasks.recv()) {
         for entry in entries {
             match entry {
+                // -q: whether there is a file to list is all that is asked.
+                // Standard input is no file to list.
+                Entry::Stdin => {}
+                Entry::File(_) | Entry::Named(_) if output.quiet => listed = true,
                 Entry::File(path) | Entry::Named(path) => {
                     listed = true;
                     // The name's own bytes for the next program; escaped for a person's terminal.

@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::config::Config;
 use crate::exit_code::ExitCode;
+use crate::print::format::FileTotals;
 
 #[derive(Default, Debug)]
 pub(crate) struct Summary {
@@ -32,6 +33,26 @@ impl Summary {
         let found =
             if listing_misses { self.files_searched > self.files_matched } else { self.files_matched > 0 };
         ExitCode::of_search(found, crate::messages::errored(), self.write_failed)
+    }
+
+    /// `--stats` in the formats for programs: ripgrep's block, after a blank line.
+    pub(crate) fn write_stats(
+        &self,
+        out: &mut impl Write,
+        totals: &FileTotals,
+        bytes_printed: u64,
+        elapsed: Duration,
+    ) -> io::Result<()> {
+        writeln!(out)?;
+        writeln!(out, "{} matches", totals.matches)?;
+        writeln!(out, "{} matched lines", totals.hit_lines)?;
+        writeln!(out, "{} files contained matches", self.files_matched)?;
+        writeln!(out, "{} files searched", self.files_searched)?;
+        writeln!(out, "{bytes_printed} bytes printed")?;
+        writeln!(out, "{} bytes searched", self.bytes_searched)?;
+        // The searchers' own time is not kept apart: the whole search's is given for both.
+        writeln!(out, "{:.6} seconds spent searching", elapsed.as_secs_f64())?;
+        writeln!(out, "{:.6} seconds total", elapsed.as_secs_f64())
     }
 
     /// The block under the hits: Files Searched, Files Matched, Lines Searched, what `-r` changed,

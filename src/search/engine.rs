@@ -38,6 +38,9 @@ pub(crate) enum Outcome {
     Failed(io::Error),
     /// A problem the walk met, in its place in walk order.
     Reported(Message),
+    /// The file standard output writes to, met while walking: not searched, and not told of, as
+    /// ripgrep skips it.
+    Output,
 }
 
 /// A NUL byte this early makes a file binary: nothing of it is printed.
@@ -126,12 +129,29 @@ pub(crate) struct Window {
     /// The caller found no NUL byte where one makes a file binary (its first `BINARY_SNIFF` bytes,
     /// or all of it): nothing found will be taken back, so the lines found go on at once.
     pub(crate) sniffed: bool,
+    /// A named file whose first block is binary data before its first NUL byte, at this offset:
+    /// none of it is shown, as ripgrep shows none (`ba x /dev/urandom`).
+    pub(crate) binary_from_start: Option<u64>,
 }
 
 impl Window {
     /// A whole reader, from its start to its end.
-    pub(crate) const WHOLE: Window =
-        Window { origin: 0, skip_first_line: false, lead: 0, end: None, read: 0, sniffed: false };
+    pub(crate) const WHOLE: Window = Window {
+        origin: 0,
+        skip_first_line: false,
+        lead: 0,
+        end: None,
+        read: 0,
+        sniffed: false,
+        binary_from_start: None,
+    };
+}
+
+/// Whether `bytes`, the start of a named file before its first NUL byte, read as text: UTF-8
+/// without control characters but white space. Else the file is binary data from its start.
+pub(crate) fn reads_as_text(bytes: &[u8]) -> bool {
+    let control = |&b: &u8| (b < 0x20 && !b"\t\n\r\x0b\x0c".contains(&b)) || b == 0x7f;
+    std::str::from_utf8(bytes).is_ok() && !bytes.iter().any(control)
 }
 
 /// What a search of a reader came to.
@@ -426,9 +446,11 @@ impl Engine<'_> {
         lines
     }
 
-    /// `scan_region` for a named file whose lines may hold NUL bytes: such a line is counted and
-    /// searched with NUL bytes as line ends, but not reported; that it matched is kept in
-    /// `binary.matched` (the offset of the first NUL).
+    /// `scan_region` for a named file that may hold NUL bytes: the lines before its first NUL are
+    /// reported; from the line that holds it on, the file is binary data, never reported (as
+    /// ripgrep stops at the first NUL of a file it searches): its lines are counted, and searched
+    /// with NUL bytes as line ends only until one is selected, which is kept in `binary.matched`
+    /// (the offset of the first NUL) and ends the search.
     fn scan_with_binary(
         &self,
         held: Held,
@@ -437,41 +459,40 @@ impl Engine<'_> {
         binary: Binary,
     ) -> u64 {
         let Held { buf, start, offset } = held;
-        let end = buf.len();
-        let (mut at, mut lines) = (start, 0);
-        if let Some(first_nul) = *binary.in_line {
-            // The rest of a line holding binary data, begun in the region before.
-            let line_end = memchr(b'\n', &buf[at..]).map_or(end, |i| at + i);
-            self.binary_line(&buf[at..line_end], line_end < end, first_nul, binary.matched);
-            *binary.in_line = (line_end == end).then_some(first_nul);
-            at = (line_end + 1).min(end);
-        }
-        while at < end {
-            let Some(nul) = memchr(0, &buf[at..]).map(|i| at + i) else {
-                lines += self.scan_region(Held { buf: &buf[..end], start: at, offset }, progress, sink, true);
-                break;
-            };
-            let line_start = memrchr(b'\n', &buf[at..nul]).map_or(at, |i| at + i + 1);
-            let before_nul = Held { buf: &buf[..line_start], start: at, offset };
-            lines += self.scan_region(before_nul, progress, sink, true);
-            let line_end = memchr(b'\n', &buf[nul..]).map_or(end, |i| nul + i);
-            let first_nul = offset + nul as u64;
-            self.binary_line(&buf[line_start..line_end], line_end < end, first_nul, binary.matched);
-            lines += 1;
-            progress.lines += 1;
-            *binary.in_line = (line_end == end && buf.last() != Some(&b'\n')).then_some(first_nul);
+        let mut lines = 0;
+        let mut at = start;
+        let first_nul = match *binary.first_nul {
+            Some(first_nul) => first_nul,
+            None => {
+                let Some(nul) = memchr(0, &buf[start..]).map(|i| start + i) else {
+                    return self.scan_region(held, progress, sink, true);
+                };
+                let line_start = memrchr(b'\n', &buf[start..nul]).map_or(start, |i| start + i + 1);
+                lines +=
+                    self.scan_region(Held { buf: &buf[..line_start], start, offset }, progress, sink, true);
+                at = line_start;
+                *binary.first_nul.insert(offset + nul as u64)
+            }
+        };
+        while at < buf.len() {
+            let line_end = memchr(b'\n', &buf[at..]).map_or(buf.len(), |i| at + i);
+            if !std::mem::take(binary.mid_line) {
+                lines += 1;
+                progress.lines += 1;
+            }
+            let newline = line_end < buf.len();
+            if binary.matched.is_none()
+                && self.stretch_matches(&buf[at..line_end], newline) != self.selection.invert
+            {
+                *binary.matched = Some(first_nul);
+                // Nothing of it is shown: that it matched is all there is to tell.
+                progress.done = true;
+                return lines;
+            }
+            *binary.mid_line = !newline;
             at = line_end + 1;
         }
         lines
-    }
-
-    /// A line (or a piece of one) holding binary data, whose first NUL byte is at `first_nul`, and
-    /// which a newline ends or not: whether one of its NUL-free stretches is selected; where the
-    /// NUL is is kept when it is.
-    fn binary_line(&self, line: &[u8], newline: bool, first_nul: u64, matched: &mut Option<u64>) {
-        if matched.is_none() && self.stretch_matches(line, newline) != self.selection.invert {
-            *matched = Some(first_nul);
-        }
     }
 
     /// Whether one of the NUL-free stretches of `line` (those between its NUL bytes, empty ones
@@ -727,8 +748,10 @@ struct ReaderScan<'e> {
     searched: Searched,
     /// Past the window's end: only the context after its last hit is read.
     tail: bool,
-    /// A named file's region ended inside a line holding binary data: where its first NUL is.
-    in_binary_line: Option<u64>,
+    /// A named file's first NUL byte, once found: the binary data it begins is not reported.
+    first_nul: Option<u64>,
+    /// A named file's region ended inside a line of its binary data.
+    mid_binary_line: bool,
     /// A named file (not -a): NUL bytes end lines, a line holding one is not reported.
     converts: bool,
     /// Nothing found can be taken back once binary data is known to be where it makes a file
@@ -744,6 +767,8 @@ impl<'e> ReaderScan<'e> {
         if engine.selection.passthru {
             progress.after_left = u64::MAX;
         }
+        // `--max-count 0`: no line is selected, as in ripgrep.
+        progress.capped = engine.selection.max_count == Some(0);
         ReaderScan {
             engine,
             origin: window.origin,
@@ -754,7 +779,8 @@ impl<'e> ReaderScan<'e> {
             progress,
             searched: Searched::new(Outcome::Searched),
             tail: false,
-            in_binary_line: None,
+            first_nul: window.binary_from_start,
+            mid_binary_line: false,
             converts,
             settled_at_once: engine.binary_as_text || converts || window.sniffed,
         }
@@ -941,10 +967,13 @@ impl<'e> ReaderScan<'e> {
     /// Reports the lines of `held`, within the window, and counts them.
     fn scan_window_region(&mut self, held: Held, window_done: bool, sink: &mut impl Sink) {
         let engine = self.engine;
-        let binary_data = || self.in_binary_line.is_some() || memchr(0, &held.buf[held.start..]).is_some();
+        let binary_data = || self.first_nul.is_some() || memchr(0, &held.buf[held.start..]).is_some();
         let lines = if self.converts && binary_data() {
-            let binary =
-                Binary { in_line: &mut self.in_binary_line, matched: &mut self.searched.binary_match };
+            let binary = Binary {
+                first_nul: &mut self.first_nul,
+                mid_line: &mut self.mid_binary_line,
+                matched: &mut self.searched.binary_match,
+            };
             engine.scan_with_binary(held, &mut self.progress, sink, binary)
         } else {
             let count_tail = engine.count_lines || !window_done;
@@ -1015,9 +1044,11 @@ struct Held<'a> {
 
 /// What `scan_with_binary` carries from one region to the next.
 struct Binary<'a> {
-    /// The region ended inside a line holding binary data: where its first NUL byte is.
-    in_line: &'a mut Option<u64>,
-    /// The first NUL of the first selected line holding binary data.
+    /// Where the file's first NUL byte is, once it is found.
+    first_nul: &'a mut Option<u64>,
+    /// The region before ended inside a line (of binary data), counted already.
+    mid_line: &'a mut bool,
+    /// Where the first NUL is, once a line of the binary data is selected.
     matched: &'a mut Option<u64>,
 }
 
@@ -1335,16 +1366,7 @@ mod tests {
     /// -U: every line a match touches is a hit, once.
     #[test]
     fn multiline_matches_report_every_line_they_touch() {
-        let options = crate::search::matcher::PatternOptions {
-            fixed_strings: false,
-            word: false,
-            line: false,
-            case: crate::search::matcher::Case::Sensitive,
-            multiline: true,
-            dotall: false,
-            limits: crate::search::matcher::SizeLimits::default(),
-            engine: crate::search::matcher::EngineChoice::Default,
-        };
+        let options = crate::search::matcher::PatternOptions { multiline: true, ..Default::default() };
         let matcher = Matcher::new(&[r"b\nc\nd|f".to_string()], &options).unwrap();
         let selection = Selection { multiline: true, before: 1, ..Selection::default() };
         let engine = Engine { selection, ..Engine::new(&matcher) };

@@ -29,23 +29,41 @@ use crate::search::pcre::Pcre2Pattern;
 const UNREADABLE: &str = "invalid pattern";
 
 /// A pattern compiled by the regex crate.
-struct RegexPattern(Regex);
+struct RegexPattern {
+    regex: Regex,
+    /// `--crlf` outside `-U`: a haystack that ends with a `\r` (a line given without its `\n`) is
+    /// searched without it, where the regex would see a line end and an empty line after it.
+    /// Nothing else changes: no match can hold a `\r`, and the anchors and `\b` see the cut end as
+    /// they see the `\r`.
+    cut_cr: bool,
+}
+
+impl RegexPattern {
+    fn text<'h>(&self, haystack: &'h [u8]) -> &'h [u8] {
+        match haystack {
+            [text @ .., b'\r'] if self.cut_cr => text,
+            _ => haystack,
+        }
+    }
+}
 
 impl Pattern for RegexPattern {
     fn find_at(&self, haystack: &[u8], at: usize) -> Option<Range<usize>> {
-        self.0.find_at(haystack, at).map(|m| m.range())
+        let text = self.text(haystack);
+        (at <= text.len()).then(|| self.regex.find_at(text, at).map(|m| m.range())).flatten()
     }
 
     fn shortest_match_at(&self, haystack: &[u8], at: usize) -> Option<usize> {
-        self.0.shortest_match_at(haystack, at)
+        let text = self.text(haystack);
+        (at <= text.len()).then(|| self.regex.shortest_match_at(text, at)).flatten()
     }
 
     fn is_match(&self, haystack: &[u8]) -> bool {
-        self.0.is_match(haystack)
+        self.regex.is_match(self.text(haystack))
     }
 
     fn for_each_match(&self, haystack: &[u8], each: &mut dyn FnMut(Range<usize>) -> bool) {
-        for m in self.0.find_iter(haystack) {
+        for m in self.regex.find_iter(self.text(haystack)) {
             if !each(m.range()) {
                 break;
             }
@@ -53,7 +71,8 @@ impl Pattern for RegexPattern {
     }
 
     fn captures_at(&self, haystack: &[u8], at: usize, groups: &mut Groups) -> bool {
-        match self.0.captures_at(haystack, at) {
+        let text = self.text(haystack);
+        match (at <= text.len()).then(|| self.regex.captures_at(text, at)).flatten() {
             Some(caps) => {
                 groups.fill(&caps);
                 true
@@ -64,7 +83,7 @@ impl Pattern for RegexPattern {
 
     fn for_each_captures(&self, haystack: &[u8], each: &mut dyn FnMut(&Groups) -> bool) {
         let mut groups = Groups::default();
-        for caps in self.0.captures_iter(haystack) {
+        for caps in self.regex.captures_iter(self.text(haystack)) {
             groups.fill(&caps);
             if !each(&groups) {
                 break;
@@ -73,7 +92,7 @@ impl Pattern for RegexPattern {
     }
 
     fn group_names(&self) -> Vec<Option<String>> {
-        self.0.capture_names().map(|name| name.map(String::from)).collect()
+        self.regex.capture_names().map(|name| name.map(String::from)).collect()
     }
 }
 
@@ -108,8 +127,31 @@ pub(crate) struct PatternOptions {
     /// `-U`: a match may span lines; `--multiline-dotall`: `.` matches a line end too.
     pub(crate) multiline: bool,
     pub(crate) dotall: bool,
+    /// `--crlf`: a line may end with `\r\n`, whose `\r` is no part of it: `$` matches before it
+    /// and no class matches it.
+    pub(crate) crlf: bool,
+    /// Unicode classes and case folding (`--no-unicode` turns them off: ASCII only).
+    pub(crate) unicode: bool,
     pub(crate) limits: SizeLimits,
     pub(crate) engine: EngineChoice,
+}
+
+impl Default for PatternOptions {
+    /// A regex, case-sensitive, within lines that end with `\n`.
+    fn default() -> PatternOptions {
+        PatternOptions {
+            fixed_strings: false,
+            word: false,
+            line: false,
+            case: Case::Sensitive,
+            multiline: false,
+            dotall: false,
+            crlf: false,
+            unicode: true,
+            limits: SizeLimits::default(),
+            engine: EngineChoice::Default,
+        }
+    }
 }
 
 /// Which engine compiles the pattern: `--engine`, `-P`.
@@ -180,7 +222,7 @@ impl Matcher {
         // match only, so `-b` and `@property` are found as words too.
         let word = |pattern: &str| format!(r"\b{{start-half}}(?:{pattern})\b{{end-half}}");
         let pattern = one_pattern(patterns, options, regex::escape, "[a&&b]", word);
-        Matcher::build(&pattern, case_insensitive, options.multiline, options.dotall, options.limits)
+        Matcher::build(&pattern, case_insensitive, options)
     }
 
     /// `-P`: the pattern compiled by PCRE2, wrapped as ripgrep wraps it. The literals looked for first
@@ -189,7 +231,7 @@ impl Matcher {
     fn with_pcre2(patterns: &[String], options: &PatternOptions, case_insensitive: bool) -> Result<Matcher> {
         let word = |pattern: &str| format!(r"(?<!\w)(?:{pattern})(?!\w)");
         let pattern = one_pattern(patterns, options, pcre2::escape, "(*FAIL)", word);
-        let compiled = Pcre2Pattern::new(&pattern, case_insensitive, options.multiline, options.dotall)?;
+        let compiled = Pcre2Pattern::new(&pattern, case_insensitive, options)?;
         let has_groups = compiled.group_names().len() > 1;
         let candidates = if options.multiline || options.fixed_strings {
             None
@@ -201,7 +243,7 @@ impl Matcher {
                 .build()
                 .parse(&pattern)
                 .ok()
-                .and_then(|hir| within_lines(&hir).ok())
+                .and_then(|hir| within_lines(&hir, options.crlf).ok())
                 .and_then(|hir| inner_literals(&hir))
         };
         // PCRE2 reads some patterns otherwise than the regex crate: the index is not asked.
@@ -211,29 +253,27 @@ impl Matcher {
 
     /// The matcher of one regex, matches never spanning lines.
     pub fn compile(pattern: &str, case_insensitive: bool) -> Result<Matcher> {
-        Matcher::build(pattern, case_insensitive, false, false, SizeLimits::default())
+        Matcher::build(pattern, case_insensitive, &PatternOptions::default())
     }
 
-    fn build(
-        pattern: &str,
-        case_insensitive: bool,
-        multiline: bool,
-        dotall: bool,
-        limits: SizeLimits,
-    ) -> Result<Matcher> {
+    fn build(pattern: &str, case_insensitive: bool, options: &PatternOptions) -> Result<Matcher> {
+        let (multiline, limits) = (options.multiline, options.limits);
         let hir = regex_syntax::ParserBuilder::new()
             // Files are bytes: `(?-u:\xFF)` may match a byte that is not UTF-8, as in ripgrep.
             .utf8(false)
             .multi_line(true)
+            // `^` and `$` at `\r\n` too, and `.` matches no `\r`, as in `rg --crlf`.
+            .crlf(options.crlf)
+            .unicode(options.unicode)
             .case_insensitive(case_insensitive)
-            .dot_matches_new_line(dotall)
+            .dot_matches_new_line(options.dotall)
             .build()
             .parse(pattern)
             .map_err(|e| anyhow::anyhow!("{UNREADABLE}:\n{e}"))?;
         let has_groups = hir.properties().explicit_captures_len() > 0;
         // With -U the whole file is searched at once: no line end to take out, no literal to look
         // for first.
-        let hir = if multiline { hir } else { within_lines(&hir)? };
+        let hir = if multiline { hir } else { within_lines(&hir, options.crlf)? };
         // `Hir` prints as an equivalent pattern: the regex crate compiles the rewritten expression.
         let regex = regex::bytes::RegexBuilder::new(&printable(&hir).to_string())
             .size_limit(limits.regex)
@@ -249,14 +289,9 @@ impl Matcher {
                 err => anyhow::anyhow!("invalid pattern: {err}"),
             })?;
         let candidates = if multiline { None } else { inner_literals(&hir) };
+        let pattern = RegexPattern { regex, cut_cr: options.crlf && !multiline };
         let required = query::plan(&hir);
-        Ok(Matcher {
-            pattern: Arc::new(RegexPattern(regex)),
-            candidates,
-            has_groups,
-            fallible: false,
-            required,
-        })
+        Ok(Matcher { pattern: Arc::new(pattern), candidates, has_groups, fallible: false, required })
     }
 }
 
@@ -471,36 +506,51 @@ fn has_uppercase_literal(pattern: &str) -> bool {
 /// class (`\s`, `[^a]`, ...) so no match can cross a line end, and makes `\A` and `\z` a line's start
 /// and end (as `^` and `$` are), as ripgrep reads them; else they would match only where a read
 /// buffer or a big file's part happens to start or end. A literal newline in the pattern can never
-/// match a line and is refused.
-fn within_lines(hir: &Hir) -> Result<Hir> {
+/// match a line and is refused. With `crlf` (`--crlf`), a `\r` is a line end as well: no class
+/// holds it, a literal one is refused, and the anchors see `\r\n` as one line end.
+fn within_lines(hir: &Hir, crlf: bool) -> Result<Hir> {
+    use hir::Look;
+    let (start, end) = if crlf { (Look::StartCRLF, Look::EndCRLF) } else { (Look::StartLF, Look::EndLF) };
+    let ends: &[u8] = if crlf { b"\r\n" } else { b"\n" };
     Ok(match hir.kind() {
-        HirKind::Look(hir::Look::Start) => Hir::look(hir::Look::StartLF),
-        HirKind::Look(hir::Look::End) => Hir::look(hir::Look::EndLF),
+        HirKind::Look(Look::Start | Look::StartLF | Look::StartCRLF) => Hir::look(start),
+        HirKind::Look(Look::End | Look::EndLF | Look::EndCRLF) => Hir::look(end),
         HirKind::Empty | HirKind::Look(_) => hir.clone(),
         HirKind::Literal(hir::Literal(bytes)) => {
             if bytes.contains(&b'\n') {
                 bail!("the pattern contains a literal newline, but matches never span lines");
             }
+            if crlf && bytes.contains(&b'\r') {
+                bail!("the pattern contains a literal \\r, but with --crlf it is part of the line end");
+            }
             hir.clone()
         }
         HirKind::Class(hir::Class::Unicode(class)) => {
             let mut class = class.clone();
-            class.difference(&hir::ClassUnicode::new([hir::ClassUnicodeRange::new('\n', '\n')]));
+            let ranges =
+                ends.iter().map(|&end| hir::ClassUnicodeRange::new(char::from(end), char::from(end)));
+            class.difference(&hir::ClassUnicode::new(ranges));
             Hir::class(hir::Class::Unicode(class))
         }
         HirKind::Class(hir::Class::Bytes(class)) => {
             let mut class = class.clone();
-            class.difference(&hir::ClassBytes::new([hir::ClassBytesRange::new(b'\n', b'\n')]));
+            class.difference(&hir::ClassBytes::new(
+                ends.iter().map(|&end| hir::ClassBytesRange::new(end, end)),
+            ));
             Hir::class(hir::Class::Bytes(class))
         }
         HirKind::Repetition(rep) => {
-            Hir::repetition(hir::Repetition { sub: Box::new(within_lines(&rep.sub)?), ..rep.clone() })
+            Hir::repetition(hir::Repetition { sub: Box::new(within_lines(&rep.sub, crlf)?), ..rep.clone() })
         }
         HirKind::Capture(cap) => {
-            Hir::capture(hir::Capture { sub: Box::new(within_lines(&cap.sub)?), ..cap.clone() })
+            Hir::capture(hir::Capture { sub: Box::new(within_lines(&cap.sub, crlf)?), ..cap.clone() })
         }
-        HirKind::Concat(subs) => Hir::concat(subs.iter().map(within_lines).collect::<Result<_>>()?),
-        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(within_lines).collect::<Result<_>>()?),
+        HirKind::Concat(subs) => {
+            Hir::concat(subs.iter().map(|sub| within_lines(sub, crlf)).collect::<Result<_>>()?)
+        }
+        HirKind::Alternation(subs) => {
+            Hir::alternation(subs.iter().map(|sub| within_lines(sub, crlf)).collect::<Result<_>>()?)
+        }
     })
 }
 
@@ -542,7 +592,7 @@ mod tests {
     #[test]
     fn classes_lose_the_newline() {
         let hir = regex_syntax::ParserBuilder::new().multi_line(true).build().parse(r"a\s+b[^x].").unwrap();
-        let re = Regex::new(&within_lines(&hir).unwrap().to_string()).unwrap();
+        let re = Regex::new(&within_lines(&hir, false).unwrap().to_string()).unwrap();
         assert!(re.is_match(b"a  byz"));
         assert!(!re.is_match(b"a\nbyz"));
         assert!(!re.is_match(b"a b\nz"));
@@ -600,16 +650,7 @@ mod tests {
             ("(a+)?b", "aab", Some("aab")),
         ] {
             for multiline in [false, true] {
-                let options = PatternOptions {
-                    fixed_strings: false,
-                    word: false,
-                    line: false,
-                    case: Case::Sensitive,
-                    multiline,
-                    dotall: false,
-                    limits: SizeLimits::default(),
-                    engine: EngineChoice::Default,
-                };
+                let options = PatternOptions { multiline, ..PatternOptions::default() };
                 let matcher = Matcher::new(&[pattern.to_string()], &options).unwrap();
                 let found = matcher.pattern.find_at(line.as_bytes(), 0).map(|m| &line.as_bytes()[m]);
                 assert_eq!(found, expected.map(str::as_bytes), "{pattern} on {line}, multiline {multiline}");
@@ -620,6 +661,6 @@ mod tests {
     #[test]
     fn a_literal_newline_is_refused() {
         let hir = regex_syntax::Parser::new().parse("a\nb").unwrap();
-        assert!(within_lines(&hir).is_err());
+        assert!(within_lines(&hir, false).is_err());
     }
 }

@@ -33,7 +33,7 @@ use crate::pipeline::{
 };
 use crate::print::format::{FileTotals, Formatter, Shown};
 use crate::search::engine::{
-    lead_start, Context, Engine, Line, Outcome, Searched, Sink, Window, BINARY_SNIFF,
+    lead_start, reads_as_text, Context, Engine, Line, Outcome, Searched, Sink, Window, BINARY_SNIFF,
 };
 use crate::search::matcher::Matcher;
 use crate::search::pattern::Groups;
@@ -131,6 +131,7 @@ impl Searcher {
                                 }
                             }
                             Entry::Named(path) => self.search_file(seq, path, true)?,
+                            Entry::Stdin => self.search_stdin(seq)?,
                             Entry::Message(message) => self.outbox.send(reported(seq, message))?,
                         }
                     }
@@ -139,13 +140,7 @@ impl Searcher {
                     let listing = listing::list(task, &self.config.walk);
                     self.listings.send(listing).map_err(|_| PrinterGone)?;
                 }
-                Ok(Task::Stdin { seq }) => {
-                    // Its first bytes are known only as it is read: a byte-order mark is looked for
-                    // as it is.
-                    let mut decoded = self.config.encoding.reader(io::stdin().lock());
-                    let path = PathBuf::from("<stdin>");
-                    self.search_window(&mut decoded, Job::whole(seq, path, true), Window::WHOLE)?;
-                }
+                Ok(Task::Stdin { seq }) => self.search_stdin(seq)?,
                 // The indexer's sentinel, or the indexer gone (which a miscounted sentinel, or a
                 // panic its thread reports, would leave): the same end.
                 Ok(Task::Stop) | Err(_) => {
@@ -170,8 +165,25 @@ impl Searcher {
         Ok(())
     }
 
+    /// Searches standard input, as `<stdin>`.
+    fn search_stdin(&mut self, seq: u64) -> Result<(), PrinterGone> {
+        // Its first bytes are known only as it is read: a byte-order mark is looked for as it is.
+        let mut decoded = self.config.encoding.reader(io::stdin().lock());
+        self.search_window(&mut decoded, Job::whole(seq, PathBuf::from("<stdin>"), true), Window::WHOLE)
+    }
+
     /// Searches a whole file, or the first part of a big one after handing out the rest.
     fn search_file(&mut self, seq: u64, path: PathBuf, named: bool) -> Result<(), PrinterGone> {
+        if self.config.output_file.is_some_and(|output| is_file(&path, output)) {
+            // A file named on the command line is refused as grep refuses it; a walked one is
+            // passed over, as ripgrep passes it over.
+            return self.outbox.send(match named {
+                true => {
+                    failed(Job::whole(seq, path, named), io::Error::other("input file is also the output"))
+                }
+                false => ended(seq, (0, 1), path, Outcome::Output),
+            });
+        }
         if let Some(format) = self.config.search_zip.then(|| Format::of(&path)).flatten() {
             return self.search_compressed(seq, path, format, named);
         }
@@ -190,7 +202,8 @@ impl Searcher {
             return self.search_decoded(seq, path, file, named);
         }
         let walked_text = !config.binary_as_text && !named;
-        let binary = walked_text && memchr(0, &self.buf[..read]).is_some();
+        let nul_early = !config.binary_as_text && memchr(0, &self.buf[..read]).is_some();
+        let binary = walked_text && nul_early;
         let sniffed = !binary && (read as u64 == BINARY_SNIFF || size == Some(read as u64));
         // A walked file's text ends at its first NUL byte, so at its first hole at the latest:
         // what lies beyond is never read.
@@ -204,7 +217,9 @@ impl Searcher {
         }
         // A file's parts are searched as text from their first line: only once the first block
         // found none of it binary.
-        let splits = config.plan.splits && (sniffed || !walked_text);
+        // Nor a named file with binary data early: its parts could not know that what they hold
+        // comes after a NUL byte, and is not shown.
+        let splits = config.plan.splits && (sniffed || !walked_text) && !nul_early;
         let part_size = config.part_size;
         let parts = match text_size {
             Some(size) if size > 2 * part_size && splits => size.div_ceil(part_size) as u32,
@@ -215,7 +230,10 @@ impl Searcher {
         }
         let stamp = metadata.as_ref().map(Stamp::of);
         let end = if parts > 1 { Some(part_size) } else { text_size.filter(|&s| s > 0) };
-        let window = Window { end, read, sniffed, ..Window::WHOLE };
+        let first_nul = memchr(0, &self.buf[..read]).filter(|_| named && !config.binary_as_text);
+        let binary_from_start =
+            first_nul.filter(|&nul| !reads_as_text(&self.buf[..nul])).map(|nul| nul as u64);
+        let window = Window { end, read, sniffed, binary_from_start, ..Window::WHOLE };
         let job = Job { seq, part: 0, parts, path, stamp, named };
         self.search_window(&mut file, job, window)
     }
@@ -361,7 +379,8 @@ impl Searcher {
             path,
             keep,
             matcher: &config.matcher,
-            matches: self.formatter.shows_matches() || config.plan.editor,
+            // (--stats and JSON's summary count the matches.)
+            matches: self.formatter.shows_matches() || config.plan.editor || config.output.stats,
             groups: self.formatter.shows_groups() && config.matcher.has_groups,
             invert: config.selection.invert,
             formatter: &mut self.formatter,
@@ -656,6 +675,12 @@ fn read_first(file: &mut File, buf: &mut [u8]) -> io::Result<usize> {
             read => return read,
         }
     }
+}
+
+/// Whether `path` is the file of this device and inode.
+fn is_file(path: &Path, (dev, ino): (u64, u64)) -> bool {
+    use std::os::unix::fs::MetadataExt;
+    std::fs::metadata(path).is_ok_and(|metadata| metadata.dev() == dev && metadata.ino() == ino)
 }
 
 fn reported(seq: u64, message: Message) -> FileResult {

@@ -13,6 +13,7 @@ use anyhow::Result;
 use memchr::{memchr, memrchr};
 use pcre2::bytes::{CaptureLocations, Regex, RegexBuilder};
 
+use crate::search::matcher::PatternOptions;
 use crate::search::pattern::{Groups, Pattern};
 
 /// ripgrep's JIT stack: deep enough for the patterns people write, bounded for those that recurse
@@ -66,23 +67,27 @@ pub(crate) struct Pcre2Pattern {
     number: usize,
     /// Outside `-U`: each line is a haystack of its own.
     per_line: bool,
+    /// `--crlf`: a line's haystack leaves out the `\r` of its `\r\n`.
+    crlf: bool,
 }
 
 impl Pcre2Pattern {
     /// Compiles `pattern` with `^` and `$` at line ends, Unicode classes (UTF-8 haystacks; bytes that
     /// are not UTF-8 never match) and the JIT where there is one, as `rg -P` does.
-    pub(crate) fn new(pattern: &str, caseless: bool, multiline: bool, dotall: bool) -> Result<Pcre2Pattern> {
+    pub(crate) fn new(pattern: &str, caseless: bool, options: &PatternOptions) -> Result<Pcre2Pattern> {
         let regex = RegexBuilder::new()
             .caseless(caseless)
             .multi_line(true)
-            .dotall(dotall)
-            .utf(true)
-            .ucp(true)
+            .dotall(options.dotall)
+            .crlf(options.crlf)
+            .utf(options.unicode)
+            .ucp(options.unicode)
             .jit_if_available(true)
             .max_jit_stack_size(Some(JIT_STACK))
             .build(pattern)
             .map_err(|err| compile_error(pattern, &err))?;
-        Ok(Pcre2Pattern { regex, number: PATTERNS.fetch_add(1, Ordering::Relaxed), per_line: !multiline })
+        let number = PATTERNS.fetch_add(1, Ordering::Relaxed);
+        Ok(Pcre2Pattern { regex, number, per_line: !options.multiline, crlf: options.crlf })
     }
 
     /// Runs `search` with this thread's match data for the pattern (a new one when a search is
@@ -107,7 +112,13 @@ impl Pcre2Pattern {
                 true => memchr(b'\n', &haystack[at..]).map_or(haystack.len(), |i| at + i),
                 false => haystack.len(),
             };
-            match find(&haystack[start..end], at - start) {
+            let text_end = match self.per_line && self.crlf && end > start && haystack[end - 1] == b'\r' {
+                true => end - 1,
+                false => end,
+            };
+            // Past the `\r` (after an empty match before it) the line has nothing left.
+            let found = if at <= text_end { find(&haystack[start..text_end], at - start) } else { Ok(None) };
+            match found {
                 Ok(Some(found)) => return Some((start, found)),
                 Ok(None) if !self.per_line => return None,
                 Ok(None) => {}

@@ -13,6 +13,7 @@ use std::fs;
 use std::io;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
@@ -231,9 +232,73 @@ impl DotNames {
 
 /// What an entry is, once judged.
 enum Verdict {
-    Skip,
+    /// Left out, by this rule.
+    Skip(Filter),
     File,
     Dir,
+}
+
+/// A rule of the walk that leaves entries out. Which of them did, over the whole walk, is told when
+/// together they left nothing to search.
+#[derive(Clone, Copy)]
+pub(crate) enum Filter {
+    NotAFile,
+    DefaultIgnore,
+    IgnoreRegex,
+    Glob,
+    IgnoreFile,
+    Hidden,
+    Type,
+    Filename,
+    Size,
+    Depth,
+}
+
+/// Which filters left an entry out, by `Filter as usize`.
+static SKIPPED: [AtomicBool; 10] = [const { AtomicBool::new(false) }; 10];
+
+impl Filter {
+    const ALL: [Filter; 10] = [
+        Filter::NotAFile,
+        Filter::DefaultIgnore,
+        Filter::IgnoreRegex,
+        Filter::Glob,
+        Filter::IgnoreFile,
+        Filter::Hidden,
+        Filter::Type,
+        Filter::Filename,
+        Filter::Size,
+        Filter::Depth,
+    ];
+
+    fn note(self) {
+        SKIPPED[self as usize].store(true, Ordering::Relaxed);
+    }
+
+    /// The rule, and how to lift it.
+    fn describe(self) -> &'static str {
+        match self {
+            Filter::NotAFile => "symbolic links and special files (--follow follows links)",
+            Filter::DefaultIgnore => "the default ignores: .git, .hg, .svn, *.min.js (--no-default-ignore)",
+            Filter::IgnoreRegex => "-i",
+            Filter::Glob => "-g",
+            Filter::IgnoreFile => "ignore files (--no-ignore)",
+            Filter::Hidden => "hidden names (--hidden)",
+            Filter::Type => "-t/-T",
+            Filter::Filename => "-f",
+            Filter::Size => "--max-filesize",
+            Filter::Depth => "-D",
+        }
+    }
+}
+
+/// The filters that left an entry out so far, described.
+pub(crate) fn filters_that_skipped() -> Vec<&'static str> {
+    Filter::ALL
+        .into_iter()
+        .filter(|&filter| SKIPPED[filter as usize].load(Ordering::Relaxed))
+        .map(Filter::describe)
+        .collect()
 }
 
 /// Lists `task`'s directory by `rules`.
@@ -268,7 +333,10 @@ pub(crate) fn list(task: ListTask, rules: &WalkRules) -> Listing {
             .kind(&entry, &path)
             .map(|kind| (judge.judge(&path, &kind, &entry, dir_rules.as_deref()), kind));
         let kind = match verdict {
-            Ok((Verdict::Skip, _)) => continue,
+            Ok((Verdict::Skip(filter), _)) => {
+                filter.note();
+                continue;
+            }
             Ok((Verdict::File, _)) => {
                 listing.items.push(Item::File(path));
                 continue;
@@ -280,6 +348,7 @@ pub(crate) fn list(task: ListTask, rules: &WalkRules) -> Listing {
             }
         };
         if rules.depth.is_some_and(|max| task.depth + 1 > max) {
+            Filter::Depth.note();
             continue;
         }
         let ancestors = match judge.ancestors(&kind, &path) {
@@ -374,7 +443,7 @@ impl EntryJudge<'_> {
         let is_dir = kind.dir;
         // Symlinks (when not followed), FIFOs, sockets and devices are never opened.
         if !is_dir && !kind.file {
-            return Verdict::Skip;
+            return Verdict::Skip(Filter::NotAFile);
         }
         let rules = self.rules;
         let name = file_name(path);
@@ -384,15 +453,18 @@ impl EntryJudge<'_> {
             } else {
                 name.ends_with(DEFAULT_IGNORED_FILE_SUFFIX.as_bytes())
             };
-        if default_ignored || rules.ignore.as_ref().is_some_and(|set| set.is_match(name)) {
-            return Verdict::Skip;
+        if default_ignored {
+            return Verdict::Skip(Filter::DefaultIgnore);
+        }
+        if rules.ignore.as_ref().is_some_and(|set| set.is_match(name)) {
+            return Verdict::Skip(Filter::IgnoreRegex);
         }
         let root = &self.task.root;
         // Globs, types and the rules above the root match the path below the root.
         let relative = || path.strip_prefix(&root.path).unwrap_or(path);
         let by_glob = rules.globs.as_ref().map_or(Match::None, |globs| globs.matched(relative(), is_dir));
         if by_glob.is_ignore() {
-            return Verdict::Skip;
+            return Verdict::Skip(Filter::Glob);
         }
         let mut whitelisted = by_glob.is_whitelist();
         if !whitelisted {
@@ -404,13 +476,13 @@ impl EntryJudge<'_> {
                 by_files = extra.matched(path, is_dir).map(|_| ());
             }
             match by_files {
-                Match::Ignore(()) => return Verdict::Skip,
+                Match::Ignore(()) => return Verdict::Skip(Filter::IgnoreFile),
                 Match::Whitelist(()) => whitelisted = true,
                 Match::None => {}
             }
         }
         if !whitelisted && !rules.hidden && name.starts_with(b".") {
-            return Verdict::Skip;
+            return Verdict::Skip(Filter::Hidden);
         }
         if is_dir {
             return Verdict::Dir;
@@ -421,13 +493,14 @@ impl EntryJudge<'_> {
                 metadata.is_ok_and(|m| m.len() <= max)
             })
         };
-        let wanted = rules.types.as_ref().is_none_or(|types| !types.matched(relative(), false).is_ignore())
-            && rules.filename.as_ref().is_none_or(|set| set.is_match(name))
-            && size_ok();
-        if wanted {
-            Verdict::File
+        if rules.types.as_ref().is_some_and(|types| types.matched(relative(), false).is_ignore()) {
+            Verdict::Skip(Filter::Type)
+        } else if rules.filename.as_ref().is_some_and(|set| !set.is_match(name)) {
+            Verdict::Skip(Filter::Filename)
+        } else if !size_ok() {
+            Verdict::Skip(Filter::Size)
         } else {
-            Verdict::Skip
+            Verdict::File
         }
     }
 }

@@ -201,6 +201,9 @@ impl Indexer {
     }
 
     fn walk_root(&mut self, index: u32, root: &Root) -> Result<(), ConsumersGone> {
+        if root.path.as_os_str() == "-" {
+            return self.send(Entry::Stdin);
+        }
         let metadata = match std::fs::metadata(&root.path) {
             Ok(metadata) => metadata,
             Err(err) => return self.send(Entry::Message(Message::error(&root.path, describe(&err)))),

@@ -785,16 +785,17 @@ fn a_nul_byte_far_into_the_file_ends_its_text() {
     assert_output_eq!(stdout_ok(dir.path(), &["hit", "-d", "e"], 1), "");
 }
 
-/// A file named on the command line (or standard input) is searched in full, as grep and ripgrep
-/// search it: NUL bytes end lines, a line holding binary data is not printed, and if one matched
-/// that is said once, on stderr, and counted as a match.
+/// A file named on the command line (or standard input) is searched past its first NUL byte, as
+/// grep and ripgrep search it: its lines before the NUL are printed, the binary data from the NUL's
+/// line on never is (NUL bytes end its lines); if it matched that is said once, on stderr, counted
+/// as a match, and the search of the file ends there.
 #[test]
 fn a_named_file_with_binary_data_says_it_matches() {
     let dir = tempdir();
     write(dir.path(), "app.log", b"ERROR one\nok\n\x00bin ERROR\nERROR after\n".as_slice());
     let out = run(dir.path(), &["ERROR", "app.log"]);
     assert_eq!(out.status.code(), Some(0));
-    assert_output_eq!(stdout_of(&out), "app.log:1:ERROR one\napp.log:4:ERROR after\n");
+    assert_output_eq!(stdout_of(&out), "app.log:1:ERROR one\n");
     assert_output_eq!(
         stderr_of(&out),
         "ba: app.log: binary file matches (found \"\\0\" byte around offset 13)\n"
@@ -807,8 +808,9 @@ fn a_named_file_with_binary_data_says_it_matches() {
     // A match across the NUL is no match: the NUL ends the line.
     assert_eq!(run(dir.path(), &["ok.*bin", "app.log"]).status.code(), Some(1));
     // Standard input, the same.
-    let out = ba(dir.path()).args(["ERROR"]).run_stdin(b"ok\n\x00\nERROR x\n");
-    assert_output_eq!(stdout_of(&out), "ERROR x\n");
+    let out = ba(dir.path()).args(["ERROR"]).run_stdin(b"ERROR before\nok\n\x00\nERROR x\n");
+    assert_output_eq!(stdout_of(&out), "ERROR before\n");
+    assert!(stderr_of(&out).contains("<stdin>: binary file matches"));
     let out = ba(dir.path()).args(["bin"]).run_stdin(b"\x00bin\n");
     assert_eq!(out.status.code(), Some(0));
     assert!(stderr_of(&out).contains("<stdin>: binary file matches"));
@@ -843,18 +845,18 @@ fn a_long_binary_line_has_no_empty_stretch_at_a_buffer_edge() {
     }
 }
 
-/// Nor is such a line shown as context: the context before a hit ends at it, as the context
-/// after a hit steps over it.
+/// Nor is binary data shown as context: the context after a hit ends before the line that holds
+/// the first NUL byte; a hit after it is only said.
 #[test]
-fn a_named_file_s_binary_line_is_not_shown_as_context() {
+fn a_named_file_s_binary_data_is_not_shown_as_context() {
     let dir = tempdir();
     write(dir.path(), "app.log", b"first\nx\x00y\nhit\nz\x00\nlast\n".as_slice());
-    let out = run(dir.path(), &["-B", "2", "hit", "app.log"]);
-    assert_output_eq!(stdout_of(&out), "app.log:3:hit\n");
-    let out = run(dir.path(), &["-B", "1", "last", "app.log"]);
-    assert_output_eq!(stdout_of(&out), "app.log:5:last\n");
     let out = run(dir.path(), &["-C", "1", "first", "app.log"]);
-    assert_output_eq!(stdout_of(&out), "app.log:1:first\n--\napp.log-3-hit\n");
+    assert_output_eq!(stdout_of(&out), "app.log:1:first\n");
+    assert_eq!(stderr_of(&out), "");
+    let out = run(dir.path(), &["-B", "2", "hit", "app.log"]);
+    assert_eq!((out.status.code(), stdout_of(&out).as_str()), (Some(0), ""));
+    assert!(stderr_of(&out).contains("binary file matches (found \"\\0\" byte around offset 7)"));
 }
 
 /// A UTF-8 byte-order mark is not part of the first line: `^` matches after it.
@@ -1054,7 +1056,7 @@ fn long_patterns_compile_and_give_the_right_answer() {
     write(dir.path(), "long.txt", format!("{}\n{typo}\n1x2x3x\n", lowercase.to_uppercase()));
     // Smart case: the lowercase literal finds its uppercase line, not the one with a typo.
     let out = run(dir.path(), &["-c", &lowercase, "long.txt"]);
-    assert_eq!((stdout_of(&out).as_str(), stderr_of(&out).as_str()), ("long.txt:1\n", ""));
+    assert_eq!((stdout_of(&out).as_str(), stderr_of(&out).as_str()), ("1\n", ""));
     // No line holds 8,000 digits each followed by an `x`; the third holds three.
     let out = run(dir.path(), &["-c", &r"\dx".repeat(8000), "long.txt"]);
     assert_eq!((out.status.code(), stderr_of(&out).as_str()), (Some(1), ""));
@@ -1716,8 +1718,9 @@ fn stats_add_bytes_and_binary_files_to_the_summary() {
             + &format!("Binary Files Skipped: 1 (-a searches them)\nBytes Searched: {}\n", text.len())
     );
     assert_duration_line(&out);
-    // --stats changes nothing in pipe output.
-    assert_output_eq!(stdout_ok(dir.path(), &["--stats", "hit"], 0), "a.txt:1:hit one\na.txt:3:hit three\n");
+    // In the pipe format, ripgrep's block comes after the hits.
+    let out = stdout_ok(dir.path(), &["--stats", "hit"], 0);
+    assert!(out.starts_with("a.txt:1:hit one\na.txt:3:hit three\n\n2 matches\n2 matched lines\n"), "{out}");
 }
 
 /// Runs `ba ARGS` with its stdout a pipe whose reading end is already closed: every write fails

@@ -30,8 +30,8 @@ fn a_list_that_swallowed_the_pattern_says_so_and_shows_the_fix() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         stderr_of(&out),
-        "ba: no pattern: -d takes every argument after it as directories (src main), so \"main\" was taken \
-         too. Put the pattern first (ba main -d src), or end the list with -- (ba -d src -- main)\n"
+        "ba: no pattern: -d takes every argument after it as directories (src main), so main was taken \
+         too. Put the pattern first: ba main -d src, or end the list with --: ba -d src -- main\n"
     );
     assert_eq!(stdout_of(&out), "");
     // The fixes it shows work.
@@ -61,8 +61,6 @@ fn grep_and_ripgrep_flags_say_how_to_do_it_in_ba() {
     let dir = tempdir();
     habit_tree(dir.path());
     for (flag, how) in [
-        ("-n", "ba always shows paths and line numbers: leave it out"),
-        ("-H", "ba always shows paths and line numbers: leave it out"),
         ("-R", "ba always searches directories recursively: leave it out"),
         (
             "-E",
@@ -70,11 +68,10 @@ fn grep_and_ripgrep_flags_say_how_to_do_it_in_ba() {
              --encoding NAME)",
         ),
         ("-G", "ba's patterns are Rust's regex (or PCRE2's with -P): leave it out"),
-        ("-o", "use -m (--match-only)"),
         ("-L", "use --files-without-match (grep's -l is --files-with-matches; -l is strict case)"),
-        ("-j", "use -w N (--workers)"),
         ("--include", "use -g GLOB (--glob)"),
-        ("--sort", "ba's output is always in walk order, on every thread: leave it out"),
+        ("--sort-files", "ba's output is always in walk order, on every thread: leave it out"),
+        ("-s", "use --no-messages (ripgrep's -s is strict case: -l here)"),
     ] {
         let out = ba(dir.path()).args([flag, "main"]).run();
         assert_eq!(out.status.code(), Some(2), "{flag}");
@@ -88,25 +85,35 @@ fn grep_and_ripgrep_flags_say_how_to_do_it_in_ba() {
     assert_eq!(out.status.code(), Some(2));
     assert_eq!(
         stderr_of(&out),
-        "ba: -w sets the number of workers (a number); grep's -w is --word-regexp here\n"
+        "ba: -w sets the number of searcher threads (-w 4; 0: one per core); for grep's -w, type \
+         --word-regexp: ba --word-regexp main src\n"
     );
 }
 
 /// grep's `-in` is `-i n` here: files with an `n` in their name would be skipped without a word.
+/// Refused, as `-rn` is, for `-i`, `-f` and `-d`; the way to mean it (a space) works.
 #[test]
-fn grep_letters_glued_to_i_are_warned_about() {
+fn grep_letters_glued_to_i_f_and_d_are_refused() {
     let dir = tempdir();
     habit_tree(dir.path());
-    let out = ba(dir.path()).args(["-p", "-in", "main"]).run();
-    // Every file here has an `n` in its name: -i n skips them all, and ba says both.
+    for (habit, letter, does, grep) in [
+        ("-in", 'i', "skip every name matching", "grep's -i is --ignore-case here"),
+        ("-fn", 'f', "search only names matching", "grep's -f FILE is --patterns-file FILE here"),
+        ("-dn", 'd', "search the directory", "grep's -d ACTION has no use here"),
+    ] {
+        let out = ba(dir.path()).args(["-p", habit, "main"]).run();
+        assert_eq!((out.status.code(), stdout_of(&out).as_str()), (Some(2), ""), "{habit}");
+        assert_eq!(
+            stderr_of(&out),
+            format!(
+                "ba: {habit} is read as -{letter} n: {does} 'n'. Type grep's flags apart ({grep}; paths and \
+                 line numbers are always shown); to mean it, put a space: -{letter} n\n"
+            )
+        );
+    }
+    // With a space it is meant: every file here has an `n` in its name.
+    let out = ba(dir.path()).args(["-p", "main", "-i", "n"]).run();
     assert_eq!(out.status.code(), Some(1));
-    assert_eq!(
-        stderr_of(&out),
-        "ba: -in is read as -i n (Black Arrow's -i: skip names matching 'n'); for grep's -i, type \
-         --ignore-case (paths and line numbers are always shown)\nba: no file was searched: the filters \
-         (ignore files, hidden names, -t, -g, -f, -i, --max-filesize) left none; ba --files lists what a \
-         search reads\n"
-    );
     let out = ba(dir.path()).args(["-p", "-itest", "main"]).run();
     assert_eq!(stderr_of(&out), "", "a real regex glued to -i is no habit");
 }

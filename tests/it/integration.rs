@@ -535,6 +535,7 @@ fn messages_escape_what_they_quote() {
 fn vim_tree(root: &Path) {
     write(root, "src/main.rs", "fn main() {\n    let s = \"héllo hit\"; // hit\n}\n");
     write(root, "notes/quotes.txt", "say \"it's here\" hit\r\nnothing\n");
+    write(root, "notes/c.txt", "#include <stdio.h>\n50% done\n");
 }
 
 /// Runs `:Ba` in each of vim and neovim that is installed, with the plugin from `editors/vim` and
@@ -625,6 +626,26 @@ fn vim_ba_fills_the_quickfix_and_location_lists() {
         // No words: the word under the cursor, as a word.
         let main = serde_json::json!([["src/main.rs", 1, 4, "fn main() {"]]);
         assert_eq!(recorded["cursor"]["qf"], main, "{editor}: {recorded}");
+    }
+}
+
+/// `%` and `#` in the arguments are searched as typed, never expanded to the file names Vim
+/// gives them elsewhere.
+#[test]
+fn vim_ba_searches_percent_and_hash_as_typed() {
+    let steps = r#"
+        edit src/main.rs
+        edit notes/quotes.txt
+        Ba #include
+        record hash
+        Ba 50%
+        record percent
+    "#;
+    for (editor, recorded) in run_vim(steps) {
+        let hash = serde_json::json!([["notes/c.txt", 1, 1, "#include <stdio.h>"]]);
+        assert_eq!(recorded["hash"]["qf"], hash, "{editor}: {recorded}");
+        let percent = serde_json::json!([["notes/c.txt", 2, 1, "50% done"]]);
+        assert_eq!(recorded["percent"]["qf"], percent, "{editor}: {recorded}");
     }
 }
 

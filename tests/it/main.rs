@@ -4,6 +4,8 @@
 //! - `util`: the shared helpers: fixtures, the `ba` command and naive oracles;
 //! - `macros`: `assert_output_eq!`, which shows a diff of the lines when outputs differ;
 //! - `cli`: the search: output formats, matching, the walk, errors and exit codes;
+//! - `compat`: what a grep or ripgrep user types gets their answer, compared with ripgrep;
+//! - `differential`: ba against ripgrep on random files, patterns and modes;
 //! - `files_property`: `--files` against `rg --files` on random trees of ignore files;
 //! - `flags`: grep and ripgrep's everyday flags, against GNU grep, ripgrep, vim and a JSON parser;
 //! - `fuzz_properties`: the fuzz targets' properties, many cases on a stable toolchain (`#[ignore]`d);
@@ -33,6 +35,8 @@ mod util;
 mod big_file;
 mod bounds;
 mod cli;
+mod compat;
+mod differential;
 mod files_property;
 mod flags;
 mod fuzz_properties;

@@ -67,8 +67,8 @@ fn r1573_look_ahead_counts() {
     let dir = tempdir();
     write(dir.path(), "foo", "def A;\ndef B;\nuse A;\nuse B;\n");
     let pattern = r"(?s)def (\w+);(?=.*use \w+)";
-    assert_eq!(ok(dir.path(), &["-P", "-U", "--count", pattern, "foo"]), "foo:2\n");
-    assert_eq!(ok(dir.path(), &["-P", "-U", "--count-matches", pattern, "foo"]), "foo:2\n");
+    assert_eq!(ok(dir.path(), &["-P", "-U", "--count", pattern, "foo"]), "2\n");
+    assert_eq!(ok(dir.path(), &["-P", "-U", "--count-matches", pattern, "foo"]), "2\n");
 }
 
 // ripgrep's tests/regression.rs: r3139_multiline_lookahead_files_with_matches.

@@ -6,6 +6,11 @@ let s:shell_options = {
       \ 'shell': 'sh', 'shellcmdflag': '-c', 'shellquote': '', 'shellxquote': '',
       \ 'shellredir': '>%s 2>&1'}
 
+" Completes file names for :Ba without expanding the arguments typed.
+function! ba#complete(arglead, cmdline, cursorpos) abort
+  return getcompletion(a:arglead, 'file')
+endfunction
+
 " Runs ba with the words of ARGS (the pattern first, unless flags come before it) and puts its hits
 " in the quickfix list, or with LOCATION in the current window's location list.
 function! ba#search(args, location) abort

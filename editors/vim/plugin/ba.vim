@@ -6,5 +6,6 @@ if exists('g:loaded_ba') || &compatible
 endif
 let g:loaded_ba = 1
 
-" :Ba [ARGS]  fills the quickfix list; :Ba! [ARGS] the current window's location list.
-command! -bang -nargs=* -complete=file Ba call ba#search(<q-args>, <bang>0)
+" :Ba [ARGS]  fills the quickfix list; :Ba! [ARGS] the current window's location list. File names
+" complete, but `%` and `#` stay as typed (-complete=file would expand them in the pattern).
+command! -bang -nargs=* -complete=customlist,ba#complete Ba call ba#search(<q-args>, <bang>0)

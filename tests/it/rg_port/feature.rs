@@ -71,7 +71,6 @@ fn f7_stdin() {
 }
 
 #[test]
-#[ignore = "gap: missing flag -I (--no-filename)"]
 fn f20_no_filename() {
     let expected = "\
 1:For the Doctor Watsons of this world, as opposed to the Sherlock
@@ -210,7 +209,6 @@ fn f159_max_count() {
 }
 
 #[test]
-#[ignore = "gap: --max-count 0"]
 fn f159_max_count_zero() {
     Dir::new().with("foo", "test\ntest").expect(&["--max-count", "0", "test"], "", 1);
 }
@@ -291,13 +289,11 @@ fn f411_parallel_search_stats() {
 }
 
 #[test]
-#[ignore = "gap: --json --quiet --stats"]
 fn f411_single_threaded_quiet_search_stats() {
     search_stats(&Dir::sherlock(), &["--quiet", "-w", "1", "--json", "--stats", "Sherlock"], 2, 1, false);
 }
 
 #[test]
-#[ignore = "gap: --json --quiet --stats"]
 fn f411_parallel_quiet_search_stats() {
     let dir = Dir::new().with("sherlock_1", SHERLOCK).with("sherlock_2", SHERLOCK);
     search_stats(&dir, &["-w", "2", "--quiet", "--json", "--stats", "Sherlock"], 4, 2, false);
@@ -306,13 +302,11 @@ fn f411_parallel_quiet_search_stats() {
 const CRLF_FIRST: &str = "sherlock:1:For the Doctor Watsons of this world, as opposed to the Sherlock\r\n";
 
 #[test]
-#[ignore = "gap: --crlf"]
 fn f416_crlf() {
     Dir::new().with("sherlock", SHERLOCK_CRLF).expect(&["--crlf", "Sherlock$", "sherlock"], CRLF_FIRST, 0);
 }
 
 #[test]
-#[ignore = "gap: --crlf"]
 fn f416_crlf_multiline() {
     let dir = Dir::new().with("sherlock", SHERLOCK_CRLF);
     dir.expect(&["--crlf", "-U", "Sherlock$", "sherlock"], CRLF_FIRST, 0);
@@ -418,13 +412,11 @@ fn colored_preview(args: &[&str], expected_after_path: &str) {
 }
 
 #[test]
-#[ignore = "gap: --max-columns-preview text"]
 fn f917_trim_max_columns_matches() {
     colored_preview(&["abc"], "01234567 [... 1 more match]\n");
 }
 
 #[test]
-#[ignore = "gap: --max-columns-preview text"]
 fn f917_trim_max_columns_multi_standard() {
     colored_preview(&["-U", r"a\n?bc"], "01234567 [... 1 more match]\n");
 }
@@ -614,13 +606,11 @@ fn no_context_sep() {
 }
 
 #[test]
-#[ignore = "gap: context-separator/passthru overrides"]
 fn no_context_sep_overrides() {
     foo_ctx(&["--context-separator", "AAA", "--no-context-separator"], None);
 }
 
 #[test]
-#[ignore = "gap: context-separator/passthru overrides"]
 fn no_context_sep_overridden() {
     foo_ctx(&["--no-context-separator", "--context-separator", "AAA"], Some("AAA"));
 }

@@ -55,7 +55,6 @@ fn replacement() {
 }
 
 #[test]
-#[ignore = "gap: --json --quiet --stats"]
 fn quiet_stats() {
     let msgs = messages(&Dir::sherlock(), &["--json", "--quiet", "--stats", "Sherlock Holmes", "sherlock"]);
     assert_eq!(msgs[0]["type"], "summary");
@@ -92,7 +91,6 @@ fn notutf8_file() {
 
 // The match of `Sherlock$` on a CRLF line leaves the `\r` out.
 #[test]
-#[ignore = "gap: --crlf"]
 fn crlf() {
     let dir = Dir::new().with("sherlock", SHERLOCK_CRLF);
     let msgs = messages(&dir, &["--json", "--crlf", "Sherlock$", "sherlock"]);
@@ -110,7 +108,6 @@ fn lines_of_one_match(dir: &Dir, args: &[&str], lines: &str) -> Value {
 }
 
 #[test]
-#[ignore = "gap: --crlf"]
 fn r1095_missing_crlf() {
     let dir = Dir::new().with("foo", "test\r\n");
     lines_of_one_match(&dir, &["--json", "test"], "test\r\n");

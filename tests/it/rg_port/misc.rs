@@ -243,7 +243,6 @@ fn count_matches() {
 }
 
 #[test]
-#[ignore = "gap: --count-matches -v"]
 fn count_matches_inverted() {
     Dir::sherlock().expect(&["--count-matches", "--invert-match", "Sherlock"], "sherlock:4\n", 0);
 }

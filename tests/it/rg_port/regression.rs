@@ -294,7 +294,6 @@ digits.txt:2:3:3
 }
 
 #[test]
-#[ignore = "gap: --quiet --files"]
 fn r483_matching_no_stdout() {
     Dir::new().with("file.py", "").expect(&["--quiet", "--files", "--glob", "*.py"], "", 0);
 }
@@ -643,7 +642,6 @@ fn f1757() {
 }
 
 #[test]
-#[ignore = "gap: --crlf"]
 fn r1765() {
     let out = Dir::new().with("test", "\n").ba(&["x?", "--crlf", "--color", "always"]);
     assert!(!out.stdout.is_empty());
@@ -669,7 +667,6 @@ fn r1866() {
 }
 
 #[test]
-#[ignore = "gap: context-separator/passthru overrides"]
 fn r1868_context_passthru_override() {
     let dir = Dir::new().with("test", "foo\nbar\nbaz\nquux\n");
     let around = "test-1-foo\ntest:2:bar\ntest-3-baz\n";
@@ -846,7 +843,6 @@ fn r3067_gitignore_error() {
 }
 
 #[test]
-#[ignore = "gap: --files-without-match -q"]
 fn r3108_files_without_match_quiet_exit() {
     let dir = Dir::new().with("yes-match", "abc").with("non-match", "xyz");
     dir.expect_code(&["-q", "abc", "non-match"], 1);
