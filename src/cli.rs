@@ -385,8 +385,12 @@ pub struct Args {
     pub(crate) count_matches: bool,
 
     /// With --count or --count-matches: also print the files with no match (`path:0`).
-    #[arg(long = "include-zero")]
+    #[arg(long = "include-zero", overrides_with = "no_include_zero")]
     pub(crate) include_zero: bool,
+
+    /// Undo --include-zero (from an alias or the config file): the last of the two wins.
+    #[arg(long = "no-include-zero", overrides_with = "include_zero")]
+    pub(crate) no_include_zero: bool,
 
     /// Print only the paths of the files with a match (each file is read only up to its first).
     /// (grep's -l; here -l is strict case.)
@@ -414,8 +418,12 @@ pub struct Args {
 
     /// Show the 1-based column of the first match (of each match with -m): `path:LINE:COL:text`.
     /// Lines without a match (context, -v) have none; standard input's lines get their number.
-    #[arg(long = "column")]
+    #[arg(long = "column", overrides_with = "no_column")]
     pub(crate) column: bool,
+
+    /// Undo --column (from an alias or the config file): the last of the two wins.
+    #[arg(long = "no-column", overrides_with = "column")]
+    pub(crate) no_column: bool,
 
     /// Show the 0-based byte offset of each line in its file (of each match with -m).
     #[arg(short = 'b', long = "byte-offset")]

@@ -454,7 +454,8 @@ impl Output {
                 true => None,
                 false => Some(args.context_separator.clone().unwrap_or_else(|| "--".into()).into_bytes()),
             },
-            column: args.column,
+            // --vimgrep shows the column unless told not to, as ripgrep's.
+            column: args.column || (args.vimgrep && !args.no_column),
             byte_offset: args.byte_offset,
             null: args.null,
             heading: args.heading,

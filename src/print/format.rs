@@ -471,10 +471,14 @@ impl Formatter {
         for column in columns {
             out.extend_from_slice(&self.file.path);
             out.push(if self.null { 0 } else { b':' });
-            out.extend_from_slice(itoa::Buffer::new().format(line.number).as_bytes());
-            out.push(b':');
-            out.extend_from_slice(itoa::Buffer::new().format(column).as_bytes());
-            out.push(b':');
+            if self.fields.line_number {
+                out.extend_from_slice(itoa::Buffer::new().format(line.number).as_bytes());
+                out.push(b':');
+            }
+            if self.column {
+                out.extend_from_slice(itoa::Buffer::new().format(column).as_bytes());
+                out.push(b':');
+            }
             let (text, _) = self.replaced_line(line);
             out.extend_from_slice(&text);
             out.push(b'\n');

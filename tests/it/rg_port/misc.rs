@@ -260,7 +260,6 @@ fn include_zero() {
 }
 
 #[test]
-#[ignore = "gap: missing flag --no-include-zero"]
 fn include_zero_override() {
     Dir::sherlock().expect(&["--count", "--include-zero", "--no-include-zero", "nada"], "", 1);
 }
@@ -513,7 +512,6 @@ fn vimgrep() {
 }
 
 #[test]
-#[ignore = "gap: missing flag -N"]
 fn vimgrep_no_line() {
     let expected = "\
 sherlock:16:For the Doctor Watsons of this world, as opposed to the Sherlock
@@ -525,7 +523,6 @@ sherlock:12:but Doctor Watson has to have it taken out for him and dusted,
 }
 
 #[test]
-#[ignore = "gap: missing flags -N, --no-column"]
 fn vimgrep_no_line_no_column() {
     let expected = "\
 sherlock:For the Doctor Watsons of this world, as opposed to the Sherlock
