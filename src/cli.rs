@@ -307,7 +307,8 @@ pub struct Args {
     #[arg(long = "sort", value_name = "BY", value_parser = ["path", "none"])]
     pub(crate) sort: Option<String>,
 
-    /// Do not report the errors met reading files and directories (they still make the exit code 2).
+    /// Do not report the errors met reading files and directories (they still make the exit code 2),
+    /// nor that the filters left no file to search.
     #[arg(long = "no-messages")]
     pub(crate) no_messages: bool,
 
@@ -331,7 +332,8 @@ pub struct Args {
     #[arg(long = "regexp", value_name = "PATTERN", allow_hyphen_values = true)]
     pub(crate) regexp: Vec<String>,
 
-    /// Read patterns from FILE, one per line (`-` for standard input); as --regexp.
+    /// Read patterns from FILE, one per line (`-` for standard input, and the tree is searched); as
+    /// --regexp.
     #[arg(long = "patterns-file", value_name = "FILE")]
     pub(crate) patterns_file: Vec<PathBuf>,
 

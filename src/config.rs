@@ -624,7 +624,13 @@ fn roots(args: &mut Args) -> (Vec<Root>, bool) {
         roots.clear();
         return (roots, true);
     }
-    let stdin = roots.is_empty() && args.replace.is_none() && !args.files && stdin_is_readable();
+    // `--patterns-file -` reads the patterns from standard input: the tree is searched.
+    let patterns_read_stdin = args.patterns_file.iter().any(|file| file.as_os_str() == "-");
+    let stdin = roots.is_empty()
+        && args.replace.is_none()
+        && !args.files
+        && !patterns_read_stdin
+        && stdin_is_readable();
     if roots.is_empty() && !stdin {
         roots.push(Root { path: PathBuf::from("."), implicit: true });
     }

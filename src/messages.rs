@@ -19,6 +19,11 @@ pub(crate) fn silence() {
     SILENT.store(true, Ordering::Relaxed);
 }
 
+/// `--no-messages` was given.
+pub(crate) fn silenced() -> bool {
+    SILENT.load(Ordering::Relaxed)
+}
+
 /// Whether an error was reported since the start.
 pub fn errored() -> bool {
     ERRORED.load(Ordering::Relaxed)

@@ -182,6 +182,7 @@ impl Printer {
             && summary.binary_skipped == 0
             && !self.config.stdin
             && !messages::errored()
+            && !messages::silenced()
         {
             // As ripgrep says it: an exit code of 1 alone would hide a filter that left nothing.
             self.out.flush()?;

@@ -65,7 +65,6 @@ sherlock:3:be, to a very large extent, the result of luck. Sherlock Holmes
 }
 
 #[test]
-#[ignore = "gap: --patterns-file -"]
 fn f7_stdin() {
     Dir::sherlock().expect_stdin(&["--patterns-file", "-"], "Sherlock", SHERLOCK_LINES_1_3, 0);
 }
@@ -537,7 +536,6 @@ fn f1404_nothing_searched_warning() {
 }
 
 #[test]
-#[ignore = "gap: missing flag --no-messages"]
 fn f1404_nothing_searched_ignored() {
     let dir = Dir::new().with(".ignore", "ignored-dir/**").with("ignored-dir/foo", "needle");
     let out = dir.expect_code(&["--no-messages", "needle"], 1);
