@@ -523,6 +523,28 @@ pub struct Args {
     #[arg(long = "ignore-file", value_name = "FILE")]
     pub(crate) ignore_file_paths: Vec<PathBuf>,
 
+    /// Do not read the files of --ignore-file (from an alias or the config file); --ignore-files
+    /// reads them again: the last of the two wins.
+    #[arg(long = "no-ignore-files", overrides_with = "ignore_files")]
+    pub(crate) no_ignore_files: bool,
+
+    /// Undo --no-ignore-files.
+    #[arg(long = "ignore-files", overrides_with = "no_ignore_files")]
+    pub(crate) ignore_files: bool,
+
+    /// Do not respect `.git/info/exclude` (`.gitignore` files still apply).
+    #[arg(long = "no-ignore-exclude")]
+    pub(crate) no_ignore_exclude: bool,
+
+    /// Respect `.gitignore` files outside git repositories too (by default, as in git, only a
+    /// repository's own apply); --require-git undoes it: the last of the two wins.
+    #[arg(long = "no-require-git", overrides_with = "require_git")]
+    pub(crate) no_require_git: bool,
+
+    /// Undo --no-require-git.
+    #[arg(long = "require-git", overrides_with = "no_require_git")]
+    pub(crate) require_git: bool,
+
     /// Do not respect `.gitignore` files, `.git/info/exclude` or git's global excludes file
     /// (`.ignore` files still apply).
     #[arg(long = "no-ignore-vcs")]

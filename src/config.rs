@@ -217,6 +217,10 @@ pub(crate) struct WalkRules {
     pub(crate) vcs_ignores: bool,
     pub(crate) dot_ignores: bool,
     pub(crate) parent_ignores: bool,
+    /// `.git/info/exclude` (`--no-ignore-exclude`).
+    pub(crate) exclude_ignores: bool,
+    /// `.gitignore` files apply only inside a git repository (`--no-require-git`).
+    pub(crate) require_git: bool,
     /// `--ignore-file`, matched against paths as walked, relative to the current directory.
     pub(crate) ignore_file: Option<Gitignore>,
 }
@@ -552,7 +556,9 @@ impl WalkRules {
             vcs_ignores: !args.no_ignore_vcs,
             dot_ignores: !args.no_ignore_dot,
             parent_ignores: !args.no_ignore_parent,
-            ignore_file: ignore_file(&args.ignore_file_paths),
+            exclude_ignores: !args.no_ignore_exclude,
+            require_git: !args.no_require_git,
+            ignore_file: if args.no_ignore_files { None } else { ignore_file(&args.ignore_file_paths) },
         })
     }
 }

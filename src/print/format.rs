@@ -1022,6 +1022,8 @@ mod tests {
     #[test]
     fn vimgrep_writes_a_line_per_match_and_no_context() {
         let mut out = output(Style::Vimgrep);
+        // As the configuration sets it for --vimgrep without --no-column.
+        out.column = true;
         out.context = true;
         let file = b"x hit hit\nafter\n";
         let expected = "f.txt:1:3:x hit hit\nf.txt:1:7:x hit hit\n";

@@ -103,8 +103,13 @@ impl Rules {
         let in_repo = names.git || parent.as_ref().is_some_and(|p| p.in_repo);
         let mut read = |path: &Path| read_ignore_file(dir, path, warnings);
         let ignore = names.ignore.then(|| read(&dir.join(".ignore"))).flatten();
-        let gitignore = (names.gitignore && in_repo).then(|| read(&dir.join(".gitignore"))).flatten();
-        let exclude = names.git.then(|| git_exclude_file(dir)).flatten().and_then(|path| read(&path));
+        let gitignore = (names.gitignore && (in_repo || names.gitignore_outside_repo))
+            .then(|| read(&dir.join(".gitignore")))
+            .flatten();
+        let exclude = (names.git && names.exclude)
+            .then(|| git_exclude_file(dir))
+            .flatten()
+            .and_then(|path| read(&path));
         if !names.git && ignore.is_none() && gitignore.is_none() {
             return parent;
         }
@@ -198,6 +203,10 @@ pub(crate) struct DotNames {
     pub(crate) git: bool,
     pub(crate) ignore: bool,
     pub(crate) gitignore: bool,
+    /// Whether `.git/info/exclude` is read (`--no-ignore-exclude`), and a `.gitignore` outside a
+    /// repository (`--no-require-git`): what the walk's flags make of the names found.
+    pub(crate) exclude: bool,
+    pub(crate) gitignore_outside_repo: bool,
 }
 
 impl DotNames {
@@ -207,6 +216,7 @@ impl DotNames {
             git: dir.join(".git").exists(),
             ignore: dir.join(".ignore").exists(),
             gitignore: dir.join(".gitignore").exists(),
+            ..DotNames::default()
         }
     }
 
@@ -217,6 +227,8 @@ impl DotNames {
             git: self.git && rules.vcs_ignores,
             ignore: self.ignore && rules.dot_ignores,
             gitignore: self.gitignore && rules.vcs_ignores,
+            exclude: rules.exclude_ignores,
+            gitignore_outside_repo: !rules.require_git,
         }
     }
 
@@ -549,6 +561,8 @@ mod tests {
             vcs_ignores: true,
             dot_ignores: true,
             parent_ignores: true,
+            exclude_ignores: true,
+            require_git: true,
             ignore_file: None,
         }
     }

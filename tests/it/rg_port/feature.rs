@@ -493,7 +493,6 @@ fn f1207_ignore_encoding() {
 }
 
 #[test]
-#[ignore = "gap: missing flag --no-require-git"]
 fn f1414_no_require_git() {
     let dir = Dir::new().with(".gitignore", "foo").with("foo", "").with("bar", "");
     dir.expect(&["--files"], "bar\nfoo\n", 0);
@@ -502,7 +501,6 @@ fn f1414_no_require_git() {
 }
 
 #[test]
-#[ignore = "gap: missing flag --no-ignore-exclude"]
 fn f1420_no_ignore_exclude() {
     let dir = Dir::new().with(".git/info/exclude", "foo").with("bar", "").with("foo", "");
     dir.expect(&["--files"], "bar\n", 0);
@@ -510,7 +508,6 @@ fn f1420_no_ignore_exclude() {
 }
 
 #[test]
-#[ignore = "gap: missing flags --no-ignore-files, --ignore-files"]
 fn f1466_no_ignore_files() {
     let dir = Dir::new().with(".myignore", "bar").with("bar", "").with("foo", "");
     dir.expect(&["--files"], "bar\nfoo\n", 0);
