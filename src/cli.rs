@@ -418,6 +418,11 @@ pub struct Args {
     #[arg(short = '0', long = "null")]
     pub(crate) null: bool,
 
+    /// Print paths with SEP, one byte, between their components instead of `/` (not in --json,
+    /// whose paths are data): `--path-separator '\\'`.
+    #[arg(long = "path-separator", value_name = "SEP", value_parser = parse_path_separator)]
+    pub(crate) path_separator: Option<u8>,
+
     /// Show the 1-based column of the first match (of each match with -m): `path:LINE:COL:text`.
     /// Lines without a match (context, -v) have none; standard input's lines get their number.
     #[arg(long = "column", overrides_with = "no_column")]
@@ -834,6 +839,13 @@ fn shell_word(word: &str) -> String {
 }
 
 /// `10M` -> 10485760. K, M and G are powers of 1024.
+fn parse_path_separator(text: &str) -> Result<u8, String> {
+    match text.as_bytes() {
+        [byte] => Ok(*byte),
+        _ => Err(format!("{text:?}: a path separator is one byte")),
+    }
+}
+
 fn parse_size(text: &str) -> Result<u64, String> {
     let (digits, shift) = match text.as_bytes().last() {
         Some(b'K' | b'k') => (&text[..text.len() - 1], 10),

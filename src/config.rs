@@ -247,6 +247,8 @@ pub(crate) struct Output {
     pub(crate) column: bool,
     pub(crate) byte_offset: bool,
     pub(crate) null: bool,
+    /// `--path-separator`: the byte printed between a path's components instead of `/`.
+    pub(crate) path_separator: Option<u8>,
     pub(crate) heading: bool,
     pub(crate) trim: bool,
     /// `--max-columns` and `--max-columns-preview`.
@@ -462,6 +464,7 @@ impl Output {
             column: args.column || (args.vimgrep && !args.no_column),
             byte_offset: args.byte_offset,
             null: args.null,
+            path_separator: args.path_separator,
             heading: args.heading,
             trim: args.trim,
             // 0 is no limit, as in ripgrep.

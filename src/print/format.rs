@@ -62,6 +62,8 @@ pub(crate) struct Formatter {
     segment: String,
     /// Makes each `path:LINE` a link to its file (`--hyperlink-format`).
     links: Option<Linker>,
+    /// `--path-separator`, outside JSON.
+    path_separator: Option<u8>,
 }
 
 #[derive(Default)]
@@ -211,6 +213,7 @@ impl Formatter {
             file: FormattedFile::default(),
             segment: String::new(),
             links: output.hyperlinks.clone().map(Linker::new),
+            path_separator: output.path_separator.filter(|_| output.style != Style::Json),
         }
     }
 
@@ -248,13 +251,17 @@ impl Formatter {
         if let Some(links) = &self.links {
             links.set_file(path);
         }
-        if self.is_terminal() {
+        let shown = if self.is_terminal() {
             match printable_path(path) {
                 Cow::Borrowed(text) => Cow::Borrowed(text.as_bytes()),
                 Cow::Owned(text) => Cow::Owned(text.into_bytes()),
             }
         } else {
             Cow::Borrowed(path.as_os_str().as_encoded_bytes())
+        };
+        match self.path_separator {
+            Some(separator) => separated(shown, separator),
+            None => shown,
         }
     }
 
@@ -762,6 +769,14 @@ fn char_boundary(text: &[u8], at: usize) -> usize {
     at
 }
 
+/// `path` with `separator` between its components instead of `/` (`--path-separator`).
+pub(crate) fn separated(path: Cow<'_, [u8]>, separator: u8) -> Cow<'_, [u8]> {
+    if !path.contains(&b'/') {
+        return path;
+    }
+    Cow::Owned(path.iter().map(|&b| if b == b'/' { separator } else { b }).collect())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -782,6 +797,7 @@ mod tests {
             column: false,
             byte_offset: false,
             null: false,
+            path_separator: None,
             heading: false,
             trim: false,
             max_columns: None,

@@ -8,6 +8,7 @@ mod order;
 pub(crate) mod progress;
 pub(crate) mod summary;
 
+use std::borrow::Cow;
 use std::io::{self, BufWriter, Write};
 use std::path::Path;
 use std::sync::Arc;
@@ -463,9 +464,13 @@ pub fn print_file_list(tasks: &Receiver<Task>, config: &Config) -> io::Result<bo
                 Entry::File(path) | Entry::Named(path) => {
                     listed = true;
                     // The name's own bytes for the next program; escaped for a person's terminal.
-                    match output.style {
-                        Style::Terminal => out.write_all(printable_path(&path).as_bytes())?,
-                        _ => out.write_all(path.as_os_str().as_encoded_bytes())?,
+                    let shown = match output.style {
+                        Style::Terminal => Cow::Owned(printable_path(&path).into_owned().into_bytes()),
+                        _ => Cow::Borrowed(path.as_os_str().as_encoded_bytes()),
+                    };
+                    match output.path_separator {
+                        Some(separator) => out.write_all(&format::separated(shown, separator))?,
+                        None => out.write_all(&shown)?,
                     }
                     out.write_all(&[terminator])?;
                 }

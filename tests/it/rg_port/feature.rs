@@ -246,7 +246,6 @@ fn f263_sort_files_reverse() {
 }
 
 #[test]
-#[ignore = "gap: missing flag --path-separator"]
 fn f275_pathsep() {
     let dir = Dir::new().with("foo/bar", "test");
     dir.expect(&["test", "--path-separator", "Z"], "fooZbar:1:test\n", 0);
