@@ -537,6 +537,15 @@ pub struct Args {
     #[arg(long = "ignore-files", overrides_with = "no_ignore_files")]
     pub(crate) ignore_files: bool,
 
+    /// Match the lines of ignore files (`.gitignore`, `.ignore`, `.git/info/exclude`, --ignore-file)
+    /// without regard to case; --no-ignore-file-case-insensitive undoes it: the last wins.
+    #[arg(long = "ignore-file-case-insensitive", overrides_with = "no_ignore_file_case_insensitive")]
+    pub(crate) ignore_file_case_insensitive: bool,
+
+    /// Undo --ignore-file-case-insensitive.
+    #[arg(long = "no-ignore-file-case-insensitive", overrides_with = "ignore_file_case_insensitive")]
+    pub(crate) no_ignore_file_case_insensitive: bool,
+
     /// Do not respect `.git/info/exclude` (`.gitignore` files still apply).
     #[arg(long = "no-ignore-exclude")]
     pub(crate) no_ignore_exclude: bool,

@@ -221,6 +221,8 @@ pub(crate) struct WalkRules {
     pub(crate) exclude_ignores: bool,
     /// `.gitignore` files apply only inside a git repository (`--no-require-git`).
     pub(crate) require_git: bool,
+    /// Ignore files match without regard to case (`--ignore-file-case-insensitive`).
+    pub(crate) ignore_case: bool,
     /// `--ignore-file`, matched against paths as walked, relative to the current directory.
     pub(crate) ignore_file: Option<Gitignore>,
 }
@@ -561,7 +563,11 @@ impl WalkRules {
             parent_ignores: !args.no_ignore_parent,
             exclude_ignores: !args.no_ignore_exclude,
             require_git: !args.no_require_git,
-            ignore_file: if args.no_ignore_files { None } else { ignore_file(&args.ignore_file_paths) },
+            ignore_case: args.ignore_file_case_insensitive,
+            ignore_file: match args.no_ignore_files {
+                true => None,
+                false => ignore_file(&args.ignore_file_paths, args.ignore_file_case_insensitive),
+            },
         })
     }
 }
@@ -864,11 +870,12 @@ fn globs(globs: &[String], iglobs: &[String], case_insensitive: bool) -> Result<
 /// The rules of the `--ignore-file`s, matched relative to the current directory as ripgrep matches
 /// them. A file that cannot be read is an error, a bad line a warning; the search goes on without
 /// them.
-fn ignore_file(paths: &[PathBuf]) -> Option<Gitignore> {
+fn ignore_file(paths: &[PathBuf], case_insensitive: bool) -> Option<Gitignore> {
     if paths.is_empty() {
         return None;
     }
     let mut builder = GitignoreBuilder::new(std::env::current_dir().unwrap_or_default());
+    builder.case_insensitive(case_insensitive).ok()?;
     for path in paths {
         if let Some(err) = builder.add(path) {
             report_ignore_file_error(path, err);

@@ -101,7 +101,7 @@ impl Rules {
         warnings: &mut Vec<Message>,
     ) -> Option<Arc<Rules>> {
         let in_repo = names.git || parent.as_ref().is_some_and(|p| p.in_repo);
-        let mut read = |path: &Path| read_ignore_file(dir, path, warnings);
+        let mut read = |path: &Path| read_ignore_file(dir, path, names.ignore_case, warnings);
         let ignore = names.ignore.then(|| read(&dir.join(".ignore"))).flatten();
         let gitignore = (names.gitignore && (in_repo || names.gitignore_outside_repo))
             .then(|| read(&dir.join(".gitignore")))
@@ -207,6 +207,8 @@ pub(crate) struct DotNames {
     /// repository (`--no-require-git`): what the walk's flags make of the names found.
     pub(crate) exclude: bool,
     pub(crate) gitignore_outside_repo: bool,
+    /// The rules read match without regard to case (`--ignore-file-case-insensitive`).
+    pub(crate) ignore_case: bool,
 }
 
 impl DotNames {
@@ -229,6 +231,7 @@ impl DotNames {
             gitignore: self.gitignore && rules.vcs_ignores,
             exclude: rules.exclude_ignores,
             gitignore_outside_repo: !rules.require_git,
+            ignore_case: rules.ignore_case,
         }
     }
 
@@ -525,8 +528,14 @@ fn global_excludes() -> &'static Gitignore {
 
 /// One ignore file, matched relative to `dir`; `None` if it does not exist or holds no rule. A bad
 /// line is skipped (as git does) with a warning; the other lines still apply.
-fn read_ignore_file(dir: &Path, file: &Path, warnings: &mut Vec<Message>) -> Option<Gitignore> {
+fn read_ignore_file(
+    dir: &Path,
+    file: &Path,
+    ignore_case: bool,
+    warnings: &mut Vec<Message>,
+) -> Option<Gitignore> {
     let mut builder = GitignoreBuilder::new(dir);
+    builder.case_insensitive(ignore_case).ok()?;
     match builder.add(file) {
         None => {}
         Some(ignore::Error::Io(err)) if err.kind() == io::ErrorKind::NotFound => return None,
@@ -563,6 +572,7 @@ mod tests {
             parent_ignores: true,
             exclude_ignores: true,
             require_git: true,
+            ignore_case: false,
             ignore_file: None,
         }
     }

@@ -487,7 +487,6 @@ fn r1163() {
 }
 
 #[test]
-#[ignore = "gap: --ignore-file-case-insensitive"]
 fn r1164() {
     let dir = Dir::new().git().with(".gitignore", "myfile").with("MYFILE", "test");
     dir.expect(&["--ignore-file-case-insensitive", "test"], "", 1);
