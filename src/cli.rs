@@ -313,10 +313,12 @@ pub struct Args {
     pub(crate) no_messages: bool,
 
     /// The separator after the path and the numbers of a hit in the pipe format (default `:`).
+    /// `\t`, `\n`, `\r`, `\0`, `\\` and `\xHH` are read as the bytes they stand for.
     #[arg(long = "field-match-separator", value_name = "SEP", allow_hyphen_values = true)]
     pub(crate) field_match_separator: Option<String>,
 
-    /// The separator after the path and the numbers of a context line in the pipe format (default `-`).
+    /// The separator after the path and the numbers of a context line in the pipe format (default `-`),
+    /// with escapes as --field-match-separator.
     #[arg(long = "field-context-separator", value_name = "SEP", allow_hyphen_values = true)]
     pub(crate) field_context_separator: Option<String>,
 
@@ -358,7 +360,7 @@ pub struct Args {
     #[arg(short = 'C', long = "context", value_name = "N", overrides_with = "passthru")]
     pub(crate) context: Option<u64>,
 
-    /// The line between groups of context (default `--`).
+    /// The line between groups of context (default `--`), with escapes as --field-match-separator.
     #[arg(
         long = "context-separator",
         value_name = "SEP",

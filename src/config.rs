@@ -292,9 +292,7 @@ impl Default for Fields {
 
 impl Fields {
     fn of(args: &Args) -> Fields {
-        let text = |sep: &Option<String>, default: &[u8]| {
-            sep.as_ref().map_or(default.to_vec(), |s| s.clone().into_bytes())
-        };
+        let text = |sep: &Option<String>, default: &[u8]| sep.as_deref().map_or(default.to_vec(), unescaped);
         Fields {
             path: !args.no_filename,
             line_number: !args.no_line_number,
@@ -460,7 +458,7 @@ impl Output {
             context: lines && !selection.passthru && context_given && args.replace.is_none(),
             context_separator: match args.no_context_separator {
                 true => None,
-                false => Some(args.context_separator.clone().unwrap_or_else(|| "--".into()).into_bytes()),
+                false => Some(args.context_separator.as_deref().map_or(b"--".to_vec(), unescaped)),
             },
             // --vimgrep shows the column unless told not to, as ripgrep's.
             column: args.column || (args.vimgrep && !args.no_column),
@@ -970,9 +968,42 @@ fn split_globs(globs: &str) -> Vec<&str> {
     parts
 }
 
+/// A separator as typed, its escapes read as ripgrep reads them: `\t`, `\n`, `\r`, `\0`, `\\` and
+/// `\xHH` (a byte); any other backslash stays as it is.
+fn unescaped(text: &str) -> Vec<u8> {
+    let bytes = text.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = bytes.get(i + 2..i + 4).and_then(|h| std::str::from_utf8(h).ok());
+        let hex = hex.and_then(|h| u8::from_str_radix(h, 16).ok());
+        let (byte, len) = match (bytes[i], bytes.get(i + 1), hex) {
+            (b'\\', Some(b'x'), Some(value)) => (value, 4),
+            (b'\\', Some(b't'), _) => (b'\t', 2),
+            (b'\\', Some(b'n'), _) => (b'\n', 2),
+            (b'\\', Some(b'r'), _) => (b'\r', 2),
+            (b'\\', Some(b'0'), _) => (0, 2),
+            (b'\\', Some(b'\\'), _) => (b'\\', 2),
+            (byte, _, _) => (byte, 1),
+        };
+        out.push(byte);
+        i += len;
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
-    use super::split_globs;
+    use super::{split_globs, unescaped};
+
+    #[test]
+    fn separators_read_escapes_as_ripgrep_does() {
+        assert_eq!(unescaped(r"\x7F"), b"\x7F");
+        assert_eq!(unescaped(r"a\tb\n\r\0\\"), b"a\tb\n\r\0\\");
+        // What is no escape stays as typed.
+        assert_eq!(unescaped(r"\q\x7\xZZ\"), br"\q\x7\xZZ\");
+        assert_eq!(unescaped("--"), b"--");
+    }
 
     #[test]
     fn globs_part_at_commas_outside_braces() {

@@ -545,7 +545,6 @@ fn watsons_then(separator: &str) -> String {
 }
 
 #[test]
-#[ignore = "gap: missing flag --field-context-separator"]
 fn f1842_field_context_separator() {
     let dir = Dir::sherlock();
     let base = ["-A1", "Doctor Watsons", "sherlock"];
@@ -558,7 +557,6 @@ fn f1842_field_context_separator() {
 }
 
 #[test]
-#[ignore = "gap: missing flag --field-match-separator"]
 fn f1842_field_match_separator() {
     let dir = Dir::sherlock();
     let base = ["Doctor Watsons", "sherlock"];
