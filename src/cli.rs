@@ -460,7 +460,8 @@ pub struct Args {
     pub(crate) max_columns: Option<usize>,
 
     /// With --max-columns: print the first N bytes of a long line instead of leaving it out, then
-    /// `[... omitted end of long line]`, or in colour how many matches are cut off (as ripgrep).
+    /// `[... omitted end of long line]`, or in colour or with --output-replace how many matches are
+    /// cut off (as ripgrep).
     #[arg(long = "max-columns-preview", requires = "max_columns")]
     pub(crate) max_columns_preview: bool,
 

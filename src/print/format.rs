@@ -419,7 +419,7 @@ impl Formatter {
     fn omitted_line(&self, line: &Shown, matches: &[Range<usize>]) -> Vec<u8> {
         match line.context {
             Some(_) => b"[Omitted long context line]".to_vec(),
-            None if self.palette.is_some() => {
+            None if self.counts_omitted_matches() => {
                 let count = matches.iter().filter(|m| !m.is_empty()).count();
                 format!("[Omitted long line with {count} matches]").into_bytes()
             }
@@ -427,10 +427,16 @@ impl Formatter {
         }
     }
 
-    /// What ends a line cut at `end` by `--max-columns-preview`: in colour, as ripgrep, how many
-    /// matches start past the cut.
+    /// What a line left out, or cut, by `--max-columns` says of its matches: as ripgrep, their
+    /// number where the matches are found anyway (to colour or replace them).
+    fn counts_omitted_matches(&self) -> bool {
+        self.palette.is_some() || self.replacement.is_some()
+    }
+
+    /// What ends a line cut at `end` by `--max-columns-preview`: where matches are counted, how many
+    /// start past the cut.
     fn omitted_end(&self, line: &Shown, matches: &[Range<usize>], end: usize) -> Vec<u8> {
-        if self.palette.is_none() || line.context.is_some() {
+        if !self.counts_omitted_matches() || line.context.is_some() {
             return b" [... omitted end of long line]".to_vec();
         }
         let more = matches.iter().filter(|m| !m.is_empty() && m.start >= end).count();
