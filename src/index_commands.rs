@@ -164,7 +164,7 @@ pub fn status_command(config: &Config) -> Result<ExitCode> {
             Ok(index) => index,
             Err(store::Damaged(why)) => {
                 println!(
-                    "{}: the index of {} is damaged ({why}); build it again",
+                    "{}: the index of {} cannot be used ({why}); build it again",
                     printable_path(&root.path),
                     printable_path(&tree)
                 );

@@ -12,7 +12,6 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crossbeam_channel::bounded;
 
-use super::query::ascii_fold;
 use super::store::{decode_postings, put_varint, Damaged, Doc, Identity, IndexFile, IndexWriter, Nul};
 use crate::decompress::Format;
 use crate::encoding::Encoding;
@@ -219,7 +218,7 @@ impl TrigramReader {
             }
             newlines += bytecount::count(chunk, b'\n') as u64;
             for (i, &byte) in chunk.iter().enumerate() {
-                window = ((window << 8) | u32::from(ascii_fold(byte))) & 0xFF_FFFF;
+                window = ((window << 8) | u32::from(byte)) & 0xFF_FFFF;
                 if offset + i as u64 >= 2 {
                     let (word, bit) = (window as usize / 64, 1u64 << (window % 64));
                     if self.seen[word] & bit == 0 {

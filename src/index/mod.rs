@@ -3,7 +3,7 @@
 //!
 //! `ba --index-build` walks a tree as a search would (the same ignore rules and flags) and records,
 //! per file, what identified it (device, inode, size, modification and change times) and which
-//! trigrams (three bytes, ASCII letters folded to lower case) it holds. A search of a directory the
+//! trigrams (every three bytes in a row, as they are) it holds. A search of a directory the
 //! index covers plans a trigram query from its pattern (`query`), takes the files that satisfy it
 //! from the posting lists, and walks the tree as always: a walked file the query rules out is
 //! skipped only if the index knows it and a `stat` of it shows it unchanged since it was indexed.
@@ -231,7 +231,7 @@ impl Filter {
                 Err(store::Damaged(why)) => messages::warning(
                     &index_path,
                     &format!(
-                        "the index of {} is damaged ({why}): searching without it",
+                        "the index of {} cannot be used ({why}): searching without it",
                         printable_path(&tree)
                     ),
                 ),
@@ -319,6 +319,15 @@ fn matching(index: &IndexFile, query: &Query) -> Result<Option<Vec<u32>>, store:
                 }
             }
             result
+        }
+        Query::AnyCase(trigram, mask) => {
+            let mut docs = Vec::new();
+            for variant in query::variants(*trigram, *mask) {
+                index.postings(variant, &mut docs)?;
+            }
+            docs.sort_unstable();
+            docs.dedup();
+            Some(docs)
         }
         Query::Or(terms) => {
             let mut all = Vec::new();

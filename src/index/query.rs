@@ -7,9 +7,11 @@
 //! a string shorter than three bytes asks nothing, so a set holding one asks nothing either. The
 //! query only ever asks less than the pattern needs: any node it cannot read asks nothing (`All`).
 //!
-//! Strings are folded as the index folds files: ASCII letters to lower case (`ascii_fold`). Case
-//! insensitivity is already in the tree (`(?i)k` is the class `[Kk\u{212A}]`), and folding makes
-//! `[Pp][Mm]` one string instead of four.
+//! The index keys trigrams as the files hold them. A letter the pattern takes in either case
+//! (`(?i)p` is the class `[Pp]`) is one symbol of its strings, marked `ANY_CASE`, not two strings:
+//! `(?i)pm_resume` stays one string, whose trigrams each stand for all their case variants
+//! (`Query::AnyCase`), where spelling the cases out would make 256 strings. Other case variants are
+//! in the tree as classes (`(?i)k` is `[Kk\u{212A}]`), and become strings of their own.
 
 use std::collections::BTreeSet;
 
@@ -22,7 +24,11 @@ pub enum Query {
     All,
     /// No file matches (a pattern that matches nothing).
     Nothing,
+    /// Three bytes, as the file holds them.
     Trigram(u32),
+    /// Three bytes, those of the positions set in the mask (bit 2 the first) an ASCII letter in
+    /// either case (given in lower case): one of the variants.
+    AnyCase(u32, u8),
     And(Vec<Query>),
     Or(Vec<Query>),
 }
@@ -34,23 +40,29 @@ const MAX_CLASS: usize = 8;
 /// The most trigrams asked of one string: more rule out no more files than the first ones do, and
 /// each costs a posting list to read.
 const MAX_TRIGRAMS_PER_STRING: usize = 24;
+/// A symbol of a string: a byte, with this bit when it is an ASCII letter taken in either case.
+const ANY_CASE: u16 = 0x100;
 
-/// A trigram as the index keys it: three folded bytes.
+/// A trigram as the index keys it.
 pub fn trigram(bytes: [u8; 3]) -> u32 {
-    (u32::from(ascii_fold(bytes[0])) << 16)
-        | (u32::from(ascii_fold(bytes[1])) << 8)
-        | u32::from(ascii_fold(bytes[2]))
+    (u32::from(bytes[0]) << 16) | (u32::from(bytes[1]) << 8) | u32::from(bytes[2])
 }
 
-/// How the index folds a byte: ASCII upper case to lower case, every other byte as it is.
-pub fn ascii_fold(byte: u8) -> u8 {
-    byte.to_ascii_lowercase()
+/// The trigrams `query`'s `AnyCase` stands for: every case of its marked letters.
+pub fn variants(trigram: u32, mask: u8) -> impl Iterator<Item = u32> {
+    let letters: Vec<u32> = (0..3).filter(|i| mask & (4 >> i) != 0).map(|i| 16 - 8 * i).collect();
+    (0..1u32 << letters.len()).map(move |pick| {
+        letters.iter().enumerate().fold(trigram, |t, (bit, shift)| match pick & (1 << bit) {
+            0 => t,
+            _ => t & !(0x20 << shift),
+        })
+    })
 }
 
 /// What a node of the tree matches, as far as the planner knows.
 enum Info {
-    /// Every string the node can match (folded): a small set.
-    Exact(BTreeSet<Vec<u8>>),
+    /// Every string the node can match: a small set.
+    Exact(BTreeSet<Vec<u16>>),
     /// Only what a match of the node asks of a file.
     Inexact(Query),
 }
@@ -78,7 +90,7 @@ fn info(hir: &Hir) -> Info {
     match hir.kind() {
         HirKind::Empty | HirKind::Look(_) => Info::empty_string(),
         HirKind::Literal(literal) => {
-            Info::Exact(BTreeSet::from([literal.0.iter().map(|&b| ascii_fold(b)).collect()]))
+            Info::Exact(BTreeSet::from([literal.0.iter().map(|&b| u16::from(b)).collect()]))
         }
         HirKind::Class(class) => class_info(class),
         HirKind::Capture(capture) => info(&capture.sub),
@@ -100,34 +112,32 @@ fn info(hir: &Hir) -> Info {
     }
 }
 
-/// A small class is the set of its characters; a big one asks nothing. An empty class matches
-/// nothing: the empty set.
+/// A small class is the set of its characters, a letter in either case one symbol; a big one asks
+/// nothing. An empty class matches nothing: the empty set.
 fn class_info(class: &Class) -> Info {
-    let mut set = BTreeSet::new();
-    match class {
+    let chars: Vec<u32> = match class {
         Class::Unicode(class) => {
-            for range in class.ranges() {
-                for c in range.start()..=range.end() {
-                    if set.len() >= MAX_CLASS {
-                        return Info::Inexact(Query::All);
-                    }
-                    let mut utf8 = [0; 4];
-                    set.insert(c.encode_utf8(&mut utf8).bytes().map(ascii_fold).collect());
-                }
-            }
+            class.iter().flat_map(|r| u32::from(r.start())..=u32::from(r.end())).take(MAX_CLASS + 1).collect()
         }
         Class::Bytes(class) => {
-            for range in class.ranges() {
-                for b in range.start()..=range.end() {
-                    if set.len() >= MAX_CLASS {
-                        return Info::Inexact(Query::All);
-                    }
-                    set.insert(vec![ascii_fold(b)]);
-                }
-            }
+            class.iter().flat_map(|r| u32::from(r.start())..=u32::from(r.end())).take(MAX_CLASS + 1).collect()
+        }
+    };
+    if chars.len() > MAX_CLASS {
+        return Info::Inexact(Query::All);
+    }
+    if let [upper, lower] = chars[..] {
+        if upper < 0x80 && lower < 0x80 && (upper as u8).is_ascii_uppercase() && lower == upper | 0x20 {
+            return Info::Exact(BTreeSet::from([vec![lower as u16 | ANY_CASE]]));
         }
     }
-    Info::Exact(set)
+    let symbols = |c: u32| -> Vec<u16> {
+        match (class, char::from_u32(c)) {
+            (Class::Unicode(_), Some(c)) => c.to_string().bytes().map(u16::from).collect(),
+            _ => vec![c as u16],
+        }
+    };
+    Info::Exact(chars.into_iter().map(symbols).collect())
 }
 
 /// A concatenation's exact set is the cross product of its parts' while it stays small; where it
@@ -175,18 +185,28 @@ fn alternation_info(subs: &[Hir]) -> Info {
     Info::Inexact(or(queries))
 }
 
-fn cross(left: &BTreeSet<Vec<u8>>, right: &BTreeSet<Vec<u8>>) -> BTreeSet<Vec<u8>> {
+fn cross(left: &BTreeSet<Vec<u16>>, right: &BTreeSet<Vec<u16>>) -> BTreeSet<Vec<u16>> {
     left.iter().flat_map(|l| right.iter().map(move |r| [l.as_slice(), r].concat())).collect()
 }
 
 /// A file holds one of the strings: for one of them, all its trigrams.
-fn set_query(set: &BTreeSet<Vec<u8>>) -> Query {
+fn set_query(set: &BTreeSet<Vec<u16>>) -> Query {
     or(set.iter().map(|s| string_query(s)).collect())
 }
 
-fn string_query(s: &[u8]) -> Query {
-    let trigrams: BTreeSet<u32> = s.windows(3).map(|w| trigram([w[0], w[1], w[2]])).collect();
-    and(trigrams.into_iter().take(MAX_TRIGRAMS_PER_STRING).map(Query::Trigram).collect())
+fn string_query(s: &[u16]) -> Query {
+    let trigrams: BTreeSet<Query> = s.windows(3).map(symbols_query).collect();
+    and(trigrams.into_iter().take(MAX_TRIGRAMS_PER_STRING).collect())
+}
+
+/// The query of three symbols: their trigram, or any of its case variants.
+fn symbols_query(symbols: &[u16]) -> Query {
+    let bytes = [symbols[0] as u8, symbols[1] as u8, symbols[2] as u8];
+    let mask = symbols.iter().fold(0u8, |mask, &s| mask << 1 | u8::from(s & ANY_CASE != 0));
+    match mask {
+        0 => Query::Trigram(trigram(bytes)),
+        mask => Query::AnyCase(trigram(bytes), mask),
+    }
 }
 
 /// All of `queries`: what asks nothing drops out; one that nothing satisfies makes the whole so.
@@ -263,17 +283,33 @@ mod tests {
     }
 
     #[test]
-    fn letters_fold_to_lower_case_as_the_index_does() {
-        assert_plan("ABC", t("abc"));
-        assert_plan("(?i)abc", t("abc"));
-        // Case folding keeps the letters whose other case is not ASCII: the Kelvin sign for k.
+    fn a_letter_in_either_case_asks_for_any_case_of_its_trigrams() {
+        assert_plan("ABC", t("ABC"));
+        assert_plan("(?i)abc", Query::AnyCase(trigram(*b"abc"), 0b111));
+        assert_plan("(?i)a_b", Query::AnyCase(trigram(*b"a_b"), 0b101));
+        // Smart case in a pattern of one: `(?i)` from its first letter on.
+        assert_plan("AB(?i)c", Query::AnyCase(trigram(*b"ABc"), 0b001));
+        // A letter with a case that is not ASCII is a class of its own: the Kelvin sign for k.
         let kelvin = "\u{212A}".as_bytes();
         let with_kelvin = Query::And(vec![
             Query::Trigram(trigram([kelvin[0], kelvin[1], kelvin[2]])),
-            Query::Trigram(trigram([kelvin[1], kelvin[2], b'a'])),
-            Query::Trigram(trigram([kelvin[2], b'a', b'b'])),
+            Query::AnyCase(trigram([kelvin[1], kelvin[2], b'a']), 0b001),
+            Query::AnyCase(trigram([kelvin[2], b'a', b'b']), 0b011),
         ]);
-        assert_plan("(?i)kab", Query::Or(vec![t("kab"), with_kelvin]));
+        let cases = vec![
+            Query::AnyCase(trigram(*b"Kab"), 0b011),
+            Query::AnyCase(trigram(*b"kab"), 0b011),
+            with_kelvin,
+        ];
+        assert_plan("(?i)kab", Query::Or(cases));
+    }
+
+    #[test]
+    fn any_case_stands_for_every_case_of_its_letters() {
+        let all: BTreeSet<u32> = variants(trigram(*b"a_b"), 0b101).collect();
+        assert_eq!(all, [*b"a_b", *b"A_b", *b"a_B", *b"A_B"].into_iter().map(trigram).collect());
+        assert_eq!(variants(trigram(*b"abc"), 0).collect::<Vec<_>>(), [trigram(*b"abc")]);
+        assert_eq!(variants(trigram(*b"abc"), 0b111).count(), 8);
     }
 
     #[test]

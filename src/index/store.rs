@@ -23,7 +23,8 @@ use std::ops::Range;
 use memmap2::Mmap;
 
 pub(crate) const MAGIC: &[u8; 8] = b"ba-index";
-pub(crate) const VERSION: u32 = 1;
+/// The layout and the meaning of its trigrams (2: as the files hold them; 1 folded ASCII case).
+pub(crate) const VERSION: u32 = 2;
 const HEADER_LEN: usize = 128;
 const DOC_LEN: usize = 96;
 const TRIGRAM_LEN: usize = 24;
@@ -288,7 +289,7 @@ impl IndexFile {
         }
         let version = u32_at(bytes, 8);
         if version != VERSION {
-            return Err(damaged(format!("version {version}, not {VERSION}: build it again")));
+            return Err(damaged(format!("made by another version of ba (format {version}, not {VERSION})")));
         }
         let place = |i: usize| (u64_at(bytes, 28 + i * 16), u64_at(bytes, 36 + i * 16));
         let layout = Layout {
