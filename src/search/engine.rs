@@ -216,6 +216,9 @@ pub struct Engine<'a> {
     pub(crate) named: bool,
     /// Count every line of a file (for the summary, or to number the lines of the parts after it).
     pub count_lines: bool,
+    /// `-c`, `--count-matches`: the lines of a named file's binary data are hits too, searched as
+    /// text (NUL bytes and all), as ripgrep counts them; its search goes on past them.
+    pub(crate) count_binary: bool,
     pub(crate) selection: Selection,
 }
 
@@ -227,6 +230,7 @@ impl<'a> Engine<'a> {
             binary_as_text: false,
             named: false,
             count_lines: true,
+            count_binary: false,
             selection: Selection::default(),
         }
     }
@@ -476,13 +480,26 @@ impl Engine<'_> {
         };
         while at < buf.len() {
             let line_end = memchr(b'\n', &buf[at..]).map_or(buf.len(), |i| at + i);
-            if !std::mem::take(binary.mid_line) {
+            let continued = std::mem::take(binary.mid_line);
+            if !continued {
                 lines += 1;
                 progress.lines += 1;
             }
             let newline = line_end < buf.len();
-            if binary.matched.is_none()
-                && self.stretch_matches(&buf[at..line_end], newline) != self.selection.invert
+            let text = &buf[at..line_end];
+            if self.count_binary {
+                // (A piece of a line cut at a region's end counts with the piece before it.)
+                if !continued && self.matcher.is_match(text) != self.selection.invert {
+                    let line = Line {
+                        number: progress.lines,
+                        offset: offset + at as u64,
+                        text,
+                        terminated: newline,
+                        matches: None,
+                    };
+                    sink.hit(&line);
+                }
+            } else if binary.matched.is_none() && self.stretch_matches(text, newline) != self.selection.invert
             {
                 *binary.matched = Some(first_nul);
                 // Nothing of it is shown: that it matched is all there is to tell.

@@ -317,6 +317,7 @@ impl Searcher {
             binary_as_text: config.binary_as_text,
             named,
             count_lines: config.output.pretty || parts > 1,
+            count_binary: matches!(config.output.mode, Mode::Count { .. }),
             selection: config.selection,
             ..Engine::new(&config.matcher)
         };

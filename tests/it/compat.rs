@@ -441,3 +441,26 @@ fn the_readme_s_install_commands_run_on_a_fresh_home() {
         assert!(std::fs::metadata(home.join(made)).is_ok_and(|m| m.len() > 0), "{made}");
     }
 }
+
+/// Counts of a named binary file take in the lines of its binary data, searched as text, as
+/// ripgrep's do (and say nothing of it on stderr).
+#[test]
+fn counts_of_a_named_binary_file_count_its_binary_lines() {
+    let dir = tempdir();
+    write(dir.path(), "bin", b"x a\nmore a\n\x00bin a\na\x00a\nb\x00\x00\na\n".as_slice());
+    for (args, expected) in [
+        (&["-c", "a"][..], "5\n"),
+        (&["-c", "-v", "a"], "1\n"),
+        (&["--count-matches", "a"], "6\n"),
+        (&["-c", "a.a"], "1\n"),
+    ] {
+        let mut with = args.to_vec();
+        with.push("bin");
+        let out = run(dir.path(), &with);
+        assert_eq!((stdout_of(&out).as_str(), stderr_of(&out).as_str()), (expected, ""), "{args:?}");
+        with.insert(0, "-S");
+        if let Some(rg) = rg(dir.path(), &with) {
+            assert_output_eq!(String::from_utf8(rg).unwrap(), expected, "rg {args:?}");
+        }
+    }
+}
