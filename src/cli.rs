@@ -387,6 +387,11 @@ pub struct Args {
     #[arg(long = "max-count", value_name = "N")]
     pub(crate) max_count: Option<u64>,
 
+    /// Stop reading a file at the first line that does not match after one that does (as
+    /// ripgrep's --stop-on-nonmatch): for files whose matching lines come together, at the start.
+    #[arg(long = "stop-on-nonmatch")]
+    pub(crate) stop_on_nonmatch: bool,
+
     /// After each path, a NUL byte instead of `:` or a newline, for `xargs -0`.
     #[arg(short = '0', long = "null")]
     pub(crate) null: bool,
@@ -496,6 +501,11 @@ pub struct Args {
     /// (`.ignore` files still apply).
     #[arg(long = "no-ignore-vcs")]
     pub(crate) no_ignore_vcs: bool,
+
+    /// Respect `.gitignore` files outside a git repository too (by default, as in git and
+    /// ripgrep, only inside one).
+    #[arg(long = "no-require-git")]
+    pub(crate) no_require_git: bool,
 
     /// Do not respect `.ignore` files.
     #[arg(long = "no-ignore-dot")]

@@ -146,7 +146,12 @@ impl Plan {
         // A file to rewrite is searched whole: the replacer takes it in one piece. With -U a match
         // may reach any part; with --max-count (and the modes that need one hit) a file is read
         // only up to its first hits, which parts would not spare.
-        let splits = workers > 1 && !rewrite && !selection.multiline && selection.max_count.is_none();
+        // (--stop-on-nonmatch too: where a part's hits end depends on the parts before.)
+        let splits = workers > 1
+            && !rewrite
+            && !selection.multiline
+            && selection.max_count.is_none()
+            && !selection.stop_on_nonmatch;
         Plan { keep, splits, editor: args.edit }
     }
 }
@@ -196,6 +201,8 @@ pub(crate) struct WalkRules {
     /// excludes (`--no-ignore-vcs`); `.ignore` (`--no-ignore-dot`); those of the directories above a
     /// root (`--no-ignore-parent`).
     pub(crate) vcs_ignores: bool,
+    /// `.gitignore` files are read only inside a git repository (`--no-require-git`: anywhere).
+    pub(crate) require_git: bool,
     pub(crate) dot_ignores: bool,
     pub(crate) parent_ignores: bool,
     /// `--ignore-file`, matched against paths as walked, relative to the current directory.
@@ -501,6 +508,7 @@ impl Selection {
                 false => Some(1),
             },
             multiline: args.multiline,
+            stop_on_nonmatch: args.stop_on_nonmatch,
         }
     }
 }
@@ -519,6 +527,7 @@ impl WalkRules {
             globs: globs(&args.globs, &args.iglobs, args.glob_case_insensitive)?,
             max_filesize: args.max_filesize,
             vcs_ignores: !args.no_ignore_vcs,
+            require_git: !args.no_require_git,
             dot_ignores: !args.no_ignore_dot,
             parent_ignores: !args.no_ignore_parent,
             ignore_file: ignore_file(&args.ignore_file_paths),

@@ -95,6 +95,8 @@ pub(crate) struct Selection {
     pub(crate) max_count: Option<u64>,
     /// `-U`: a match may span lines; the whole reader is read first.
     pub(crate) multiline: bool,
+    /// `--stop-on-nonmatch`: after a hit, the first line that is none ends the file's search.
+    pub(crate) stop_on_nonmatch: bool,
 }
 
 impl Selection {
@@ -106,6 +108,7 @@ impl Selection {
             && !self.passthru
             && self.max_count.is_none()
             && !self.multiline
+            && !self.stop_on_nonmatch
     }
 }
 
@@ -198,6 +201,8 @@ struct ScanState {
     /// The last line shown (hit or context), so that none is shown twice; 0 before any.
     last_shown: u64,
     hits: u64,
+    /// The last hit's number (`--stop-on-nonmatch`).
+    last_hit: u64,
     /// `--max-count` is reached: only the context after the last hit is left to show.
     capped: bool,
     /// Nothing more to report.
@@ -371,6 +376,10 @@ impl Engine<'_> {
             }
             let Some(line) = next else { break };
             number += count_newlines(&region[at..line.start]);
+            if selection.stop_on_nonmatch && progress.hits > 0 && number > progress.last_hit + 1 {
+                progress.done = true;
+                break;
+            }
             if selection.before > 0 {
                 self.before_context(buf, start + line.start, number, offset, progress, sink);
             }
@@ -379,6 +388,7 @@ impl Engine<'_> {
             let offset = region_offset + line.start as u64;
             sink.hit(&Line { number, offset, text, terminated: line.end < region.len(), matches });
             progress.hits += 1;
+            progress.last_hit = number;
             progress.last_shown = number;
             progress.after_left = if selection.passthru { u64::MAX } else { selection.after };
             if selection.max_count == Some(progress.hits) {

@@ -103,7 +103,8 @@ impl Rules {
         let in_repo = names.git || parent.as_ref().is_some_and(|p| p.in_repo);
         let mut read = |path: &Path| read_ignore_file(dir, path, warnings);
         let ignore = names.ignore.then(|| read(&dir.join(".ignore"))).flatten();
-        let gitignore = (names.gitignore && in_repo).then(|| read(&dir.join(".gitignore"))).flatten();
+        let read_gitignore = names.gitignore && (in_repo || names.gitignore_anywhere);
+        let gitignore = read_gitignore.then(|| read(&dir.join(".gitignore"))).flatten();
         let exclude = names.git.then(|| git_exclude_file(dir)).flatten().and_then(|path| read(&path));
         if !names.git && ignore.is_none() && gitignore.is_none() {
             return parent;
@@ -198,6 +199,8 @@ pub(crate) struct DotNames {
     pub(crate) git: bool,
     pub(crate) ignore: bool,
     pub(crate) gitignore: bool,
+    /// `--no-require-git`: a `.gitignore` is read outside a repository too.
+    pub(crate) gitignore_anywhere: bool,
 }
 
 impl DotNames {
@@ -207,6 +210,7 @@ impl DotNames {
             git: dir.join(".git").exists(),
             ignore: dir.join(".ignore").exists(),
             gitignore: dir.join(".gitignore").exists(),
+            gitignore_anywhere: false,
         }
     }
 
@@ -217,6 +221,7 @@ impl DotNames {
             git: self.git && rules.vcs_ignores,
             ignore: self.ignore && rules.dot_ignores,
             gitignore: self.gitignore && rules.vcs_ignores,
+            gitignore_anywhere: !rules.require_git,
         }
     }
 
@@ -547,6 +552,7 @@ mod tests {
             globs: None,
             max_filesize: None,
             vcs_ignores: true,
+            require_git: true,
             dot_ignores: true,
             parent_ignores: true,
             ignore_file: None,

@@ -464,3 +464,29 @@ fn counts_of_a_named_binary_file_count_its_binary_lines() {
         }
     }
 }
+
+/// `--no-require-git` reads `.gitignore` outside a repository; `--stop-on-nonmatch` ends a file's
+/// search at the first line that does not match after one that does: as ripgrep's.
+#[test]
+fn no_require_git_and_stop_on_nonmatch_answer_as_ripgrep() {
+    let dir = tempdir();
+    write(dir.path(), ".gitignore", "skip.txt\n");
+    write(dir.path(), "skip.txt", "a1\n");
+    write(dir.path(), "son.txt", "b\na1\na2\nb\na3\n");
+    for args in [
+        &["a"][..],
+        &["--no-require-git", "a"],
+        &["--stop-on-nonmatch", "a"],
+        &["--stop-on-nonmatch", "-c", "a"],
+        &["--stop-on-nonmatch", "-A", "1", "a"],
+    ] {
+        let Some((ba, rg)) = ba_and_rg(dir.path(), args, args) else { return };
+        assert_output_eq!(ba, rg, "{args:?}");
+    }
+    assert_output_eq!(stdout_ok(dir.path(), &["-p", "a1"], 0), "skip.txt:1:a1\nson.txt:2:a1\n");
+    assert_output_eq!(stdout_ok(dir.path(), &["-p", "--no-require-git", "a1"], 0), "son.txt:2:a1\n");
+    assert_output_eq!(
+        stdout_ok(dir.path(), &["-p", "--stop-on-nonmatch", "a", "son.txt"], 0),
+        "son.txt:2:a1\nson.txt:3:a2\n"
+    );
+}
