@@ -576,8 +576,8 @@ pub struct Args {
     #[arg(skip)]
     pub(crate) typed_line_format_flags: Vec<&'static str>,
 
-    /// Make each `path:LINE` of the terminal format a hyperlink that opens the file, in terminals that
-    /// know OSC 8 links, when colours are on: default or file (`file://{host}{path}`), vscode
+    /// Make each `path:LINE` of the terminal and pipe formats a hyperlink that opens the file, in
+    /// terminals that know OSC 8 links, when colours are on (`--color always` into a pipe): default or file (`file://{host}{path}`), vscode
     /// (`vscode://file{path}:{line}:{column}`), none, or a template of your own with {path}, {line},
     /// {column} (of the line's first match) and {host}.
     #[arg(long = "hyperlink-format", value_name = "FORMAT", value_parser = HyperlinkFormat::parse)]

@@ -246,7 +246,7 @@ pub(crate) struct Output {
     pub(crate) bare_counts: bool,
     /// `--output-replace`: each match is shown replaced.
     pub(crate) replacement: Option<Template>,
-    /// `--hyperlink-format`, where it applies: the terminal format, in colour, of files.
+    /// `--hyperlink-format`, where it applies: the terminal and pipe formats, in colour, of files.
     pub(crate) hyperlinks: Option<Hyperlinks>,
     /// Show how far a long search has got, on stderr (`progress`).
     pub(crate) progress: bool,

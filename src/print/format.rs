@@ -433,8 +433,19 @@ impl Formatter {
     /// `path:LINE:[COL:][OFFSET:]` (with `-` for context), the path left out under `--heading`, the
     /// path and (without `--column`) the line number left out for standard input.
     fn pipe_prefix(&self, out: &mut Vec<u8>, line: &Shown, sep: &[u8], first_match: Option<usize>) {
-        if self.fields.path && !self.file.stdin && !self.heading {
+        let number = itoa::Buffer::new().format(line.number).to_string();
+        let with_path = self.fields.path && !self.file.stdin && !self.heading;
+        let with_number = self.fields.line_number && (!self.file.stdin || self.column);
+        // `path:LINE` is a link to the file, as ripgrep makes it (only with colours).
+        let link = self.links.as_ref().filter(|_| with_path);
+        if let Some(link) = link {
+            link.open(out, &number, first_match.map_or(1, |start| start + 1));
+        }
+        if with_path {
             self.paint(out, Paint::Path, &self.file.path);
+            if link.is_some() && !with_number {
+                Linker::close(out);
+            }
             match self.null {
                 true => out.push(0),
                 false => out.extend_from_slice(sep),
@@ -442,8 +453,11 @@ impl Formatter {
         }
         // A column without its line would read as a line number: `--column` numbers standard
         // input's lines, as ripgrep does.
-        if self.fields.line_number && (!self.file.stdin || self.column) {
-            self.paint(out, Paint::LineNumber, itoa::Buffer::new().format(line.number).as_bytes());
+        if with_number {
+            self.paint(out, Paint::LineNumber, number.as_bytes());
+            if link.is_some() {
+                Linker::close(out);
+            }
             out.extend_from_slice(sep);
         }
         // A line without a match (context, `-v`) has no column, as in ripgrep.

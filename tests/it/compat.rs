@@ -490,3 +490,20 @@ fn no_require_git_and_stop_on_nonmatch_answer_as_ripgrep() {
         "son.txt:2:a1\nson.txt:3:a2\n"
     );
 }
+
+/// With colours, the pipe format's `path:LINE` is a link, as ripgrep writes it; without, no escape
+/// sequence at all.
+#[test]
+fn hyperlinks_in_the_pipe_format_are_ripgrep_s() {
+    let dir = tempdir();
+    write(dir.path(), "a.txt", "x\nhit here\n");
+    write(dir.path(), "b.txt", "hit\n");
+    for format in ["default", "vscode", "file://{host}{path}#{line}:{column}"] {
+        let args = ["--hyperlink-format", format, "--color", "always", "hit", "a.txt", "b.txt"];
+        let Some((ba, rg)) = ba_and_rg(dir.path(), &args, &args) else { return };
+        assert!(ba.contains("\x1b]8;;"), "{ba:?}");
+        assert_output_eq!(ba, rg, "{format}");
+    }
+    let plain = stdout_ok(dir.path(), &["-p", "--hyperlink-format", "default", "hit", "a.txt"], 0);
+    assert_output_eq!(plain, "a.txt:2:hit here\n");
+}
