@@ -310,7 +310,8 @@ pub struct Args {
     #[arg(long = "regexp", value_name = "PATTERN", allow_hyphen_values = true)]
     pub(crate) regexp: Vec<String>,
 
-    /// Read patterns from FILE, one per line (`-` for standard input); as --regexp.
+    /// Read patterns from FILE, one per line (`-` for standard input, which is then not searched);
+    /// as --regexp.
     #[arg(long = "patterns-file", value_name = "FILE")]
     pub(crate) patterns_file: Vec<PathBuf>,
 

@@ -602,7 +602,11 @@ fn roots(args: &mut Args) -> (Vec<Root>, bool) {
         roots.clear();
         return (roots, true);
     }
-    let stdin = roots.is_empty() && args.replace.is_none() && !args.files && stdin_is_readable();
+    // Standard input that gave the patterns (`--patterns-file -`) has nothing left to search: the
+    // tree is searched, as ripgrep does.
+    let patterns_read = args.patterns_file.iter().any(|file| file.as_os_str() == "-");
+    let stdin =
+        roots.is_empty() && args.replace.is_none() && !args.files && !patterns_read && stdin_is_readable();
     if roots.is_empty() && !stdin {
         roots.push(Root { path: PathBuf::from("."), implicit: true });
     }
