@@ -500,9 +500,11 @@ impl Selection {
             before: if context { args.before_context.or(args.context).unwrap_or(0) } else { 0 },
             after: if context { args.after_context.or(args.context).unwrap_or(0) } else { 0 },
             passthru: context && args.passthru,
-            // One hit is enough to know a file matches (JSON's summary, printed even with -q, counts
-            // them all).
-            max_count: match lines || matches!(mode, Mode::Count { .. }) || (args.json && mode == Mode::Quiet)
+            // One hit is enough to know a file matches (JSON's summary and --stats, printed even
+            // with -q, count them all).
+            max_count: match lines
+                || matches!(mode, Mode::Count { .. })
+                || (mode == Mode::Quiet && (args.json || args.stats))
             {
                 true => args.max_count,
                 false => Some(1),

@@ -250,6 +250,9 @@ fn ripgrep_s_answers_for_counts_limits_quiet_and_long_lines() {
         stdout_ok(dir.path(), &["-p", "--max-columns", "0", "long", "long.txt"], 0),
         stdout_ok(dir.path(), &["-p", "long", "long.txt"], 0)
     );
+    // So do --stats with -q, as ripgrep's.
+    let out = stdout_ok(dir.path(), &["-p", "-q", "--stats", "a", "t.txt"], 0);
+    assert!(out.starts_with("\n2 matches\n2 matched lines\n1 files contained matches\n"), "{out}");
     // JSON's summary comes even with -q, and counts every match.
     let out = stdout_ok(dir.path(), &["--json", "--quiet", "--stats", "a", "t.txt"], 0);
     assert_eq!(out.lines().count(), 1, "{out}");
