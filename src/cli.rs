@@ -416,6 +416,11 @@ pub struct Args {
     #[arg(long = "max-count", value_name = "N")]
     pub(crate) max_count: Option<u64>,
 
+    /// Stop reading a file at the first line that does not match after one that does (as
+    /// ripgrep's --stop-on-nonmatch): for files whose matching lines come together, at the start.
+    #[arg(long = "stop-on-nonmatch")]
+    pub(crate) stop_on_nonmatch: bool,
+
     /// After each path, a NUL byte instead of `:` or a newline, for `xargs -0`.
     #[arg(short = '0', long = "null")]
     pub(crate) null: bool,
@@ -584,7 +589,7 @@ pub struct Args {
     #[arg(long = "glob-case-insensitive")]
     pub(crate) glob_case_insensitive: bool,
 
-    /// Search inside compressed files: gzip (.gz, .tgz), bzip2 (.bz2, .tbz2), xz (.xz, .txz), lz4
+    /// Search inside compressed files: gzip (.gz, .tgz), bzip2 (.bz2, .tbz2), xz (.xz, .txz), .lzma, lz4
     /// (.lz4) and zstd (.zst, .zstd), by their extension. Their decompressed text is searched and
     /// numbered like a file's; -r never rewrites them.
     #[arg(short = 'z', long = "search-zip")]
@@ -636,8 +641,8 @@ pub struct Args {
     #[arg(skip)]
     pub(crate) typed_line_format_flags: Vec<&'static str>,
 
-    /// Make each `path:LINE` of the terminal format a hyperlink that opens the file, in terminals that
-    /// know OSC 8 links, when colours are on: default or file (`file://{host}{path}`), vscode
+    /// Make each `path:LINE` of the terminal and pipe formats a hyperlink that opens the file, in
+    /// terminals that know OSC 8 links, when colours are on (`--color always` into a pipe): default or file (`file://{host}{path}`), vscode
     /// (`vscode://file{path}:{line}:{column}`), none, or a template of your own with {path}, {line},
     /// {column} (of the line's first match) and {host}.
     #[arg(long = "hyperlink-format", value_name = "FORMAT", value_parser = HyperlinkFormat::parse)]

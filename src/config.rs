@@ -164,7 +164,12 @@ impl Plan {
         // A file to rewrite is searched whole: the replacer takes it in one piece. With -U a match
         // may reach any part; with --max-count (and the modes that need one hit) a file is read
         // only up to its first hits, which parts would not spare.
-        let splits = workers > 1 && !rewrite && !selection.multiline && selection.max_count.is_none();
+        // (--stop-on-nonmatch too: where a part's hits end depends on the parts before.)
+        let splits = workers > 1
+            && !rewrite
+            && !selection.multiline
+            && selection.max_count.is_none()
+            && !selection.stop_on_nonmatch;
         Plan { keep, splits, editor: args.edit }
     }
 }
@@ -266,7 +271,7 @@ pub(crate) struct Output {
     pub(crate) bare_counts: bool,
     /// `--output-replace`: each match is shown replaced.
     pub(crate) replacement: Option<Template>,
-    /// `--hyperlink-format`, where it applies: the terminal format, in colour, of files.
+    /// `--hyperlink-format`, where it applies: the terminal and pipe formats, in colour, of files.
     pub(crate) hyperlinks: Option<Hyperlinks>,
     /// Show how far a long search has got, on stderr (`progress`).
     pub(crate) progress: bool,
@@ -531,14 +536,17 @@ impl Selection {
             before: if context { args.before_context.or(args.context).unwrap_or(0) } else { 0 },
             after: if context { args.after_context.or(args.context).unwrap_or(0) } else { 0 },
             passthru: context && args.passthru,
-            // One hit is enough to know a file matches (JSON's summary, printed even with -q, counts
-            // them all).
-            max_count: match lines || matches!(mode, Mode::Count { .. }) || (args.json && mode == Mode::Quiet)
+            // One hit is enough to know a file matches (JSON's summary and --stats, printed even
+            // with -q, count them all).
+            max_count: match lines
+                || matches!(mode, Mode::Count { .. })
+                || (mode == Mode::Quiet && (args.json || args.stats))
             {
                 true => args.max_count,
                 false => Some(1),
             },
             multiline: args.multiline,
+            stop_on_nonmatch: args.stop_on_nonmatch,
         }
     }
 }

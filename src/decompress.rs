@@ -21,6 +21,8 @@ pub(crate) enum Format {
     Gzip,
     Bzip2,
     Xz,
+    /// `.lzma`: xz's older format, LZMA alone.
+    Lzma,
     Lz4,
     Zstd,
 }
@@ -33,6 +35,7 @@ impl Format {
             b"gz" | b"tgz" => Format::Gzip,
             b"bz2" | b"tbz2" => Format::Bzip2,
             b"xz" | b"txz" => Format::Xz,
+            b"lzma" => Format::Lzma,
             b"lz4" => Format::Lz4,
             b"zst" | b"zstd" => Format::Zstd,
             _ => return None,
@@ -44,6 +47,7 @@ impl Format {
             Format::Gzip => "gzip",
             Format::Bzip2 => "bzip2",
             Format::Xz => "xz",
+            Format::Lzma => "lzma",
             Format::Lz4 => "lz4",
             Format::Zstd => "zstd",
         }
@@ -66,6 +70,7 @@ enum Inner<R: BufRead> {
     Gzip(flate2::bufread::MultiGzDecoder<R>),
     Bzip2(bzip2::bufread::MultiBzDecoder<R>),
     Xz(Box<lzma_rust2::XzReader<R>>),
+    Lzma(Lzma<R>),
     Lz4(Box<Lz4<R>>),
     Zstd(Box<Zstd<R>>),
 }
@@ -79,6 +84,7 @@ impl<R: BufRead> Decoder<R> {
                 let limit_kib = (WINDOW_LIMIT >> 10) as u32;
                 Inner::Xz(Box::new(lzma_rust2::XzReader::new_mem_limit(source, true, limit_kib)))
             }
+            Format::Lzma => Inner::Lzma(Lzma::Header(Some(source))),
             Format::Lz4 => Inner::Lz4(Box::new(Lz4(lz4_flex::frame::FrameDecoder::new(source)))),
             Format::Zstd => Inner::Zstd(Box::new(Zstd::new(source))),
         };
@@ -92,6 +98,7 @@ impl<R: BufRead> Read for Decoder<R> {
             Inner::Gzip(decoder) => decoder.read(buf),
             Inner::Bzip2(decoder) => decoder.read(buf),
             Inner::Xz(decoder) => decoder.read(buf),
+            Inner::Lzma(decoder) => decoder.read(buf),
             Inner::Lz4(decoder) => decoder.read(buf),
             Inner::Zstd(decoder) => decoder.read(buf),
         };
@@ -103,6 +110,28 @@ impl<R: BufRead> Read for Decoder<R> {
             }
             None => io::Error::new(err.kind(), format!("not valid {} data: {err}", self.format.name())),
         })
+    }
+}
+
+/// `.lzma`: its decoder reads the header when it is made, so it is made at the first read, whose
+/// error a bad header then is.
+enum Lzma<R> {
+    Header(Option<R>),
+    Body(Box<lzma_rust2::LzmaReader<R>>),
+}
+
+impl<R: BufRead> Read for Lzma<R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        if let Lzma::Header(source) = self {
+            // (None only after a header that failed, reported by the read that met it.)
+            let Some(source) = source.take() else { return Ok(0) };
+            let limit_kib = (WINDOW_LIMIT >> 10) as u32;
+            *self = Lzma::Body(Box::new(lzma_rust2::LzmaReader::new_mem_limit(source, limit_kib, None)?));
+        }
+        match self {
+            Lzma::Body(decoder) => decoder.read(buf),
+            Lzma::Header(_) => Ok(0),
+        }
     }
 }
 

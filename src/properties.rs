@@ -246,6 +246,7 @@ impl Lines {
             passthru: self.passthru,
             max_count: self.max_count,
             multiline: false,
+            stop_on_nonmatch: false,
         }
     }
 }

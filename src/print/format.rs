@@ -14,7 +14,6 @@ mod json;
 use std::borrow::Cow;
 use std::ops::Range;
 use std::path::Path;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use termcolor::{Ansi, Color, ColorSpec, WriteColor};
@@ -53,7 +52,7 @@ pub(crate) struct Formatter {
     /// `-q`: no path is listed.
     quiet: bool,
     /// The fields before a line in the pipe format.
-    fields: Arc<Fields>,
+    fields: Fields,
     /// `--output-replace`, with the regex whose captures it expands.
     replacement: Option<(Template, Matcher)>,
     /// What the current file has shown so far.
@@ -208,7 +207,7 @@ impl Formatter {
             max_columns_preview: output.max_columns_preview,
             bare_counts: output.bare_counts,
             quiet: output.quiet,
-            fields: Arc::new(output.fields.clone()),
+            fields: output.fields.clone(),
             replacement: output.replacement.clone().map(|template| (template, matcher.clone())),
             file: FormattedFile::default(),
             segment: String::new(),
@@ -361,7 +360,7 @@ impl Formatter {
             self.paint(out, Paint::Path, &self.file.path);
             out.push(if self.null { 0 } else { b'\n' });
         }
-        let fields = Arc::clone(&self.fields);
+        let fields = &self.fields;
         let sep: &[u8] = if line.context.is_some() { &fields.context } else { &fields.hit };
         if self.match_only {
             if line.context.is_some() {
@@ -446,8 +445,20 @@ impl Formatter {
     /// `path:LINE:[COL:][OFFSET:]` (with `-` for context), the path left out under `--heading`, the
     /// path and (without `--column`) the line number left out for standard input.
     fn pipe_prefix(&self, out: &mut Vec<u8>, line: &Shown, sep: &[u8], first_match: Option<usize>) {
-        if self.fields.path && !self.file.stdin && !self.heading {
+        let mut digits = itoa::Buffer::new();
+        let number = digits.format(line.number);
+        let with_path = self.fields.path && !self.file.stdin && !self.heading;
+        let with_number = self.fields.line_number && (!self.file.stdin || self.column);
+        // `path:LINE` is a link to the file, as ripgrep makes it (only with colours).
+        let link = self.links.as_ref().filter(|_| with_path);
+        if let Some(link) = link {
+            link.open(out, number, first_match.map_or(1, |start| start + 1));
+        }
+        if with_path {
             self.paint(out, Paint::Path, &self.file.path);
+            if link.is_some() && !with_number {
+                Linker::close(out);
+            }
             match self.null {
                 true => out.push(0),
                 false => out.extend_from_slice(sep),
@@ -455,8 +466,11 @@ impl Formatter {
         }
         // A column without its line would read as a line number: `--column` numbers standard
         // input's lines, as ripgrep does.
-        if self.fields.line_number && (!self.file.stdin || self.column) {
-            self.paint(out, Paint::LineNumber, itoa::Buffer::new().format(line.number).as_bytes());
+        if with_number {
+            self.paint(out, Paint::LineNumber, number.as_bytes());
+            if link.is_some() {
+                Linker::close(out);
+            }
             out.extend_from_slice(sep);
         }
         // A line without a match (context, `-v`) has no column, as in ripgrep.

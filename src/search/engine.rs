@@ -95,6 +95,8 @@ pub(crate) struct Selection {
     pub(crate) max_count: Option<u64>,
     /// `-U`: a match may span lines; the whole reader is read first.
     pub(crate) multiline: bool,
+    /// `--stop-on-nonmatch`: after a hit, the first line that is none ends the file's search.
+    pub(crate) stop_on_nonmatch: bool,
 }
 
 impl Selection {
@@ -106,6 +108,7 @@ impl Selection {
             && !self.passthru
             && self.max_count.is_none()
             && !self.multiline
+            && !self.stop_on_nonmatch
     }
 }
 
@@ -198,6 +201,8 @@ struct ScanState {
     /// The last line shown (hit or context), so that none is shown twice; 0 before any.
     last_shown: u64,
     hits: u64,
+    /// The last hit's number (`--stop-on-nonmatch`).
+    last_hit: u64,
     /// `--max-count` is reached: only the context after the last hit is left to show.
     capped: bool,
     /// Nothing more to report.
@@ -216,6 +221,9 @@ pub struct Engine<'a> {
     pub(crate) named: bool,
     /// Count every line of a file (for the summary, or to number the lines of the parts after it).
     pub count_lines: bool,
+    /// `-c`, `--count-matches`: the lines of a named file's binary data are hits too, searched as
+    /// text (NUL bytes and all), as ripgrep counts them; its search goes on past them.
+    pub(crate) count_binary: bool,
     pub(crate) selection: Selection,
 }
 
@@ -227,6 +235,7 @@ impl<'a> Engine<'a> {
             binary_as_text: false,
             named: false,
             count_lines: true,
+            count_binary: false,
             selection: Selection::default(),
         }
     }
@@ -367,6 +376,10 @@ impl Engine<'_> {
             }
             let Some(line) = next else { break };
             number += count_newlines(&region[at..line.start]);
+            if selection.stop_on_nonmatch && progress.hits > 0 && number > progress.last_hit + 1 {
+                progress.done = true;
+                break;
+            }
             if selection.before > 0 {
                 self.before_context(buf, start + line.start, number, offset, progress, sink);
             }
@@ -375,6 +388,7 @@ impl Engine<'_> {
             let offset = region_offset + line.start as u64;
             sink.hit(&Line { number, offset, text, terminated: line.end < region.len(), matches });
             progress.hits += 1;
+            progress.last_hit = number;
             progress.last_shown = number;
             progress.after_left = if selection.passthru { u64::MAX } else { selection.after };
             if selection.max_count == Some(progress.hits) {
@@ -476,13 +490,26 @@ impl Engine<'_> {
         };
         while at < buf.len() {
             let line_end = memchr(b'\n', &buf[at..]).map_or(buf.len(), |i| at + i);
-            if !std::mem::take(binary.mid_line) {
+            let continued = std::mem::take(binary.mid_line);
+            if !continued {
                 lines += 1;
                 progress.lines += 1;
             }
             let newline = line_end < buf.len();
-            if binary.matched.is_none()
-                && self.stretch_matches(&buf[at..line_end], newline) != self.selection.invert
+            let text = &buf[at..line_end];
+            if self.count_binary {
+                // (A piece of a line cut at a region's end counts with the piece before it.)
+                if !continued && self.matcher.is_match(text) != self.selection.invert {
+                    let line = Line {
+                        number: progress.lines,
+                        offset: offset + at as u64,
+                        text,
+                        terminated: newline,
+                        matches: None,
+                    };
+                    sink.hit(&line);
+                }
+            } else if binary.matched.is_none() && self.stretch_matches(text, newline) != self.selection.invert
             {
                 *binary.matched = Some(first_nul);
                 // Nothing of it is shown: that it matched is all there is to tell.

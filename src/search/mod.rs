@@ -321,6 +321,7 @@ impl Searcher {
             binary_as_text: config.binary_as_text,
             named: job.named,
             count_lines: config.output.pretty || job.parts > 1,
+            count_binary: matches!(config.output.mode, Mode::Count { .. }),
             selection: config.selection,
             ..Engine::new(&config.matcher)
         };

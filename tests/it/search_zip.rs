@@ -33,6 +33,13 @@ fn xz(text: &[u8]) -> Vec<u8> {
     encoder.finish().unwrap()
 }
 
+fn lzma(text: &[u8]) -> Vec<u8> {
+    let options = lzma_rust2::LzmaOptions::with_preset(1);
+    let mut encoder = lzma_rust2::LzmaWriter::new_use_header(Vec::new(), &options, None).unwrap();
+    encoder.write_all(text).unwrap();
+    encoder.finish().unwrap()
+}
+
 fn lz4(text: &[u8]) -> Vec<u8> {
     let mut encoder = lz4_flex::frame::FrameEncoder::new(Vec::new());
     encoder.write_all(text).unwrap();
@@ -45,13 +52,14 @@ fn zstd(text: &[u8]) -> Vec<u8> {
 
 /// `TEXT` in every format under each of its extensions, and as plain text.
 fn compressed_tree(root: &Path) -> Vec<&'static str> {
-    let files: [Compressed; 9] = [
+    let files: [Compressed; 10] = [
         ("a.gz", gzip),
         ("a.tgz", gzip),
         ("b.bz2", bzip2),
         ("b.tbz2", bzip2),
         ("c.xz", xz),
         ("c.txz", xz),
+        ("c.lzma", lzma),
         ("d.lz4", lz4),
         ("e.zst", zstd),
         ("e.zstd", zstd),
@@ -104,7 +112,7 @@ fn without_z_compressed_files_are_not_searched_as_text() {
     assert_output_eq!(stdout_ok(dir.path(), &["hit"], 0), "plain.txt:2:two hit\nplain.txt:4:hit four\n");
     // Compressed data holds NUL bytes: binary, and found so while walking, and the summary says so.
     let out = stdout_ok(dir.path(), &["--pretty", "--stats", "hit"], 0);
-    assert!(out.contains("Binary Files Skipped: 9 (-a searches them)\n"), "{out}");
+    assert!(out.contains("Binary Files Skipped: 10 (-a searches them)\n"), "{out}");
 }
 
 #[test]

@@ -43,7 +43,6 @@ fn mmap_match_near_nul() {
 }
 
 #[test]
-#[ignore = "gap: -c on one named file prints `N`"]
 fn mmap_match_count() {
     hay().expect(&["-c", "Project Gutenberg EBook|Heaven", "hay"], "2\n", 0);
 }

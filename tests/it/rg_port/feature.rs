@@ -195,7 +195,6 @@ fn f129_context() {
 }
 
 #[test]
-#[ignore = "deliberate: --max-columns leaves a line out without ripgrep's count of matches"]
 fn f129_replace() {
     let dir = Dir::new().with("foo", "test\ntest abcdefghijklmnopqrstuvwxyz test");
     let expected = "foo:1:foo\nfoo:2:[Omitted long line with 2 matches]\n";
@@ -628,7 +627,6 @@ fn no_unicode() {
 }
 
 #[test]
-#[ignore = "gap: missing flag --stop-on-nonmatch"]
 fn stop_on_nonmatch() {
     let dir = Dir::new().with("test", "line1\nline2\nline3\nline4\nline5");
     dir.expect(&["--stop-on-nonmatch", "[235]"], "test:2:line2\ntest:3:line3\n", 0);

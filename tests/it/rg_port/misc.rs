@@ -575,7 +575,6 @@ fn compressed_lz4() {
 }
 
 #[test]
-#[ignore = "deliberate: -z knows gzip, bzip2, xz, lz4 and zstd, not lzma"]
 fn compressed_lzma() {
     decompressed("sherlock.lzma");
 }
