@@ -310,7 +310,8 @@ pub struct Args {
     #[arg(long = "files-without-match", conflicts_with = "files_with_matches")]
     pub(crate) files_without_match: bool,
 
-    /// Print nothing; exit 0 at the first match, at once. (Errors are still reported.)
+    /// Print nothing; exit 0 at the first match, at once. (Errors are still reported.) Each
+    /// directory's own files are searched before its subdirectories, where a match is found sooner.
     #[arg(short = 'q', long = "quiet")]
     pub(crate) quiet: bool,
 
