@@ -407,7 +407,8 @@ pub struct Args {
     pub(crate) files_without_match: bool,
 
     /// Print nothing; exit 0 at the first match, at once. (Errors are still reported; --json still
-    /// prints its summary.)
+    /// prints its summary.) Each directory's own files are searched before its subdirectories, where
+    /// a match is found sooner.
     #[arg(short = 'q', long = "quiet")]
     pub(crate) quiet: bool,
 

@@ -55,6 +55,7 @@ pub struct Searcher {
     listings: Sender<Listing>,
     /// Files sent to the searchers and not taken yet.
     backlog: Arc<Backlog>,
+    received: Arc<Received>,
     big_files: Arc<BigFiles>,
     outbox: Outbox,
     formatter: Formatter,
@@ -75,6 +76,7 @@ impl Searcher {
         budget: &Arc<Budget>,
     ) -> io::Result<Vec<std::thread::JoinHandle<()>>> {
         let big_files = Arc::new(BigFiles::new(config.workers));
+        let received = Arc::new(Received::default());
         (0..config.workers)
             .map(|i| {
                 let searcher = Searcher {
@@ -82,6 +84,7 @@ impl Searcher {
                     tasks: tasks.clone(),
                     listings: listings.clone(),
                     backlog: Arc::clone(backlog),
+                    received: Arc::clone(&received),
                     big_files: Arc::clone(&big_files),
                     outbox: Outbox {
                         reports: reports.clone(),
@@ -107,7 +110,11 @@ impl Searcher {
 
     fn search_tasks(&mut self) -> Result<(), PrinterGone> {
         loop {
+            // Parts come first: the printer may be waiting for one of them.
             self.search_parts()?;
+            if self.search_received()? {
+                continue;
+            }
             let task = match self.tasks.try_recv() {
                 Ok(task) => Ok(task),
                 Err(_) => {
@@ -117,33 +124,17 @@ impl Searcher {
                 }
             };
             match task {
-                Ok(Task::Entries { first_seq, entries }) => {
-                    self.backlog.take(entries.len());
-                    for (seq, entry) in (first_seq..).zip(entries) {
-                        // Parts come first: the printer may be waiting for one of them.
-                        self.search_parts()?;
-                        match entry {
-                            Entry::File(path) => {
-                                let index = self.config.index.as_ref();
-                                match index.and_then(|index| index.ruled_out(&path, &mut self.dirs)) {
-                                    Some(doc) => self.rule_out(seq, path, &doc)?,
-                                    None => self.search_file(seq, path, false)?,
-                                }
-                            }
-                            Entry::Named(path) => self.search_file(seq, path, true)?,
-                            Entry::Stdin => self.search_stdin(seq)?,
-                            Entry::Message(message) => self.outbox.send(reported(seq, message))?,
-                        }
-                    }
-                }
+                Ok(Task::Entries { first_seq, entries }) => self.received.add(first_seq, entries),
                 Ok(Task::List(task)) => {
                     let listing = listing::list(task, &self.config.walk);
                     self.listings.send(listing).map_err(|_| PrinterGone)?;
                 }
                 Ok(Task::Stdin { seq }) => self.search_stdin(seq)?,
                 // The indexer's sentinel, or the indexer gone (which a miscounted sentinel, or a
-                // panic its thread reports, would leave): the same end.
+                // panic its thread reports, would leave): the same end, once the entries another
+                // searcher received are taken.
                 Ok(Task::Stop) | Err(_) => {
+                    while self.search_received()? {}
                     // About to wait for parts: the printer may be waiting for what is batched.
                     self.outbox.flush()?;
                     break;
@@ -156,6 +147,25 @@ impl Searcher {
         }
         self.outbox.flush()?;
         self.outbox.reports.send(Report::Done).map_err(|_| PrinterGone)
+    }
+
+    /// Searches the lowest entry received and not taken yet; false when there is none.
+    fn search_received(&mut self) -> Result<bool, PrinterGone> {
+        let Some((seq, entry)) = self.received.take() else { return Ok(false) };
+        self.backlog.take(1);
+        match entry {
+            Entry::File(path) => {
+                let index = self.config.index.as_ref();
+                match index.and_then(|index| index.ruled_out(&path, &mut self.dirs)) {
+                    Some(doc) => self.rule_out(seq, path, &doc)?,
+                    None => self.search_file(seq, path, false)?,
+                }
+            }
+            Entry::Named(path) => self.search_file(seq, path, true)?,
+            Entry::Stdin => self.search_stdin(seq)?,
+            Entry::Message(message) => self.outbox.send(reported(seq, message))?,
+        }
+        Ok(true)
     }
 
     fn search_parts(&mut self) -> Result<(), PrinterGone> {
@@ -720,6 +730,45 @@ struct Part {
     named: bool,
 }
 
+/// The entries the searchers received from the indexer and have not taken yet, in walk order:
+/// every searcher takes the lowest, one file at a time, whoever received it.
+///
+/// The indexer sends entries in batches, to spare a message per file. Were a batch searched by the
+/// searcher that received it, the others would search files far ahead in walk order, whose
+/// results wait for the batch before them to be printed: where every file is slow to search and
+/// prints much (`-P` with a backreference), they filled the results budget and waited, and a
+/// searcher with a batch of big files left the others idle. Taken a file at a time, the files in
+/// progress are the next ones in walk order, as many as there are searchers.
+#[derive(Default)]
+struct Received {
+    entries: Mutex<VecDeque<(u64, Entry)>>,
+    /// How many entries are held, readable without the lock.
+    held: AtomicUsize,
+}
+
+impl Received {
+    /// Adds a batch in its place in walk order (two searchers may add theirs in either order).
+    fn add(&self, first_seq: u64, batch: Vec<Entry>) {
+        let count = batch.len();
+        let mut entries = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let at = entries.partition_point(|(seq, _)| *seq < first_seq);
+        let after = entries.split_off(at);
+        entries.extend((first_seq..).zip(batch));
+        entries.extend(after);
+        self.held.fetch_add(count, Ordering::SeqCst);
+    }
+
+    /// The lowest entry not taken yet, with its number in walk order.
+    fn take(&self) -> Option<(u64, Entry)> {
+        if self.held.load(Ordering::SeqCst) == 0 {
+            return None;
+        }
+        let entry = self.entries.lock().unwrap_or_else(|poisoned| poisoned.into_inner()).pop_front()?;
+        self.held.fetch_sub(1, Ordering::SeqCst);
+        Some(entry)
+    }
+}
+
 /// The big files being searched, whose parts any searcher takes, lowest (file, part) first.
 ///
 /// The part the printer waits for is never left behind: the searcher that finishes a part takes the
@@ -820,6 +869,18 @@ impl BigFiles {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn received_entries_are_taken_lowest_first_whoever_added_them() {
+        let received = Received::default();
+        let files = |names: &[&str]| names.iter().map(|name| Entry::File(PathBuf::from(name))).collect();
+        received.add(3, files(&["d", "e"]));
+        received.add(0, files(&["a", "b", "c"]));
+        let taken: Vec<u64> = std::iter::from_fn(|| received.take()).map(|(seq, _)| seq).collect();
+        assert_eq!(taken, vec![0, 1, 2, 3, 4]);
+        received.add(5, files(&["f"]));
+        assert!(matches!(received.take(), Some((5, Entry::File(path))) if path == Path::new("f")));
+    }
 
     #[test]
     fn big_files_hand_out_the_lowest_part_first() {

@@ -19,7 +19,7 @@ use std::sync::Arc;
 
 use crossbeam_channel::{unbounded, Receiver, Sender, TrySendError};
 
-use crate::config::{Config, Root};
+use crate::config::{Config, Mode, Root};
 use crate::messages::{describe, Message};
 use crate::pipeline::{Backlog, Entry, Task};
 use crate::trace;
@@ -284,7 +284,15 @@ impl Indexer {
         let files = listing.items.len() - listing.children.len();
         // Shared among the searchers that can run at once.
         self.batch_limit = (files / self.pool.running.min(self.takers)).clamp(1, ENTRIES_PER_TASK);
-        Ok(listing.items.into_iter())
+        let mut items = listing.items;
+        if self.config.output.mode == Mode::Quiet {
+            // -q prints nothing, so the order it searches in is free, and its first match anywhere
+            // ends the search: a directory's own files before its subdirectories find one sooner
+            // (the kernel tree's `Makefile` before all of `Documentation/`), as ripgrep's walk does.
+            // The subdirectories keep their order, which their listings ahead of the walk rely on.
+            items.sort_by_key(|item| matches!(item, Item::Dir(_)));
+        }
+        Ok(items.into_iter())
     }
 
     /// The listing of `key`: made by the pool, or here. While it is being made elsewhere, the

@@ -49,3 +49,31 @@ fn workers_zero_is_the_default_and_thousands_are_capped() {
     assert_eq!((many.status.code(), &many.stdout), (Some(0), &default.stdout));
     assert_eq!(stderr_of(&many), "ba: -w 5000: 256 searchers at most; searching with 256\n");
 }
+
+/// `-q` prints nothing and ends at its first match anywhere, so it searches a directory's own files
+/// before its subdirectories: the match beside `a/` ends the search before `a/` is searched.
+/// Sixteen times the files in `a/` leave the time as it was (in walk order, `a/` came first: 5 to
+/// 6 times the time).
+#[test]
+fn quiet_finds_a_match_beside_a_big_subdirectory_without_searching_it() {
+    let quiet_time = |files: usize| {
+        let dir = tempdir();
+        let d = dir.path();
+        for i in 0..files {
+            write(d, &format!("a/f{i:04}"), "hay\n".repeat(100));
+        }
+        write(d, "z.txt", "needle\n");
+        (0..3)
+            .map(|_| {
+                let started = Instant::now();
+                let out = run(d, &["-q", "needle"]);
+                assert_eq!((out.status.code(), out.stdout.len()), (Some(0), 0), "{}", stderr_of(&out));
+                started.elapsed()
+            })
+            .min()
+            .unwrap()
+    };
+    let (small, large) = (quiet_time(250), quiet_time(4000));
+    let ratio = large.as_secs_f64() / small.as_secs_f64();
+    assert!(ratio < 3.0, "250 files: {small:?}, 4000 files: {large:?}, ratio {ratio:.1}");
+}
