@@ -35,7 +35,8 @@ build=$( { /usr/bin/time -f '%e %M' "$BA" --index-build -d "$TREE" >/dev/null; }
 index_bytes=$(du -sb "$XDG_CACHE_HOME/ba/index" | cut -f1)
 # Files changed within two seconds of a build are always read: let the tree be older than that.
 sleep 2.1
-find "$TREE/drivers/net" -name '*.c' | head -10 | xargs touch
+mapfile -t touched < <(find "$TREE/drivers/net" -name '*.c' | sort | sed -n '1,10p')
+touch "${touched[@]}"
 update=$( { /usr/bin/time -f '%e %M' "$BA" --index-build -d "$TREE" >/dev/null; } 2>&1 | tail -1)
 sleep 2.1
 
@@ -59,10 +60,11 @@ median() { python3 -c 'import json,sys,statistics; print("%.3f" % statistics.med
 } >"$OUT"
 for case in "${CASES[@]}"; do
     name=${case%%|*}; pattern=${case#*|}
-    with=$($BA -p "$pattern" -d "$TREE" | sort | md5sum)
-    without=$($BA -p --no-index "$pattern" -d "$TREE" | sort | md5sum)
-    ripgrep=$(rg -S -n --no-heading "$pattern" "$TREE" | sort | md5sum)
-    lines=$($BA -p "$pattern" -d "$TREE" | wc -l)
+    # Exit code 1 (no match) is an answer too.
+    with=$( ($BA -p "$pattern" -d "$TREE" || true) | sort | md5sum)
+    without=$( ($BA -p --no-index "$pattern" -d "$TREE" || true) | sort | md5sum)
+    ripgrep=$( (rg -S -n --no-heading "$pattern" "$TREE" || true) | sort | md5sum)
+    lines=$( ($BA -p "$pattern" -d "$TREE" || true) | wc -l)
     if [ "$with" != "$without" ] || [ "$with" != "$ripgrep" ]; then
         echo "| $name | $lines | differs from --no-index or rg: not timed | | | | |" >>"$OUT"
         continue
@@ -70,7 +72,8 @@ for case in "${CASES[@]}"; do
     hyperfine -N -i -w 2 -r "$RUNS" --export-json /tmp/ba-index-bench.json \
         "$BA -p '$pattern' -d $TREE" "$BA -p --no-index '$pattern' -d $TREE" "rg -S -n --no-heading '$pattern' $TREE" >/dev/null
     a=$(median /tmp/ba-index-bench.json 0); b=$(median /tmp/ba-index-bench.json 1); r=$(median /tmp/ba-index-bench.json 2)
-    echo "| $name (\`$pattern\`) | $lines | $a | $b | $r | **$(python3 -c "print('%.2f' % ($a/$r))")** | $(python3 -c "print('%.2f' % ($a/$b))") |" >>"$OUT"
+    shown=${pattern//|/\\|}
+    echo "| $name (\`$shown\`) | $lines | $a | $b | $r | **$(python3 -c "print('%.2f' % ($a/$r))")** | $(python3 -c "print('%.2f' % ($a/$b))") |" >>"$OUT"
 done
 walk=$(hyperfine -N -w 2 -r "$RUNS" --export-json /tmp/ba-index-bench.json "$BA --files -d $TREE" >/dev/null && median /tmp/ba-index-bench.json 0)
 echo >>"$OUT"
