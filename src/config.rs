@@ -99,7 +99,8 @@ pub struct Config {
     /// Which lines the engine reports.
     pub(crate) selection: Selection,
     /// A file over two parts of this size is cut into parts that several searchers search at once
-    /// (8 MiB; `BA_PART_SIZE` sets it, for tests of what happens at the parts' edges).
+    /// (8 MiB, 1 MiB with PCRE2; `BA_PART_SIZE` sets it, for tests of what happens at the parts'
+    /// edges).
     pub(crate) part_size: u64,
     /// The pattern (with `--files`, the empty one, never run).
     pub(crate) matcher: Matcher,
@@ -386,6 +387,13 @@ impl Config {
             && !matches!(encoding, Encoding::Named(_));
         let roots_shown = roots.iter().map(|root| (root.path.as_path(), root.implicit));
         let index = indexed.then(|| Filter::open(roots_shown, &matcher.required)).flatten();
+        // PCRE2 searches a few tens of MB a second a core, the regex crate gigabytes: its parts are
+        // smaller, so that a big file's search is shared as finely, at the same cost per part.
+        let part_size = std::env::var("BA_PART_SIZE")
+            .ok()
+            .and_then(|size| size.parse().ok())
+            .filter(|&size| size > 0)
+            .unwrap_or(if matcher.fallible { 1 << 20 } else { 8 << 20 });
         Ok(Config {
             plan: Plan::of(&args, mode, &selection, workers),
             output: Output::of(&args, mode, &selection, &matcher, (&roots, stdin))?,
@@ -394,11 +402,7 @@ impl Config {
             matcher,
             workers,
             selection,
-            part_size: std::env::var("BA_PART_SIZE")
-                .ok()
-                .and_then(|size| size.parse().ok())
-                .filter(|&size| size > 0)
-                .unwrap_or(8 << 20),
+            part_size,
             stdin,
             binary_as_text: args.text || args.unrestricted >= 3,
             edit: args.edit.then(Editor::from_env).transpose()?,

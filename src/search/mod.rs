@@ -1,7 +1,7 @@
 //! The searchers: a pool of threads that take files from the indexer, search them with the engine
 //! and send their results to the printer, already formatted when they know the lines' numbers.
 //!
-//! A file over two parts (`Config::part_size`, 8 MiB) is cut into parts that every searcher helps with;
+//! A file over two parts (`Config::part_size`, 8 MiB, 1 MiB with PCRE2) is cut into parts that every searcher helps with;
 //! a file with many hits is sent in pieces, each paid for from the budget before it is sent.
 
 pub mod engine;
