@@ -7,16 +7,8 @@ use std::fs;
 use std::path::Path;
 use std::process::Command;
 
+use crate::rg_port::SHERLOCK;
 use crate::util::*;
-
-const SHERLOCK: &str = "\
-For the Doctor Watsons of this world, as opposed to the Sherlock
-Holmeses, success in the province of detective work must always
-be, to a very large extent, the result of luck. Sherlock Holmes
-can extract a clew from a wisp of straw or a flake of cigar ash;
-but Doctor Watson has to have it taken out for him and dusted,
-and exhibited clearly, with a label attached.
-";
 
 fn ok(dir: &Path, args: &[&str]) -> String {
     stdout_ok(dir, args, 0)
