@@ -245,8 +245,14 @@ impl Filter {
     pub(crate) fn ruled_out(&self, path: &Path, dirs: &mut DirCache) -> Option<Doc> {
         let (covered, relative) =
             self.covered.iter().find_map(|c| Some((c, relative(&c.root, c.implicit, path)?)))?;
-        let key = covered.prefix.join(relative);
-        let doc = covered.index.find(key.as_os_str().as_bytes()).ok()??;
+        let joined;
+        let key = if covered.prefix.as_os_str().is_empty() {
+            relative.as_os_str().as_bytes()
+        } else {
+            joined = covered.prefix.join(relative);
+            joined.as_os_str().as_bytes()
+        };
+        let doc = dirs.find(&covered.index, key)?;
         if covered.candidates[doc as usize / 64] & (1 << (doc % 64)) != 0 {
             return None;
         }
@@ -256,15 +262,33 @@ impl Filter {
     }
 }
 
-/// A searcher's last directory, held open: the files of a directory come one after another, and a
-/// `stat` by name in an open directory does not walk the whole path again.
+/// What a searcher keeps from one file to the next: its last directory, held open (the files of a
+/// directory come one after another, and a `stat` by name in an open directory does not walk the
+/// whole path again), and the index's number of its last file (the index numbers files in walk
+/// order, so the next file is most often a few numbers on).
 #[derive(Default)]
 pub(crate) struct DirCache {
     dir: PathBuf,
     fd: Option<OwnedFd>,
+    next_doc: u32,
 }
 
+/// How many numbers past the last file's the next one is looked for before a binary search.
+const NEXT_DOCS: u32 = 4;
+
 impl DirCache {
+    /// The index's number of the file at `key`, if it has one.
+    fn find(&mut self, index: &IndexFile, key: &[u8]) -> Option<u32> {
+        let near = (self.next_doc..self.next_doc.saturating_add(NEXT_DOCS).min(index.docs()))
+            .find(|&doc| index.path(doc).is_ok_and(|path| path == key));
+        let doc = match near {
+            Some(doc) => doc,
+            None => index.find(key).ok()??,
+        };
+        self.next_doc = doc + 1;
+        Some(doc)
+    }
+
     /// What identifies the file at `path` now (following a link, as a search opens it).
     fn identity(&mut self, path: &Path) -> Option<Identity> {
         let (parent, name) = (path.parent()?, path.file_name()?);
