@@ -34,6 +34,15 @@ impl std::error::Error for Untrusted {}
 pub(crate) const DIR: OFlags =
     OFlags::RDONLY.union(OFlags::DIRECTORY).union(OFlags::NOFOLLOW).union(OFlags::CLOEXEC);
 
+/// An error met in an area, as ba reports it: an untrusted entry as it is (its message says what to
+/// do), another with `context`.
+pub(crate) fn reported(err: io::Error, context: impl FnOnce() -> String) -> anyhow::Error {
+    match err.get_ref().and_then(|inner| inner.downcast_ref::<Untrusted>()) {
+        Some(untrusted) => anyhow::anyhow!("{untrusted}"),
+        None => anyhow::Error::new(err).context(context()),
+    }
+}
+
 impl Area {
     pub(crate) fn untrusted(&self, path: &Path, reason: &str) -> io::Error {
         io::Error::other(Untrusted(format!(

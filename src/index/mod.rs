@@ -36,11 +36,11 @@ use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use anyhow::{anyhow, Result};
+use anyhow::Result;
 use rustix::fs::{Mode, OFlags};
 
 use crate::messages;
-use crate::own::Area;
+use crate::own::{reported, Area};
 use crate::sanitize::printable_path;
 use query::Query;
 use store::{Doc, Identity, IndexFile};
@@ -108,17 +108,12 @@ pub(crate) fn open_dir(create: bool) -> Result<Option<(PathBuf, OwnedFd)>> {
         let Some(ba) = CACHE.dir(&cache, "ba", ba_path, create)? else { return Ok(None) };
         CACHE.dir(&ba, "index", &path, create)
     };
-    let dir = opened().map_err(|err| own_error(err, &path))?;
+    let dir = opened().map_err(|err| reported(err, || context(&path)))?;
     Ok(dir.map(|dir| (path, dir)))
 }
 
-/// An error of the index directory, as ba reports it: an untrusted entry as it is.
-fn own_error(err: io::Error, path: &Path) -> anyhow::Error {
-    match err.get_ref().and_then(|inner| inner.downcast_ref::<crate::own::Untrusted>()) {
-        Some(untrusted) => anyhow!("{untrusted}"),
-        None => anyhow::Error::new(err)
-            .context(format!("cannot use the index directory {}", printable_path(path))),
-    }
+fn context(path: &Path) -> String {
+    format!("cannot use the index directory {}", printable_path(path))
 }
 
 /// The name of the index of the tree at `real` (a real path): a hash of it.
@@ -133,7 +128,7 @@ pub(crate) fn open_index(dir: &OwnedFd, dir_path: &Path, name: &str) -> Result<O
     match CACHE.file(dir, name, &path, OFlags::RDONLY) {
         Ok(file) => Ok(Some(file)),
         Err(err) if err.kind() == io::ErrorKind::NotFound => Ok(None),
-        Err(err) => Err(own_error(err, dir_path)),
+        Err(err) => Err(reported(err, || context(dir_path))),
     }
 }
 

@@ -41,12 +41,12 @@ use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
 use std::time::{SystemTime, UNIX_EPOCH};
 
-use anyhow::{anyhow, Result};
+use anyhow::Result;
 use rustix::fs::{AtFlags, FlockOperation, Mode, OFlags};
 use rustix::io::Errno;
 
 use crate::messages::describe;
-use crate::own::{Area, Untrusted, DIR};
+use crate::own::{reported, Area, DIR};
 use crate::sanitize::printable_path;
 
 /// Runs kept, from every directory together: a new run removes the oldest beyond these (itself
@@ -86,14 +86,6 @@ pub(crate) fn state_dir() -> Result<PathBuf> {
             "neither XDG_STATE_HOME nor HOME is set: there is nowhere to keep the undo journal; rewrite with \
              --no-undo, or set XDG_STATE_HOME to a writable directory"
         ),
-    }
-}
-
-/// An error of the journal as ba reports it: an untrusted entry as it is, another with `context`.
-fn reported(err: io::Error, context: impl FnOnce() -> String) -> anyhow::Error {
-    match err.get_ref().and_then(|inner| inner.downcast_ref::<Untrusted>()) {
-        Some(untrusted) => anyhow!("{untrusted}"),
-        None => anyhow::Error::new(err).context(context()),
     }
 }
 
