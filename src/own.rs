@@ -7,16 +7,18 @@ use std::fmt;
 use std::fs::File;
 use std::io;
 use std::os::fd::{AsFd, OwnedFd};
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use rustix::fs::{Mode, OFlags};
 use rustix::io::Errno;
 
 use crate::sanitize::printable_path;
 
-/// One of ba's own areas, named by the variable that moves it (`XDG_STATE_HOME`, `XDG_CACHE_HOME`).
+/// One of ba's own areas, named by the variable that moves it (`XDG_STATE_HOME`, `XDG_CACHE_HOME`),
+/// and where it is under the home directory when the variable is not set (`.local/state`, `.cache`).
 pub(crate) struct Area {
     pub(crate) env: &'static str,
+    pub(crate) in_home: &'static str,
 }
 
 /// Why ba does not use a part of its area: someone else could have put it there.
@@ -44,6 +46,14 @@ pub(crate) fn reported(err: io::Error, context: impl FnOnce() -> String) -> anyh
 }
 
 impl Area {
+    /// The area's directory, `$ENV/ba` (an absolute `$ENV`), else `$HOME/IN_HOME/ba`; None when
+    /// neither is set.
+    pub(crate) fn dir_path(&self) -> Option<PathBuf> {
+        let set = std::env::var_os(self.env).map(PathBuf::from).filter(|dir| dir.is_absolute());
+        let home = || std::env::var_os("HOME").map(|home| Path::new(&home).join(self.in_home));
+        set.or_else(home).map(|dir| dir.join("ba"))
+    }
+
     pub(crate) fn untrusted(&self, path: &Path, reason: &str) -> io::Error {
         io::Error::other(Untrusted(format!(
             "{}: {reason}; remove it or set {} to a directory of your own",

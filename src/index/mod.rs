@@ -46,7 +46,7 @@ use query::Query;
 use store::{Doc, Identity, IndexFile};
 
 /// The index's area, which `XDG_CACHE_HOME` moves.
-const CACHE: Area = Area { env: "XDG_CACHE_HOME" };
+const CACHE: Area = Area { env: "XDG_CACHE_HOME", in_home: ".cache" };
 
 /// A file changed this close to the build's start may have changed again within the same tick of
 /// the file system's clock after it was read, with the same times: it is always read. Two seconds
@@ -82,10 +82,8 @@ pub(crate) fn now_ns() -> i64 {
 
 /// Where the indexes live: `$XDG_CACHE_HOME/ba/index`, else `~/.cache/ba/index`.
 fn index_dir() -> Result<PathBuf> {
-    let xdg = std::env::var_os("XDG_CACHE_HOME").map(PathBuf::from).filter(|dir| dir.is_absolute());
-    let home = || std::env::var_os("HOME").map(|home| Path::new(&home).join(".cache"));
-    match xdg.or_else(home) {
-        Some(dir) => Ok(dir.join("ba").join("index")),
+    match CACHE.dir_path() {
+        Some(dir) => Ok(dir.join("index")),
         None => anyhow::bail!("neither XDG_CACHE_HOME nor HOME is set: there is nowhere to keep an index"),
     }
 }

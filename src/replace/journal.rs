@@ -74,14 +74,12 @@ const END_LEN: u64 = 4 + 64 + 1 + 64 + 1 + 64 + 1;
 const RUN_MAX: u64 = 1 << 20;
 
 /// The journal's area, which `XDG_STATE_HOME` moves.
-const STATE: Area = Area { env: "XDG_STATE_HOME" };
+const STATE: Area = Area { env: "XDG_STATE_HOME", in_home: ".local/state" };
 
 /// Where the journal lives: `$XDG_STATE_HOME/ba`, else `~/.local/state/ba`.
 pub(crate) fn state_dir() -> Result<PathBuf> {
-    let xdg = std::env::var_os("XDG_STATE_HOME").map(PathBuf::from).filter(|dir| dir.is_absolute());
-    let home = || std::env::var_os("HOME").map(|home| Path::new(&home).join(".local/state"));
-    match xdg.or_else(home) {
-        Some(dir) => Ok(dir.join("ba")),
+    match STATE.dir_path() {
+        Some(dir) => Ok(dir),
         None => anyhow::bail!(
             "neither XDG_STATE_HOME nor HOME is set: there is nowhere to keep the undo journal; rewrite with \
              --no-undo, or set XDG_STATE_HOME to a writable directory"
