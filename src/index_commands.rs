@@ -172,15 +172,20 @@ pub fn status_command(config: &Config) -> Result<ExitCode> {
             }
         };
         let built = Built::of(&index);
-        let changed = (0..index.docs()).filter(|&doc| !index::fresh(&index, built, &tree, doc)).count();
+        // Files the index holds no trigrams of are read by every search, changed or not.
+        let (unindexed, indexed): (Vec<u32>, Vec<u32>) =
+            (0..index.docs()).partition(|&doc| index.doc(doc).unindexed);
+        let changed = indexed.into_iter().filter(|&doc| !index::fresh(&index, built, &tree, doc)).count();
         println!(
-            "{}: index of {}: {} files, {} trigrams, {}, built {} s ago; {changed} files changed or gone since",
+            "{}: index of {}: {} files, {} trigrams, {}, built {} s ago; {changed} files changed or gone \
+             since; {} always read (compressed, UTF-16 or over 256 MiB)",
             printable_path(&root.path),
             printable_path(&tree),
             index.docs(),
             index.trigrams(),
             mib(index.size()),
             (index::now_ns() - index.built_ns()) / 1_000_000_000,
+            unindexed.len(),
         );
     }
     Ok(if found { ExitCode::Matched } else { ExitCode::NoMatch })
