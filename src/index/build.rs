@@ -57,8 +57,10 @@ pub(crate) fn build(
     // Old numbers to new, for the files taken from the old index.
     let mut remap = old.map(|old| vec![u32::MAX; old.docs() as usize]).unwrap_or_default();
     let mut fresh = Vec::new();
+    // When the old index was built: read once, not per file.
+    let old_built = old.map(|old| (old, super::Built::of(old)));
     for (i, file) in files.iter().enumerate() {
-        match old.and_then(|old| unchanged(old, file)) {
+        match old_built.and_then(|(old, built)| unchanged(old, built, file)) {
             Some((old_doc, doc)) => {
                 remap[old_doc as usize] = i as u32;
                 docs[i] = Some(doc);
@@ -79,11 +81,11 @@ pub(crate) fn build(
 
 /// The old index's entry for `file`, when the file has not changed since and its content is in
 /// the old postings.
-fn unchanged(old: &IndexFile, file: &TreeFile) -> Option<(u32, Doc)> {
+fn unchanged(old: &IndexFile, built: super::Built, file: &TreeFile) -> Option<(u32, Doc)> {
     let doc_number = old.find(&file.key).ok()??;
     let doc = old.doc(doc_number);
     let now = Identity::of(&std::fs::metadata(&file.path).ok()?);
-    super::Built::of(old).unchanged(&doc, &now).then_some((doc_number, doc))
+    built.unchanged(&doc, &now).then_some((doc_number, doc))
 }
 
 impl Identity {
