@@ -591,7 +591,7 @@ pub struct Args {
     pub(crate) glob_case_insensitive: bool,
 
     /// Search inside compressed files: gzip (.gz, .tgz), bzip2 (.bz2, .tbz2), xz (.xz, .txz), .lzma, lz4
-    /// (.lz4) and zstd (.zst, .zstd), by their extension. Their decompressed text is searched and
+    /// (.lz4), zstd (.zst, .zstd), brotli (.br) and compress (.Z), by their extension. Their decompressed text is searched and
     /// numbered like a file's; -r never rewrites them.
     #[arg(short = 'z', long = "search-zip")]
     pub(crate) search_zip: bool,

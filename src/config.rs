@@ -259,6 +259,9 @@ pub(crate) struct Output {
     pub(crate) path_separator: Option<u8>,
     pub(crate) heading: bool,
     pub(crate) trim: bool,
+    /// `-U` (without `-v`): a hit may span lines, and holds from the line its first match starts on
+    /// to the line its last match ends on.
+    pub(crate) multiline: bool,
     /// `--max-columns` and `--max-columns-preview`.
     pub(crate) max_columns: Option<usize>,
     pub(crate) max_columns_preview: bool,
@@ -476,6 +479,7 @@ impl Output {
             path_separator: args.path_separator,
             heading: args.heading,
             trim: args.trim,
+            multiline: selection.multiline && !selection.invert,
             // 0 is no limit, as in ripgrep.
             max_columns: args.max_columns.filter(|&max| max > 0),
             max_columns_preview: args.max_columns_preview,
@@ -522,8 +526,10 @@ impl Mode {
         } else if args.files_without_match {
             Mode::FilesWithoutMatch
         } else if args.count || args.count_matches {
-            // The lines -v selects hold no match: ripgrep counts them.
-            Mode::Count { matches: args.count_matches && !args.invert_match, include_zero: args.include_zero }
+            // The lines -v selects hold no match: ripgrep counts them. A hit of -U may span lines:
+            // ripgrep counts its matches.
+            let matches = (args.count_matches || args.multiline) && !args.invert_match;
+            Mode::Count { matches, include_zero: args.include_zero }
         } else {
             Mode::Lines
         }

@@ -1,6 +1,8 @@
 //! `-z`: compressed files, known by their extension, read as the stream of their decompressed bytes
 //! through decoders written in Rust (no external program is ever run).
 
+mod lzw;
+
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, Read};
 use std::path::Path;
@@ -25,6 +27,9 @@ pub(crate) enum Format {
     Lzma,
     Lz4,
     Zstd,
+    Brotli,
+    /// `.Z`: compress(1)'s LZW.
+    Compress,
 }
 
 impl Format {
@@ -38,6 +43,8 @@ impl Format {
             b"lzma" => Format::Lzma,
             b"lz4" => Format::Lz4,
             b"zst" | b"zstd" => Format::Zstd,
+            b"br" => Format::Brotli,
+            b"Z" => Format::Compress,
             _ => return None,
         })
     }
@@ -50,6 +57,8 @@ impl Format {
             Format::Lzma => "lzma",
             Format::Lz4 => "lz4",
             Format::Zstd => "zstd",
+            Format::Brotli => "brotli",
+            Format::Compress => "compress",
         }
     }
 }
@@ -73,6 +82,8 @@ enum Inner<R: BufRead> {
     Lzma(Lzma<R>),
     Lz4(Box<Lz4<R>>),
     Zstd(Box<Zstd<R>>),
+    Brotli(Box<brotli_decompressor::Decompressor<R>>),
+    Compress(Box<lzw::Lzw<R>>),
 }
 
 impl<R: BufRead> Decoder<R> {
@@ -87,6 +98,10 @@ impl<R: BufRead> Decoder<R> {
             Format::Lzma => Inner::Lzma(Lzma::Header(Some(source))),
             Format::Lz4 => Inner::Lz4(Box::new(Lz4(lz4_flex::frame::FrameDecoder::new(source)))),
             Format::Zstd => Inner::Zstd(Box::new(Zstd::new(source))),
+            Format::Brotli => {
+                Inner::Brotli(Box::new(brotli_decompressor::Decompressor::new(source, READ_SIZE)))
+            }
+            Format::Compress => Inner::Compress(Box::new(lzw::Lzw::new(source))),
         };
         Decoder { format, inner }
     }
@@ -101,6 +116,8 @@ impl<R: BufRead> Read for Decoder<R> {
             Inner::Lzma(decoder) => decoder.read(buf),
             Inner::Lz4(decoder) => decoder.read(buf),
             Inner::Zstd(decoder) => decoder.read(buf),
+            Inner::Brotli(decoder) => decoder.read(buf),
+            Inner::Compress(decoder) => decoder.read(buf),
         };
         // The file's own errors (EIO) are said as they are; the decoder's need the format named.
         read.map_err(|err| match err.raw_os_error() {
@@ -242,6 +259,9 @@ mod tests {
         assert_eq!(of("b.txz"), Some(Format::Xz));
         assert_eq!(of("b.lz4"), Some(Format::Lz4));
         assert_eq!(of("b.zstd"), Some(Format::Zstd));
+        assert_eq!(of("b.br"), Some(Format::Brotli));
+        assert_eq!(of("b.Z"), Some(Format::Compress));
+        assert_eq!(of("b.z"), None);
         for plain in ["gz", "a.gz/b", "a.GZ", "a.zip", "a.gzip", ".gz"] {
             assert_eq!(of(plain), None, "{plain}");
         }
@@ -266,7 +286,8 @@ mod tests {
         let mut cut = zstd(&b"a line of text\n".repeat(1000));
         cut.truncate(cut.len() / 2);
         assert_eq!(decoded(Format::Zstd, &cut).unwrap_err().to_string(), "zstd data cut short");
-        for format in [Format::Gzip, Format::Bzip2, Format::Xz, Format::Lz4] {
+        for format in [Format::Gzip, Format::Bzip2, Format::Xz, Format::Lz4, Format::Brotli, Format::Compress]
+        {
             let err = decoded(format, b"not compressed at all, no").unwrap_err();
             assert!(err.to_string().contains(format.name()), "{format:?}: {err}");
         }

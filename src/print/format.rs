@@ -16,12 +16,13 @@ use std::ops::Range;
 use std::path::Path;
 use std::time::{Duration, Instant};
 
+use memchr::{memchr, memrchr};
 use termcolor::{Ansi, Color, ColorSpec, WriteColor};
 
 use crate::config::{Mode, Output, Style};
 use crate::hyperlink::Linker;
 use crate::sanitize::{chars_with_offsets, display_width, printable_path, push_char, push_escaped};
-use crate::search::engine::Context;
+use crate::search::engine::{count_newlines, Context};
 use crate::search::matcher::Matcher;
 use crate::search::pattern::Groups;
 use crate::template::Template;
@@ -45,6 +46,8 @@ pub(crate) struct Formatter {
     null: bool,
     heading: bool,
     trim: bool,
+    /// `-U`: a hit may span lines (`Output::multiline`).
+    multiline: bool,
     max_columns: Option<usize>,
     max_columns_preview: bool,
     /// Counts are printed without their path (one file named, or standard input).
@@ -83,7 +86,8 @@ struct FormattedFile {
     started: Option<Instant>,
 }
 
-/// One line to write.
+/// One line to write; with `-U`, a hit may be several (its text holds their `\n`s but the last).
+#[derive(Clone, Copy)]
 pub(crate) struct Shown<'a> {
     pub(crate) number: u64,
     /// Where the line starts in its file.
@@ -203,6 +207,7 @@ impl Formatter {
             null: output.null,
             heading: output.heading,
             trim: output.trim,
+            multiline: output.multiline,
             max_columns: output.max_columns,
             max_columns_preview: output.max_columns_preview,
             bare_counts: output.bare_counts,
@@ -281,7 +286,19 @@ impl Formatter {
             self.file.path = self.path(path).into_owned();
         }
         let gap = self.file.last_shown != 0 && line.number > self.file.last_shown + 1;
-        self.file.last_shown = line.number;
+        // A hit of -U is written with the `\n` after it, which its last match may take in.
+        let with_end;
+        let line = match self.multiline && line.context.is_none() {
+            true => {
+                self.file.last_shown = line.number + count_newlines(line.text);
+                with_end = [line.text, if line.terminated { b"\n" } else { b"" }].concat();
+                &Shown { text: &with_end, terminated: false, ..*line }
+            }
+            false => {
+                self.file.last_shown = line.number;
+                line
+            }
+        };
         let start = out.len();
         match self.style {
             Style::Pipe => self.pipe_line(out, line, gap),
@@ -349,6 +366,7 @@ impl Formatter {
 
     /// `path:LINE:line` (`path-LINE-line` for context), with what `--column`, `-b`, `-0`,
     /// `--heading`, `--trim`, `--max-columns` and `--output-replace` add; with -m a line per match.
+    /// A hit of -U gets a `path:LINE:` for each of its lines (and each line of a match, with -m).
     fn pipe_line(&mut self, out: &mut Vec<u8>, line: &Shown, gap: bool) {
         if gap && self.context {
             if let Some(separator) = &self.separator {
@@ -360,26 +378,67 @@ impl Formatter {
             self.paint(out, Paint::Path, &self.file.path);
             out.push(if self.null { 0 } else { b'\n' });
         }
-        let fields = &self.fields;
-        let sep: &[u8] = if line.context.is_some() { &fields.context } else { &fields.hit };
-        if self.match_only {
-            if line.context.is_some() {
-                return;
-            }
+        // Context lines are shown whole with -m too, as ripgrep shows them.
+        if self.match_only && line.context.is_none() {
             for span in line.matches.iter().filter(|span| !span.is_empty()) {
-                self.pipe_prefix(out, line, sep, Some(span.start));
-                let mut text = Vec::new();
-                match &self.replacement {
-                    Some((template, regex)) => expand_at(template, regex, line.text, span.clone(), &mut text),
-                    None => text.extend_from_slice(&line.text[span.clone()]),
+                let text = self.match_text(line, span);
+                let (number, start) = line_of(line, span.start);
+                let at = Shown { number, offset: line.offset + start as u64, ..*line };
+                for (i, piece) in lines_in(&text).enumerate() {
+                    let at = Shown { number: number + i as u64, ..at };
+                    let piece = &text[piece];
+                    self.pipe_text(
+                        out,
+                        &at,
+                        Some(span.start - start),
+                        piece,
+                        std::slice::from_ref(&(0..piece.len())),
+                    );
                 }
-                self.paint(out, Paint::PipeMatch, &text);
-                out.push(b'\n');
             }
             return;
         }
-        self.pipe_prefix(out, line, sep, line.matches.first().map(|m| m.start));
         let (text, matches) = self.replaced_line(line);
+        if !self.multiline {
+            self.pipe_text(out, line, line.matches.first().map(|m| m.start), &text, &matches);
+            return;
+        }
+        let first_match = line.matches.first().map(|m| m.start - line_of(line, m.start).1);
+        let mut original = lines_in(line.text);
+        for (i, piece) in lines_in(&text).enumerate() {
+            // Each line's own offset, where the replacements leave the lines as they were.
+            let offset = original.next().map_or(line.offset, |at| line.offset + at.start as u64);
+            let at = Shown { number: line.number + i as u64, offset, ..*line };
+            let spans = within(&matches, &piece);
+            self.pipe_text(out, &at, first_match, &text[piece], &spans);
+        }
+    }
+
+    /// `text`, a line of `line` or one of its matches, after its `path:LINE:` fields: trimmed, cut
+    /// at `--max-columns`, `matches` coloured.
+    fn pipe_text(
+        &self,
+        out: &mut Vec<u8>,
+        line: &Shown,
+        first_match: Option<usize>,
+        text: &[u8],
+        matches: &[Range<usize>],
+    ) {
+        let sep: &[u8] = if line.context.is_some() { &self.fields.context } else { &self.fields.hit };
+        self.pipe_prefix(out, line, sep, first_match);
+        self.text_fitted(out, line, text, matches, self.palette.is_some());
+    }
+
+    /// Writes `text` and its line end, with `--trim` and `--max-columns`; `matches` coloured if
+    /// `colour`.
+    fn text_fitted(
+        &self,
+        out: &mut Vec<u8>,
+        line: &Shown,
+        text: &[u8],
+        matches: &[Range<usize>],
+        colour: bool,
+    ) {
         let mut start = 0;
         if self.trim {
             start = text.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(text.len());
@@ -388,7 +447,7 @@ impl Formatter {
         match self.max_columns {
             Some(max) if end - start > max => {
                 if !self.max_columns_preview {
-                    out.extend_from_slice(&self.omitted_line(line, &matches));
+                    out.extend_from_slice(&self.omitted_line(line, matches));
                     out.push(b'\n');
                     return;
                 }
@@ -398,7 +457,7 @@ impl Formatter {
         }
         // The text as it is, its matches coloured (if colours are on).
         let mut copied = start;
-        if self.palette.is_some() && line.context.is_none() {
+        if colour && line.context.is_none() {
             for span in matches.iter().filter(|m| m.end > start && m.start < end && !m.is_empty()) {
                 let (from, to) = (span.start.max(start), span.end.min(end));
                 out.extend_from_slice(&text[copied..from]);
@@ -408,9 +467,21 @@ impl Formatter {
         }
         out.extend_from_slice(&text[copied..end]);
         if end < text.len() {
-            out.extend_from_slice(&self.omitted_end(line, &matches, end));
+            out.extend_from_slice(&self.omitted_end(line, matches, end));
         }
         out.push(b'\n');
+    }
+
+    /// What a match shows: itself, or what replaces it.
+    fn match_text<'l>(&self, line: &Shown<'l>, span: &Range<usize>) -> Cow<'l, [u8]> {
+        match &self.replacement {
+            Some((template, regex)) => {
+                let mut text = Vec::new();
+                expand_at(template, regex, line.text, span.clone(), &mut text);
+                Cow::Owned(text)
+            }
+            None => Cow::Borrowed(&line.text[span.clone()]),
+        }
     }
 
     /// What stands for a line left out by `--max-columns`: in colour, as ripgrep, how many matches
@@ -427,9 +498,11 @@ impl Formatter {
     }
 
     /// What a line left out, or cut, by `--max-columns` says of its matches: as ripgrep, their
-    /// number where the matches are found anyway (to colour or replace them).
+    /// number where the matches are found anyway (to colour or replace them, or to show them one by
+    /// one with -U).
     fn counts_omitted_matches(&self) -> bool {
-        self.palette.is_some() || self.replacement.is_some()
+        let per_match = self.match_only || self.style == Style::Vimgrep;
+        self.palette.is_some() || self.replacement.is_some() || (self.multiline && per_match)
     }
 
     /// What ends a line cut at `end` by `--max-columns-preview`: where matches are counted, how many
@@ -485,30 +558,32 @@ impl Formatter {
         }
     }
 
-    /// `path:LINE:COL:line` for each match (the line whole), or once for a line without one.
+    /// `path:LINE:COL:line` for each match (the line whole), or once for a line without one. A match
+    /// of -U that spans lines shows the line it starts on.
     fn vimgrep_line(&mut self, out: &mut Vec<u8>, line: &Shown) {
         if line.context.is_some() {
             return;
         }
-        let columns: Vec<usize> = if line.matches.is_empty() {
-            vec![1]
-        } else {
-            line.matches.iter().map(|m| m.start + 1).collect()
+        let (text, replaced) = self.replaced_line(line);
+        let starts: Vec<(usize, usize)> = match line.matches.is_empty() {
+            true => vec![(0, 0)],
+            false => line.matches.iter().zip(replaced.iter()).map(|(m, r)| (m.start, r.start)).collect(),
         };
-        for column in columns {
+        for (start, replaced_start) in starts {
+            let (number, line_start) = line_of(line, start);
             out.extend_from_slice(&self.file.path);
             out.push(if self.null { 0 } else { b':' });
             if self.fields.line_number {
-                out.extend_from_slice(itoa::Buffer::new().format(line.number).as_bytes());
+                out.extend_from_slice(itoa::Buffer::new().format(number).as_bytes());
                 out.push(b':');
             }
             if self.column {
-                out.extend_from_slice(itoa::Buffer::new().format(column).as_bytes());
+                out.extend_from_slice(itoa::Buffer::new().format(start - line_start + 1).as_bytes());
                 out.push(b':');
             }
-            let (text, _) = self.replaced_line(line);
-            out.extend_from_slice(&text);
-            out.push(b'\n');
+            let piece = line_around(&text, replaced_start);
+            let matches = within(&replaced, &piece);
+            self.text_fitted(out, line, &text[piece], &matches, false);
         }
     }
 
@@ -544,32 +619,40 @@ impl Formatter {
             }
         }
         if line.context.is_some() {
-            if !self.match_only {
-                // Without colour a context line is not dimmed: its number and a `-`, as in grep's
-                // context lines, tell it from a hit (and show a blank one).
-                if self.palette.is_none() && !self.heading {
-                    out.extend_from_slice(itoa::Buffer::new().format(line.number).as_bytes());
-                    out.push(b'-');
-                }
-                self.shown(out, line.text, &[], Spans::Matches, true, Some(Paint::Context));
+            // Without colour a context line is not dimmed: its number and a `-`, as in grep's
+            // context lines, tell it from a hit (and show a blank one).
+            if self.palette.is_none() && !self.heading {
+                out.extend_from_slice(itoa::Buffer::new().format(line.number).as_bytes());
+                out.push(b'-');
             }
+            self.shown(out, line.text, &[], Spans::Matches, true, Some(Paint::Context));
             return;
         }
         if self.match_only {
             for span in line.matches.iter().filter(|span| !span.is_empty()) {
-                let text = match &self.replacement {
-                    Some((template, regex)) => {
-                        let mut text = Vec::new();
-                        expand_at(template, regex, line.text, span.clone(), &mut text);
-                        Cow::Owned(text)
-                    }
-                    None => Cow::Borrowed(&line.text[span.clone()]),
-                };
-                self.shown(out, &text, std::slice::from_ref(&(0..text.len())), Spans::Matches, false, None);
+                let text = self.match_text(line, span);
+                for piece in lines_in(&text) {
+                    let piece = &text[piece];
+                    self.shown(
+                        out,
+                        piece,
+                        std::slice::from_ref(&(0..piece.len())),
+                        Spans::Matches,
+                        false,
+                        None,
+                    );
+                }
             }
         } else {
             let (text, matches) = self.replaced_line(line);
-            self.shown(out, &text, &matches, Spans::Matches, true, None);
+            if self.multiline {
+                for piece in lines_in(&text) {
+                    let spans = within(&matches, &piece);
+                    self.shown(out, &text[piece], &spans, Spans::Matches, true, None);
+                }
+            } else {
+                self.shown(out, &text, &matches, Spans::Matches, true, None);
+            }
         }
         if !line.groups.is_empty() {
             self.segment.clear();
@@ -732,6 +815,41 @@ impl Formatter {
     }
 }
 
+/// The lines of `text`, without their `\n`s: none after a last `\n`, one for no text.
+fn lines_in(text: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
+    let mut at = 0;
+    std::iter::from_fn(move || {
+        if at > text.len() || (at == text.len() && at > 0) {
+            return None;
+        }
+        let end = memchr(b'\n', &text[at..]).map_or(text.len(), |i| at + i);
+        let line = at..end;
+        at = end + 1;
+        Some(line)
+    })
+}
+
+/// The line (without its `\n`) of `text` that holds `offset`.
+fn line_around(text: &[u8], offset: usize) -> Range<usize> {
+    let start = memrchr(b'\n', &text[..offset]).map_or(0, |i| i + 1);
+    let end = memchr(b'\n', &text[offset..]).map_or(text.len(), |i| offset + i);
+    start..end
+}
+
+/// The number of the line of `line` (a hit of -U may hold several) where `offset` is, and where
+/// that line starts.
+fn line_of(line: &Shown, offset: usize) -> (u64, usize) {
+    let before = &line.text[..offset];
+    let start = memrchr(b'\n', before).map_or(0, |i| i + 1);
+    (line.number + count_newlines(before), start)
+}
+
+/// The parts of `spans` within `piece`, from its start.
+fn within(spans: &[Range<usize>], piece: &Range<usize>) -> Vec<Range<usize>> {
+    let inside = spans.iter().filter(|s| s.start <= piece.end && s.end >= piece.start);
+    inside.map(|s| s.start.max(piece.start) - piece.start..s.end.min(piece.end) - piece.start).collect()
+}
+
 /// Appends what replaces the match `span` of `text`. A match of -U that needs what lies outside its
 /// line (`(?<=foo\n)bar`) is not found again in the line alone: it is replaced with its groups
 /// other than the whole match empty.
@@ -820,6 +938,7 @@ mod tests {
             path_separator: None,
             heading: false,
             trim: false,
+            multiline: false,
             max_columns: None,
             max_columns_preview: false,
             quiet: false,
@@ -949,11 +1068,14 @@ mod tests {
         let expected = format!("f.txt:2:1:{line}:ab\nf.txt:2:{}:{}:ab\n", second + 1, line + second);
         assert_eq!(text(render(&out, "ab", "f.txt", file.as_bytes(), &[(2, None)])), expected);
 
-        // Context lines have no match to show.
+        // Context lines are shown whole, as `rg -o -A1` shows them.
         let file = "ab\nno\n";
         let shown = [(1, None), (2, AFTER)];
         out.context = true;
-        assert_eq!(text(render(&out, "ab", "f.txt", file.as_bytes(), &shown)), "f.txt:1:1:0:ab\n");
+        assert_eq!(
+            text(render(&out, "ab", "f.txt", file.as_bytes(), &shown)),
+            "f.txt:1:1:0:ab\nf.txt-2-3-no\n"
+        );
     }
 
     #[test]

@@ -313,13 +313,18 @@ impl Engine<'_> {
         region: &[u8],
         mut at: usize,
         ahead: &mut Option<Range<usize>>,
+        spans: &MultilineSpans,
     ) -> Option<Range<usize>> {
+        let next_hit = |at| match self.selection.multiline {
+            true => spans.next_block(region, at),
+            false => self.next_matching_line(region, at),
+        };
         if !self.selection.invert {
-            return self.next_matching_line(region, at);
+            return next_hit(at);
         }
         while at < region.len() {
             if ahead.as_ref().is_none_or(|m| m.start < at) {
-                *ahead = self.next_matching_line(region, at);
+                *ahead = next_hit(at);
             }
             match ahead {
                 Some(m) if m.start == at => at = m.end + 1,
@@ -348,13 +353,7 @@ impl Engine<'_> {
         let (mut at, mut number) = (0, first);
         let mut ahead = None;
         while !progress.done {
-            let next = if progress.capped {
-                None
-            } else if selection.multiline {
-                spans.next_line(region, at)
-            } else {
-                self.next_selected(region, at, &mut ahead)
-            };
+            let next = if progress.capped { None } else { self.next_selected(region, at, &mut ahead, spans) };
             let gap_end = next.as_ref().map_or(region.len(), |line| line.start);
             while progress.after_left > 0 && at < gap_end {
                 let end = memchr(b'\n', &region[at..gap_end]).map_or(gap_end, |i| at + i);
@@ -383,10 +382,14 @@ impl Engine<'_> {
             if selection.before > 0 {
                 self.before_context(buf, start + line.start, number, offset, progress, sink);
             }
-            let matches = if selection.multiline { Some(spans.in_line(&line)) } else { None };
+            let block = selection.multiline && !selection.invert;
+            let matches = if block { Some(spans.in_block(&line)) } else { None };
             let text = &region[line.clone()];
             let offset = region_offset + line.start as u64;
             sink.hit(&Line { number, offset, text, terminated: line.end < region.len(), matches });
+            if block {
+                number += count_newlines(text);
+            }
             progress.hits += 1;
             progress.last_hit = number;
             progress.last_shown = number;
@@ -685,7 +688,7 @@ impl Engine<'_> {
                 self.matcher.matches(text, &mut matches);
                 matches
             },
-            in_line: Vec::new(),
+            in_block: Vec::new(),
         };
         let mut progress = ScanState::default();
         if self.selection.passthru {
@@ -1079,39 +1082,55 @@ struct Binary<'a> {
     matched: &'a mut Option<u64>,
 }
 
-/// `--multiline`: the matches of the whole text, to find the lines they touch.
+/// `--multiline`: the matches of the whole text, and the hits they make. As in ripgrep, a hit is
+/// the lines from the one a match starts on to the one it ends on, and runs on while the next
+/// match starts on its last line or the line after: each line is in one hit at most.
 #[derive(Default)]
 struct MultilineSpans {
     /// In order, not overlapping.
     matches: Vec<Range<usize>>,
-    /// Scratch space for the matches within one line.
-    in_line: Vec<Range<usize>>,
+    /// Scratch space for the matches of one hit.
+    in_block: Vec<Range<usize>>,
 }
 
 impl MultilineSpans {
-    /// The first line at or after `at` that a match touches.
-    fn next_line(&self, text: &[u8], at: usize) -> Option<Range<usize>> {
-        // A match reaches `at` if it ends after it, or is empty at or after it.
-        let first = self.matches.partition_point(|m| m.end < at || (m.end == at && !m.is_empty()));
-        let m = self.matches.get(first)?;
-        let line = line_around(text, m.start.max(at));
-        (line.start < text.len() || m.is_empty()).then_some(line).filter(|line| line.start <= text.len())
-    }
-
-    /// The parts of the matches within `line`, relative to its start.
-    fn in_line(&mut self, line: &Range<usize>) -> &[Range<usize>] {
-        self.in_line.clear();
-        let first =
-            self.matches.partition_point(|m| m.end < line.start || (m.end == line.start && !m.is_empty()));
-        for m in &self.matches[first..] {
-            if m.start > line.end {
+    /// The next hit at or after `at` (a line start out of every hit before): its lines, without the
+    /// last one's `\n`. An empty match at the very end of text that ends with `\n` makes none.
+    fn next_block(&self, text: &[u8], at: usize) -> Option<Range<usize>> {
+        let first = self.matches.partition_point(|m| m.start < at);
+        let mut lines = self.matches[first..].iter().map(|m| lines_of(text, m));
+        let mut block = lines.next().filter(|block| block.start < text.len())?;
+        for next in lines {
+            if next.start > block.end {
                 break;
             }
-            let (start, end) = (m.start.max(line.start), m.end.min(line.end));
-            self.in_line.push(start - line.start..end.max(start) - line.start);
+            block.end = block.end.max(next.end);
         }
-        &self.in_line
+        let ends_line = block.end > block.start && text[block.end - 1] == b'\n';
+        Some(block.start..block.end - usize::from(ends_line))
     }
+
+    /// The matches of the hit `block` (from `next_block`), from its start; the last may take in the
+    /// `\n` after it.
+    fn in_block(&mut self, block: &Range<usize>) -> &[Range<usize>] {
+        let first = self.matches.partition_point(|m| m.start < block.start);
+        let within = self.matches[first..].iter().take_while(|m| m.start <= block.end);
+        self.in_block.clear();
+        self.in_block.extend(within.map(|m| m.start - block.start..m.end - block.start));
+        &self.in_block
+    }
+}
+
+/// The lines `m` touches, with the `\n` that ends the last (ripgrep's `lines::locate`): a match that
+/// ends with a `\n` ends its lines there.
+fn lines_of(text: &[u8], m: &Range<usize>) -> Range<usize> {
+    let start = memrchr(b'\n', &text[..m.start]).map_or(0, |i| i + 1);
+    let end = if m.end > start && text[m.end - 1] == b'\n' {
+        m.end
+    } else {
+        memchr(b'\n', &text[m.end..]).map_or(text.len(), |i| m.end + i + 1)
+    };
+    start..end
 }
 
 /// How many NUL bytes `bytes` starts with, compared a block at a time.
@@ -1390,22 +1409,26 @@ mod tests {
         assert_eq!(lines.found, vec![(1, b"PM_RESUME".to_vec(), true), (2, b"resume".to_vec(), true)]);
     }
 
-    /// -U: every line a match touches is a hit, once.
+    /// -U: a hit holds the lines from its match's first to its last, once; a match on the line
+    /// right after a hit joins it (as ripgrep's); context stays outside.
     #[test]
-    fn multiline_matches_report_every_line_they_touch() {
+    fn multiline_hits_hold_the_lines_their_matches_touch() {
         let options = crate::search::matcher::PatternOptions { multiline: true, ..Default::default() };
-        let matcher = Matcher::new(&[r"b\nc\nd|f".to_string()], &options).unwrap();
+        let matcher = Matcher::new(&[r"b\nc\nd|e|g".to_string()], &options).unwrap();
         let selection = Selection { multiline: true, before: 1, ..Selection::default() };
         let engine = Engine { selection, ..Engine::new(&matcher) };
         let mut lines = Recorder::default();
         let searched = engine.search_reader(
-            &mut Cursor::new(b"a\nb\nc\nd\ne\nf"),
+            &mut Cursor::new(b"a\nb\nc\nd\ne\nf\ng"),
             &mut vec![0; 4],
             Window::WHOLE,
             &mut lines,
         );
-        let found: Vec<(u64, bool)> = lines.found.iter().map(|(n, _, hit)| (*n, *hit)).collect();
-        assert_eq!(found, vec![(1, false), (2, true), (3, true), (4, true), (5, false), (6, true)]);
-        assert_eq!(searched.lines, 6);
+        let expected: Vec<(u64, &[u8], bool)> =
+            vec![(1, b"a", false), (2, b"b\nc\nd\ne", true), (6, b"f", false), (7, b"g", true)];
+        let found: Vec<(u64, &[u8], bool)> =
+            lines.found.iter().map(|(n, t, hit)| (*n, &t[..], *hit)).collect();
+        assert_eq!(found, expected);
+        assert_eq!(searched.lines, 7);
     }
 }

@@ -33,7 +33,8 @@ use crate::pipeline::{
 };
 use crate::print::format::{FileTotals, Formatter, Shown};
 use crate::search::engine::{
-    lead_start, reads_as_text, Context, Engine, Line, Outcome, Searched, Sink, Window, BINARY_SNIFF,
+    count_newlines, lead_start, reads_as_text, Context, Engine, Line, Outcome, Searched, Sink, Window,
+    BINARY_SNIFF,
 };
 use crate::search::matcher::Matcher;
 use crate::search::pattern::Groups;
@@ -634,8 +635,13 @@ impl Collector<'_> {
 
 impl Sink for Collector<'_> {
     fn hit(&mut self, line: &Line) {
-        self.hit_lines += 1;
-        self.totals.hit_lines += 1;
+        // A hit of -U (the only lines that come with their matches) may span lines.
+        let lines = match line.matches {
+            Some(_) => 1 + count_newlines(line.text),
+            None => 1,
+        };
+        self.hit_lines += lines;
+        self.totals.hit_lines += lines;
         match self.keep {
             Keep::Digest => self.digest.add(line.number, line.text),
             Keep::Count => {

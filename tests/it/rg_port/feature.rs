@@ -322,7 +322,6 @@ fn f419_zero_as_shortcut_for_null() {
 }
 
 #[test]
-#[ignore = "gap: -c on one named file prints `N`"]
 fn f740_passthru() {
     let dir = Dir::new().with("file", "\nfoo\nbar\nfoobar\n\nbaz\n").with("patterns", "foo\nbar\n");
     let foo = "file-1-\nfile:2:foo\nfile-3-bar\nfile:4:foobar\nfile-5-\nfile-6-baz\n";
@@ -419,14 +418,12 @@ fn f917_trim_max_columns_multi_standard() {
 }
 
 #[test]
-#[ignore = "gap: --max-columns-preview text"]
 fn f917_trim_max_columns_multi_only_matching() {
     let args = ["-U", "--trim", "--max-columns-preview", "--max-columns", "8", "-m", r".*a\n?bc.*"];
     alphabet().expect(&args, "haystack:1:01234567 [... 0 more matches]\n", 0);
 }
 
 #[test]
-#[ignore = "gap: --max-columns-preview text"]
 fn f917_trim_max_columns_multi_per_match() {
     let args = ["-U", "--trim", "--max-columns-preview", "--max-columns", "8", "--vimgrep", r".*a\n?bc.*"];
     alphabet().expect(&args, "haystack:1:1:01234567 [... 0 more matches]\n", 0);

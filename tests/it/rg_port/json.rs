@@ -115,7 +115,6 @@ fn r1095_missing_crlf() {
 }
 
 #[test]
-#[ignore = "gap: --crlf; multiline -U one hit per match (`\\n` matched as an empty match)"]
 fn r1095_crlf_empty_match() {
     let dir = Dir::new().with("foo", "test\r\n\n");
     for args in [&["-U", "--json", "\n"][..], &["-U", "--json", "\n", "--crlf"]] {

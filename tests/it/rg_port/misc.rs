@@ -580,7 +580,6 @@ fn compressed_lzma() {
 }
 
 #[test]
-#[ignore = "deliberate: -z knows gzip, bzip2, xz, lz4 and zstd, not brotli"]
 fn compressed_brotli() {
     decompressed("sherlock.br");
 }
@@ -591,7 +590,6 @@ fn compressed_zstd() {
 }
 
 #[test]
-#[ignore = "deliberate: -z knows gzip, bzip2, xz, lz4 and zstd, not compress (.Z)"]
 fn compressed_uncompress() {
     decompressed("sherlock.Z");
 }

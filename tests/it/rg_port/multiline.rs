@@ -50,7 +50,6 @@ sherlock:5:Watson
 
 // Only the first line of a match that spans lines is printed, once per match.
 #[test]
-#[ignore = "gap: multiline -U one hit per match"]
 fn vimgrep() {
     let expected = "\
 sherlock:1:16:For the Doctor Watsons of this world, as opposed to the Sherlock

@@ -538,7 +538,6 @@ fn r1259_drop_last_byte_nonl() {
 }
 
 #[test]
-#[ignore = "gap: multiline -U one hit per match"]
 fn r1311_multi_line_term_replace() {
     let dir = Dir::new().with("input", "hello\nworld\n");
     dir.expect(&["-U", "--output-replace", "?", "\n", "input"], "input:1:hello?world?\n", 0);
@@ -658,7 +657,6 @@ fn r1838_nul_error_with_binary_detection() {
 
 // --vimgrep shows the first line of a match that spans lines.
 #[test]
-#[ignore = "gap: multiline -U one hit per match"]
 fn r1866() {
     let dir = Dir::new().with("test", "foobar\nfoobar\nfoo quux");
     let args = ["-U", "--vimgrep", r"foobar\nfoobar\nfoo|quux", "test"];
@@ -705,7 +703,6 @@ fn r2094() {
 }
 
 #[test]
-#[ignore = "gap: multiline -U one hit per match"]
 fn r2095() {
     let text = "#!/usr/bin/env bash
 
@@ -751,7 +748,6 @@ fn r2198() {
 }
 
 #[test]
-#[ignore = "gap: multiline -U one hit per match"]
 fn r2208() {
     let text = "# Compile requirements.txt files from all found or specified requirements.in files (compile).
 # Use -h to include hashes, -u dep1,dep2... to upgrade specific dependencies, and -U to upgrade all.
@@ -888,7 +884,6 @@ fn r3179_global_gitignore_cwd() {
 }
 
 #[test]
-#[ignore = "gap: multiline -U one hit per match (a match ending in a line end)"]
 fn r3180_look_around_panic() {
     let dir = Dir::new().with("haystack", " b b b b b b b b\nc\n");
     let pattern = r#"(^|[^a-z])((([a-z]+)?)\s)?b(\s([a-z]+)?)($|[^a-z])"#;
