@@ -367,7 +367,7 @@ impl Config {
         if no_path {
             warn_of_paths_taken_as_regexes(&args);
         }
-        let mode = Mode::of(&args);
+        let mode = Mode::of(&args, &matcher);
         let selection = Selection::of(&args, mode);
         let (roots, stdin) = roots(&mut args);
         let workers = match args.workers.map(usize::from) {
@@ -479,7 +479,7 @@ impl Output {
             path_separator: args.path_separator,
             heading: args.heading,
             trim: args.trim,
-            multiline: selection.multiline && !selection.invert,
+            multiline: matcher.spans_lines && !selection.invert,
             // 0 is no limit, as in ripgrep.
             max_columns: args.max_columns.filter(|&max| max > 0),
             max_columns_preview: args.max_columns_preview,
@@ -517,7 +517,7 @@ fn terminal_columns() -> usize {
 }
 
 impl Mode {
-    fn of(args: &Args) -> Mode {
+    fn of(args: &Args, matcher: &Matcher) -> Mode {
         // -q with --files-without-match still asks whether a file has no match (its exit code).
         if args.quiet && !args.files_without_match {
             Mode::Quiet
@@ -528,7 +528,7 @@ impl Mode {
         } else if args.count || args.count_matches {
             // The lines -v selects hold no match: ripgrep counts them. A hit of -U may span lines:
             // ripgrep counts its matches.
-            let matches = (args.count_matches || args.multiline) && !args.invert_match;
+            let matches = (args.count_matches || matcher.spans_lines) && !args.invert_match;
             Mode::Count { matches, include_zero: args.include_zero }
         } else {
             Mode::Lines

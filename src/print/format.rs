@@ -384,7 +384,8 @@ impl Formatter {
                 let text = self.match_text(line, span);
                 let (number, start) = line_of(line, span.start);
                 let at = Shown { number, offset: line.offset + start as u64, ..*line };
-                for (i, piece) in lines_in(&text).enumerate() {
+                // A line of the match that is empty (its line end alone) is not shown, as in ripgrep.
+                for (i, piece) in lines_in(&text).enumerate().filter(|(_, piece)| !piece.is_empty()) {
                     let at = Shown { number: number + i as u64, ..at };
                     let piece = &text[piece];
                     self.pipe_text(
@@ -631,7 +632,7 @@ impl Formatter {
         if self.match_only {
             for span in line.matches.iter().filter(|span| !span.is_empty()) {
                 let text = self.match_text(line, span);
-                for piece in lines_in(&text) {
+                for piece in lines_in(&text).filter(|piece| !piece.is_empty()) {
                     let piece = &text[piece];
                     self.shown(
                         out,

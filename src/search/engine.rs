@@ -45,6 +45,8 @@ pub(crate) enum Outcome {
 
 /// A NUL byte this early makes a file binary: nothing of it is printed.
 pub(crate) const BINARY_SNIFF: u64 = 256 << 10;
+/// A UTF-8 byte-order mark, at the start of a file.
+const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// How much `--multiline` reads at a time while it reads a whole file.
 const WHOLE_READ_SIZE: usize = 256 << 10;
 
@@ -315,9 +317,15 @@ impl Engine<'_> {
         ahead: &mut Option<Range<usize>>,
         spans: &MultilineSpans,
     ) -> Option<Range<usize>> {
-        let next_hit = |at| match self.selection.multiline {
-            true => spans.next_block(region, at),
-            false => self.next_matching_line(region, at),
+        let next_hit = |at| match (self.selection.multiline, self.selection.invert) {
+            // As ripgrep's -U -v: the next match is looked for from the end of the lines of the last.
+            (true, true) => self
+                .matcher
+                .pattern
+                .find_at(region, at)
+                .map(|m| without_line_end(region, lines_of(region, &m))),
+            (true, false) => spans.next_block(region, at),
+            (false, _) => self.next_matching_line(region, at),
         };
         if !self.selection.invert {
             return next_hit(at);
@@ -678,7 +686,9 @@ impl Engine<'_> {
             len = memrchr(b'\n', &buf[..at]).map_or(0, |i| i + 1);
             searched.outcome = Outcome::Truncated;
         }
-        let text = &buf[..len];
+        // A byte-order mark is not part of the first line (nor of a match).
+        let start = if buf[..len].starts_with(BOM) { BOM.len() } else { 0 };
+        let text = &buf[start..len];
         if self.matcher.fallible {
             pcre::take_failure();
         }
@@ -686,16 +696,21 @@ impl Engine<'_> {
             matches: {
                 let mut matches = Vec::new();
                 self.matcher.matches(text, &mut matches);
+                // --max-count counts matches, as ripgrep's, where they may span lines.
+                if let (Some(max), true) = (self.selection.max_count, self.matcher.spans_lines) {
+                    matches.truncate(usize::try_from(max).unwrap_or(usize::MAX));
+                }
                 matches
             },
             in_block: Vec::new(),
+            join: self.matcher.spans_lines,
         };
         let mut progress = ScanState::default();
         if self.selection.passthru {
             progress.after_left = u64::MAX;
         }
         searched.lines = self.scan_selected(
-            Held { buf: text, start: 0, offset: 0 },
+            Held { buf: text, start: 0, offset: start as u64 },
             &mut progress,
             sink,
             true,
@@ -821,7 +836,6 @@ impl<'e> ReaderScan<'e> {
     fn begin(&mut self, lines: &mut LineBuffer, done: bool) -> Next<usize> {
         // A byte-order mark is not part of the first line: it leaves the buffer, so that no line (a
         // hit, or context before one) takes it in.
-        const BOM: &[u8] = b"\xEF\xBB\xBF";
         if self.origin + lines.offset == 0 && lines.kept == 0 && !self.skip_first_line {
             if lines.held().starts_with(BOM) {
                 lines.discard(3);
@@ -1084,13 +1098,16 @@ struct Binary<'a> {
 
 /// `--multiline`: the matches of the whole text, and the hits they make. As in ripgrep, a hit is
 /// the lines from the one a match starts on to the one it ends on, and runs on while the next
-/// match starts on its last line or the line after: each line is in one hit at most.
+/// match starts on its last line (or the line after, see `join`): each line is in one hit at most.
 #[derive(Default)]
 struct MultilineSpans {
     /// In order, not overlapping.
     matches: Vec<Range<usize>>,
     /// Scratch space for the matches of one hit.
     in_block: Vec<Range<usize>>,
+    /// A hit runs on to a match on the line after it; else (a pattern that cannot match a line
+    /// end, which ripgrep finds a line at a time) each line is a hit of its own.
+    join: bool,
 }
 
 impl MultilineSpans {
@@ -1101,13 +1118,12 @@ impl MultilineSpans {
         let mut lines = self.matches[first..].iter().map(|m| lines_of(text, m));
         let mut block = lines.next().filter(|block| block.start < text.len())?;
         for next in lines {
-            if next.start > block.end {
+            if next.start > block.end || (next.start == block.end && !self.join) {
                 break;
             }
             block.end = block.end.max(next.end);
         }
-        let ends_line = block.end > block.start && text[block.end - 1] == b'\n';
-        Some(block.start..block.end - usize::from(ends_line))
+        Some(without_line_end(text, block))
     }
 
     /// The matches of the hit `block` (from `next_block`), from its start; the last may take in the
@@ -1119,6 +1135,12 @@ impl MultilineSpans {
         self.in_block.extend(within.map(|m| m.start - block.start..m.end - block.start));
         &self.in_block
     }
+}
+
+/// `lines` without the `\n` that ends them, if one does.
+fn without_line_end(text: &[u8], lines: Range<usize>) -> Range<usize> {
+    let ends_line = lines.end > lines.start && text[lines.end - 1] == b'\n';
+    lines.start..lines.end - usize::from(ends_line)
 }
 
 /// The lines `m` touches, with the `\n` that ends the last (ripgrep's `lines::locate`): a match that

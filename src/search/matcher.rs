@@ -113,6 +113,9 @@ pub struct Matcher {
     pub(crate) fallible: bool,
     /// What a file must hold for the pattern to match in it, for the index to rule files out.
     pub(crate) required: Query,
+    /// `-U` and a match may hold a line end. (With `-U`, ripgrep finds a pattern that cannot, as
+    /// `foo`, a line at a time: its hits and counts are lines, as without `-U`.)
+    pub(crate) spans_lines: bool,
 }
 
 /// How the pattern as typed is to be read.
@@ -248,7 +251,15 @@ impl Matcher {
         };
         // PCRE2 reads some patterns otherwise than the regex crate: the index is not asked.
         let required = Query::All;
-        Ok(Matcher { pattern: Arc::new(compiled), candidates, has_groups, fallible: true, required })
+        let spans_lines = options.multiline;
+        Ok(Matcher {
+            pattern: Arc::new(compiled),
+            candidates,
+            has_groups,
+            fallible: true,
+            required,
+            spans_lines,
+        })
     }
 
     /// The matcher of one regex, matches never spanning lines.
@@ -291,7 +302,15 @@ impl Matcher {
         let candidates = if multiline { None } else { inner_literals(&hir) };
         let pattern = RegexPattern { regex, cut_cr: options.crlf && !multiline };
         let required = query::plan(&hir);
-        Ok(Matcher { pattern: Arc::new(pattern), candidates, has_groups, fallible: false, required })
+        let spans_lines = multiline && may_hold_line_end(&hir);
+        Ok(Matcher {
+            pattern: Arc::new(pattern),
+            candidates,
+            has_groups,
+            fallible: false,
+            required,
+            spans_lines,
+        })
     }
 }
 
@@ -574,6 +593,29 @@ fn printable(hir: &Hir) -> Hir {
         HirKind::Concat(subs) => Hir::concat(subs.iter().map(printable).collect()),
         HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(printable).collect()),
         HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => hir.clone(),
+    }
+}
+
+/// Whether a match of `hir` may hold a line end: ripgrep's test of whether `-U` searches a pattern
+/// as one that spans lines, where line anchors count as a line end.
+fn may_hold_line_end(hir: &Hir) -> bool {
+    use regex_syntax::hir::Look;
+    match hir.kind() {
+        HirKind::Empty => false,
+        HirKind::Look(look) => matches!(
+            look,
+            Look::Start | Look::End | Look::StartLF | Look::EndLF | Look::StartCRLF | Look::EndCRLF
+        ),
+        HirKind::Literal(hir::Literal(bytes)) => bytes.contains(&b'\n'),
+        HirKind::Class(hir::Class::Bytes(class)) => {
+            class.ranges().iter().any(|r| (r.start()..=r.end()).contains(&b'\n'))
+        }
+        HirKind::Class(hir::Class::Unicode(class)) => {
+            class.ranges().iter().any(|r| (r.start()..=r.end()).contains(&'\n'))
+        }
+        HirKind::Repetition(repetition) => may_hold_line_end(&repetition.sub),
+        HirKind::Capture(capture) => may_hold_line_end(&capture.sub),
+        HirKind::Concat(all) | HirKind::Alternation(all) => all.iter().any(may_hold_line_end),
     }
 }
 

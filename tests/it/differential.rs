@@ -1,5 +1,6 @@
 //! ba against ripgrep on random files and patterns: for each mode a ripgrep user types (`-c`, `-v`,
-//! `-x`, `--word-regexp`, `-o`, context, `--max-count`, `--json`, `--crlf`), the same output. Files
+//! `-x`, `--word-regexp`, `-o`, context, `--max-count`, `--json`, `--crlf`, and `-U` with patterns
+//! that span lines), the same output. Files
 //! hold CRLF and LF lines, a byte-order mark, NUL bytes (searched with `-a` by both), a long line,
 //! bytes that are not UTF-8 and case-folding traps (`ſ`, `K`, `ß`). Without ripgrep, skipped.
 
@@ -56,6 +57,43 @@ const MODES: &[&[&str]] = &[
     &["--json"],
     &["--crlf"],
     &["--crlf", "-o"],
+];
+
+/// With `-U`: patterns that may span lines, and those above that match no empty string. (ripgrep's
+/// -U restarts its search at each match's end, so finds an empty match right after another that
+/// its own printer then leaves out, and shows the context of an empty match at the end of a file
+/// but not the match: the README says so.)
+const MULTILINE_PATTERNS: &[&str] = &[
+    r"o\nf",
+    r"\s+",
+    r"o\s*\n",
+    r"\n\n",
+    r"foo\s+bar",
+    r"[^a]+",
+    r"\n",
+    "(?s)o.+?b",
+    r"\n\s*\n",
+    r"bar$\n^",
+];
+
+fn multiline_patterns() -> Vec<&'static str> {
+    let no_empty_match = PATTERNS.iter().filter(|p| !regex::Regex::new(p).unwrap().is_match(""));
+    no_empty_match.chain(MULTILINE_PATTERNS).copied().collect()
+}
+
+/// The flags compared with `-U`.
+const MULTILINE_MODES: &[&[&str]] = &[
+    &["-U"],
+    &["-U", "-c"],
+    &["-U", "--count-matches"],
+    &["-U", "-v"],
+    &["-U", "-o"],
+    &["-U", "-C", "1"],
+    &["-U", "--max-count", "1", "-B", "1"],
+    &["-U", "--json"],
+    &["-U", "--vimgrep"],
+    &["-U", "--column", "-b"],
+    &["-U", "--passthru"],
 ];
 
 fn config() -> Config {
@@ -135,19 +173,37 @@ proptest! {
         pattern in prop::sample::select(PATTERNS),
         mode in prop::sample::select(MODES),
     ) {
+        compare_files(a, b, pattern, mode)?;
+    }
+
+    #[test]
+    fn ba_answers_as_ripgrep_across_lines(
+        a in file(),
+        b in file(),
+        pattern in prop::sample::select(multiline_patterns()),
+        mode in prop::sample::select(MULTILINE_MODES),
+    ) {
+        compare_files(a, b, pattern, mode)?;
+    }
+}
+
+/// Compares ba and ripgrep searching `a.txt` and `b.txt` for `pattern` with the flags `mode`.
+fn compare_files(a: Vec<u8>, b: Vec<u8>, pattern: &str, mode: &[&str]) -> Result<(), TestCaseError> {
+    {
         // ripgrep's -o prints each empty match as an empty line; ba prints none, as grep (the
-        // README says so).
-        let empty_matches = mode.contains(&"-o") && regex::Regex::new(pattern).unwrap().is_match("");
+        // README says so). ripgrep's --vimgrep -U prints no empty match in a file of one `\n`.
+        let per_match = mode.contains(&"-o") || mode.contains(&"--vimgrep");
+        let empty_matches = per_match && regex::Regex::new(pattern).unwrap().is_match("");
         if !have(rg_program()) || empty_matches {
             return Ok(());
         }
         let dir = tempdir();
-        // ripgrep's byte offsets (`--json`) leave a byte-order mark out, ba's are the file's
+        // ripgrep's byte offsets (`--json`, `-b`) leave a byte-order mark out, ba's are the file's
         // (the README says so): compared without one.
         // Under --crlf, ripgrep sees an empty line after a `\r` that ends a file (`^$` matches
         // `foo\r`); ba sees none: such a file gets its `\n`.
         let unmarked = |file: &[u8]| {
-            let mut file = match mode.contains(&"--json") {
+            let mut file = match mode.contains(&"--json") || mode.contains(&"-b") {
                 true => file.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(file).to_vec(),
                 false => file.to_vec(),
             };
@@ -159,6 +215,6 @@ proptest! {
         write(dir.path(), "a.txt", unmarked(&a));
         write(dir.path(), "b.txt", unmarked(&b));
         let binary = a.contains(&0) || b.contains(&0);
-        compare(dir.path(), pattern, mode, binary)?;
+        compare(dir.path(), pattern, mode, binary)
     }
 }

@@ -44,6 +44,7 @@ mod habits;
 mod index;
 mod integration;
 mod memory;
+mod multiline;
 mod pcre2;
 mod props;
 mod replace;
