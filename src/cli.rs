@@ -500,6 +500,13 @@ pub struct Args {
     #[arg(long = "no-crlf", overrides_with = "crlf")]
     pub(crate) no_crlf: bool,
 
+    /// NUL ends a line instead of `\n`, as ripgrep's --null-data: for NUL-separated records
+    /// (`find -print0`, `git ls-files -z`, `ba --files -0`). Lines are printed with a NUL after
+    /// them; `\n` is an ordinary character (`.` matches it, a pattern may hold it). Implies -a
+    /// (--text) and overrides --crlf; not with -P or -r.
+    #[arg(long = "null-data")]
+    pub(crate) null_data: bool,
+
     /// Compile the pattern with PCRE2 (Perl's syntax) instead of Rust's regex: look-around
     /// (`(?<=the )cat`, `foo(?!bar)`), backreferences (`(\w+) \1`), `\K`, possessive and atomic
     /// groups. Outside -U each line is searched on its own, without its line end: `\s` and `[^a]`

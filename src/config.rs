@@ -111,6 +111,8 @@ pub struct Config {
     pub(crate) stdin: bool,
     /// Search files with NUL bytes too (`-a`).
     pub(crate) binary_as_text: bool,
+    /// `--null-data`: NUL ends a line (the searchers swap NUL and `\n` as they read).
+    pub(crate) null_data: bool,
     /// The editor to open the hits in after the search (`-e`).
     pub edit: Option<Editor>,
     /// `--files`: list the files to search instead of searching them.
@@ -166,7 +168,9 @@ impl Plan {
         // may reach any part; with --max-count (and the modes that need one hit) a file is read
         // only up to its first hits, which parts would not spare.
         // (--stop-on-nonmatch too: where a part's hits end depends on the parts before.)
+        // (--null-data too: a part starts after a NUL, which the parts do not look for.)
         let splits = workers > 1
+            && !args.null_data
             && !rewrite
             && !selection.multiline
             && selection.max_count.is_none()
@@ -259,6 +263,9 @@ pub(crate) struct Output {
     pub(crate) path_separator: Option<u8>,
     pub(crate) heading: bool,
     pub(crate) trim: bool,
+    /// `--null-data`: the lines' text has NUL and `\n` swapped (the searchers read them so), and
+    /// each ends with a NUL.
+    pub(crate) null_data: bool,
     /// `-U` (without `-v`): a hit may span lines, and holds from the line its first match starts on
     /// to the line its last match ends on.
     pub(crate) multiline: bool,
@@ -387,6 +394,7 @@ impl Config {
             && !stdin
             && !selection.invert
             && !selection.passthru
+            && !args.null_data
             && !matches!(encoding, Encoding::Named(_));
         let roots_shown = roots.iter().map(|root| (root.path.as_path(), root.implicit));
         let index = indexed.then(|| Filter::open(roots_shown, &matcher.required)).flatten();
@@ -407,7 +415,8 @@ impl Config {
             selection,
             part_size,
             stdin,
-            binary_as_text: args.text || args.unrestricted >= 3,
+            binary_as_text: args.text || args.unrestricted >= 3 || args.null_data,
+            null_data: args.null_data,
             edit: args.edit.then(Editor::from_env).transpose()?,
             list_files: args.files,
             replace: args.replace.take().map(|template| Replace::of(&args, template)),
@@ -479,6 +488,7 @@ impl Output {
             path_separator: args.path_separator,
             heading: args.heading,
             trim: args.trim,
+            null_data: args.null_data,
             multiline: matcher.spans_lines && !selection.invert,
             // 0 is no limit, as in ripgrep.
             max_columns: args.max_columns.filter(|&max| max > 0),
@@ -632,8 +642,10 @@ fn matcher(args: &mut Args) -> Result<Matcher> {
         case,
         multiline: args.multiline,
         dotall: args.multiline_dotall,
-        crlf: args.crlf,
+        // NUL ends the lines: a `\r` before it is not a line end's.
+        crlf: args.crlf && !args.null_data,
         unicode: !args.no_unicode,
+        null_data: args.null_data,
         limits: size_limits(args),
         engine: if args.pcre2 { EngineChoice::Pcre2 } else { args.engine.unwrap_or_default() },
     };
@@ -722,6 +734,7 @@ fn refuse_a_rewrite_it_cannot_honour(args: &Args, template: &str) -> Result<()> 
         (args.count || args.count_matches, "-c/--count", "it prints counts, not the changes"),
         (args.edit, "-e/--edit", "the lines it would open are being rewritten"),
         (args.multiline, "-U/--multiline", "-r rewrites a file line by line"),
+        (args.null_data, "--null-data", "-r rewrites lines that end with `\\n`"),
         (args.json, "--json", "-r's report of what it changed is not JSON"),
         (args.vimgrep, "--vimgrep", "-r's report of what it changed is not in that format"),
         (args.output_replace.is_some(), "--output-replace", "-r replaces with its own REPL"),

@@ -25,6 +25,7 @@ use crate::sanitize::{chars_with_offsets, display_width, printable_path, push_ch
 use crate::search::engine::{count_newlines, Context};
 use crate::search::matcher::Matcher;
 use crate::search::pattern::Groups;
+use crate::search::swap_line_ends;
 use crate::template::Template;
 
 use crate::config::Fields;
@@ -46,6 +47,8 @@ pub(crate) struct Formatter {
     null: bool,
     heading: bool,
     trim: bool,
+    /// `--null-data`: the text has NUL and `\n` swapped, and a line ends with NUL (`Output::null_data`).
+    null_data: bool,
     /// `-U`: a hit may span lines (`Output::multiline`).
     multiline: bool,
     max_columns: Option<usize>,
@@ -207,6 +210,7 @@ impl Formatter {
             null: output.null,
             heading: output.heading,
             trim: output.trim,
+            null_data: output.null_data,
             multiline: output.multiline,
             max_columns: output.max_columns,
             max_columns_preview: output.max_columns_preview,
@@ -308,7 +312,16 @@ impl Formatter {
                 if !self.file.began {
                     json::begin(out, path);
                 }
-                json::line(out, path, line, self.replacements(line).as_deref());
+                let mut replacements = self.replacements(line);
+                if self.null_data {
+                    let mut text = [line.text, if line.terminated { b"\n" } else { b"" }].concat();
+                    swap_line_ends(&mut text);
+                    replacements.iter_mut().flatten().for_each(|replacement| swap_line_ends(replacement));
+                    let line = Shown { text: &text, terminated: false, ..*line };
+                    json::line(out, path, &line, replacements.as_deref());
+                } else {
+                    json::line(out, path, line, replacements.as_deref());
+                }
             }
         }
         self.file.began = true;
@@ -340,17 +353,28 @@ impl Formatter {
         if listed.is_none() || !self.bare_counts {
             out.extend_from_slice(&self.path(path));
         }
+        // With --null-data a NUL ends what is printed of a file, as it ends a line.
+        let end = self.line_end();
         match listed {
             Some(count) if self.bare_counts => {
                 out.extend_from_slice(itoa::Buffer::new().format(count).as_bytes());
-                out.push(b'\n');
+                out.push(end);
             }
             Some(count) => {
                 out.push(if self.null { 0 } else { b':' });
                 out.extend_from_slice(itoa::Buffer::new().format(count).as_bytes());
-                out.push(b'\n');
+                out.push(end);
             }
-            None => out.push(if self.null { 0 } else { b'\n' }),
+            None => out.push(if self.null { 0 } else { end }),
+        }
+    }
+
+    /// What ends a line ba writes of the files' (with `--null-data`, a NUL).
+    pub(crate) fn line_end(&self) -> u8 {
+        if self.null_data {
+            0
+        } else {
+            b'\n'
         }
     }
 
@@ -371,12 +395,12 @@ impl Formatter {
         if gap && self.context {
             if let Some(separator) = &self.separator {
                 out.extend_from_slice(separator);
-                out.push(b'\n');
+                out.push(self.line_end());
             }
         }
         if self.heading && !self.file.began && !self.file.stdin {
             self.paint(out, Paint::Path, &self.file.path);
-            out.push(if self.null { 0 } else { b'\n' });
+            out.push(if self.null { 0 } else { self.line_end() });
         }
         // Context lines are shown whole with -m too, as ripgrep shows them.
         if self.match_only && line.context.is_none() {
@@ -433,6 +457,22 @@ impl Formatter {
     /// Writes `text` and its line end, with `--trim` and `--max-columns`; `matches` coloured if
     /// `colour`.
     fn text_fitted(
+        &self,
+        out: &mut Vec<u8>,
+        line: &Shown,
+        text: &[u8],
+        matches: &[Range<usize>],
+        colour: bool,
+    ) {
+        let start = out.len();
+        self.write_fitted(out, line, text, matches, colour);
+        // The line's own NUL and `\n` back, and a NUL to end it.
+        if self.null_data {
+            swap_line_ends(&mut out[start..]);
+        }
+    }
+
+    fn write_fitted(
         &self,
         out: &mut Vec<u8>,
         line: &Shown,
@@ -727,6 +767,18 @@ impl Formatter {
         trim: bool,
         base: Option<Paint>,
     ) {
+        let swapped;
+        let text = match self.null_data {
+            true => {
+                swapped = {
+                    let mut text = text.to_vec();
+                    swap_line_ends(&mut text);
+                    text
+                };
+                &swapped[..]
+            }
+            false => text,
+        };
         let (mut start, mut end) = (0, text.len());
         if trim {
             start = text.iter().position(|b| !matches!(b, b' ' | b'\t')).unwrap_or(end);
@@ -939,6 +991,7 @@ mod tests {
             path_separator: None,
             heading: false,
             trim: false,
+            null_data: false,
             multiline: false,
             max_columns: None,
             max_columns_preview: false,

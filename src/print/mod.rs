@@ -308,7 +308,7 @@ impl Printer {
             if self.lines_written && self.formatter.shows_lines() {
                 if let Some(separator) = self.formatter.between_files() {
                     self.out.write_all(separator)?;
-                    self.out.write_all(b"\n")?;
+                    self.out.write_all(&[self.formatter.line_end()])?;
                 }
             }
             self.lines_written = true;

@@ -135,6 +135,9 @@ pub(crate) struct PatternOptions {
     pub(crate) crlf: bool,
     /// Unicode classes and case folding (`--no-unicode` turns them off: ASCII only).
     pub(crate) unicode: bool,
+    /// `--null-data`: NUL ends a line. The searchers see every NUL as `\n` and every `\n` as NUL
+    /// (`swap_line_ends`), so the pattern is read with the two swapped too.
+    pub(crate) null_data: bool,
     pub(crate) limits: SizeLimits,
     pub(crate) engine: EngineChoice,
 }
@@ -151,6 +154,7 @@ impl Default for PatternOptions {
             dotall: false,
             crlf: false,
             unicode: true,
+            null_data: false,
             limits: SizeLimits::default(),
             engine: EngineChoice::Default,
         }
@@ -232,6 +236,9 @@ impl Matcher {
     /// are those of the regex crate's reading, where it reads the pattern (PCRE2's own finds the
     /// rest): a line that cannot match then holds none of them.
     fn with_pcre2(patterns: &[String], options: &PatternOptions, case_insensitive: bool) -> Result<Matcher> {
+        if options.null_data {
+            bail!("-P cannot go with --null-data: PCRE2 reads `\\n` as the line end");
+        }
         let word = |pattern: &str| format!(r"(?<!\w)(?:{pattern})(?!\w)");
         let pattern = one_pattern(patterns, options, pcre2::escape, "(*FAIL)", word);
         let compiled = Pcre2Pattern::new(&pattern, case_insensitive, options)?;
@@ -282,6 +289,7 @@ impl Matcher {
             .parse(pattern)
             .map_err(|e| anyhow::anyhow!("{UNREADABLE}:\n{e}"))?;
         let has_groups = hir.properties().explicit_captures_len() > 0;
+        let hir = if options.null_data { swap_line_ends(&hir) } else { hir };
         // With -U the whole file is searched at once: no line end to take out, no literal to look
         // for first.
         let hir = if multiline { hir } else { within_lines(&hir, options.crlf)? };
@@ -571,6 +579,57 @@ fn within_lines(hir: &Hir, crlf: bool) -> Result<Hir> {
             Hir::alternation(subs.iter().map(|sub| within_lines(sub, crlf)).collect::<Result<_>>()?)
         }
     })
+}
+
+/// `hir` with NUL and `\n` swapped wherever it names a byte (`--null-data`).
+fn swap_line_ends(hir: &Hir) -> Hir {
+    let swap = |byte: u8| match byte {
+        0 => b'\n',
+        b'\n' => 0,
+        byte => byte,
+    };
+    match hir.kind() {
+        HirKind::Empty | HirKind::Look(_) => hir.clone(),
+        HirKind::Literal(hir::Literal(bytes)) => {
+            Hir::literal(bytes.iter().copied().map(swap).collect::<Vec<u8>>())
+        }
+        HirKind::Class(hir::Class::Unicode(class)) => {
+            let mut class = class.clone();
+            let has = |class: &hir::ClassUnicode, c: char| {
+                class.ranges().iter().any(|r| (r.start()..=r.end()).contains(&c))
+            };
+            if has(&class, '\0') != has(&class, '\n') {
+                let both = hir::ClassUnicode::new([
+                    hir::ClassUnicodeRange::new('\0', '\0'),
+                    hir::ClassUnicodeRange::new('\n', '\n'),
+                ]);
+                class.symmetric_difference(&both);
+            }
+            Hir::class(hir::Class::Unicode(class))
+        }
+        HirKind::Class(hir::Class::Bytes(class)) => {
+            let mut class = class.clone();
+            let has = |class: &hir::ClassBytes, b: u8| {
+                class.ranges().iter().any(|r| (r.start()..=r.end()).contains(&b))
+            };
+            if has(&class, 0) != has(&class, b'\n') {
+                let both = hir::ClassBytes::new([
+                    hir::ClassBytesRange::new(0, 0),
+                    hir::ClassBytesRange::new(b'\n', b'\n'),
+                ]);
+                class.symmetric_difference(&both);
+            }
+            Hir::class(hir::Class::Bytes(class))
+        }
+        HirKind::Repetition(rep) => {
+            Hir::repetition(hir::Repetition { sub: Box::new(swap_line_ends(&rep.sub)), ..rep.clone() })
+        }
+        HirKind::Capture(cap) => {
+            Hir::capture(hir::Capture { sub: Box::new(swap_line_ends(&cap.sub)), ..cap.clone() })
+        }
+        HirKind::Concat(subs) => Hir::concat(subs.iter().map(swap_line_ends).collect()),
+        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(swap_line_ends).collect()),
+    }
 }
 
 /// `hir` in a shape that prints as a pattern of the same meaning. The printer writes a repetition's

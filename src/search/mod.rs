@@ -336,8 +336,12 @@ impl Searcher {
             selection: config.selection,
             ..Engine::new(&config.matcher)
         };
-        let result = self.collect(job, window.lead, |collector, buf| {
-            engine.search_reader(reader, buf, window, collector)
+        let result = self.collect(job, window.lead, |collector, buf| match config.null_data {
+            true => {
+                swap_line_ends(&mut buf[..window.read]);
+                engine.search_reader(&mut NullData(reader), buf, window, collector)
+            }
+            false => engine.search_reader(reader, buf, window, collector),
         })?;
         // A very long line, or -U's whole file, grew the buffer: give the memory back. (-U leaves
         // it the size of the file, which may be less than the next file's first read needs.)
@@ -681,6 +685,29 @@ impl Sink for Collector<'_> {
         self.totals = FileTotals::default();
         self.digest = LineDigest::default();
         self.formatter.begin(false);
+    }
+}
+
+/// `--null-data`: a reader whose NUL bytes read as `\n`, and `\n` as NUL, so that the engine's
+/// lines are the NUL-separated records. The printer swaps them back.
+struct NullData<'r, R>(&'r mut R);
+
+impl<R: io::Read> io::Read for NullData<'_, R> {
+    fn read(&mut self, buf: &mut [u8]) -> io::Result<usize> {
+        let n = self.0.read(buf)?;
+        swap_line_ends(&mut buf[..n]);
+        Ok(n)
+    }
+}
+
+/// Swaps NUL and `\n` in `bytes`.
+pub(crate) fn swap_line_ends(bytes: &mut [u8]) {
+    for byte in bytes {
+        *byte = match *byte {
+            0 => b'\n',
+            b'\n' => 0,
+            other => other,
+        };
     }
 }
 

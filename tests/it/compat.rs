@@ -528,3 +528,70 @@ fn patterns_from_standard_input_search_the_tree() {
         assert_output_eq!(stdout_of(&rg_out), "a.txt:1:needle\n");
     }
 }
+
+/// `--null-data` against a naive matcher: the file cut at each NUL into records, each record
+/// searched on its own (`\n` an ordinary character), each hit printed with a NUL after it.
+#[test]
+fn null_data_finds_the_records_a_naive_matcher_finds() {
+    const PIECES: &[&[u8]] =
+        &[b"foo", b"bar", b"a", b"b", b"\n", b"\r\n", b" ", b"\x00", b"\x00", b"\xC3\xA9"];
+    const PATTERNS: &[&str] =
+        &["foo", "o+", r"a\nb", r"\w+", "[^x]+", "a.b", r"(?s)a.b", "^b", "r$", "foo|bar"];
+    let dir = tempdir();
+    let mut state = 0x9e37_79b9_u64;
+    for case in 0..150 {
+        let mut file = Vec::new();
+        for _ in 0..(case % 23) {
+            state = state.wrapping_mul(6_364_136_223_846_793_005).wrapping_add(1_442_695_040_888_963_407);
+            file.extend_from_slice(PIECES[(state >> 33) as usize % PIECES.len()]);
+        }
+        write(dir.path(), "f", &file);
+        let pattern = PATTERNS[case % PATTERNS.len()];
+        let regex = regex::bytes::RegexBuilder::new(pattern).multi_line(true).build().unwrap();
+        let mut expected = Vec::new();
+        let records = file.strip_suffix(b"\0").unwrap_or(&file);
+        for (i, record) in records.split(|&b| b == 0).enumerate().filter(|_| !file.is_empty()) {
+            // `^` and `$` are a record's ends, not a `\n`'s.
+            let anchored = pattern.starts_with('^') || pattern.ends_with('$');
+            let found = match anchored {
+                true => regex::bytes::Regex::new(pattern).unwrap().is_match(record),
+                false => regex.is_match(record),
+            };
+            if found {
+                expected.extend_from_slice(format!("f:{}:", i + 1).as_bytes());
+                expected.extend_from_slice(record);
+                expected.push(0);
+            }
+        }
+        let out = run(dir.path(), &["-p", "-H", "--null-data", pattern, "f"]);
+        assert_eq!(
+            out.stdout,
+            expected,
+            "{pattern} in {:?}: {}",
+            String::from_utf8_lossy(&file),
+            stderr_of(&out)
+        );
+        assert_eq!(out.status.code(), Some(if expected.is_empty() { 1 } else { 0 }));
+    }
+}
+
+#[test]
+fn null_data_ends_what_it_prints_of_a_file_with_a_nul() {
+    let dir = tempdir();
+    write(dir.path(), "a", "x\0foo\0foo bar\0");
+    write(dir.path(), "b", "foo\nbar\0");
+    let out = run_ok(dir.path(), &["-p", "--null-data", "-c", "foo", "a", "b"]);
+    assert_eq!(out, b"a:2\0b:1\0");
+    let out = run_ok(dir.path(), &["-p", "--null-data", "--files-with-matches", "bar", "a", "b"]);
+    assert_eq!(out, b"a\0b\0");
+    let out = run_ok(dir.path(), &["-p", "--null-data", "--heading", "-A1", "x", "a"]);
+    assert_eq!(out, b"a\x001:x\x002-foo\0");
+    // --crlf is overridden: a `\r` before the NUL is part of the record.
+    write(dir.path(), "c", "end\r\0");
+    assert_eq!(run_ok(dir.path(), &["-p", "--null-data", "--crlf", "-c", r"end\r$", "c"]), b"1\0");
+    for refused in [&["-P", "--null-data", "x", "a"][..], &["-r", "y", "--null-data", "x", "a"]] {
+        let out = run(dir.path(), refused);
+        assert_eq!(out.status.code(), Some(2), "{refused:?}");
+        assert!(stderr_of(&out).contains("--null-data"), "{refused:?}: {}", stderr_of(&out));
+    }
+}

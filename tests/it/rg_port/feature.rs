@@ -430,7 +430,6 @@ fn f917_trim_max_columns_multi_per_match() {
 }
 
 #[test]
-#[ignore = "gap: --null-data"]
 fn f993_null_data() {
     let dir = Dir::new().with("test", "foo\x00bar\x00\x00\x00baz\x00");
     dir.expect(&["--null-data", ".+", "test"], "test:1:foo\x00test:2:bar\x00test:5:baz\x00", 0);

@@ -799,7 +799,6 @@ fn r2574() {
 }
 
 #[test]
-#[ignore = "gap: --null-data"]
 fn r2658_null_data_line_regexp() {
     let dir = Dir::new().with("haystack", "foo\0bar\0quux\0");
     dir.expect(&["--null-data", "--line-regexp", "bar"], "haystack:2:bar\0", 0);
