@@ -423,29 +423,6 @@ fn the_man_page_names_ba_once_and_gives_the_flags_other_names() {
     }
 }
 
-/// The README's commands that install the completions and the man page run as shown in a home
-/// where none of their directories exists yet.
-#[test]
-fn the_readme_s_install_commands_run_on_a_fresh_home() {
-    let readme = std::fs::read_to_string(Path::new(env!("CARGO_MANIFEST_DIR")).join("README.md")).unwrap();
-    let section = readme.split("### Completions and the man page").nth(1).unwrap();
-    let block = section.split("```\n").nth(1).unwrap();
-    assert!(block.contains("ba --generate man"), "{block}");
-    let dir = tempdir();
-    let home = dir.path().join("home");
-    std::fs::create_dir(&home).unwrap();
-    let bin_dir = Path::new(ba_path()).parent().unwrap();
-    let out = isolated(std::process::Command::new("sh"), dir.path())
-        .env("HOME", &home)
-        .env("PATH", format!("{}:{}", bin_dir.display(), std::env::var("PATH").unwrap_or_default()))
-        .args(["-e", "-c", block])
-        .run();
-    assert_eq!(out.status.code(), Some(0), "{block}{}", stderr_of(&out));
-    for made in [".local/share/bash-completion/completions/ba", ".local/share/man/man1/ba.1"] {
-        assert!(std::fs::metadata(home.join(made)).is_ok_and(|m| m.len() > 0), "{made}");
-    }
-}
-
 /// Counts of a named binary file take in the lines of its binary data, searched as text, as
 /// ripgrep's do (and say nothing of it on stderr).
 #[test]

@@ -47,6 +47,7 @@ mod memory;
 mod multiline;
 mod pcre2;
 mod props;
+mod readme;
 mod replace;
 mod replace_faults;
 mod replace_modes;
