@@ -247,7 +247,7 @@ impl Engine<'_> {
     /// Finds the matching lines of `region` (whole lines, the last maybe without `\n`), hands them to
     /// `sink` numbered from `lines_before + 1`, and returns how many lines `region` holds.
     pub fn scan(&self, region: &[u8], lines_before: u64, sink: &mut impl Sink) -> u64 {
-        self.scan_lines(region, 0, lines_before, sink, true)
+        self.scan_lines(region, 0, lines_before, sink, true, &mut 0)
     }
 
     /// `scan`, but without `count_tail` the lines after the last hit are not counted (and the count
@@ -259,9 +259,11 @@ impl Engine<'_> {
         lines_before: u64,
         sink: &mut impl Sink,
         count_tail: bool,
+        hits: &mut u64,
     ) -> u64 {
         let mut lines = self.matching_lines(region);
         for (number, line) in lines.by_ref() {
+            *hits += 1;
             let terminated = line.end < region.len();
             let text = &region[line.clone()];
             let line = Line {
@@ -462,7 +464,8 @@ impl Engine<'_> {
     ) -> u64 {
         let lines = if self.selection.is_plain() {
             let region = &held.buf[held.start..];
-            self.scan_lines(region, held.offset + held.start as u64, progress.lines, sink, count_tail)
+            let offset = held.offset + held.start as u64;
+            self.scan_lines(region, offset, progress.lines, sink, count_tail, &mut progress.hits)
         } else {
             let mut no_spans = MultilineSpans::default();
             self.scan_selected(held, progress, sink, count_tail, &mut no_spans)
@@ -496,7 +499,15 @@ impl Engine<'_> {
                 lines +=
                     self.scan_region(Held { buf: &buf[..line_start], start, offset }, progress, sink, true);
                 at = line_start;
-                *binary.first_nul.insert(offset + nul as u64)
+                let first_nul = *binary.first_nul.insert(offset + nul as u64);
+                // Hits before the binary data: the file matched, as ripgrep then says, whatever
+                // the rest holds, which is not read (`ba x /dev/urandom` ends).
+                if progress.hits > 0 && !self.count_binary {
+                    *binary.matched = Some(first_nul);
+                    progress.done = true;
+                    return lines;
+                }
+                first_nul
             }
         };
         while at < buf.len() {

@@ -846,14 +846,17 @@ fn a_long_binary_line_has_no_empty_stretch_at_a_buffer_edge() {
 }
 
 /// Nor is binary data shown as context: the context after a hit ends before the line that holds
-/// the first NUL byte; a hit after it is only said.
+/// the first NUL byte; a hit after it is only said, and so is a file with hits before it (as
+/// ripgrep says it: what follows is not shown).
 #[test]
 fn a_named_file_s_binary_data_is_not_shown_as_context() {
     let dir = tempdir();
     write(dir.path(), "app.log", b"first\nx\x00y\nhit\nz\x00\nlast\n".as_slice());
     let out = run(dir.path(), &["-C", "1", "first", "app.log"]);
     assert_output_eq!(stdout_of(&out), "app.log:1:first\n");
-    assert_eq!(stderr_of(&out), "");
+    assert!(stderr_of(&out).contains("app.log: binary file matches (found \"\\0\" byte around offset 7)"));
+    let out = run(dir.path(), &["-C", "1", "absent", "app.log"]);
+    assert_eq!((out.status.code(), stderr_of(&out).as_str()), (Some(1), ""));
     let out = run(dir.path(), &["-B", "2", "hit", "app.log"]);
     assert_eq!((out.status.code(), stdout_of(&out).as_str()), (Some(0), ""));
     assert!(stderr_of(&out).contains("binary file matches (found \"\\0\" byte around offset 7)"));
