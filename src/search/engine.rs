@@ -209,6 +209,9 @@ struct ScanState {
     capped: bool,
     /// Nothing more to report.
     done: bool,
+    /// Where the lines selected ended when they ended early (`--max-count`), from the reader's
+    /// start: the bytes searched end there.
+    stopped_at: Option<u64>,
 }
 
 /// How every searcher searches.
@@ -410,6 +413,9 @@ impl Engine<'_> {
             }
             number += 1;
             at = line.end + 1;
+        }
+        if progress.done {
+            progress.stopped_at = Some(region_offset + at.min(region.len()) as u64);
         }
         let counted = number - first;
         if at > region.len() || (!count_tail && !progress.done) {
@@ -1034,7 +1040,9 @@ impl<'e> ReaderScan<'e> {
             let count_tail = engine.count_lines || !window_done;
             engine.scan_region(held, &mut self.progress, sink, count_tail)
         };
-        self.searched.bytes += (held.buf.len() - held.start) as u64;
+        let region_start = held.offset + held.start as u64;
+        let end = self.progress.stopped_at.take().unwrap_or(held.offset + held.buf.len() as u64);
+        self.searched.bytes += end - region_start;
         self.searched.lines += lines;
     }
 }

@@ -813,7 +813,6 @@ fn r2770_gitignore_error() {
 
 // ba's count of bytes searched is in --json's stats.
 #[test]
-#[ignore = "gap: bytes searched count the whole file when --max-count stops early"]
 fn r2944_incorrect_bytes_searched() {
     let dir = Dir::new().with("haystack", "foo1\nfoo2\nfoo3\nfoo4\nfoo5\n");
     let out = dir.ba(&["--json", "--stats", "--max-count", "2", "foo", "."]);
