@@ -22,6 +22,7 @@ use regex_syntax::ast::{self, Ast};
 use regex_syntax::hir::{self, Hir, HirKind};
 
 use crate::index::query::{self, Query};
+use crate::search::loosened::loosened;
 use crate::search::pattern::{Groups, Pattern};
 use crate::search::pcre::Pcre2Pattern;
 
@@ -233,8 +234,8 @@ impl Matcher {
     }
 
     /// `-P`: the pattern compiled by PCRE2, wrapped as ripgrep wraps it. The literals looked for first
-    /// are those of the regex crate's reading, where it reads the pattern (PCRE2's own finds the
-    /// rest): a line that cannot match then holds none of them.
+    /// are those of the regex crate's reading of the pattern loosened (`loosened`), where it reads
+    /// it: a line that cannot match then holds none of them.
     fn with_pcre2(patterns: &[String], options: &PatternOptions, case_insensitive: bool) -> Result<Matcher> {
         if options.null_data {
             bail!("-P cannot go with --null-data: PCRE2 reads `\\n` as the line end");
@@ -246,13 +247,13 @@ impl Matcher {
         let candidates = if options.multiline || options.fixed_strings {
             None
         } else {
-            regex_syntax::ParserBuilder::new()
+            let mut parser = regex_syntax::ParserBuilder::new()
                 .utf8(false)
                 .multi_line(true)
                 .case_insensitive(case_insensitive)
-                .build()
-                .parse(&pattern)
-                .ok()
+                .build();
+            loosened(&pattern)
+                .and_then(|loose| parser.parse(&loose).ok())
                 .and_then(|hir| within_lines(&hir, options.crlf).ok())
                 .and_then(|hir| inner_literals(&hir))
         };

@@ -5,6 +5,7 @@
 //! a file with many hits is sent in pieces, each paid for from the budget before it is sent.
 
 pub mod engine;
+mod loosened;
 pub mod matcher;
 pub(crate) mod pattern;
 pub(crate) mod pcre;
