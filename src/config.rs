@@ -375,7 +375,7 @@ impl Config {
             warn_of_paths_taken_as_regexes(&args);
         }
         let mode = Mode::of(&args, &matcher);
-        let selection = Selection::of(&args, mode);
+        let selection = Selection::of(&args, mode, &matcher);
         let (roots, stdin) = roots(&mut args);
         let workers = match args.workers.map(usize::from) {
             Some(0) | None => std::thread::available_parallelism().map_or(1, |n| n.get()),
@@ -547,7 +547,7 @@ impl Mode {
 }
 
 impl Selection {
-    fn of(args: &Args, mode: Mode) -> Selection {
+    fn of(args: &Args, mode: Mode, matcher: &Matcher) -> Selection {
         let lines = mode == Mode::Lines;
         // A rewrite finds the matching lines alone: context from the config file is the searches'.
         let context = lines && args.replace.is_none();
@@ -565,7 +565,9 @@ impl Selection {
                 true => args.max_count,
                 false => Some(1),
             },
-            multiline: args.multiline,
+            // A pattern that cannot match a line end is found line by line, -U or not (as ripgrep
+            // finds it): no file is read whole for it.
+            multiline: matcher.spans_lines,
             stop_on_nonmatch: args.stop_on_nonmatch,
         }
     }

@@ -47,6 +47,9 @@ pub(crate) enum Outcome {
 pub(crate) const BINARY_SNIFF: u64 = 256 << 10;
 /// A UTF-8 byte-order mark, at the start of a file.
 const BOM: &[u8] = b"\xEF\xBB\xBF";
+/// A line longer than this, in a reader of known size, gets room for the rest of it at once
+/// (`LineBuffer::grow`).
+const WHOLE_LINE_AT: usize = 8 << 20;
 /// How much `--multiline` reads at a time while it reads a whole file.
 const WHOLE_READ_SIZE: usize = 256 << 10;
 
@@ -137,6 +140,10 @@ pub(crate) struct Window {
     /// A named file whose first block is binary data before its first NUL byte, at this offset:
     /// none of it is shown, as ripgrep shows none (`ba x /dev/urandom`).
     pub(crate) binary_from_start: Option<u64>,
+    /// How many bytes the reader holds, where that is known (a file's size from the origin): a
+    /// line longer than the reads gets room for the rest of it (`LineBuffer::grow`), and `-U` a
+    /// buffer of its size.
+    pub(crate) size: Option<u64>,
 }
 
 impl Window {
@@ -149,6 +156,7 @@ impl Window {
         read: 0,
         sniffed: false,
         binary_from_start: None,
+        size: None,
     };
 }
 
@@ -615,7 +623,7 @@ impl Engine<'_> {
         sink: &mut impl Sink,
     ) -> Searched {
         if self.selection.multiline {
-            return self.search_whole(reader, buf, window.read, sink);
+            return self.search_whole(reader, buf, window, sink);
         }
         if self.matcher.fallible {
             // What another search in this thread left.
@@ -625,8 +633,15 @@ impl Engine<'_> {
         if scan.settled_at_once && !sink.settled() {
             return scan.searched;
         }
-        let mut lines =
-            LineBuffer { buf, filled: 0, offset: 0, kept: 0, unread: window.read, no_line_end_to: 0 };
+        let mut lines = LineBuffer {
+            buf,
+            filled: 0,
+            offset: 0,
+            kept: 0,
+            unread: window.read,
+            no_line_end_to: 0,
+            size: window.size,
+        };
         loop {
             let done = match lines.fill(reader) {
                 Ok(n) => n == 0,
@@ -665,11 +680,17 @@ impl Engine<'_> {
         &self,
         reader: &mut R,
         buf: &mut Vec<u8>,
-        read: usize,
+        window: Window,
         sink: &mut impl Sink,
     ) -> Searched {
         // After what the caller already read.
-        buf.truncate(read);
+        buf.truncate(window.read);
+        // A file of known size is held in a buffer of its size (and a byte to see its end), not
+        // one doubled past it. (Where that much cannot be had, the reads find out how much is.)
+        if let Some(size) = window.size {
+            let whole = usize::try_from(size).unwrap_or(usize::MAX).saturating_add(1);
+            let _ = buf.try_reserve_exact(whole.saturating_sub(buf.len()));
+        }
         let mut searched = Searched::new(Outcome::Searched);
         // A NUL byte ends the text (unless -a): nothing past it is read, so a sparse file's hole
         // is not read into memory.
@@ -680,7 +701,8 @@ impl Engine<'_> {
                 break;
             }
             checked = start;
-            buf.resize(start + WHOLE_READ_SIZE, 0);
+            let room = buf.capacity() - start;
+            buf.resize(start + if room > 0 { room.min(WHOLE_READ_SIZE) } else { WHOLE_READ_SIZE }, 0);
             match reader.read(&mut buf[start..]) {
                 Ok(0) => {
                     buf.truncate(start);
@@ -761,13 +783,15 @@ struct LineBuffer<'b> {
     /// Where the bytes held stop being known to hold no line end (from the reader's start): a line
     /// longer than a read is looked through once, not again after every read.
     no_line_end_to: u64,
+    /// How many bytes the reader holds, if known (`Window::size`).
+    size: Option<u64>,
 }
 
 impl LineBuffer<'_> {
     /// Reads more after what is held (growing the buffer when it is full); 0 at the end.
     fn fill(&mut self, reader: &mut impl Read) -> io::Result<usize> {
         if self.filled == self.buf.len() {
-            self.buf.resize((self.buf.len() * 2).max(64), 0);
+            self.grow();
         }
         let n = loop {
             if self.unread > 0 {
@@ -780,6 +804,27 @@ impl LineBuffer<'_> {
         };
         self.filled += n;
         Ok(n)
+    }
+
+    /// Makes room after what is held, twice as much. A buffer grown big (a line of more than
+    /// `WHOLE_LINE_AT`) reserves room for the rest of the reader at once where its size is known,
+    /// and fills it in as it goes: a line as long as the file is never copied again, nor held in a
+    /// buffer twice its size (each copy leaves the allocator pages it keeps for a while).
+    fn grow(&mut self) {
+        let len = self.buf.len();
+        if len == self.buf.capacity() {
+            let left =
+                self.size.map(|size| usize::try_from(size.saturating_sub(self.offset)).unwrap_or(usize::MAX));
+            match left.map(|left| left.saturating_add(1)) {
+                Some(left)
+                    if left > len
+                        && len >= WHOLE_LINE_AT
+                        && self.buf.try_reserve_exact(left - len).is_ok() => {}
+                _ => self.buf.reserve(len.max(64)),
+            }
+        }
+        let room = self.buf.capacity() - len;
+        self.buf.resize(len + room.min(len.max(64)), 0);
     }
 
     /// Lets go of `buf[..from]`: what is held after it moves to the front.

@@ -291,8 +291,8 @@ impl Matcher {
             .map_err(|e| anyhow::anyhow!("{UNREADABLE}:\n{e}"))?;
         let has_groups = hir.properties().explicit_captures_len() > 0;
         let hir = if options.null_data { swap_line_ends(&hir) } else { hir };
-        // With -U the whole file is searched at once: no line end to take out, no literal to look
-        // for first.
+        // With -U a match may hold a line end: none to take out, and (where one may) no literal to
+        // look for first, the whole file being searched at once.
         let hir = if multiline { hir } else { within_lines(&hir, options.crlf)? };
         // `Hir` prints as an equivalent pattern: the regex crate compiles the rewritten expression.
         let regex = regex::bytes::RegexBuilder::new(&printable(&hir).to_string())
@@ -308,10 +308,10 @@ impl Matcher {
                 ),
                 err => anyhow::anyhow!("invalid pattern: {err}"),
             })?;
-        let candidates = if multiline { None } else { inner_literals(&hir) };
+        let spans_lines = multiline && may_hold_line_end(&hir);
+        let candidates = if spans_lines { None } else { inner_literals(&hir) };
         let pattern = RegexPattern { regex, cut_cr: options.crlf && !multiline };
         let required = query::plan(&hir);
-        let spans_lines = multiline && may_hold_line_end(&hir);
         Ok(Matcher {
             pattern: Arc::new(pattern),
             candidates,

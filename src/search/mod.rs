@@ -245,7 +245,7 @@ impl Searcher {
         let first_nul = memchr(0, &self.buf[..read]).filter(|_| named && !config.binary_as_text);
         let binary_from_start =
             first_nul.filter(|&nul| !reads_as_text(&self.buf[..nul])).map(|nul| nul as u64);
-        let window = Window { end, read, sniffed, binary_from_start, ..Window::WHOLE };
+        let window = Window { end, read, sniffed, binary_from_start, size, ..Window::WHOLE };
         let job = Job { seq, part: 0, parts, path, stamp, named };
         self.search_window(&mut file, job, window)
     }
@@ -302,7 +302,8 @@ impl Searcher {
                 Window { origin: start - 1, skip_first_line: true, end: Some(part_size + 1), ..Window::WHOLE }
             };
             // A file is cut into parts only once its first block found it text.
-            let window = Window { sniffed: true, ..window };
+            let size = file.metadata()?.len().checked_sub(window.origin);
+            let window = Window { sniffed: true, size, ..window };
             (&file).seek(SeekFrom::Start(window.origin))?;
             Ok((file, window))
         });

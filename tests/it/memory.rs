@@ -210,3 +210,48 @@ fn a_rewrite_stops_at_nul_bytes_without_holding_them() {
     eprintln!("ba -r: peak {peak} KiB");
     assert!(peak <= 64 << 10, "ba -r peaked at {peak} KiB, over 64 MiB");
 }
+
+/// ba's peak on `args` in `dir` (KiB), checked to have exited `code`.
+fn peak_of(dir: &Path, args: &[&str], code: i32) -> Option<u64> {
+    let mut cmd = ba(dir);
+    cmd.arg("-p").args(args);
+    let run = run_measured(&cmd, Duration::from_secs(300))?;
+    assert_eq!(run.code, code, "ba {args:?}: {}", run.stderr);
+    eprintln!("ba {args:?}: peak {} KiB", run.peak_kib);
+    Some(run.peak_kib)
+}
+
+/// `-U` with a pattern that cannot match a line end finds it line by line: no file is read whole,
+/// nor every match of one held (`-U -c .` held 28 bytes a byte of input).
+#[test]
+fn multiline_with_a_pattern_within_lines_holds_no_file_whole() {
+    let dir = tempdir();
+    write(dir.path(), "f", "some text, every character a match\n".repeat(1 << 20));
+    let Some(peak) = peak_of(dir.path(), &["-U", "-c", ".", "f"], 0) else { return };
+    assert!(peak <= 64 << 10, "peaked at {peak} KiB for a 36 MB file");
+}
+
+/// `-U` with a pattern that may span lines holds the file whole, in a buffer of its size: not one
+/// doubled past it.
+#[test]
+fn multiline_holds_a_file_in_a_buffer_of_its_size() {
+    let dir = tempdir();
+    let size = 96 << 20;
+    write(dir.path(), "f", "some text line here, no match in it\n".repeat(size / 36));
+    let Some(peak) = peak_of(dir.path(), &["-U", r"match\nX", "f"], 1) else { return };
+    let bound = (size as u64 >> 10) * 5 / 4 + (16 << 10);
+    assert!(peak <= bound, "peaked at {peak} KiB for a {size}-byte file (bound {bound} KiB)");
+}
+
+/// One line as long as the file, without a newline: held once, not in a buffer twice its size
+/// (a 1 GiB line peaked at 3 GB).
+#[test]
+fn a_line_as_long_as_its_file_is_held_once() {
+    let dir = tempdir();
+    let size = 96 << 20;
+    write(dir.path(), "f", vec![b'a'; size]);
+    let Some(peak) = peak_of(dir.path(), &["-c", "needle", "f"], 1) else { return };
+    // Half as much again, as rg's peak is on a line it maps, and what any search takes.
+    let bound = (size as u64 >> 10) * 3 / 2 + (16 << 10);
+    assert!(peak <= bound, "peaked at {peak} KiB for a {size}-byte line (bound {bound} KiB)");
+}
