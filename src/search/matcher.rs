@@ -26,6 +26,9 @@ use crate::search::loosened::loosened;
 use crate::search::pattern::{Groups, Pattern};
 use crate::search::pcre::Pcre2Pattern;
 
+/// The longest pattern whose trigrams the index is asked for (`query::plan`).
+const PLANNED_PATTERN_LEN: usize = 64 << 10;
+
 /// How the error of a pattern the regex crate cannot read begins.
 const UNREADABLE: &str = "invalid pattern";
 
@@ -293,9 +296,23 @@ impl Matcher {
         let hir = if options.null_data { swap_line_ends(&hir) } else { hir };
         // With -U a match may hold a line end: none to take out, and (where one may) no literal to
         // look for first, the whole file being searched at once.
-        let hir = if multiline { hir } else { within_lines(&hir, options.crlf)? };
+        // (Each rewrite copies the whole pattern: 200,000 literals make a copy of a gigabyte.)
+        let hir = if multiline || !names_line_end(&hir, options.crlf) {
+            hir
+        } else {
+            within_lines(&hir, options.crlf)?
+        };
+        let spans_lines = multiline && may_hold_line_end(&hir);
+        let candidates = if spans_lines { None } else { inner_literals(&hir) };
+        // A pattern of thousands of alternatives gives the index nothing it can use.
+        let required = if pattern.len() <= PLANNED_PATTERN_LEN { query::plan(&hir) } else { Query::All };
         // `Hir` prints as an equivalent pattern: the regex crate compiles the rewritten expression.
-        let regex = regex::bytes::RegexBuilder::new(&printable(&hir).to_string())
+        let printed = match repeats_a_repetition(&hir) {
+            true => printable(&hir).to_string(),
+            false => hir.to_string(),
+        };
+        drop(hir);
+        let regex = regex::bytes::RegexBuilder::new(&printed)
             .size_limit(limits.regex)
             .dfa_size_limit(limits.dfa)
             .build()
@@ -308,10 +325,7 @@ impl Matcher {
                 ),
                 err => anyhow::anyhow!("invalid pattern: {err}"),
             })?;
-        let spans_lines = multiline && may_hold_line_end(&hir);
-        let candidates = if spans_lines { None } else { inner_literals(&hir) };
         let pattern = RegexPattern { regex, cut_cr: options.crlf && !multiline };
-        let required = query::plan(&hir);
         Ok(Matcher {
             pattern: Arc::new(pattern),
             candidates,
@@ -659,23 +673,44 @@ fn printable(hir: &Hir) -> Hir {
 /// Whether a match of `hir` may hold a line end: ripgrep's test of whether `-U` searches a pattern
 /// as one that spans lines, where line anchors count as a line end.
 fn may_hold_line_end(hir: &Hir) -> bool {
+    names_line_end(hir, false)
+}
+
+/// Whether `hir` names a line end: a line anchor, or a `\n` (with `crlf`, or a `\r`) in a literal
+/// or a class. Where it names none, `within_lines` has nothing to rewrite.
+fn names_line_end(hir: &Hir, crlf: bool) -> bool {
     use regex_syntax::hir::Look;
+    let ends: &[u8] = if crlf { b"\r\n" } else { b"\n" };
     match hir.kind() {
         HirKind::Empty => false,
         HirKind::Look(look) => matches!(
             look,
             Look::Start | Look::End | Look::StartLF | Look::EndLF | Look::StartCRLF | Look::EndCRLF
         ),
-        HirKind::Literal(hir::Literal(bytes)) => bytes.contains(&b'\n'),
+        HirKind::Literal(hir::Literal(bytes)) => bytes.iter().any(|b| ends.contains(b)),
         HirKind::Class(hir::Class::Bytes(class)) => {
-            class.ranges().iter().any(|r| (r.start()..=r.end()).contains(&b'\n'))
+            class.ranges().iter().any(|r| ends.iter().any(|end| (r.start()..=r.end()).contains(end)))
         }
-        HirKind::Class(hir::Class::Unicode(class)) => {
-            class.ranges().iter().any(|r| (r.start()..=r.end()).contains(&'\n'))
+        HirKind::Class(hir::Class::Unicode(class)) => class
+            .ranges()
+            .iter()
+            .any(|r| ends.iter().any(|&end| (r.start()..=r.end()).contains(&char::from(end)))),
+        HirKind::Repetition(repetition) => names_line_end(&repetition.sub, crlf),
+        HirKind::Capture(capture) => names_line_end(&capture.sub, crlf),
+        HirKind::Concat(all) | HirKind::Alternation(all) => all.iter().any(|hir| names_line_end(hir, crlf)),
+    }
+}
+
+/// Whether a repetition repeats a repetition in `hir`: where none does, `printable` has nothing to
+/// rewrite.
+fn repeats_a_repetition(hir: &Hir) -> bool {
+    match hir.kind() {
+        HirKind::Repetition(rep) => {
+            matches!(rep.sub.kind(), HirKind::Repetition(_)) || repeats_a_repetition(&rep.sub)
         }
-        HirKind::Repetition(repetition) => may_hold_line_end(&repetition.sub),
-        HirKind::Capture(capture) => may_hold_line_end(&capture.sub),
-        HirKind::Concat(all) | HirKind::Alternation(all) => all.iter().any(may_hold_line_end),
+        HirKind::Capture(cap) => repeats_a_repetition(&cap.sub),
+        HirKind::Concat(subs) | HirKind::Alternation(subs) => subs.iter().any(repeats_a_repetition),
+        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => false,
     }
 }
 
