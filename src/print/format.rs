@@ -464,53 +464,39 @@ impl Formatter {
         matches: &[Range<usize>],
         colour: bool,
     ) {
-        let start = out.len();
-        self.write_fitted(out, line, text, matches, colour);
-        // The line's own NUL and `\n` back, and a NUL to end it.
-        if self.null_data {
-            swap_line_ends(&mut out[start..]);
-        }
-    }
-
-    fn write_fitted(
-        &self,
-        out: &mut Vec<u8>,
-        line: &Shown,
-        text: &[u8],
-        matches: &[Range<usize>],
-        colour: bool,
-    ) {
+        let written = out.len();
         let mut start = 0;
         if self.trim {
             start = text.iter().position(|b| !b.is_ascii_whitespace()).unwrap_or(text.len());
         }
         let mut end = text.len();
-        match self.max_columns {
-            Some(max) if end - start > max => {
-                if !self.max_columns_preview {
-                    out.extend_from_slice(&self.omitted_line(line, matches));
-                    out.push(b'\n');
-                    return;
+        let omitted = matches!(self.max_columns, Some(max) if end - start > max && !self.max_columns_preview);
+        if let Some(max) = self.max_columns.filter(|&max| end - start > max && self.max_columns_preview) {
+            end = start + char_boundary(&text[start..], max);
+        }
+        if omitted {
+            out.extend_from_slice(&self.omitted_line(line, matches));
+        } else {
+            // The text as it is, its matches coloured (if colours are on).
+            let mut copied = start;
+            if colour && line.context.is_none() {
+                for span in matches.iter().filter(|m| m.end > start && m.start < end && !m.is_empty()) {
+                    let (from, to) = (span.start.max(start), span.end.min(end));
+                    out.extend_from_slice(&text[copied..from]);
+                    self.paint(out, Paint::PipeMatch, &text[from..to]);
+                    copied = to;
                 }
-                end = start + char_boundary(&text[start..], max);
             }
-            _ => {}
-        }
-        // The text as it is, its matches coloured (if colours are on).
-        let mut copied = start;
-        if colour && line.context.is_none() {
-            for span in matches.iter().filter(|m| m.end > start && m.start < end && !m.is_empty()) {
-                let (from, to) = (span.start.max(start), span.end.min(end));
-                out.extend_from_slice(&text[copied..from]);
-                self.paint(out, Paint::PipeMatch, &text[from..to]);
-                copied = to;
+            out.extend_from_slice(&text[copied..end]);
+            if end < text.len() {
+                out.extend_from_slice(&self.omitted_end(line, matches, end));
             }
-        }
-        out.extend_from_slice(&text[copied..end]);
-        if end < text.len() {
-            out.extend_from_slice(&self.omitted_end(line, matches, end));
         }
         out.push(b'\n');
+        // The line's own NUL and `\n` back, and a NUL to end it.
+        if self.null_data {
+            swap_line_ends(&mut out[written..]);
+        }
     }
 
     /// What a match shows: itself, or what replaces it.
