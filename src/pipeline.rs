@@ -102,6 +102,8 @@ pub(crate) struct PartEnd {
     pub(crate) digest: u64,
     /// A line with binary data matched, in a named file (where its first NUL byte is).
     pub(crate) binary_match: Option<u64>,
+    /// A named file's first NUL byte, met in this part (`Searched::binary_from`).
+    pub(crate) binary_from: Option<u64>,
     /// The first line the pattern gave up on, numbered from the part's lead (as its hits).
     pub(crate) gave_up: Option<u64>,
     /// The index ruled the file out: it was not read.
@@ -121,6 +123,7 @@ impl PartEnd {
             stamp: None,
             digest: 0,
             binary_match: None,
+            binary_from: None,
             gave_up: None,
             ruled_out: false,
             closing_bytes: 0,

@@ -113,6 +113,8 @@ pub(crate) struct FileTotals {
     pub(crate) hit_lines: u64,
     pub(crate) matches: u64,
     pub(crate) bytes_searched: u64,
+    /// A named file's binary data matched (its lines not shown): the file matched.
+    pub(crate) binary_match: bool,
 }
 
 /// The colours, as the escape sequences that turn each on, and the one that turns them off.
@@ -346,8 +348,8 @@ impl Formatter {
                 }
                 Some(count)
             }
-            Mode::FilesWithMatches if totals.hit_lines > 0 => None,
-            Mode::FilesWithoutMatch if totals.hit_lines == 0 && !self.quiet => None,
+            Mode::FilesWithMatches if totals.hit_lines > 0 || totals.binary_match => None,
+            Mode::FilesWithoutMatch if totals.hit_lines == 0 && !totals.binary_match && !self.quiet => None,
             Mode::FilesWithMatches | Mode::FilesWithoutMatch => return,
         };
         if listed.is_none() || !self.bare_counts {
@@ -404,9 +406,10 @@ impl Formatter {
         }
         // Context lines are shown whole with -m too, as ripgrep shows them.
         if self.match_only && line.context.is_none() {
+            let mut lines = LineCursor::new(line);
             for span in line.matches.iter().filter(|span| !span.is_empty()) {
                 let text = self.match_text(line, span);
-                let (number, start) = line_of(line, span.start);
+                let (number, start) = lines.line_of(span.start);
                 let at = Shown { number, offset: line.offset + start as u64, ..*line };
                 // A line of the match that is empty (its line end alone) is not shown, as in ripgrep.
                 for (i, piece) in lines_in(&text).enumerate().filter(|(_, piece)| !piece.is_empty()) {
@@ -428,13 +431,14 @@ impl Formatter {
             self.pipe_text(out, line, line.matches.first().map(|m| m.start), &text, &matches);
             return;
         }
-        let first_match = line.matches.first().map(|m| m.start - line_of(line, m.start).1);
+        let first_match = line.matches.first().map(|m| m.start - LineCursor::new(line).line_of(m.start).1);
         let mut original = lines_in(line.text);
+        let mut from = 0;
         for (i, piece) in lines_in(&text).enumerate() {
             // Each line's own offset, where the replacements leave the lines as they were.
             let offset = original.next().map_or(line.offset, |at| line.offset + at.start as u64);
             let at = Shown { number: line.number + i as u64, offset, ..*line };
-            let spans = within(&matches, &piece);
+            let spans = within(&matches, &piece, &mut from);
             self.pipe_text(out, &at, first_match, &text[piece], &spans);
         }
     }
@@ -596,8 +600,9 @@ impl Formatter {
             true => vec![(0, 0)],
             false => line.matches.iter().zip(replaced.iter()).map(|(m, r)| (m.start, r.start)).collect(),
         };
+        let mut lines = LineCursor::new(line);
         for (start, replaced_start) in starts {
-            let (number, line_start) = line_of(line, start);
+            let (number, line_start) = lines.line_of(start);
             out.extend_from_slice(&self.file.path);
             out.push(if self.null { 0 } else { b':' });
             if self.fields.line_number {
@@ -609,7 +614,9 @@ impl Formatter {
                 out.push(b':');
             }
             let piece = line_around(&text, replaced_start);
-            let matches = within(&replaced, &piece);
+            // (The matches of this line alone: their first is at most this one.)
+            let mut from = replaced.partition_point(|r| r.end < piece.start);
+            let matches = within(&replaced, &piece, &mut from);
             self.text_fitted(out, line, &text[piece], &matches, false);
         }
     }
@@ -673,8 +680,9 @@ impl Formatter {
         } else {
             let (text, matches) = self.replaced_line(line);
             if self.multiline {
+                let mut from = 0;
                 for piece in lines_in(&text) {
-                    let spans = within(&matches, &piece);
+                    let spans = within(&matches, &piece, &mut from);
                     self.shown(out, &text[piece], &spans, Spans::Matches, true, None);
                 }
             } else {
@@ -875,18 +883,45 @@ fn line_around(text: &[u8], offset: usize) -> Range<usize> {
     start..end
 }
 
-/// The number of the line of `line` (a hit of -U may hold several) where `offset` is, and where
-/// that line starts.
-fn line_of(line: &Shown, offset: usize) -> (u64, usize) {
-    let before = &line.text[..offset];
-    let start = memrchr(b'\n', before).map_or(0, |i| i + 1);
-    (line.number + count_newlines(before), start)
+/// The lines of `line` (a hit of -U may hold several) where offsets are, asked in order: one pass
+/// over the text for them all, however many matches a hit of thousands of lines holds.
+struct LineCursor<'t> {
+    text: &'t [u8],
+    at: usize,
+    number: u64,
+    start: usize,
 }
 
-/// The parts of `spans` within `piece`, from its start.
-fn within(spans: &[Range<usize>], piece: &Range<usize>) -> Vec<Range<usize>> {
-    let inside = spans.iter().filter(|s| s.start <= piece.end && s.end >= piece.start);
-    inside.map(|s| s.start.max(piece.start) - piece.start..s.end.min(piece.end) - piece.start).collect()
+impl<'t> LineCursor<'t> {
+    fn new(line: &Shown<'t>) -> LineCursor<'t> {
+        LineCursor { text: line.text, at: 0, number: line.number, start: 0 }
+    }
+
+    /// The number of the line where `offset` (at or after the last one asked) is, and where that
+    /// line starts.
+    fn line_of(&mut self, offset: usize) -> (u64, usize) {
+        let between = &self.text[self.at..offset];
+        self.number += count_newlines(between);
+        if let Some(i) = memrchr(b'\n', between) {
+            self.start = self.at + i + 1;
+        }
+        self.at = offset;
+        (self.number, self.start)
+    }
+}
+
+/// The parts of `spans` (in order, apart) within `piece`, from its start. `from`: the first span
+/// that may reach `piece`, moved past those that reach no later piece (the pieces come in order).
+fn within(spans: &[Range<usize>], piece: &Range<usize>, from: &mut usize) -> Vec<Range<usize>> {
+    let reaching =
+        spans[*from..].iter().take_while(|s| s.start <= piece.end).filter(|s| s.end >= piece.start);
+    let parts = reaching
+        .map(|s| s.start.max(piece.start) - piece.start..s.end.min(piece.end) - piece.start)
+        .collect();
+    while spans.get(*from).is_some_and(|s| s.end <= piece.end) {
+        *from += 1;
+    }
+    parts
 }
 
 /// Appends what replaces the match `span` of `text`. A match of -U that needs what lies outside its
@@ -1032,7 +1067,8 @@ mod tests {
             };
             formatter.line(&mut out, Path::new(path), &line);
         }
-        let totals = FileTotals { hit_lines: 1, matches: 1, bytes_searched: file.len() as u64 };
+        let totals =
+            FileTotals { hit_lines: 1, matches: 1, bytes_searched: file.len() as u64, binary_match: false };
         formatter.end(&mut out, Path::new(path), &totals);
         out
     }

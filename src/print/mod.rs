@@ -81,6 +81,9 @@ struct PrintedFile {
     totals: FileTotals,
     /// A named file's binary match was told.
     binary_told: bool,
+    /// A named file's first NUL byte, met by a part before: the hits of the parts after it are
+    /// binary data, not shown (told as a binary match).
+    binary_from: Option<u64>,
 }
 
 impl Printer {
@@ -241,7 +244,7 @@ impl Printer {
         if self.file.suppressed {
             return Ok(());
         }
-        let FileResult { part, parts, path, body, hit_lines, matches, lead, end, .. } = result;
+        let FileResult { part, parts, path, mut body, hit_lines, matches, lead, end, .. } = result;
         // Counted first: a write that fails (a closed pipe) still leaves the match counted.
         if hit_lines > 0 && !self.file.matched {
             self.file.matched = true;
@@ -249,6 +252,12 @@ impl Printer {
         }
         self.file.totals.hit_lines += hit_lines;
         self.file.totals.matches += matches;
+        if let Some(offset) = self.file.binary_from.filter(|_| self.formatter.shows_lines()) {
+            body = Body::Formatted(Vec::new());
+            if hit_lines > 0 {
+                self.binary_matched(&path, offset)?;
+            }
+        }
         match body {
             Body::Formatted(bytes) => self.write_lines(&bytes)?,
             Body::Lines(hits) => {
@@ -295,6 +304,27 @@ impl Printer {
             self.out.flush()?;
         }
         self.out.get_mut().stdout.passed(&path);
+        Ok(())
+    }
+
+    /// A named file's binary data (from its first NUL byte, at `offset`) matched: its lines were
+    /// not shown, but it matched. Said once, and counted as a match.
+    fn binary_matched(&mut self, path: &Path, offset: u64) -> io::Result<()> {
+        if std::mem::replace(&mut self.file.binary_told, true) {
+            return Ok(());
+        }
+        self.file.totals.binary_match = true;
+        if !self.file.matched {
+            self.file.matched = true;
+            self.summary.files_matched += 1;
+        }
+        // With -r the replacer says why it does not write the file: one message is enough. Where
+        // no line is printed (-q, -l, -c), nothing was left out to tell of, as in ripgrep.
+        if self.replacer.is_none() && self.formatter.shows_lines() && !self.config.output.quiet {
+            self.out.flush()?;
+            let found = format!("binary file matches (found \"\\0\" byte around offset {offset})");
+            messages::warning(path, &found);
+        }
         Ok(())
     }
 
@@ -355,20 +385,10 @@ impl Printer {
                 message.report();
             }
         }
-        if let Some(offset) = end.binary_match.filter(|_| !self.file.binary_told) {
-            // Its lines were not shown, but it matched: said once, and counted as a match.
-            self.file.binary_told = true;
-            if !self.file.matched {
-                self.file.matched = true;
-                self.summary.files_matched += 1;
-            }
-            // With -r the replacer says why it does not write the file: one message is enough.
-            if self.replacer.is_none() {
-                self.out.flush()?;
-                let found = format!("binary file matches (found \"\\0\" byte around offset {offset})");
-                messages::warning(path, &found);
-            }
+        if let Some(offset) = end.binary_match {
+            self.binary_matched(path, offset)?;
         }
+        self.file.binary_from = self.file.binary_from.or(end.binary_from);
         self.file.line_base += end.lines;
         let last = part + 1 == parts || self.file.suppressed;
         if last && matches!(end.outcome, Outcome::Searched | Outcome::Truncated) {

@@ -176,6 +176,9 @@ pub(crate) struct Searched {
     /// A named file or standard input had a matching line with binary data (not reported): where
     /// its first NUL byte is.
     pub(crate) binary_match: Option<u64>,
+    /// A named file's first NUL byte, where this search met one: what follows is binary data, not
+    /// shown (the hits of a big file's later parts neither).
+    pub(crate) binary_from: Option<u64>,
     /// The first line the pattern gave up on (PCRE2's match limit), numbered as `Line::number`: it
     /// is taken as not matching, and reported.
     pub(crate) gave_up: Option<u64>,
@@ -183,7 +186,7 @@ pub(crate) struct Searched {
 
 impl Searched {
     pub(crate) fn new(outcome: Outcome) -> Searched {
-        Searched { outcome, lines: 0, bytes: 0, binary_match: None, gave_up: None }
+        Searched { outcome, lines: 0, bytes: 0, binary_match: None, binary_from: None, gave_up: None }
     }
 
     /// Keeps the number of the first line the pattern gave up on since the last call, if it lies in
@@ -758,7 +761,8 @@ impl Engine<'_> {
         if self.matcher.fallible {
             searched.note_gave_up(text, 0, 1);
         }
-        searched.bytes = len as u64;
+        // (As a search line by line counts them: the byte-order mark left out.)
+        searched.bytes = (len - start) as u64;
         searched
     }
 }
@@ -855,8 +859,6 @@ struct ReaderScan<'e> {
     searched: Searched,
     /// Past the window's end: only the context after its last hit is read.
     tail: bool,
-    /// A named file's first NUL byte, once found: the binary data it begins is not reported.
-    first_nul: Option<u64>,
     /// A named file's region ended inside a line of its binary data.
     mid_binary_line: bool,
     /// A named file (not -a): NUL bytes end lines, a line holding one is not reported.
@@ -884,9 +886,8 @@ impl<'e> ReaderScan<'e> {
             skip_first_line: window.skip_first_line,
             lead_left: window.lead,
             progress,
-            searched: Searched::new(Outcome::Searched),
+            searched: Searched { binary_from: window.binary_from_start, ..Searched::new(Outcome::Searched) },
             tail: false,
-            first_nul: window.binary_from_start,
             mid_binary_line: false,
             converts,
             settled_at_once: engine.binary_as_text || converts || window.sniffed,
@@ -1073,10 +1074,11 @@ impl<'e> ReaderScan<'e> {
     /// Reports the lines of `held`, within the window, and counts them.
     fn scan_window_region(&mut self, held: Held, window_done: bool, sink: &mut impl Sink) {
         let engine = self.engine;
-        let binary_data = || self.first_nul.is_some() || memchr(0, &held.buf[held.start..]).is_some();
+        let binary_data =
+            || self.searched.binary_from.is_some() || memchr(0, &held.buf[held.start..]).is_some();
         let lines = if self.converts && binary_data() {
             let binary = Binary {
-                first_nul: &mut self.first_nul,
+                first_nul: &mut self.searched.binary_from,
                 mid_line: &mut self.mid_binary_line,
                 matched: &mut self.searched.binary_match,
             };

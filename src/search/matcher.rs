@@ -29,6 +29,9 @@ use crate::search::pcre::Pcre2Pattern;
 /// The longest pattern whose trigrams the index is asked for (`query::plan`).
 const PLANNED_PATTERN_LEN: usize = 64 << 10;
 
+/// Why a pattern outside `-U` cannot hold a `\n`.
+const NEWLINE_IN_PATTERN: &str = "the pattern contains a literal newline, but matches never span lines";
+
 /// How the error of a pattern the regex crate cannot read begins.
 const UNREADABLE: &str = "invalid pattern";
 
@@ -300,7 +303,13 @@ impl Matcher {
         let hir = if multiline || !names_line_end(&hir, options.crlf) {
             hir
         } else {
-            within_lines(&hir, options.crlf)?
+            // With --null-data, a `\n` here was a NUL typed (`swap_line_ends`).
+            within_lines(&hir, options.crlf).map_err(|err| match err.to_string() == NEWLINE_IN_PATTERN {
+                true if options.null_data => anyhow::anyhow!(
+                    "the pattern contains a NUL byte, but with --null-data it ends lines, and matches never span lines"
+                ),
+                _ => err,
+            })?
         };
         let spans_lines = multiline && may_hold_line_end(&hir);
         let candidates = if spans_lines { None } else { inner_literals(&hir) };
@@ -560,7 +569,7 @@ fn within_lines(hir: &Hir, crlf: bool) -> Result<Hir> {
         HirKind::Empty | HirKind::Look(_) => hir.clone(),
         HirKind::Literal(hir::Literal(bytes)) => {
             if bytes.contains(&b'\n') {
-                bail!("the pattern contains a literal newline, but matches never span lines");
+                bail!(NEWLINE_IN_PATTERN);
             }
             if crlf && bytes.contains(&b'\r') {
                 bail!("the pattern contains a literal \\r, but with --crlf it is part of the line end");

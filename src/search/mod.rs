@@ -567,11 +567,12 @@ impl Collector<'_> {
         if let (Body::Formatted(bytes), 1, Keep::Formatted | Keep::Count) = (&mut body, self.parts, self.keep)
         {
             self.totals.bytes_searched = searched.bytes;
+            self.totals.binary_match = searched.binary_match.is_some();
             let before = bytes.len();
             self.formatter.end(bytes, &self.path, &self.totals);
             closing_bytes = (bytes.len() - before) as u64;
         }
-        let Searched { outcome, lines, bytes, binary_match, gave_up } = searched;
+        let Searched { outcome, lines, bytes, binary_match, binary_from, gave_up } = searched;
         let digest = self.digest.finish();
         let end = PartEnd {
             outcome,
@@ -580,6 +581,7 @@ impl Collector<'_> {
             stamp,
             digest,
             binary_match,
+            binary_from,
             gave_up,
             closing_bytes,
             ruled_out: false,

@@ -2046,3 +2046,39 @@ fn replace_leaves_decoded_files_alone_and_says_so() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr_of(&out).contains("cannot go with --encoding"), "{}", stderr_of(&out));
 }
+
+/// A named file cut into parts (small ones here) shows the hits before its first NUL byte and
+/// none after, whichever part meets it: the parts after it are binary data, and a hit there is
+/// told as a binary match, as with one searcher.
+#[test]
+fn a_named_file_cut_into_parts_shows_nothing_past_its_first_nul() {
+    let dir = tempdir();
+    let text = "foo line\n".repeat(2_000);
+    let mut bytes = format!("first\n{text}").into_bytes();
+    bytes.extend_from_slice(b"x\x00y\n");
+    bytes.extend_from_slice(text.as_bytes());
+    bytes.extend_from_slice(b"last\n");
+    write(dir.path(), "big.log", &bytes);
+    let nul = bytes.iter().position(|&b| b == 0).unwrap();
+    let told = format!("big.log: binary file matches (found \"\\0\" byte around offset {nul})");
+    for pattern in ["foo", "last"] {
+        let mut outputs = Vec::new();
+        for workers in ["1", "2", "3"] {
+            let mut cmd = ba(dir.path());
+            cmd.env("BA_PART_SIZE", "4096").args(["-p", "-w", workers, pattern, "big.log"]);
+            let out = cmd.run();
+            assert_eq!(out.status.code(), Some(0), "{pattern} -w {workers}");
+            assert!(stderr_of(&out).contains(&told), "{pattern} -w {workers}: {}", stderr_of(&out));
+            outputs.push(stdout_of(&out));
+        }
+        let expected = match pattern {
+            "foo" => (2..=2_001).map(|n| format!("big.log:{n}:foo line\n")).collect::<String>(),
+            _ => String::new(),
+        };
+        assert!(
+            outputs.iter().all(|out| *out == expected),
+            "{pattern}: {:?}",
+            outputs.iter().map(String::len).collect::<Vec<_>>()
+        );
+    }
+}

@@ -566,9 +566,38 @@ fn null_data_ends_what_it_prints_of_a_file_with_a_nul() {
     // --crlf is overridden: a `\r` before the NUL is part of the record.
     write(dir.path(), "c", "end\r\0");
     assert_eq!(run_ok(dir.path(), &["-p", "--null-data", "--crlf", "-c", r"end\r$", "c"]), b"1\0");
+    let nul = run(dir.path(), &["--null-data", r"a\x00b", "a"]);
+    assert_eq!(nul.status.code(), Some(2));
+    assert!(stderr_of(&nul).contains("contains a NUL byte"), "{}", stderr_of(&nul));
     for refused in [&["-P", "--null-data", "x", "a"][..], &["-r", "y", "--null-data", "x", "a"]] {
         let out = run(dir.path(), refused);
         assert_eq!(out.status.code(), Some(2), "{refused:?}");
         assert!(stderr_of(&out).contains("--null-data"), "{refused:?}: {}", stderr_of(&out));
+    }
+}
+
+/// A named file whose binary data matches matched: `--files-with-matches` lists it and
+/// `--files-without-match` does not, as ripgrep; where no line is printed, the notice that lines
+/// were left out is not given.
+#[test]
+fn a_named_binary_file_that_matches_is_listed_as_matching() {
+    let dir = tempdir();
+    write(dir.path(), "b2", b"foo\x00\n".as_slice());
+    write(dir.path(), "b4", b"x\x00\nfoo\n".as_slice());
+    for file in ["b2", "b4"] {
+        let listed = run(dir.path(), &["-p", "--files-with-matches", "foo", file]);
+        assert_eq!(
+            (listed.status.code(), stdout_of(&listed), stderr_of(&listed)),
+            (Some(0), format!("{file}\n"), String::new())
+        );
+        let unlisted = run(dir.path(), &["-p", "--files-without-match", "foo", file]);
+        assert_eq!((unlisted.status.code(), stdout_of(&unlisted)), (Some(1), String::new()));
+        let quiet = run(dir.path(), &["-q", "foo", file]);
+        assert_eq!((quiet.status.code(), stderr_of(&quiet)), (Some(0), String::new()));
+        let shown = run(dir.path(), &["-p", "foo", file]);
+        assert!(stderr_of(&shown).contains("binary file matches"), "{}", stderr_of(&shown));
+        if let Some(rg) = rg(dir.path(), &["--files-with-matches", "foo", file]) {
+            assert_eq!(String::from_utf8(rg).unwrap(), format!("{file}\n"));
+        }
     }
 }

@@ -104,6 +104,14 @@ fn a_byte_order_mark_is_not_part_of_the_first_line() {
     assert_eq!(stdout_ok(dir.path(), &["-p", "-U", "-b", "-m", r"b\nc", "t"], 0), "t:1:4:b\nt:2:4:c\n");
     write(dir.path(), "bom-only", "\u{feff}");
     stdout_ok(dir.path(), &["-p", "-U", ".", "bom-only"], 1);
+    // The bytes searched leave it out, whether the file is read whole (`b\nc`) or by lines (`b`).
+    let bytes = |pattern: &str| {
+        let out = stdout_ok(dir.path(), &["-U", "--json", pattern, "t"], 0);
+        let summary: serde_json::Value = serde_json::from_str(out.lines().last().unwrap()).unwrap();
+        summary["data"]["stats"]["bytes_searched"].clone()
+    };
+    assert_eq!(bytes(r"b\nc"), 6);
+    assert_eq!(bytes("b"), 6);
 }
 
 /// -m shows context lines whole, as ripgrep's -o does.
