@@ -444,7 +444,8 @@ pub struct Args {
     #[arg(short = 'b', long = "byte-offset")]
     pub(crate) byte_offset: bool,
 
-    /// One line per match, `path:LINE:COL:text`, as vim's quickfix list reads it.
+    /// One line per match, `path:LINE:COL:text`, as vim's quickfix list reads it (with -m, the match is
+    /// the text).
     #[arg(long = "vimgrep")]
     pub(crate) vimgrep: bool,
 

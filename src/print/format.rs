@@ -601,7 +601,13 @@ impl Formatter {
             false => line.matches.iter().zip(replaced.iter()).map(|(m, r)| (m.start, r.start)).collect(),
         };
         let mut lines = LineCursor::new(line);
-        for (start, replaced_start) in starts {
+        for (i, (start, replaced_start)) in starts.into_iter().enumerate() {
+            // With -m, the match (its first line) stands for the line, as with `rg --vimgrep -o`;
+            // an empty one stands for nothing.
+            let matched = line.matches.get(i).filter(|_| self.match_only).map(|m| self.match_text(line, m));
+            if matched.as_ref().is_some_and(|text| text.is_empty()) {
+                continue;
+            }
             let (number, line_start) = lines.line_of(start);
             out.extend_from_slice(&self.file.path);
             out.push(if self.null { 0 } else { b':' });
@@ -612,6 +618,11 @@ impl Formatter {
             if self.column {
                 out.extend_from_slice(itoa::Buffer::new().format(start - line_start + 1).as_bytes());
                 out.push(b':');
+            }
+            if let Some(matched) = matched {
+                let first = &matched[..memchr(b'\n', &matched).unwrap_or(matched.len())];
+                self.text_fitted(out, line, first, std::slice::from_ref(&(0..first.len())), false);
+                continue;
             }
             let piece = line_around(&text, replaced_start);
             // (The matches of this line alone: their first is at most this one.)

@@ -601,3 +601,17 @@ fn a_named_binary_file_that_matches_is_listed_as_matching() {
         }
     }
 }
+
+/// `--vimgrep -m` prints each match instead of its line, as `rg --vimgrep -o`, at the match's own
+/// column.
+#[test]
+fn vimgrep_with_match_only_prints_the_matches() {
+    let dir = tempdir();
+    write(dir.path(), "vg", "x\nfoo bar foo\n");
+    assert_eq!(stdout_ok(dir.path(), &["-p", "--vimgrep", "-m", "foo", "vg"], 0), "vg:2:1:foo\nvg:2:9:foo\n");
+    let replaced = stdout_ok(dir.path(), &["-p", "--vimgrep", "-m", "--output-replace", "Y", "foo", "vg"], 0);
+    assert_eq!(replaced, "vg:2:1:Y\nvg:2:9:Y\n");
+    if let Some(rg) = rg(dir.path(), &["--vimgrep", "-o", "foo", "vg"]) {
+        assert_eq!(String::from_utf8(rg).unwrap(), "vg:2:1:foo\nvg:2:9:foo\n");
+    }
+}
