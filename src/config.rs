@@ -387,11 +387,11 @@ impl Config {
             }
             Some(n) => n,
         };
-        // A few small files named (an editor's search of the file it shows) need no more searchers
-        // than files: each thread is time spent starting.
-        let workers = match small_files(&roots) {
-            Some(files) if !stdin => workers.min(files.max(1)),
-            _ => workers,
+        // Fewer small files named than searchers (an editor's search of the file it shows) need no
+        // more searchers than files: each thread is time spent starting.
+        let workers = match !stdin && roots.len() < workers && all_small_files(&roots) {
+            true => roots.len().max(1),
+            false => workers,
         };
         // The index rules files out only where a file that holds no match prints nothing: not with
         // -v or --passthru, whose hits are the lines that do not match.
@@ -660,12 +660,12 @@ fn matcher(args: &mut Args) -> Result<Matcher> {
     Matcher::new(&patterns, &options)
 }
 
-/// How many roots there are where each is a regular file too small to be cut into parts (so that
-/// more searchers than files would have nothing to do); `None` where one is not.
-fn small_files(roots: &[Root]) -> Option<usize> {
+/// Whether each root is a regular file too small to be cut into parts (so that more searchers
+/// than files would have nothing to do).
+fn all_small_files(roots: &[Root]) -> bool {
     const SMALL: u64 = 1 << 20;
     let small = |root: &Root| std::fs::metadata(&root.path).is_ok_and(|m| m.is_file() && m.len() <= SMALL);
-    roots.iter().all(small).then_some(roots.len())
+    roots.iter().all(small)
 }
 
 /// The paths to search, in the order given and without repeats, and whether standard input is
