@@ -22,7 +22,7 @@ use termcolor::{Ansi, Color, ColorSpec, WriteColor};
 use crate::config::{Mode, Output, Style};
 use crate::hyperlink::Linker;
 use crate::sanitize::{chars_with_offsets, display_width, printable_path, push_char, push_escaped};
-use crate::search::engine::{count_newlines, Context};
+use crate::search::engine::{count_newlines, line_around, Context};
 use crate::search::matcher::Matcher;
 use crate::search::pattern::Groups;
 use crate::search::swap_line_ends;
@@ -885,13 +885,6 @@ fn lines_in(text: &[u8]) -> impl Iterator<Item = Range<usize>> + '_ {
         at = end + 1;
         Some(line)
     })
-}
-
-/// The line (without its `\n`) of `text` that holds `offset`.
-fn line_around(text: &[u8], offset: usize) -> Range<usize> {
-    let start = memrchr(b'\n', &text[..offset]).map_or(0, |i| i + 1);
-    let end = memchr(b'\n', &text[offset..]).map_or(text.len(), |i| offset + i);
-    start..end
 }
 
 /// The lines of `line` (a hit of -U may hold several) where offsets are, asked in order: one pass

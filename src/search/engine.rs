@@ -1230,7 +1230,7 @@ fn leading_nuls(bytes: &[u8]) -> usize {
 }
 
 /// The line (without its `\n`) that holds `offset`.
-fn line_around(region: &[u8], offset: usize) -> Range<usize> {
+pub(crate) fn line_around(region: &[u8], offset: usize) -> Range<usize> {
     let start = memrchr(b'\n', &region[..offset]).map_or(0, |i| i + 1);
     let end = memchr(b'\n', &region[offset..]).map_or(region.len(), |i| offset + i);
     start..end
