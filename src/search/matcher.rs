@@ -607,15 +607,12 @@ fn within_lines(hir: &Hir, crlf: bool) -> Result<Hir> {
 
 /// `hir` with NUL and `\n` swapped wherever it names a byte (`--null-data`).
 fn swap_line_ends(hir: &Hir) -> Hir {
-    let swap = |byte: u8| match byte {
-        0 => b'\n',
-        b'\n' => 0,
-        byte => byte,
-    };
     match hir.kind() {
         HirKind::Empty | HirKind::Look(_) => hir.clone(),
         HirKind::Literal(hir::Literal(bytes)) => {
-            Hir::literal(bytes.iter().copied().map(swap).collect::<Vec<u8>>())
+            let mut bytes = bytes.to_vec();
+            crate::search::swap_line_ends(&mut bytes);
+            Hir::literal(bytes)
         }
         HirKind::Class(hir::Class::Unicode(class)) => {
             let mut class = class.clone();
