@@ -739,13 +739,12 @@ impl Engine<'_> {
                 let mut matches = Vec::new();
                 self.matcher.matches(text, &mut matches);
                 // --max-count counts matches, as ripgrep's, where they may span lines.
-                if let (Some(max), true) = (self.selection.max_count, self.matcher.spans_lines) {
+                if let Some(max) = self.selection.max_count {
                     matches.truncate(usize::try_from(max).unwrap_or(usize::MAX));
                 }
                 matches
             },
             in_block: Vec::new(),
-            join: self.matcher.spans_lines,
         };
         let mut progress = ScanState::default();
         if self.selection.passthru {
@@ -1164,16 +1163,14 @@ struct Binary<'a> {
 
 /// `--multiline`: the matches of the whole text, and the hits they make. As in ripgrep, a hit is
 /// the lines from the one a match starts on to the one it ends on, and runs on while the next
-/// match starts on its last line (or the line after, see `join`): each line is in one hit at most.
+/// match starts on its last line or the line after: each line is in one hit at most. (A pattern
+/// that cannot match a line end is not searched here: ripgrep finds it a line at a time.)
 #[derive(Default)]
 struct MultilineSpans {
     /// In order, not overlapping.
     matches: Vec<Range<usize>>,
     /// Scratch space for the matches of one hit.
     in_block: Vec<Range<usize>>,
-    /// A hit runs on to a match on the line after it; else (a pattern that cannot match a line
-    /// end, which ripgrep finds a line at a time) each line is a hit of its own.
-    join: bool,
 }
 
 impl MultilineSpans {
@@ -1184,7 +1181,7 @@ impl MultilineSpans {
         let mut lines = self.matches[first..].iter().map(|m| lines_of(text, m));
         let mut block = lines.next().filter(|block| block.start < text.len())?;
         for next in lines {
-            if next.start > block.end || (next.start == block.end && !self.join) {
+            if next.start > block.end {
                 break;
             }
             block.end = block.end.max(next.end);
