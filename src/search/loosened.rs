@@ -281,6 +281,9 @@ mod superset {
         assert_eq!(candidates(r"(?<=\s)pm_\w+_resume").as_deref(), Some("_resume"));
         assert_eq!(candidates(r"\w+(?=_)PM_RESUME").as_deref(), Some("PM_RESUME"));
         assert_eq!(candidates(r"(?<=\s)x(\d)yz\1").as_deref(), Some("yz"));
+        // PCRE2 runs a line at a time: a literal it starts with is looked for first too.
+        assert_eq!(candidates(r"PM_RESUME(?=_)").as_deref(), Some("PM_RESUME"));
+        assert_eq!(candidates(r"foo(?!x)|bar\b").as_deref(), Some("foo|bar"));
         // One byte is not worth looking for first.
         assert_eq!(candidates(r"(\w+)_\1"), None);
         assert_eq!(candidates(r"(?<x>a)\w+\k<x>"), None);

@@ -111,7 +111,8 @@ pub struct Matcher {
     pub(crate) pattern: Arc<dyn Pattern>,
     /// Literals that every match holds somewhere after its start, when the pattern has some: the
     /// searcher finds them first and runs `regex` only on the lines that hold one, as ripgrep does.
-    /// (A literal at the start of the pattern the regex engine already looks for itself.)
+    /// (A literal at the start of the pattern the regex crate already looks for itself; PCRE2,
+    /// which is run a line at a time, is given those too.)
     pub(crate) candidates: Option<Regex>,
     /// The pattern has capture groups: the terminal output shows what they captured.
     pub(crate) has_groups: bool,
@@ -261,7 +262,7 @@ impl Matcher {
             loosened(&pattern)
                 .and_then(|loose| parser.parse(&loose).ok())
                 .and_then(|hir| within_lines(&hir, options.crlf).ok())
-                .and_then(|hir| inner_literals(&hir))
+                .and_then(|hir| inner_literals(&hir, Start::Included))
         };
         // PCRE2 reads some patterns otherwise than the regex crate: the index is not asked.
         let required = Query::All;
@@ -312,7 +313,7 @@ impl Matcher {
             })?
         };
         let spans_lines = multiline && may_hold_line_end(&hir);
-        let candidates = if spans_lines { None } else { inner_literals(&hir) };
+        let candidates = if spans_lines { None } else { inner_literals(&hir, Start::LeftToTheRegex) };
         // A pattern of thousands of alternatives gives the index nothing it can use.
         let required = if pattern.len() <= PLANNED_PATTERN_LEN { query::plan(&hir) } else { Query::All };
         // `Hir` prints as an equivalent pattern: the regex crate compiles the rewritten expression.
@@ -430,23 +431,37 @@ const MAX_LITERAL_LEN: usize = 100;
 /// pattern, however long, spends more than a few milliseconds here.
 const LITERAL_STEPS: usize = 10_000;
 
+/// Whether the literals a pattern starts with are worth looking for first.
+#[derive(Clone, Copy)]
+enum Start {
+    /// The regex crate looks for them itself, over a whole buffer.
+    LeftToTheRegex,
+    /// PCRE2 is run a line at a time: a literal anywhere saves it every line without one.
+    Included,
+}
+
 /// See `Matcher::candidates`: the best set of literals that start the rest of the pattern's
-/// top-level sequence after some element, each at least two bytes long.
-fn inner_literals(hir: &Hir) -> Option<Regex> {
+/// top-level sequence after some element (or at its start), each at least two bytes long.
+fn inner_literals(hir: &Hir, start: Start) -> Option<Regex> {
     use hir::literal::{Extractor, Literal, Seq};
 
     let mut hir = hir;
     while let HirKind::Capture(capture) = hir.kind() {
         hir = &capture.sub;
     }
-    let HirKind::Concat(elements) = hir.kind() else { return None };
+    let elements = match (hir.kind(), start) {
+        (HirKind::Concat(elements), Start::LeftToTheRegex) => &elements[1..],
+        (HirKind::Concat(elements), Start::Included) => &elements[..],
+        (_, Start::LeftToTheRegex) => return None,
+        (_, Start::Included) => std::slice::from_ref(hir),
+    };
     // The literals each element starts with, found once: a class of more than 10 characters, or
     // more than 16 literals, is as good as none (case-insensitive letters are one element each:
     // `(?i)ah` gives {a, A} then {h, H}).
     let mut extractor = Extractor::new();
     extractor.limit_total(MAX_CANDIDATES);
     // (Every start takes a step: the elements past these are never reached.)
-    let reached = elements[1..].iter().take(LITERAL_STEPS + ELEMENTS_PER_START);
+    let reached = elements.iter().take(LITERAL_STEPS + ELEMENTS_PER_START);
     let starts: Vec<Seq> = reached.map(|element| extractor.extract(element)).collect();
     let mut steps = 0;
     // The best set so far, ranked by its shortest literal and whether it was cut short (see below).
@@ -772,7 +787,9 @@ mod tests {
         }
         // Far into a long pattern; and not at all in a long one without any (parsed only: compiling
         // such patterns is slow in a debug build).
-        let parsed = |pattern: &str| inner_literals(&regex_syntax::Parser::new().parse(pattern).unwrap());
+        let parsed = |pattern: &str| {
+            inner_literals(&regex_syntax::Parser::new().parse(pattern).unwrap(), Start::LeftToTheRegex)
+        };
         let far = format!("{}PM_RESUME", r"\d".repeat(5000));
         assert_eq!(parsed(&far).unwrap().as_str(), "PM_RESUME");
         assert!(parsed(&r"\dx".repeat(8000)).is_none());

@@ -133,6 +133,7 @@ word word twice twice
 (?<= literal text \\1
 Größe straße STRASSE
 the cat; the dog;
+café ſtop K2 ok
 ";
 
 /// Look-around and backreferences against the line-by-line oracle, and against GNU grep -P.
@@ -153,6 +154,10 @@ fn look_around_and_backreferences_are_the_oracles() {
         r"(?i)stra(ss|ß)e",
         r"x\K\w",
         r"(?s)a.b",
+        // Lines all ASCII are searched without Unicode classes: the same matches.
+        r"\b\w+\b",
+        r"(?i)ſt\w",
+        r"(?i)\x{212a}\d",
     ] {
         let expected = oracle("code.txt", CODE, pattern, false);
         let code = if expected.is_empty() { 1 } else { 0 };
@@ -380,7 +385,7 @@ fn the_lines_rg_p_finds() {
         eprintln!("this rg has no PCRE2: the comparison with rg -P is skipped");
         return;
     }
-    for pattern in [r"(?<=the )\w+(?=;)", r"\b(\w+) \1\b", r"a\sb", r"x\K\w"] {
+    for pattern in [r"(?<=the )\w+(?=;)", r"\b(\w+) \1\b", r"a\sb", r"x\K\w", r"(?i)ſt\w", r"\b\w+\b"] {
         let rg_out = rg(dir.path(), &["-P", "-n", "-H", "--no-heading", pattern, "code.txt"]).unwrap();
         assert_eq!(
             ok(dir.path(), &["-P", pattern, "code.txt"]),
