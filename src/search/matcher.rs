@@ -18,6 +18,8 @@ use std::sync::Arc;
 
 use anyhow::{bail, Result};
 use regex::bytes::Regex;
+use regex_automata::meta;
+use regex_automata::{Input, PatternID};
 use regex_syntax::ast::{self, Ast};
 use regex_syntax::hir::{self, Hir, HirKind};
 
@@ -35,9 +37,10 @@ const NEWLINE_IN_PATTERN: &str = "the pattern contains a literal newline, but ma
 /// How the error of a pattern the regex crate cannot read begins.
 const UNREADABLE: &str = "invalid pattern";
 
-/// A pattern compiled by the regex crate.
+/// A pattern compiled by the regex crate's engine, from the syntax tree ba rewrote (not printed and
+/// parsed again: 200,000 literals made a parse of gigabytes).
 struct RegexPattern {
-    regex: Regex,
+    regex: meta::Regex,
     /// `--crlf` outside `-U`: a haystack that ends with a `\r` (a line given without its `\n`) is
     /// searched without it, where the regex would see a line end and an empty line after it.
     /// Nothing else changes: no match can hold a `\r`, and the anchors and `\b` see the cut end as
@@ -57,12 +60,13 @@ impl RegexPattern {
 impl Pattern for RegexPattern {
     fn find_at(&self, haystack: &[u8], at: usize) -> Option<Range<usize>> {
         let text = self.text(haystack);
-        (at <= text.len()).then(|| self.regex.find_at(text, at).map(|m| m.range())).flatten()
+        (at <= text.len()).then(|| self.regex.find(Input::new(text).range(at..)).map(|m| m.range())).flatten()
     }
 
     fn shortest_match_at(&self, haystack: &[u8], at: usize) -> Option<usize> {
         let text = self.text(haystack);
-        (at <= text.len()).then(|| self.regex.shortest_match_at(text, at)).flatten()
+        let input = |at| Input::new(text).range(at..).earliest(true);
+        (at <= text.len()).then(|| self.regex.search_half(&input(at)).map(|m| m.offset())).flatten()
     }
 
     fn is_match(&self, haystack: &[u8]) -> bool {
@@ -79,13 +83,13 @@ impl Pattern for RegexPattern {
 
     fn captures_at(&self, haystack: &[u8], at: usize, groups: &mut Groups) -> bool {
         let text = self.text(haystack);
-        match (at <= text.len()).then(|| self.regex.captures_at(text, at)).flatten() {
-            Some(caps) => {
-                groups.fill(&caps);
-                true
-            }
-            None => false,
+        if at > text.len() {
+            return false;
         }
+        let mut caps = self.regex.create_captures();
+        self.regex.search_captures(&Input::new(text).range(at..), &mut caps);
+        groups.fill(&caps);
+        caps.is_match()
     }
 
     fn for_each_captures(&self, haystack: &[u8], each: &mut dyn FnMut(&Groups) -> bool) {
@@ -99,7 +103,8 @@ impl Pattern for RegexPattern {
     }
 
     fn group_names(&self) -> Vec<Option<String>> {
-        self.regex.capture_names().map(|name| name.map(String::from)).collect()
+        let names = self.regex.group_info().pattern_names(PatternID::ZERO);
+        names.map(|name| name.map(String::from)).collect()
     }
 }
 
@@ -316,25 +321,22 @@ impl Matcher {
         let candidates = if spans_lines { None } else { inner_literals(&hir, Start::LeftToTheRegex) };
         // A pattern of thousands of alternatives gives the index nothing it can use.
         let required = if pattern.len() <= PLANNED_PATTERN_LEN { query::plan(&hir) } else { Query::All };
-        // `Hir` prints as an equivalent pattern: the regex crate compiles the rewritten expression.
-        let printed = match repeats_a_repetition(&hir) {
-            true => printable(&hir).to_string(),
-            false => hir.to_string(),
-        };
-        drop(hir);
-        let regex = regex::bytes::RegexBuilder::new(&printed)
-            .size_limit(limits.regex)
-            .dfa_size_limit(limits.dfa)
-            .build()
-            .map_err(|err| match err {
-                regex::Error::CompiledTooBig(limit) => anyhow::anyhow!(
+        let config = meta::Config::new()
+            .utf8_empty(false)
+            .nfa_size_limit(Some(limits.regex))
+            .hybrid_cache_capacity(limits.dfa);
+        let regex = meta::Builder::new().configure(config).build_from_hir(&hir).map_err(|err| {
+            match err.size_limit() {
+                Some(limit) => anyhow::anyhow!(
                     "the compiled pattern would exceed --regex-size-limit ({}); raise it, e.g. \
                      --regex-size-limit {}",
                     size_text(limit),
                     size_text(limit.saturating_mul(4).max(1 << 30)),
                 ),
-                err => anyhow::anyhow!("invalid pattern: {err}"),
-            })?;
+                None => anyhow::anyhow!("invalid pattern: {err}"),
+            }
+        })?;
+        drop(hir);
         let pattern = RegexPattern { regex, cut_cr: options.crlf && !multiline };
         Ok(Matcher {
             pattern: Arc::new(pattern),
@@ -668,29 +670,6 @@ fn swap_line_ends(hir: &Hir) -> Hir {
     }
 }
 
-/// `hir` in a shape that prints as a pattern of the same meaning. The printer writes a repetition's
-/// operator after its operand with no group around it, so a repetition of a repetition comes out
-/// as another pattern: `(?:a+)?` as `a+?` (one or more, lazily: `x(?:\d+)?y` would miss `xy`). Such
-/// an operand becomes an alternation with a branch that never matches, which prints in a group.
-fn printable(hir: &Hir) -> Hir {
-    match hir.kind() {
-        HirKind::Repetition(rep) => {
-            let sub = printable(&rep.sub);
-            let sub = match sub.kind() {
-                HirKind::Repetition(_) => Hir::alternation(vec![sub, Hir::fail()]),
-                _ => sub,
-            };
-            Hir::repetition(hir::Repetition { sub: Box::new(sub), ..rep.clone() })
-        }
-        HirKind::Capture(cap) => {
-            Hir::capture(hir::Capture { sub: Box::new(printable(&cap.sub)), ..cap.clone() })
-        }
-        HirKind::Concat(subs) => Hir::concat(subs.iter().map(printable).collect()),
-        HirKind::Alternation(subs) => Hir::alternation(subs.iter().map(printable).collect()),
-        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => hir.clone(),
-    }
-}
-
 /// Whether a match of `hir` may hold a line end: ripgrep's test of whether `-U` searches a pattern
 /// as one that spans lines, where line anchors count as a line end.
 fn may_hold_line_end(hir: &Hir) -> bool {
@@ -719,19 +698,6 @@ fn names_line_end(hir: &Hir, crlf: bool) -> bool {
         HirKind::Repetition(repetition) => names_line_end(&repetition.sub, crlf),
         HirKind::Capture(capture) => names_line_end(&capture.sub, crlf),
         HirKind::Concat(all) | HirKind::Alternation(all) => all.iter().any(|hir| names_line_end(hir, crlf)),
-    }
-}
-
-/// Whether a repetition repeats a repetition in `hir`: where none does, `printable` has nothing to
-/// rewrite.
-fn repeats_a_repetition(hir: &Hir) -> bool {
-    match hir.kind() {
-        HirKind::Repetition(rep) => {
-            matches!(rep.sub.kind(), HirKind::Repetition(_)) || repeats_a_repetition(&rep.sub)
-        }
-        HirKind::Capture(cap) => repeats_a_repetition(&cap.sub),
-        HirKind::Concat(subs) | HirKind::Alternation(subs) => subs.iter().any(repeats_a_repetition),
-        HirKind::Empty | HirKind::Literal(_) | HirKind::Class(_) | HirKind::Look(_) => false,
     }
 }
 

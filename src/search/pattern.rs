@@ -56,9 +56,7 @@ impl Groups {
     /// The groups the regex crate found.
     #[cfg(any(test, feature = "fuzzing"))]
     pub(crate) fn of(caps: &regex::bytes::Captures) -> Groups {
-        let mut groups = Groups::default();
-        groups.fill(caps);
-        groups
+        Groups(caps.iter().map(|group| group.map(|m| m.range())).collect())
     }
 
     /// Only the whole match, where the groups cannot be found again (a match of `-U` seen in one of
@@ -72,8 +70,11 @@ impl Groups {
         self.0.extend(groups);
     }
 
-    pub(crate) fn fill(&mut self, caps: &regex::bytes::Captures) {
+    /// The groups the regex crate's engine found (none where it found no match).
+    pub(crate) fn fill(&mut self, caps: &regex_automata::util::captures::Captures) {
         self.0.clear();
-        self.0.extend(caps.iter().map(|group| group.map(|m| m.range())));
+        if caps.is_match() {
+            self.0.extend(caps.iter().map(|group| group.map(|span| span.range())));
+        }
     }
 }
