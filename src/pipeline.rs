@@ -11,7 +11,7 @@ use std::fs::Metadata;
 use std::ops::Range;
 use std::os::unix::fs::MetadataExt;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard};
 
 use crate::messages::Message;
@@ -315,8 +315,10 @@ pub(crate) const PIECE_SIZE: usize = 64 << 10;
 /// which the printer announces (`advance`). The head is always held by a searcher that can send it,
 /// or is a part of a big file that the searcher which finished the part before takes next (see
 /// `search::BigFiles`), so the printer always gets it. Should every searcher wait all the same
-/// (none holding the head), the one whose result comes first goes on over the limit: a search
-/// never stops for good, whatever the order its parts were taken in.
+/// while the printer waits for results (none holding the head), the one whose result comes first
+/// goes on over the limit: a search never stops for good, whatever the order its parts were taken
+/// in. While the printer prints, it frees bytes as it goes, however slowly its reader reads: then
+/// nobody goes over (a searcher of `ba a file | less` waits for `less`).
 pub struct Budget {
     limit: usize,
     /// The searchers that charge the budget: when all of them wait, one goes on.
@@ -327,6 +329,9 @@ pub struct Budget {
     head_seq: AtomicU64,
     /// Searchers waiting on `changed`: only then does a release take the lock to wake them.
     waiters: AtomicUsize,
+    /// The printer waits for results (rather than printing them). False until it first waits: the
+    /// searchers start before it, and must not take its absence for a wait.
+    printer_idle: AtomicBool,
     state: Mutex<BudgetState>,
     changed: Condvar,
 }
@@ -357,6 +362,7 @@ impl Budget {
             in_use: AtomicUsize::new(0),
             head_seq: AtomicU64::new(0),
             waiters: AtomicUsize::new(0),
+            printer_idle: AtomicBool::new(false),
             state: Mutex::new(BudgetState {
                 head: (0, 0),
                 head_over: 0,
@@ -389,7 +395,8 @@ impl Budget {
             if let Some(charge) = self.beyond_limit(&mut state, key, bytes) {
                 break charge;
             }
-            let everyone_waits = self.waiters.load(Ordering::SeqCst) >= self.searchers;
+            let everyone_waits = self.waiters.load(Ordering::SeqCst) >= self.searchers
+                && self.printer_idle.load(Ordering::SeqCst);
             if everyone_waits && state.waiting.keys().next() == Some(&key) {
                 self.in_use.fetch_add(bytes, Ordering::SeqCst);
                 break Charge { bytes, over: false };
@@ -454,6 +461,16 @@ impl Budget {
         }
     }
 
+    /// The printer starts or stops waiting for results.
+    pub(crate) fn printer_waits(&self, idle: bool) {
+        self.printer_idle.store(idle, Ordering::SeqCst);
+        // Waiters count themselves under the lock before they check: none can be missed.
+        if idle && self.waiters.load(Ordering::SeqCst) > 0 {
+            let _state = self.lock();
+            self.changed.notify_all();
+        }
+    }
+
     /// The printer now waits for the result at `head`.
     pub(crate) fn advance(&self, head: Key) {
         let mut state = self.lock();
@@ -489,7 +506,7 @@ mod tests {
     /// Every searcher waits and none holds the head (it is a part nobody took yet): the one whose
     /// result comes first in walk order goes on, so that the search goes on.
     #[test]
-    fn when_every_searcher_waits_the_first_result_goes_on() {
+    fn when_every_searcher_waits_while_the_printer_waits_the_first_result_goes_on() {
         let budget = std::sync::Arc::new(Budget::new(10, 2));
         let _full = budget.try_charge((1, 0), 10).unwrap();
         budget.advance((1, 1));
@@ -504,6 +521,9 @@ mod tests {
                 })
             })
             .collect();
+        // While the printer prints, it frees bytes as it goes: nobody goes over.
+        assert!(rx.recv_timeout(std::time::Duration::from_millis(200)).is_err());
+        budget.printer_waits(true);
         let first = rx.recv_timeout(std::time::Duration::from_secs(10)).expect("one goes on");
         assert_eq!(first, (5, 2));
         // The other waits until the budget frees bytes, or it is alone.

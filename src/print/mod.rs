@@ -216,6 +216,17 @@ impl Printer {
 
     /// The next report, showing the progress line whenever it is due meanwhile.
     fn next_report(&mut self, reports: &Receiver<Report>) -> io::Result<Result<Report, RecvError>> {
+        if let Ok(report) = reports.try_recv() {
+            return Ok(Ok(report));
+        }
+        // Only while the printer waits may searchers that all wait go over the budget.
+        self.budget.printer_waits(true);
+        let report = self.wait_for_report(reports);
+        self.budget.printer_waits(false);
+        report
+    }
+
+    fn wait_for_report(&mut self, reports: &Receiver<Report>) -> io::Result<Result<Report, RecvError>> {
         loop {
             let Some(due) = self.out.get_ref().stdout.due() else {
                 return Ok(trace::waiting("results", || reports.recv()));

@@ -294,3 +294,36 @@ fn many_literals_compile_within_twice_ripgreps_memory() {
     eprintln!("ba: peak {} KiB (bound {limit} KiB)", run.peak_kib);
     assert!(run.peak_kib <= limit, "ba peaked at {} KiB, over {limit} KiB", run.peak_kib);
 }
+
+/// Memory stays flat while the reader of the output does not read (`ba a | less`): the searchers
+/// wait for the printer, which waits for the reader. (ba 2.0 let searchers that all waited go over
+/// the budget, printer busy or not.)
+#[test]
+fn memory_stays_flat_while_the_reader_does_not_read() {
+    let dir = tempdir();
+    let (files, lines) = (20, 250_000);
+    for i in 0..files {
+        write(dir.path(), &format!("tree/{i:02}.txt"), "a\n".repeat(lines));
+    }
+    let program = ba(dir.path()).get_program().to_owned();
+    let mut cmd = isolated(Command::new("sh"), dir.path());
+    cmd.args(["-c", r#"exec "$0" "$@" | (sleep 2; cat)"#]).arg(program);
+    cmd.args(["-p", "-w", "1", "a", "tree"]);
+    let Some(run) = run_measured(&cmd, Duration::from_secs(120)) else { return };
+    let expected: u64 = (0..files).map(|i| pipe_size(&format!("tree/{i:02}.txt"), lines as u64, "a")).sum();
+    assert_eq!((run.code, run.written), (0, expected), "{}", run.stderr);
+    // The budget's 8 MiB and the process's own 10 to 15 (80 MB of output; 48 MB before).
+    eprintln!("ba behind a reader that waits: peak {} KiB", run.peak_kib);
+    assert!(run.peak_kib <= 32 << 10, "ba peaked at {} KiB, over 32 MiB", run.peak_kib);
+
+    // A file cut into parts, every byte a hit (400 MB before).
+    let lines = 5_000_000;
+    write(dir.path(), "newlines", "\n".repeat(lines));
+    let mut cmd = isolated(Command::new("sh"), dir.path());
+    cmd.args(["-c", r#"exec "$0" "$@" | (sleep 2; cat)"#]).arg(ba(dir.path()).get_program());
+    cmd.args(["-p", "-w", "2", "^$", "newlines"]).env("BA_PART_SIZE", "1048576");
+    let Some(run) = run_measured(&cmd, Duration::from_secs(120)) else { return };
+    assert_eq!((run.code, run.written), (0, pipe_size("newlines", lines as u64, "")), "{}", run.stderr);
+    eprintln!("ba on a file in parts behind a reader that waits: peak {} KiB", run.peak_kib);
+    assert!(run.peak_kib <= 64 << 10, "ba peaked at {} KiB, over 64 MiB", run.peak_kib);
+}
