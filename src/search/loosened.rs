@@ -6,12 +6,22 @@
 //! as fast in the kernel's drivers).
 //!
 //! What it cannot read safely (`\Q...\E`, named or relative backreferences, `(?x)`, verbs, branch
-//! resets, recursion) gives `None`: no literal is looked for first, as before.
+//! resets, recursion, what the regex crate reads otherwise, a backreference where case flags
+//! change) gives `None`: no literal is looked for first, as before.
 
 use std::ops::Range;
 
+/// What the regex crate reads otherwise than PCRE2, in a way that changes the literals: `\<`, `\>`
+/// (word boundaries there, characters here), `\v` (one character there, every vertical space
+/// here), a `[` or `&&`, `--`, `~~` in a class (nested classes and set operations there), and the
+/// POSIX classes (ASCII there, Unicode here).
+const READ_OTHERWISE: &[&str] = &[r"\<", r"\>", r"\v", "[[", "&&", "--", "~~", "[:"];
+
 /// The loosened pattern, or `None`.
 pub(crate) fn loosened(pattern: &str) -> Option<String> {
+    if READ_OTHERWISE.iter().any(|unlike| pattern.contains(unlike)) {
+        return None;
+    }
     let groups = groups(pattern)?;
     let mut out = String::with_capacity(pattern.len());
     emit(pattern, 0..pattern.len(), &groups, &mut Vec::new(), &mut out)?;
@@ -43,12 +53,17 @@ fn groups(pattern: &str) -> Option<Vec<Group>> {
     let bytes = pattern.as_bytes();
     let mut groups: Vec<Group> = Vec::new();
     let mut open: Vec<usize> = Vec::new();
+    // A backreference read as its group matches what the group matches, not what it matched: in
+    // `(?i)(a)(?-i)\1` the group matches `A`, its copy only `a`.
+    let (mut backreferences, mut case_flags) = (false, false);
     let mut at = 0;
     while at < bytes.len() {
         match bytes[at] {
             b'\\' => {
-                if matches!(bytes.get(at + 1), Some(b'Q' | b'E')) {
-                    return None;
+                match bytes.get(at + 1) {
+                    Some(b'Q' | b'E') => return None,
+                    Some(b'1'..=b'9') => backreferences = true,
+                    _ => {}
                 }
                 at += 2;
                 continue;
@@ -73,10 +88,13 @@ fn groups(pattern: &str) -> Option<Vec<Group>> {
                 } else if let Some(flags) = rest.strip_prefix('?') {
                     // Inline flags, `(?i)` or `(?i:`: plain, but for those read otherwise here.
                     let len = flags.find([')', ':'])?;
+                    let whole_pattern = at == 0 && flags.as_bytes()[len] == b')';
                     let flags = &flags[..len];
                     if !flags.bytes().all(|b| b"imsU-".contains(&b)) {
                         return None;
                     }
+                    // (A leading `(?i)` holds for the whole pattern: group and copy alike.)
+                    case_flags |= flags.contains('i') && !whole_pattern;
                     (Kind::Plain, len + 3)
                 } else if rest.starts_with('*') {
                     return None;
@@ -94,7 +112,7 @@ fn groups(pattern: &str) -> Option<Vec<Group>> {
         }
         at += 1;
     }
-    open.is_empty().then_some(groups)
+    (open.is_empty() && !(backreferences && case_flags)).then_some(groups)
 }
 
 /// Where the class that opens at `bytes[start]` (`[`) ends: just after its `]`.
@@ -284,6 +302,22 @@ mod superset {
         // PCRE2 runs a line at a time: a literal it starts with is looked for first too.
         assert_eq!(candidates(r"PM_RESUME(?=_)").as_deref(), Some("PM_RESUME"));
         assert_eq!(candidates(r"foo(?!x)|bar\b").as_deref(), Some("foo|bar"));
+        // What the two engines read otherwise gives no literal (each of these matches a line
+        // without the literal the regex crate would read in it).
+        for unlike in [
+            r"(?i)(a)(?-i)\1x",
+            r"(?i:(ab))\1",
+            r"x[[a]b]",
+            r"[a&&b]x|PM_RESUME",
+            r"x[[:blank:]]y",
+            r"x[[:digit:]]",
+            r"x\<y",
+            r"x\>y",
+            r"x\vy",
+            r"x [[:<:]]a",
+        ] {
+            assert_eq!(candidates(unlike), None, "{unlike}");
+        }
         // One byte is not worth looking for first.
         assert_eq!(candidates(r"(\w+)_\1"), None);
         assert_eq!(candidates(r"(?<x>a)\w+\k<x>"), None);

@@ -72,7 +72,7 @@ type Find<'f, T> = dyn FnMut(&[u8], usize, bool) -> Result<Option<T>, pcre2::Err
 pub(crate) struct Pcre2Pattern {
     regex: Regex,
     /// The same pattern read as bytes, for lines all ASCII (outside `-U`), when it is all ASCII
-    /// itself and has Unicode classes: there `\w`, `\d`, `\s`, `\b` and the POSIX classes match what their Unicode forms
+    /// itself, has Unicode classes and names no case class (`reads_alike_as_bytes`): there `\w`, `\d`, `\s`, `\b` and the POSIX classes match what their Unicode forms
     /// match, and PCRE2's JIT tests them from a table instead of looking up each character's
     /// properties (a quarter less time for `(\w+)_\1`). Only a character typed outside ASCII can
     /// fold into it (`(?i)ſ` matches `s`), and an escape above `\xFF` does not compile as bytes:
@@ -93,7 +93,11 @@ impl Pcre2Pattern {
         let build = |unicode| compile(pattern, caseless, options, unicode);
         let regex = build(options.unicode).map_err(|err| compile_error(pattern, &err))?;
         let per_line = !options.multiline;
-        let ascii = match per_line && options.unicode && pattern.is_ascii() && has_unicode_classes(pattern) {
+        let ascii = match per_line
+            && options.unicode
+            && has_unicode_classes(pattern)
+            && reads_alike_as_bytes(pattern)
+        {
             true => build(false).ok(),
             false => None,
         };
@@ -346,6 +350,13 @@ fn has_unicode_classes(pattern: &str) -> bool {
     escapes || pattern.contains("[:")
 }
 
+/// Whether the pattern finds on ASCII text, read as bytes, what it finds read as UTF-8: it is all
+/// ASCII (only a character typed outside ASCII can fold into it: `(?i)ſ` matches `s`), and names no
+/// case class (with Unicode, `(?i)[[:upper:]]` still matches only capitals; as bytes, any letter).
+fn reads_alike_as_bytes(pattern: &str) -> bool {
+    pattern.is_ascii() && !pattern.contains("upper:") && !pattern.contains("lower:")
+}
+
 /// How many bytes `bytes` starts with that are ASCII, eight at a time.
 fn ascii_len(bytes: &[u8]) -> usize {
     let words = bytes.chunks_exact(8).map(|word| u64::from_ne_bytes(word.try_into().expect("eight bytes")));
@@ -397,6 +408,14 @@ mod tests {
         "[[:print:]]",
         "[[:space:]]",
         "[[:cntrl:]]",
+        "[[:upper:]]",
+        "[[:lower:]]",
+        "[[:^upper:]]",
+        r"\p{Lu}",
+        r"\p{Ll}",
+        r"\P{Lu}",
+        "[A-Z]",
+        "[^a-z]",
         "[^a]",
         ".",
         r"\X",
@@ -438,7 +457,7 @@ mod tests {
         ) {
             let options = PatternOptions::default();
             let Ok(pcre) = Pcre2Pattern::new(&pattern, caseless, &options) else { return Ok(()) };
-            let bytes = compile(&pattern, caseless, &options, false).ok().filter(|_| pattern.is_ascii());
+            let bytes = compile(&pattern, caseless, &options, false).ok().filter(|_| reads_alike_as_bytes(&pattern));
             prop_assert_eq!(pcre.ascii.is_some(), bytes.is_some() && has_unicode_classes(&pattern));
             let Some(ascii) = bytes else { return Ok(()) };
             let matches = |regex: &Regex| {

@@ -186,6 +186,36 @@ fn look_around_and_backreferences_are_the_oracles() {
     }
 }
 
+/// Where the regex crate reads a pattern otherwise than PCRE2 (a nested class, `&&`, POSIX classes,
+/// `\<`, `\v`, a backreference where case flags change), or a case class reads otherwise as bytes,
+/// ba finds the lines the line-by-line oracle finds: no literal looked for first rules one out.
+#[test]
+fn patterns_the_engines_read_otherwise_find_the_oracles_lines() {
+    let dir = tempdir();
+    let text = "AA\nABAB\nx[b]\nax\nx\u{a0}y\nx\u{2003}y\nx\u{663}\nx<y\nx>y\nx\x0cy\nx a\nab\nAB\n";
+    write(dir.path(), "t.txt", text);
+    for pattern in [
+        r"(?i)(a)(?-i)\1",
+        r"(?i:(ab))\1",
+        r"x[[a]b]",
+        r"[a&&b]x|PM_RESUME",
+        r"x[[:blank:]]y",
+        r"x[[:space:]]y",
+        r"x[[:digit:]]",
+        r"x\<y",
+        r"x\>y",
+        r"x\vy",
+        r"x [[:<:]]a",
+        r"(?i)[[:upper:]]\w",
+        r"(?i)[[:lower:]]\w",
+        r"(?i)[[:^upper:]]\w",
+    ] {
+        let expected = oracle("t.txt", text, pattern, true);
+        let code = if expected.is_empty() { 1 } else { 0 };
+        assert_eq!(stdout_ok(dir.path(), &["-P", "-l", "-m", pattern, "t.txt"], code), expected, "{pattern}");
+    }
+}
+
 /// A tree with several files, for the modes that compare both engines.
 fn tree() -> tempfile::TempDir {
     let dir = tempdir();
