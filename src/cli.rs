@@ -106,8 +106,8 @@ pub struct Args {
     pub(crate) fixed_strings: bool,
 
     /// Match PATTERN only as a whole word: not preceded or followed by a word character (as grep and
-    /// ripgrep, so `@property` and `-b` match as words too).
-    #[arg(long = "word-regexp")]
+    /// ripgrep, so `@property` and `-b` match as words too). The last of it and `-x` wins.
+    #[arg(long = "word-regexp", overrides_with = "line_regexp")]
     pub(crate) word_regexp: bool,
 
     /// Descend at most N directories below each root: `-D 0` searches only the files directly in each
@@ -339,8 +339,9 @@ pub struct Args {
     #[arg(long = "patterns-file", value_name = "FILE")]
     pub(crate) patterns_file: Vec<PathBuf>,
 
-    /// Match PATTERN only as a whole line (as `^(?:PATTERN)$`).
-    #[arg(short = 'x', long = "line-regexp")]
+    /// Match PATTERN only as a whole line (as `^(?:PATTERN)$`). The last of it and `--word-regexp`
+    /// wins, as in ripgrep.
+    #[arg(short = 'x', long = "line-regexp", overrides_with = "word_regexp")]
     pub(crate) line_regexp: bool,
 
     /// Select the lines that do NOT match.

@@ -326,3 +326,14 @@ fn vimgrep_fills_vims_quickfix_list() {
     let listed = std::fs::read_to_string(listed).unwrap();
     assert_output_eq!(listed, "b.txt:2:3\nsrc/a.rs:1:5\nsrc/a.rs:2:1\nsrc/a.rs:2:5\n");
 }
+
+/// The last of `-x` and `--word-regexp` wins, as in ripgrep.
+#[test]
+fn the_last_of_line_and_word_regexp_wins() {
+    let dir = tempdir();
+    write(dir.path(), "t.txt", "foo bar\nfoo\n");
+    let words = stdout_ok(dir.path(), &["-p", "-l", "-x", "--word-regexp", "foo", "t.txt"], 0);
+    assert_eq!(words, "t.txt:1:foo bar\nt.txt:2:foo\n");
+    let lines = stdout_ok(dir.path(), &["-p", "-l", "--word-regexp", "-x", "foo", "t.txt"], 0);
+    assert_eq!(lines, "t.txt:2:foo\n");
+}
