@@ -11,10 +11,11 @@
 
 use std::ops::Range;
 
-/// What the regex crate reads otherwise than PCRE2, in a way that changes the literals: `\<`, `\>`
-/// (word boundaries there, characters here), `\v` (one character there, every vertical space
-/// here), a `[` or `&&`, `--`, `~~` in a class (nested classes and set operations there), and the
-/// POSIX classes (ASCII there, Unicode here).
+/// What the regex crate reads otherwise than PCRE2, in a way that changes the literals: `\<` and
+/// `\>` (word boundaries to the regex crate, characters to PCRE2), `\v` (one character to the
+/// regex crate, every vertical space to PCRE2), a `[` or `&&`, `--`, `~~` in a class (nested classes
+/// and set operations to the regex crate), and the POSIX classes (ASCII to the regex crate, Unicode
+/// to PCRE2).
 const READ_OTHERWISE: &[&str] = &[r"\<", r"\>", r"\v", "[[", "&&", "--", "~~", "[:"];
 
 /// The loosened pattern, or `None`.

@@ -65,8 +65,8 @@ impl Pattern for RegexPattern {
 
     fn shortest_match_at(&self, haystack: &[u8], at: usize) -> Option<usize> {
         let text = self.text(haystack);
-        let input = |at| Input::new(text).range(at..).earliest(true);
-        (at <= text.len()).then(|| self.regex.search_half(&input(at)).map(|m| m.offset())).flatten()
+        let input = Input::new(text).range(at.min(text.len())..).earliest(true);
+        (at <= text.len()).then(|| self.regex.search_half(&input).map(|m| m.offset())).flatten()
     }
 
     fn is_match(&self, haystack: &[u8]) -> bool {
@@ -336,7 +336,6 @@ impl Matcher {
                 None => anyhow::anyhow!("invalid pattern: {err}"),
             }
         })?;
-        drop(hir);
         let pattern = RegexPattern { regex, cut_cr: options.crlf && !multiline };
         Ok(Matcher {
             pattern: Arc::new(pattern),
