@@ -121,6 +121,15 @@ fn oracle(path: &str, text: &str, pattern: &str, only: bool) -> String {
     out
 }
 
+/// `ba -P` finds the lines of `path` (holding `text`) the oracle finds, and with `-m` its matches.
+fn assert_the_oracles_lines(dir: &Path, path: &str, text: &str, pattern: &str) {
+    let lines = oracle(path, text, pattern, false);
+    let code = if lines.is_empty() { 1 } else { 0 };
+    assert_eq!(stdout_ok(dir, &["-P", "-l", pattern, path], code), lines, "{pattern}");
+    let matches = oracle(path, text, pattern, true);
+    assert_eq!(stdout_ok(dir, &["-P", "-l", "-m", pattern, path], code), matches, "{pattern} -m");
+}
+
 const CODE: &str = "\
 let foo_bar = foo_bar + 1;
 fn resume(x) { PM_RESUME_x; PM_RESUME; }
@@ -159,15 +168,8 @@ fn look_around_and_backreferences_are_the_oracles() {
         r"(?i)ſt\w",
         r"(?i)\x{212a}\d",
     ] {
+        assert_the_oracles_lines(dir.path(), "code.txt", CODE, pattern);
         let expected = oracle("code.txt", CODE, pattern, false);
-        let code = if expected.is_empty() { 1 } else { 0 };
-        assert_eq!(stdout_ok(dir.path(), &["-P", "-l", pattern, "code.txt"], code), expected, "{pattern}");
-        let only = oracle("code.txt", CODE, pattern, true);
-        assert_eq!(
-            stdout_ok(dir.path(), &["-P", "-l", "-m", pattern, "code.txt"], code),
-            only,
-            "{pattern} -m"
-        );
         if have("grep") {
             let grep = Command::new("grep")
                 .args(["-P", "-n", "-H", pattern, "code.txt"])
@@ -210,9 +212,7 @@ fn patterns_the_engines_read_otherwise_find_the_oracles_lines() {
         r"(?i)[[:lower:]]\w",
         r"(?i)[[:^upper:]]\w",
     ] {
-        let expected = oracle("t.txt", text, pattern, true);
-        let code = if expected.is_empty() { 1 } else { 0 };
-        assert_eq!(stdout_ok(dir.path(), &["-P", "-l", "-m", pattern, "t.txt"], code), expected, "{pattern}");
+        assert_the_oracles_lines(dir.path(), "t.txt", text, pattern);
     }
 }
 
