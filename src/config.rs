@@ -403,7 +403,12 @@ impl Config {
             && !args.null_data
             && !matches!(encoding, Encoding::Named(_));
         let roots_shown = roots.iter().map(|root| (root.path.as_path(), root.implicit));
-        let index = indexed.then(|| Filter::open(roots_shown, &matcher.required)).flatten();
+        // Where a file without a match prints nothing, the walk leaves out what the index rules out.
+        let misses_print = matches!(mode, Mode::FilesWithoutMatch | Mode::Count { include_zero: true, .. });
+        let binary_as_text = args.text || args.unrestricted >= 3 || args.null_data;
+        let index = indexed
+            .then(|| Filter::open(roots_shown, &matcher.required, (!misses_print, binary_as_text)))
+            .flatten();
         // PCRE2 searches a few tens of MB a second a core, the regex crate gigabytes: its parts are
         // smaller, so that a big file's search is shared as finely, at the same cost per part.
         let part_size = std::env::var("BA_PART_SIZE")
@@ -421,7 +426,7 @@ impl Config {
             selection,
             part_size,
             stdin,
-            binary_as_text: args.text || args.unrestricted >= 3 || args.null_data,
+            binary_as_text,
             null_data: args.null_data,
             edit: args.edit.then(Editor::from_env).transpose()?,
             list_files: args.files,
@@ -700,6 +705,11 @@ impl Config {
     /// Whether the output may hold colours (which Ctrl-C then resets).
     pub fn colored(&self) -> bool {
         self.output.color
+    }
+
+    /// The index the walk rules files out by as it lists them, if it does.
+    pub(crate) fn listing_index(&self) -> Option<&Filter> {
+        self.index.as_ref().filter(|index| index.by_listing)
     }
 }
 

@@ -80,8 +80,8 @@ pub fn build_command(config: Arc<Config>) -> Result<ExitCode> {
                 match entry {
                     Entry::File(path) | Entry::Named(path) => files.push(path),
                     Entry::Message(message) => message.report(),
-                    // `-` is no directory: `trees` refused it.
-                    Entry::Stdin => {}
+                    // `-` is no directory: `trees` refused it; a build rules nothing out.
+                    Entry::Stdin | Entry::RuledOut(_) => {}
                 }
             }
         }

@@ -15,7 +15,7 @@ use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::{Condvar, Mutex, MutexGuard};
 
 use crate::messages::Message;
-use crate::search::engine::{Context, Line, Outcome};
+use crate::search::engine::{Context, Line, Outcome, Searched};
 use crate::walk::listing::ListTask;
 
 /// What the indexer sends a searcher.
@@ -41,6 +41,30 @@ pub enum Entry {
     /// A problem the walk met (a missing root, an unreadable directory, a bad line in an ignore
     /// file): it is reported in its place among the results, the same for any number of searchers.
     Message(Message),
+    /// Files of a directory that the index rules out, left out of the walk and only counted.
+    RuledOut(RuledOut),
+}
+
+/// Files the index ruled out, counted as their searches, which would have found nothing, count.
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
+pub struct RuledOut {
+    pub(crate) files: u64,
+    /// Skipped as binary.
+    pub(crate) binary: u64,
+    /// Searched up to a NUL byte.
+    pub(crate) cut: u64,
+    pub(crate) lines: u64,
+    pub(crate) bytes: u64,
+}
+
+impl RuledOut {
+    pub(crate) fn add(&mut self, searched: &Searched) {
+        self.files += 1;
+        self.binary += u64::from(matches!(searched.outcome, Outcome::Binary));
+        self.cut += u64::from(matches!(searched.outcome, Outcome::Truncated));
+        self.lines += searched.lines;
+        self.bytes += searched.bytes;
+    }
 }
 
 /// What a searcher sends the printer.

@@ -7,6 +7,9 @@
 //! index covers plans a trigram query from its pattern (`query`), takes the files that satisfy it
 //! from the posting lists, and walks the tree as always: a walked file the query rules out is
 //! skipped only if the index knows it and a `stat` of it shows it unchanged since it was indexed.
+//! The walk does that as it lists a directory (a `stat` by name in the directory it has open), and
+//! counts the files it leaves out: they never reach a searcher or the printer. Only `-L` and
+//! `--include-zero`, which print files without a match, hand each to a searcher to rule out.
 //! Every other file (new, changed, renamed, unknown, or changed within a second of the build) is
 //! read and searched, so the answer is the one a search without the index gives. The freshness
 //! check is that `stat` per file: there is no watcher and no server.
@@ -42,6 +45,7 @@ use rustix::fs::{Mode, OFlags};
 use crate::messages;
 use crate::own::{reported, Area};
 use crate::sanitize::printable_path;
+use crate::search::engine::{Outcome, Searched, BINARY_SNIFF};
 use query::Query;
 use store::{Doc, Identity, IndexFile};
 
@@ -167,6 +171,12 @@ pub(crate) fn covering(
 /// What a search takes from the indexes: for each root an index covers, the files the query leaves.
 pub struct Filter {
     covered: Vec<Covered>,
+    /// A file without a match prints nothing (not `-L`, not `--include-zero`): the walk leaves out
+    /// the files the index rules out as it lists them, and counts them, instead of sending each to
+    /// a searcher, which costs more than its `stat`.
+    pub(crate) by_listing: bool,
+    /// `-a`: a file's NUL byte does not end its search.
+    binary_as_text: bool,
 }
 
 struct Covered {
@@ -188,6 +198,7 @@ impl Filter {
     pub(crate) fn open<'r>(
         roots: impl IntoIterator<Item = (&'r Path, bool)>,
         query: &Query,
+        (by_listing, binary_as_text): (bool, bool),
     ) -> Option<Filter> {
         if *query == Query::All {
             return None;
@@ -230,12 +241,19 @@ impl Filter {
                 ),
             }
         }
-        (!covered.is_empty()).then_some(Filter { covered })
+        (!covered.is_empty()).then_some(Filter { covered, by_listing, binary_as_text })
     }
 
-    /// The index's entry for the walked file `path` when the query rules it out and it has not
-    /// changed since it was indexed: it cannot match, and need not be read.
-    pub(crate) fn ruled_out(&self, path: &Path, dirs: &mut DirCache) -> Option<Doc> {
+    /// What the search of the walked file `path` comes to when the query rules it out and it has
+    /// not changed since it was indexed (`now` says what identifies it): it cannot match, and need
+    /// not be read. `next_doc` is the index's number after the last file asked about: the index numbers
+    /// files in walk order, so the next file is most often a few numbers on.
+    pub(crate) fn ruled_out(
+        &self,
+        path: &Path,
+        next_doc: &mut u32,
+        now: impl FnOnce() -> Option<Identity>,
+    ) -> Option<Searched> {
         let (covered, relative) =
             self.covered.iter().find_map(|c| Some((c, relative(&c.root, c.implicit, path)?)))?;
         let joined;
@@ -245,45 +263,50 @@ impl Filter {
             joined = covered.prefix.join(relative);
             joined.as_os_str().as_bytes()
         };
-        let doc = dirs.find(&covered.index, key)?;
-        if covered.candidates[doc as usize / 64] & (1 << (doc % 64)) != 0 {
-            return None;
-        }
-        let entry = covered.index.doc(doc);
-        let now = dirs.identity(path)?;
-        covered.built.unchanged(&entry, &now).then_some(entry)
-    }
-}
-
-/// What a searcher keeps from one file to the next: its last directory, held open (the files of a
-/// directory come one after another, and a `stat` by name in an open directory does not walk the
-/// whole path again), and the index's number of its last file (the index numbers files in walk
-/// order, so the next file is most often a few numbers on).
-#[derive(Default)]
-pub(crate) struct DirCache {
-    dir: PathBuf,
-    fd: Option<OwnedFd>,
-    next_doc: u32,
-}
-
-/// How many numbers past the last file's the next one is looked for before a binary search.
-const NEXT_DOCS: u32 = 4;
-
-impl DirCache {
-    /// The index's number of the file at `key`, if it has one.
-    fn find(&mut self, index: &IndexFile, key: &[u8]) -> Option<u32> {
-        let near = (self.next_doc..self.next_doc.saturating_add(NEXT_DOCS).min(index.docs()))
+        let index = &covered.index;
+        let near = (*next_doc..next_doc.saturating_add(NEXT_DOCS).min(index.docs()))
             .find(|&doc| index.path(doc).is_ok_and(|path| path == key));
         let doc = match near {
             Some(doc) => doc,
             None => index.find(key).ok()??,
         };
-        self.next_doc = doc + 1;
-        Some(doc)
+        *next_doc = doc + 1;
+        if covered.candidates[doc as usize / 64] & (1 << (doc % 64)) != 0 {
+            return None;
+        }
+        let entry = index.doc(doc);
+        covered.built.unchanged(&entry, &now()?).then(|| self.as_searched(&entry))
     }
 
+    /// What the search of a file would come to as it was indexed: the lines and bytes it has, or
+    /// binary.
+    fn as_searched(&self, doc: &Doc) -> Searched {
+        match doc.nul.filter(|_| !self.binary_as_text) {
+            Some(nul) if nul.at < BINARY_SNIFF => Searched::new(Outcome::Binary),
+            Some(nul) => Searched {
+                lines: nul.lines_before,
+                bytes: nul.bytes_before,
+                ..Searched::new(Outcome::Truncated)
+            },
+            None => Searched { lines: doc.lines, bytes: doc.bytes, ..Searched::new(Outcome::Searched) },
+        }
+    }
+}
+
+/// How many numbers past the last file's the next one is looked for before a binary search.
+const NEXT_DOCS: u32 = 4;
+
+/// A searcher's last directory, held open: the files of a directory come one after another, and a
+/// `stat` by name in an open directory does not walk the whole path again.
+#[derive(Default)]
+pub(crate) struct OpenDir {
+    dir: PathBuf,
+    fd: Option<OwnedFd>,
+}
+
+impl OpenDir {
     /// What identifies the file at `path` now (following a link, as a search opens it).
-    fn identity(&mut self, path: &Path) -> Option<Identity> {
+    pub(crate) fn identity(&mut self, path: &Path) -> Option<Identity> {
         let (parent, name) = (path.parent()?, path.file_name()?);
         if self.fd.is_none() || self.dir != parent {
             let dir = if parent.as_os_str().is_empty() { Path::new(".") } else { parent };

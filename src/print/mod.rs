@@ -385,6 +385,7 @@ impl Printer {
                 self.file.suppressed = true;
             }
             Outcome::Output => self.file.suppressed = true,
+            Outcome::RuledOut(files) => self.summary.count_ruled_out(files),
             Outcome::Failed(err) => {
                 // What was printed before comes first on a shared terminal too.
                 self.out.flush()?;
@@ -490,8 +491,8 @@ pub fn print_file_list(tasks: &Receiver<Task>, config: &Config) -> io::Result<bo
         for entry in entries {
             match entry {
                 // -q: whether there is a file to list is all that is asked.
-                // Standard input is no file to list.
-                Entry::Stdin => {}
+                // Standard input is no file to list; `--files` rules nothing out.
+                Entry::Stdin | Entry::RuledOut(_) => {}
                 Entry::File(_) | Entry::Named(_) if output.quiet => listed = true,
                 Entry::File(path) | Entry::Named(path) => {
                     listed = true;

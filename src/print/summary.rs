@@ -6,6 +6,7 @@ use std::time::Duration;
 
 use crate::config::Config;
 use crate::exit_code::ExitCode;
+use crate::pipeline::RuledOut;
 use crate::print::format::FileTotals;
 
 #[derive(Default, Debug)]
@@ -27,6 +28,16 @@ pub(crate) struct Summary {
 }
 
 impl Summary {
+    /// Counts files the index ruled out as their searches would have counted them.
+    pub(crate) fn count_ruled_out(&mut self, files: &RuledOut) {
+        self.files_searched += files.files - files.binary;
+        self.binary_skipped += files.binary;
+        self.binary_cut += files.cut;
+        self.lines_searched += files.lines;
+        self.bytes_searched += files.bytes;
+        self.ruled_out += files.files;
+    }
+
     /// `listing_misses`: with `--files-without-match`, success is a file listed (one without a
     /// match), as GNU grep says.
     pub(crate) fn exit_code(&self, listing_misses: bool) -> ExitCode {

@@ -15,6 +15,7 @@ use std::ops::Range;
 use memchr::{memchr, memrchr};
 
 use crate::messages::Message;
+use crate::pipeline::RuledOut;
 use crate::search::matcher::Matcher;
 use crate::search::pcre;
 
@@ -41,6 +42,8 @@ pub(crate) enum Outcome {
     /// The file standard output writes to, met while walking: not searched, and not told of, as
     /// ripgrep skips it.
     Output,
+    /// Not a file: the files of a directory the index rules out, counted together.
+    RuledOut(RuledOut),
 }
 
 /// A NUL byte this early makes a file binary: nothing of it is printed.

@@ -25,8 +25,7 @@ use memchr::memchr;
 
 use crate::config::{Config, Keep, Mode};
 use crate::decompress::{self, Format};
-use crate::index::store::Doc;
-use crate::index::DirCache;
+use crate::index::OpenDir;
 use crate::messages::Message;
 use crate::pipeline::{
     Backlog, Body, Budget, Charge, Entry, FileResult, KeptLines, LineDigest, PartEnd, Report, Stamp, Task,
@@ -62,8 +61,10 @@ pub struct Searcher {
     outbox: Outbox,
     formatter: Formatter,
     buf: Vec<u8>,
-    /// Where the index checks that a file has not changed.
-    dirs: DirCache,
+    /// Where the index checks that a file has not changed, and the index's number after the last
+    /// file it was asked about.
+    dir: OpenDir,
+    next_doc: u32,
 }
 
 impl Searcher {
@@ -97,7 +98,8 @@ impl Searcher {
                     },
                     formatter: Formatter::new(&config.output, &config.matcher),
                     buf: vec![0; READ_SIZE],
-                    dirs: DirCache::default(),
+                    dir: OpenDir::default(),
+                    next_doc: 0,
                 };
                 std::thread::Builder::new().name(format!("searcher-{i}")).spawn(move || searcher.run())
             })
@@ -128,7 +130,7 @@ impl Searcher {
             match task {
                 Ok(Task::Entries { first_seq, entries }) => self.received.add(first_seq, entries),
                 Ok(Task::List(task)) => {
-                    let listing = listing::list(task, &self.config.walk);
+                    let listing = listing::list(task, &self.config.walk, self.config.listing_index());
                     self.listings.send(listing).map_err(|_| PrinterGone)?;
                 }
                 Ok(Task::Stdin { seq }) => self.search_stdin(seq)?,
@@ -157,11 +159,17 @@ impl Searcher {
         self.backlog.take(1);
         match entry {
             Entry::File(path) => {
-                let index = self.config.index.as_ref();
-                match index.and_then(|index| index.ruled_out(&path, &mut self.dirs)) {
-                    Some(doc) => self.rule_out(seq, path, &doc)?,
+                // (Where a file without a match prints nothing, the walk has ruled files out.)
+                let index = self.config.index.as_ref().filter(|index| !index.by_listing);
+                let dir = &mut self.dir;
+                let now = || dir.identity(&path);
+                match index.and_then(|index| index.ruled_out(&path, &mut self.next_doc, now)) {
+                    Some(searched) => self.rule_out(seq, path, searched)?,
                     None => self.search_file(seq, path, false)?,
                 }
+            }
+            Entry::RuledOut(files) => {
+                self.outbox.send(ended(seq, (0, 1), PathBuf::new(), Outcome::RuledOut(files)))?
             }
             Entry::Named(path) => self.search_file(seq, path, true)?,
             Entry::Stdin => self.search_stdin(seq)?,
@@ -355,16 +363,7 @@ impl Searcher {
 
     /// Sends the result of a walked file the index rules out: what its search, which would find
     /// no hit, would send.
-    fn rule_out(&mut self, seq: u64, path: PathBuf, doc: &Doc) -> Result<(), PrinterGone> {
-        let searched = match doc.nul.filter(|_| !self.config.binary_as_text) {
-            Some(nul) if nul.at < BINARY_SNIFF => Searched::new(Outcome::Binary),
-            Some(nul) => Searched {
-                lines: nul.lines_before,
-                bytes: nul.bytes_before,
-                ..Searched::new(Outcome::Truncated)
-            },
-            None => Searched { lines: doc.lines, bytes: doc.bytes, ..Searched::new(Outcome::Searched) },
-        };
+    fn rule_out(&mut self, seq: u64, path: PathBuf, searched: Searched) -> Result<(), PrinterGone> {
         let mut result = self.collect(Job::whole(seq, path, false), 0, |_, _| searched)?;
         if let Some(end) = &mut result.end {
             end.ruled_out = true;

@@ -20,7 +20,10 @@ use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::Match;
 
 use crate::config::{WalkRules, DEFAULT_IGNORED_DIRS, DEFAULT_IGNORED_FILE_SUFFIX};
+use crate::index;
+use crate::index::store::Identity;
 use crate::messages::{describe, Message};
+use crate::pipeline::RuledOut;
 
 /// A directory's place in walk order: the index of each directory on its path in its parent's
 /// listing (the root's index among the roots first). Keys compare in walk order.
@@ -61,6 +64,8 @@ pub struct Listing {
     pub(crate) items: Vec<Item>,
     /// The directories among `items`, to be listed in turn.
     pub(crate) children: Vec<ListTask>,
+    /// Its files the index rules out: not among `items`.
+    pub(crate) ruled_out: RuledOut,
 }
 
 pub(crate) enum Item {
@@ -316,9 +321,14 @@ pub(crate) fn filters_that_skipped() -> Vec<&'static str> {
         .collect()
 }
 
-/// Lists `task`'s directory by `rules`.
-pub(crate) fn list(task: ListTask, rules: &WalkRules) -> Listing {
-    let mut listing = Listing { key: task.key.clone(), items: Vec::new(), children: Vec::new() };
+/// Lists `task`'s directory by `rules`, leaving out the files `index` rules out.
+pub(crate) fn list(task: ListTask, rules: &WalkRules, index: Option<&index::Filter>) -> Listing {
+    let mut listing = Listing {
+        key: task.key.clone(),
+        items: Vec::new(),
+        children: Vec::new(),
+        ruled_out: RuledOut::default(),
+    };
     let judge = EntryJudge { task: &task, rules };
     let mut entries: Vec<(PathBuf, fs::DirEntry)> = Vec::new();
     let read: io::Result<()> = fs::read_dir(&task.path)
@@ -343,6 +353,7 @@ pub(crate) fn list(task: ListTask, rules: &WalkRules) -> Listing {
         listing.items.extend(warnings.into_iter().map(Item::Message));
     }
 
+    let mut next_doc = 0;
     for (path, entry) in entries {
         let verdict = judge
             .kind(&entry, &path)
@@ -353,7 +364,15 @@ pub(crate) fn list(task: ListTask, rules: &WalkRules) -> Listing {
                 continue;
             }
             Ok((Verdict::File, _)) => {
-                listing.items.push(Item::File(path));
+                // The `stat` by name in the directory still open, of the file a search would open.
+                let now = || {
+                    let metadata = if rules.follow { fs::metadata(&path) } else { entry.metadata() };
+                    metadata.ok().map(|metadata| Identity::of(&metadata))
+                };
+                match index.and_then(|index| index.ruled_out(&path, &mut next_doc, now)) {
+                    Some(searched) => listing.ruled_out.add(&searched),
+                    None => listing.items.push(Item::File(path)),
+                }
                 continue;
             }
             Ok((Verdict::Dir, kind)) => kind,
@@ -607,7 +626,7 @@ mod tests {
         };
         let (mut tasks, mut files) = (vec![first], Vec::new());
         while let Some(task) = tasks.pop() {
-            let listing = list(task, rules);
+            let listing = list(task, rules, None);
             for item in listing.items {
                 match item {
                     Item::File(path) => {

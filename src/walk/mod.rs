@@ -122,7 +122,7 @@ fn spawn_listers(
             let (config, tasks, listings) = (Arc::clone(config), tasks.clone(), listings.clone());
             std::thread::Builder::new().name(format!("lister-{i}")).spawn(move || {
                 while let Ok(Task::List(task)) = trace::waiting("directories", || tasks.recv()) {
-                    if listings.send(listing::list(task, &config.walk)).is_err() {
+                    if listings.send(listing::list(task, &config.walk, config.listing_index())).is_err() {
                         return;
                     }
                 }
@@ -281,6 +281,9 @@ impl Indexer {
     /// The items of directory `key`, and the batch size for its files.
     fn enter(&mut self, key: &DirKey) -> Result<std::vec::IntoIter<Item>, ConsumersGone> {
         let listing = self.take_listing(key)?;
+        if listing.ruled_out.files > 0 {
+            self.send(Entry::RuledOut(listing.ruled_out))?;
+        }
         let files = listing.items.len() - listing.children.len();
         // Shared among the searchers that can run at once.
         self.batch_limit = (files / self.pool.running.min(self.takers)).clamp(1, ENTRIES_PER_TASK);
@@ -333,7 +336,7 @@ impl Indexer {
             return None;
         }
         let Reverse(Queued(task)) = self.unasked.pop()?;
-        Some(listing::list(task, &self.config.walk))
+        Some(listing::list(task, &self.config.walk, self.config.listing_index()))
     }
 
     /// Keeps a listing until the walk reaches it; its directories are to be listed in turn.

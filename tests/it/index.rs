@@ -218,10 +218,13 @@ proptest! {
             let text = without_duration(&stdout_of(out));
             text.lines().filter(|l| !l.starts_with("Files Ruled Out")).collect::<Vec<_>>().join("\n")
         };
-        let args = ["--pretty", "--color", "never", "--stats", "qux"];
-        let with = fixture.run(&args);
-        let without = fixture.run(&[&["--no-index"], &args[..]].concat());
-        prop_assert_eq!(summary(&with), summary(&without));
+        // The files ruled out are counted as their searches count them: lines, bytes, binary.
+        for text in [&[][..], &["-a"]] {
+            let args = [text, &["--pretty", "--color", "never", "--stats", "qux"]].concat();
+            let with = fixture.run(&args);
+            let without = fixture.run(&[&["--no-index"], &args[..]].concat());
+            prop_assert_eq!(summary(&with), summary(&without));
+        }
     }
 }
 
