@@ -122,8 +122,9 @@ fn build_tree(
             eprint!("\rba: indexing {}: {done}/{total} files", printable_path(real));
         }
     };
-    let built = build::build(files, old.as_ref(), file, dir_path, config.workers, built_ns, &progress)
-        .with_context(|| format!("cannot build the index of {}", printable_path(real)))?;
+    let built =
+        build::build((real, files), old.as_ref(), file, dir_path, config.workers, built_ns, &progress)
+            .with_context(|| format!("cannot build the index of {}", printable_path(real)))?;
     if terminal {
         eprint!("\r\x1b[K");
     }

@@ -2,17 +2,20 @@
 //! order, spilled to disk in sorted runs when they grow past `run_bytes`, and merged into the index
 //! file. An update takes the files that have not changed from the old index instead of reading them.
 
-use std::collections::{BTreeMap, BinaryHeap, HashMap};
+use std::collections::{BTreeMap, BTreeSet, BinaryHeap, HashMap};
 use std::fs::File;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{self, BufReader, BufWriter, Read, Seek, Write};
+use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
 use crossbeam_channel::bounded;
 
-use super::store::{decode_postings, put_varint, Damaged, Doc, Identity, IndexFile, IndexWriter, Nul};
+use super::store::{
+    decode_postings, put_varint, Damaged, DirRecord, Doc, Identity, IndexFile, IndexWriter, Nul,
+};
 use crate::decompress::Format;
 use crate::encoding::Encoding;
 
@@ -43,9 +46,10 @@ pub(crate) struct Built {
     pub(crate) file: File,
 }
 
-/// Builds the index of `files` (in walk order) into `out`, taking what it can from `old`.
+/// Builds the index of `files` (in walk order) in the tree at `tree` into `out`, taking what it can
+/// from `old`.
 pub(crate) fn build(
-    files: &[TreeFile],
+    (tree, files): (&Path, &[TreeFile]),
     old: Option<&IndexFile>,
     out: File,
     runs_dir: &Path,
@@ -75,7 +79,7 @@ pub(crate) fn build(
     merge(runs, old.map(|old| (old, remap.as_slice())), &mut writer)?;
     let docs: Vec<Doc> = docs.into_iter().map(|doc| doc.expect("every file read or taken")).collect();
     let keys: Vec<Vec<u8>> = files.iter().map(|f| f.key.clone()).collect();
-    let file = writer.finish(&docs, &keys)?;
+    let file = writer.finish(&docs, &keys, &list_dirs(tree, files))?;
     Ok(Built { files: files.len(), read: fresh.len(), read_bytes, file })
 }
 
@@ -86,6 +90,40 @@ fn unchanged(old: &IndexFile, built: super::Built, file: &TreeFile) -> Option<(u
     let doc = old.doc(doc_number);
     let now = Identity::of(&std::fs::metadata(&file.path).ok()?);
     built.unchanged(&doc, &now).then_some((doc_number, doc))
+}
+
+/// Every directory that holds an indexed file or one above it, as it is listed now: its identity,
+/// taken first (a change after it moves its times past it), then every entry. A directory that
+/// cannot be listed is left out: a search lists it itself.
+fn list_dirs(tree: &Path, files: &[TreeFile]) -> Vec<DirRecord> {
+    let mut keys = BTreeSet::new();
+    for file in files {
+        let mut key = &file.key[..];
+        while let Some(slash) = memchr::memrchr(b'/', key) {
+            key = &key[..slash];
+            if !keys.insert(key) {
+                break;
+            }
+        }
+    }
+    keys.insert(b"");
+    keys.into_iter().filter_map(|key| list_dir(tree, key)).collect()
+}
+
+fn list_dir(tree: &Path, key: &[u8]) -> Option<DirRecord> {
+    use rustix::fs::{Dir, Mode, OFlags};
+    let path = tree.join(std::ffi::OsStr::from_bytes(key));
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    let mut dir = Dir::new(rustix::fs::open(&path, flags, Mode::empty()).ok()?).ok()?;
+    let identity = Identity { size: 0, ..Identity::of_stat(&dir.stat().ok()?) };
+    let mut entries = Vec::new();
+    crate::walk::listing::each_entry(&mut dir, |name, kind| entries.push((name.to_vec(), kind))).ok()?;
+    entries.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
+    let mut names = Vec::new();
+    for (name, kind) in &entries {
+        DirRecord::push(&mut names, *kind, name);
+    }
+    Some(DirRecord { key: key.to_vec(), identity, names })
 }
 
 impl Identity {

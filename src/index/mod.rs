@@ -10,6 +10,13 @@
 //! The walk does that as it lists a directory (a `stat` by name in the directory it has open), and
 //! counts the files it leaves out: they never reach a searcher or the printer. Only `-L` and
 //! `--include-zero`, which print files without a match, hand each to a searcher to rule out.
+//!
+//! The index also keeps each directory's entries as the build listed them, with what identified the
+//! directory (device, inode, modification and change times), as git's untracked cache does. Adding,
+//! removing or renaming an entry moves both times, and no one can put the change time back: while
+//! they show the same, the walk takes the entries from the index instead of listing the directory
+//! again (`getdents` costs as much as the `stat`s of its files), and judges them by the search's own
+//! rules, as it judges any listing.
 //! Every other file (new, changed, renamed, unknown, or changed within a second of the build) is
 //! read and searched, so the answer is the one a search without the index gives. The freshness
 //! check is that `stat` per file: there is no watcher and no server.
@@ -31,6 +38,7 @@ pub(crate) mod build;
 pub mod query;
 pub(crate) mod store;
 
+use std::borrow::Cow;
 use std::fs::{DirBuilder, File};
 use std::io;
 use std::os::fd::OwnedFd;
@@ -47,7 +55,7 @@ use crate::own::{reported, Area};
 use crate::sanitize::printable_path;
 use crate::search::engine::{Outcome, Searched, BINARY_SNIFF};
 use query::Query;
-use store::{Doc, Identity, IndexFile};
+use store::{Doc, Identity, IndexFile, RecordedNames};
 
 /// The index's area, which `XDG_CACHE_HOME` moves.
 const CACHE: Area = Area { env: "XDG_CACHE_HOME", in_home: ".cache" };
@@ -76,7 +84,13 @@ impl Built {
     /// Whether the file `doc` of the index, which shows `now`, is as it was indexed: the same file,
     /// not changed since, and not changed so close to the build that a change could hide.
     fn unchanged(self, doc: &Doc, now: &Identity) -> bool {
-        !doc.unindexed && doc.identity == *now && now.mtime_ns.max(now.ctime_ns) < self.at_ns - self.racy_ns
+        !doc.unindexed && self.settled(&doc.identity, now)
+    }
+
+    /// Whether what showed `then` at the build shows `now` the same, and last changed well before
+    /// the build.
+    fn settled(self, then: &Identity, now: &Identity) -> bool {
+        then == now && now.mtime_ns.max(now.ctime_ns) < self.at_ns - self.racy_ns
     }
 }
 
@@ -254,15 +268,8 @@ impl Filter {
         next_doc: &mut u32,
         now: impl FnOnce() -> Option<Identity>,
     ) -> Option<Searched> {
-        let (covered, relative) =
-            self.covered.iter().find_map(|c| Some((c, relative(&c.root, c.implicit, path)?)))?;
-        let joined;
-        let key = if covered.prefix.as_os_str().is_empty() {
-            relative.as_os_str().as_bytes()
-        } else {
-            joined = covered.prefix.join(relative);
-            joined.as_os_str().as_bytes()
-        };
+        let (covered, key) = self.covered.iter().find_map(|c| Some((c, c.key(path)?)))?;
+        let key = key.as_os_str().as_bytes();
         let index = &covered.index;
         let near = (*next_doc..next_doc.saturating_add(NEXT_DOCS).min(index.docs()))
             .find(|&doc| index.path(doc).is_ok_and(|path| path == key));
@@ -278,6 +285,18 @@ impl Filter {
         covered.built.unchanged(&entry, &now()?).then(|| self.as_searched(&entry))
     }
 
+    /// The entries of the walked directory `path` as the build listed them, when it has not
+    /// changed since (`now` says what identifies it): a directory's modification and change times
+    /// move whenever an entry is added, removed or renamed in it, so its listing is the same. The
+    /// walk judges them as it judges a listing: only the `getdents` is spared.
+    pub(crate) fn listed(&self, path: &Path, now: &Identity) -> Option<RecordedNames<'_>> {
+        let (covered, key) = self.covered.iter().find_map(|c| Some((c, c.key(path)?)))?;
+        let (then, names) = covered.index.dir(key.as_os_str().as_bytes()).ok()??;
+        // A directory's size is not kept: its times tell its changes.
+        let now = Identity { size: 0, ..*now };
+        covered.built.settled(&then, &now).then_some(names)
+    }
+
     /// What the search of a file would come to as it was indexed: the lines and bytes it has, or
     /// binary.
     fn as_searched(&self, doc: &Doc) -> Searched {
@@ -290,6 +309,23 @@ impl Filter {
             },
             None => Searched { lines: doc.lines, bytes: doc.bytes, ..Searched::new(Outcome::Searched) },
         }
+    }
+}
+
+impl Covered {
+    /// The index's key of `path`, walked below this root (or the root itself).
+    fn key<'p>(&self, path: &'p Path) -> Option<Cow<'p, Path>> {
+        // The walk lists a root by the path it was given: the bytes compare.
+        let relative = match path.as_os_str() == self.root.as_os_str() {
+            true => Path::new(""),
+            false => relative(&self.root, self.implicit, path)?,
+        };
+        Some(match self.prefix.as_os_str().is_empty() {
+            true => Cow::Borrowed(relative),
+            // `join` of an empty path would add a `/`.
+            false if relative.as_os_str().is_empty() => Cow::Owned(self.prefix.clone()),
+            false => Cow::Owned(self.prefix.join(relative)),
+        })
     }
 }
 
@@ -315,13 +351,7 @@ impl OpenDir {
             self.dir = parent.to_path_buf();
         }
         let stat = rustix::fs::statat(self.fd.as_ref()?, name, rustix::fs::AtFlags::empty()).ok()?;
-        Some(Identity {
-            dev: stat.st_dev,
-            ino: stat.st_ino,
-            size: stat.st_size as u64,
-            mtime_ns: stat.st_mtime * 1_000_000_000 + stat.st_mtime_nsec as i64,
-            ctime_ns: stat.st_ctime * 1_000_000_000 + stat.st_ctime_nsec as i64,
-        })
+        Some(Identity::of_stat(&stat))
     }
 }
 

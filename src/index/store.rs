@@ -8,10 +8,12 @@
 //! docs       per file, DOC_LEN bytes: its path's place, what identified it, what it held
 //! paths      the files' paths relative to the tree, one after another
 //! by_path    the files' numbers in the byte order of their paths (for lookups by path)
+//! dir_table  per directory, DIR_LEN bytes, in the byte order of their paths: what identified it
+//! dir_names  per directory, its path, then its entries' names and kinds as it was listed
 //! trigrams   per trigram, TRIGRAM_LEN bytes, in trigram order: its postings' place and checks
 //! ```
 //!
-//! The header, docs, paths and by_path are checked as a whole (`check`) when the file is opened:
+//! The header, docs, paths, by_path and the directories are checked as a whole (`check`) when the file is opened:
 //! a few megabytes for a big tree. The trigram table and the postings are checked where they are
 //! read: each table entry carries a check of itself and one of its postings, so a lookup checks
 //! every entry its binary search visits, and the postings it takes.
@@ -23,10 +25,14 @@ use std::ops::Range;
 use memmap2::Mmap;
 
 pub(crate) const MAGIC: &[u8; 8] = b"ba-index";
-/// The layout and the meaning of its trigrams (2: as the files hold them; 1 folded ASCII case).
-pub(crate) const VERSION: u32 = 2;
-const HEADER_LEN: usize = 128;
+/// The layout and the meaning of its trigrams (3: with directories; 2: as the files hold them; 1
+/// folded ASCII case).
+pub(crate) const VERSION: u32 = 3;
+const HEADER_LEN: usize = 160;
+/// Where the header's places end and its check begins: 28 + 7 places of 16 bytes.
+const HEADER_CHECKED: usize = 140;
 const DOC_LEN: usize = 96;
+const DIR_LEN: usize = 48;
 const TRIGRAM_LEN: usize = 24;
 
 /// What identified a file when it was indexed: while its path still shows all of it, its content is
@@ -56,6 +62,77 @@ pub(crate) struct Doc {
     pub(crate) unindexed: bool,
 }
 
+/// One directory as the build listed it: every entry, whatever the walk would take of it, so that a
+/// search with any flags can judge them as it judges a listing.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct DirRecord {
+    /// Its path relative to the tree (empty for the tree itself).
+    pub(crate) key: Vec<u8>,
+    /// What identified it before it was listed (its size is left at 0).
+    pub(crate) identity: Identity,
+    /// Its entries in the byte order of their names: per entry its kind, its name's length (two
+    /// bytes) and its name.
+    pub(crate) names: Vec<u8>,
+}
+
+/// The kind of a directory's entry, as a listing tells it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) enum EntryKind {
+    File,
+    Dir,
+    Symlink,
+    /// A FIFO, a socket, a device: never searched.
+    Other,
+}
+
+impl EntryKind {
+    pub(crate) fn of(file_type: rustix::fs::FileType) -> EntryKind {
+        match file_type {
+            rustix::fs::FileType::RegularFile => EntryKind::File,
+            rustix::fs::FileType::Directory => EntryKind::Dir,
+            rustix::fs::FileType::Symlink => EntryKind::Symlink,
+            _ => EntryKind::Other,
+        }
+    }
+}
+
+impl Identity {
+    pub(crate) fn of_stat(stat: &rustix::fs::Stat) -> Identity {
+        Identity {
+            dev: stat.st_dev,
+            ino: stat.st_ino,
+            size: stat.st_size as u64,
+            mtime_ns: stat.st_mtime * 1_000_000_000 + stat.st_mtime_nsec as i64,
+            ctime_ns: stat.st_ctime * 1_000_000_000 + stat.st_ctime_nsec as i64,
+        }
+    }
+}
+
+impl DirRecord {
+    pub(crate) fn push(names: &mut Vec<u8>, kind: EntryKind, name: &[u8]) {
+        names.push(kind as u8);
+        names.extend_from_slice(&(name.len() as u16).to_le_bytes());
+        names.extend_from_slice(name);
+    }
+}
+
+/// The entries of a directory's record, in order; None at the end or where the record is malformed.
+pub(crate) struct RecordedNames<'a>(&'a [u8]);
+
+impl<'a> Iterator for RecordedNames<'a> {
+    type Item = (EntryKind, &'a [u8]);
+
+    fn next(&mut self) -> Option<(EntryKind, &'a [u8])> {
+        let (&kind, rest) = self.0.split_first()?;
+        let kind =
+            [EntryKind::File, EntryKind::Dir, EntryKind::Symlink, EntryKind::Other].get(kind as usize)?;
+        let len = u16::from_le_bytes(rest.get(..2)?.try_into().expect("2 bytes")) as usize;
+        let name = rest.get(2..2 + len)?;
+        self.0 = &rest[2 + len..];
+        Some((*kind, name))
+    }
+}
+
 /// A file's first NUL byte.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub(crate) struct Nul {
@@ -74,7 +151,23 @@ struct Layout {
     doc_table: (u64, u64),
     paths: (u64, u64),
     by_path: (u64, u64),
+    dir_table: (u64, u64),
+    dir_names: (u64, u64),
     trigram_table: (u64, u64),
+}
+
+impl Layout {
+    fn places(&self) -> [(u64, u64); 7] {
+        [
+            self.postings,
+            self.doc_table,
+            self.paths,
+            self.by_path,
+            self.dir_table,
+            self.dir_names,
+            self.trigram_table,
+        ]
+    }
 }
 
 /// An entry of the trigram table.
@@ -185,8 +278,9 @@ impl IndexWriter {
         Ok(())
     }
 
-    /// The files and their paths (numbered in this order), then the table; returns the file.
-    pub(crate) fn finish(mut self, docs: &[Doc], paths: &[Vec<u8>]) -> io::Result<File> {
+    /// The files and their paths (numbered in this order), the directories (in the byte order of
+    /// their paths), then the table; returns the file.
+    pub(crate) fn finish(mut self, docs: &[Doc], paths: &[Vec<u8>], dirs: &[DirRecord]) -> io::Result<File> {
         let layout = &mut self.layout;
         layout.postings = (HEADER_LEN as u64, self.at);
         layout.docs = docs.len() as u32;
@@ -200,18 +294,26 @@ impl IndexWriter {
         let mut by_path: Vec<u32> = (0..docs.len() as u32).collect();
         by_path.sort_unstable_by(|&a, &b| paths[a as usize].cmp(&paths[b as usize]));
         let by_path: Vec<u8> = by_path.iter().flat_map(|doc| doc.to_le_bytes()).collect();
+        let (mut dir_table, mut dir_names) = (Vec::with_capacity(dirs.len() * DIR_LEN), Vec::new());
+        for dir in dirs {
+            dir_table.extend_from_slice(&encode_dir(dir, dir_names.len() as u64));
+            dir_names.extend_from_slice(&dir.key);
+            dir_names.extend_from_slice(&dir.names);
+        }
         let mut at = self.at;
         for (section, bytes) in [
             (&mut layout.doc_table, &head),
             (&mut layout.paths, &path_bytes),
             (&mut layout.by_path, &by_path),
+            (&mut layout.dir_table, &dir_table),
+            (&mut layout.dir_names, &dir_names),
             (&mut layout.trigram_table, &self.table),
         ] {
             *section = (at, at + bytes.len() as u64);
             self.file.write_all(bytes)?;
             at += bytes.len() as u64;
         }
-        let header = encode_header(layout, &[&head, &path_bytes, &by_path]);
+        let header = encode_header(layout, &[&head, &path_bytes, &by_path, &dir_table, &dir_names]);
         let mut file = self.file.into_inner().map_err(io::IntoInnerError::into_error)?;
         std::os::unix::fs::FileExt::write_all_at(&file, &header, 0)?;
         file.flush()?;
@@ -244,6 +346,18 @@ fn encode_doc(doc: &Doc, path_offset: u64, path_len: u32) -> [u8; DOC_LEN] {
     out
 }
 
+fn encode_dir(dir: &DirRecord, offset: u64) -> [u8; DIR_LEN] {
+    let mut out = [0u8; DIR_LEN];
+    let id = &dir.identity;
+    out[0..8].copy_from_slice(&offset.to_le_bytes());
+    out[8..12].copy_from_slice(&(dir.key.len() as u32).to_le_bytes());
+    out[12..16].copy_from_slice(&(dir.names.len() as u32).to_le_bytes());
+    for (i, field) in [id.dev, id.ino, id.mtime_ns as u64, id.ctime_ns as u64].iter().enumerate() {
+        out[16 + i * 8..24 + i * 8].copy_from_slice(&field.to_le_bytes());
+    }
+    out
+}
+
 fn encode_header(layout: &Layout, head: &[&[u8]]) -> [u8; HEADER_LEN] {
     let mut out = [0u8; HEADER_LEN];
     out[0..8].copy_from_slice(MAGIC);
@@ -251,16 +365,15 @@ fn encode_header(layout: &Layout, head: &[&[u8]]) -> [u8; HEADER_LEN] {
     out[12..16].copy_from_slice(&layout.docs.to_le_bytes());
     out[16..20].copy_from_slice(&layout.trigrams.to_le_bytes());
     out[20..28].copy_from_slice(&layout.built_ns.to_le_bytes());
-    let places = [layout.postings, layout.doc_table, layout.paths, layout.by_path, layout.trigram_table];
-    for (i, (start, end)) in places.iter().enumerate() {
+    for (i, (start, end)) in layout.places().iter().enumerate() {
         out[28 + i * 16..36 + i * 16].copy_from_slice(&start.to_le_bytes());
         out[36 + i * 16..44 + i * 16].copy_from_slice(&end.to_le_bytes());
     }
-    // 28 + 5 * 16 = 108: the check of the header so far and of the sections read whole.
-    let mut parts = vec![&out[..108]];
+    // The check of the header so far and of the sections read whole.
+    let mut parts = vec![&out[..HEADER_CHECKED]];
     parts.extend_from_slice(head);
     let sum = check(&parts);
-    out[108..112].copy_from_slice(&sum.to_le_bytes());
+    out[HEADER_CHECKED..HEADER_CHECKED + 4].copy_from_slice(&sum.to_le_bytes());
     out
 }
 
@@ -300,16 +413,18 @@ impl IndexFile {
             doc_table: place(1),
             paths: place(2),
             by_path: place(3),
-            trigram_table: place(4),
+            dir_table: place(4),
+            dir_names: place(5),
+            trigram_table: place(6),
         };
         let len = bytes.len() as u64;
-        let places = [layout.postings, layout.doc_table, layout.paths, layout.by_path, layout.trigram_table];
-        if places.iter().any(|&(start, end)| start > end || end > len) {
+        if layout.places().iter().any(|&(start, end)| start > end || end > len) {
             return Err(damaged("truncated"));
         }
         let docs = u64::from(layout.docs);
         if layout.doc_table.1 - layout.doc_table.0 != docs * DOC_LEN as u64
             || layout.by_path.1 - layout.by_path.0 != docs * 4
+            || !(layout.dir_table.1 - layout.dir_table.0).is_multiple_of(DIR_LEN as u64)
             || layout.trigram_table.1 - layout.trigram_table.0
                 != u64::from(layout.trigrams) * TRIGRAM_LEN as u64
         {
@@ -317,12 +432,14 @@ impl IndexFile {
         }
         let index = IndexFile { map, layout };
         let head = [
-            &index.map[..108],
+            &index.map[..HEADER_CHECKED],
             index.section(layout.doc_table),
             index.section(layout.paths),
             index.section(layout.by_path),
+            index.section(layout.dir_table),
+            index.section(layout.dir_names),
         ];
-        if check(&head) != u32_at(&index.map, 108) {
+        if check(&head) != u32_at(&index.map, HEADER_CHECKED) {
             return Err(damaged("its checksum does not match"));
         }
         Ok(index)
@@ -397,6 +514,41 @@ impl IndexFile {
                 std::cmp::Ordering::Less => low = mid + 1,
                 std::cmp::Ordering::Greater => high = mid,
                 std::cmp::Ordering::Equal => return Ok(Some(doc)),
+            }
+        }
+        Ok(None)
+    }
+
+    /// The directory at `key` (relative to the tree) as the build listed it: what identified it,
+    /// and its entries. None when the build did not list it.
+    pub(crate) fn dir(&self, key: &[u8]) -> Result<Option<(Identity, RecordedNames<'_>)>, Damaged> {
+        let table = self.section(self.layout.dir_table);
+        let names = self.section(self.layout.dir_names);
+        let record = |i: usize| -> Result<(&[u8], &[u8], Identity), Damaged> {
+            let entry = &table[i * DIR_LEN..(i + 1) * DIR_LEN];
+            let (start, key_len, names_len) =
+                (u64_at(entry, 0) as usize, u32_at(entry, 8) as usize, u32_at(entry, 12) as usize);
+            let out_of_bounds = || damaged("a directory out of bounds");
+            let key = names.get(start..start + key_len).ok_or_else(out_of_bounds)?;
+            let listed = names.get(start + key_len..start + key_len + names_len).ok_or_else(out_of_bounds)?;
+            let field = |j: usize| u64_at(entry, 16 + j * 8);
+            let identity = Identity {
+                dev: field(0),
+                ino: field(1),
+                size: 0,
+                mtime_ns: field(2) as i64,
+                ctime_ns: field(3) as i64,
+            };
+            Ok((key, listed, identity))
+        };
+        let (mut low, mut high) = (0usize, table.len() / DIR_LEN);
+        while low < high {
+            let mid = (low + high) / 2;
+            let (found, listed, identity) = record(mid)?;
+            match found.cmp(key) {
+                std::cmp::Ordering::Less => low = mid + 1,
+                std::cmp::Ordering::Greater => high = mid,
+                std::cmp::Ordering::Equal => return Ok(Some((identity, RecordedNames(listed)))),
             }
         }
         Ok(None)

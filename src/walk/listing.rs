@@ -1,7 +1,9 @@
 //! Listing one directory: its entries sorted by name, each judged by the file-selection rules (Black
 //! Arrow's `-i`/`-f` regexes and default ignores, `-g` globs, ignore files, hidden names, `-t`/`-T`
 //! types, `--max-filesize`, `-D` depth, `--follow`). Any thread may list a directory; the indexer
-//! puts the listings together in walk order.
+//! puts the listings together in walk order. With a search index, a directory unchanged since the
+//! index was built is not read again (its entries are the index's), and the files the index rules
+//! out are left out of the listing, only counted (`index`).
 //!
 //! Ignore files are read as git and ripgrep read them: `.gitignore` inside a repository, `.ignore`
 //! anywhere, `.git/info/exclude` at a repository's top and git's global excludes file; for each kind
@@ -9,19 +11,22 @@
 //! `exclude`, which beats the global file, and a nested repository stops the rules from above.
 //! `--ignore-file` rules rank below all of them, as in ripgrep.
 
+use std::ffi::OsStr;
 use std::fs;
 use std::io;
-use std::os::unix::fs::MetadataExt;
+use std::os::fd::BorrowedFd;
+use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::sync::{Arc, OnceLock};
 
 use ignore::gitignore::{Gitignore, GitignoreBuilder};
 use ignore::Match;
+use rustix::fs::{AtFlags, Dir, FileType, Mode, OFlags, Stat};
 
 use crate::config::{WalkRules, DEFAULT_IGNORED_DIRS, DEFAULT_IGNORED_FILE_SUFFIX};
 use crate::index;
-use crate::index::store::Identity;
+use crate::index::store::{EntryKind, Identity};
 use crate::messages::{describe, Message};
 use crate::pipeline::RuledOut;
 
@@ -329,17 +334,21 @@ pub(crate) fn list(task: ListTask, rules: &WalkRules, index: Option<&index::Filt
         children: Vec::new(),
         ruled_out: RuledOut::default(),
     };
-    let judge = EntryJudge { task: &task, rules };
-    let mut entries: Vec<(PathBuf, fs::DirEntry)> = Vec::new();
-    let read: io::Result<()> = fs::read_dir(&task.path)
-        .and_then(|mut dir| dir.try_for_each(|entry| entry.map(|e| entries.push((judge.child_path(&e), e)))));
-    if let Err(err) = read {
-        listing.items.push(Item::Message(Message::error(&task.path, describe(&err))));
-        return listing;
-    }
-    // Sorted by name for a walk order that is the same on every machine. Siblings share their
-    // parent's path, so comparing whole paths compares names, without parsing them out.
-    entries.sort_unstable_by(|(a, _), (b, _)| a.as_os_str().cmp(b.as_os_str()));
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    let dir = rustix::fs::open(&task.path, flags, Mode::empty()).and_then(Dir::new);
+    let entries = dir.map_err(io::Error::from).and_then(|mut dir| {
+        let entries = read_entries(&mut dir, &task, index)?;
+        Ok((dir, entries))
+    });
+    let (dir, entries) = match entries {
+        Ok(read) => read,
+        Err(err) => {
+            listing.items.push(Item::Message(Message::error(&task.path, describe(&err))));
+            return listing;
+        }
+    };
+    let dir = dir.fd().expect("a directory's own descriptor");
+    let judge = EntryJudge { task: &task, rules, dir };
 
     let mut dir_rules = task.rules.clone();
     if rules.ignore_files {
@@ -355,9 +364,8 @@ pub(crate) fn list(task: ListTask, rules: &WalkRules, index: Option<&index::Filt
 
     let mut next_doc = 0;
     for (path, entry) in entries {
-        let verdict = judge
-            .kind(&entry, &path)
-            .map(|kind| (judge.judge(&path, &kind, &entry, dir_rules.as_deref()), kind));
+        let verdict =
+            judge.kind(entry, &path).map(|kind| (judge.judge(&path, &kind, dir_rules.as_deref()), kind));
         let kind = match verdict {
             Ok((Verdict::Skip(filter), _)) => {
                 filter.note();
@@ -365,10 +373,7 @@ pub(crate) fn list(task: ListTask, rules: &WalkRules, index: Option<&index::Filt
             }
             Ok((Verdict::File, _)) => {
                 // The `stat` by name in the directory still open, of the file a search would open.
-                let now = || {
-                    let metadata = if rules.follow { fs::metadata(&path) } else { entry.metadata() };
-                    metadata.ok().map(|metadata| Identity::of(&metadata))
-                };
+                let now = || judge.stat(&path).ok().map(|stat| Identity::of_stat(&stat));
                 match index.and_then(|index| index.ruled_out(&path, &mut next_doc, now)) {
                     Some(searched) => listing.ruled_out.add(&searched),
                     None => listing.items.push(Item::File(path)),
@@ -407,7 +412,61 @@ pub(crate) fn list(task: ListTask, rules: &WalkRules, index: Option<&index::Filt
     listing
 }
 
-/// The last component of a path built by `EntryJudge::child_path` (which never ends in `/` or `..`):
+/// The entries of `task`'s directory, sorted by name, with their kinds: as the index's build listed
+/// them if the directory has not changed since, else as `dir` lists them now.
+fn read_entries(
+    dir: &mut Dir,
+    task: &ListTask,
+    index: Option<&index::Filter>,
+) -> io::Result<Vec<(PathBuf, EntryKind)>> {
+    let child_path = |name: &[u8]| -> PathBuf {
+        let name = Path::new(OsStr::from_bytes(name));
+        // Below the implicit root, without the leading `./`.
+        if task.root.implicit && task.depth == 0 {
+            name.to_path_buf()
+        } else {
+            task.path.join(name)
+        }
+    };
+    let fd = dir.fd()?;
+    let recorded = index.and_then(|index| {
+        let now = Identity::of_stat(&rustix::fs::fstat(fd).ok()?);
+        index.listed(&task.path, &now)
+    });
+    if let Some(names) = recorded {
+        return Ok(names.map(|(kind, name)| (child_path(name), kind)).collect());
+    }
+    let mut entries = Vec::new();
+    each_entry(dir, |name, kind| entries.push((child_path(name), kind)))?;
+    // Sorted by name for a walk order that is the same on every machine. Siblings share their
+    // parent's path, so comparing whole paths compares names, without parsing them out.
+    entries.sort_unstable_by(|(a, _), (b, _)| a.as_os_str().cmp(b.as_os_str()));
+    Ok(entries)
+}
+
+/// Calls `f` with the name and kind of each entry `dir` lists (but `.` and `..`), in the order it
+/// lists them.
+pub(crate) fn each_entry(dir: &mut Dir, mut f: impl FnMut(&[u8], EntryKind)) -> io::Result<()> {
+    while let Some(entry) = dir.read() {
+        let entry = entry?;
+        let name = entry.file_name().to_bytes();
+        if name == b"." || name == b".." {
+            continue;
+        }
+        let kind = match entry.file_type() {
+            // Some file systems do not say: a `stat` does.
+            FileType::Unknown => {
+                let stat = rustix::fs::statat(dir.fd()?, name, AtFlags::SYMLINK_NOFOLLOW)?;
+                EntryKind::of(FileType::from_raw_mode(stat.st_mode))
+            }
+            known => EntryKind::of(known),
+        };
+        f(name, kind);
+    }
+    Ok(())
+}
+
+/// The last component of a path built by `read_entries` (which never ends in `/` or `..`):
 /// found with one search for the last `/`, as paths are not parsed on the hot path.
 fn file_name(path: &Path) -> &[u8] {
     let bytes = path.as_os_str().as_encoded_bytes();
@@ -428,29 +487,36 @@ struct Kind {
 struct EntryJudge<'a> {
     task: &'a ListTask,
     rules: &'a WalkRules,
+    /// The directory, open: its entries are `stat`ed by name in it.
+    dir: BorrowedFd<'a>,
 }
 
 impl EntryJudge<'_> {
-    /// `dir/name`; below the implicit root, without the leading `./`.
-    fn child_path(&self, entry: &fs::DirEntry) -> PathBuf {
-        if self.task.root.implicit && self.task.depth == 0 {
-            PathBuf::from(entry.file_name())
-        } else {
-            entry.path()
-        }
+    /// A `stat` of the entry at `path` (following a link with `--follow`, as a search opens it).
+    fn stat(&self, path: &Path) -> io::Result<Stat> {
+        let flags = if self.rules.follow { AtFlags::empty() } else { AtFlags::SYMLINK_NOFOLLOW };
+        Ok(rustix::fs::statat(self.dir, file_name(path), flags)?)
     }
 
     /// What an entry is; a followed link that is broken is an error.
-    fn kind(&self, entry: &fs::DirEntry, path: &Path) -> Result<Kind, Message> {
-        let file_type = entry.file_type().map_err(|err| Message::error(path, describe(&err)))?;
+    fn kind(&self, kind: EntryKind, path: &Path) -> Result<Kind, Message> {
         if !self.rules.follow {
-            return Ok(Kind { dir: file_type.is_dir(), file: file_type.is_file(), link: false, id: None });
+            return Ok(Kind {
+                dir: kind == EntryKind::Dir,
+                file: kind == EntryKind::File,
+                link: false,
+                id: None,
+            });
         }
-        let link = file_type.is_symlink();
-        let metadata = if link { fs::metadata(path) } else { entry.metadata() };
-        let metadata = metadata.map_err(|err| Message::error(path, describe(&err)))?;
-        let id = metadata.is_dir().then(|| (metadata.dev(), metadata.ino()));
-        Ok(Kind { dir: metadata.is_dir(), file: metadata.is_file(), link, id })
+        let stat = self.stat(path).map_err(|err| Message::error(path, describe(&err)))?;
+        let file_type = FileType::from_raw_mode(stat.st_mode);
+        let id = (file_type == FileType::Directory).then_some((stat.st_dev, stat.st_ino));
+        Ok(Kind {
+            dir: file_type == FileType::Directory,
+            file: file_type == FileType::RegularFile,
+            link: kind == EntryKind::Symlink,
+            id,
+        })
     }
 
     /// With --follow, the ancestors of a directory, itself included; an error if it is a link back
@@ -473,7 +539,7 @@ impl EntryJudge<'_> {
 
     /// Decides an entry, most specific rule first: `-i` and the default ignores, then `-g` globs,
     /// then ignore files, then hidden names; for files also `-t`/`-T`, `-f` and the size.
-    fn judge(&self, path: &Path, kind: &Kind, entry: &fs::DirEntry, dir_rules: Option<&Rules>) -> Verdict {
+    fn judge(&self, path: &Path, kind: &Kind, dir_rules: Option<&Rules>) -> Verdict {
         let is_dir = kind.dir;
         // Symlinks (when not followed), FIFOs, sockets and devices are never opened.
         if !is_dir && !kind.file {
@@ -521,12 +587,8 @@ impl EntryJudge<'_> {
         if is_dir {
             return Verdict::Dir;
         }
-        let size_ok = || {
-            rules.max_filesize.is_none_or(|max| {
-                let metadata = if rules.follow { fs::metadata(path) } else { entry.metadata() };
-                metadata.is_ok_and(|m| m.len() <= max)
-            })
-        };
+        let size_ok =
+            || rules.max_filesize.is_none_or(|max| self.stat(path).is_ok_and(|s| s.st_size as u64 <= max));
         if rules.types.as_ref().is_some_and(|types| types.matched(relative(), false).is_ignore()) {
             Verdict::Skip(Filter::Type)
         } else if rules.filename.as_ref().is_some_and(|set| !set.is_match(name)) {

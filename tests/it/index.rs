@@ -327,7 +327,7 @@ fn a_damaged_index_is_reported_once_and_never_changes_an_answer() {
         "version" => bytes[8] = 9,
         "paths" => bytes[len - 3000] ^= 0x20,
         "table" => bytes[len - 5] ^= 0x40,
-        "postings" => bytes[130] ^= 0x01,
+        "postings" => bytes[162] ^= 0x01,
         _ => unreachable!(),
     };
     for what in ["truncated", "emptied", "header", "version", "paths", "table", "postings"] {
@@ -429,4 +429,22 @@ fn drop_removes_the_index_and_status_says_so() {
     assert!(fixture.index_files().is_empty());
     let out = fixture.run(&["--index-status"]);
     assert_eq!((out.status.code(), stdout_of(&out)), (Some(1), ".: no index covers it\n".to_string()));
+}
+
+#[test]
+fn a_directory_listed_by_the_build_is_listed_anew_once_an_entry_changes_even_with_its_time_put_back() {
+    let fixture = Fixture::new();
+    haystack(&fixture, 70);
+    fixture.build();
+    // A search takes an unchanged directory's entries from the index; its change time, which no
+    // one can put back, still tells of a new entry.
+    let dir = fixture.root().join("d3");
+    let modified = fs::metadata(&dir).unwrap().modified().unwrap();
+    write(fixture.root(), "d3/new.txt", "a needle here\n");
+    fs::File::open(&dir).unwrap().set_modified(modified).unwrap();
+    assert_eq!(fs::metadata(&dir).unwrap().modified().unwrap(), modified);
+    let out = fixture.same_answer(&["-p", "needle"]);
+    assert!(stdout_of(&out).contains("d3/new.txt:1:a needle here\n"), "{}", stdout_of(&out));
+    // And a directory that did not change is listed as the build listed it: the same answer.
+    fixture.same_answer(&["-p", "--hidden", "needle"]);
 }
