@@ -188,6 +188,12 @@ pub fn status_command(config: &Config) -> Result<ExitCode> {
             (index::now_ns() - index.built_ns()) / 1_000_000_000,
             unindexed.len(),
         );
+        if index.credentials() != index::credentials() {
+            println!(
+                "{}: built by a process with other groups or capabilities: a search does not use it; build it again",
+                printable_path(&root.path)
+            );
+        }
     }
     Ok(if found { ExitCode::Matched } else { ExitCode::NoMatch })
 }

@@ -14,7 +14,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use crossbeam_channel::bounded;
 
 use super::store::{
-    decode_postings, put_varint, Damaged, DirRecord, Doc, Identity, IndexFile, IndexWriter, Nul,
+    decode_postings, put_varint, Blocks, Damaged, DirRecord, Doc, Identity, IndexFile, IndexWriter, Nul,
 };
 use crate::decompress::Format;
 use crate::encoding::Encoding;
@@ -30,6 +30,14 @@ const MAX_INDEXED: u64 = 256 << 20;
 const CHUNK: usize = 1 << 20;
 /// Trigrams are three bytes: a bit each.
 const TRIGRAM_BITS: usize = 1 << 24;
+/// A file bigger than this keeps which of its blocks hold each trigram: such files hold most
+/// trigrams somewhere (the kernel's register headers of 16 MB hold every literal's), not near.
+const BLOCKED_AT: u64 = 256 << 10;
+/// The most blocks of a file: a bit each.
+const BLOCKS: u64 = 64;
+/// The smallest block: a string whose trigrams are asked for near each other is no longer.
+const MIN_BLOCK: u64 = 16 << 10;
+const _: () = assert!(MIN_BLOCK as usize >= super::query::NEAR_SPAN);
 
 /// One file to index: where it is, and its path relative to the tree (its key in the index).
 pub(crate) struct TreeFile {
@@ -58,6 +66,15 @@ pub(crate) fn build(
     progress: &dyn Fn(usize, usize),
 ) -> io::Result<Built> {
     let mut docs: Vec<Option<Doc>> = vec![None; files.len()];
+    let mut blocks: Vec<Option<Blocks>> = vec![None; files.len()];
+    let old_blocks: HashMap<u32, Blocks> = match old {
+        Some(old) => old
+            .blocks()
+            .map(|(doc, entry)| Ok((doc, entry.view()?.to_blocks())))
+            .collect::<Result<_, Damaged>>()
+            .map_err(|Damaged(why)| io::Error::other(why))?,
+        None => HashMap::new(),
+    };
     // Old numbers to new, for the files taken from the old index.
     let mut remap = old.map(|old| vec![u32::MAX; old.docs() as usize]).unwrap_or_default();
     let mut fresh = Vec::new();
@@ -68,18 +85,19 @@ pub(crate) fn build(
             Some((old_doc, doc)) => {
                 remap[old_doc as usize] = i as u32;
                 docs[i] = Some(doc);
+                blocks[i] = old_blocks.get(&old_doc).cloned();
             }
             None => fresh.push(i),
         }
     }
     let mut postings = Postings::new(runs_dir);
-    let read_bytes = read_fresh(files, &fresh, threads, &mut docs, &mut postings, progress)?;
+    let read_bytes = read_fresh(files, &fresh, threads, (&mut docs, &mut blocks), &mut postings, progress)?;
     let runs = postings.finish()?;
-    let mut writer = IndexWriter::new(out, built_ns)?;
+    let mut writer = IndexWriter::new(out, built_ns, super::credentials())?;
     merge(runs, old.map(|old| (old, remap.as_slice())), &mut writer)?;
     let docs: Vec<Doc> = docs.into_iter().map(|doc| doc.expect("every file read or taken")).collect();
     let keys: Vec<Vec<u8>> = files.iter().map(|f| f.key.clone()).collect();
-    let file = writer.finish(&docs, &keys, &list_dirs(tree, files))?;
+    let file = writer.finish((&docs, &keys, &blocks), &list_dirs(tree, files))?;
     Ok(Built { files: files.len(), read: fresh.len(), read_bytes, file })
 }
 
@@ -144,12 +162,12 @@ fn read_fresh(
     files: &[TreeFile],
     fresh: &[usize],
     threads: usize,
-    docs: &mut [Option<Doc>],
+    (docs, blocks): (&mut [Option<Doc>], &mut [Option<Blocks>]),
     postings: &mut Postings,
     progress: &dyn Fn(usize, usize),
 ) -> io::Result<u64> {
     let next = AtomicUsize::new(0);
-    let (tx, rx) = bounded::<(usize, Doc, Vec<u32>)>(threads * 4);
+    let (tx, rx) = bounded::<(usize, FileRead)>(threads * 4);
     std::thread::scope(|scope| {
         for _ in 0..threads.max(1) {
             let (tx, next) = (tx.clone(), &next);
@@ -158,8 +176,7 @@ fn read_fresh(
                 loop {
                     let i = next.fetch_add(1, Ordering::Relaxed);
                     let Some(&file) = fresh.get(i) else { return };
-                    let (doc, trigrams) = reader.read(&files[file].path);
-                    if tx.send((i, doc, trigrams)).is_err() {
+                    if tx.send((i, reader.read(&files[file].path))).is_err() {
                         return;
                     }
                 }
@@ -169,13 +186,14 @@ fn read_fresh(
         // The readers finish out of order; the postings take files in order.
         let mut waiting = BTreeMap::new();
         let (mut taken, mut bytes) = (0, 0);
-        for (i, doc, trigrams) in rx {
-            waiting.insert(i, (doc, trigrams));
-            while let Some((doc, trigrams)) = waiting.remove(&taken) {
+        for (i, read) in rx {
+            waiting.insert(i, read);
+            while let Some(read) = waiting.remove(&taken) {
                 let number = fresh[taken];
-                bytes += doc.identity.size;
-                postings.add(number as u32, &trigrams)?;
-                docs[number] = Some(doc);
+                bytes += read.doc.identity.size;
+                postings.add(number as u32, &read.trigrams)?;
+                docs[number] = Some(read.doc);
+                blocks[number] = read.blocks;
                 taken += 1;
                 progress(taken, fresh.len());
             }
@@ -184,47 +202,108 @@ fn read_fresh(
     })
 }
 
-/// Reads a file's trigrams, with a bit per trigram to keep each once.
+/// What reading a file gave: its entry, its trigrams and, for a big file, their blocks (no trigrams
+/// when it is not indexed: a search then reads it).
+struct FileRead {
+    doc: Doc,
+    trigrams: Vec<u32>,
+    blocks: Option<Blocks>,
+}
+
+/// Reads a file's trigrams, with a bit per trigram to keep each once; and for a big file, a bit per
+/// trigram of the block being read, and the blocks of each trigram.
 struct TrigramReader {
     seen: Vec<u64>,
     buf: Vec<u8>,
+    blocks: BlockMasks,
+}
+
+/// The blocks of each trigram of a big file, as it is read.
+#[derive(Default)]
+struct BlockMasks {
+    /// A bit per trigram of the block being read, and those trigrams.
+    in_block: Vec<u64>,
+    trigrams: Vec<u32>,
+    masks: HashMap<u32, u64, BuildHasherDefault<TrigramHasher>>,
+}
+
+impl BlockMasks {
+    fn add(&mut self, trigram: u32) {
+        if self.in_block.is_empty() {
+            self.in_block = vec![0; TRIGRAM_BITS / 64];
+        }
+        let (word, bit) = (trigram as usize / 64, 1u64 << (trigram % 64));
+        if self.in_block[word] & bit == 0 {
+            self.in_block[word] |= bit;
+            self.trigrams.push(trigram);
+        }
+    }
+
+    /// Adds the trigrams of the block `block` to their masks (`None`: drops them), and forgets
+    /// them for the next block.
+    fn end(&mut self, block: Option<u64>) {
+        for t in self.trigrams.drain(..) {
+            self.in_block[t as usize / 64] &= !(1 << (t % 64));
+            if let Some(block) = block {
+                *self.masks.entry(t).or_default() |= 1 << block.min(BLOCKS - 1);
+            }
+        }
+    }
 }
 
 impl TrigramReader {
     fn new() -> TrigramReader {
-        TrigramReader { seen: vec![0; TRIGRAM_BITS / 64], buf: vec![0; CHUNK] }
+        TrigramReader { seen: vec![0; TRIGRAM_BITS / 64], buf: vec![0; CHUNK], blocks: BlockMasks::default() }
     }
 
-    /// The file's entry and its trigrams (none when it is not indexed: a search then reads it).
-    fn read(&mut self, path: &Path) -> (Doc, Vec<u32>) {
-        let unindexed = |identity| Doc { identity, lines: 0, bytes: 0, nul: None, unindexed: true };
-        let Ok(mut file) = File::open(path) else { return (unindexed(Identity::default()), Vec::new()) };
+    fn read(&mut self, path: &Path) -> FileRead {
+        let unindexed = |identity| FileRead {
+            doc: Doc { identity, lines: 0, bytes: 0, nul: None, unindexed: true },
+            trigrams: Vec::new(),
+            blocks: None,
+        };
+        let Ok(mut file) = File::open(path) else { return unindexed(Identity::default()) };
         let Ok(before) = file.metadata().map(|meta| Identity::of(&meta)) else {
-            return (unindexed(Identity::default()), Vec::new());
+            return unindexed(Identity::default());
         };
         // A compressed file is searched decompressed with -z; a big one is not worth its postings.
         if Format::of(path).is_some() || before.size > MAX_INDEXED {
-            return (unindexed(before), Vec::new());
+            return unindexed(before);
         }
+        let block_size = (before.size > BLOCKED_AT).then(|| before.size.div_ceil(BLOCKS).max(MIN_BLOCK));
         let mut trigrams = Vec::new();
-        let Ok(counts) = self.scan(&mut file, &mut trigrams) else { return (unindexed(before), Vec::new()) };
+        let scanned = self.scan(&mut file, &mut trigrams, block_size);
         for &t in &trigrams {
             self.seen[t as usize / 64] &= !(1 << (t % 64));
         }
+        // (A read that failed left its last block's trigrams.)
+        self.blocks.end(None);
+        let blocks = block_size.map(|size| {
+            let mut masks: Vec<(u32, u64)> = self.blocks.masks.drain().collect();
+            masks.sort_unstable();
+            Blocks { size: size as u32, masks }
+        });
+        let Ok(counts) = scanned else { return unindexed(before) };
         // A file that changed while it was read may be indexed with text it never held at once.
         let after = file.metadata().map(|meta| Identity::of(&meta)).ok();
         if counts.decoded || after != Some(before) {
-            return (unindexed(before), Vec::new());
+            return unindexed(before);
         }
         // A search steps over a UTF-8 byte-order mark, and does not count it.
         let bom = if counts.bom { 3 } else { 0 };
         let nul = counts.nul.map(|nul| Nul { bytes_before: nul.bytes_before.saturating_sub(bom), ..nul });
         let doc =
             Doc { identity: before, lines: counts.lines, bytes: before.size - bom, nul, unindexed: false };
-        (doc, trigrams)
+        FileRead { doc, trigrams, blocks }
     }
 
-    fn scan(&mut self, file: &mut File, trigrams: &mut Vec<u32>) -> io::Result<Counts> {
+    fn scan(
+        &mut self,
+        file: &mut File,
+        trigrams: &mut Vec<u32>,
+        block_size: Option<u64>,
+    ) -> io::Result<Counts> {
+        let mut block = 0;
         let mut counts = Counts::default();
         let (mut window, mut offset, mut newlines, mut last) = (0u32, 0u64, 0u64, b'\n');
         // Where the last whole line read ends.
@@ -265,12 +344,26 @@ impl TrigramReader {
                         self.seen[word] |= bit;
                         trigrams.push(window);
                     }
+                    // The block the trigram starts in.
+                    if let Some(size) = block_size {
+                        let start_block = (offset + i as u64 - 2) / size;
+                        if start_block != block {
+                            self.blocks.end(Some(block));
+                            block = start_block;
+                        }
+                        self.blocks.add(window);
+                    }
                 }
             }
             offset += n as u64;
             last = chunk[n - 1];
         }
-        counts.lines = newlines + u64::from(last != b'\n');
+        // A last line without its `\n` is a line; a byte-order mark alone is none.
+        let text = offset - if counts.bom { 3 } else { 0 };
+        counts.lines = newlines + u64::from(text > 0 && last != b'\n');
+        if block_size.is_some() {
+            self.blocks.end(Some(block));
+        }
         Ok(counts)
     }
 }

@@ -55,7 +55,7 @@ use crate::own::{reported, Area};
 use crate::sanitize::printable_path;
 use crate::search::engine::{Outcome, Searched, BINARY_SNIFF};
 use query::Query;
-use store::{Doc, Identity, IndexFile, RecordedNames};
+use store::{BlockView, Doc, Identity, IndexFile, RecordedNames};
 
 /// The index's area, which `XDG_CACHE_HOME` moves.
 const CACHE: Area = Area { env: "XDG_CACHE_HOME", in_home: ".cache" };
@@ -92,6 +92,28 @@ impl Built {
     fn settled(self, then: &Identity, now: &Identity) -> bool {
         then == now && now.mtime_ns.max(now.ctime_ns) < self.at_ns - self.racy_ns
     }
+}
+
+/// A digest of what decides which files this process may read: its user, its groups and its
+/// capabilities. An index built under other credentials may hold files this search cannot read,
+/// which it would rule out without the error their search reports: it is not used.
+pub(crate) fn credentials() -> u64 {
+    // SAFETY: these calls only read the process's own credentials into the buffer given.
+    let (user, group) = unsafe { (libc::geteuid(), libc::getegid()) };
+    let count = unsafe { libc::getgroups(0, std::ptr::null_mut()) };
+    let mut groups = vec![0; usize::try_from(count).unwrap_or(0)];
+    let count = unsafe { libc::getgroups(groups.len() as libc::c_int, groups.as_mut_ptr()) };
+    groups.truncate(usize::try_from(count).unwrap_or(0));
+    groups.sort_unstable();
+    let status = std::fs::read_to_string("/proc/self/status").unwrap_or_default();
+    let capabilities = status.lines().find(|line| line.starts_with("CapEff:")).unwrap_or_default();
+    let mut hasher = blake3::Hasher::new();
+    hasher.update(&user.to_le_bytes()).update(&group.to_le_bytes());
+    groups.iter().for_each(|group| {
+        hasher.update(&group.to_le_bytes());
+    });
+    hasher.update(capabilities.as_bytes());
+    u64::from_le_bytes(hasher.finalize().as_bytes()[..8].try_into().expect("8 bytes"))
 }
 
 pub(crate) fn now_ns() -> i64 {
@@ -225,10 +247,14 @@ impl Filter {
             }
         };
         let mut covered = Vec::new();
+        let credentials = credentials();
         for (root, implicit) in roots {
             let Ok(real) = std::fs::canonicalize(root) else { continue };
             let Ok(Some((index, tree))) = covering(&dir, &dir_path, &real) else { continue };
             let index_path = dir_path.join(index_name(&tree));
+            if index.as_ref().is_ok_and(|index| index.credentials() != credentials) {
+                continue;
+            }
             let candidates = index.and_then(|index| {
                 let candidates = evaluate(&index, query)?;
                 Ok((index, candidates))
@@ -355,7 +381,8 @@ impl OpenDir {
     }
 }
 
-/// The files of `index` that satisfy `query`, a bit each.
+/// The files of `index` that satisfy `query`, a bit each: by their trigrams, and for a big file by
+/// where its trigrams are.
 fn evaluate(index: &IndexFile, query: &Query) -> Result<Vec<u64>, store::Damaged> {
     let docs = index.docs() as usize;
     let mut bits = vec![0u64; docs.div_ceil(64)];
@@ -363,7 +390,39 @@ fn evaluate(index: &IndexFile, query: &Query) -> Result<Vec<u64>, store::Damaged
         None => bits.iter_mut().for_each(|word| *word = !0),
         Some(list) => list.iter().for_each(|&doc| bits[doc as usize / 64] |= 1 << (doc % 64)),
     }
+    for (doc, entry) in index.blocks() {
+        let bit = bits
+            .get_mut(doc as usize / 64)
+            .ok_or_else(|| store::Damaged("a file number out of bounds".into()))?;
+        if *bit & (1 << (doc % 64)) != 0 && !in_blocks(query, &entry.view()?) {
+            *bit &= !(1 << (doc % 64));
+        }
+    }
     Ok(bits)
+}
+
+/// Whether a big file whose trigrams are in `blocks` may match `query`: each string's trigrams must
+/// be in one block or the next (a string is shorter than a block), not only in the file.
+fn in_blocks(query: &Query, blocks: &BlockView) -> bool {
+    // The blocks that hold a trigram, or any case of it; every block for what is not a trigram.
+    let mask = |query: &Query| match query {
+        Query::Trigram(trigram) => blocks.mask(*trigram),
+        Query::AnyCase(trigram, letters) => {
+            query::variants(*trigram, *letters).fold(0, |m, v| m | blocks.mask(v))
+        }
+        _ => !0,
+    };
+    match query {
+        Query::All => true,
+        Query::Nothing => false,
+        Query::Trigram(_) | Query::AnyCase(..) => mask(query) != 0,
+        Query::And(terms) => terms.iter().all(|term| in_blocks(term, blocks)),
+        Query::Or(terms) => terms.iter().any(|term| in_blocks(term, blocks)),
+        // A block where a string may start: each trigram in it or in the next.
+        Query::Near(terms) => {
+            terms.iter().fold(!0u64, |starts, term| starts & (mask(term) | mask(term) >> 1)) != 0
+        }
+    }
 }
 
 /// The sorted files that satisfy `query`; None for every file.
@@ -376,7 +435,8 @@ fn matching(index: &IndexFile, query: &Query) -> Result<Option<Vec<u32>>, store:
             index.postings(*trigram, &mut docs)?;
             Some(docs)
         }
-        Query::And(terms) => {
+        // Near each other is a question for the blocks of big files (`in_blocks`).
+        Query::And(terms) | Query::Near(terms) => {
             let mut result: Option<Vec<u32>> = None;
             for term in terms {
                 let Some(docs) = matching(index, term)? else { continue };

@@ -30,8 +30,14 @@ pub enum Query {
     /// either case (given in lower case): one of the variants.
     AnyCase(u32, u8),
     And(Vec<Query>),
+    /// All of these trigrams, those of one string: a match holds them within `NEAR_SPAN` bytes of
+    /// each other, which the index's blocks of a big file can tell.
+    Near(Vec<Query>),
     Or(Vec<Query>),
 }
+
+/// The longest string whose trigrams are asked for as `Near`: no longer than the smallest block.
+pub const NEAR_SPAN: usize = 4 << 10;
 
 /// The most strings an exact set may hold: past it, the set becomes a query.
 const MAX_SET: usize = 64;
@@ -196,7 +202,11 @@ fn set_query(set: &BTreeSet<Vec<u16>>) -> Query {
 
 fn string_query(s: &[u16]) -> Query {
     let trigrams: BTreeSet<Query> = s.windows(3).map(symbols_query).collect();
-    and(trigrams.into_iter().take(MAX_TRIGRAMS_PER_STRING).collect())
+    let trigrams: Vec<Query> = trigrams.into_iter().take(MAX_TRIGRAMS_PER_STRING).collect();
+    match trigrams.len() {
+        2.. if s.len() <= NEAR_SPAN => Query::Near(trigrams),
+        _ => and(trigrams),
+    }
 }
 
 /// The query of three symbols: their trigram, or any of its case variants.
@@ -268,9 +278,12 @@ mod tests {
     }
 
     #[test]
-    fn a_literal_asks_for_each_of_its_trigrams() {
-        assert_plan("abcd", Query::And(vec![t("abc"), t("bcd")]));
+    fn a_literal_asks_for_each_of_its_trigrams_near_each_other() {
+        assert_plan("abcd", Query::Near(vec![t("abc"), t("bcd")]));
         assert_plan("abc", t("abc"));
+        // A string longer than a block of the index only asks for its trigrams.
+        let long = "abcdefghij".repeat(NEAR_SPAN / 10 + 1);
+        assert!(matches!(query_of(&long), Query::And(_)));
     }
 
     #[test]
@@ -291,7 +304,7 @@ mod tests {
         assert_plan("AB(?i)c", Query::AnyCase(trigram(*b"ABc"), 0b001));
         // A letter with a case that is not ASCII is a class of its own: the Kelvin sign for k.
         let kelvin = "\u{212A}".as_bytes();
-        let with_kelvin = Query::And(vec![
+        let with_kelvin = Query::Near(vec![
             Query::Trigram(trigram([kelvin[0], kelvin[1], kelvin[2]])),
             Query::AnyCase(trigram([kelvin[1], kelvin[2], b'a']), 0b001),
             Query::AnyCase(trigram([kelvin[2], b'a', b'b']), 0b011),
@@ -319,7 +332,7 @@ mod tests {
         assert_plan("abc|x", Query::All);
         assert_plan(
             r"foo\w+|barbaz",
-            Query::Or(vec![t("foo"), Query::And(vec![t("arb"), t("baz"), t("bar"), t("rba")])]),
+            Query::Or(vec![t("foo"), Query::Near(vec![t("arb"), t("baz"), t("bar"), t("rba")])]),
         );
     }
 
@@ -335,12 +348,17 @@ mod tests {
         assert_plan("(abc)+", t("abc"));
         assert_plan("(abc)*", Query::All);
         assert_plan("x(abc){2,5}y", t("abc"));
-        assert_plan("abc?d", Query::Or(vec![t("abd"), Query::And(vec![t("abc"), t("bcd")])]));
+        assert_plan("abc?d", Query::Or(vec![t("abd"), Query::Near(vec![t("abc"), t("bcd")])]));
     }
 
     #[test]
     fn parts_around_a_wide_class_each_ask_their_own() {
+        // Anywhere in the file: the class may stand for any number of bytes.
         assert_plan(r"foo\s+bar", Query::And(vec![t("foo"), t("bar")]));
+        assert_plan(
+            r"food\s+bark",
+            Query::And(vec![Query::Near(vec![t("foo"), t("ood")]), Query::Near(vec![t("bar"), t("ark")])]),
+        );
         assert_eq!(query_of(r"^\s*#include"), query_of("#include"));
     }
 
@@ -355,6 +373,10 @@ mod tests {
         fn normalized(self) -> Query {
             match self {
                 Query::And(terms) => and(terms.into_iter().map(Query::normalized).collect()),
+                Query::Near(mut terms) => {
+                    terms.sort();
+                    Query::Near(terms)
+                }
                 Query::Or(terms) => or(terms.into_iter().map(Query::normalized).collect()),
                 query => query,
             }

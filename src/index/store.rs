@@ -10,13 +10,16 @@
 //! by_path    the files' numbers in the byte order of their paths (for lookups by path)
 //! dir_table  per directory, DIR_LEN bytes, in the byte order of their paths: what identified it
 //! dir_names  per directory, its path, then its entries' names and kinds as it was listed
+//! block_table per big file, BLOCK_LEN bytes, in file order: its block size, its masks' place, a check
+//! block_masks per big file, per trigram it holds: the trigram and a bit per block that holds it
 //! trigrams   per trigram, TRIGRAM_LEN bytes, in trigram order: its postings' place and checks
 //! ```
 //!
 //! The header, docs, paths, by_path and the directories are checked as a whole (`check`) when the file is opened:
 //! a few megabytes for a big tree. The trigram table and the postings are checked where they are
 //! read: each table entry carries a check of itself and one of its postings, so a lookup checks
-//! every entry its binary search visits, and the postings it takes.
+//! every entry its binary search visits, and the postings it takes. So does the block table, for the
+//! masks of the big files a search asks about.
 
 use std::fs::File;
 use std::io::{self, Write};
@@ -25,12 +28,17 @@ use std::ops::Range;
 use memmap2::Mmap;
 
 pub(crate) const MAGIC: &[u8; 8] = b"ba-index";
-/// The layout and the meaning of its trigrams (3: with directories; 2: as the files hold them; 1
-/// folded ASCII case).
+/// The layout and the meaning of its trigrams (3: with directories and blocks; 2: as the files
+/// hold them; 1 folded ASCII case).
 pub(crate) const VERSION: u32 = 3;
-const HEADER_LEN: usize = 160;
-/// Where the header's places end and its check begins: 28 + 7 places of 16 bytes.
-const HEADER_CHECKED: usize = 140;
+const HEADER_LEN: usize = 192;
+/// Where the header's places end (28 + 9 places of 16 bytes) and the builder's credentials are.
+const CREDENTIALS_AT: usize = 172;
+/// Where the header's check begins.
+const HEADER_CHECKED: usize = 180;
+const BLOCK_LEN: usize = 24;
+/// A block mask entry: a trigram and its mask.
+const MASK_LEN: usize = 12;
 const DOC_LEN: usize = 96;
 const DIR_LEN: usize = 48;
 const TRIGRAM_LEN: usize = 24;
@@ -60,6 +68,65 @@ pub(crate) struct Doc {
     /// Its content is not in the postings (a compressed or UTF-16 file, one too big, one changed
     /// while it was read): a search always reads it.
     pub(crate) unindexed: bool,
+}
+
+/// Which blocks of a big file hold each of its trigrams: the file is cut into at most 64 blocks
+/// of `size` bytes, and a trigram belongs to the block it starts in.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub(crate) struct Blocks {
+    pub(crate) size: u32,
+    /// Per trigram, in trigram order: a bit per block that holds it.
+    pub(crate) masks: Vec<(u32, u64)>,
+}
+
+/// An entry of the block table.
+pub(crate) struct BlockEntry<'a> {
+    entry: &'a [u8],
+    masks: &'a [u8],
+}
+
+impl<'a> BlockEntry<'a> {
+    /// The file's blocks, checked.
+    pub(crate) fn view(&self) -> Result<BlockView<'a>, Damaged> {
+        let entry = self.entry;
+        let (start, count) = (u64_at(entry, 8) as usize, u32_at(entry, 16) as usize);
+        let end = count.checked_mul(MASK_LEN).and_then(|len| start.checked_add(len));
+        let bytes = end
+            .and_then(|end| self.masks.get(start..end))
+            .ok_or_else(|| damaged("a block mask out of bounds"))?;
+        if check(&[&entry[..20], bytes]) != u32_at(entry, 20) {
+            return Err(damaged("a block table's checksum does not match"));
+        }
+        Ok(BlockView { size: u32_at(entry, 4), masks: bytes })
+    }
+}
+
+/// A big file's blocks as the index holds them.
+pub(crate) struct BlockView<'a> {
+    pub(crate) size: u32,
+    masks: &'a [u8],
+}
+
+impl BlockView<'_> {
+    /// The blocks that hold `trigram`: a binary search.
+    pub(crate) fn mask(&self, trigram: u32) -> u64 {
+        let (mut low, mut high) = (0, self.masks.len() / MASK_LEN);
+        while low < high {
+            let mid = (low + high) / 2;
+            match u32_at(self.masks, mid * MASK_LEN).cmp(&trigram) {
+                std::cmp::Ordering::Less => low = mid + 1,
+                std::cmp::Ordering::Greater => high = mid,
+                std::cmp::Ordering::Equal => return u64_at(self.masks, mid * MASK_LEN + 4),
+            }
+        }
+        0
+    }
+
+    pub(crate) fn to_blocks(&self) -> Blocks {
+        let masks =
+            self.masks.chunks_exact(MASK_LEN).map(|entry| (u32_at(entry, 0), u64_at(entry, 4))).collect();
+        Blocks { size: self.size, masks }
+    }
 }
 
 /// One directory as the build listed it: every entry, whatever the walk would take of it, so that a
@@ -145,6 +212,8 @@ pub(crate) struct Nul {
 #[derive(Clone, Copy, Debug, Default)]
 struct Layout {
     built_ns: i64,
+    /// A digest of what decided which files the build could read (`super::credentials`).
+    credentials: u64,
     docs: u32,
     trigrams: u32,
     postings: (u64, u64),
@@ -153,11 +222,13 @@ struct Layout {
     by_path: (u64, u64),
     dir_table: (u64, u64),
     dir_names: (u64, u64),
+    block_table: (u64, u64),
+    block_masks: (u64, u64),
     trigram_table: (u64, u64),
 }
 
 impl Layout {
-    fn places(&self) -> [(u64, u64); 7] {
+    fn places(&self) -> [(u64, u64); 9] {
         [
             self.postings,
             self.doc_table,
@@ -165,6 +236,8 @@ impl Layout {
             self.by_path,
             self.dir_table,
             self.dir_names,
+            self.block_table,
+            self.block_masks,
             self.trigram_table,
         ]
     }
@@ -254,10 +327,10 @@ pub(crate) struct IndexWriter {
 }
 
 impl IndexWriter {
-    pub(crate) fn new(file: File, built_ns: i64) -> io::Result<IndexWriter> {
+    pub(crate) fn new(file: File, built_ns: i64, credentials: u64) -> io::Result<IndexWriter> {
         let mut file = io::BufWriter::with_capacity(1 << 20, file);
         file.write_all(&[0; HEADER_LEN])?;
-        let layout = Layout { built_ns, ..Layout::default() };
+        let layout = Layout { built_ns, credentials, ..Layout::default() };
         Ok(IndexWriter { file, at: HEADER_LEN as u64, table: Vec::new(), trigrams: 0, layout })
     }
 
@@ -278,9 +351,13 @@ impl IndexWriter {
         Ok(())
     }
 
-    /// The files and their paths (numbered in this order), the directories (in the byte order of
-    /// their paths), then the table; returns the file.
-    pub(crate) fn finish(mut self, docs: &[Doc], paths: &[Vec<u8>], dirs: &[DirRecord]) -> io::Result<File> {
+    /// The files and their paths (numbered in this order) and the blocks of the big ones, the
+    /// directories (in the byte order of their paths), then the table; returns the file.
+    pub(crate) fn finish(
+        mut self,
+        (docs, paths, blocks): (&[Doc], &[Vec<u8>], &[Option<Blocks>]),
+        dirs: &[DirRecord],
+    ) -> io::Result<File> {
         let layout = &mut self.layout;
         layout.postings = (HEADER_LEN as u64, self.at);
         layout.docs = docs.len() as u32;
@@ -300,6 +377,23 @@ impl IndexWriter {
             dir_names.extend_from_slice(&dir.key);
             dir_names.extend_from_slice(&dir.names);
         }
+        let (mut block_table, mut block_masks) = (Vec::new(), Vec::new());
+        for (doc, blocks) in blocks.iter().enumerate() {
+            let Some(blocks) = blocks else { continue };
+            let start = block_masks.len();
+            for (trigram, mask) in &blocks.masks {
+                block_masks.extend_from_slice(&trigram.to_le_bytes());
+                block_masks.extend_from_slice(&mask.to_le_bytes());
+            }
+            let mut entry = [0u8; BLOCK_LEN];
+            entry[0..4].copy_from_slice(&(doc as u32).to_le_bytes());
+            entry[4..8].copy_from_slice(&blocks.size.to_le_bytes());
+            entry[8..16].copy_from_slice(&(start as u64).to_le_bytes());
+            entry[16..20].copy_from_slice(&(blocks.masks.len() as u32).to_le_bytes());
+            let own = check(&[&entry[..20], &block_masks[start..]]);
+            entry[20..24].copy_from_slice(&own.to_le_bytes());
+            block_table.extend_from_slice(&entry);
+        }
         let mut at = self.at;
         for (section, bytes) in [
             (&mut layout.doc_table, &head),
@@ -307,6 +401,8 @@ impl IndexWriter {
             (&mut layout.by_path, &by_path),
             (&mut layout.dir_table, &dir_table),
             (&mut layout.dir_names, &dir_names),
+            (&mut layout.block_table, &block_table),
+            (&mut layout.block_masks, &block_masks),
             (&mut layout.trigram_table, &self.table),
         ] {
             *section = (at, at + bytes.len() as u64);
@@ -365,6 +461,7 @@ fn encode_header(layout: &Layout, head: &[&[u8]]) -> [u8; HEADER_LEN] {
     out[12..16].copy_from_slice(&layout.docs.to_le_bytes());
     out[16..20].copy_from_slice(&layout.trigrams.to_le_bytes());
     out[20..28].copy_from_slice(&layout.built_ns.to_le_bytes());
+    out[CREDENTIALS_AT..CREDENTIALS_AT + 8].copy_from_slice(&layout.credentials.to_le_bytes());
     for (i, (start, end)) in layout.places().iter().enumerate() {
         out[28 + i * 16..36 + i * 16].copy_from_slice(&start.to_le_bytes());
         out[36 + i * 16..44 + i * 16].copy_from_slice(&end.to_le_bytes());
@@ -407,6 +504,7 @@ impl IndexFile {
         let place = |i: usize| (u64_at(bytes, 28 + i * 16), u64_at(bytes, 36 + i * 16));
         let layout = Layout {
             built_ns: u64_at(bytes, 20) as i64,
+            credentials: u64_at(bytes, CREDENTIALS_AT),
             docs: u32_at(bytes, 12),
             trigrams: u32_at(bytes, 16),
             postings: place(0),
@@ -415,7 +513,9 @@ impl IndexFile {
             by_path: place(3),
             dir_table: place(4),
             dir_names: place(5),
-            trigram_table: place(6),
+            block_table: place(6),
+            block_masks: place(7),
+            trigram_table: place(8),
         };
         let len = bytes.len() as u64;
         if layout.places().iter().any(|&(start, end)| start > end || end > len) {
@@ -425,6 +525,7 @@ impl IndexFile {
         if layout.doc_table.1 - layout.doc_table.0 != docs * DOC_LEN as u64
             || layout.by_path.1 - layout.by_path.0 != docs * 4
             || !(layout.dir_table.1 - layout.dir_table.0).is_multiple_of(DIR_LEN as u64)
+            || !(layout.block_table.1 - layout.block_table.0).is_multiple_of(BLOCK_LEN as u64)
             || layout.trigram_table.1 - layout.trigram_table.0
                 != u64::from(layout.trigrams) * TRIGRAM_LEN as u64
         {
@@ -452,6 +553,10 @@ impl IndexFile {
     /// When the build began (nanoseconds since the epoch).
     pub(crate) fn built_ns(&self) -> i64 {
         self.layout.built_ns
+    }
+
+    pub(crate) fn credentials(&self) -> u64 {
+        self.layout.credentials
     }
 
     pub(crate) fn docs(&self) -> u32 {
@@ -552,6 +657,14 @@ impl IndexFile {
             }
         }
         Ok(None)
+    }
+
+    /// The big files that have blocks, in order: each one's number (unchecked until its blocks are
+    /// taken) and its entry.
+    pub(crate) fn blocks(&self) -> impl Iterator<Item = (u32, BlockEntry<'_>)> + '_ {
+        let masks = self.section(self.layout.block_masks);
+        let table = self.section(self.layout.block_table);
+        table.chunks_exact(BLOCK_LEN).map(move |entry| (u32_at(entry, 0), BlockEntry { entry, masks }))
     }
 
     /// The files that hold `trigram`, in order, appended to `into` (none when the index has no

@@ -385,7 +385,11 @@ impl Printer {
                 self.file.suppressed = true;
             }
             Outcome::Output => self.file.suppressed = true,
-            Outcome::RuledOut(files) => self.summary.count_ruled_out(files),
+            Outcome::RuledOut(files) => {
+                self.summary.count_ruled_out(files);
+                // (JSON's summary counts the bytes of the files it ended.)
+                self.totals.bytes_searched += files.bytes;
+            }
             Outcome::Failed(err) => {
                 // What was printed before comes first on a shared terminal too.
                 self.out.flush()?;

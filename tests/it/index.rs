@@ -448,3 +448,86 @@ fn a_directory_listed_by_the_build_is_listed_anew_once_an_entry_changes_even_wit
     // And a directory that did not change is listed as the build listed it: the same answer.
     fixture.same_answer(&["-p", "--hidden", "needle"]);
 }
+
+#[test]
+fn files_ruled_out_count_in_every_summary_as_their_searches_would() {
+    let fixture = Fixture::new();
+    haystack(&fixture, 30);
+    // A byte-order mark alone is no line; with text after it, one.
+    write(fixture.root(), "bom.txt", b"\xEF\xBB\xBF");
+    write(fixture.root(), "bom-line.txt", b"\xEF\xBB\xBFhay");
+    settle();
+    fixture.build();
+    // JSON's summary, its times left out.
+    let counts = |args: &[&str]| {
+        let out = stdout_of(&fixture.run(args));
+        let summary = out.lines().last().unwrap_or_default().to_string();
+        summary.split("\"searches\"").nth(1).unwrap_or_default().to_string()
+    };
+    for pattern in ["needle", "zzzz"] {
+        let with = counts(&["--json", pattern]);
+        assert!(with.contains("\"bytes_searched\":"), "{with}");
+        assert_eq!(with, counts(&["--no-index", "--json", pattern]), "{pattern}");
+    }
+    let lines = |args: &[&str]| {
+        let out = stdout_of(&fixture.run(args));
+        out.lines().find(|line| line.starts_with("Lines Searched")).unwrap_or_default().to_string()
+    };
+    let args = ["--pretty", "--color", "never", "--stats", "needle"];
+    assert_eq!(lines(&args), lines(&[&["--no-index"], &args[..]].concat()));
+    assert_eq!(fixture.ruled_out("needle"), 29);
+}
+
+/// A file of `len` bytes of lines without the letters of `needle`, with `pieces` written at their
+/// offsets.
+fn big_file(len: usize, pieces: &[(usize, &str)]) -> Vec<u8> {
+    let mut text: Vec<u8> = b"xyz 0123 abc_fgh\n".iter().copied().cycle().take(len).collect();
+    for (at, piece) in pieces {
+        let at = (*at).min(len - piece.len());
+        text[at..at + piece.len()].copy_from_slice(piece.as_bytes());
+    }
+    text
+}
+
+#[test]
+fn a_big_file_whose_trigrams_are_far_apart_is_ruled_out_and_one_with_the_string_is_not() {
+    let fixture = Fixture::new();
+    // 1 MiB: 64 blocks of 16 KiB. The string across the boundary of two blocks, and at the end.
+    let block = 16 << 10;
+    write(fixture.root(), "across.txt", big_file(1 << 20, &[(5 * block - 3, "needle")]));
+    write(fixture.root(), "at-end.txt", big_file(1 << 20, &[((1 << 20) - 6, "needle")]));
+    // Every trigram of `needle`, none of them near the others.
+    write(fixture.root(), "apart.txt", big_file(1 << 20, &[(100, "need"), (40 * block, "eedle")]));
+    settle();
+    fixture.build();
+    let out = fixture.same_answer(&["-p", "needle"]);
+    assert_eq!(stdout_of(&out).lines().count(), 2, "{}", stdout_of(&out));
+    assert_eq!(fixture.ruled_out("needle"), 1);
+    assert_eq!(fixture.ruled_out("(?i)NEEDLE"), 1);
+    // Strings that may be far apart ask only to be in the file.
+    assert_eq!(fixture.ruled_out(r"need\w*edle"), 0);
+    fixture.same_answer(&["-p", r"need\w*edle"]);
+    fixture.same_answer(&["-p", "-U", r"need[\s\S]*edle"]);
+}
+
+proptest! {
+    #![proptest_config(config(12))]
+
+    /// The blocks of a big file never rule out a file that holds a match, wherever the strings are.
+    #[test]
+    fn the_blocks_of_a_big_file_never_rule_out_a_match(
+        len in (256usize << 10)..(3 << 20),
+        pieces in prop::collection::vec(
+            (0usize..(3 << 20), prop::sample::select(vec!["needle", "need", "edle", "NEEDLE", "eedl", "dle", "nee"])),
+            0..6,
+        ),
+    ) {
+        let fixture = Fixture::new();
+        write(fixture.root(), "big.txt", big_file(len, &pieces));
+        settle();
+        fixture.build();
+        for pattern in ["needle", "(?i)needle", "need|eedle", r"nee\w*dle", "edle"] {
+            fixture.same_answer(&["-p", "-c", pattern]);
+        }
+    }
+}
