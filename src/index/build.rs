@@ -67,7 +67,7 @@ pub(crate) fn build(
 ) -> io::Result<Built> {
     let mut docs: Vec<Option<Doc>> = vec![None; files.len()];
     let mut blocks: Vec<Option<Blocks>> = vec![None; files.len()];
-    let old_blocks: HashMap<u32, Blocks> = match old {
+    let mut old_blocks: HashMap<u32, Blocks> = match old {
         Some(old) => old
             .blocks()
             .map(|(doc, entry)| Ok((doc, entry.view()?.to_blocks())))
@@ -85,7 +85,7 @@ pub(crate) fn build(
             Some((old_doc, doc)) => {
                 remap[old_doc as usize] = i as u32;
                 docs[i] = Some(doc);
-                blocks[i] = old_blocks.get(&old_doc).cloned();
+                blocks[i] = old_blocks.remove(&old_doc);
             }
             None => fresh.push(i),
         }
