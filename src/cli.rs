@@ -250,7 +250,8 @@ pub struct Args {
     /// search would read (the same ignore rules and flags), and the trigrams each holds. A search of
     /// a directory an index covers then reads only the files that can match, and every file changed
     /// since the index was built: the same answer as without it. An update re-reads only what
-    /// changed. The index lives in $XDG_CACHE_HOME/ba/index (else ~/.cache/ba/index).
+    /// changed. The index lives in $XDG_CACHE_HOME/ba/index (else ~/.cache/ba/index), and serves
+    /// only searches with the user, groups and capabilities of its build.
     #[arg(long = "index-build", conflicts_with_all = ["replace", "files", "index_status", "index_drop", "no_index"])]
     pub(crate) index_build: bool,
 
