@@ -3,23 +3,30 @@
 //!
 //! `ba --index-build` walks a tree as a search would (the same ignore rules and flags) and records,
 //! per file, what identified it (device, inode, size, modification and change times) and which
-//! trigrams (every three bytes in a row, as they are) it holds. A search of a directory the
-//! index covers plans a trigram query from its pattern (`query`), takes the files that satisfy it
-//! from the posting lists, and walks the tree as always: a walked file the query rules out is
-//! skipped only if the index knows it and a `stat` of it shows it unchanged since it was indexed.
-//! The walk does that as it lists a directory (a `stat` by name in the directory it has open), and
-//! counts the files it leaves out: they never reach a searcher or the printer. Only `-L` and
-//! `--include-zero`, which print files without a match, hand each to a searcher to rule out.
+//! trigrams (every three bytes in a row, as they are) it holds; for a big file also which of its
+//! blocks hold each trigram. A search of a directory the index covers plans a trigram query from
+//! its pattern (`query`), takes the files that satisfy it from the posting lists (and, for a big
+//! file, from its blocks: a string's trigrams must be in one block or the next), and walks the tree
+//! as always: a walked file the query rules out is skipped only if the index knows it and a `stat`
+//! of it shows it unchanged since it was indexed. Every other file (new, changed, renamed, unknown,
+//! or changed within the racy window of the build) is read and searched, so the answer is the one a
+//! search without the index gives. The freshness check is that `stat` per file: there is no watcher
+//! and no server.
+//!
+//! The walk rules files out as it lists a directory (a `stat` by name in the directory it has
+//! open), and counts the files it leaves out: they never reach a searcher or the printer. Only `-L`
+//! and `--include-zero`, which print files without a match, hand each to a searcher to rule out.
 //!
 //! The index also keeps each directory's entries as the build listed them, with what identified the
 //! directory (device, inode, modification and change times), as git's untracked cache does. Adding,
-//! removing or renaming an entry moves both times, and no one can put the change time back: while
-//! they show the same, the walk takes the entries from the index instead of listing the directory
-//! again (`getdents` costs as much as the `stat`s of its files), and judges them by the search's own
-//! rules, as it judges any listing.
-//! Every other file (new, changed, renamed, unknown, or changed within a second of the build) is
-//! read and searched, so the answer is the one a search without the index gives. The freshness
-//! check is that `stat` per file: there is no watcher and no server.
+//! removing or renaming an entry moves both times, and the kernel never puts a change time back:
+//! while they show the same, the walk takes the entries from the index instead of listing the
+//! directory again (`getdents` costs as much as the `stat`s of its files), and judges them by the
+//! search's own rules, as it judges any listing. (A change written behind the kernel's back, to a
+//! disk image, is not seen, by this as by the `stat` of a file.)
+//!
+//! An index serves only searches with the user, groups and capabilities of its build
+//! (`credentials`): it may rule out a file that a search under other credentials could not read.
 //!
 //! The index lives in the user's cache (`$XDG_CACHE_HOME/ba/index`, else `~/.cache/ba/index`), one
 //! file per tree named by a hash of the tree's real path, under the same ownership rules as the undo

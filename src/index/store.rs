@@ -15,11 +15,11 @@
 //! trigrams   per trigram, TRIGRAM_LEN bytes, in trigram order: its postings' place and checks
 //! ```
 //!
-//! The header, docs, paths, by_path and the directories are checked as a whole (`check`) when the file is opened:
-//! a few megabytes for a big tree. The trigram table and the postings are checked where they are
-//! read: each table entry carries a check of itself and one of its postings, so a lookup checks
-//! every entry its binary search visits, and the postings it takes. So does the block table, for the
-//! masks of the big files a search asks about.
+//! The header, docs, paths, by_path and the directories are checked as a whole (`check`) when the
+//! file is opened: a few megabytes for a big tree. The trigram table and the postings are checked
+//! where they are read: each table entry carries a check of itself and one of its postings, so a
+//! lookup checks every entry its binary search visits, and the postings it takes. So does each
+//! entry of the block table, with its masks, when a search asks about its file.
 
 use std::fs::File;
 use std::io::{self, Write};

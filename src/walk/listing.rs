@@ -454,11 +454,12 @@ pub(crate) fn each_entry(dir: &mut Dir, mut f: impl FnMut(&[u8], EntryKind)) -> 
             continue;
         }
         let kind = match entry.file_type() {
-            // Some file systems do not say: a `stat` does.
-            FileType::Unknown => {
-                let stat = rustix::fs::statat(dir.fd()?, name, AtFlags::SYMLINK_NOFOLLOW)?;
-                EntryKind::of(FileType::from_raw_mode(stat.st_mode))
-            }
+            // Some file systems do not say: a `stat` does (of an entry that may be gone since).
+            FileType::Unknown => match rustix::fs::statat(dir.fd()?, name, AtFlags::SYMLINK_NOFOLLOW) {
+                Ok(stat) => EntryKind::of(FileType::from_raw_mode(stat.st_mode)),
+                Err(rustix::io::Errno::NOENT) => continue,
+                Err(err) => return Err(err.into()),
+            },
             known => EntryKind::of(known),
         };
         f(name, kind);
