@@ -254,12 +254,16 @@ impl Filter {
             }
         };
         let mut covered = Vec::new();
-        let credentials = credentials();
+        // Read once, and only when an index is found.
+        let credentials = std::cell::OnceCell::new();
         for (root, implicit) in roots {
             let Ok(real) = std::fs::canonicalize(root) else { continue };
             let Ok(Some((index, tree))) = covering(&dir, &dir_path, &real) else { continue };
             let index_path = dir_path.join(index_name(&tree));
-            if index.as_ref().is_ok_and(|index| index.credentials() != credentials) {
+            if index
+                .as_ref()
+                .is_ok_and(|index| index.credentials() != *credentials.get_or_init(self::credentials))
+            {
                 continue;
             }
             let candidates = index.and_then(|index| {
