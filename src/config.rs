@@ -378,7 +378,7 @@ impl Config {
         let selection = Selection::of(&args, mode, &matcher);
         let (roots, stdin) = roots(&mut args);
         let workers = match args.workers.map(usize::from) {
-            Some(0) | None => std::thread::available_parallelism().map_or(1, |n| n.get()),
+            Some(0) | None => cores(),
             Some(n) if n > MAX_WORKERS => {
                 messages::notice(&format!(
                     "-w {n}: {MAX_WORKERS} searchers at most; searching with {MAX_WORKERS}"
@@ -699,6 +699,13 @@ fn roots(args: &mut Args) -> (Vec<Root>, bool) {
         roots.push(Root { path: PathBuf::from("."), implicit: true });
     }
     (roots, stdin)
+}
+
+/// The cores this process may run on, found once: the standard library reads the cgroup's quota
+/// from /proc and /sys each time it is asked.
+pub(crate) fn cores() -> usize {
+    static CORES: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 impl Config {

@@ -87,7 +87,7 @@ impl Pool {
 pub fn pool(tasks: Sender<Task>, threads: usize, backlog: Option<Arc<Backlog>>) -> (Pool, Sender<Listing>) {
     // Unbounded: the indexer keeps few listings ahead (`LISTINGS_AHEAD` per thread).
     let (listings_tx, listings) = unbounded();
-    let running = threads.min(std::thread::available_parallelism().map_or(1, |n| n.get()));
+    let running = threads.min(crate::config::cores());
     (Pool { tasks, listings, threads, running, backlog }, listings_tx)
 }
 
