@@ -67,13 +67,13 @@ pub(crate) fn build(
 ) -> io::Result<Built> {
     let mut docs: Vec<Option<Doc>> = vec![None; files.len()];
     let mut blocks: Vec<Option<Blocks>> = vec![None; files.len()];
-    let mut old_blocks: HashMap<u32, Blocks> = match old {
-        Some(old) => old
-            .blocks()
-            .map(|(doc, entry)| Ok((doc, entry.view()?.to_blocks())))
-            .collect::<Result<_, Damaged>>()
-            .map_err(|Damaged(why)| io::Error::other(why))?,
-        None => HashMap::new(),
+    // An old index whose blocks are damaged is not taken from: every file is read again.
+    let old_blocks = old.map(|old| {
+        old.blocks().map(|(doc, entry)| Ok((doc, entry.view()?.to_blocks()))).collect::<Result<_, Damaged>>()
+    });
+    let (old, mut old_blocks): (_, HashMap<u32, Blocks>) = match old_blocks {
+        Some(Ok(blocks)) => (old, blocks),
+        _ => (None, HashMap::new()),
     };
     // Old numbers to new, for the files taken from the old index.
     let mut remap = old.map(|old| vec![u32::MAX; old.docs() as usize]).unwrap_or_default();
