@@ -531,3 +531,27 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn damaged_blocks_are_reported_and_an_update_reads_every_file_again() {
+    let fixture = Fixture::new();
+    // 1 MiB: blocks of 16 KiB; `needle` in block 5 only.
+    write(fixture.root(), "big.txt", big_file(1 << 20, &[(5 * (16 << 10) + 100, "needle")]));
+    haystack(&fixture, 20);
+    fixture.build();
+    // The block entry of trigram `nee`: the trigram, then its mask (block 5).
+    let index = fixture.index_files().pop().expect("an index");
+    let mut bytes = fs::read(&index).unwrap();
+    let mut entry = 0x6e6565u32.to_le_bytes().to_vec();
+    entry.extend_from_slice(&(1u64 << 5).to_le_bytes());
+    let at = bytes.windows(entry.len()).position(|w| w == entry).expect("the block entry of `nee`");
+    bytes[at + 4] ^= 0x01;
+    fs::write(&index, &bytes).unwrap();
+    let out = fixture.same_answer(&["-p", "needle"]);
+    assert!(stderr_of(&out).contains("cannot be used"), "{}", stderr_of(&out));
+    // An update does not take from the damaged index: it reads every file.
+    assert!(fixture.build().contains(": 21 files indexed (21 read,"));
+    let out = fixture.same_answer(&["-p", "needle"]);
+    assert_eq!(stderr_of(&out), "");
+    assert_eq!(fixture.ruled_out("needle"), 18);
+}
