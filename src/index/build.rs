@@ -7,7 +7,6 @@ use std::fs::File;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::io::{self, BufReader, BufWriter, Read, Seek, Write};
 use std::os::unix::ffi::OsStrExt;
-use std::os::unix::fs::MetadataExt;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicUsize, Ordering};
 
@@ -106,7 +105,7 @@ pub(crate) fn build(
 fn unchanged(old: &IndexFile, built: super::Built, file: &TreeFile) -> Option<(u32, Doc)> {
     let doc_number = old.find(&file.key).ok()??;
     let doc = old.doc(doc_number);
-    let now = Identity::of(&std::fs::metadata(&file.path).ok()?);
+    let now = Identity::of_stat(&rustix::fs::stat(&file.path).ok()?);
     built.unchanged(&doc, &now).then_some((doc_number, doc))
 }
 
@@ -142,18 +141,6 @@ fn list_dir(tree: &Path, key: &[u8]) -> Option<DirRecord> {
         DirRecord::push(&mut names, *kind, name);
     }
     Some(DirRecord { key: key.to_vec(), identity, names })
-}
-
-impl Identity {
-    pub(crate) fn of(meta: &std::fs::Metadata) -> Identity {
-        Identity {
-            dev: meta.dev(),
-            ino: meta.ino(),
-            size: meta.size(),
-            mtime_ns: meta.mtime() * 1_000_000_000 + meta.mtime_nsec(),
-            ctime_ns: meta.ctime() * 1_000_000_000 + meta.ctime_nsec(),
-        }
-    }
 }
 
 /// Reads the files numbered in `fresh` on `threads` threads, and gathers their trigrams in order.
@@ -263,7 +250,7 @@ impl TrigramReader {
             blocks: None,
         };
         let Ok(mut file) = File::open(path) else { return unindexed(Identity::default()) };
-        let Ok(before) = file.metadata().map(|meta| Identity::of(&meta)) else {
+        let Ok(before) = rustix::fs::fstat(&file).map(|stat| Identity::of_stat(&stat)) else {
             return unindexed(Identity::default());
         };
         // A compressed file is searched decompressed with -z; a big one is not worth its postings.
@@ -285,7 +272,7 @@ impl TrigramReader {
         });
         let Ok(counts) = scanned else { return unindexed(before) };
         // A file that changed while it was read may be indexed with text it never held at once.
-        let after = file.metadata().map(|meta| Identity::of(&meta)).ok();
+        let after = rustix::fs::fstat(&file).map(|stat| Identity::of_stat(&stat)).ok();
         if counts.decoded || after != Some(before) {
             return unindexed(before);
         }

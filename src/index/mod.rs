@@ -194,7 +194,7 @@ pub(crate) fn relative<'p>(root: &Path, implicit: bool, path: &'p Path) -> Optio
 pub(crate) fn fresh(index: &IndexFile, built: Built, tree: &Path, doc: u32) -> bool {
     let Ok(path) = index.path(doc) else { return false };
     let path = tree.join(Path::new(std::ffi::OsStr::from_bytes(path)));
-    std::fs::metadata(path).is_ok_and(|meta| built.unchanged(&index.doc(doc), &Identity::of(&meta)))
+    rustix::fs::stat(path).is_ok_and(|stat| built.unchanged(&index.doc(doc), &Identity::of_stat(&stat)))
 }
 
 /// The index of `real` or of the nearest directory above it that has one, with that directory.
