@@ -110,16 +110,10 @@ pub(crate) struct BlockView<'a> {
 impl BlockView<'_> {
     /// The blocks that hold `trigram`: a binary search.
     pub(crate) fn mask(&self, trigram: u32) -> u64 {
-        let (mut low, mut high) = (0, self.masks.len() / MASK_LEN);
-        while low < high {
-            let mid = (low + high) / 2;
-            match u32_at(self.masks, mid * MASK_LEN).cmp(&trigram) {
-                std::cmp::Ordering::Less => low = mid + 1,
-                std::cmp::Ordering::Greater => high = mid,
-                std::cmp::Ordering::Equal => return u64_at(self.masks, mid * MASK_LEN + 4),
-            }
-        }
-        0
+        let found = search(self.masks.len() / MASK_LEN, |i| {
+            Ok((u32_at(self.masks, i * MASK_LEN).cmp(&trigram), u64_at(self.masks, i * MASK_LEN + 4)))
+        });
+        found.ok().flatten().unwrap_or(0)
     }
 
     pub(crate) fn to_blocks(&self) -> Blocks {
@@ -474,6 +468,25 @@ fn encode_header(layout: &Layout, head: &[&[u8]]) -> [u8; HEADER_LEN] {
     out
 }
 
+/// A binary search of `len` items in order: `compare(i)` says how item `i` orders against what is
+/// looked for, and what it is; the item found equal, if any. An item that cannot be read (a damaged
+/// index) ends the search.
+fn search<T>(
+    len: usize,
+    mut compare: impl FnMut(usize) -> Result<(std::cmp::Ordering, T), Damaged>,
+) -> Result<Option<T>, Damaged> {
+    let (mut low, mut high) = (0, len);
+    while low < high {
+        let mid = low + (high - low) / 2;
+        match compare(mid)? {
+            (std::cmp::Ordering::Less, _) => low = mid + 1,
+            (std::cmp::Ordering::Greater, _) => high = mid,
+            (std::cmp::Ordering::Equal, item) => return Ok(Some(item)),
+        }
+    }
+    Ok(None)
+}
+
 fn u32_at(bytes: &[u8], at: usize) -> u32 {
     u32::from_le_bytes(bytes[at..at + 4].try_into().expect("4 bytes"))
 }
@@ -608,20 +621,13 @@ impl IndexFile {
     /// The number of the file at `path`, if the index has it.
     pub(crate) fn find(&self, path: &[u8]) -> Result<Option<u32>, Damaged> {
         let by_path = self.section(self.layout.by_path);
-        let (mut low, mut high) = (0usize, self.layout.docs as usize);
-        while low < high {
-            let mid = (low + high) / 2;
-            let doc = u32_at(by_path, mid * 4);
+        search(self.layout.docs as usize, |i| {
+            let doc = u32_at(by_path, i * 4);
             if doc >= self.layout.docs {
                 return Err(damaged("a file number out of bounds"));
             }
-            match self.path(doc)?.cmp(path) {
-                std::cmp::Ordering::Less => low = mid + 1,
-                std::cmp::Ordering::Greater => high = mid,
-                std::cmp::Ordering::Equal => return Ok(Some(doc)),
-            }
-        }
-        Ok(None)
+            Ok((self.path(doc)?.cmp(path), doc))
+        })
     }
 
     /// The directory at `key` (relative to the tree) as the build listed it: what identified it,
@@ -646,17 +652,10 @@ impl IndexFile {
             };
             Ok((key, listed, identity))
         };
-        let (mut low, mut high) = (0usize, table.len() / DIR_LEN);
-        while low < high {
-            let mid = (low + high) / 2;
-            let (found, listed, identity) = record(mid)?;
-            match found.cmp(key) {
-                std::cmp::Ordering::Less => low = mid + 1,
-                std::cmp::Ordering::Greater => high = mid,
-                std::cmp::Ordering::Equal => return Ok(Some((identity, RecordedNames(listed)))),
-            }
-        }
-        Ok(None)
+        search(table.len() / DIR_LEN, |i| {
+            let (found, listed, identity) = record(i)?;
+            Ok((found.cmp(key), (identity, RecordedNames(listed))))
+        })
     }
 
     /// The big files that have blocks, in order: each one's number (unchecked until its blocks are
@@ -670,17 +669,14 @@ impl IndexFile {
     /// The files that hold `trigram`, in order, appended to `into` (none when the index has no
     /// such trigram). A binary search of the table, checking each entry it reads.
     pub(crate) fn postings(&self, trigram: u32, into: &mut Vec<u32>) -> Result<(), Damaged> {
-        let (mut low, mut high) = (0u32, self.layout.trigrams);
-        while low < high {
-            let mid = low + (high - low) / 2;
-            let entry = self.entry(mid)?;
-            match entry.trigram.cmp(&trigram) {
-                std::cmp::Ordering::Less => low = mid + 1,
-                std::cmp::Ordering::Greater => high = mid,
-                std::cmp::Ordering::Equal => return self.decode(&entry, into),
-            }
+        let found = search(self.layout.trigrams as usize, |i| {
+            let entry = self.entry(i as u32)?;
+            Ok((entry.trigram.cmp(&trigram), entry))
+        })?;
+        match found {
+            Some(entry) => self.decode(&entry, into),
+            None => Ok(()),
         }
-        Ok(())
     }
 
     /// The `i`th trigram of the table, its files appended to `into`.
