@@ -128,10 +128,7 @@ fn list_dirs(tree: &Path, files: &[TreeFile]) -> Vec<DirRecord> {
 }
 
 fn list_dir(tree: &Path, key: &[u8]) -> Option<DirRecord> {
-    use rustix::fs::{Dir, Mode, OFlags};
-    let path = tree.join(std::ffi::OsStr::from_bytes(key));
-    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
-    let mut dir = Dir::new(rustix::fs::open(&path, flags, Mode::empty()).ok()?).ok()?;
+    let mut dir = crate::walk::listing::open_dir(&tree.join(std::ffi::OsStr::from_bytes(key))).ok()?;
     let identity = Identity { size: 0, ..Identity::of_stat(&dir.stat().ok()?) };
     let mut entries = Vec::new();
     crate::walk::listing::each_entry(&mut dir, |name, kind| entries.push((name.to_vec(), kind))).ok()?;

@@ -334,9 +334,7 @@ pub(crate) fn list(task: ListTask, rules: &WalkRules, index: Option<&index::Filt
         children: Vec::new(),
         ruled_out: RuledOut::default(),
     };
-    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
-    let dir = rustix::fs::open(&task.path, flags, Mode::empty()).and_then(Dir::new);
-    let entries = dir.map_err(io::Error::from).and_then(|mut dir| {
+    let entries = open_dir(&task.path).and_then(|mut dir| {
         let entries = read_entries(&mut dir, &task, index)?;
         Ok((dir, entries))
     });
@@ -442,6 +440,12 @@ fn read_entries(
     // parent's path, so comparing whole paths compares names, without parsing them out.
     entries.sort_unstable_by(|(a, _), (b, _)| a.as_os_str().cmp(b.as_os_str()));
     Ok(entries)
+}
+
+/// The directory at `path`, opened to be listed.
+pub(crate) fn open_dir(path: &Path) -> io::Result<Dir> {
+    let flags = OFlags::RDONLY | OFlags::DIRECTORY | OFlags::CLOEXEC;
+    Ok(rustix::fs::open(path, flags, Mode::empty()).and_then(Dir::new)?)
 }
 
 /// Calls `f` with the name and kind of each entry `dir` lists (but `.` and `..`), in the order it
