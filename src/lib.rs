@@ -19,12 +19,12 @@
 //! a search wires the stages; `--generate` prints what [`generate`] makes of the command line's
 //! definition; `--undo` restores from the journal.
 //!
-//! Leaves, which use no stage: [`config`] (what the command line means), [`pipeline`] (the
-//! messages, sentinels and byte budget between the stages), `template` (replacement templates),
-//! `hyperlink`, `messages` (errors on stderr and the error flag), `sanitize` (escaping for the
-//! terminal), `decompress` (`-z`'s decoders), `encoding` (`--encoding`'s decoding), [`exit_code`],
-//! [`edit`] and [`interrupt`] (Ctrl-C, SIGTERM, SIGHUP, SIGQUIT). No module imports one that
-//! imports it back.
+//! Leaves, which use no stage: [`allocator`] (mimalloc, and glibc's for huge blocks), [`config`]
+//! (what the command line means), [`pipeline`] (the messages, sentinels and byte budget between the
+//! stages), `template` (replacement templates), `hyperlink`, `messages` (errors on stderr and the
+//! error flag), `sanitize` (escaping for the terminal), `decompress` (`-z`'s decoders), `encoding`
+//! (`--encoding`'s decoding), [`exit_code`], [`edit`] and [`interrupt`] (Ctrl-C, SIGTERM, SIGHUP,
+//! SIGQUIT). No module imports one that imports it back.
 //!
 //! `properties` holds what the fuzz targets (`fuzz/`) and the property tests check against naive
 //! oracles; it is compiled for them alone (the `fuzzing` feature), never into ba.
@@ -32,6 +32,7 @@
 // No function over 100 lines (clippy.toml): a long function is one that hides its steps.
 #![warn(clippy::too_many_lines)]
 
+pub mod allocator;
 pub mod cli;
 pub mod config;
 pub mod config_file;

@@ -9,6 +9,7 @@ use std::time::Instant;
 use anyhow::{anyhow, Context, Result};
 use crossbeam_channel::{bounded, unbounded};
 
+use black_arrow::allocator::Allocator;
 use black_arrow::config::{Command, Config};
 use black_arrow::edit::EditList;
 use black_arrow::exit_code::ExitCode;
@@ -19,11 +20,8 @@ use black_arrow::search::Searcher;
 use black_arrow::walk::{self, Indexer};
 use black_arrow::{config_file, errored, fatal, generate, index_commands, interrupt, trace};
 
-/// Paths are allocated by the indexer and freed by the printer: glibc's allocator serialises such
-/// cross-thread frees on an arena lock; mimalloc does not (measured: about 10% off a kernel-tree search).
-/// Its transparent huge pages are turned off (`no_thp`): with them, peak memory was 25 MiB instead of 10.
 #[global_allocator]
-static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+static ALLOCATOR: Allocator = Allocator;
 
 fn main() -> std::process::ExitCode {
     match run() {

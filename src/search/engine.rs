@@ -53,6 +53,9 @@ const BOM: &[u8] = b"\xEF\xBB\xBF";
 /// A line longer than this, in a reader of known size, gets room for the rest of it at once
 /// (`LineBuffer::grow`).
 const WHOLE_LINE_AT: usize = 8 << 20;
+/// How much a buffer full of a line longer than itself grows by before the next read (its
+/// capacity doubles, so that the line is copied a bounded number of times).
+const GROW_STEP: usize = 1 << 20;
 /// How much `--multiline` reads at a time while it reads a whole file.
 const WHOLE_READ_SIZE: usize = 256 << 10;
 
@@ -829,12 +832,17 @@ impl LineBuffer<'_> {
                 _ => self.buf.reserve(len.max(64)),
             }
         }
+        // Only what the next reads fill is zeroed: zeroing all the room at once would touch every
+        // page of it, which a pipe's 64 KiB reads then take hundreds of calls to reach.
         let room = self.buf.capacity() - len;
-        self.buf.resize(len + room.min(len.max(64)), 0);
+        self.buf.resize(len + room.min(len.max(64)).min(GROW_STEP), 0);
     }
 
     /// Lets go of `buf[..from]`: what is held after it moves to the front.
     fn discard(&mut self, from: usize) {
+        if from == 0 {
+            return;
+        }
         self.buf.copy_within(from..self.filled, 0);
         self.filled -= from;
         self.offset += from as u64;
