@@ -16,6 +16,7 @@ use crate::encoding::Encoding;
 use crate::hyperlink::Hyperlinks;
 use crate::index::Filter;
 use crate::messages::{self, describe};
+use crate::pipeline::TASKS_PER_SEARCHER;
 use crate::search::engine::Selection;
 use crate::search::matcher::{Case, EngineChoice, Matcher, PatternOptions, SizeLimits};
 use crate::template::Template;
@@ -106,6 +107,9 @@ pub struct Config {
     pub(crate) matcher: Matcher,
     pub(crate) walk: WalkRules,
     pub workers: usize,
+    /// Only files named on the command line (or standard input), few enough for the walk to hand
+    /// them all over before any searcher starts: the walk needs no thread of its own.
+    pub walk_at_once: bool,
     pub(crate) output: Output,
     /// No path was given and standard input is a pipe or a file: search it instead of `.`.
     pub(crate) stdin: bool,
@@ -416,6 +420,8 @@ impl Config {
             .and_then(|size| size.parse().ok())
             .filter(|&size| size > 0)
             .unwrap_or(if matcher.fallible { 1 << 20 } else { 8 << 20 });
+        let walk_at_once =
+            stdin || (roots.len() <= WALK_AT_ONCE && !roots.iter().any(|root| root.path.is_dir()));
         Ok(Config {
             plan: Plan::of(&args, mode, &selection, workers),
             output: Output::of(&args, mode, &selection, &matcher, (&roots, stdin))?,
@@ -423,6 +429,7 @@ impl Config {
             roots,
             matcher,
             workers,
+            walk_at_once,
             selection,
             part_size,
             stdin,
@@ -667,6 +674,10 @@ fn matcher(args: &mut Args) -> Result<Matcher> {
 
 /// Whether each root is a regular file too small to be cut into parts (so that more searchers
 /// than files would have nothing to do).
+/// The most named files the walk hands over at once: with a `Stop` for each searcher, they fit in
+/// the task channel of one searcher.
+const WALK_AT_ONCE: usize = TASKS_PER_SEARCHER / 2;
+
 fn all_small_files(roots: &[Root]) -> bool {
     const SMALL: u64 = 1 << 20;
     let small = |root: &Root| std::fs::metadata(&root.path).is_ok_and(|m| m.is_file() && m.len() <= SMALL);
@@ -712,6 +723,13 @@ impl Config {
     /// Whether the output may hold colours (which Ctrl-C then resets).
     pub fn colored(&self) -> bool {
         self.output.color
+    }
+
+    /// Whether Ctrl-C (and SIGTERM, SIGHUP, SIGQUIT) has anything to finish before ba ends: a file
+    /// being rewritten, colours or a progress line to take off the terminal. Otherwise the signal
+    /// ends ba at once, as it ends grep, and no thread waits for it.
+    pub fn takes_signals(&self) -> bool {
+        self.replace.is_some() || self.output.color || self.output.progress
     }
 
     /// The index the walk rules files out by as it lists them, if it does.

@@ -1,5 +1,6 @@
-//! Ctrl-C, SIGTERM, SIGHUP and SIGQUIT. They are blocked in every thread and taken by a thread of their own:
-//! it stops new rewrites from starting, waits for the one being written to be finished (or its
+//! Ctrl-C, SIGTERM, SIGHUP and SIGQUIT, where ba has something to finish before it ends (a rewrite,
+//! colours; `Config::takes_signals`). They are blocked in every thread and taken by a thread of their
+//! own: it stops new rewrites from starting, waits for the one being written to be finished (or its
 //! temporary file removed), resets the terminal's colours, then dies by the signal it took, so that a
 //! calling shell or script sees the signal, not an exit code.
 

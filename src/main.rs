@@ -13,7 +13,7 @@ use black_arrow::allocator::Allocator;
 use black_arrow::config::{Command, Config};
 use black_arrow::edit::EditList;
 use black_arrow::exit_code::ExitCode;
-use black_arrow::pipeline::{Backlog, Budget, RESULTS_BUDGET};
+use black_arrow::pipeline::{Backlog, Budget, RESULTS_BUDGET, TASKS_PER_SEARCHER};
 use black_arrow::print::{self, Printer};
 use black_arrow::replace::Replacer;
 use black_arrow::search::Searcher;
@@ -24,6 +24,7 @@ use black_arrow::{config_file, errored, fatal, generate, index_commands, interru
 static ALLOCATOR: Allocator = Allocator;
 
 fn main() -> std::process::ExitCode {
+    black_arrow::allocator::settle();
     match run() {
         Ok(code) => code.into(),
         Err(err) => {
@@ -74,22 +75,29 @@ fn search(config: Arc<Config>, started: Instant) -> Result<ExitCode> {
     // A bad replacement is refused before anything is searched or written.
     let replacer = Replacer::new(&config)?;
     let edit_list = config.edit.as_ref().map(EditList::new).transpose()?;
-    interrupt::install(config.colored())?;
+    if config.takes_signals() {
+        interrupt::install(config.colored())?;
+    }
 
-    // Tasks are a few paths each: bounded by count. Results are bounded by the bytes they hold.
-    let (task_tx, task_rx) = bounded(config.workers * 256);
+    // Results are bounded by the bytes they hold.
+    let (task_tx, task_rx) = bounded(config.workers * TASKS_PER_SEARCHER);
     let (report_tx, report_rx) = unbounded();
     let budget = Arc::new(Budget::new(RESULTS_BUDGET, config.workers));
     let backlog = Arc::new(Backlog::default());
     let (pool, listings) = walk::pool(task_tx.clone(), config.workers, Some(Arc::clone(&backlog)));
     let indexer = Indexer::new(Arc::clone(&config), task_tx, config.workers, pool);
-    let indexer = spawn("indexer", move || indexer.run())?;
+    // Named files alone are handed over before any searcher starts: a thread is time spent starting.
+    let indexer = match config.walk_at_once {
+        true => {
+            indexer.run();
+            None
+        }
+        false => Some(spawn("indexer", move || indexer.run())?),
+    };
     let searchers = Searcher::spawn_pool(&config, &task_rx, &listings, &backlog, &report_tx, &budget)?;
     drop((task_rx, listings, report_tx));
-    let printer = Printer::new(Arc::clone(&config), budget, replacer, edit_list, started);
-    let printer = spawn("printer", move || printer.run(report_rx))?;
-
-    let printed = printer.join().map_err(|_| anyhow!("the printer thread panicked"))?;
+    // The printer is this thread, which has nothing else to do until the search ends.
+    let printed = Printer::new(Arc::clone(&config), budget, replacer, edit_list, started).run(report_rx);
     match printed.output_error {
         // The reader went away (`ba x | head -1`): stop at once, quietly.
         Some(err) if err.kind() == io::ErrorKind::BrokenPipe => return Ok(printed.exit_code),
@@ -98,7 +106,7 @@ fn search(config: Arc<Config>, started: Instant) -> Result<ExitCode> {
         None if printed.stopped_early => return Ok(printed.exit_code),
         None => {}
     }
-    for stage in searchers.into_iter().chain([indexer]) {
+    for stage in searchers.into_iter().chain(indexer) {
         stage.join().map_err(|_| anyhow!("a search thread panicked"))?;
     }
 

@@ -325,6 +325,10 @@ impl LineDigest {
 /// search needs beyond its read buffers, whatever the tree and however many lines match.
 pub const RESULTS_BUDGET: usize = 8 << 20;
 
+/// The tasks on their way to the searchers, per searcher (tasks are a few paths each: bounded by
+/// count).
+pub const TASKS_PER_SEARCHER: usize = 256;
+
 /// A piece is sent once its body holds this many bytes.
 pub(crate) const PIECE_SIZE: usize = 64 << 10;
 

@@ -1,7 +1,9 @@
 //! Hostile shapes: ba's time grows with the input, not faster. Each test doubles (or quadruples)
 //! an input and bounds the ratio of the times, never a time itself.
 
+use std::fs;
 use std::io::Write;
+use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use crate::util::*;
@@ -66,6 +68,31 @@ fn a_line_in_a_compressed_file_takes_time_in_proportion() {
     let (small, large) = (fastest("small.gz"), fastest("large.gz"));
     let ratio = large.as_secs_f64() / small.as_secs_f64();
     assert!(ratio < 8.0, "4 MiB: {small:?}, 16 MiB: {large:?}, ratio {ratio:.1}");
+}
+
+/// One named file (an editor's search of the file it shows) starts one thread, its searcher: the
+/// walk is handed over before it starts, the printer is the main thread, and no thread waits for
+/// Ctrl-C unless there are colours to reset (ba 2.0 started five). Counted in /proc while the
+/// searcher reads a FIFO.
+#[test]
+fn one_named_file_starts_one_thread() {
+    let threads = |args: &[&str]| {
+        let dir = tempdir();
+        let fifo = dir.path().join("f");
+        let made = Command::new("mkfifo").arg(&fifo).status();
+        assert!(made.is_ok_and(|status| status.success()), "mkfifo");
+        let child = ba(dir.path()).args(args).arg("f").stdout(Stdio::piped()).spawn().unwrap();
+        // Opened once the searcher opens it: every thread is started by then.
+        let mut writer = fs::OpenOptions::new().write(true).open(&fifo).unwrap();
+        let threads = fs::read_dir(format!("/proc/{}/task", child.id())).unwrap().count();
+        writer.write_all(b"needle\n").unwrap();
+        drop(writer);
+        let out = child.wait_with_output().unwrap();
+        assert_eq!((out.status.code(), stdout_of(&out).contains("needle")), (Some(0), true), "{args:?}");
+        threads
+    };
+    assert_eq!(threads(&["-w", "1", "-p", "needle"]), 2, "the main thread and one searcher");
+    assert_eq!(threads(&["-w", "1", "--color", "always", "needle"]), 3, "and the one that takes Ctrl-C");
 }
 
 /// `-w 0` is the default (as many searchers as cores); a number past the cap is taken as the cap,
