@@ -13,7 +13,6 @@
 //! A 512 MiB line through a pipe took 3.3 s and 1.06 GB that way; see the README's "Hostile shapes".
 
 use std::alloc::{GlobalAlloc, Layout, System};
-use std::os::raw::c_long;
 use std::ptr;
 
 use mimalloc::MiMalloc;
@@ -24,22 +23,16 @@ const HUGE: usize = 32 << 20;
 
 pub struct Allocator;
 
-/// mimalloc's options, as numbered in its `mimalloc.h` (the same in its versions 2 and 3).
-const PURGE_DELAY: libmimalloc_sys::mi_option_t = 15;
+/// mimalloc's option, as numbered in its `mimalloc.h` (the same in its versions 2 and 3).
 const DESTROY_ON_EXIT: libmimalloc_sys::mi_option_t = 22;
 
-/// Sets mimalloc for a process that lives a search long, first thing in `main`. It gives back no
-/// page before the process ends (`PURGE_DELAY` -1): the pages a thread frees are used again, and
-/// giving them back cost 70 `madvise` calls for one small file. Nor does it gather its memory at
-/// exit (`DESTROY_ON_EXIT` 2), which the kernel takes back whole. One small file: 3.8 ms instead of
-/// 4.3 (glibc's allocator: 3.2); peak memory on the kernel tree is as it was.
+/// Sets mimalloc for a process that ends when its work does, first thing in `main`: it does not
+/// gather its memory at exit (`DESTROY_ON_EXIT` 2), which the kernel takes back whole; that took 70
+/// `madvise` calls for a search of one small file. (Keeping freed pages until exit saved as much
+/// again while a search started five threads, but took an index build's peak from 214 to 276 MB.)
 pub fn settle() {
-    // SAFETY: setting an option is safe at any time; these two are read when pages are freed and at
-    // exit.
-    unsafe {
-        libmimalloc_sys::mi_option_set(PURGE_DELAY, -1 as c_long);
-        libmimalloc_sys::mi_option_set(DESTROY_ON_EXIT, 2);
-    }
+    // SAFETY: setting an option is safe at any time; this one is read at exit.
+    unsafe { libmimalloc_sys::mi_option_set(DESTROY_ON_EXIT, 2) }
 }
 
 fn is_huge(size: usize) -> bool {
