@@ -672,12 +672,12 @@ fn matcher(args: &mut Args) -> Result<Matcher> {
     Matcher::new(&patterns, &options)
 }
 
-/// Whether each root is a regular file too small to be cut into parts (so that more searchers
-/// than files would have nothing to do).
 /// The most named files the walk hands over at once: with a `Stop` for each searcher, they fit in
 /// the task channel of one searcher.
 const WALK_AT_ONCE: usize = TASKS_PER_SEARCHER / 2;
 
+/// Whether each root is a regular file too small to be cut into parts (so that more searchers
+/// than files would have nothing to do).
 fn all_small_files(roots: &[Root]) -> bool {
     const SMALL: u64 = 1 << 20;
     let small = |root: &Root| std::fs::metadata(&root.path).is_ok_and(|m| m.is_file() && m.len() <= SMALL);

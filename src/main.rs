@@ -79,7 +79,7 @@ fn search(config: Arc<Config>, started: Instant) -> Result<ExitCode> {
         interrupt::install(config.colored())?;
     }
 
-    // Results are bounded by the bytes they hold.
+    // Tasks are bounded by count, results by the bytes they hold.
     let (task_tx, task_rx) = bounded(config.workers * TASKS_PER_SEARCHER);
     let (report_tx, report_rx) = unbounded();
     let budget = Arc::new(Budget::new(RESULTS_BUDGET, config.workers));
