@@ -350,10 +350,16 @@ fn has_unicode_classes(pattern: &str) -> bool {
 }
 
 /// Whether the pattern finds on ASCII text, read as bytes, what it finds read as UTF-8: it is all
-/// ASCII (only a character typed outside ASCII can fold into it: `(?i)ſ` matches `s`), and names no
-/// case class (with Unicode, `(?i)[[:upper:]]` still matches only capitals; as bytes, any letter).
+/// ASCII (only a character typed outside ASCII can fold into it: `(?i)ſ` matches `s`), names no
+/// case class (with Unicode, `(?i)[[:upper:]]` still matches only capitals; as bytes, any letter),
+/// and no Unicode property (PCRE2 reads `\P{Lu}+\D` apart on two vertical tabs: no match with
+/// Unicode, as `rg -P` says, a match without).
 fn reads_alike_as_bytes(pattern: &str) -> bool {
-    pattern.is_ascii() && !pattern.contains("upper:") && !pattern.contains("lower:")
+    pattern.is_ascii()
+        && !pattern.contains("upper:")
+        && !pattern.contains("lower:")
+        && !pattern.contains("\\p")
+        && !pattern.contains("\\P")
 }
 
 /// How many bytes `bytes` starts with that are ASCII, eight at a time.
@@ -442,6 +448,16 @@ mod tests {
 
     fn pattern() -> impl Strategy<Value = String> {
         prop::collection::vec(prop::sample::select(PIECES), 1..7).prop_map(|pieces| pieces.concat())
+    }
+
+    /// Found by the property below: a pattern with a Unicode property has no ASCII form, so that its
+    /// answer on ASCII lines is PCRE2's with Unicode, as `rg -P` gives it.
+    #[test]
+    fn a_pattern_with_a_unicode_property_has_no_ascii_form() {
+        let pcre = Pcre2Pattern::new(r"\P{Lu}+\D", false, &PatternOptions::default()).unwrap();
+        assert!(pcre.ascii.is_none());
+        let mut data = pcre.regex.capture_locations();
+        assert!(matches!(pcre.regex.captures_read_at(&mut data, b"\x0b\x0b", 0), Ok(None)));
     }
 
     proptest! {
