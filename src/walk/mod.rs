@@ -54,6 +54,8 @@ pub struct Indexer {
     handed_out: usize,
     /// Entries of the listings waiting for the walk.
     entries_ahead: usize,
+    /// Directories the walk has entered: no more listings than these are handed out at once.
+    entered: usize,
 }
 
 /// The indexer's side of the threads that list directories for it.
@@ -169,6 +171,7 @@ impl Indexer {
             arrived: HashMap::new(),
             handed_out: 0,
             entries_ahead: 0,
+            entered: 0,
         }
     }
 
@@ -281,10 +284,12 @@ impl Indexer {
     /// The items of directory `key`, and the batch size for its files.
     fn enter(&mut self, key: &DirKey) -> Result<std::vec::IntoIter<Item>, ConsumersGone> {
         let listing = self.take_listing(key)?;
+        self.entered += 1;
         if listing.ruled_out.files > 0 {
             self.send(Entry::RuledOut(listing.ruled_out))?;
         }
-        let files = listing.items.len() - listing.children.len();
+        // (Its subdirectories are among its items: their tasks went to `unasked` on arrival.)
+        let files = listing.items.iter().filter(|item| !matches!(item, Item::Dir(_))).count();
         // Shared among the searchers that can run at once.
         self.batch_limit = (files / self.pool.running.min(self.takers)).clamp(1, ENTRIES_PER_TASK);
         let mut items = listing.items;
@@ -349,9 +354,11 @@ impl Indexer {
     }
 
     /// Hands the next directories in walk order to the pool while it has little else to do, up to
-    /// the limits.
+    /// the limits. The limit grows with the walk, one listing for each directory entered: a search
+    /// that ends early (`-q`, `-m`, a small tree) lists little that it never walks, and a long one
+    /// soon lists at full width.
     fn hand_out(&mut self) -> Result<(), ConsumersGone> {
-        while self.handed_out < LISTINGS_AHEAD * self.pool.running
+        while self.handed_out < (LISTINGS_AHEAD * self.pool.running).min(self.entered)
             && self.entries_ahead < ENTRIES_AHEAD
             && self.pool.hungry()
         {
@@ -412,4 +419,69 @@ pub fn print_type_list(builder: &ignore::types::TypesBuilder) -> io::Result<()> 
         writeln!(out, "{}: {}", definition.name(), definition.globs().join(", "))?;
     }
     out.flush()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use clap::Parser;
+
+    /// What the indexer sends first for `ba -q needle -w 2` in a directory of one file and 40
+    /// subdirectories of 20 files, up to its first entries. A thread stands in for the searchers:
+    /// it lists what it is handed.
+    fn first_tasks() -> (Vec<String>, Vec<PathBuf>) {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("a.txt"), "needle\n").unwrap();
+        for i in 0..40 {
+            let subdir = dir.path().join(format!("d{i:02}"));
+            std::fs::create_dir(&subdir).unwrap();
+            for j in 0..20 {
+                std::fs::write(subdir.join(format!("f{j:02}")), "hay\n").unwrap();
+            }
+        }
+        let root = dir.path().to_str().unwrap();
+        let args = crate::cli::Args::parse_from(["ba", "-q", "-w", "2", "needle", "-d", root]);
+        let config = Arc::new(Config::from_args(args).unwrap());
+        let (tasks, taken) = crossbeam_channel::unbounded();
+        let (pool, listings) = pool(tasks.clone(), 2, Some(Arc::new(Backlog::default())));
+        let indexer = Indexer::new(Arc::clone(&config), tasks, 2, pool);
+        let walk = std::thread::spawn(move || indexer.run());
+        let mut handed_out = Vec::new();
+        let first_entries = loop {
+            match taken.recv().unwrap() {
+                Task::List(task) => {
+                    handed_out.push(task.path.file_name().unwrap().to_str().unwrap().to_owned());
+                    listings.send(listing::list(task, &config.walk, None)).unwrap();
+                }
+                Task::Entries { entries, .. } => break entries,
+                _ => unreachable!(),
+            }
+        };
+        // The rest of the walk, then its end.
+        while let Ok(task) = taken.recv() {
+            if let Task::List(task) = task {
+                listings.send(listing::list(task, &config.walk, None)).unwrap();
+            }
+        }
+        walk.join().unwrap();
+        let files = first_entries
+            .into_iter()
+            .map(|entry| match entry {
+                Entry::File(path) => path.strip_prefix(root).unwrap().to_path_buf(),
+                _ => unreachable!(),
+            })
+            .collect();
+        (handed_out, files)
+    }
+
+    /// A directory's files go to the searchers as soon as it is entered, before any directory is
+    /// handed out to be listed ahead of the walk: `-q` finds its match there without waiting.
+    /// (ba 2.0 handed out 32 directories first, and held `a.txt` back until 20 files were found,
+    /// its 40 subdirectories counted among the directory's files.)
+    #[test]
+    fn a_directorys_files_go_out_before_any_listing_is_handed_out() {
+        let (handed_out, files) = first_tasks();
+        assert_eq!(handed_out, Vec::<String>::new());
+        assert_eq!(files, [PathBuf::from("a.txt")]);
+    }
 }
