@@ -45,6 +45,9 @@ use crate::walk::listing::{self, Listing};
 const READ_SIZE: usize = 256 << 10;
 // The first read of a file holds the bytes that say whether it is binary.
 const _: () = assert!(READ_SIZE >= BINARY_SNIFF as usize);
+/// A file known to be smaller than this is read into the searcher's own buffer of this size; any
+/// other borrows one of `READ_SIZE` from the searchers' `BigBuffers`.
+const SMALL_READ_SIZE: usize = 64 << 10;
 /// The most results sent to the printer in one message.
 const RESULTS_PER_BATCH: usize = 32;
 
@@ -60,7 +63,11 @@ pub struct Searcher {
     big_files: Arc<BigFiles>,
     outbox: Outbox,
     formatter: Formatter,
+    /// The buffer files are read into: the searcher's own, or one borrowed from `big_buffers`
+    /// while `own` keeps its own.
     buf: Vec<u8>,
+    own: Option<Vec<u8>>,
+    big_buffers: Arc<BigBuffers>,
     /// Where the index checks that a file has not changed, and the index's number after the last
     /// file it was asked about.
     dir: OpenDir,
@@ -79,6 +86,7 @@ impl Searcher {
         budget: &Arc<Budget>,
     ) -> io::Result<Vec<std::thread::JoinHandle<()>>> {
         let big_files = Arc::new(BigFiles::new(config.workers));
+        let big_buffers = Arc::new(BigBuffers::default());
         let received = Arc::new(Received::default());
         (0..config.workers)
             .map(|i| {
@@ -97,7 +105,9 @@ impl Searcher {
                         quiet: config.output.mode == Mode::Quiet,
                     },
                     formatter: Formatter::new(&config.output, &config.matcher),
-                    buf: vec![0; READ_SIZE],
+                    buf: vec![0; SMALL_READ_SIZE],
+                    own: None,
+                    big_buffers: Arc::clone(&big_buffers),
                     dir: OpenDir::default(),
                     next_doc: 0,
                 };
@@ -213,10 +223,12 @@ impl Searcher {
         };
         let metadata = file.metadata().ok().filter(|m| m.is_file());
         let size = metadata.as_ref().map(|m| m.len());
+        self.fit_buffer(size);
         // The first block says whether the file is binary before it is cut into parts: a file of
-        // NUL bytes is skipped at once, however big.
+        // NUL bytes is skipped at once, however big. (A small file is read whole.)
         // An error is met again, and reported, by the search's own first read.
-        let read = read_first(&mut file, &mut self.buf[..BINARY_SNIFF as usize]).unwrap_or(0);
+        let sniff = self.buf.len().min(BINARY_SNIFF as usize);
+        let read = read_first(&mut file, &mut self.buf[..sniff]).unwrap_or(0);
         let config = &*self.config;
         if config.encoding.decodes(&self.buf[..read]) {
             return self.search_decoded(seq, path, file, named);
@@ -232,7 +244,10 @@ impl Searcher {
             match sparse::hole_after(&mut file, read as u64) {
                 // The search reads the hole's first byte, and stops there.
                 Ok(hole) => text_size = Some(hole.map_or(size, |hole| size.min(hole + 1))),
-                Err(err) => return self.outbox.send(failed(Job::whole(seq, path, named), err)),
+                Err(err) => {
+                    self.return_buffer();
+                    return self.outbox.send(failed(Job::whole(seq, path, named), err));
+                }
             }
         }
         // A file's parts are searched as text from their first line: only once the first block
@@ -337,6 +352,11 @@ impl Searcher {
         job: Job,
         window: Window,
     ) -> Result<(), PrinterGone> {
+        if window.read == 0 {
+            // Nothing read yet (standard input, a part, decoded or decompressed text): the size
+            // that tells the buffer is the window's.
+            self.fit_buffer(window.size);
+        }
         let config = Arc::clone(&self.config);
         let engine = Engine {
             binary_as_text: config.binary_as_text,
@@ -352,13 +372,32 @@ impl Searcher {
                 engine.search_reader(&mut NullData(reader), buf, window, collector)
             }
             false => engine.search_reader(reader, buf, window, collector),
-        })?;
-        // A very long line, or -U's whole file, grew the buffer: give the memory back. (-U leaves
-        // it the size of the file, which may be less than the next file's first read needs.)
-        if self.buf.len() > 16 * READ_SIZE || self.buf.len() < READ_SIZE {
-            self.buf = vec![0; READ_SIZE];
+        });
+        self.return_buffer();
+        self.outbox.send(result?)
+    }
+
+    /// Borrows a big buffer for a file that is not known to be small, unless one is borrowed.
+    fn fit_buffer(&mut self, size: Option<u64>) {
+        if self.own.is_none() && size.is_none_or(|size| size >= SMALL_READ_SIZE as u64) {
+            self.own = Some(mem::replace(&mut self.buf, self.big_buffers.take()));
         }
-        self.outbox.send(result)
+    }
+
+    /// Gives a borrowed buffer back, and takes the searcher's own again. A very long line, or -U's
+    /// whole file, changed the buffer's size: that memory goes back to the allocator. (-U leaves it
+    /// the size of the file, which may be less than the next file's first read needs.)
+    fn return_buffer(&mut self) {
+        match self.own.take() {
+            Some(own) => {
+                let borrowed = mem::replace(&mut self.buf, own);
+                if borrowed.len() == READ_SIZE {
+                    self.big_buffers.give_back(borrowed);
+                }
+            }
+            None if self.buf.len() != SMALL_READ_SIZE => self.buf = vec![0; SMALL_READ_SIZE],
+            None => {}
+        }
     }
 
     /// Sends the result of a walked file the index rules out: what its search, which would find
@@ -442,6 +481,27 @@ impl Job {
 
 /// The printer is gone (the output was closed): stop.
 struct PrinterGone;
+
+/// The read buffers of `READ_SIZE` that the searchers share: most files fit a searcher's own small
+/// buffer, and a bigger one is borrowed only while a file needs it. Searchers beyond the cores wait
+/// their turn to run, and 64 of them on two cores need a few big buffers, not 64 (a quarter of
+/// their peak memory when each had its own).
+#[derive(Default)]
+struct BigBuffers(Mutex<Vec<Vec<u8>>>);
+
+impl BigBuffers {
+    fn take(&self) -> Vec<u8> {
+        self.lock().pop().unwrap_or_else(|| vec![0; READ_SIZE])
+    }
+
+    fn give_back(&self, buf: Vec<u8>) {
+        self.lock().push(buf);
+    }
+
+    fn lock(&self) -> MutexGuard<'_, Vec<Vec<u8>>> {
+        self.0.lock().unwrap_or_else(|poisoned| poisoned.into_inner())
+    }
+}
 
 /// A searcher's results on their way to the printer: gathered into batches, each paid for from the
 /// budget first.
