@@ -732,6 +732,11 @@ impl Config {
         self.replace.is_some() || self.output.color || self.output.progress
     }
 
+    /// Whether there are more searchers than cores, some always waiting for one to run on.
+    pub fn oversubscribed(&self) -> bool {
+        self.workers > cores()
+    }
+
     /// The index the walk rules files out by as it lists them, if it does.
     pub(crate) fn listing_index(&self) -> Option<&Filter> {
         self.index.as_ref().filter(|index| index.by_listing)

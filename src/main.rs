@@ -9,11 +9,11 @@ use std::time::Instant;
 use anyhow::{anyhow, Context, Result};
 use crossbeam_channel::{bounded, unbounded};
 
-use black_arrow::allocator::Allocator;
+use black_arrow::allocator::{self, Allocator};
 use black_arrow::config::{Command, Config};
 use black_arrow::edit::EditList;
 use black_arrow::exit_code::ExitCode;
-use black_arrow::pipeline::{Backlog, Budget, RESULTS_BUDGET, TASKS_PER_SEARCHER};
+use black_arrow::pipeline::{results_budget, task_capacity, Backlog, Budget};
 use black_arrow::print::{self, Printer};
 use black_arrow::replace::Replacer;
 use black_arrow::search::Searcher;
@@ -24,7 +24,7 @@ use black_arrow::{config_file, errored, fatal, generate, index_commands, interru
 static ALLOCATOR: Allocator = Allocator;
 
 fn main() -> std::process::ExitCode {
-    black_arrow::allocator::settle();
+    allocator::settle();
     match run() {
         Ok(code) => code.into(),
         Err(err) => {
@@ -78,11 +78,14 @@ fn search(config: Arc<Config>, started: Instant) -> Result<ExitCode> {
     if config.takes_signals() {
         interrupt::install(config.colored())?;
     }
+    if config.oversubscribed() {
+        allocator::purge_at_once();
+    }
 
     // Tasks are bounded by count, results by the bytes they hold.
-    let (task_tx, task_rx) = bounded(config.workers * TASKS_PER_SEARCHER);
+    let (task_tx, task_rx) = bounded(task_capacity(config.workers));
     let (report_tx, report_rx) = unbounded();
-    let budget = Arc::new(Budget::new(RESULTS_BUDGET, config.workers));
+    let budget = Arc::new(Budget::new(results_budget(config.workers), config.workers));
     let backlog = Arc::new(Backlog::default());
     let (pool, listings) = walk::pool(task_tx.clone(), config.workers, Some(Arc::clone(&backlog)));
     let indexer = Indexer::new(Arc::clone(&config), task_tx, config.workers, pool);

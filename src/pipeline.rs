@@ -323,11 +323,29 @@ impl LineDigest {
 
 /// The bytes of results on their way to the printer or waiting there for their turn: the memory a
 /// search needs beyond its read buffers, whatever the tree and however many lines match.
-pub const RESULTS_BUDGET: usize = 8 << 20;
+const RESULTS_BUDGET: usize = 8 << 20;
 
-/// The tasks on their way to the searchers, per searcher (tasks are a few paths each: bounded by
-/// count).
+/// The budget for `searchers` searchers: `RESULTS_BUDGET` shared by those that can run at once, and
+/// an eighth of it when eight times as many take turns on the cores. A searcher waiting for a core
+/// holds back the results after its own, which fill the budget while it waits: at 16 searchers on
+/// two cores, 8 MiB of them took the peak from 22 to 30 MiB. At most one searcher per core, the
+/// whole budget keeps every searcher busy while the printer prints a million lines.
+pub fn results_budget(searchers: usize) -> usize {
+    let running = searchers.min(crate::config::cores());
+    (RESULTS_BUDGET * running / searchers).max(RESULTS_BUDGET / 8)
+}
+
+/// The tasks on their way to the searchers, per searcher that can run at once (tasks are a few
+/// paths each: bounded by count).
 pub const TASKS_PER_SEARCHER: usize = 256;
+
+/// The task channel's bound for `searchers` searchers: `TASKS_PER_SEARCHER` for each that can run
+/// at once, and room for every searcher's `Stop`. Searchers beyond the cores wait their turn to run
+/// and need no tasks of their own waiting (64 searchers on two cores: a peak of 37 MiB with 64
+/// tasks each, 33 with this).
+pub fn task_capacity(searchers: usize) -> usize {
+    TASKS_PER_SEARCHER * searchers.min(crate::config::cores()) + searchers
+}
 
 /// A piece is sent once its body holds this many bytes.
 pub(crate) const PIECE_SIZE: usize = 64 << 10;

@@ -32,7 +32,7 @@ const ENTRIES_PER_TASK: usize = 32;
 const LISTINGS_AHEAD: usize = 16;
 /// No directory is listed ahead of the walk while the listings waiting for it hold this many
 /// entries: memory stays flat on any tree.
-const ENTRIES_AHEAD: usize = 1 << 14;
+const ENTRIES_AHEAD: usize = 1 << 12;
 
 pub struct Indexer {
     config: Arc<Config>,
