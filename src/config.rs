@@ -447,6 +447,11 @@ impl Config {
 }
 
 impl Output {
+    /// `-q` without `--json` or `--stats`: the first match anywhere is the whole answer.
+    pub(crate) fn ends_at_first_match(&self) -> bool {
+        self.mode == Mode::Quiet && self.style != Style::Json && !self.stats
+    }
+
     /// The output of a search of `roots`, or of standard input (`stdin`).
     fn of(
         args: &Args,

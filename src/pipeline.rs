@@ -18,6 +18,19 @@ use crate::messages::Message;
 use crate::search::engine::{Context, Line, Outcome, Searched};
 use crate::walk::listing::ListTask;
 
+/// The answer is known (`-q` found its match): every stage stops taking work. The printer ends the
+/// search once it reads the match, but until then the walk and the other searchers, busy, held the
+/// cores it needed to run on: on two cores, `-q return` on the kernel tree often took twice its time.
+static ANSWERED: AtomicBool = AtomicBool::new(false);
+
+pub(crate) fn answer_found() {
+    ANSWERED.store(true, Ordering::Relaxed);
+}
+
+pub(crate) fn answered() -> bool {
+    ANSWERED.load(Ordering::Relaxed)
+}
+
 /// What the indexer sends a searcher.
 pub enum Task {
     /// Entries in walk order, numbered from `first_seq`.

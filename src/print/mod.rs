@@ -146,8 +146,7 @@ impl Printer {
 
     fn print_all(&mut self, reports: &Receiver<Report>) -> io::Result<()> {
         // JSON's summary, which ripgrep prints even with -q, waits for every file, as --stats does.
-        let output = &self.config.output;
-        let quiet = output.mode == Mode::Quiet && output.style != Style::Json && !output.stats;
+        let quiet = self.config.output.ends_at_first_match();
         // Each searcher ends with its `Done`; the printer ends when every searcher is gone, so
         // that no count of sentinels can keep it waiting.
         loop {

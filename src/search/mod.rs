@@ -28,8 +28,8 @@ use crate::decompress::{self, Format};
 use crate::index::OpenDir;
 use crate::messages::Message;
 use crate::pipeline::{
-    Backlog, Body, Budget, Charge, Entry, FileResult, KeptLines, LineDigest, PartEnd, Report, Stamp, Task,
-    PIECE_SIZE,
+    self, Backlog, Body, Budget, Charge, Entry, FileResult, KeptLines, LineDigest, PartEnd, Report, Stamp,
+    Task, PIECE_SIZE,
 };
 use crate::print::format::{FileTotals, Formatter, Shown};
 use crate::search::engine::{
@@ -102,7 +102,7 @@ impl Searcher {
                         budget: Arc::clone(budget),
                         batch: Vec::new(),
                         prompt: config.output.flush_each_file,
-                        quiet: config.output.mode == Mode::Quiet,
+                        quiet: config.output.ends_at_first_match(),
                     },
                     formatter: Formatter::new(&config.output, &config.matcher),
                     buf: vec![0; SMALL_READ_SIZE],
@@ -124,6 +124,9 @@ impl Searcher {
 
     fn search_tasks(&mut self) -> Result<(), PrinterGone> {
         loop {
+            if pipeline::answered() {
+                return Err(PrinterGone);
+            }
             // Parts come first: the printer may be waiting for one of them.
             self.search_parts()?;
             if self.search_received()? {
@@ -529,12 +532,14 @@ impl Outbox {
             }
         };
         // A piece is big; the head, on a terminal, is what the person waits to see.
-        let urgent = result.end.is_none()
-            || (self.quiet && result.hit_lines > 0)
-            || (self.prompt && self.budget.is_head(result.seq));
+        let answer = self.quiet && result.hit_lines > 0;
+        let urgent = result.end.is_none() || answer || (self.prompt && self.budget.is_head(result.seq));
         self.batch.push(result);
         if urgent || self.batch.len() >= RESULTS_PER_BATCH {
             self.flush()?;
+        }
+        if answer {
+            pipeline::answer_found();
         }
         Ok(())
     }

@@ -373,6 +373,9 @@ impl Indexer {
     /// waiting searcher) per file. A batch is at most `batch_limit`: a directory's files are shared
     /// among the searchers, however few they are. What is batched goes when the walk waits.
     fn send(&mut self, entry: Entry) -> Result<(), ConsumersGone> {
+        if crate::pipeline::answered() {
+            return Err(ConsumersGone);
+        }
         self.batch.push(entry);
         if self.batch.len() >= self.batch_limit {
             self.flush()?;
