@@ -413,6 +413,15 @@ pub(crate) struct Charge {
     over: bool,
 }
 
+impl Charge {
+    /// Keeps `bytes` of the charge (or all of it, if less), and returns the rest, to be released.
+    pub(crate) fn keep(&mut self, bytes: usize) -> Charge {
+        let freed = Charge { bytes: self.bytes.saturating_sub(bytes), over: self.over };
+        self.bytes -= freed.bytes;
+        freed
+    }
+}
+
 impl Budget {
     pub fn new(limit: usize, searchers: usize) -> Budget {
         Budget {

@@ -159,7 +159,9 @@ impl Printer {
                         return Ok(());
                     }
                     for result in results {
-                        self.order.push(result);
+                        if let Some(freed) = self.order.push(result, self.config.output.progress) {
+                            self.budget.release(freed);
+                        }
                         while let Some(result) = self.order.pop() {
                             let (charge, ended) = (result.charge, result.end.is_some());
                             self.print(result)?;
