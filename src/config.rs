@@ -724,6 +724,11 @@ pub(crate) fn cores() -> usize {
     *CORES.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
+/// How many of `threads` can run at once: no more than the cores.
+pub(crate) fn running(threads: usize) -> usize {
+    threads.min(cores())
+}
+
 impl Config {
     /// Whether the output may hold colours (which Ctrl-C then resets).
     pub fn colored(&self) -> bool {
@@ -739,7 +744,7 @@ impl Config {
 
     /// Whether there are more searchers than cores, some always waiting for one to run on.
     pub fn oversubscribed(&self) -> bool {
-        self.workers > cores()
+        running(self.workers) < self.workers
     }
 
     /// The index the walk rules files out by as it lists them, if it does.

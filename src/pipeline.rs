@@ -345,7 +345,7 @@ const RESULTS_BUDGET: usize = 8 << 20;
 /// two cores, 8 MiB of them took the peak from 22 to 29 MiB. At most one searcher per core, the
 /// whole budget keeps every searcher busy while the printer prints a million lines.
 pub fn results_budget(searchers: usize) -> usize {
-    let running = searchers.min(crate::config::cores());
+    let running = crate::config::running(searchers);
     (RESULTS_BUDGET * running / searchers).max(RESULTS_BUDGET / 8)
 }
 
@@ -358,7 +358,7 @@ pub const TASKS_PER_SEARCHER: usize = 256;
 /// and need no tasks of their own waiting (64 searchers on two cores had room for 16,384 tasks of
 /// up to 32 paths each).
 pub fn task_capacity(searchers: usize) -> usize {
-    TASKS_PER_SEARCHER * searchers.min(crate::config::cores()) + searchers
+    TASKS_PER_SEARCHER * crate::config::running(searchers) + searchers
 }
 
 /// A piece is sent once its body holds this many bytes.

@@ -89,7 +89,7 @@ impl Pool {
 pub fn pool(tasks: Sender<Task>, threads: usize, backlog: Option<Arc<Backlog>>) -> (Pool, Sender<Listing>) {
     // Unbounded: the indexer keeps few listings ahead (`LISTINGS_AHEAD` per thread).
     let (listings_tx, listings) = unbounded();
-    let running = threads.min(crate::config::cores());
+    let running = crate::config::running(threads);
     (Pool { tasks, listings, threads, running, backlog }, listings_tx)
 }
 
