@@ -157,8 +157,9 @@ fn undo(root: &Path, state: &Path) -> Option<i32> {
 /// Where a fault test works: the tree and the undo journal's state directory beside it, on a tmpfs
 /// when one can be mounted; and the tree, as big as a full run allows within the time budget.
 struct Bench {
-    _dir: tempfile::TempDir,
+    // Fields drop in this order: the tmpfs is unmounted before its directory is removed.
     _mounted: Option<Tmpfs>,
+    _dir: tempfile::TempDir,
     root: PathBuf,
     state: PathBuf,
     rounds: usize,
