@@ -56,12 +56,13 @@ pub enum Entry {
     /// file): it is reported in its place among the results, the same for any number of searchers.
     Message(Message),
     /// Files of a directory that the index rules out, left out of the walk and only counted.
-    RuledOut(RuledOut),
+    RuledOut(SilentFiles),
 }
 
-/// Files the index ruled out, counted as their searches, which would have found nothing, count.
+/// Files that print nothing (no hit, nothing to warn of), counted as the summary counts them: the
+/// files the index rules out, whose searches would find nothing, and runs of files searched.
 #[derive(Clone, Copy, Debug, Default, PartialEq, Eq)]
-pub struct RuledOut {
+pub struct SilentFiles {
     pub(crate) files: u64,
     /// Skipped as binary.
     pub(crate) binary: u64,
@@ -71,7 +72,7 @@ pub struct RuledOut {
     pub(crate) bytes: u64,
 }
 
-impl RuledOut {
+impl SilentFiles {
     pub(crate) fn add(&mut self, searched: &Searched) {
         self.files += 1;
         self.binary += u64::from(matches!(searched.outcome, Outcome::Binary));
@@ -79,14 +80,51 @@ impl RuledOut {
         self.lines += searched.lines;
         self.bytes += searched.bytes;
     }
+
+    pub(crate) fn join(&mut self, other: &SilentFiles) {
+        self.files += other.files;
+        self.binary += other.binary;
+        self.cut += other.cut;
+        self.lines += other.lines;
+        self.bytes += other.bytes;
+    }
 }
+
+/// Files in a row in walk order that print nothing, sent and kept as their counts (most files of
+/// most searches). The printer joins runs that meet: what waits behind a file slow to search is a
+/// few runs, not a result for each file after it, which filled the budget while the searcher of
+/// that file waited for a core.
+pub(crate) struct SilentRun {
+    /// The walk-order numbers of its files: `first..end`.
+    pub(crate) first: u64,
+    pub(crate) end: u64,
+    pub(crate) files: SilentFiles,
+    pub(crate) charge: Charge,
+}
+
+/// What a run costs on its way and waiting in the printer's map.
+pub(crate) const SILENT_RUN_SIZE: usize = 2 * std::mem::size_of::<(u64, SilentRun)>();
 
 /// What a searcher sends the printer.
 pub enum Report {
     /// Results in walk order for this searcher (not overall: the printer puts them in order).
-    Results(Vec<FileResult>),
+    Results(Batch),
     /// The sentinel: this searcher has sent everything.
     Done,
+}
+
+/// A searcher's results sent at once: files that print something (or may), and runs of files
+/// that print nothing.
+#[derive(Default)]
+pub struct Batch {
+    pub(crate) results: Vec<FileResult>,
+    pub(crate) silent: Vec<SilentRun>,
+}
+
+impl Batch {
+    pub(crate) fn is_empty(&self) -> bool {
+        self.results.is_empty() && self.silent.is_empty()
+    }
 }
 
 /// The position of a result in walk order: the file's number, and the part of a big file.
@@ -283,6 +321,29 @@ impl FileResult {
     pub(crate) fn size(&self) -> usize {
         std::mem::size_of::<FileResult>() + self.path.as_os_str().len() + self.body.capacity()
     }
+
+    /// What the summary counts of a whole file that prints nothing and has nothing to warn of, or
+    /// None if it prints something (or may: a big file's part).
+    pub(crate) fn silent(&self) -> Option<SilentFiles> {
+        let end = self.end.as_ref()?;
+        let quiet = self.parts == 1
+            && self.hit_lines == 0
+            && self.body.size() == 0
+            && end.gave_up.is_none()
+            && end.binary_match.is_none()
+            && end.binary_from.is_none()
+            && !end.ruled_out
+            && end.closing_bytes == 0;
+        let searched = SilentFiles { files: 1, lines: end.lines, bytes: end.bytes, ..SilentFiles::default() };
+        match end.outcome {
+            _ if !quiet => None,
+            Outcome::Searched => Some(searched),
+            Outcome::Truncated => Some(SilentFiles { cut: 1, ..searched }),
+            // A binary file's lines are not counted as searched.
+            Outcome::Binary => Some(SilentFiles { files: 1, binary: 1, ..SilentFiles::default() }),
+            _ => None,
+        }
+    }
 }
 
 /// Files sent to the searchers and not taken yet: when few are left, the searchers are about to run
@@ -412,15 +473,6 @@ pub(crate) struct Charge {
     bytes: usize,
     /// Charged beyond the limit, as the head.
     over: bool,
-}
-
-impl Charge {
-    /// Keeps `bytes` of the charge (or all of it, if less), and returns the rest, to be released.
-    pub(crate) fn keep(&mut self, bytes: usize) -> Charge {
-        let freed = Charge { bytes: self.bytes.saturating_sub(bytes), over: self.over };
-        self.bytes -= freed.bytes;
-        freed
-    }
 }
 
 impl Budget {

@@ -21,7 +21,7 @@ use crate::edit::EditList;
 use crate::exit_code::ExitCode;
 use crate::messages;
 use crate::pipeline::{Body, Budget, Entry, FileResult, PartEnd, Report, Task};
-use crate::print::order::ReorderBuffer;
+use crate::print::order::{ReorderBuffer, Turn};
 use crate::print::summary::Summary;
 use crate::replace::{Applied, Replacer, Searched};
 use crate::sanitize::printable_path;
@@ -151,26 +151,20 @@ impl Printer {
         // that no count of sentinels can keep it waiting.
         loop {
             match self.next_report(reports)? {
-                Ok(Report::Results(results)) => {
+                Ok(Report::Results(batch)) => {
                     // -q: the first match anywhere ends the search, whatever comes before it.
-                    if quiet && results.iter().any(|result| result.hit_lines > 0) {
+                    if quiet && batch.results.iter().any(|result| result.hit_lines > 0) {
                         self.summary.files_matched += 1;
                         self.stopped_early = true;
                         return Ok(());
                     }
-                    for result in results {
-                        if let Some(freed) = self.order.push(result, self.config.output.progress) {
-                            self.budget.release(freed);
-                        }
-                        while let Some(result) = self.order.pop() {
-                            let (charge, ended) = (result.charge, result.end.is_some());
-                            self.print(result)?;
-                            self.budget.release(charge);
-                            if ended {
-                                self.budget.advance(self.order.next());
-                            }
-                        }
+                    for run in batch.silent {
+                        self.order.push_silent(run, |charge| self.budget.release(charge));
                     }
+                    for result in batch.results {
+                        self.order.push(result);
+                    }
+                    self.print_ready()?;
                 }
                 Ok(Report::Done) => {}
                 // Every searcher ended (or died, which its thread reports): print what came.
@@ -246,6 +240,30 @@ impl Printer {
                 Err(RecvTimeoutError::Disconnected) => return Ok(Err(RecvError)),
             }
         }
+    }
+
+    /// Prints the results whose turn has come.
+    fn print_ready(&mut self) -> io::Result<()> {
+        while let Some(turn) = self.order.pop() {
+            match turn {
+                Turn::File(result) => {
+                    let (charge, ended) = (result.charge, result.end.is_some());
+                    self.print(result)?;
+                    self.budget.release(charge);
+                    if !ended {
+                        continue;
+                    }
+                }
+                Turn::Silent(run) => {
+                    self.summary.count_silent(&run.files);
+                    // (JSON's summary counts the bytes of the files it ended.)
+                    self.totals.bytes_searched += run.files.bytes;
+                    self.budget.release(run.charge);
+                }
+            }
+            self.budget.advance(self.order.next());
+        }
+        Ok(())
     }
 
     fn print(&mut self, result: FileResult) -> io::Result<()> {
@@ -387,7 +405,8 @@ impl Printer {
             }
             Outcome::Output => self.file.suppressed = true,
             Outcome::RuledOut(files) => {
-                self.summary.count_ruled_out(files);
+                self.summary.count_silent(files);
+                self.summary.ruled_out += files.files;
                 // (JSON's summary counts the bytes of the files it ended.)
                 self.totals.bytes_searched += files.bytes;
             }

@@ -2,10 +2,8 @@
 //! (file by file, a big file part by part, a part piece by piece), whatever the number of searchers.
 
 use std::collections::BTreeMap;
-use std::path::PathBuf;
 
-use crate::pipeline::{Body, Charge, FileResult, Key, PartEnd, PieceKey};
-use crate::search::engine::Outcome;
+use crate::pipeline::{Charge, FileResult, Key, PieceKey, SilentRun};
 
 #[derive(Default)]
 pub(crate) struct ReorderBuffer {
@@ -13,31 +11,19 @@ pub(crate) struct ReorderBuffer {
     next: Key,
     next_piece: u32,
     /// Results that arrived before the ones ahead of them in walk order.
-    pending: BTreeMap<PieceKey, Waiting>,
+    pending: BTreeMap<PieceKey, FileResult>,
+    /// Runs of files that print nothing, by their first file: runs that meet are joined.
+    silent: BTreeMap<u64, SilentRun>,
 }
 
-/// A result waiting for its turn.
-enum Waiting {
-    Result(Box<FileResult>),
-    /// The result of a file that prints nothing (most of them): only what the summary counts of it.
-    /// A searcher waiting for a core holds back thousands of them, 336 bytes and a path each whole.
-    Silent {
-        outcome: SilentOutcome,
-        lines: u64,
-        bytes: u64,
-        charge: Charge,
-    },
+/// What the printer takes next: a file's result (or a part's, or a piece), or files that print
+/// nothing.
+// Taken as soon as it is returned: boxing the big variant would cost an allocation per result.
+#[allow(clippy::large_enum_variant)]
+pub(crate) enum Turn {
+    File(FileResult),
+    Silent(SilentRun),
 }
-
-#[derive(Clone, Copy)]
-enum SilentOutcome {
-    Searched,
-    Binary,
-    Truncated,
-}
-
-/// What a silent result costs waiting, its map's share included.
-const SILENT_SIZE: usize = 2 * std::mem::size_of::<(PieceKey, Waiting)>();
 
 impl ReorderBuffer {
     /// The key of the result that is handed out next.
@@ -45,57 +31,44 @@ impl ReorderBuffer {
         self.next
     }
 
-    /// Keeps `result` until its turn: whole, or as its counts where it prints nothing and its path
-    /// is not needed (`keep_paths` says whether the printer shows where the search has got to).
-    /// Returns the part of its charge it no longer holds.
-    pub(crate) fn push(&mut self, result: FileResult, keep_paths: bool) -> Option<Charge> {
-        let key = result.piece_key();
-        let silent = (!keep_paths).then(|| silent_outcome(&result)).flatten();
-        let (waiting, freed) = match (silent, result.end) {
-            (Some(outcome), Some(end)) => {
-                let mut charge = result.charge;
-                let freed = charge.keep(SILENT_SIZE);
-                (Waiting::Silent { outcome, lines: end.lines, bytes: end.bytes, charge }, Some(freed))
+    /// Keeps `result` until its turn.
+    pub(crate) fn push(&mut self, result: FileResult) {
+        self.pending.insert(result.piece_key(), result);
+    }
+
+    /// Keeps `run` until its turn, joined to the runs it meets; `release` takes the charges of the
+    /// runs joined into another.
+    pub(crate) fn push_silent(&mut self, mut run: SilentRun, mut release: impl FnMut(Charge)) {
+        if let Some(after) = self.silent.remove(&run.end) {
+            run.end = after.end;
+            run.files.join(&after.files);
+            release(after.charge);
+        }
+        match self.silent.range_mut(..run.first).next_back() {
+            Some((_, before)) if before.end == run.first => {
+                before.end = run.end;
+                before.files.join(&run.files);
+                release(run.charge);
             }
-            (_, end) => (Waiting::Result(Box::new(FileResult { end, ..result })), None),
-        };
-        self.pending.insert(key, waiting);
-        freed
+            _ => {
+                self.silent.insert(run.first, run);
+            }
+        }
     }
 
     /// The next result in walk order, if it has arrived. Handing out a part's last piece moves on to
-    /// the next part, or the next file.
-    pub(crate) fn pop(&mut self) -> Option<FileResult> {
+    /// the next part, or the next file; a run, to the file after it.
+    pub(crate) fn pop(&mut self) -> Option<Turn> {
         let (seq, part) = self.next;
-        let result = match self
-            .pending
-            .first_entry()
-            .filter(|entry| *entry.key() == (seq, part, self.next_piece))?
-            .remove()
-        {
-            Waiting::Result(result) => *result,
-            Waiting::Silent { outcome, lines, bytes, charge } => FileResult {
-                seq,
-                part: 0,
-                parts: 1,
-                piece: 0,
-                path: PathBuf::new(),
-                body: Body::Formatted(Vec::new()),
-                hit_lines: 0,
-                matches: 0,
-                lead: 0,
-                end: Some(PartEnd {
-                    lines,
-                    bytes,
-                    ..PartEnd::of(match outcome {
-                        SilentOutcome::Searched => Outcome::Searched,
-                        SilentOutcome::Binary => Outcome::Binary,
-                        SilentOutcome::Truncated => Outcome::Truncated,
-                    })
-                }),
-                charge,
-            },
-        };
+        if (part, self.next_piece) == (0, 0) {
+            if let Some(entry) = self.silent.first_entry().filter(|entry| *entry.key() == seq) {
+                let run = entry.remove();
+                self.next = (run.end, 0);
+                return Some(Turn::Silent(run));
+            }
+        }
+        let result =
+            self.pending.first_entry().filter(|entry| *entry.key() == (seq, part, self.next_piece))?.remove();
         self.next_piece += 1;
         if result.end.is_some() {
             self.next_piece = 0;
@@ -105,35 +78,14 @@ impl ReorderBuffer {
                 (result.seq + 1, 0)
             };
         }
-        Some(result)
-    }
-}
-
-/// How a result ended, if it prints nothing and needs nothing but its counts: a whole file, no hit,
-/// nothing to warn of.
-fn silent_outcome(result: &FileResult) -> Option<SilentOutcome> {
-    let end = result.end.as_ref()?;
-    let quiet = result.parts == 1
-        && result.hit_lines == 0
-        && result.body.size() == 0
-        && end.gave_up.is_none()
-        && end.binary_match.is_none()
-        && end.binary_from.is_none()
-        && !end.ruled_out
-        && end.closing_bytes == 0;
-    match end.outcome {
-        _ if !quiet => None,
-        Outcome::Searched => Some(SilentOutcome::Searched),
-        Outcome::Binary => Some(SilentOutcome::Binary),
-        Outcome::Truncated => Some(SilentOutcome::Truncated),
-        _ => None,
+        Some(Turn::File(result))
     }
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::pipeline::{Body, Charge, PartEnd};
+    use crate::pipeline::{Body, Budget, Charge, PartEnd, SilentFiles};
     use crate::search::engine::Outcome;
 
     fn result(seq: u64, part: u32, parts: u32, piece: u32, last: bool, text: &str) -> FileResult {
@@ -155,9 +107,16 @@ mod tests {
 
     fn drain(order: &mut ReorderBuffer) -> String {
         let mut out = String::new();
-        while let Some(result) = order.pop() {
-            let Body::Formatted(bytes) = result.body else { unreachable!() };
-            out.push_str(std::str::from_utf8(&bytes).unwrap());
+        while let Some(turn) = order.pop() {
+            match turn {
+                Turn::File(result) => {
+                    let Body::Formatted(bytes) = result.body else { unreachable!() };
+                    out.push_str(std::str::from_utf8(&bytes).unwrap());
+                }
+                Turn::Silent(run) => {
+                    out.push_str(&format!("[{}..{}: {}]", run.first, run.end, run.files.lines))
+                }
+            }
         }
         out
     }
@@ -165,48 +124,46 @@ mod tests {
     #[test]
     fn results_leave_in_walk_order_part_by_part_and_piece_by_piece() {
         let mut order = ReorderBuffer::default();
-        order.push(result(1, 1, 2, 0, true, "d"), false);
-        order.push(result(2, 0, 1, 0, true, "e"), false);
-        order.push(result(1, 0, 2, 0, false, "b"), false);
+        order.push(result(1, 1, 2, 0, true, "d"));
+        order.push(result(2, 0, 1, 0, true, "e"));
+        order.push(result(1, 0, 2, 0, false, "b"));
         assert_eq!(drain(&mut order), "", "file 0 has not come");
-        order.push(result(0, 0, 1, 0, true, "a"), false);
+        order.push(result(0, 0, 1, 0, true, "a"));
         assert_eq!(drain(&mut order), "ab", "file 1's first part is not whole yet");
-        order.push(result(1, 0, 2, 1, true, "c"), false);
+        order.push(result(1, 0, 2, 1, true, "c"));
         assert_eq!(drain(&mut order), "cde");
         assert_eq!(order.next(), (3, 0));
     }
 
-    /// A result that prints nothing waits as its counts, and gives back the rest of its charge; it
-    /// comes out with the counts it had. Where the progress line shows where the search has got
-    /// to, it keeps its path.
+    /// Runs of files that print nothing are joined where they meet, whatever order they come in,
+    /// and the charges of those joined into another are given back; a run leaves in its turn, as
+    /// one, with the counts of all its files.
     #[test]
-    fn a_result_that_prints_nothing_waits_as_its_counts() {
-        let budget = crate::pipeline::Budget::new(10_000, 1);
-        let silent = |path: &str| {
-            let mut silent = result(1, 0, 1, 0, true, "");
-            silent.path = path.into();
-            silent.body = Body::Formatted(Vec::new());
-            let end = silent.end.as_mut().unwrap();
-            (end.lines, end.bytes) = (7, 70);
-            silent.charge = budget.try_charge((1, 0), 1_000).unwrap();
-            silent
+    fn runs_of_files_that_print_nothing_are_joined_where_they_meet() {
+        let budget = Budget::new(10_000, 1);
+        let run = |first: u64, end: u64| SilentRun {
+            first,
+            end,
+            files: SilentFiles { files: end - first, lines: 10 * (end - first), ..SilentFiles::default() },
+            charge: budget.try_charge((first, 0), 100).unwrap(),
+        };
+        let mut freed = 0;
+        let mut release = |charge| {
+            budget.release(charge);
+            freed += 1;
         };
         let mut order = ReorderBuffer::default();
-        let freed = order.push(silent("d/f"), false).expect("freed");
-        budget.release(freed);
-        let rest = budget.try_charge((2, 0), 10_000 - SILENT_SIZE).expect("all but the counts' share freed");
-        budget.release(rest);
-        order.push(result(0, 0, 1, 0, true, "a"), false);
-        order.pop().unwrap();
-        let popped = order.pop().unwrap();
-        let end = popped.end.unwrap();
-        assert_eq!((popped.seq, end.lines, end.bytes, popped.path.as_os_str().len()), (1, 7, 70, 0));
-        assert!(matches!(end.outcome, Outcome::Searched));
-
-        let mut order = ReorderBuffer::default();
-        assert!(order.push(silent("d/f"), true).is_none(), "kept whole");
-        order.push(result(0, 0, 1, 0, true, "a"), false);
-        order.pop().unwrap();
-        assert_eq!(order.pop().unwrap().path, std::path::Path::new("d/f"));
+        order.push_silent(run(1, 2), &mut release);
+        order.push_silent(run(3, 4), &mut release);
+        order.push_silent(run(2, 3), &mut release);
+        order.push_silent(run(5, 8), &mut release);
+        order.push_silent(run(4, 5), &mut release);
+        order.push(result(8, 0, 1, 0, true, "h"));
+        order.push_silent(run(9, 10), &mut release);
+        assert_eq!(drain(&mut order), "", "file 0 has not come");
+        order.push(result(0, 0, 1, 0, true, "a"));
+        assert_eq!(drain(&mut order), "a[1..8: 70]h[9..10: 10]");
+        assert_eq!(order.next(), (10, 0));
+        assert_eq!(freed, 4, "five runs joined into one");
     }
 }

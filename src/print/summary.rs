@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use crate::config::Config;
 use crate::exit_code::ExitCode;
-use crate::pipeline::RuledOut;
+use crate::pipeline::SilentFiles;
 use crate::print::format::FileTotals;
 
 #[derive(Default, Debug)]
@@ -28,14 +28,14 @@ pub(crate) struct Summary {
 }
 
 impl Summary {
-    /// Counts files the index ruled out as their searches would have counted them.
-    pub(crate) fn count_ruled_out(&mut self, files: &RuledOut) {
+    /// Counts files that printed nothing (or that the index ruled out, as their searches would
+    /// have counted them).
+    pub(crate) fn count_silent(&mut self, files: &SilentFiles) {
         self.files_searched += files.files - files.binary;
         self.binary_skipped += files.binary;
         self.binary_cut += files.cut;
         self.lines_searched += files.lines;
         self.bytes_searched += files.bytes;
-        self.ruled_out += files.files;
     }
 
     /// `listing_misses`: with `--files-without-match`, success is a file listed (one without a

@@ -15,7 +15,7 @@ use std::ops::Range;
 use memchr::{memchr, memrchr};
 
 use crate::messages::Message;
-use crate::pipeline::RuledOut;
+use crate::pipeline::SilentFiles;
 use crate::search::matcher::Matcher;
 use crate::search::pcre;
 
@@ -43,7 +43,7 @@ pub(crate) enum Outcome {
     /// ripgrep skips it.
     Output,
     /// Not a file: the files of a directory the index rules out, counted together.
-    RuledOut(RuledOut),
+    RuledOut(SilentFiles),
 }
 
 /// A NUL byte this early makes a file binary: nothing of it is printed.

@@ -28,8 +28,8 @@ use crate::decompress::{self, Format};
 use crate::index::OpenDir;
 use crate::messages::Message;
 use crate::pipeline::{
-    self, Backlog, Body, Budget, Charge, Entry, FileResult, KeptLines, LineDigest, PartEnd, Report, Stamp,
-    Task, PIECE_SIZE,
+    self, Backlog, Batch, Body, Budget, Charge, Entry, FileResult, KeptLines, Key, LineDigest, PartEnd,
+    Report, SilentRun, Stamp, Task, PIECE_SIZE, SILENT_RUN_SIZE,
 };
 use crate::print::format::{FileTotals, Formatter, Shown};
 use crate::search::engine::{
@@ -100,9 +100,11 @@ impl Searcher {
                     outbox: Outbox {
                         reports: reports.clone(),
                         budget: Arc::clone(budget),
-                        batch: Vec::new(),
+                        batch: Batch::default(),
+                        files: 0,
                         prompt: config.output.flush_each_file,
                         quiet: config.output.ends_at_first_match(),
+                        keep_paths: config.output.progress,
                     },
                     formatter: Formatter::new(&config.output, &config.matcher),
                     buf: vec![0; SMALL_READ_SIZE],
@@ -511,31 +513,44 @@ impl BigBuffers {
 struct Outbox {
     reports: Sender<Report>,
     budget: Arc<Budget>,
-    batch: Vec<FileResult>,
+    batch: Batch,
+    /// Files the batch holds results of: it goes at `RESULTS_PER_BATCH`.
+    files: usize,
     /// A person watches the output: the result the printer waits for goes at once.
     prompt: bool,
     /// `-q`: a hit ends the search, wherever it is: it goes at once.
     quiet: bool,
+    /// The progress line shows each file's directory: no file goes as counts alone.
+    keep_paths: bool,
 }
 
 impl Outbox {
     /// Adds a result to the batch, which goes when full, when the searcher is about to wait, or at once
-    /// when it is a piece or (on a terminal) the one the printer waits for.
+    /// when it is a piece or (on a terminal) the one the printer waits for. A file that prints
+    /// nothing goes as its counts, in a run with the files before it where they are in a row.
     fn send(&mut self, mut result: FileResult) -> Result<(), PrinterGone> {
-        let (key, size) = (result.key(), result.size());
-        result.charge = match self.budget.try_charge(key, size) {
-            Some(charge) => charge,
+        let seq = result.seq;
+        let (piece, answer) = (result.end.is_none(), self.quiet && result.hit_lines > 0);
+        match result.silent().filter(|_| !self.keep_paths) {
+            Some(files) => match self.batch.silent.last_mut().filter(|run| run.end == seq) {
+                Some(run) => {
+                    run.end += 1;
+                    run.files.join(&files);
+                }
+                None => {
+                    let charge = self.charge((seq, 0), SILENT_RUN_SIZE)?;
+                    self.batch.silent.push(SilentRun { first: seq, end: seq + 1, files, charge });
+                }
+            },
             None => {
-                // What is held must go before waiting: the printer may be waiting for it.
-                self.flush()?;
-                trace::waiting("the budget", || self.budget.wait_charge(key, size))
+                result.charge = self.charge(result.key(), result.size())?;
+                self.batch.results.push(result);
             }
-        };
+        }
+        self.files += 1;
         // A piece is big; the head, on a terminal, is what the person waits to see.
-        let answer = self.quiet && result.hit_lines > 0;
-        let urgent = result.end.is_none() || answer || (self.prompt && self.budget.is_head(result.seq));
-        self.batch.push(result);
-        if urgent || self.batch.len() >= RESULTS_PER_BATCH {
+        let urgent = piece || answer || (self.prompt && self.budget.is_head(seq));
+        if urgent || self.files >= RESULTS_PER_BATCH {
             self.flush()?;
         }
         if answer {
@@ -544,10 +559,23 @@ impl Outbox {
         Ok(())
     }
 
+    /// Charges a result (or a run) its `size`, waiting while the budget is spent.
+    fn charge(&mut self, key: Key, size: usize) -> Result<Charge, PrinterGone> {
+        match self.budget.try_charge(key, size) {
+            Some(charge) => Ok(charge),
+            None => {
+                // What is held must go before waiting: the printer may be waiting for it.
+                self.flush()?;
+                Ok(trace::waiting("the budget", || self.budget.wait_charge(key, size)))
+            }
+        }
+    }
+
     fn flush(&mut self) -> Result<(), PrinterGone> {
         if self.batch.is_empty() {
             return Ok(());
         }
+        self.files = 0;
         self.reports.send(Report::Results(mem::take(&mut self.batch))).map_err(|_| PrinterGone)
     }
 }

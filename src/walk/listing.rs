@@ -28,7 +28,7 @@ use crate::config::{WalkRules, DEFAULT_IGNORED_DIRS, DEFAULT_IGNORED_FILE_SUFFIX
 use crate::index;
 use crate::index::store::{EntryKind, Identity};
 use crate::messages::{describe, Message};
-use crate::pipeline::RuledOut;
+use crate::pipeline::SilentFiles;
 
 /// A directory's place in walk order: the index of each directory on its path in its parent's
 /// listing (the root's index among the roots first). Keys compare in walk order.
@@ -70,7 +70,7 @@ pub struct Listing {
     /// The directories among `items`, to be listed in turn.
     pub(crate) children: Vec<ListTask>,
     /// Its files the index rules out: not among `items`.
-    pub(crate) ruled_out: RuledOut,
+    pub(crate) ruled_out: SilentFiles,
 }
 
 pub(crate) enum Item {
@@ -332,7 +332,7 @@ pub(crate) fn list(task: ListTask, rules: &WalkRules, index: Option<&index::Filt
         key: task.key.clone(),
         items: Vec::new(),
         children: Vec::new(),
-        ruled_out: RuledOut::default(),
+        ruled_out: SilentFiles::default(),
     };
     let entries = open_dir(&task.path).and_then(|mut dir| {
         let entries = read_entries(&mut dir, &task, index)?;
