@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Times two builds of ba against each other, interleaved (one run of each in turn, so that a noisy
-# machine slows both alike), on compare.sh's tree and 1 GiB file, and prints the median of each and
-# their ratio. Both must print the same number of lines, or the case is reported, not timed.
+# machine slows both alike), on compare.sh's tree and 1 GiB file (its cases, and its modes table's
+# `-w 16`), and prints the median of each and their ratio. Both must print the same number of
+# lines, or the case is reported, not timed.
 #
 #   benches/before_after.sh OLD_BA NEW_BA            # 9 rounds
 #   ROUNDS=15 benches/before_after.sh OLD_BA NEW_BA
@@ -23,6 +24,7 @@ CASES=(
     "tree literal -i|-p $SEL --ignore-case PM_RESUME $TREE"
     "tree alternates|-p $SEL -l ERR_SYS|PME_TURN_OFF|LINK_REQ_RST|CFG_BME_EVT $TREE"
     "tree every hit|-p $SEL -l return $TREE"
+    "tree -w 16|-p $SEL -l -w 16 PM_RESUME $TREE"
     "file literal|-p -l PM_RESUME $BIG"
     "file literal -i|-p --ignore-case PM_RESUME $BIG"
     "file no literal|-p -l \\w{5}\\s+\\w{5}\\s+\\w{5}\\s+\\w{5}\\s+\\w{5} $BIG"
