@@ -455,34 +455,42 @@ pub struct Measured {
 
 /// Runs `cmd` to its end (at most `timeout`, else it is killed and the test fails), counting and
 /// dropping what it writes on stdout, and measures its peak memory; None, with a note, without
-/// python3.
+/// python3 or a C compiler.
 ///
-/// A process's `ru_maxrss` counts the memory of the process that started it, up to its exec: a
-/// command started from this test process (tens of MiB, shared by every test) would report that. So
-/// a small python3 process starts it and reads its `ru_maxrss` with wait4(2).
+/// A process's `ru_maxrss` counts the memory of the process it was forked from, up to its exec: a
+/// command forked from this test process (tens of MiB) or from python3 (10 MiB) would report that,
+/// above ripgrep's own peak at one thread. So a small C program (`PEAK_RSS_C`, 1 MiB) starts it and
+/// reads its `ru_maxrss` with wait4(2); python3 counts the output and keeps the time.
 pub fn run_measured(cmd: &StdCommand, timeout: Duration) -> Option<Measured> {
     const MEASURE: &str = r#"
 import os, signal, sys
 read_end, write_end = os.pipe()
+report_read, report_write = os.pipe()
 pid = os.fork()
 if pid == 0:
+    os.setpgid(0, 0)
     os.dup2(write_end, 1)
-    os.execvp(sys.argv[2], sys.argv[2:])
+    os.dup2(report_write, 3)
+    os.execv(sys.argv[2], sys.argv[2:])
 os.close(write_end)
+os.close(report_write)
 def expire(*_):
-    os.kill(pid, signal.SIGKILL)
+    os.killpg(pid, signal.SIGKILL)
     sys.exit("timed out")
 signal.signal(signal.SIGALRM, expire)
 signal.alarm(int(sys.argv[1]))
 written = 0
 while chunk := os.read(read_end, 1 << 16):
     written += len(chunk)
-_, status, usage = os.wait4(pid, 0)
-print(os.waitstatus_to_exitcode(status), written, usage.ru_maxrss)
+os.waitpid(pid, 0)
+status, peak = map(int, os.read(report_read, 100).split())
+print(os.waitstatus_to_exitcode(status), written, peak)
 "#;
+    let helper = peak_rss_helper()?;
     let mut python = StdCommand::new("python3");
     python
         .args(["-c", MEASURE, &timeout.as_secs().max(1).to_string()])
+        .arg(helper)
         .arg(cmd.get_program())
         .args(cmd.get_args());
     for (name, value) in cmd.get_envs() {
@@ -507,6 +515,61 @@ print(os.waitstatus_to_exitcode(status), written, usage.ru_maxrss)
     let fields: Vec<i64> = text.split_whitespace().map(|field| field.parse().expect("a number")).collect();
     let [code, written, peak_kib] = fields[..] else { panic!("unexpected measure: {text:?}") };
     Some(Measured { code: code as i32, written: written as u64, stderr, peak_kib: peak_kib as u64 })
+}
+
+/// Runs a command and writes its wait status and peak memory (`ru_maxrss`, KiB) on descriptor 3.
+const PEAK_RSS_C: &str = r#"
+#include <fcntl.h>
+#include <stdio.h>
+#include <sys/resource.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+int main(int argc, char **argv) {
+    if (argc < 2 || fcntl(3, F_SETFD, FD_CLOEXEC) < 0) return 2;
+    pid_t pid = fork();
+    if (pid < 0) return 2;
+    if (pid == 0) {
+        execvp(argv[1], argv + 1);
+        _exit(127);
+    }
+    int status;
+    struct rusage usage;
+    if (wait4(pid, &status, 0, &usage) < 0) return 2;
+    dprintf(3, "%d %ld\n", status, usage.ru_maxrss);
+    return 0;
+}
+"#;
+
+/// `PEAK_RSS_C`, compiled once with `cc` (which the allocator's build needs too); None, with a
+/// note, where it cannot be.
+fn peak_rss_helper() -> Option<&'static Path> {
+    static HELPER: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
+    let compile = || {
+        let dir = Path::new(env!("CARGO_TARGET_TMPDIR"));
+        let (source, program) = (dir.join("peak-rss.c"), dir.join("peak-rss"));
+        let partial = dir.join(format!("peak-rss.{}", std::process::id()));
+        fs::write(&source, PEAK_RSS_C).expect("write the helper's source");
+        match StdCommand::new("cc").arg("-O2").arg("-o").arg(&partial).arg(&source).output() {
+            Ok(out) if out.status.success() => {
+                fs::rename(&partial, &program).expect("put the helper in place");
+                Some(program)
+            }
+            Ok(out) => {
+                eprintln!(
+                    "note: cannot compile {}: {}",
+                    source.display(),
+                    String::from_utf8_lossy(&out.stderr)
+                );
+                None
+            }
+            Err(err) => {
+                eprintln!("note: no C compiler ({err}): peak memory not measured");
+                None
+            }
+        }
+    };
+    HELPER.get_or_init(compile).as_deref()
 }
 
 /// Runs `cmd` (at most 30 s) in a session of its own, with standard streams as they are: when
