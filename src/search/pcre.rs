@@ -216,28 +216,21 @@ impl Pcre2Pattern {
 impl Pattern for Pcre2Pattern {
     fn find_at(&self, haystack: &[u8], at: usize) -> Option<Range<usize>> {
         self.with_locations(|locations| {
-            let mut find = |text: &[u8], at, ascii| {
-                let found = self.read_at(locations, text, at, ascii)?;
-                Ok(found.and_then(|data| data.get(0)).map(|(start, end)| start..end))
-            };
+            let mut find = |text: &[u8], at, ascii| self.match_at(locations, text, at, ascii);
             self.first(haystack, at, &mut find).map(|(base, m)| base + m.start..base + m.end)
         })
     }
 
     fn for_each_match(&self, haystack: &[u8], each: &mut dyn FnMut(Range<usize>) -> bool) {
         self.with_locations(|locations| {
-            let mut find = |text: &[u8], at, ascii| {
-                let found = self.read_at(locations, text, at, ascii)?;
-                Ok(found.and_then(|data| data.get(0)).map(|(start, end)| start..end))
-            };
+            let mut find = |text: &[u8], at, ascii| self.match_at(locations, text, at, ascii);
             self.each(haystack, &mut find, Range::clone, &mut |base, m| each(base + m.start..base + m.end));
         })
     }
 
     fn captures_at(&self, haystack: &[u8], at: usize, groups: &mut Groups) -> bool {
         self.with_locations(|locations| {
-            let mut find =
-                |text: &[u8], at, ascii| Ok(self.read_at(locations, text, at, ascii)?.map(located));
+            let mut find = |text: &[u8], at, ascii| self.groups_at(locations, text, at, ascii);
             match self.first(haystack, at, &mut find) {
                 Some((base, found)) => {
                     groups.set(found.iter().map(|group| group.clone().map(|g| base + g.start..base + g.end)));
@@ -259,13 +252,36 @@ impl Pattern for Pcre2Pattern {
 }
 
 impl Pcre2Pattern {
+    /// The whole match at or after `at` in `text`, if any.
+    fn match_at(
+        &self,
+        locations: &mut Locations,
+        text: &[u8],
+        at: usize,
+        ascii: bool,
+    ) -> Result<Option<Range<usize>>, pcre2::Error> {
+        let found = self.read_at(locations, text, at, ascii)?;
+        Ok(found.and_then(|data| data.get(0)).map(|(start, end)| start..end))
+    }
+
+    /// Every group of the match at or after `at` in `text`, if any.
+    fn groups_at(
+        &self,
+        locations: &mut Locations,
+        text: &[u8],
+        at: usize,
+        ascii: bool,
+    ) -> Result<Option<Vec<Option<Range<usize>>>>, pcre2::Error> {
+        Ok(self.read_at(locations, text, at, ascii)?.map(located))
+    }
+
     fn each_captures(
         &self,
         haystack: &[u8],
         locations: &mut Locations,
         each: &mut dyn FnMut(&Groups) -> bool,
     ) {
-        let mut find = |text: &[u8], at, ascii| Ok(self.read_at(locations, text, at, ascii)?.map(located));
+        let mut find = |text: &[u8], at, ascii| self.groups_at(locations, text, at, ascii);
         let mut groups = Groups::default();
         let whole = |found: &Vec<Option<Range<usize>>>| found[0].clone().unwrap_or_default();
         self.each(haystack, &mut find, whole, &mut |base, found| {
