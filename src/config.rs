@@ -693,8 +693,10 @@ fn all_small_files(roots: &[Root]) -> bool {
 /// searched instead (no path, and it is a pipe or a file); `.` when neither.
 fn roots(args: &mut Args) -> (Vec<Root>, bool) {
     let mut roots: Vec<Root> = Vec::new();
+    // A set, not a scan of the roots so far: `xargs` names thousands of files.
+    let mut seen = std::collections::HashSet::new();
     for path in std::mem::take(&mut args.paths).into_iter().chain(std::mem::take(&mut args.directories)) {
-        if !roots.iter().any(|r| r.path == path) {
+        if seen.insert(path.clone()) {
             roots.push(Root { path, implicit: false });
         }
     }

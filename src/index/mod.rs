@@ -46,12 +46,14 @@ pub mod query;
 pub(crate) mod store;
 
 use std::borrow::Cow;
+use std::collections::HashMap;
 use std::fs::{DirBuilder, File};
 use std::io;
 use std::os::fd::OwnedFd;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::Result;
@@ -197,6 +199,39 @@ pub(crate) fn fresh(index: &IndexFile, built: Built, tree: &Path, doc: u32) -> b
     rustix::fs::stat(path).is_ok_and(|stat| built.unchanged(&index.doc(doc), &Identity::of_stat(&stat)))
 }
 
+/// The directory whose index covers `real` (the nearest at or above it that has one), with its
+/// index's file when this lookup opened it; `known` holds the answer for each directory already
+/// asked about, and takes the answers of this lookup.
+fn covering_known(
+    dir: &OwnedFd,
+    dir_path: &Path,
+    real: &Path,
+    known: &mut HashMap<PathBuf, Option<PathBuf>>,
+) -> Option<(PathBuf, Option<File>)> {
+    let mut asked = Vec::new();
+    let mut found = None;
+    for ancestor in real.ancestors() {
+        if let Some(tree) = known.get(ancestor) {
+            found = tree.clone().map(|tree| (tree, None));
+            break;
+        }
+        asked.push(ancestor);
+        // A directory that cannot be asked about is not remembered: a later root asks again.
+        match open_index(dir, dir_path, &index_name(ancestor)) {
+            Ok(Some(file)) => {
+                found = Some((ancestor.to_path_buf(), Some(file)));
+                break;
+            }
+            Ok(None) => {}
+            Err(_) => return None,
+        }
+    }
+    for ancestor in asked {
+        known.insert(ancestor.to_path_buf(), found.as_ref().map(|(tree, _)| tree.clone()));
+    }
+    found
+}
+
 /// The index of `real` or of the nearest directory above it that has one, with that directory.
 pub(crate) fn covering(
     dir: &OwnedFd,
@@ -228,10 +263,42 @@ struct Covered {
     implicit: bool,
     /// The root's path relative to the indexed tree, as a prefix of the index's keys.
     prefix: PathBuf,
+    evaluated: Arc<Evaluated>,
+}
+
+/// An index and what the search's query leaves of it, shared by the roots it covers.
+struct Evaluated {
     index: IndexFile,
     /// A bit per indexed file: the query leaves it.
     candidates: Vec<u64>,
     built: Built,
+}
+
+impl Evaluated {
+    /// The index in `file` (at `path`, of `tree`) with what `query` leaves of it; None when it may
+    /// not serve a search under `credentials`, or is damaged (reported, as a warning).
+    fn open(
+        file: &File,
+        path: &Path,
+        tree: &Path,
+        query: &Query,
+        credentials: u64,
+    ) -> Option<Arc<Evaluated>> {
+        let evaluated = IndexFile::open(file).and_then(|index| {
+            if index.credentials() != credentials {
+                return Ok(None);
+            }
+            let candidates = evaluate(&index, query)?;
+            let built = Built::of(&index);
+            Ok(Some(Arc::new(Evaluated { index, candidates, built })))
+        });
+        evaluated.unwrap_or_else(|store::Damaged(why)| {
+            let why =
+                format!("the index of {} cannot be used ({why}): searching without it", printable_path(tree));
+            messages::warning(path, &why);
+            None
+        })
+    }
 }
 
 impl Filter {
@@ -256,41 +323,25 @@ impl Filter {
         let mut covered = Vec::new();
         // Read once, and only when an index is found.
         let credentials = std::cell::OnceCell::new();
+        // `xargs` names files by the thousand: each index is opened and its query evaluated once,
+        // and each directory asked about once.
+        let mut trees: HashMap<PathBuf, Option<Arc<Evaluated>>> = HashMap::new();
+        let mut known: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
         for (root, implicit) in roots {
             let Ok(real) = std::fs::canonicalize(root) else { continue };
-            let Ok(Some((index, tree))) = covering(&dir, &dir_path, &real) else { continue };
-            let index_path = dir_path.join(index_name(&tree));
-            if index
-                .as_ref()
-                .is_ok_and(|index| index.credentials() != *credentials.get_or_init(self::credentials))
-            {
-                continue;
-            }
-            let candidates = index.and_then(|index| {
-                let candidates = evaluate(&index, query)?;
-                Ok((index, candidates))
+            let Some((tree, file)) = covering_known(&dir, &dir_path, &real, &mut known) else { continue };
+            let evaluated = trees.entry(tree.clone()).or_insert_with(|| {
+                let file = file.expect("an index met for the first time was opened");
+                let credentials = credentials.get_or_init(self::credentials);
+                Evaluated::open(&file, &dir_path.join(index_name(&tree)), &tree, query, *credentials)
             });
-            match candidates {
-                Ok((index, candidates)) => {
-                    let prefix = real.strip_prefix(&tree).expect("an ancestor").to_path_buf();
-                    let built = Built::of(&index);
-                    covered.push(Covered {
-                        root: root.to_path_buf(),
-                        implicit,
-                        prefix,
-                        index,
-                        candidates,
-                        built,
-                    });
-                }
-                Err(store::Damaged(why)) => messages::warning(
-                    &index_path,
-                    &format!(
-                        "the index of {} cannot be used ({why}): searching without it",
-                        printable_path(&tree)
-                    ),
-                ),
-            }
+            let Some(evaluated) = evaluated else { continue };
+            covered.push(Covered {
+                root: root.to_path_buf(),
+                implicit,
+                prefix: real.strip_prefix(&tree).expect("an ancestor").to_path_buf(),
+                evaluated: Arc::clone(evaluated),
+            });
         }
         (!covered.is_empty()).then_some(Filter { covered, by_listing, binary_as_text })
     }
@@ -307,7 +358,7 @@ impl Filter {
     ) -> Option<Searched> {
         let (covered, key) = self.covered.iter().find_map(|c| Some((c, c.key(path)?)))?;
         let key = key.as_os_str().as_bytes();
-        let index = &covered.index;
+        let index = &covered.evaluated.index;
         let near = (*next_doc..next_doc.saturating_add(NEXT_DOCS).min(index.docs()))
             .find(|&doc| index.path(doc).is_ok_and(|path| path == key));
         let doc = match near {
@@ -315,11 +366,11 @@ impl Filter {
             None => index.find(key).ok()??,
         };
         *next_doc = doc + 1;
-        if covered.candidates[doc as usize / 64] & (1 << (doc % 64)) != 0 {
+        if covered.evaluated.candidates[doc as usize / 64] & (1 << (doc % 64)) != 0 {
             return None;
         }
         let entry = index.doc(doc);
-        covered.built.unchanged(&entry, &now()?).then(|| self.as_searched(&entry))
+        covered.evaluated.built.unchanged(&entry, &now()?).then(|| self.as_searched(&entry))
     }
 
     /// The entries of the walked directory `path` as the build listed them, when it has not
@@ -328,10 +379,10 @@ impl Filter {
     /// walk judges them as it judges a listing: only the `getdents` is spared.
     pub(crate) fn listed(&self, path: &Path, now: &Identity) -> Option<RecordedNames<'_>> {
         let (covered, key) = self.covered.iter().find_map(|c| Some((c, c.key(path)?)))?;
-        let (then, names) = covered.index.dir(key.as_os_str().as_bytes()).ok()??;
+        let (then, names) = covered.evaluated.index.dir(key.as_os_str().as_bytes()).ok()??;
         // A directory's size is not kept: its times tell its changes.
         let now = Identity { size: 0, ..*now };
-        covered.built.settled(&then, &now).then_some(names)
+        covered.evaluated.built.settled(&then, &now).then_some(names)
     }
 
     /// What the search of a file would come to as it was indexed: the lines and bytes it has, or

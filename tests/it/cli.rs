@@ -540,6 +540,11 @@ fn positional_paths_come_before_dash_d_and_repeats_are_dropped() {
         "c/three.txt:1:hit c\nb/two.txt:1:hit b\na/one.txt:1:hit a\n"
     );
     assert_output_eq!(stdout_ok(dir.path(), &["hit", "b", "b", "-d", "b"], 0), "b/two.txt:1:hit b\n");
+    // The same path by its components: the first spelling is kept.
+    assert_output_eq!(
+        stdout_ok(dir.path(), &["hit", "b", "b/", "b//", "-d", "b/"], 0),
+        "b/two.txt:1:hit b\n"
+    );
 }
 
 #[test]

@@ -334,7 +334,13 @@ fn a_damaged_index_is_reported_once_and_never_changes_an_answer() {
         let mut bytes = good.clone();
         damage(what, &mut bytes);
         fs::write(&index, &bytes).unwrap();
+        // Roots by the dozen, all below the tree: its index is reported once, not once a root.
+        let named: Vec<String> = (0..30).map(|i| format!("d{}/f{i}.txt", i % 7)).collect();
+        let named: Vec<&str> = named.iter().map(String::as_str).chain(["d1", "d2/"]).collect();
         for pattern in ["needle", "hay", "line 3"] {
+            let out = fixture.same_answer(&[&["-p", pattern], &named[..]].concat());
+            let stderr = stderr_of(&out);
+            assert!(stderr.lines().count() <= 1, "{what}, named: {stderr}");
             let out = fixture.same_answer(&["-p", pattern]);
             let stderr = stderr_of(&out);
             assert!(
