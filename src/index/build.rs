@@ -13,7 +13,8 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use crossbeam_channel::bounded;
 
 use super::store::{
-    decode_postings, put_varint, Blocks, Damaged, DirRecord, Doc, Identity, IndexFile, IndexWriter, Nul,
+    decode_postings, next_bit, put_posting, Blocks, Damaged, DirRecord, Doc, Identity, IndexFile,
+    IndexWriter, Nul, Posting,
 };
 use crate::decompress::Format;
 use crate::encoding::Encoding;
@@ -21,7 +22,7 @@ use crate::encoding::Encoding;
 /// Posting bytes held in memory before they are spilled to a run on disk: what bounds the build's
 /// memory on any tree. `BA_INDEX_RUN_BYTES` sets it, for the tests of the merge of many runs.
 fn run_bytes() -> usize {
-    std::env::var("BA_INDEX_RUN_BYTES").ok().and_then(|n| n.parse().ok()).unwrap_or(64 << 20)
+    std::env::var("BA_INDEX_RUN_BYTES").ok().and_then(|n| n.parse().ok()).unwrap_or(32 << 20)
 }
 /// A file bigger than this is not indexed: a search always reads it.
 const MAX_INDEXED: u64 = 256 << 20;
@@ -190,54 +191,67 @@ fn read_fresh(
 /// when it is not indexed: a search then reads it).
 struct FileRead {
     doc: Doc,
-    trigrams: Vec<u32>,
+    /// Each trigram, with the bits of the bytes that follow it (`next_bit`).
+    trigrams: Vec<(u32, u8)>,
     blocks: Option<Blocks>,
 }
 
-/// Reads a file's trigrams, with a bit per trigram to keep each once; and for a big file, a bit per
-/// trigram of the block being read, and the blocks of each trigram.
+/// Reads a file's trigrams, with a bit per trigram to keep each once and what follows each; and for
+/// a big file, the blocks of each four bytes in a row.
 struct TrigramReader {
     seen: Vec<u64>,
+    /// Per trigram, the bits of the bytes that follow it in the file being read: 16 MiB, of which
+    /// only the pages of trigrams met are ever touched (text's trigrams fill a few megabytes).
+    next: Vec<u8>,
     buf: Vec<u8>,
     blocks: BlockMasks,
 }
 
-/// The blocks of each trigram of a big file, as it is read.
+/// The blocks of each four bytes in a row of a big file, as it is read; none for a file with more
+/// than `MAX_QUADS` different ones (a binary file, a big log), whose map would outgrow the build's
+/// memory: such a file is ruled out by its trigrams alone.
 #[derive(Default)]
 struct BlockMasks {
-    /// A bit per trigram of the block being read, and those trigrams.
-    in_block: Vec<u64>,
-    trigrams: Vec<u32>,
     masks: HashMap<u32, u64, BuildHasherDefault<TrigramHasher>>,
+    overflowed: bool,
 }
 
+/// The most different four bytes in a row a big file keeps blocks for: some 6 MiB of map (a 24 MiB
+/// register header holds 20,000).
+const MAX_QUADS: usize = 1 << 18;
+
 impl BlockMasks {
-    fn add(&mut self, trigram: u32) {
-        if self.in_block.is_empty() {
-            self.in_block = vec![0; TRIGRAM_BITS / 64];
-        }
-        let (word, bit) = (trigram as usize / 64, 1u64 << (trigram % 64));
-        if self.in_block[word] & bit == 0 {
-            self.in_block[word] |= bit;
-            self.trigrams.push(trigram);
+    /// `quad` starts in block `block`.
+    fn add(&mut self, quad: u32, block: u64) {
+        if !self.overflowed {
+            *self.masks.entry(quad).or_default() |= 1 << block.min(BLOCKS - 1);
+            if self.masks.len() > MAX_QUADS {
+                self.overflowed = true;
+                self.masks = HashMap::default();
+            }
         }
     }
 
-    /// Adds the trigrams of the block `block` to their masks (`None`: drops them), and forgets
-    /// them for the next block.
-    fn end(&mut self, block: Option<u64>) {
-        for t in self.trigrams.drain(..) {
-            self.in_block[t as usize / 64] &= !(1 << (t % 64));
-            if let Some(block) = block {
-                *self.masks.entry(t).or_default() |= 1 << block.min(BLOCKS - 1);
-            }
-        }
+    /// The masks of the file read, in order (None past `MAX_QUADS`), and a fresh start.
+    fn take(&mut self) -> Option<Vec<(u32, u64)>> {
+        let masks = (!std::mem::take(&mut self.overflowed)).then(|| {
+            let mut masks: Vec<(u32, u64)> = self.masks.drain().collect();
+            masks.sort_unstable();
+            masks
+        });
+        self.masks.clear();
+        masks
     }
 }
 
 impl TrigramReader {
     fn new() -> TrigramReader {
-        TrigramReader { seen: vec![0; TRIGRAM_BITS / 64], buf: vec![0; CHUNK], blocks: BlockMasks::default() }
+        TrigramReader {
+            seen: vec![0; TRIGRAM_BITS / 64],
+            next: vec![0; TRIGRAM_BITS],
+            buf: vec![0; CHUNK],
+            blocks: BlockMasks::default(),
+        }
     }
 
     fn read(&mut self, path: &Path) -> FileRead {
@@ -257,16 +271,15 @@ impl TrigramReader {
         let block_size = (before.size > BLOCKED_AT).then(|| before.size.div_ceil(BLOCKS).max(MIN_BLOCK));
         let mut trigrams = Vec::new();
         let scanned = self.scan(&mut file, &mut trigrams, block_size);
-        for &t in &trigrams {
-            self.seen[t as usize / 64] &= !(1 << (t % 64));
-        }
-        // (A read that failed left its last block's trigrams.)
-        self.blocks.end(None);
-        let blocks = block_size.map(|size| {
-            let mut masks: Vec<(u32, u64)> = self.blocks.masks.drain().collect();
-            masks.sort_unstable();
-            Blocks { size: size as u32, masks }
-        });
+        let trigrams: Vec<(u32, u8)> = trigrams
+            .into_iter()
+            .map(|t| {
+                self.seen[t as usize / 64] &= !(1 << (t % 64));
+                (t, std::mem::take(&mut self.next[t as usize]))
+            })
+            .collect();
+        let masks = self.blocks.take();
+        let blocks = block_size.zip(masks).map(|(size, masks)| Blocks { size: size as u32, masks });
         let Ok(counts) = scanned else { return unindexed(before) };
         // A file that changed while it was read may be indexed with text it never held at once.
         let after = rustix::fs::fstat(&file).map(|stat| Identity::of_stat(&stat)).ok();
@@ -287,9 +300,9 @@ impl TrigramReader {
         trigrams: &mut Vec<u32>,
         block_size: Option<u64>,
     ) -> io::Result<Counts> {
-        let mut block = 0;
         let mut counts = Counts::default();
-        let (mut window, mut offset, mut newlines, mut last) = (0u32, 0u64, 0u64, b'\n');
+        // The last four bytes read; the trigram is the last three.
+        let (mut quad, mut offset, mut newlines, mut last) = (0u32, 0u64, 0u64, b'\n');
         // Where the last whole line read ends.
         let mut lines_end = 0;
         loop {
@@ -321,22 +334,23 @@ impl TrigramReader {
             }
             newlines += bytecount::count(chunk, b'\n') as u64;
             for (i, &byte) in chunk.iter().enumerate() {
-                window = ((window << 8) | u32::from(byte)) & 0xFF_FFFF;
-                if offset + i as u64 >= 2 {
-                    let (word, bit) = (window as usize / 64, 1u64 << (window % 64));
+                let at = offset + i as u64;
+                // The byte after the trigram that ends before it.
+                if at >= 3 {
+                    self.next[(quad & 0xFF_FFFF) as usize] |= next_bit(byte);
+                }
+                quad = (quad << 8) | u32::from(byte);
+                let trigram = quad & 0xFF_FFFF;
+                if at >= 2 {
+                    let (word, bit) = (trigram as usize / 64, 1u64 << (trigram % 64));
                     if self.seen[word] & bit == 0 {
                         self.seen[word] |= bit;
-                        trigrams.push(window);
+                        trigrams.push(trigram);
                     }
-                    // The block the trigram starts in.
-                    if let Some(size) = block_size {
-                        let start_block = (offset + i as u64 - 2) / size;
-                        if start_block != block {
-                            self.blocks.end(Some(block));
-                            block = start_block;
-                        }
-                        self.blocks.add(window);
-                    }
+                }
+                // The block the four bytes start in.
+                if let (Some(size), 3..) = (block_size, at) {
+                    self.blocks.add(quad, (at - 3) / size);
                 }
             }
             offset += n as u64;
@@ -345,9 +359,6 @@ impl TrigramReader {
         // A last line without its `\n` is a line; a byte-order mark alone is none.
         let text = offset - if counts.bom { 3 } else { 0 };
         counts.lines = newlines + u64::from(text > 0 && last != b'\n');
-        if block_size.is_some() {
-            self.blocks.end(Some(block));
-        }
         Ok(counts)
     }
 }
@@ -379,7 +390,10 @@ impl Hasher for TrigramHasher {
     }
 
     fn write_u32(&mut self, n: u32) {
-        self.0 = u64::from(n).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        // Both halves of the product: the map takes its buckets from the low bits, which alone
+        // would depend only on the key's low bits.
+        let product = u128::from(n) * 0x9E37_79B9_7F4A_7C15;
+        self.0 = product as u64 ^ (product >> 64) as u64;
     }
 }
 
@@ -404,12 +418,12 @@ impl<'a> Postings<'a> {
     }
 
     /// Adds file `doc`'s trigrams (files come in increasing order).
-    fn add(&mut self, doc: u32, trigrams: &[u32]) -> io::Result<()> {
-        for &trigram in trigrams {
+    fn add(&mut self, doc: u32, trigrams: &[(u32, u8)]) -> io::Result<()> {
+        for &(trigram, next) in trigrams {
             let list = self.lists.entry(trigram).or_insert_with(|| List { last: 0, bytes: Vec::new() });
             let before = list.bytes.len();
-            let gap = if list.bytes.is_empty() { doc } else { doc - list.last };
-            put_varint(&mut list.bytes, gap);
+            let previous = (!list.bytes.is_empty()).then_some(list.last);
+            put_posting(&mut list.bytes, previous, Posting { doc, next });
             list.last = doc;
             self.bytes += list.bytes.len() - before;
         }
@@ -452,7 +466,7 @@ enum Source<'a> {
 
 impl Source<'_> {
     /// The next trigram and its files, in the new numbering.
-    fn next(&mut self) -> io::Result<Option<(u32, Vec<u32>)>> {
+    fn next(&mut self) -> io::Result<Option<(u32, Vec<Posting>)>> {
         match self {
             Source::Run(run) => {
                 let mut head = [0u8; 8];
@@ -478,9 +492,9 @@ impl Source<'_> {
                 if next.is_multiple_of(1 << 14) {
                     index.release_postings_before(*next);
                 }
-                docs.retain_mut(|doc| {
-                    *doc = remap[*doc as usize];
-                    *doc != u32::MAX
+                docs.retain_mut(|posting| {
+                    posting.doc = remap[posting.doc as usize];
+                    posting.doc != u32::MAX
                 });
                 if !docs.is_empty() {
                     return Ok(Some((trigram, docs)));
@@ -490,14 +504,14 @@ impl Source<'_> {
     }
 }
 
-/// The union of two sorted lists of distinct numbers, sorted.
-fn merged(a: &[u32], b: &[u32]) -> Vec<u32> {
+/// The union of two lists of postings of distinct files, in order.
+fn merged(a: &[Posting], b: &[Posting]) -> Vec<Posting> {
     let mut out = Vec::with_capacity(a.len() + b.len());
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {
-        if a[i] <= b[j] {
+        if a[i].doc <= b[j].doc {
             out.push(a[i]);
-            j += usize::from(a[i] == b[j]);
+            j += usize::from(a[i].doc == b[j].doc);
             i += 1;
         } else {
             out.push(b[j]);
@@ -515,7 +529,7 @@ fn merge(runs: Vec<File>, old: Option<(&IndexFile, &[u32])>, writer: &mut IndexW
         runs.into_iter().map(|run| Source::Run(BufReader::with_capacity(1 << 20, run))).collect();
     sources.extend(old.map(|(index, remap)| Source::Old { index, remap, next: 0 }));
     let mut heads = BinaryHeap::new();
-    let mut pending: Vec<Option<Vec<u32>>> = vec![None; sources.len()];
+    let mut pending: Vec<Option<Vec<Posting>>> = vec![None; sources.len()];
     for (i, source) in sources.iter_mut().enumerate() {
         if let Some((trigram, docs)) = source.next()? {
             heads.push(std::cmp::Reverse((trigram, i)));
@@ -533,7 +547,8 @@ fn merge(runs: Vec<File>, old: Option<(&IndexFile, &[u32])>, writer: &mut IndexW
             // Each source's list is in order, and the runs' lists follow one another: a merge of
             // two sorted lists only where the old index's list meets the new files'.
             let list = pending[i].take().expect("a pending list");
-            if docs.last().is_none_or(|&last| list.first().is_none_or(|&first| last < first)) {
+            if docs.last().is_none_or(|last: &Posting| list.first().is_none_or(|first| last.doc < first.doc))
+            {
                 docs.extend(list);
             } else {
                 docs = merged(&docs, &list);
@@ -545,9 +560,9 @@ fn merge(runs: Vec<File>, old: Option<(&IndexFile, &[u32])>, writer: &mut IndexW
         }
         bytes.clear();
         let mut previous = None;
-        for &doc in &docs {
-            put_varint(&mut bytes, previous.map_or(doc, |previous| doc - previous));
-            previous = Some(doc);
+        for &posting in &docs {
+            put_posting(&mut bytes, previous, posting);
+            previous = Some(posting.doc);
         }
         writer.postings(trigram, &bytes)?;
     }

@@ -458,24 +458,27 @@ fn evaluate(index: &IndexFile, query: &Query) -> Result<Vec<u64>, store::Damaged
     }
     Ok(bits)
 }
-/// Whether a big file whose trigrams are in `blocks` may match `query`: each string's trigrams must
-/// be in one block or the next (a string is shorter than a block), not only in the file.
+
+/// Whether a big file whose blocks are `blocks` may match `query`: each string's four bytes in a
+/// row must be in one block or the next (a string is shorter than a block), not only in the file.
 fn in_blocks(query: &Query, blocks: &BlockView) -> bool {
-    // The blocks that hold a trigram, or any case of it; every block for what is not a trigram.
+    // The blocks that hold a trigram with the symbol after it; every block for what asks no four
+    // bytes (a string's last trigram is in its last four bytes).
     let mask = |query: &Query| match query {
-        Query::Trigram(trigram) => blocks.mask(*trigram),
-        Query::AnyCase(trigram, letters) => {
-            query::variants(*trigram, *letters).fold(0, |m, v| m | blocks.mask(v))
-        }
+        Query::Followed(trigram, next) => match query::quads(trigram, *next) {
+            Some(quads) => quads.into_iter().fold(0, |mask, quad| mask | blocks.mask(quad)),
+            None => !0,
+        },
         _ => !0,
     };
     match query {
-        Query::All => true,
+        // The postings say that the file holds a trigram.
+        Query::All | Query::Trigram(_) | Query::AnyCase(..) => true,
         Query::Nothing => false,
-        Query::Trigram(_) | Query::AnyCase(..) => mask(query) != 0,
+        Query::Followed(..) => mask(query) != 0,
         Query::And(terms) => terms.iter().all(|term| in_blocks(term, blocks)),
         Query::Or(terms) => terms.iter().any(|term| in_blocks(term, blocks)),
-        // A block where a string may start: each trigram in it or in the next.
+        // A block where a string may start: each of its quads in it or in the next.
         Query::Near(terms) => {
             terms.iter().fold(!0u64, |starts, term| starts & (mask(term) | mask(term) >> 1)) != 0
         }
@@ -489,18 +492,20 @@ fn matching(
     index: &IndexFile,
     query: &Query,
     words: usize,
-    docs: &mut Vec<u32>,
+    docs: &mut Vec<store::Posting>,
 ) -> Result<Option<Vec<u64>>, store::Damaged> {
-    let mut postings = |trigrams: &mut dyn Iterator<Item = u32>| {
+    // The files that hold one of `trigrams`, followed by a byte of `next`'s bits when it is given
+    // (a trigram that ends a file has no byte after it: none of its bits is set).
+    let mut postings = |trigrams: &mut dyn Iterator<Item = u32>, next: Option<u8>| {
         let mut bits = vec![0u64; words];
         for trigram in trigrams {
             docs.clear();
             index.postings(trigram, docs)?;
-            for &doc in docs.iter() {
+            for posting in docs.iter().filter(|posting| next.is_none_or(|next| posting.next & next != 0)) {
                 let word = bits
-                    .get_mut(doc as usize / 64)
+                    .get_mut(posting.doc as usize / 64)
                     .ok_or_else(|| store::Damaged("a file number out of bounds".into()))?;
-                *word |= 1 << (doc % 64);
+                *word |= 1 << (posting.doc % 64);
             }
         }
         Ok(Some(bits))
@@ -508,8 +513,18 @@ fn matching(
     match query {
         Query::All => Ok(None),
         Query::Nothing => Ok(Some(vec![0; words])),
-        Query::Trigram(trigram) => postings(&mut std::iter::once(*trigram)),
-        Query::AnyCase(trigram, letters) => postings(&mut query::variants(*trigram, *letters)),
+        Query::Trigram(trigram) => postings(&mut std::iter::once(*trigram), None),
+        Query::AnyCase(trigram, letters) => postings(&mut query::variants(*trigram, *letters), None),
+        // (A letter's bit is that of either case: `ANY_CASE` asks the same bit.)
+        Query::Followed(trigram, next) => {
+            let next = Some(store::next_bit(*next as u8));
+            match &**trigram {
+                Query::Trigram(trigram) => postings(&mut std::iter::once(*trigram), next),
+                Query::AnyCase(trigram, letters) => postings(&mut query::variants(*trigram, *letters), next),
+                // (The planner follows only trigrams.)
+                query => matching(index, query, words, docs),
+            }
+        }
         // Near each other is a question for the blocks of big files (`in_blocks`).
         Query::And(terms) | Query::Near(terms) => {
             let mut result: Option<Vec<u64>> = None;

@@ -29,6 +29,11 @@ pub enum Query {
     /// Three bytes, those of the positions set in the mask (bit 2 the first) an ASCII letter in
     /// either case (given in lower case): one of the variants.
     AnyCase(u32, u8),
+    /// A trigram (`Trigram` or `AnyCase`) with this symbol right after it (a byte, or an ASCII
+    /// letter in either case, in lower case with `ANY_CASE`): the index keeps, per file, a bit for
+    /// each byte that follows a trigram, so that `pm_` and `m_r` in `pm_runtime` and `resume`
+    /// apart do not make a file that holds `pm_resume`'s trigrams a candidate.
+    Followed(Box<Query>, u16),
     And(Vec<Query>),
     /// All of these trigrams, those of one string: a match holds them within `NEAR_SPAN` bytes of
     /// each other, which the index's blocks of a big file can tell.
@@ -63,6 +68,19 @@ pub fn variants(trigram: u32, mask: u8) -> impl Iterator<Item = u32> {
             _ => t & !(0x20 << shift),
         })
     })
+}
+
+/// The four bytes in a row (a trigram's, then one) that `Followed(trigram, next)` stands for, in
+/// every case of its letters taken in either case; None when `trigram` is not a trigram.
+pub fn quads(trigram: &Query, next: u16) -> Option<Vec<u32>> {
+    let (trigram, letters) = match *trigram {
+        Query::Trigram(trigram) => (trigram, 0),
+        Query::AnyCase(trigram, letters) => (trigram, letters),
+        _ => return None,
+    };
+    let byte = next as u8;
+    let cases: &[u8] = if next & ANY_CASE != 0 { &[byte, byte ^ 0x20] } else { &[byte] };
+    Some(variants(trigram, letters).flat_map(|v| cases.iter().map(move |&c| v << 8 | u32::from(c))).collect())
 }
 
 /// What a node of the tree matches, as far as the planner knows.
@@ -201,7 +219,12 @@ fn set_query(set: &BTreeSet<Vec<u16>>) -> Query {
 }
 
 fn string_query(s: &[u16]) -> Query {
-    let trigrams: BTreeSet<Query> = s.windows(3).map(symbols_query).collect();
+    // Each trigram with the symbol after it, but the last.
+    let followed = |(i, symbols): (usize, &[u16])| match s.get(i + 3) {
+        Some(&next) => Query::Followed(Box::new(symbols_query(symbols)), next),
+        None => symbols_query(symbols),
+    };
+    let trigrams: BTreeSet<Query> = s.windows(3).enumerate().map(followed).collect();
     let trigrams: Vec<Query> = trigrams.into_iter().take(MAX_TRIGRAMS_PER_STRING).collect();
     match trigrams.len() {
         2.. if s.len() <= NEAR_SPAN => Query::Near(trigrams),
@@ -277,9 +300,15 @@ mod tests {
         Query::Trigram(trigram([b[0], b[1], b[2]]))
     }
 
+    /// The trigram of `s`'s first three bytes, followed by its fourth.
+    fn f(s: &str) -> Query {
+        Query::Followed(Box::new(t(s)), u16::from(s.as_bytes()[3]))
+    }
+
     #[test]
     fn a_literal_asks_for_each_of_its_trigrams_near_each_other() {
-        assert_plan("abcd", Query::Near(vec![t("abc"), t("bcd")]));
+        assert_plan("abcd", Query::Near(vec![f("abcd"), t("bcd")]));
+        assert_plan("abcde", Query::Near(vec![f("abcd"), f("bcde"), t("cde")]));
         assert_plan("abc", t("abc"));
         // A string longer than a block of the index only asks for its trigrams.
         let long = "abcdefghij".repeat(NEAR_SPAN / 10 + 1);
@@ -304,9 +333,16 @@ mod tests {
         assert_plan("AB(?i)c", Query::AnyCase(trigram(*b"ABc"), 0b001));
         // A letter with a case that is not ASCII is a class of its own: the Kelvin sign for k.
         let kelvin = "\u{212A}".as_bytes();
+        let any_case = |c: u8| u16::from(c) | ANY_CASE;
         let with_kelvin = Query::Near(vec![
-            Query::Trigram(trigram([kelvin[0], kelvin[1], kelvin[2]])),
-            Query::AnyCase(trigram([kelvin[1], kelvin[2], b'a']), 0b001),
+            Query::Followed(
+                Box::new(Query::Trigram(trigram([kelvin[0], kelvin[1], kelvin[2]]))),
+                any_case(b'a'),
+            ),
+            Query::Followed(
+                Box::new(Query::AnyCase(trigram([kelvin[1], kelvin[2], b'a']), 0b001)),
+                any_case(b'b'),
+            ),
             Query::AnyCase(trigram([kelvin[2], b'a', b'b']), 0b011),
         ]);
         let cases = vec![
@@ -326,13 +362,26 @@ mod tests {
     }
 
     #[test]
+    fn a_trigram_and_the_symbol_after_it_are_four_bytes_in_each_case_asked() {
+        assert_eq!(quads(&t("abc"), u16::from(b'd')), Some(vec![u32::from_be_bytes(*b"abcd")]));
+        let any_case = quads(&Query::AnyCase(trigram(*b"a_b"), 0b101), u16::from(b'c') | ANY_CASE);
+        let any_case: BTreeSet<u32> = any_case.unwrap().into_iter().collect();
+        let expected = ["a_bc", "A_bc", "a_Bc", "A_Bc", "a_bC", "A_bC", "a_BC", "A_BC"];
+        assert_eq!(
+            any_case,
+            expected.iter().map(|q| u32::from_be_bytes(q.as_bytes().try_into().unwrap())).collect()
+        );
+        assert_eq!(quads(&Query::All, u16::from(b'x')), None);
+    }
+
+    #[test]
     fn an_alternation_asks_one_of_its_branches() {
         assert_plan("abc|xyz", Query::Or(vec![t("abc"), t("xyz")]));
         // One branch that asks nothing makes the whole ask nothing.
         assert_plan("abc|x", Query::All);
         assert_plan(
             r"foo\w+|barbaz",
-            Query::Or(vec![t("foo"), Query::Near(vec![t("arb"), t("baz"), t("bar"), t("rba")])]),
+            Query::Or(vec![t("foo"), Query::Near(vec![f("arba"), t("baz"), f("barb"), f("rbaz")])]),
         );
     }
 
@@ -348,7 +397,7 @@ mod tests {
         assert_plan("(abc)+", t("abc"));
         assert_plan("(abc)*", Query::All);
         assert_plan("x(abc){2,5}y", t("abc"));
-        assert_plan("abc?d", Query::Or(vec![t("abd"), Query::Near(vec![t("abc"), t("bcd")])]));
+        assert_plan("abc?d", Query::Or(vec![t("abd"), Query::Near(vec![f("abcd"), t("bcd")])]));
     }
 
     #[test]
@@ -357,7 +406,7 @@ mod tests {
         assert_plan(r"foo\s+bar", Query::And(vec![t("foo"), t("bar")]));
         assert_plan(
             r"food\s+bark",
-            Query::And(vec![Query::Near(vec![t("foo"), t("ood")]), Query::Near(vec![t("bar"), t("ark")])]),
+            Query::And(vec![Query::Near(vec![f("food"), t("ood")]), Query::Near(vec![f("bark"), t("ark")])]),
         );
         assert_eq!(query_of(r"^\s*#include"), query_of("#include"));
     }

@@ -4,14 +4,15 @@
 //!
 //! ```text
 //! header     HEADER_LEN bytes: magic, version, counts, the sections' places, checksums
-//! postings   per trigram, its files' numbers as varint gaps
+//! postings   per trigram, per file that holds it: its number as a varint gap, then a byte of the
+//!            bytes that follow the trigram in it (`next_bit`)
+//! block_masks per big file, per four bytes in a row it holds: those bytes, a bit per block holding them
 //! docs       per file, DOC_LEN bytes: its path's place, what identified it, what it held
 //! paths      the files' paths relative to the tree, one after another
 //! by_path    the files' numbers in the byte order of their paths (for lookups by path)
 //! dir_table  per directory, DIR_LEN bytes, in the byte order of their paths: what identified it
 //! dir_names  per directory, its path, then its entries' names and kinds as it was listed
 //! block_table per big file, BLOCK_LEN bytes, in file order: its block size, its masks' place, a check
-//! block_masks per big file, per trigram it holds: the trigram and a bit per block that holds it
 //! trigrams   per trigram, TRIGRAM_LEN bytes, in trigram order: its postings' place and checks
 //! ```
 //!
@@ -29,16 +30,17 @@ use memmap2::Mmap;
 use twox_hash::XxHash3_64;
 
 pub(crate) const MAGIC: &[u8; 8] = b"ba-index";
-/// The layout, the meaning of its trigrams and its checks (4: XXH3 checks; 3: with directories and
-/// blocks; 2: as the files hold them; 1 folded ASCII case).
-pub(crate) const VERSION: u32 = 4;
+/// The layout, the meaning of its trigrams and its checks (5: what follows each trigram, and blocks
+/// of four bytes; 4: XXH3 checks; 3: with directories and blocks; 2: as the files hold them; 1
+/// folded ASCII case).
+pub(crate) const VERSION: u32 = 5;
 const HEADER_LEN: usize = 192;
 /// Where the header's places end (28 + 9 places of 16 bytes) and the builder's credentials are.
 const CREDENTIALS_AT: usize = 172;
 /// Where the header's check begins.
 const HEADER_CHECKED: usize = 180;
 const BLOCK_LEN: usize = 24;
-/// A block mask entry: a trigram and its mask.
+/// A block mask entry: four bytes and their mask.
 const MASK_LEN: usize = 12;
 const DOC_LEN: usize = 96;
 const DIR_LEN: usize = 48;
@@ -71,12 +73,14 @@ pub(crate) struct Doc {
     pub(crate) unindexed: bool,
 }
 
-/// Which blocks of a big file hold each of its trigrams: the file is cut into at most 64 blocks
-/// of `size` bytes, and a trigram belongs to the block it starts in.
+/// Which blocks of a big file hold each four bytes in a row it holds (a "quad", keyed as a trigram
+/// with one more byte): the file is cut into at most 64 blocks of `size` bytes, and a quad belongs
+/// to the block it starts in. Four bytes, not three: the kernel's register headers hold every
+/// trigram of most identifiers in every block, but not their quads.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub(crate) struct Blocks {
     pub(crate) size: u32,
-    /// Per trigram, in trigram order: a bit per block that holds it.
+    /// Per quad, in order: a bit per block that holds it.
     pub(crate) masks: Vec<(u32, u64)>,
 }
 
@@ -109,10 +113,10 @@ pub(crate) struct BlockView<'a> {
 }
 
 impl BlockView<'_> {
-    /// The blocks that hold `trigram`: a binary search.
-    pub(crate) fn mask(&self, trigram: u32) -> u64 {
+    /// The blocks that hold `quad`: a binary search.
+    pub(crate) fn mask(&self, quad: u32) -> u64 {
         let found = search(self.masks.len() / MASK_LEN, |i| {
-            Ok((u32_at(self.masks, i * MASK_LEN).cmp(&trigram), u64_at(self.masks, i * MASK_LEN + 4)))
+            Ok((u32_at(self.masks, i * MASK_LEN).cmp(&quad), u64_at(self.masks, i * MASK_LEN + 4)))
         });
         found.ok().flatten().unwrap_or(0)
     }
@@ -264,8 +268,24 @@ fn check(parts: &[&[u8]]) -> u32 {
     hash as u32
 }
 
+/// A file that holds a trigram, and a bit for each byte that follows the trigram in it.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub(crate) struct Posting {
+    pub(crate) doc: u32,
+    pub(crate) next: u8,
+}
+
+/// The bit of `byte` in a posting's `next`: eight bits for 256 bytes, so a bit says "maybe". An
+/// ASCII letter has the bit of either case, so that a search in any case asks one bit, not two;
+/// the hash spreads the letters, digits and `_` of identifiers over the bits better than their low
+/// bits would.
+pub(crate) fn next_bit(byte: u8) -> u8 {
+    let byte = byte.to_ascii_lowercase();
+    1 << ((byte ^ (byte >> 3)) & 7)
+}
+
 /// Appends `value` as a varint: seven bits a byte, low bits first.
-pub(crate) fn put_varint(out: &mut Vec<u8>, mut value: u32) {
+fn put_varint(out: &mut Vec<u8>, mut value: u32) {
     while value >= 0x80 {
         out.push(value as u8 | 0x80);
         value >>= 7;
@@ -273,8 +293,14 @@ pub(crate) fn put_varint(out: &mut Vec<u8>, mut value: u32) {
     out.push(value as u8);
 }
 
+/// Appends `posting`, the one after `previous` in its list (None: the first).
+pub(crate) fn put_posting(out: &mut Vec<u8>, previous: Option<u32>, posting: Posting) {
+    put_varint(out, previous.map_or(posting.doc, |previous| posting.doc - previous));
+    out.push(posting.next);
+}
+
 /// Decodes a posting list; None when it is malformed.
-pub(crate) fn decode_postings(mut bytes: &[u8], into: &mut Vec<u32>) -> Option<()> {
+pub(crate) fn decode_postings(mut bytes: &[u8], into: &mut Vec<Posting>) -> Option<()> {
     let mut doc: u32 = 0;
     let mut first = true;
     while !bytes.is_empty() {
@@ -292,9 +318,11 @@ pub(crate) fn decode_postings(mut bytes: &[u8], into: &mut Vec<u32>) -> Option<(
                 break;
             }
         }
+        let (&next, rest) = bytes.split_first()?;
+        bytes = rest;
         doc = if first { value } else { doc.checked_add(value)? };
         first = false;
-        into.push(doc);
+        into.push(Posting { doc, next });
     }
     Some(())
 }
@@ -359,24 +387,30 @@ impl IndexWriter {
             dir_names.extend_from_slice(&dir.key);
             dir_names.extend_from_slice(&dir.names);
         }
-        let (mut block_table, mut block_masks) = (Vec::new(), Vec::new());
+        // The block masks go first, each file's as it is encoded: they are the biggest section the
+        // build holds to the end, and need not be held twice.
+        let (mut block_table, mut masks) = (Vec::new(), Vec::new());
+        let (masks_start, mut masks_len) = (self.at, 0u64);
         for (doc, blocks) in blocks.iter().enumerate() {
             let Some(blocks) = blocks else { continue };
-            let start = block_masks.len();
-            for (trigram, mask) in &blocks.masks {
-                block_masks.extend_from_slice(&trigram.to_le_bytes());
-                block_masks.extend_from_slice(&mask.to_le_bytes());
+            masks.clear();
+            for (quad, mask) in &blocks.masks {
+                masks.extend_from_slice(&quad.to_le_bytes());
+                masks.extend_from_slice(&mask.to_le_bytes());
             }
             let mut entry = [0u8; BLOCK_LEN];
             entry[0..4].copy_from_slice(&(doc as u32).to_le_bytes());
             entry[4..8].copy_from_slice(&blocks.size.to_le_bytes());
-            entry[8..16].copy_from_slice(&(start as u64).to_le_bytes());
+            entry[8..16].copy_from_slice(&masks_len.to_le_bytes());
             entry[16..20].copy_from_slice(&(blocks.masks.len() as u32).to_le_bytes());
-            let own = check(&[&entry[..20], &block_masks[start..]]);
+            let own = check(&[&entry[..20], &masks]);
             entry[20..24].copy_from_slice(&own.to_le_bytes());
             block_table.extend_from_slice(&entry);
+            self.file.write_all(&masks)?;
+            masks_len += masks.len() as u64;
         }
-        let mut at = self.at;
+        layout.block_masks = (masks_start, masks_start + masks_len);
+        let mut at = masks_start + masks_len;
         for (section, bytes) in [
             (&mut layout.doc_table, &head),
             (&mut layout.paths, &path_bytes),
@@ -384,7 +418,6 @@ impl IndexWriter {
             (&mut layout.dir_table, &dir_table),
             (&mut layout.dir_names, &dir_names),
             (&mut layout.block_table, &block_table),
-            (&mut layout.block_masks, &block_masks),
             (&mut layout.trigram_table, &self.table),
         ] {
             *section = (at, at + bytes.len() as u64);
@@ -656,7 +689,7 @@ impl IndexFile {
 
     /// The files that hold `trigram`, in order, appended to `into` (none when the index has no
     /// such trigram). A binary search of the table, checking each entry it reads.
-    pub(crate) fn postings(&self, trigram: u32, into: &mut Vec<u32>) -> Result<(), Damaged> {
+    pub(crate) fn postings(&self, trigram: u32, into: &mut Vec<Posting>) -> Result<(), Damaged> {
         let found = search(self.layout.trigrams as usize, |i| {
             let entry = self.entry(i as u32)?;
             Ok((entry.trigram.cmp(&trigram), entry))
@@ -668,7 +701,7 @@ impl IndexFile {
     }
 
     /// The `i`th trigram of the table, its files appended to `into`.
-    pub(crate) fn postings_at(&self, i: u32, into: &mut Vec<u32>) -> Result<u32, Damaged> {
+    pub(crate) fn postings_at(&self, i: u32, into: &mut Vec<Posting>) -> Result<u32, Damaged> {
         let entry = self.entry(i)?;
         self.decode(&entry, into)?;
         Ok(entry.trigram)
@@ -698,14 +731,14 @@ impl IndexFile {
         })
     }
 
-    fn decode(&self, entry: &TableEntry, into: &mut Vec<u32>) -> Result<(), Damaged> {
+    fn decode(&self, entry: &TableEntry, into: &mut Vec<Posting>) -> Result<(), Damaged> {
         let bytes = self.postings_bytes(entry.postings.clone())?;
         if check(&[bytes]) != entry.check {
             return Err(damaged("a posting list's checksum does not match"));
         }
         let before = into.len();
         decode_postings(bytes, into).ok_or_else(|| damaged("a posting list is malformed"))?;
-        if into[before..].iter().any(|&doc| doc >= self.layout.docs) {
+        if into[before..].iter().any(|posting| posting.doc >= self.layout.docs) {
             return Err(damaged("a file number out of bounds"));
         }
         Ok(())

@@ -262,6 +262,28 @@ fn the_index_rules_out_the_files_that_cannot_match_and_only_those() {
 }
 
 #[test]
+fn a_file_with_a_strings_trigrams_but_not_in_a_row_is_ruled_out() {
+    let fixture = Fixture::new();
+    // Every trigram of `pm_resume`, but `m_r` followed by a `u`, not an `e`.
+    write(fixture.root(), "apart.txt", "pm_runtime_reset(resume);\n");
+    write(fixture.root(), "in-a-row.txt", "static int pm_resume(void);\n");
+    write(fixture.root(), "upper.txt", "case PM_RESUME:\n");
+    write(fixture.root(), "at-end.txt", "x pm_resume");
+    settle();
+    fixture.build();
+    // Smart case: in any case.
+    assert_eq!(fixture.ruled_out("pm_resume"), 1);
+    assert_eq!(fixture.ruled_out("(?i)PM_RESUME"), 1);
+    assert_eq!(fixture.ruled_out("PM_RESUME"), 3);
+    for pattern in ["pm_resume", "(?i)pm_resumE", "PM_RESUME", "resume|runtime_reset", "m_r"] {
+        fixture.same_answer(&["-p", pattern]);
+    }
+    // What follows a string's last trigram is anything, the end of the file included.
+    let out = fixture.same_answer(&["-p", "-c", "pm_resume"]);
+    assert_eq!(stdout_of(&out), "at-end.txt:1\nin-a-row.txt:1\nupper.txt:1\n");
+}
+
+#[test]
 fn a_subdirectory_of_an_indexed_tree_is_searched_with_its_index() {
     let fixture = Fixture::new();
     haystack(&fixture, 70);
@@ -545,12 +567,12 @@ fn damaged_blocks_are_reported_and_an_update_reads_every_file_again() {
     write(fixture.root(), "big.txt", big_file(1 << 20, &[(5 * (16 << 10) + 100, "needle")]));
     haystack(&fixture, 20);
     fixture.build();
-    // The block entry of trigram `nee`: the trigram, then its mask (block 5).
+    // The block entry of `need`: the four bytes, then their mask (block 5).
     let index = fixture.index_files().pop().expect("an index");
     let mut bytes = fs::read(&index).unwrap();
-    let mut entry = 0x6e6565u32.to_le_bytes().to_vec();
+    let mut entry = u32::from_be_bytes(*b"need").to_le_bytes().to_vec();
     entry.extend_from_slice(&(1u64 << 5).to_le_bytes());
-    let at = bytes.windows(entry.len()).position(|w| w == entry).expect("the block entry of `nee`");
+    let at = bytes.windows(entry.len()).position(|w| w == entry).expect("the block entry of `need`");
     bytes[at + 4] ^= 0x01;
     fs::write(&index, &bytes).unwrap();
     let out = fixture.same_answer(&["-p", "needle"]);
