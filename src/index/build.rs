@@ -200,8 +200,10 @@ struct FileRead {
 /// a big file, the blocks of each four bytes in a row.
 struct TrigramReader {
     seen: Vec<u64>,
-    /// Per trigram, the bits of the bytes that follow it in the file being read: 16 MiB, of which
-    /// only the pages of trigrams met are ever touched (text's trigrams fill a few megabytes).
+    /// The bits of the bytes that follow each trigram in the file being read, in `NEXT_SLOTS` slots
+    /// a trigram is hashed to (`next_slot`): trigrams that share a slot share their bits, which
+    /// only ever adds bits (a file may be a candidate more often, never less), and a reader holds
+    /// 1 MiB, not the 16 MiB of a byte per trigram.
     next: Vec<u8>,
     buf: Vec<u8>,
     blocks: BlockMasks,
@@ -214,6 +216,14 @@ struct TrigramReader {
 struct BlockMasks {
     masks: HashMap<u32, u64, BuildHasherDefault<TrigramHasher>>,
     overflowed: bool,
+}
+
+/// The slots of a reader's bits of what follows each trigram.
+const NEXT_SLOTS: usize = 1 << 20;
+
+/// The slot of `trigram`'s bits of what follows it: the top bits of a multiplicative hash.
+fn next_slot(trigram: u32) -> usize {
+    (trigram.wrapping_mul(0x9E37_79B1) >> (32 - NEXT_SLOTS.trailing_zeros())) as usize
 }
 
 /// The most different four bytes in a row a big file keeps blocks for: some 6 MiB of map (a 24 MiB
@@ -248,7 +258,7 @@ impl TrigramReader {
     fn new() -> TrigramReader {
         TrigramReader {
             seen: vec![0; TRIGRAM_BITS / 64],
-            next: vec![0; TRIGRAM_BITS],
+            next: vec![0; NEXT_SLOTS],
             buf: vec![0; CHUNK],
             blocks: BlockMasks::default(),
         }
@@ -275,9 +285,11 @@ impl TrigramReader {
             .into_iter()
             .map(|t| {
                 self.seen[t as usize / 64] &= !(1 << (t % 64));
-                (t, std::mem::take(&mut self.next[t as usize]))
+                (t, self.next[next_slot(t)])
             })
             .collect();
+        // Once all are read: a slot may be another trigram's too.
+        trigrams.iter().for_each(|&(t, _)| self.next[next_slot(t)] = 0);
         let masks = self.blocks.take();
         let blocks = block_size.zip(masks).map(|(size, masks)| Blocks { size: size as u32, masks });
         let Ok(counts) = scanned else { return unindexed(before) };
@@ -337,7 +349,7 @@ impl TrigramReader {
                 let at = offset + i as u64;
                 // The byte after the trigram that ends before it.
                 if at >= 3 {
-                    self.next[(quad & 0xFF_FFFF) as usize] |= next_bit(byte);
+                    self.next[next_slot(quad & 0xFF_FFFF)] |= next_bit(byte);
                 }
                 quad = (quad << 8) | u32::from(byte);
                 let trigram = quad & 0xFF_FFFF;
@@ -567,4 +579,35 @@ fn merge(runs: Vec<File>, old: Option<(&IndexFile, &[u32])>, writer: &mut IndexW
         writer.postings(trigram, &bytes)?;
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn trigrams_that_share_a_slot_keep_each_the_bits_of_what_follows_it() {
+        // Two trigrams hashed to one slot (of printable ASCII: the file is text).
+        let printable = |t: u32| t.to_be_bytes()[1..].iter().all(u8::is_ascii_graphic);
+        let first = crate::index::query::trigram(*b"abc");
+        let other = (0..1u32 << 24)
+            .find(|&t| t != first && printable(t) && next_slot(t) == next_slot(first))
+            .expect("a trigram in the same slot");
+        let other_bytes = &other.to_be_bytes()[1..];
+        let mut text = b"abcX ".to_vec();
+        text.extend_from_slice(other_bytes);
+        text.extend_from_slice(b"Y abc");
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("file");
+        std::fs::write(&path, &text).unwrap();
+        let mut reader = TrigramReader::new();
+        let read = reader.read(&path);
+        let next = |t: u32| read.trigrams.iter().find(|&&(trigram, _)| trigram == t).map(|&(_, next)| next);
+        let both = next_bit(b'X') | next_bit(b'Y');
+        assert_eq!(next(first), Some(both));
+        assert_eq!(next(other), Some(both));
+        // The reader starts the next file with no bits left over.
+        std::fs::write(&path, b"abc").unwrap();
+        assert_eq!(reader.read(&path).trigrams, [(first, 0)]);
+    }
 }
