@@ -30,12 +30,13 @@ const MAX_INDEXED: u64 = 256 << 20;
 const CHUNK: usize = 1 << 20;
 /// Trigrams are three bytes: a bit each.
 const TRIGRAM_BITS: usize = 1 << 24;
-/// A file bigger than this keeps which of its blocks hold each trigram: such files hold most
-/// trigrams somewhere (the kernel's register headers of 16 MB hold every literal's), not near.
+/// A file bigger than this keeps which of its blocks hold each four bytes in a row: such files hold
+/// most trigrams somewhere (the kernel's register headers of 16 MB hold every literal's), not near.
 const BLOCKED_AT: u64 = 256 << 10;
 /// The most blocks of a file: a bit each.
 const BLOCKS: u64 = 64;
-/// The smallest block: a string whose trigrams are asked for near each other is no longer.
+/// The smallest block: a string whose four bytes in a row are asked for near each other is no
+/// longer.
 const MIN_BLOCK: u64 = 16 << 10;
 const _: () = assert!(MIN_BLOCK as usize >= super::query::NEAR_SPAN);
 
@@ -220,6 +221,7 @@ struct BlockMasks {
 
 /// The slots of a reader's bits of what follows each trigram.
 const NEXT_SLOTS: usize = 1 << 20;
+const _: () = assert!(NEXT_SLOTS.is_power_of_two());
 
 /// The slot of `trigram`'s bits of what follows it: the top bits of a multiplicative hash.
 fn next_slot(trigram: u32) -> usize {
@@ -249,7 +251,6 @@ impl BlockMasks {
             masks.sort_unstable();
             masks
         });
-        self.masks.clear();
         masks
     }
 }
@@ -521,10 +522,13 @@ fn merged(a: &[Posting], b: &[Posting]) -> Vec<Posting> {
     let mut out = Vec::with_capacity(a.len() + b.len());
     let (mut i, mut j) = (0, 0);
     while i < a.len() && j < b.len() {
-        if a[i].doc <= b[j].doc {
+        if a[i].doc < b[j].doc {
             out.push(a[i]);
-            j += usize::from(a[i].doc == b[j].doc);
             i += 1;
+        } else if a[i].doc == b[j].doc {
+            // (Not met: the lists are of other files. Were it, the file has what follows in both.)
+            out.push(Posting { doc: a[i].doc, next: a[i].next | b[j].next });
+            (i, j) = (i + 1, j + 1);
         } else {
             out.push(b[j]);
             j += 1;

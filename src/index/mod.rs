@@ -3,15 +3,15 @@
 //!
 //! `ba --index-build` walks a tree as a search would (the same ignore rules and flags) and records,
 //! per file, what identified it (device, inode, size, modification and change times) and which
-//! trigrams (every three bytes in a row, as they are) it holds; for a big file also which of its
-//! blocks hold each trigram. A search of a directory the index covers plans a trigram query from
-//! its pattern (`query`), takes the files that satisfy it from the posting lists (and, for a big
-//! file, from its blocks: a string's trigrams must be in one block or the next), and walks the tree
-//! as always: a walked file the query rules out is skipped only if the index knows it and a `stat`
-//! of it shows it unchanged since it was indexed. Every other file (new, changed, renamed, unknown,
-//! or changed within the racy window of the build) is read and searched, so the answer is the one a
-//! search without the index gives. The freshness check is that `stat` per file: there is no watcher
-//! and no server.
+//! trigrams (every three bytes in a row, as they are) it holds, with the bytes that may follow each;
+//! for a big file also which of its blocks hold each four bytes in a row. A search of a directory
+//! the index covers plans a trigram query from its pattern (`query`), takes the files that satisfy
+//! it from the posting lists (and, for a big file, from its blocks: a string's four bytes in a row
+//! must be in one block or the next), and walks the tree as always: a walked file the query rules
+//! out is skipped only if the index knows it and a `stat` of it shows it unchanged since it was
+//! indexed. Every other file (new, changed, renamed, unknown, or changed within the racy window of
+//! the build) is read and searched, so the answer is the one a search without the index gives. The
+//! freshness check is that `stat` per file: there is no watcher and no server.
 //!
 //! The walk rules files out as it lists a directory (a `stat` by name in the directory it has
 //! open), and counts the files it leaves out: they never reach a searcher or the printer. Only `-L`
@@ -199,37 +199,19 @@ pub(crate) fn fresh(index: &IndexFile, built: Built, tree: &Path, doc: u32) -> b
     rustix::fs::stat(path).is_ok_and(|stat| built.unchanged(&index.doc(doc), &Identity::of_stat(&stat)))
 }
 
-/// The directory whose index covers `real` (the nearest at or above it that has one), with its
-/// index's file when this lookup opened it; `known` holds the answer for each directory already
-/// asked about, and takes the answers of this lookup.
-fn covering_known(
+/// The first of `directories` (a directory, then those above it) that has an index, with the
+/// index's file.
+fn nearest_index<'d>(
     dir: &OwnedFd,
     dir_path: &Path,
-    real: &Path,
-    known: &mut HashMap<PathBuf, Option<PathBuf>>,
-) -> Option<(PathBuf, Option<File>)> {
-    let mut asked = Vec::new();
-    let mut found = None;
-    for ancestor in real.ancestors() {
-        if let Some(tree) = known.get(ancestor) {
-            found = tree.clone().map(|tree| (tree, None));
-            break;
-        }
-        asked.push(ancestor);
-        // A directory that cannot be asked about is not remembered: a later root asks again.
-        match open_index(dir, dir_path, &index_name(ancestor)) {
-            Ok(Some(file)) => {
-                found = Some((ancestor.to_path_buf(), Some(file)));
-                break;
-            }
-            Ok(None) => {}
-            Err(_) => return None,
+    directories: impl IntoIterator<Item = &'d Path>,
+) -> Result<Option<(&'d Path, File)>> {
+    for directory in directories {
+        if let Some(file) = open_index(dir, dir_path, &index_name(directory))? {
+            return Ok(Some((directory, file)));
         }
     }
-    for ancestor in asked {
-        known.insert(ancestor.to_path_buf(), found.as_ref().map(|(tree, _)| tree.clone()));
-    }
-    found
+    Ok(None)
 }
 
 /// The index of `real` or of the nearest directory above it that has one, with that directory.
@@ -238,12 +220,8 @@ pub(crate) fn covering(
     dir_path: &Path,
     real: &Path,
 ) -> Result<Option<(Result<IndexFile, store::Damaged>, PathBuf)>> {
-    for tree in real.ancestors() {
-        if let Some(file) = open_index(dir, dir_path, &index_name(tree))? {
-            return Ok(Some((IndexFile::open(&file), tree.to_path_buf())));
-        }
-    }
-    Ok(None)
+    let found = nearest_index(dir, dir_path, real.ancestors())?;
+    Ok(found.map(|(tree, file)| (IndexFile::open(&file), tree.to_path_buf())))
 }
 
 /// What a search takes from the indexes: for each root an index covers, the files the query leaves.
@@ -265,6 +243,10 @@ struct Covered {
     prefix: PathBuf,
     evaluated: Arc<Evaluated>,
 }
+
+/// The tree whose index covers a directory, and what a search's query leaves of that index (None:
+/// it may not serve the search).
+type Answer = (PathBuf, Option<Arc<Evaluated>>);
 
 /// An index and what the search's query leaves of it, shared by the roots it covers.
 struct Evaluated {
@@ -323,24 +305,36 @@ impl Filter {
         let mut covered = Vec::new();
         // Read once, and only when an index is found.
         let credentials = std::cell::OnceCell::new();
-        // `xargs` names files by the thousand: each index is opened and its query evaluated once,
-        // and each directory asked about once.
-        let mut trees: HashMap<PathBuf, Option<Arc<Evaluated>>> = HashMap::new();
-        let mut known: HashMap<PathBuf, Option<PathBuf>> = HashMap::new();
+        // `xargs` names files by the thousand: each directory is asked about, and each index opened
+        // and evaluated, once.
+        let mut known: HashMap<PathBuf, Option<Answer>> = HashMap::new();
         for (root, implicit) in roots {
             let Ok(real) = std::fs::canonicalize(root) else { continue };
-            let Some((tree, file)) = covering_known(&dir, &dir_path, &real, &mut known) else { continue };
-            let evaluated = trees.entry(tree.clone()).or_insert_with(|| {
-                let file = file.expect("an index met for the first time was opened");
-                let credentials = credentials.get_or_init(self::credentials);
-                Evaluated::open(&file, &dir_path.join(index_name(&tree)), &tree, query, *credentials)
-            });
-            let Some(evaluated) = evaluated else { continue };
+            let unknown: Vec<&Path> = real.ancestors().take_while(|dir| !known.contains_key(*dir)).collect();
+            let answer = match nearest_index(&dir, &dir_path, unknown.iter().copied()) {
+                // A directory that cannot be asked about is not remembered: a later root asks again.
+                Err(_) => continue,
+                Ok(Some((tree, file))) => {
+                    let credentials = *credentials.get_or_init(self::credentials);
+                    let path = dir_path.join(index_name(tree));
+                    Some((tree.to_path_buf(), Evaluated::open(&file, &path, tree, query, credentials)))
+                }
+                Ok(None) => {
+                    real.ancestors().nth(unknown.len()).and_then(|above| known.get(above).cloned().flatten())
+                }
+            };
+            // The directories asked: up to the tree found, or all.
+            for asked in
+                unknown.iter().filter(|dir| answer.as_ref().is_none_or(|(tree, _)| dir.starts_with(tree)))
+            {
+                known.insert(asked.to_path_buf(), answer.clone());
+            }
+            let Some((tree, Some(evaluated))) = answer else { continue };
             covered.push(Covered {
                 root: root.to_path_buf(),
                 implicit,
                 prefix: real.strip_prefix(&tree).expect("an ancestor").to_path_buf(),
-                evaluated: Arc::clone(evaluated),
+                evaluated,
             });
         }
         (!covered.is_empty()).then_some(Filter { covered, by_listing, binary_as_text })
@@ -443,8 +437,8 @@ impl OpenDir {
     }
 }
 
-/// The files of `index` that satisfy `query`, a bit each: by their trigrams, and for a big file by
-/// where its trigrams are.
+/// The files of `index` that satisfy `query`, a bit each: by their trigrams and what follows them,
+/// and for a big file by the blocks its four bytes in a row are in.
 fn evaluate(index: &IndexFile, query: &Query) -> Result<Vec<u64>, store::Damaged> {
     let words = (index.docs() as usize).div_ceil(64);
     let mut bits = matching(index, query, words, &mut Vec::new())?.unwrap_or_else(|| vec![!0; words]);
@@ -465,10 +459,9 @@ fn in_blocks(query: &Query, blocks: &BlockView) -> bool {
     // The blocks that hold a trigram with the symbol after it; every block for what asks no four
     // bytes (a string's last trigram is in its last four bytes).
     let mask = |query: &Query| match query {
-        Query::Followed(trigram, next) => match query::quads(trigram, *next) {
-            Some(quads) => quads.into_iter().fold(0, |mask, quad| mask | blocks.mask(quad)),
-            None => !0,
-        },
+        Query::Followed(trigram, letters, next) => {
+            query::quads(*trigram, *letters, *next).fold(0, |mask, quad| mask | blocks.mask(quad))
+        }
         _ => !0,
     };
     match query {
@@ -508,22 +501,18 @@ fn matching(
                 *word |= 1 << (posting.doc % 64);
             }
         }
-        Ok(Some(bits))
+        Ok(bits)
     };
     match query {
         Query::All => Ok(None),
         Query::Nothing => Ok(Some(vec![0; words])),
-        Query::Trigram(trigram) => postings(&mut std::iter::once(*trigram), None),
-        Query::AnyCase(trigram, letters) => postings(&mut query::variants(*trigram, *letters), None),
+        Query::Trigram(trigram) => postings(&mut std::iter::once(*trigram), None).map(Some),
+        Query::AnyCase(trigram, letters) => {
+            postings(&mut query::variants(*trigram, *letters), None).map(Some)
+        }
         // (A letter's bit is that of either case: `ANY_CASE` asks the same bit.)
-        Query::Followed(trigram, next) => {
-            let next = Some(store::next_bit(*next as u8));
-            match &**trigram {
-                Query::Trigram(trigram) => postings(&mut std::iter::once(*trigram), next),
-                Query::AnyCase(trigram, letters) => postings(&mut query::variants(*trigram, *letters), next),
-                // (The planner follows only trigrams.)
-                query => matching(index, query, words, docs),
-            }
+        Query::Followed(trigram, letters, next) => {
+            postings(&mut query::variants(*trigram, *letters), Some(store::next_bit(*next as u8))).map(Some)
         }
         // Near each other is a question for the blocks of big files (`in_blocks`).
         Query::And(terms) | Query::Near(terms) => {

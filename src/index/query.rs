@@ -29,11 +29,12 @@ pub enum Query {
     /// Three bytes, those of the positions set in the mask (bit 2 the first) an ASCII letter in
     /// either case (given in lower case): one of the variants.
     AnyCase(u32, u8),
-    /// A trigram (`Trigram` or `AnyCase`) with this symbol right after it (a byte, or an ASCII
-    /// letter in either case, in lower case with `ANY_CASE`): the index keeps, per file, a bit for
-    /// each byte that follows a trigram, so that `pm_` and `m_r` in `pm_runtime` and `resume`
-    /// apart do not make a file that holds `pm_resume`'s trigrams a candidate.
-    Followed(Box<Query>, u16),
+    /// A trigram, in any case of the letters its mask marks (as `AnyCase`; 0: as it is), with this
+    /// symbol right after it (a byte, or an ASCII letter in either case, in lower case with
+    /// `ANY_CASE`): the index keeps, per file, a bit for each byte that follows a trigram, so that
+    /// `pm_` and `m_r` in `pm_runtime` and `resume` apart do not make a file that holds
+    /// `pm_resume`'s trigrams a candidate.
+    Followed(u32, u8, u16),
     And(Vec<Query>),
     /// All of these trigrams, those of one string: a match holds them within `NEAR_SPAN` bytes of
     /// each other, which the index's blocks of a big file can tell.
@@ -70,17 +71,12 @@ pub fn variants(trigram: u32, mask: u8) -> impl Iterator<Item = u32> {
     })
 }
 
-/// The four bytes in a row (a trigram's, then one) that `Followed(trigram, next)` stands for, in
-/// every case of its letters taken in either case; None when `trigram` is not a trigram.
-pub fn quads(trigram: &Query, next: u16) -> Option<Vec<u32>> {
-    let (trigram, letters) = match *trigram {
-        Query::Trigram(trigram) => (trigram, 0),
-        Query::AnyCase(trigram, letters) => (trigram, letters),
-        _ => return None,
-    };
+/// The four bytes in a row (a trigram's, then one) that `Followed(trigram, letters, next)` stands
+/// for, in every case of its letters taken in either case (a quad may come twice).
+pub fn quads(trigram: u32, letters: u8, next: u16) -> impl Iterator<Item = u32> {
     let byte = next as u8;
-    let cases: &[u8] = if next & ANY_CASE != 0 { &[byte, byte ^ 0x20] } else { &[byte] };
-    Some(variants(trigram, letters).flat_map(|v| cases.iter().map(move |&c| v << 8 | u32::from(c))).collect())
+    let other = if next & ANY_CASE != 0 { byte ^ 0x20 } else { byte };
+    variants(trigram, letters).flat_map(move |v| [byte, other].map(|c| v << 8 | u32::from(c)))
 }
 
 /// What a node of the tree matches, as far as the planner knows.
@@ -221,7 +217,10 @@ fn set_query(set: &BTreeSet<Vec<u16>>) -> Query {
 fn string_query(s: &[u16]) -> Query {
     // Each trigram with the symbol after it, but the last.
     let followed = |(i, symbols): (usize, &[u16])| match s.get(i + 3) {
-        Some(&next) => Query::Followed(Box::new(symbols_query(symbols)), next),
+        Some(&next) => {
+            let (trigram, letters) = symbols_trigram(symbols);
+            Query::Followed(trigram, letters, next)
+        }
         None => symbols_query(symbols),
     };
     let trigrams: BTreeSet<Query> = s.windows(3).enumerate().map(followed).collect();
@@ -234,12 +233,16 @@ fn string_query(s: &[u16]) -> Query {
 
 /// The query of three symbols: their trigram, or any of its case variants.
 fn symbols_query(symbols: &[u16]) -> Query {
-    let bytes = [symbols[0] as u8, symbols[1] as u8, symbols[2] as u8];
-    let mask = symbols.iter().fold(0u8, |mask, &s| mask << 1 | u8::from(s & ANY_CASE != 0));
-    match mask {
-        0 => Query::Trigram(trigram(bytes)),
-        mask => Query::AnyCase(trigram(bytes), mask),
+    match symbols_trigram(symbols) {
+        (trigram, 0) => Query::Trigram(trigram),
+        (trigram, letters) => Query::AnyCase(trigram, letters),
     }
+}
+
+/// The trigram of three symbols, and the mask of those taken in either case (bit 2 the first).
+fn symbols_trigram(symbols: &[u16]) -> (u32, u8) {
+    let bytes = [symbols[0] as u8, symbols[1] as u8, symbols[2] as u8];
+    (trigram(bytes), symbols.iter().fold(0u8, |mask, &s| mask << 1 | u8::from(s & ANY_CASE != 0)))
 }
 
 /// All of `queries`: what asks nothing drops out; one that nothing satisfies makes the whole so.
@@ -302,7 +305,8 @@ mod tests {
 
     /// The trigram of `s`'s first three bytes, followed by its fourth.
     fn f(s: &str) -> Query {
-        Query::Followed(Box::new(t(s)), u16::from(s.as_bytes()[3]))
+        let b = s.as_bytes();
+        Query::Followed(trigram([b[0], b[1], b[2]]), 0, u16::from(b[3]))
     }
 
     #[test]
@@ -335,14 +339,8 @@ mod tests {
         let kelvin = "\u{212A}".as_bytes();
         let any_case = |c: u8| u16::from(c) | ANY_CASE;
         let with_kelvin = Query::Near(vec![
-            Query::Followed(
-                Box::new(Query::Trigram(trigram([kelvin[0], kelvin[1], kelvin[2]]))),
-                any_case(b'a'),
-            ),
-            Query::Followed(
-                Box::new(Query::AnyCase(trigram([kelvin[1], kelvin[2], b'a']), 0b001)),
-                any_case(b'b'),
-            ),
+            Query::Followed(trigram([kelvin[0], kelvin[1], kelvin[2]]), 0, any_case(b'a')),
+            Query::Followed(trigram([kelvin[1], kelvin[2], b'a']), 0b001, any_case(b'b')),
             Query::AnyCase(trigram([kelvin[2], b'a', b'b']), 0b011),
         ]);
         let cases = vec![
@@ -363,15 +361,14 @@ mod tests {
 
     #[test]
     fn a_trigram_and_the_symbol_after_it_are_four_bytes_in_each_case_asked() {
-        assert_eq!(quads(&t("abc"), u16::from(b'd')), Some(vec![u32::from_be_bytes(*b"abcd")]));
-        let any_case = quads(&Query::AnyCase(trigram(*b"a_b"), 0b101), u16::from(b'c') | ANY_CASE);
-        let any_case: BTreeSet<u32> = any_case.unwrap().into_iter().collect();
+        let exact: BTreeSet<u32> = quads(trigram(*b"abc"), 0, u16::from(b'd')).collect();
+        assert_eq!(exact, BTreeSet::from([u32::from_be_bytes(*b"abcd")]));
+        let any_case: BTreeSet<u32> = quads(trigram(*b"a_b"), 0b101, u16::from(b'c') | ANY_CASE).collect();
         let expected = ["a_bc", "A_bc", "a_Bc", "A_Bc", "a_bC", "A_bC", "a_BC", "A_BC"];
         assert_eq!(
             any_case,
             expected.iter().map(|q| u32::from_be_bytes(q.as_bytes().try_into().unwrap())).collect()
         );
-        assert_eq!(quads(&Query::All, u16::from(b'x')), None);
     }
 
     #[test]
