@@ -246,12 +246,11 @@ impl BlockMasks {
 
     /// The masks of the file read, in order (None past `MAX_QUADS`), and a fresh start.
     fn take(&mut self) -> Option<Vec<(u32, u64)>> {
-        let masks = (!std::mem::take(&mut self.overflowed)).then(|| {
+        (!std::mem::take(&mut self.overflowed)).then(|| {
             let mut masks: Vec<(u32, u64)> = self.masks.drain().collect();
             masks.sort_unstable();
             masks
-        });
-        masks
+        })
     }
 }
 

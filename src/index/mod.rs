@@ -494,11 +494,9 @@ fn matching(
         for trigram in trigrams {
             docs.clear();
             index.postings(trigram, docs)?;
+            // (`postings` checks that each file number is below `docs`.)
             for posting in docs.iter().filter(|posting| next.is_none_or(|next| posting.next & next != 0)) {
-                let word = bits
-                    .get_mut(posting.doc as usize / 64)
-                    .ok_or_else(|| store::Damaged("a file number out of bounds".into()))?;
-                *word |= 1 << (posting.doc % 64);
+                bits[posting.doc as usize / 64] |= 1 << (posting.doc % 64);
             }
         }
         Ok(bits)

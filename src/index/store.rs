@@ -6,7 +6,7 @@
 //! header     HEADER_LEN bytes: magic, version, counts, the sections' places, checksums
 //! postings   per trigram, per file that holds it: its number as a varint gap, then a byte of the
 //!            bytes that follow the trigram in it (`next_bit`)
-//! block_masks per big file, per four bytes in a row it holds: those bytes, a bit per block holding them
+//! block_masks per big file, per four bytes in a row it holds: them, and a bit per block with them
 //! docs       per file, DOC_LEN bytes: its path's place, what identified it, what it held
 //! paths      the files' paths relative to the tree, one after another
 //! by_path    the files' numbers in the byte order of their paths (for lookups by path)
