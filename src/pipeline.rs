@@ -73,12 +73,24 @@ pub struct SilentFiles {
 }
 
 impl SilentFiles {
+    /// A file whose search ended with `outcome` after `lines` and `bytes`, counted as the printer
+    /// counts a file's end (a binary file's lines are not searched ones); None for an outcome the
+    /// printer must see (a failure, a message, output).
+    fn one(outcome: &Outcome, lines: u64, bytes: u64) -> Option<SilentFiles> {
+        let searched = SilentFiles { files: 1, lines, bytes, ..SilentFiles::default() };
+        match outcome {
+            Outcome::Searched => Some(searched),
+            Outcome::Truncated => Some(SilentFiles { cut: 1, ..searched }),
+            Outcome::Binary => Some(SilentFiles { files: 1, binary: 1, ..SilentFiles::default() }),
+            _ => None,
+        }
+    }
+
+    /// Adds a file the index rules out, as its search would have ended.
     pub(crate) fn add(&mut self, searched: &Searched) {
-        self.files += 1;
-        self.binary += u64::from(matches!(searched.outcome, Outcome::Binary));
-        self.cut += u64::from(matches!(searched.outcome, Outcome::Truncated));
-        self.lines += searched.lines;
-        self.bytes += searched.bytes;
+        if let Some(file) = SilentFiles::one(&searched.outcome, searched.lines, searched.bytes) {
+            self.join(&file);
+        }
     }
 
     pub(crate) fn join(&mut self, other: &SilentFiles) {
@@ -323,10 +335,12 @@ impl FileResult {
     }
 
     /// What the summary counts of a whole file that prints nothing and has nothing to warn of, or
-    /// None if it prints something (or may: a big file's part).
+    /// None if it prints something (or may: a big file's part; the last piece of a file whose hits
+    /// went in pieces before it, which has no hit of its own).
     pub(crate) fn silent(&self) -> Option<SilentFiles> {
         let end = self.end.as_ref()?;
         let quiet = self.parts == 1
+            && self.piece == 0
             && self.hit_lines == 0
             && self.body.size() == 0
             && end.gave_up.is_none()
@@ -334,15 +348,7 @@ impl FileResult {
             && end.binary_from.is_none()
             && !end.ruled_out
             && end.closing_bytes == 0;
-        let searched = SilentFiles { files: 1, lines: end.lines, bytes: end.bytes, ..SilentFiles::default() };
-        match end.outcome {
-            _ if !quiet => None,
-            Outcome::Searched => Some(searched),
-            Outcome::Truncated => Some(SilentFiles { cut: 1, ..searched }),
-            // A binary file's lines are not counted as searched.
-            Outcome::Binary => Some(SilentFiles { files: 1, binary: 1, ..SilentFiles::default() }),
-            _ => None,
-        }
+        quiet.then(|| SilentFiles::one(&end.outcome, end.lines, end.bytes)).flatten()
     }
 }
 

@@ -837,6 +837,26 @@ fn a_long_binary_line_matches_past_the_read_buffer() {
     );
 }
 
+/// A file's hits go to the printer in pieces of about 64 KiB. One whose last hit ends a piece, with
+/// lines without hits after it, ends with an empty piece: the end of a file that printed, not a
+/// file that prints nothing, and the files after it print, and are counted.
+#[test]
+fn a_file_whose_hits_end_at_a_piece_boundary_is_followed_by_the_next() {
+    let dir = tempdir();
+    write(dir.path(), "b.txt", "hit b\n");
+    let line = format!("hit{}\n", "a".repeat(60));
+    // Around 64 KiB of output in lines of 70 to 75 bytes: one of these ends a piece.
+    for hits in 860..=940 {
+        write(dir.path(), "a.txt", format!("{}{}", line.repeat(hits), "miss\n".repeat(10)));
+        let out = run(dir.path(), &["-w", "1", "--stats", "hit"]);
+        let stdout = stdout_of(&out);
+        assert_eq!((out.status.code(), stderr_of(&out).as_str()), (Some(0), ""), "{hits} hits");
+        assert_eq!(stdout.lines().filter(|l| l.starts_with("a.txt:")).count(), hits, "{hits} hits");
+        assert!(stdout.contains("b.txt:1:hit b\n"), "{hits} hits");
+        assert!(stdout.contains("\n2 files searched\n"), "{hits} hits: {stdout}");
+    }
+}
+
 /// A pattern that matches an empty stretch finds none in a binary line with no two NUL bytes in a
 /// row, however long the line: a piece of it cut after a NUL byte goes on in the next piece.
 #[test]
