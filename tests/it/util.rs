@@ -482,8 +482,11 @@ signal.alarm(int(sys.argv[1]))
 written = 0
 while chunk := os.read(read_end, 1 << 16):
     written += len(chunk)
-os.waitpid(pid, 0)
-status, peak = map(int, os.read(report_read, 100).split())
+_, helper_status = os.waitpid(pid, 0)
+report = os.read(report_read, 100).split()
+if len(report) != 2:
+    sys.exit(f"the measuring helper failed (exit status {os.waitstatus_to_exitcode(helper_status)})")
+status, peak = map(int, report)
 print(os.waitstatus_to_exitcode(status), written, peak)
 "#;
     let helper = peak_rss_helper()?;
@@ -526,16 +529,27 @@ const PEAK_RSS_C: &str = r#"
 #include <unistd.h>
 
 int main(int argc, char **argv) {
-    if (argc < 2 || fcntl(3, F_SETFD, FD_CLOEXEC) < 0) return 2;
+    if (argc < 2 || fcntl(3, F_SETFD, FD_CLOEXEC) < 0) {
+        perror("peak-rss: descriptor 3");
+        return 2;
+    }
     pid_t pid = fork();
-    if (pid < 0) return 2;
+    if (pid < 0) {
+        perror("peak-rss: fork");
+        return 2;
+    }
     if (pid == 0) {
         execvp(argv[1], argv + 1);
+        fprintf(stderr, "peak-rss: cannot run %s: ", argv[1]);
+        perror(NULL);
         _exit(127);
     }
     int status;
     struct rusage usage;
-    if (wait4(pid, &status, 0, &usage) < 0) return 2;
+    if (wait4(pid, &status, 0, &usage) < 0) {
+        perror("peak-rss: wait4");
+        return 2;
+    }
     dprintf(3, "%d %ld\n", status, usage.ru_maxrss);
     return 0;
 }
@@ -547,17 +561,20 @@ fn peak_rss_helper() -> Option<&'static Path> {
     static HELPER: std::sync::OnceLock<Option<PathBuf>> = std::sync::OnceLock::new();
     let compile = || {
         let dir = Path::new(env!("CARGO_TARGET_TMPDIR"));
-        let (source, program) = (dir.join("peak-rss.c"), dir.join("peak-rss"));
-        let partial = dir.join(format!("peak-rss.{}", std::process::id()));
+        // Written and compiled under this process's own names: test runs may share the directory.
+        let source = dir.join(format!("peak-rss.{}.c", std::process::id()));
+        let (partial, program) = (source.with_extension(""), dir.join("peak-rss"));
         fs::write(&source, PEAK_RSS_C).expect("write the helper's source");
-        match StdCommand::new("cc").arg("-O2").arg("-o").arg(&partial).arg(&source).output() {
+        let compiled = StdCommand::new("cc").arg("-O2").arg("-o").arg(&partial).arg(&source).output();
+        let _ = fs::remove_file(&source);
+        match compiled {
             Ok(out) if out.status.success() => {
                 fs::rename(&partial, &program).expect("put the helper in place");
                 Some(program)
             }
             Ok(out) => {
                 eprintln!(
-                    "note: cannot compile {}: {}",
+                    "note: cannot compile the peak memory helper ({}): {}",
                     source.display(),
                     String::from_utf8_lossy(&out.stderr)
                 );
