@@ -20,7 +20,7 @@ use crate::config::{Config, Mode, Style};
 use crate::edit::EditList;
 use crate::exit_code::ExitCode;
 use crate::messages;
-use crate::pipeline::{Body, Budget, Entry, FileResult, PartEnd, Report, Task};
+use crate::pipeline::{Body, Budget, Entry, FileResult, PartEnd, Report, SilentFiles, Task};
 use crate::print::order::{ReorderBuffer, Turn};
 use crate::print::summary::Summary;
 use crate::replace::{Applied, Replacer, Searched};
@@ -255,15 +255,20 @@ impl Printer {
                     }
                 }
                 Turn::Silent(run) => {
-                    self.summary.count_silent(&run.files);
-                    // (JSON's summary counts the bytes of the files it ended.)
-                    self.totals.bytes_searched += run.files.bytes;
+                    self.count_silent(&run.files);
                     self.budget.release(run.charge);
                 }
             }
             self.budget.advance(self.order.next());
         }
         Ok(())
+    }
+
+    /// Counts files that printed nothing, in the summary and in JSON's (which counts the bytes of
+    /// the files it ended).
+    fn count_silent(&mut self, files: &SilentFiles) {
+        self.summary.count_silent(files);
+        self.totals.bytes_searched += files.bytes;
     }
 
     fn print(&mut self, result: FileResult) -> io::Result<()> {
@@ -405,10 +410,8 @@ impl Printer {
             }
             Outcome::Output => self.file.suppressed = true,
             Outcome::RuledOut(files) => {
-                self.summary.count_silent(files);
+                self.count_silent(files);
                 self.summary.ruled_out += files.files;
-                // (JSON's summary counts the bytes of the files it ended.)
-                self.totals.bytes_searched += files.bytes;
             }
             Outcome::Failed(err) => {
                 // What was printed before comes first on a shared terminal too.
