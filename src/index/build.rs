@@ -13,7 +13,7 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use crossbeam_channel::bounded;
 
 use super::store::{
-    decode_postings, next_bit, put_posting, Blocks, Damaged, DirRecord, Doc, Identity, IndexFile,
+    decode_postings, next_bit, put_posting, Blocks, Damaged, DirRecord, Doc, EntryKind, Identity, IndexFile,
     IndexWriter, Nul, Posting,
 };
 use crate::decompress::Format;
@@ -126,18 +126,27 @@ fn list_dirs(tree: &Path, files: &[TreeFile]) -> Vec<DirRecord> {
         }
     }
     keys.insert(b"");
-    keys.into_iter().filter_map(|key| list_dir(tree, key)).collect()
+    let docs: HashMap<&[u8], u32> =
+        files.iter().enumerate().map(|(doc, file)| (&file.key[..], doc as u32)).collect();
+    keys.into_iter().filter_map(|key| list_dir(tree, key, &docs)).collect()
 }
 
-fn list_dir(tree: &Path, key: &[u8]) -> Option<DirRecord> {
+/// The directory at `key` as it is listed now, each entry with its file number in `docs` (by key).
+fn list_dir(tree: &Path, key: &[u8], docs: &HashMap<&[u8], u32>) -> Option<DirRecord> {
     let mut dir = crate::walk::listing::open_dir(&tree.join(std::ffi::OsStr::from_bytes(key))).ok()?;
     let identity = Identity { size: 0, ..Identity::of_stat(&dir.stat().ok()?) };
     let mut entries = Vec::new();
     crate::walk::listing::each_entry(&mut dir, |name, kind| entries.push((name.to_vec(), kind))).ok()?;
     entries.sort_unstable_by(|(a, _), (b, _)| a.cmp(b));
-    let mut names = Vec::new();
+    let (mut names, mut child) = (Vec::new(), key.to_vec());
     for (name, kind) in &entries {
-        DirRecord::push(&mut names, *kind, name);
+        child.truncate(key.len());
+        if !key.is_empty() {
+            child.push(b'/');
+        }
+        child.extend_from_slice(name);
+        let doc = (*kind == EntryKind::File).then(|| docs.get(&child[..]).copied()).flatten();
+        DirRecord::push(&mut names, *kind, name, doc);
     }
     Some(DirRecord { key: key.to_vec(), identity, names })
 }

@@ -64,7 +64,7 @@ use crate::own::{reported, Area};
 use crate::sanitize::printable_path;
 use crate::search::engine::{Outcome, Searched, BINARY_SNIFF};
 use query::Query;
-use store::{BlockView, Doc, Identity, IndexFile, RecordedNames};
+use store::{BlockView, Doc, EntryKind, Identity, IndexFile};
 
 /// The index's area, which `XDG_CACHE_HOME` moves.
 const CACHE: Area = Area { env: "XDG_CACHE_HOME", in_home: ".cache" };
@@ -347,36 +347,51 @@ impl Filter {
     pub(crate) fn ruled_out(
         &self,
         path: &Path,
+        known: Option<Known>,
         next_doc: &mut u32,
         now: impl FnOnce() -> Option<Identity>,
     ) -> Option<Searched> {
-        let (covered, key) = self.covered.iter().find_map(|c| Some((c, c.key(path)?)))?;
-        let key = key.as_os_str().as_bytes();
-        let index = &covered.evaluated.index;
-        let near = (*next_doc..next_doc.saturating_add(NEXT_DOCS).min(index.docs()))
-            .find(|&doc| index.path(doc).is_ok_and(|path| path == key));
-        let doc = match near {
-            Some(doc) => doc,
-            None => index.find(key).ok()??,
+        let (covered, doc) = match known {
+            Some(Known { covered, doc }) => (&self.covered[covered], doc),
+            None => {
+                let (covered, key) = self.covered.iter().find_map(|c| Some((c, c.key(path)?)))?;
+                let key = key.as_os_str().as_bytes();
+                let index = &covered.evaluated.index;
+                let near = (*next_doc..next_doc.saturating_add(NEXT_DOCS).min(index.docs()))
+                    .find(|&doc| index.path(doc).is_ok_and(|path| path == key));
+                let doc = match near {
+                    Some(doc) => doc,
+                    None => index.find(key).ok()??,
+                };
+                *next_doc = doc + 1;
+                (covered, doc)
+            }
         };
-        *next_doc = doc + 1;
         if covered.evaluated.candidates[doc as usize / 64] & (1 << (doc % 64)) != 0 {
             return None;
         }
-        let entry = index.doc(doc);
+        let entry = covered.evaluated.index.doc(doc);
         covered.evaluated.built.unchanged(&entry, &now()?).then(|| self.as_searched(&entry))
     }
 
     /// The entries of the walked directory `path` as the build listed them, when it has not
     /// changed since (`now` says what identifies it): a directory's modification and change times
     /// move whenever an entry is added, removed or renamed in it, so its listing is the same. The
-    /// walk judges them as it judges a listing: only the `getdents` is spared.
-    pub(crate) fn listed(&self, path: &Path, now: &Identity) -> Option<RecordedNames<'_>> {
-        let (covered, key) = self.covered.iter().find_map(|c| Some((c, c.key(path)?)))?;
-        let (then, names) = covered.evaluated.index.dir(key.as_os_str().as_bytes()).ok()??;
+    /// walk judges them as it judges a listing: only the `getdents` is spared. Each entry that is
+    /// an indexed file comes with its number, for `ruled_out`.
+    pub(crate) fn listed(
+        &self,
+        path: &Path,
+        now: &Identity,
+    ) -> Option<impl Iterator<Item = (EntryKind, &[u8], Option<Known>)> + '_> {
+        let (covered, key) = self.covered.iter().enumerate().find_map(|(i, c)| Some((i, c.key(path)?)))?;
+        let index = &self.covered[covered].evaluated;
+        let (then, names) = index.index.dir(key.as_os_str().as_bytes()).ok()??;
         // A directory's size is not kept: its times tell its changes.
         let now = Identity { size: 0, ..*now };
-        covered.evaluated.built.settled(&then, &now).then_some(names)
+        let docs = index.index.docs();
+        let known = move |doc: Option<u32>| doc.filter(|&doc| doc < docs).map(|doc| Known { covered, doc });
+        index.built.settled(&then, &now).then(|| names.map(move |(kind, name, doc)| (kind, name, known(doc))))
     }
 
     /// What the search of a file would come to as it was indexed: the lines and bytes it has, or
@@ -409,6 +424,14 @@ impl Covered {
             false => Cow::Owned(self.prefix.join(relative)),
         })
     }
+}
+
+/// A file of a directory as the index recorded it: which of the filter's indexes, and the file's
+/// number there.
+#[derive(Clone, Copy, Debug)]
+pub(crate) struct Known {
+    covered: usize,
+    doc: u32,
 }
 
 /// How many numbers past the last file's the next one is looked for before a binary search.

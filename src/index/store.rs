@@ -11,7 +11,7 @@
 //! paths      the files' paths relative to the tree, one after another
 //! by_path    the files' numbers in the byte order of their paths (for lookups by path)
 //! dir_table  per directory, DIR_LEN bytes, in the byte order of their paths: what identified it
-//! dir_names  per directory, its path, then its entries' names and kinds as it was listed
+//! dir_names  per directory, its path, then its entries as it was listed: kind, name, file number
 //! block_table per big file, BLOCK_LEN bytes, in file order: its block size, its masks' place, a check
 //! trigrams   per trigram, TRIGRAM_LEN bytes, in trigram order: its postings' place and checks
 //! ```
@@ -30,10 +30,10 @@ use memmap2::Mmap;
 use twox_hash::XxHash3_64;
 
 pub(crate) const MAGIC: &[u8; 8] = b"ba-index";
-/// The layout, the meaning of its trigrams and its checks (5: what follows each trigram, and blocks
-/// of four bytes; 4: XXH3 checks; 3: with directories and blocks; 2: as the files hold them; 1
+/// The layout, the meaning of its trigrams and its checks (6: a listed file's number in its
+/// directory's entries; 5: what follows each trigram, and blocks of four bytes; 4: XXH3 checks; 3: with directories and blocks; 2: as the files hold them; 1
 /// folded ASCII case).
-pub(crate) const VERSION: u32 = 5;
+pub(crate) const VERSION: u32 = 6;
 const HEADER_LEN: usize = 192;
 /// Where the header's places end (28 + 9 places of 16 bytes) and the builder's credentials are.
 const CREDENTIALS_AT: usize = 172;
@@ -137,7 +137,8 @@ pub(crate) struct DirRecord {
     /// What identified it before it was listed (its size is left at 0).
     pub(crate) identity: Identity,
     /// Its entries in the byte order of their names: per entry its kind, its name's length (two
-    /// bytes) and its name.
+    /// bytes), its name, and the number of the indexed file it is (`u32::MAX` for none), so that a
+    /// search of the unchanged directory finds each file's entry without a search by path.
     pub(crate) names: Vec<u8>,
 }
 
@@ -175,27 +176,31 @@ impl Identity {
 }
 
 impl DirRecord {
-    pub(crate) fn push(names: &mut Vec<u8>, kind: EntryKind, name: &[u8]) {
+    /// Adds an entry, with the number of the indexed file it is, if it is one.
+    pub(crate) fn push(names: &mut Vec<u8>, kind: EntryKind, name: &[u8], doc: Option<u32>) {
         names.push(kind as u8);
         names.extend_from_slice(&(name.len() as u16).to_le_bytes());
         names.extend_from_slice(name);
+        names.extend_from_slice(&doc.unwrap_or(u32::MAX).to_le_bytes());
     }
 }
 
-/// The entries of a directory's record, in order; None at the end or where the record is malformed.
+/// The entries of a directory's record, in order, each with the number of the indexed file it is
+/// (not checked against the index's count); None at the end or where the record is malformed.
 pub(crate) struct RecordedNames<'a>(&'a [u8]);
 
 impl<'a> Iterator for RecordedNames<'a> {
-    type Item = (EntryKind, &'a [u8]);
+    type Item = (EntryKind, &'a [u8], Option<u32>);
 
-    fn next(&mut self) -> Option<(EntryKind, &'a [u8])> {
+    fn next(&mut self) -> Option<(EntryKind, &'a [u8], Option<u32>)> {
         let (&kind, rest) = self.0.split_first()?;
         let kind =
             [EntryKind::File, EntryKind::Dir, EntryKind::Symlink, EntryKind::Other].get(kind as usize)?;
         let len = u16::from_le_bytes(rest.get(..2)?.try_into().expect("2 bytes")) as usize;
         let name = rest.get(2..2 + len)?;
-        self.0 = &rest[2 + len..];
-        Some((*kind, name))
+        let doc = u32_at(rest.get(2 + len..6 + len)?, 0);
+        self.0 = &rest[6 + len..];
+        Some((*kind, name, (doc != u32::MAX).then_some(doc)))
     }
 }
 

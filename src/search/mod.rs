@@ -178,7 +178,7 @@ impl Searcher {
                 let index = self.config.index.as_ref().filter(|index| !index.by_listing);
                 let dir = &mut self.dir;
                 let now = || dir.identity(&path);
-                match index.and_then(|index| index.ruled_out(&path, &mut self.next_doc, now)) {
+                match index.and_then(|index| index.ruled_out(&path, None, &mut self.next_doc, now)) {
                     Some(searched) => self.rule_out(seq, path, searched)?,
                     None => self.search_file(seq, path, false)?,
                 }

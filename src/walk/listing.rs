@@ -14,6 +14,7 @@
 use std::ffi::OsStr;
 use std::fs;
 use std::io;
+use std::ops::Range;
 use std::os::fd::BorrowedFd;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
@@ -351,8 +352,8 @@ pub(crate) fn list(task: ListTask, rules: &WalkRules, index: Option<&index::Filt
     let mut dir_rules = task.rules.clone();
     if rules.ignore_files {
         let mut names = DotNames::default();
-        for (path, _) in &entries {
-            names.note(file_name(path));
+        for entry in &entries.listed {
+            names.note(entries.name(entry));
         }
         let mut warnings = Vec::new();
         dir_rules =
@@ -360,10 +361,24 @@ pub(crate) fn list(task: ListTask, rules: &WalkRules, index: Option<&index::Filt
         listing.items.extend(warnings.into_iter().map(Item::Message));
     }
 
+    // Each entry's path is made in one buffer, and copied only for what the listing keeps: most
+    // files an index rules out need none.
+    let mut path = match task.root.implicit && task.depth == 0 {
+        // Below the implicit root, without the leading `./`.
+        true => Vec::new(),
+        false => task.path.as_os_str().as_bytes().to_vec(),
+    };
+    if !path.is_empty() && !path.ends_with(b"/") {
+        path.push(b'/');
+    }
+    let parent_len = path.len();
     let mut next_doc = 0;
-    for (path, entry) in entries {
+    for entry in &entries.listed {
+        path.truncate(parent_len);
+        path.extend_from_slice(entries.name(entry));
+        let path = Path::new(OsStr::from_bytes(&path));
         let verdict =
-            judge.kind(entry, &path).map(|kind| (judge.judge(&path, &kind, dir_rules.as_deref()), kind));
+            judge.kind(entry.kind, path).map(|kind| (judge.judge(path, &kind, dir_rules.as_deref()), kind));
         let kind = match verdict {
             Ok((Verdict::Skip(filter), _)) => {
                 filter.note();
@@ -371,10 +386,10 @@ pub(crate) fn list(task: ListTask, rules: &WalkRules, index: Option<&index::Filt
             }
             Ok((Verdict::File, _)) => {
                 // The `stat` by name in the directory still open, of the file a search would open.
-                let now = || judge.stat(&path).ok().map(|stat| Identity::of_stat(&stat));
-                match index.and_then(|index| index.ruled_out(&path, &mut next_doc, now)) {
+                let now = || judge.stat(path).ok().map(|stat| Identity::of_stat(&stat));
+                match index.and_then(|index| index.ruled_out(path, entry.known, &mut next_doc, now)) {
                     Some(searched) => listing.ruled_out.add(&searched),
-                    None => listing.items.push(Item::File(path)),
+                    None => listing.items.push(Item::File(path.to_path_buf())),
                 }
                 continue;
             }
@@ -388,7 +403,7 @@ pub(crate) fn list(task: ListTask, rules: &WalkRules, index: Option<&index::Filt
             Filter::Depth.note();
             continue;
         }
-        let ancestors = match judge.ancestors(&kind, &path) {
+        let ancestors = match judge.ancestors(&kind, path) {
             Ok(ancestors) => ancestors,
             Err(message) => {
                 listing.items.push(Item::Message(message));
@@ -400,7 +415,7 @@ pub(crate) fn list(task: ListTask, rules: &WalkRules, index: Option<&index::Filt
         listing.items.push(Item::Dir(key.clone()));
         listing.children.push(ListTask {
             key,
-            path,
+            path: path.to_path_buf(),
             depth: task.depth + 1,
             rules: dir_rules.clone(),
             root: Arc::clone(&task.root),
@@ -410,35 +425,52 @@ pub(crate) fn list(task: ListTask, rules: &WalkRules, index: Option<&index::Filt
     listing
 }
 
+/// A directory's entries, sorted by name: their names one after another in `names`.
+struct Entries {
+    names: Vec<u8>,
+    listed: Vec<Listed>,
+}
+
+/// An entry of a directory being listed.
+struct Listed {
+    /// Where its name is in `Entries::names`.
+    name: Range<usize>,
+    kind: EntryKind,
+    /// The indexed file it is, as the index recorded the directory.
+    known: Option<index::Known>,
+}
+
+impl Entries {
+    fn name(&self, entry: &Listed) -> &[u8] {
+        &self.names[entry.name.clone()]
+    }
+
+    fn push(&mut self, name: &[u8], kind: EntryKind, known: Option<index::Known>) {
+        let start = self.names.len();
+        self.names.extend_from_slice(name);
+        self.listed.push(Listed { name: start..self.names.len(), kind, known });
+    }
+}
+
 /// The entries of `task`'s directory, sorted by name, with their kinds: as the index's build listed
 /// them if the directory has not changed since, else as `dir` lists them now.
-fn read_entries(
-    dir: &mut Dir,
-    task: &ListTask,
-    index: Option<&index::Filter>,
-) -> io::Result<Vec<(PathBuf, EntryKind)>> {
-    let child_path = |name: &[u8]| -> PathBuf {
-        let name = Path::new(OsStr::from_bytes(name));
-        // Below the implicit root, without the leading `./`.
-        if task.root.implicit && task.depth == 0 {
-            name.to_path_buf()
-        } else {
-            task.path.join(name)
-        }
-    };
+fn read_entries(dir: &mut Dir, task: &ListTask, index: Option<&index::Filter>) -> io::Result<Entries> {
+    let mut entries = Entries { names: Vec::new(), listed: Vec::new() };
     let fd = dir.fd()?;
     let recorded = index.and_then(|index| {
         let now = Identity::of_stat(&rustix::fs::fstat(fd).ok()?);
         index.listed(&task.path, &now)
     });
-    if let Some(names) = recorded {
-        return Ok(names.map(|(kind, name)| (child_path(name), kind)).collect());
+    if let Some(recorded) = recorded {
+        for (kind, name, known) in recorded {
+            entries.push(name, kind, known);
+        }
+        return Ok(entries);
     }
-    let mut entries = Vec::new();
-    each_entry(dir, |name, kind| entries.push((child_path(name), kind)))?;
-    // Sorted by name for a walk order that is the same on every machine. Siblings share their
-    // parent's path, so comparing whole paths compares names, without parsing them out.
-    entries.sort_unstable_by(|(a, _), (b, _)| a.as_os_str().cmp(b.as_os_str()));
+    each_entry(dir, |name, kind| entries.push(name, kind, None))?;
+    // Sorted by name for a walk order that is the same on every machine.
+    let Entries { names, listed } = &mut entries;
+    listed.sort_unstable_by(|a, b| names[a.name.clone()].cmp(&names[b.name.clone()]));
     Ok(entries)
 }
 
