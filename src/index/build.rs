@@ -499,7 +499,8 @@ impl Source<'_> {
                 let mut bytes = vec![0; u32::from_le_bytes(head[4..].try_into().expect("4 bytes")) as usize];
                 run.read_exact(&mut bytes)?;
                 let mut docs = Vec::new();
-                decode_postings(&bytes, &mut docs).ok_or_else(|| io::Error::other("a run is malformed"))?;
+                decode_postings(&bytes, |posting| docs.push(posting))
+                    .ok_or_else(|| io::Error::other("a run is malformed"))?;
                 Ok(Some((trigram, docs)))
             }
             Source::Old { index, remap, next } => loop {

@@ -53,7 +53,8 @@ use std::os::fd::OwnedFd;
 use std::os::unix::ffi::OsStrExt;
 use std::os::unix::fs::DirBuilderExt;
 use std::path::{Path, PathBuf};
-use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{SystemTime, UNIX_EPOCH};
 
 use anyhow::Result;
@@ -266,11 +267,13 @@ impl Evaluated {
         query: &Query,
         credentials: u64,
     ) -> Option<Arc<Evaluated>> {
-        let evaluated = IndexFile::open(file).and_then(|index| {
+        let evaluated = IndexFile::map(file).and_then(|index| {
+            let (checked, candidates) = at_once(|| index.check_whole(), || evaluate(&index, query));
+            checked?;
             if index.credentials() != credentials {
                 return Ok(None);
             }
-            let candidates = evaluate(&index, query)?;
+            let candidates = candidates?;
             let built = Built::of(&index);
             Ok(Some(Arc::new(Evaluated { index, candidates, built })))
         });
@@ -464,16 +467,52 @@ impl OpenDir {
 /// and for a big file by the blocks its four bytes in a row are in.
 fn evaluate(index: &IndexFile, query: &Query) -> Result<Vec<u64>, store::Damaged> {
     let words = (index.docs() as usize).div_ceil(64);
-    let mut bits = matching(index, query, words, &mut Vec::new())?.unwrap_or_else(|| vec![!0; words]);
+    let mut bits = matching(index, query, words)?.unwrap_or_else(|| vec![!0; words]);
+    let mut asked = Vec::new();
     for (doc, entry) in index.blocks() {
-        let bit = bits
-            .get_mut(doc as usize / 64)
+        let word = bits
+            .get(doc as usize / 64)
             .ok_or_else(|| store::Damaged("a file number out of bounds".into()))?;
-        if *bit & (1 << (doc % 64)) != 0 && !in_blocks(query, &entry.view()?) {
-            *bit &= !(1 << (doc % 64));
+        if word & (1 << (doc % 64)) != 0 {
+            asked.push((doc, entry));
         }
     }
+    // The big files are asked about on two cores, each taking the next: each reads and checks the
+    // masks of its file (megabytes for the biggest).
+    let next = AtomicUsize::new(0);
+    let ruled_out = || {
+        let mut out = Vec::new();
+        while let Some((doc, entry)) = asked.get(next.fetch_add(1, Ordering::Relaxed)) {
+            if !in_blocks(query, &entry.view()?) {
+                out.push(*doc);
+            }
+        }
+        Ok::<_, store::Damaged>(out)
+    };
+    let (aside, here) = match asked.len() {
+        0 | 1 => (Ok(Vec::new()), ruled_out()),
+        _ => at_once(ruled_out, ruled_out),
+    };
+    for doc in aside?.into_iter().chain(here?) {
+        bits[doc as usize / 64] &= !(1 << (doc % 64));
+    }
     Ok(bits)
+}
+
+/// Runs `aside` on a thread of its own while `here` runs on this one (both here, one after the
+/// other, when no thread can be started).
+fn at_once<A: Send, B>(aside: impl FnOnce() -> A + Send, here: impl FnOnce() -> B) -> (A, B) {
+    let aside = Mutex::new(Some(aside));
+    let run_aside = || aside.lock().unwrap_or_else(PoisonError::into_inner).take().map(|aside| aside());
+    std::thread::scope(|scope| {
+        let spawned = std::thread::Builder::new().spawn_scoped(scope, run_aside);
+        let here = here();
+        let aside = match spawned {
+            Ok(thread) => thread.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)),
+            Err(_) => run_aside(),
+        };
+        (aside.expect("run on one thread or the other"), here)
+    })
 }
 
 /// Whether a big file whose blocks are `blocks` may match `query`: each string's four bytes in a
@@ -504,23 +543,18 @@ fn in_blocks(query: &Query, blocks: &BlockView) -> bool {
 /// The files that satisfy `query`, a bit each in `words` words; None for every file. Sets of bits,
 /// not sorted lists: a case-folded trigram unites eight lists, and an AND or an OR of them is a
 /// pass over a bit per file (10 KiB for 78,000 files).
-fn matching(
-    index: &IndexFile,
-    query: &Query,
-    words: usize,
-    docs: &mut Vec<store::Posting>,
-) -> Result<Option<Vec<u64>>, store::Damaged> {
+fn matching(index: &IndexFile, query: &Query, words: usize) -> Result<Option<Vec<u64>>, store::Damaged> {
     // The files that hold one of `trigrams`, followed by a byte of `next`'s bits when it is given
     // (a trigram that ends a file has no byte after it: none of its bits is set).
-    let mut postings = |trigrams: &mut dyn Iterator<Item = u32>, next: Option<u8>| {
+    let postings = |trigrams: &mut dyn Iterator<Item = u32>, next: Option<u8>| {
         let mut bits = vec![0u64; words];
         for trigram in trigrams {
-            docs.clear();
-            index.postings(trigram, docs)?;
-            // (`postings` checks that each file number is below `docs`.)
-            for posting in docs.iter().filter(|posting| next.is_none_or(|next| posting.next & next != 0)) {
-                bits[posting.doc as usize / 64] |= 1 << (posting.doc % 64);
-            }
+            // (`postings` gives only file numbers below the index's count.)
+            index.postings(trigram, |posting| {
+                if next.is_none_or(|next| posting.next & next != 0) {
+                    bits[posting.doc as usize / 64] |= 1 << (posting.doc % 64);
+                }
+            })?;
         }
         Ok(bits)
     };
@@ -539,7 +573,7 @@ fn matching(
         Query::And(terms) | Query::Near(terms) => {
             let mut result: Option<Vec<u64>> = None;
             for term in terms {
-                let Some(bits) = matching(index, term, words, docs)? else { continue };
+                let Some(bits) = matching(index, term, words)? else { continue };
                 match &mut result {
                     None => result = Some(bits),
                     Some(so_far) => so_far.iter_mut().zip(&bits).for_each(|(word, bits)| *word &= bits),
@@ -553,7 +587,7 @@ fn matching(
         Query::Or(terms) => {
             let mut all = vec![0u64; words];
             for term in terms {
-                let Some(bits) = matching(index, term, words, docs)? else { return Ok(None) };
+                let Some(bits) = matching(index, term, words)? else { return Ok(None) };
                 all.iter_mut().zip(&bits).for_each(|(word, bits)| *word |= bits);
             }
             Ok(Some(all))

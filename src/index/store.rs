@@ -304,8 +304,8 @@ pub(crate) fn put_posting(out: &mut Vec<u8>, previous: Option<u32>, posting: Pos
     out.push(posting.next);
 }
 
-/// Decodes a posting list; None when it is malformed.
-pub(crate) fn decode_postings(mut bytes: &[u8], into: &mut Vec<Posting>) -> Option<()> {
+/// Decodes a posting list, each posting to `each`; None when it is malformed.
+pub(crate) fn decode_postings(mut bytes: &[u8], mut each: impl FnMut(Posting)) -> Option<()> {
     let mut doc: u32 = 0;
     let mut first = true;
     while !bytes.is_empty() {
@@ -327,7 +327,7 @@ pub(crate) fn decode_postings(mut bytes: &[u8], into: &mut Vec<Posting>) -> Opti
         bytes = rest;
         doc = if first { value } else { doc.checked_add(value)? };
         first = false;
-        into.push(Posting { doc, next });
+        each(Posting { doc, next });
     }
     Some(())
 }
@@ -521,7 +521,7 @@ fn u64_at(bytes: &[u8], at: usize) -> u64 {
     u64::from_le_bytes(bytes[at..at + 8].try_into().expect("8 bytes"))
 }
 
-/// An index file opened and its whole-checked sections checked.
+/// An index file, mapped.
 pub(crate) struct IndexFile {
     map: Mmap,
     layout: Layout,
@@ -529,6 +529,15 @@ pub(crate) struct IndexFile {
 
 impl IndexFile {
     pub(crate) fn open(file: &File) -> Result<IndexFile, Damaged> {
+        let index = IndexFile::map(file)?;
+        index.check_whole()?;
+        Ok(index)
+    }
+
+    /// The index in `file`, its header read and its sections' places checked, but not yet the
+    /// sections checked as a whole (`check_whole`): a search checks them on another core while it
+    /// evaluates its query, which reads only the sections checked where they are read.
+    pub(crate) fn map(file: &File) -> Result<IndexFile, Damaged> {
         // SAFETY: the file is the user's own (checked by the caller) and ba never writes an index in
         // place (a new one is renamed over it): the mapping does not change under it.
         let map = unsafe { Mmap::map(file) }.map_err(|err| damaged(format!("cannot map it: {err}")))?;
@@ -570,19 +579,25 @@ impl IndexFile {
         {
             return Err(damaged("its sections do not add up"));
         }
-        let index = IndexFile { map, layout };
+        Ok(IndexFile { map, layout })
+    }
+
+    /// Checks the sections checked as a whole when the file is opened: the header, the files, their
+    /// paths and the directories.
+    pub(crate) fn check_whole(&self) -> Result<(), Damaged> {
+        let layout = self.layout;
         let head = [
-            &index.map[..HEADER_CHECKED],
-            index.section(layout.doc_table),
-            index.section(layout.paths),
-            index.section(layout.by_path),
-            index.section(layout.dir_table),
-            index.section(layout.dir_names),
+            &self.map[..HEADER_CHECKED],
+            self.section(layout.doc_table),
+            self.section(layout.paths),
+            self.section(layout.by_path),
+            self.section(layout.dir_table),
+            self.section(layout.dir_names),
         ];
-        if check(&head) != u32_at(&index.map, HEADER_CHECKED) {
+        if check(&head) != u32_at(&self.map, HEADER_CHECKED) {
             return Err(damaged("its checksum does not match"));
         }
-        Ok(index)
+        Ok(())
     }
 
     fn section(&self, (start, end): (u64, u64)) -> &[u8] {
@@ -692,15 +707,15 @@ impl IndexFile {
         table.chunks_exact(BLOCK_LEN).map(move |entry| (u32_at(entry, 0), BlockEntry { entry, masks }))
     }
 
-    /// The files that hold `trigram`, in order, appended to `into` (none when the index has no
-    /// such trigram). A binary search of the table, checking each entry it reads.
-    pub(crate) fn postings(&self, trigram: u32, into: &mut Vec<Posting>) -> Result<(), Damaged> {
+    /// The files that hold `trigram`, in order, each to `each` (none when the index has no such
+    /// trigram). A binary search of the table, checking each entry it reads.
+    pub(crate) fn postings(&self, trigram: u32, each: impl FnMut(Posting)) -> Result<(), Damaged> {
         let found = search(self.layout.trigrams as usize, |i| {
             let entry = self.entry(i as u32)?;
             Ok((entry.trigram.cmp(&trigram), entry))
         })?;
         match found {
-            Some(entry) => self.decode(&entry, into),
+            Some(entry) => self.decode(&entry, each),
             None => Ok(()),
         }
     }
@@ -708,7 +723,7 @@ impl IndexFile {
     /// The `i`th trigram of the table, its files appended to `into`.
     pub(crate) fn postings_at(&self, i: u32, into: &mut Vec<Posting>) -> Result<u32, Damaged> {
         let entry = self.entry(i)?;
-        self.decode(&entry, into)?;
+        self.decode(&entry, |posting| into.push(posting))?;
         Ok(entry.trigram)
     }
 
@@ -736,17 +751,20 @@ impl IndexFile {
         })
     }
 
-    fn decode(&self, entry: &TableEntry, into: &mut Vec<Posting>) -> Result<(), Damaged> {
+    /// Decodes a list whose every file number is below the index's count, each posting to `each`.
+    fn decode(&self, entry: &TableEntry, mut each: impl FnMut(Posting)) -> Result<(), Damaged> {
         let bytes = self.postings_bytes(entry.postings.clone())?;
         if check(&[bytes]) != entry.check {
             return Err(damaged("a posting list's checksum does not match"));
         }
-        let before = into.len();
-        decode_postings(bytes, into).ok_or_else(|| damaged("a posting list is malformed"))?;
-        if into[before..].iter().any(|posting| posting.doc >= self.layout.docs) {
-            return Err(damaged("a file number out of bounds"));
-        }
-        Ok(())
+        let docs = self.layout.docs;
+        let mut in_bounds = true;
+        decode_postings(bytes, |posting| match posting.doc < docs {
+            true => each(posting),
+            false => in_bounds = false,
+        })
+        .ok_or_else(|| damaged("a posting list is malformed"))?;
+        in_bounds.then_some(()).ok_or_else(|| damaged("a file number out of bounds"))
     }
 
     fn postings_bytes(&self, range: Range<u64>) -> Result<&[u8], Damaged> {
