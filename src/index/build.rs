@@ -482,12 +482,59 @@ impl<'a> Postings<'a> {
 /// Where the merge takes posting lists from: a run, or the old index (its lists renumbered).
 enum Source<'a> {
     Run(BufReader<File>),
-    Old { index: &'a IndexFile, remap: &'a [u32], next: u32 },
+    Old(OldLists<'a>),
 }
 
-impl Source<'_> {
+/// The old index's lists, in the new numbering.
+struct OldLists<'a> {
+    index: &'a IndexFile,
+    /// Old numbers to new (`u32::MAX`: the file is not taken).
+    remap: &'a [u32],
+    /// Where each file not taken has its bit, when every file taken keeps its number: a list
+    /// without them is the same list in the new index.
+    not_taken: Option<Vec<u64>>,
+    /// The next trigram's place in the old index's table.
+    next: u32,
+}
+
+impl<'a> OldLists<'a> {
+    fn new(index: &'a IndexFile, remap: &'a [u32]) -> OldLists<'a> {
+        let same_numbers = remap.iter().enumerate().all(|(old, &new)| new == old as u32 || new == u32::MAX);
+        let not_taken = same_numbers.then(|| {
+            let mut bits = vec![0u64; remap.len().div_ceil(64)];
+            for old in (0..remap.len()).filter(|&old| remap[old] == u32::MAX) {
+                bits[old / 64] |= 1 << (old % 64);
+            }
+            bits
+        });
+        OldLists { index, remap, not_taken, next: 0 }
+    }
+}
+
+/// A posting list as the merge takes it: decoded, or still as an index holds it.
+enum Taken<'a> {
+    Postings(Vec<Posting>),
+    /// An old list that the new index holds as it is: copied, not decoded and encoded again.
+    AsIs(&'a [u8]),
+}
+
+impl Taken<'_> {
+    fn into_postings(self) -> Vec<Posting> {
+        match self {
+            Taken::Postings(postings) => postings,
+            Taken::AsIs(bytes) => {
+                let mut postings = Vec::new();
+                // (Decoded and checked once already.)
+                decode_postings(bytes, |posting| postings.push(posting)).expect("a list decoded before");
+                postings
+            }
+        }
+    }
+}
+
+impl<'a> Source<'a> {
     /// The next trigram and its files, in the new numbering.
-    fn next(&mut self) -> io::Result<Option<(u32, Vec<Posting>)>> {
+    fn next(&mut self) -> io::Result<Option<(u32, Taken<'a>)>> {
         match self {
             Source::Run(run) => {
                 let mut head = [0u8; 8];
@@ -501,25 +548,38 @@ impl Source<'_> {
                 let mut docs = Vec::new();
                 decode_postings(&bytes, |posting| docs.push(posting))
                     .ok_or_else(|| io::Error::other("a run is malformed"))?;
-                Ok(Some((trigram, docs)))
+                Ok(Some((trigram, Taken::Postings(docs))))
             }
-            Source::Old { index, remap, next } => loop {
-                if *next >= index.trigrams() {
+            Source::Old(old) => loop {
+                let OldLists { index, remap, ref not_taken, next } = *old;
+                if next >= index.trigrams() {
                     return Ok(None);
                 }
-                let mut docs = Vec::new();
-                let trigram =
-                    index.postings_at(*next, &mut docs).map_err(|Damaged(why)| io::Error::other(why))?;
-                *next += 1;
-                if next.is_multiple_of(1 << 14) {
-                    index.release_postings_before(*next);
+                old.next += 1;
+                if old.next.is_multiple_of(1 << 14) {
+                    index.release_postings_before(old.next);
                 }
+                let damaged = |Damaged(why)| io::Error::other(why);
+                if let Some(not_taken) = not_taken {
+                    let mut holds_one = false;
+                    let (trigram, bytes) = index
+                        .postings_at(next, |posting| {
+                            holds_one |=
+                                not_taken[posting.doc as usize / 64] & (1 << (posting.doc % 64)) != 0;
+                        })
+                        .map_err(damaged)?;
+                    if !holds_one {
+                        return Ok(Some((trigram, Taken::AsIs(bytes))));
+                    }
+                }
+                let mut docs = Vec::new();
+                let (trigram, _) = index.postings_at(next, |posting| docs.push(posting)).map_err(damaged)?;
                 docs.retain_mut(|posting| {
                     posting.doc = remap[posting.doc as usize];
                     posting.doc != u32::MAX
                 });
                 if !docs.is_empty() {
-                    return Ok(Some((trigram, docs)));
+                    return Ok(Some((trigram, Taken::Postings(docs))));
                 }
             },
         }
@@ -552,35 +612,43 @@ fn merged(a: &[Posting], b: &[Posting]) -> Vec<Posting> {
 fn merge(runs: Vec<File>, old: Option<(&IndexFile, &[u32])>, writer: &mut IndexWriter) -> io::Result<()> {
     let mut sources: Vec<Source> =
         runs.into_iter().map(|run| Source::Run(BufReader::with_capacity(1 << 20, run))).collect();
-    sources.extend(old.map(|(index, remap)| Source::Old { index, remap, next: 0 }));
+    sources.extend(old.map(|(index, remap)| Source::Old(OldLists::new(index, remap))));
     let mut heads = BinaryHeap::new();
-    let mut pending: Vec<Option<Vec<Posting>>> = vec![None; sources.len()];
+    let mut pending: Vec<Option<Taken>> = sources.iter().map(|_| None).collect();
     for (i, source) in sources.iter_mut().enumerate() {
-        if let Some((trigram, docs)) = source.next()? {
+        if let Some((trigram, list)) = source.next()? {
             heads.push(std::cmp::Reverse((trigram, i)));
-            pending[i] = Some(docs);
+            pending[i] = Some(list);
         }
     }
-    let (mut docs, mut bytes) = (Vec::new(), Vec::new());
+    let (mut docs, mut bytes, mut lists) = (Vec::new(), Vec::new(), Vec::new());
     while let Some(std::cmp::Reverse((trigram, _))) = heads.peek().copied() {
-        docs.clear();
+        lists.clear();
         while let Some(&std::cmp::Reverse((next, i))) = heads.peek() {
             if next != trigram {
                 break;
             }
             heads.pop();
+            lists.push(pending[i].take().expect("a pending list"));
+            if let Some((trigram, list)) = sources[i].next()? {
+                heads.push(std::cmp::Reverse((trigram, i)));
+                pending[i] = Some(list);
+            }
+        }
+        if let [Taken::AsIs(as_is)] = lists[..] {
+            writer.postings(trigram, as_is)?;
+            continue;
+        }
+        docs.clear();
+        for list in lists.drain(..) {
+            let list = list.into_postings();
             // Each source's list is in order, and the runs' lists follow one another: a merge of
             // two sorted lists only where the old index's list meets the new files'.
-            let list = pending[i].take().expect("a pending list");
             if docs.last().is_none_or(|last: &Posting| list.first().is_none_or(|first| last.doc < first.doc))
             {
                 docs.extend(list);
             } else {
                 docs = merged(&docs, &list);
-            }
-            if let Some((trigram, list)) = sources[i].next()? {
-                heads.push(std::cmp::Reverse((trigram, i)));
-                pending[i] = Some(list);
             }
         }
         bytes.clear();

@@ -715,16 +715,17 @@ impl IndexFile {
             Ok((entry.trigram.cmp(&trigram), entry))
         })?;
         match found {
-            Some(entry) => self.decode(&entry, each),
+            Some(entry) => self.decode(&entry, each).map(|_| ()),
             None => Ok(()),
         }
     }
 
-    /// The `i`th trigram of the table, its files appended to `into`.
-    pub(crate) fn postings_at(&self, i: u32, into: &mut Vec<Posting>) -> Result<u32, Damaged> {
+    /// The `i`th trigram of the table, its files each to `each`; with its list as the index holds
+    /// it (checked).
+    pub(crate) fn postings_at(&self, i: u32, each: impl FnMut(Posting)) -> Result<(u32, &[u8]), Damaged> {
         let entry = self.entry(i)?;
-        self.decode(&entry, |posting| into.push(posting))?;
-        Ok(entry.trigram)
+        let bytes = self.decode(&entry, each)?;
+        Ok((entry.trigram, bytes))
     }
 
     /// Lets the pages of the postings before the `i`th trigram's go: an update reads the old index
@@ -751,8 +752,9 @@ impl IndexFile {
         })
     }
 
-    /// Decodes a list whose every file number is below the index's count, each posting to `each`.
-    fn decode(&self, entry: &TableEntry, mut each: impl FnMut(Posting)) -> Result<(), Damaged> {
+    /// Decodes a list whose every file number is below the index's count, each posting to `each`;
+    /// returns its bytes.
+    fn decode(&self, entry: &TableEntry, mut each: impl FnMut(Posting)) -> Result<&[u8], Damaged> {
         let bytes = self.postings_bytes(entry.postings.clone())?;
         if check(&[bytes]) != entry.check {
             return Err(damaged("a posting list's checksum does not match"));
@@ -764,7 +766,7 @@ impl IndexFile {
             false => in_bounds = false,
         })
         .ok_or_else(|| damaged("a posting list is malformed"))?;
-        in_bounds.then_some(()).ok_or_else(|| damaged("a file number out of bounds"))
+        in_bounds.then_some(bytes).ok_or_else(|| damaged("a file number out of bounds"))
     }
 
     fn postings_bytes(&self, range: Range<u64>) -> Result<&[u8], Damaged> {
