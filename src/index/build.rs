@@ -490,9 +490,9 @@ struct OldLists<'a> {
     index: &'a IndexFile,
     /// Old numbers to new (`u32::MAX`: the file is not taken).
     remap: &'a [u32],
-    /// Where each file not taken has its bit, when every file taken keeps its number: a list
-    /// without them is the same list in the new index.
-    not_taken: Option<Vec<u64>>,
+    /// The files not taken, when every file taken keeps its number: a list without them is the
+    /// same list in the new index.
+    not_taken: Option<NotTaken>,
     /// The next trigram's place in the old index's table.
     next: u32,
 }
@@ -501,13 +501,26 @@ impl<'a> OldLists<'a> {
     fn new(index: &'a IndexFile, remap: &'a [u32]) -> OldLists<'a> {
         let same_numbers = remap.iter().enumerate().all(|(old, &new)| new == old as u32 || new == u32::MAX);
         let not_taken = same_numbers.then(|| {
-            let mut bits = vec![0u64; remap.len().div_ceil(64)];
+            let mut not_taken = NotTaken { bits: vec![0u64; remap.len().div_ceil(64)], last: 0 };
             for old in (0..remap.len()).filter(|&old| remap[old] == u32::MAX) {
-                bits[old / 64] |= 1 << (old % 64);
+                not_taken.bits[old / 64] |= 1 << (old % 64);
+                not_taken.last = old as u32;
             }
-            bits
+            not_taken
         });
         OldLists { index, remap, not_taken, next: 0 }
+    }
+}
+
+/// The old index's files that the new one does not take: a bit each, and the last one's number.
+struct NotTaken {
+    bits: Vec<u64>,
+    last: u32,
+}
+
+impl NotTaken {
+    fn holds(&self, doc: u32) -> bool {
+        self.bits[doc as usize / 64] & (1 << (doc % 64)) != 0
     }
 }
 
@@ -525,7 +538,11 @@ impl Taken<'_> {
             Taken::AsIs(bytes) => {
                 let mut postings = Vec::new();
                 // (Decoded and checked once already.)
-                decode_postings(bytes, |posting| postings.push(posting)).expect("a list decoded before");
+                decode_postings(bytes, |posting| {
+                    postings.push(posting);
+                    true
+                })
+                .expect("a list decoded before");
                 postings
             }
         }
@@ -546,8 +563,11 @@ impl<'a> Source<'a> {
                 let mut bytes = vec![0; u32::from_le_bytes(head[4..].try_into().expect("4 bytes")) as usize];
                 run.read_exact(&mut bytes)?;
                 let mut docs = Vec::new();
-                decode_postings(&bytes, |posting| docs.push(posting))
-                    .ok_or_else(|| io::Error::other("a run is malformed"))?;
+                decode_postings(&bytes, |posting| {
+                    docs.push(posting);
+                    true
+                })
+                .ok_or_else(|| io::Error::other("a run is malformed"))?;
                 Ok(Some((trigram, Taken::Postings(docs))))
             }
             Source::Old(old) => loop {
@@ -561,11 +581,12 @@ impl<'a> Source<'a> {
                 }
                 let damaged = |Damaged(why)| io::Error::other(why);
                 if let Some(not_taken) = not_taken {
+                    // Decoded only as far as the last file not taken.
                     let mut holds_one = false;
                     let (trigram, bytes) = index
                         .postings_at(next, |posting| {
-                            holds_one |=
-                                not_taken[posting.doc as usize / 64] & (1 << (posting.doc % 64)) != 0;
+                            holds_one |= not_taken.holds(posting.doc);
+                            !holds_one && posting.doc < not_taken.last
                         })
                         .map_err(damaged)?;
                     if !holds_one {
@@ -573,7 +594,12 @@ impl<'a> Source<'a> {
                     }
                 }
                 let mut docs = Vec::new();
-                let (trigram, _) = index.postings_at(next, |posting| docs.push(posting)).map_err(damaged)?;
+                let (trigram, _) = index
+                    .postings_at(next, |posting| {
+                        docs.push(posting);
+                        true
+                    })
+                    .map_err(damaged)?;
                 docs.retain_mut(|posting| {
                     posting.doc = remap[posting.doc as usize];
                     posting.doc != u32::MAX

@@ -304,8 +304,9 @@ pub(crate) fn put_posting(out: &mut Vec<u8>, previous: Option<u32>, posting: Pos
     out.push(posting.next);
 }
 
-/// Decodes a posting list, each posting to `each`; None when it is malformed.
-pub(crate) fn decode_postings(mut bytes: &[u8], mut each: impl FnMut(Posting)) -> Option<()> {
+/// Decodes a posting list, each posting to `each` until it returns false; None when it is
+/// malformed (as far as it is decoded).
+pub(crate) fn decode_postings(mut bytes: &[u8], mut each: impl FnMut(Posting) -> bool) -> Option<()> {
     let mut doc: u32 = 0;
     let mut first = true;
     while !bytes.is_empty() {
@@ -327,7 +328,9 @@ pub(crate) fn decode_postings(mut bytes: &[u8], mut each: impl FnMut(Posting)) -
         bytes = rest;
         doc = if first { value } else { doc.checked_add(value)? };
         first = false;
-        each(Posting { doc, next });
+        if !each(Posting { doc, next }) {
+            break;
+        }
     }
     Some(())
 }
@@ -709,20 +712,29 @@ impl IndexFile {
 
     /// The files that hold `trigram`, in order, each to `each` (none when the index has no such
     /// trigram). A binary search of the table, checking each entry it reads.
-    pub(crate) fn postings(&self, trigram: u32, each: impl FnMut(Posting)) -> Result<(), Damaged> {
+    pub(crate) fn postings(&self, trigram: u32, mut each: impl FnMut(Posting)) -> Result<(), Damaged> {
         let found = search(self.layout.trigrams as usize, |i| {
             let entry = self.entry(i as u32)?;
             Ok((entry.trigram.cmp(&trigram), entry))
         })?;
         match found {
-            Some(entry) => self.decode(&entry, each).map(|_| ()),
+            Some(entry) => self
+                .decode(&entry, |posting| {
+                    each(posting);
+                    true
+                })
+                .map(|_| ()),
             None => Ok(()),
         }
     }
 
-    /// The `i`th trigram of the table, its files each to `each`; with its list as the index holds
-    /// it (checked).
-    pub(crate) fn postings_at(&self, i: u32, each: impl FnMut(Posting)) -> Result<(u32, &[u8]), Damaged> {
+    /// The `i`th trigram of the table, its files each to `each` until it returns false; with its
+    /// list as the index holds it (checked).
+    pub(crate) fn postings_at(
+        &self,
+        i: u32,
+        each: impl FnMut(Posting) -> bool,
+    ) -> Result<(u32, &[u8]), Damaged> {
         let entry = self.entry(i)?;
         let bytes = self.decode(&entry, each)?;
         Ok((entry.trigram, bytes))
@@ -752,18 +764,18 @@ impl IndexFile {
         })
     }
 
-    /// Decodes a list whose every file number is below the index's count, each posting to `each`;
-    /// returns its bytes.
-    fn decode(&self, entry: &TableEntry, mut each: impl FnMut(Posting)) -> Result<&[u8], Damaged> {
+    /// Decodes a list whose every file number is below the index's count, each posting to `each`
+    /// until it returns false; returns its bytes.
+    fn decode(&self, entry: &TableEntry, mut each: impl FnMut(Posting) -> bool) -> Result<&[u8], Damaged> {
         let bytes = self.postings_bytes(entry.postings.clone())?;
         if check(&[bytes]) != entry.check {
             return Err(damaged("a posting list's checksum does not match"));
         }
         let docs = self.layout.docs;
         let mut in_bounds = true;
-        decode_postings(bytes, |posting| match posting.doc < docs {
-            true => each(posting),
-            false => in_bounds = false,
+        decode_postings(bytes, |posting| {
+            in_bounds = posting.doc < docs;
+            in_bounds && each(posting)
         })
         .ok_or_else(|| damaged("a posting list is malformed"))?;
         in_bounds.then_some(bytes).ok_or_else(|| damaged("a file number out of bounds"))
