@@ -345,8 +345,9 @@ impl Filter {
 
     /// What the search of the walked file `path` comes to when the query rules it out and it has
     /// not changed since it was indexed (`now` says what identifies it): it cannot match, and need
-    /// not be read. `next_doc` is the index's number after the last file asked about: the index numbers
-    /// files in walk order, so the next file is most often a few numbers on.
+    /// not be read. The file is `known` when its directory's recorded entries say which it is;
+    /// else it is looked up by path from `next_doc`, the index's number after the last file looked
+    /// up: the index numbers files in walk order, so the next file is most often a few numbers on.
     pub(crate) fn ruled_out(
         &self,
         path: &Path,
