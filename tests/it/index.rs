@@ -320,6 +320,38 @@ fn an_update_reads_only_the_files_that_changed() {
 }
 
 #[test]
+fn an_update_of_files_changed_in_place_forgets_what_they_held() {
+    let fixture = Fixture::new();
+    haystack(&fixture, 50);
+    fixture.build();
+    // The same files in the same order: the old lists that hold neither changed file are copied as
+    // they are, the others without it.
+    write(fixture.root(), "d3/f10.txt", "line 10\nhay\n");
+    write(fixture.root(), "d2/f2.txt", "the needle, moved here\n");
+    let report = fixture.build();
+    assert!(report.contains(": 50 files indexed (2 read,"), "{report}");
+    settle();
+    // f0, f2, f20, f30 and f40 hold it; f10 no longer does.
+    assert_eq!(fixture.ruled_out("needle"), 45);
+    assert_eq!(stdout_of(&fixture.same_answer(&["-p", "-l", "needle"])).lines().count(), 5);
+    assert_eq!(fixture.ruled_out("moved"), 49);
+    fixture.same_answer(&["-p", "hay"]);
+
+    // The changed file right after one that stays: each list is read up to the last changed file,
+    // that file included.
+    let fixture = Fixture::new();
+    write(fixture.root(), "a.txt", "the needle\n");
+    write(fixture.root(), "b.txt", "the needle\n");
+    settle();
+    fixture.build();
+    write(fixture.root(), "b.txt", "no more\n");
+    fixture.build();
+    settle();
+    assert_eq!(fixture.ruled_out("needle"), 1);
+    fixture.same_answer(&["-p", "needle"]);
+}
+
+#[test]
 fn a_file_changed_just_after_the_build_is_read_even_with_the_same_size_and_times() {
     // With the clock's real tick allowed for, not the tests' zero: a rewrite within it is doubted.
     let fixture = Fixture::new();
