@@ -2,7 +2,8 @@
 //! would and builds or updates its index, `--index-status` says what an index holds and how much of
 //! it is stale, `--index-drop` removes it.
 
-use std::io::{self, IsTerminal, Write};
+use std::collections::HashSet;
+use std::io::{self, IsTerminal, Seek, Write};
 use std::os::fd::OwnedFd;
 use std::os::unix::ffi::OsStrExt;
 use std::path::{Path, PathBuf};
@@ -88,11 +89,13 @@ pub fn build_command(config: Arc<Config>) -> Result<ExitCode> {
         files
     })?;
     for (root, real) in &trees {
+        // A file under two roots (`-d T -d T/sub`) is walked twice: the index holds it once.
+        let mut keys = HashSet::new();
         let files: Vec<TreeFile> = entries
             .iter()
             .filter_map(|path| {
                 let key = relative(&root.path, root.implicit, path)?.as_os_str().as_bytes().to_vec();
-                Some(TreeFile { path: path.clone(), key })
+                keys.insert(key.clone()).then(|| TreeFile { path: path.clone(), key })
             })
             .collect();
         build_tree(&config, real, &files, (&dir_path, &dir), built_ns, started)?;
@@ -115,16 +118,28 @@ fn build_tree(
         .permissions(std::os::unix::fs::PermissionsExt::from_mode(0o600))
         .tempfile_in(dir_path)
         .with_context(|| format!("cannot write an index in {}", printable_path(dir_path)))?;
-    let file = out.as_file().try_clone()?;
     let terminal = io::stderr().is_terminal();
     let progress = |done: usize, total: usize| {
         if terminal && (done.is_multiple_of(256) || done == total) {
             eprint!("\rba: indexing {}: {done}/{total} files", printable_path(real));
         }
     };
-    let built =
-        build::build((real, files), old.as_ref(), file, dir_path, config.workers, built_ns, &progress)
-            .with_context(|| format!("cannot build the index of {}", printable_path(real)))?;
+    let build = |old: Option<&IndexFile>| {
+        let mut file = out.as_file().try_clone()?;
+        file.set_len(0)?;
+        file.seek(io::SeekFrom::Start(0))?;
+        build::build((real, files), old, file, dir_path, config.workers, built_ns, &progress)
+    };
+    let built = match build(old.as_ref()) {
+        // A posting list of the old index is damaged (only an update reads them all): every file
+        // is read again.
+        Err(err) if err.get_ref().is_some_and(|inner| inner.is::<store::Damaged>()) => {
+            messages::warning(real, &format!("the old index cannot be used ({err}): reading every file"));
+            build(None)
+        }
+        built => built,
+    };
+    let built = built.with_context(|| format!("cannot build the index of {}", printable_path(real)))?;
     if terminal {
         eprint!("\r\x1b[K");
     }

@@ -532,18 +532,18 @@ enum Taken<'a> {
 }
 
 impl Taken<'_> {
-    fn into_postings(self) -> Vec<Posting> {
+    fn into_postings(self) -> io::Result<Vec<Posting>> {
         match self {
-            Taken::Postings(postings) => postings,
+            Taken::Postings(postings) => Ok(postings),
             Taken::AsIs(bytes) => {
                 let mut postings = Vec::new();
-                // (Decoded and checked once already.)
+                // Checked, but decoded only in part so far.
                 decode_postings(bytes, |posting| {
                     postings.push(posting);
                     true
                 })
-                .expect("a list decoded before");
-                postings
+                .ok_or_else(|| io::Error::other("a posting list is malformed"))?;
+                Ok(postings)
             }
         }
     }
@@ -575,11 +575,12 @@ impl<'a> Source<'a> {
                 if next >= index.trigrams() {
                     return Ok(None);
                 }
-                old.next += 1;
-                if old.next.is_multiple_of(1 << 14) {
-                    index.release_postings_before(old.next);
+                if next.is_multiple_of(1 << 14) {
+                    index.release_postings_before(next);
                 }
-                let damaged = |Damaged(why)| io::Error::other(why);
+                old.next += 1;
+                // (Told from other errors: the update is done again without the old index.)
+                let damaged = |damaged: Damaged| io::Error::new(io::ErrorKind::InvalidData, damaged);
                 if let Some(not_taken) = not_taken {
                     // Decoded only as far as the last file not taken.
                     let mut holds_one = false;
@@ -667,7 +668,7 @@ fn merge(runs: Vec<File>, old: Option<(&IndexFile, &[u32])>, writer: &mut IndexW
         }
         docs.clear();
         for list in lists.drain(..) {
-            let list = list.into_postings();
+            let list = list.into_postings()?;
             // Each source's list is in order, and the runs' lists follow one another: a merge of
             // two sorted lists only where the old index's list meets the new files'.
             if docs.last().is_none_or(|last: &Posting| list.first().is_none_or(|first| last.doc < first.doc))

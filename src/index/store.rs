@@ -258,6 +258,14 @@ struct TableEntry {
 #[derive(Debug)]
 pub(crate) struct Damaged(pub(crate) String);
 
+impl std::fmt::Display for Damaged {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.0)
+    }
+}
+
+impl std::error::Error for Damaged {}
+
 fn damaged(why: impl Into<String>) -> Damaged {
     Damaged(why.into())
 }

@@ -305,6 +305,29 @@ fn a_subdirectory_of_an_indexed_tree_is_searched_with_its_index() {
 }
 
 #[test]
+fn a_tree_built_with_a_root_inside_it_holds_each_file_once() {
+    let fixture = Fixture::new();
+    for (name, text) in [("t/sub/f0.txt", "hay\n"), ("t/sub/f1.txt", "needle\n"), ("t/sub/f2.txt", "hay\n")] {
+        write(fixture.root(), name, text);
+    }
+    settle();
+    // Both roots walk t/sub/: each index holds its files once, built and updated.
+    for _ in 0..2 {
+        let out = fixture.run(&["--index-build", "-d", "t", "-d", "t/sub"]);
+        let report = stdout_of(&out);
+        assert_eq!(report.matches(": 3 files indexed (").count(), 2, "{report}");
+        settle();
+    }
+    // A new entry: t/sub/ is listed again, and its files are looked up by path.
+    write(fixture.root(), "t/sub/new", "");
+    settle();
+    for root in ["t", "t/sub"] {
+        let out = fixture.same_answer(&["-p", "needle", "-d", root]);
+        assert!(stdout_of(&out).contains("f1.txt:1:needle"), "{}", stdout_of(&out));
+    }
+}
+
+#[test]
 fn an_update_reads_only_the_files_that_changed() {
     let fixture = Fixture::new();
     haystack(&fixture, 50);
@@ -611,6 +634,26 @@ fn damaged_blocks_are_reported_and_an_update_reads_every_file_again() {
     assert!(stderr_of(&out).contains("cannot be used"), "{}", stderr_of(&out));
     // An update does not take from the damaged index: it reads every file.
     assert!(fixture.build().contains(": 21 files indexed (21 read,"));
+    let out = fixture.same_answer(&["-p", "needle"]);
+    assert_eq!(stderr_of(&out), "");
+    assert_eq!(fixture.ruled_out("needle"), 18);
+}
+
+#[test]
+fn an_update_over_a_damaged_posting_list_reads_every_file_again() {
+    let fixture = Fixture::new();
+    haystack(&fixture, 20);
+    fixture.build();
+    // The first posting list's first byte: the postings follow the header's 192 bytes.
+    let index = fixture.index_files().pop().expect("an index");
+    let mut bytes = fs::read(&index).unwrap();
+    bytes[192] ^= 0x01;
+    fs::write(&index, &bytes).unwrap();
+    let out = fixture.run(&["--index-build"]);
+    assert_eq!(out.status.code(), Some(0), "{}", stderr_of(&out));
+    assert!(stdout_of(&out).contains(": 20 files indexed (20 read,"), "{}", stdout_of(&out));
+    assert!(stderr_of(&out).contains("the old index cannot be used"), "{}", stderr_of(&out));
+    settle();
     let out = fixture.same_answer(&["-p", "needle"]);
     assert_eq!(stderr_of(&out), "");
     assert_eq!(fixture.ruled_out("needle"), 18);
