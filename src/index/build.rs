@@ -527,26 +527,37 @@ impl NotTaken {
 /// A posting list as the merge takes it: decoded, or still as an index holds it.
 enum Taken<'a> {
     Postings(Vec<Posting>),
-    /// An old list that the new index holds as it is: copied, not decoded and encoded again.
-    AsIs(&'a [u8]),
+    /// An old list that the new index holds as it is: copied, not decoded and encoded again. Its
+    /// checksum was checked, but it was decoded only in part: its numbers are below `docs` as far.
+    AsIs {
+        bytes: &'a [u8],
+        docs: u32,
+    },
 }
 
 impl Taken<'_> {
+    /// The postings, decoded whole; a malformed old list is the old index's damage.
     fn into_postings(self) -> io::Result<Vec<Posting>> {
         match self {
             Taken::Postings(postings) => Ok(postings),
-            Taken::AsIs(bytes) => {
+            Taken::AsIs { bytes, docs } => {
                 let mut postings = Vec::new();
-                // Checked, but decoded only in part so far.
-                decode_postings(bytes, |posting| {
+                let whole = decode_postings(bytes, |posting| {
                     postings.push(posting);
-                    true
-                })
-                .ok_or_else(|| io::Error::other("a posting list is malformed"))?;
-                Ok(postings)
+                    posting.doc < docs
+                });
+                match whole.is_some() && postings.last().is_none_or(|last| last.doc < docs) {
+                    true => Ok(postings),
+                    false => Err(old_damaged(Damaged("a posting list is malformed".into()))),
+                }
             }
         }
     }
+}
+
+/// An error of the old index, told from other errors: the update is done again without it.
+fn old_damaged(damaged: Damaged) -> io::Error {
+    io::Error::new(io::ErrorKind::InvalidData, damaged)
 }
 
 impl<'a> Source<'a> {
@@ -579,8 +590,6 @@ impl<'a> Source<'a> {
                     index.release_postings_before(next);
                 }
                 old.next += 1;
-                // (Told from other errors: the update is done again without the old index.)
-                let damaged = |damaged: Damaged| io::Error::new(io::ErrorKind::InvalidData, damaged);
                 if let Some(not_taken) = not_taken {
                     // Decoded only as far as the last file not taken.
                     let mut holds_one = false;
@@ -589,9 +598,9 @@ impl<'a> Source<'a> {
                             holds_one |= not_taken.holds(posting.doc);
                             !holds_one && posting.doc < not_taken.last
                         })
-                        .map_err(damaged)?;
+                        .map_err(old_damaged)?;
                     if !holds_one {
-                        return Ok(Some((trigram, Taken::AsIs(bytes))));
+                        return Ok(Some((trigram, Taken::AsIs { bytes, docs: index.docs() })));
                     }
                 }
                 let mut docs = Vec::new();
@@ -600,7 +609,7 @@ impl<'a> Source<'a> {
                         docs.push(posting);
                         true
                     })
-                    .map_err(damaged)?;
+                    .map_err(old_damaged)?;
                 docs.retain_mut(|posting| {
                     posting.doc = remap[posting.doc as usize];
                     posting.doc != u32::MAX
@@ -662,7 +671,7 @@ fn merge(runs: Vec<File>, old: Option<(&IndexFile, &[u32])>, writer: &mut IndexW
                 pending[i] = Some(list);
             }
         }
-        if let [Taken::AsIs(as_is)] = lists[..] {
+        if let [Taken::AsIs { bytes: as_is, .. }] = lists[..] {
             writer.postings(trigram, as_is)?;
             continue;
         }
